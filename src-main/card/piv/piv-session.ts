@@ -1,0 +1,211 @@
+import type { KeyObject } from 'node:crypto';
+import { ApduChannel } from '../apdu-channel.js';
+import type { CommandApdu } from '../apdu.js';
+import { CardError } from '../card-error.js';
+import { wipe } from '../bytes.js';
+import { errorForStatus, expectOk, SW } from '../status-words.js';
+import { decodeSingleTlv, decodeTlvs, encodeTag, requireTlv, tlv, TlvError } from '../tlv.js';
+import { ALG, INS, KEY_REF, PIV_AID, type Slot } from './piv-constants.js';
+import { parseCertificateObject, parseChuid, encodeCertificateObject, type Chuid } from './piv-objects.js';
+import { passcodeBlock, pukBlock } from './piv-reference-data.js';
+import { parsePublicKeyTemplate } from './piv-public-key.js';
+import { signatureInput } from './piv-signature-input.js';
+import type { ManagementKeyResponder } from './piv-management-key.js';
+
+// The PIV card edge: one method per card operation, over a channel the caller owns (inside a
+// reader transaction). No UI and no service knowledge: passcodes come in as bytes, management
+// key cryptography comes from a responder.
+
+export type PinStatus = { verified: true } | { verified: false; attemptsRemaining: number };
+
+export class PivSession {
+  constructor(readonly channel: ApduChannel) {}
+
+  /** APDUs sent so far over this session's channel. */
+  get apduCount(): number {
+    return this.channel.transmitted;
+  }
+
+  async select(): Promise<void> {
+    const resp = await this.channel.send({ cla: 0, ins: INS.SELECT, p1: 0x04, p2: 0x00, data: PIV_AID, ne: 256 });
+    expectOk(resp, 'Selecting the PIV application');
+  }
+
+  /** Returns the whole stored object (`53 ...` or `7E ...`), or undefined when the card has none. */
+  async getData(tag: number): Promise<Buffer | undefined> {
+    const resp = await this.channel.send({
+      cla: 0,
+      ins: INS.GET_DATA,
+      p1: 0x3f,
+      p2: 0xff,
+      data: tlv(0x5c, encodeTag(tag)),
+      ne: this.channel.extendedLength ? 65536 : 256,
+    });
+    if (resp.sw === SW.NOT_FOUND) return undefined;
+    return expectOk(resp, 'Reading a card object');
+  }
+
+  async putData(tag: number, object: Uint8Array): Promise<void> {
+    const resp = await this.channel.send({
+      cla: 0,
+      ins: INS.PUT_DATA,
+      p1: 0x3f,
+      p2: 0xff,
+      data: Buffer.concat([tlv(0x5c, encodeTag(tag)), object]),
+    });
+    expectOk(resp, 'Writing a card object');
+  }
+
+  async readChuid(): Promise<Chuid | undefined> {
+    const object = await this.getData(0x5fc102);
+    return object ? wrapParse(() => parseChuid(object), 'CHUID') : undefined;
+  }
+
+  /** The DER certificate in a slot, or undefined when the slot has none. */
+  async readCertificate(slot: Slot): Promise<Buffer | undefined> {
+    const object = await this.getData(slot.certificateObject);
+    return object ? wrapParse(() => parseCertificateObject(object), 'certificate') : undefined;
+  }
+
+  async writeCertificate(slot: Slot, der: Uint8Array): Promise<void> {
+    await this.putData(slot.certificateObject, encodeCertificateObject(der));
+  }
+
+  /** Empty VERIFY: is the passcode verified, and if not, how many attempts remain. */
+  async pinStatus(): Promise<PinStatus> {
+    const resp = await this.channel.send({ cla: 0, ins: INS.VERIFY, p1: 0x00, p2: KEY_REF.PIN });
+    if (resp.sw === SW.OK) return { verified: true };
+    if ((resp.sw & 0xfff0) === 0x63c0) return { verified: false, attemptsRemaining: resp.sw & 0x0f };
+    if (resp.sw === SW.AUTH_BLOCKED) return { verified: false, attemptsRemaining: 0 };
+    throw errorForStatus(resp.sw, 'Asking the card for passcode attempts');
+  }
+
+  /** VERIFY the passcode. Throws WrongPasscodeError (attempts left) or CardBlockedError. */
+  async verifyPin(passcode: Uint8Array): Promise<void> {
+    const block = passcodeBlock(passcode);
+    try {
+      const resp = await this.send({ cla: 0, ins: INS.VERIFY, p1: 0x00, p2: KEY_REF.PIN, data: block }, true);
+      expectOk(resp, 'Checking the passcode', 'PIN');
+    } finally {
+      wipe(block);
+    }
+  }
+
+  /** VERIFY with P1=FF: the card forgets that the passcode was verified. */
+  async logout(): Promise<void> {
+    const resp = await this.channel.send({ cla: 0, ins: INS.VERIFY, p1: 0xff, p2: KEY_REF.PIN });
+    expectOk(resp, 'Signing out of the card');
+  }
+
+  async changePin(current: Uint8Array, next: Uint8Array): Promise<void> {
+    await this.changeReferenceData(KEY_REF.PIN, passcodeBlock, current, next);
+  }
+
+  async changePuk(current: Uint8Array, next: Uint8Array): Promise<void> {
+    await this.changeReferenceData(KEY_REF.PUK, pukBlock, current, next);
+  }
+
+  /** RESET RETRY COUNTER: the PUK sets a new passcode and restores its attempts. */
+  async unblockPin(puk: Uint8Array, newPasscode: Uint8Array): Promise<void> {
+    const newBlock = passcodeBlock(newPasscode);
+    const pukPart = pukBlock(puk);
+    const data = Buffer.concat([pukPart, newBlock]);
+    try {
+      const resp = await this.send({ cla: 0, ins: INS.RESET_RETRY_COUNTER, p1: 0x00, p2: KEY_REF.PIN, data }, true);
+      expectOk(resp, 'Unlocking the card', 'PUK');
+    } finally {
+      wipe(newBlock, pukPart, data);
+    }
+  }
+
+  /** Signs `message` (SHA-256) with the key in `slot`; the passcode must be verified first. */
+  async sign(slot: Slot, alg: typeof ALG.RSA2048 | typeof ALG.ECC_P256, message: Uint8Array): Promise<Buffer> {
+    const input = signatureInput(alg, message);
+    const resp = await this.channel.send({
+      cla: 0,
+      ins: INS.GENERAL_AUTHENTICATE,
+      p1: alg,
+      p2: slot.keyRef,
+      data: tlv(0x7c, tlv(0x82), tlv(0x81, input)),
+      ne: 256,
+    });
+    const data = expectOk(resp, 'Signing with the card');
+    const signature = wrapParse(() => requireTlv(decodeTlvs(decodeSingleTlv(data, 0x7c).value), 0x82, 'signature'), 'signature');
+    if (alg === ALG.RSA2048 && signature.length !== 256) {
+      throw new CardError('malformed-response', 'The card returned an RSA signature of the wrong length.');
+    }
+    return Buffer.from(signature);
+  }
+
+  /** Mutual authentication with the management key, the cryptography done by `responder`. */
+  async authenticateManagementKey(responder: ManagementKeyResponder): Promise<void> {
+    const ga = (data: Buffer): CommandApdu => ({
+      cla: 0,
+      ins: INS.GENERAL_AUTHENTICATE,
+      p1: responder.algorithm,
+      p2: KEY_REF.MANAGEMENT,
+      data,
+      ne: 256,
+    });
+    const first = expectOk(await this.channel.send(ga(tlv(0x7c, tlv(0x80)))), 'Starting management key authentication');
+    const encryptedWitness = wrapParse(() => requireTlv(decodeTlvs(decodeSingleTlv(first, 0x7c).value), 0x80, 'witness'), 'witness');
+    const { witness, challenge } = await responder.answerWitness(encryptedWitness);
+    const second = expectOk(
+      await this.send(ga(tlv(0x7c, tlv(0x80, witness), tlv(0x81, challenge))), true),
+      'Completing management key authentication',
+    );
+    wipe(witness);
+    const encryptedChallenge = wrapParse(() => requireTlv(decodeTlvs(decodeSingleTlv(second, 0x7c).value), 0x82, 'response'), 'response');
+    await responder.checkCardResponse(encryptedChallenge);
+  }
+
+  /** GENERATE ASYMMETRIC KEY PAIR in `slot`; needs management key authentication. */
+  async generateKey(slot: Slot, alg: typeof ALG.RSA2048 | typeof ALG.ECC_P256): Promise<KeyObject> {
+    const resp = await this.channel.send({
+      cla: 0,
+      ins: INS.GENERATE_ASYMMETRIC,
+      p1: 0x00,
+      p2: slot.keyRef,
+      data: tlv(0xac, tlv(0x80, Buffer.from([alg]))),
+      ne: 256,
+    });
+    return parsePublicKeyTemplate(alg, expectOk(resp, 'Generating a key on the card'));
+  }
+
+  /** Yubico GET SERIAL; undefined for cards without the extension. */
+  async serial(): Promise<number | undefined> {
+    const resp = await this.channel.send({ cla: 0, ins: INS.GET_SERIAL, p1: 0, p2: 0, ne: 256 });
+    if (resp.sw !== SW.OK || resp.data.length !== 4) return undefined;
+    return resp.data.readUInt32BE(0);
+  }
+
+  private async changeReferenceData(
+    ref: number,
+    toBlock: (v: Uint8Array) => Uint8Array,
+    current: Uint8Array,
+    next: Uint8Array,
+  ): Promise<void> {
+    const a = toBlock(current);
+    const b = toBlock(next);
+    const data = Buffer.concat([a, b]);
+    try {
+      const resp = await this.send({ cla: 0, ins: INS.CHANGE_REFERENCE_DATA, p1: 0x00, p2: ref, data }, true);
+      expectOk(resp, ref === KEY_REF.PIN ? 'Changing the passcode' : 'Changing the PUK', ref === KEY_REF.PIN ? 'PIN' : 'PUK');
+    } finally {
+      wipe(a, b, data);
+    }
+  }
+
+  private send(cmd: CommandApdu, sensitive: boolean) {
+    return this.channel.send(cmd, { sensitive });
+  }
+}
+
+function wrapParse<T>(parse: () => T, what: string): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof TlvError) throw new CardError('malformed-response', `The card's ${what} could not be read: ${err.message}.`, { cause: err });
+    throw err;
+  }
+}
