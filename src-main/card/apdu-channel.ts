@@ -33,6 +33,11 @@ export class ApduChannel {
     return this.options.extendedLength === true;
   }
 
+  /** The largest Ne this channel can ask for in one response. */
+  get maxNe(): number {
+    return this.extendedLength ? 65536 : 256;
+  }
+
   async send(cmd: CommandApdu, sendOptions: SendOptions = {}): Promise<ResponseApdu> {
     const data = cmd.data ?? Buffer.alloc(0);
     const maxNc = this.extendedLength ? 65535 : SHORT_MAX_NC;

@@ -23,9 +23,9 @@ export const AsymmetricAlgorithm = z.enum(['rsa2048', 'p256']);
 export type AsymmetricAlgorithm = z.infer<typeof AsymmetricAlgorithm>;
 
 /** Slot key references as two hex digits: 9a, 9c, 9d, 9e, 82..95 (retired). */
-const slotRef = z.string().regex(/^(9a|9c|9d|9e|8[2-9a-f]|9[0-5])$/);
+export const SlotRefKey = z.string().regex(/^(9a|9c|9d|9e|8[2-9a-f]|9[0-5])$/);
 /** Data object tags as hex: 7e, 5fc1xx, 5fff00. */
-const objectTag = z.string().regex(/^(7e|5fc1[0-2][0-9a-f]|5fff0[0-9a-f])$/);
+export const ObjectTagKey = z.string().regex(/^(7e|5fc1[0-2][0-9a-f]|5fff0[0-9a-f])$/);
 
 export const SlotKeyState = z.strictObject({
   algorithm: AsymmetricAlgorithm,
@@ -40,8 +40,8 @@ export const VirtualCardState = z.strictObject({
   pin: ReferenceDataState,
   puk: ReferenceDataState,
   managementKey: z.strictObject({ algorithm: ManagementKeyAlgorithm, key: hex }),
-  keys: z.record(slotRef, SlotKeyState),
+  keys: z.record(SlotRefKey, SlotKeyState),
   /** Each object exactly as stored by PUT DATA (the whole 53/7E TLV), keyed by tag. */
-  objects: z.record(objectTag, hex),
+  objects: z.record(ObjectTagKey, hex),
 });
 export type VirtualCardState = z.infer<typeof VirtualCardState>;

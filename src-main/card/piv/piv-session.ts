@@ -39,7 +39,7 @@ export class PivSession {
       p1: 0x3f,
       p2: 0xff,
       data: tlv(0x5c, encodeTag(tag)),
-      ne: this.channel.extendedLength ? 65536 : 256,
+      ne: this.channel.maxNe,
     });
     if (resp.sw === SW.NOT_FOUND) return undefined;
     return expectOk(resp, 'Reading a card object');
@@ -127,7 +127,7 @@ export class PivSession {
       p1: alg,
       p2: slot.keyRef,
       data: tlv(0x7c, tlv(0x82), tlv(0x81, input)),
-      ne: 256,
+      ne: this.channel.maxNe,
     });
     const data = expectOk(resp, 'Signing with the card');
     const signature = wrapParse(() => requireTlv(decodeTlvs(decodeSingleTlv(data, 0x7c).value), 0x82, 'signature'), 'signature');
@@ -167,7 +167,7 @@ export class PivSession {
       p1: 0x00,
       p2: slot.keyRef,
       data: tlv(0xac, tlv(0x80, Buffer.from([alg]))),
-      ne: 256,
+      ne: this.channel.maxNe,
     });
     return parsePublicKeyTemplate(alg, expectOk(resp, 'Generating a key on the card'));
   }

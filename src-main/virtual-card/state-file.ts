@@ -1,0 +1,59 @@
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, mkdirSync, unlinkSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import { VirtualCardState } from '../../src-shared/card/virtual-card-state.js';
+import { blankCardState } from './blank-card.js';
+
+// A virtual card's state file. Saves are atomic (write a temporary file, fsync, rename, fsync
+// the folder), so a process killed at any instant leaves either the old card or the new one.
+
+export class CardStateFileError extends Error {
+  override name = 'CardStateFileError';
+}
+
+/** Loads a state file; a missing file becomes a blank factory-default card (saved at once). */
+export function loadOrCreateCardState(path: string): { state: VirtualCardState; created: boolean } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    const state = blankCardState();
+    saveCardState(path, state);
+    return { state, created: true };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new CardStateFileError(`${path} is not a card state file (not JSON).`);
+  }
+  const parsed = VirtualCardState.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new CardStateFileError(`${path} is not a valid card state file: ${first?.path.join('.') || '(root)'} ${first?.message ?? ''}`.trim());
+  }
+  return { state: parsed.data, created: false };
+}
+
+export function saveCardState(path: string, state: VirtualCardState): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, JSON.stringify(state, null, 1));
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    unlinkSync(tmp);
+    throw err;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+  const dirFd = openSync(dir, 'r');
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
+  }
+}
