@@ -16,8 +16,9 @@ export interface SendOptions {
   readonly sensitive?: boolean;
 }
 
-/** Upper bound on reassembled response data; a card that keeps sending 61xx is broken or hostile. */
+/** Upper bounds on reassembled responses; a card that keeps sending 61xx is broken or hostile. */
 const MAX_RESPONSE_BYTES = 128 * 1024;
+const MAX_GET_RESPONSES = 1024;
 const MAX_RESPONSE_FRAME = 65536 + 2;
 
 export class ApduChannel {
@@ -69,7 +70,11 @@ export class ApduChannel {
     const chunks: Buffer[] = [first.data];
     let total = first.data.length;
     let resp = first;
+    let exchanges = 0;
     while ((resp.sw & 0xff00) === 0x6100) {
+      if (++exchanges > MAX_GET_RESPONSES) {
+        throw new CardError('malformed-response', 'The card kept announcing more data without end.');
+      }
       const more = resp.sw & 0xff || 256;
       resp = await this.exchange({ cla: 0x00, ins: 0xc0, p1: 0, p2: 0, ne: more }, {});
       chunks.push(resp.data);

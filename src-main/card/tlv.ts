@@ -40,6 +40,7 @@ export function tlv(tag: number, ...parts: readonly Uint8Array[]): Buffer {
 /** Reads one TLV at offset; returns it and the offset just after it. */
 export function readTlv(buf: Uint8Array, offset = 0): { tlv: Tlv; next: number } {
   const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (!Number.isInteger(offset) || offset < 0) throw new TlvError(`bad offset ${offset}`);
   let pos = offset;
   const need = (n: number, what: string): void => {
     if (pos + n > b.length) throw new TlvError(`truncated TLV: ${what} runs past the end at offset ${pos}`);

@@ -14,7 +14,10 @@ export function parsePublicKeyTemplate(alg: number, template: Uint8Array): KeyOb
     if (alg === ALG.RSA2048) {
       const n = requireTlv(inner, 0x81, 'RSA public key');
       const e = requireTlv(inner, 0x82, 'RSA public key');
-      if (n.length !== 256) throw new Error(`RSA-2048 modulus is ${n.length} bytes`);
+      // A 2048-bit modulus has its top bit set; the exponent is odd and greater than 1 (RFC 8017 §3.1).
+      if (n.length !== 256 || ((n[0] as number) & 0x80) === 0) throw new Error('not a 2048-bit modulus');
+      const exponent = e.reduce((acc, b) => acc * 256n + BigInt(b), 0n);
+      if (e.length === 0 || e.length > 8 || exponent < 3n || exponent % 2n === 0n) throw new Error('bad RSA public exponent');
       return createPublicKey({ key: { kty: 'RSA', n: b64url(n), e: b64url(e) }, format: 'jwk' });
     }
     if (alg === ALG.ECC_P256) {

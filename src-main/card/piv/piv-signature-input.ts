@@ -11,6 +11,7 @@ export function pkcs1v15Block(digest: Uint8Array, modulusBytes = 256): Buffer {
   if (digest.length !== 32) throw new RangeError('expected a SHA-256 digest');
   const t = Buffer.concat([SHA256_DIGEST_INFO_PREFIX, digest]);
   const psLength = modulusBytes - t.length - 3;
+  if (psLength < 8) throw new RangeError('modulus too short for PKCS#1 v1.5 with SHA-256');
   return Buffer.concat([Buffer.from([0x00, 0x01]), Buffer.alloc(psLength, 0xff), Buffer.from([0x00]), t]);
 }
 

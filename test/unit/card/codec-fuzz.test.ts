@@ -109,10 +109,11 @@ class Findings {
   add(target: string, iteration: number, input: Uint8Array, problem: unknown): void {
     this.count++;
     if (this.items.length >= 5) return;
-    const detail =
-      problem instanceof Error ? `${problem.name}: ${problem.message}\n${problem.stack?.split('\n').slice(1, 4).join('\n')}` : String(problem);
-    const hex = Buffer.from(input).toString('hex');
-    this.items.push(`${target} #${iteration} input=${hex.length > 240 ? `${hex.slice(0, 240)}… (${input.length} bytes)` : hex}\n${detail}`);
+    const where = problem instanceof Error ? (problem.stack ?? '').split('\n').slice(1, 4).join('\n') : '';
+    const detail = problem instanceof Error ? `${problem.name}: ${problem.message}\n${where}` : String(problem);
+    let hex = Buffer.from(input).toString('hex');
+    if (hex.length > 240) hex = `${hex.slice(0, 240)}… (${input.length} bytes)`;
+    this.items.push(`${target} #${iteration} input=${hex}\n${detail}`);
   }
 }
 

@@ -127,10 +127,13 @@ describe('CHUID and the card GUID', () => {
     }
   });
 
-  it.each(['', 'not-a-uuid', '6f1a3c2e-9b4d-4e8f-a012-3456789abcd', '6f1a3c2e-9b4d-4e8f-a012-3456789abcdeff', '6g1a3c2e-9b4d-4e8f-a012-3456789abcde'])(
-    'uuidToGuid refuses %j',
-    (text) => {
-      expect(() => uuidToGuid(text)).toThrow(RangeError);
-    },
-  );
+  it.each([
+    '',
+    'not-a-uuid',
+    '6f1a3c2e-9b4d-4e8f-a012-3456789abcd',
+    '6f1a3c2e-9b4d-4e8f-a012-3456789abcdeff',
+    '6g1a3c2e-9b4d-4e8f-a012-3456789abcde',
+  ])('uuidToGuid refuses %j', (text) => {
+    expect(() => uuidToGuid(text)).toThrow(RangeError);
+  });
 });
