@@ -99,18 +99,18 @@ function privateKeyOperation(ctx: EngineContext, alg: number, keyRef: number, it
   if (alg !== expectedAlg) return reply(SW.INCORRECT_P1P2);
   const v = ctx.volatile;
   if (slot.pinPolicy === 'once' && !v.pinVerified) return reply(SW.SECURITY_STATUS_NOT_SATISFIED);
-  if (slot.pinPolicy === 'always') {
-    if (!v.pinVerified || !v.pinJustVerified) return reply(SW.SECURITY_STATUS_NOT_SATISFIED);
-    v.pinJustVerified = false;
-  }
+  if (slot.pinPolicy === 'always' && (!v.pinVerified || !v.pinJustVerified)) return reply(SW.SECURITY_STATUS_NOT_SATISFIED);
   const response = findTlv(items, 0x82);
   const input = findTlv(items, 0x81);
   if (response === undefined || response.length !== 0 || input === undefined) return reply(SW.WRONG_DATA);
+  const inputOk = alg === ALG.RSA2048 ? input.length === 256 : input.length > 0 && input.length <= 32;
+  if (!inputOk) return reply(SW.WRONG_DATA);
   const key = ctx.privateKey(slotHex);
   if (!key) return reply(SW.REFERENCE_NOT_FOUND);
+  // A PIN-always slot spends its fresh verification only on an operation the card performs.
+  if (slot.pinPolicy === 'always') v.pinJustVerified = false;
 
   if (alg === ALG.RSA2048) {
-    if (input.length !== 256) return reply(SW.WRONG_DATA);
     let output: Buffer;
     try {
       output = privateDecrypt({ key, padding: constants.RSA_NO_PADDING }, input);
@@ -121,7 +121,6 @@ function privateKeyOperation(ctx: EngineContext, alg: number, keyRef: number, it
     return reply(SW.OK, tlv(0x7c, tlv(0x82, output)));
   }
   // P-256: the input is the hash; shorter inputs are left-padded (same integer).
-  if (input.length === 0 || input.length > 32) return reply(SW.WRONG_DATA);
   const hash = Buffer.alloc(32);
   input.copy(hash, 32 - input.length);
   const d = Buffer.from(key.export({ format: 'jwk' }).d ?? '', 'base64url');

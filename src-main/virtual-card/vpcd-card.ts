@@ -31,7 +31,6 @@ export class VpcdCard extends EventEmitter<VpcdCardEvents> {
   private socket?: Socket;
   private wanted = false;
   private retryTimer?: NodeJS.Timeout;
-  private buffered: Buffer = Buffer.alloc(0);
 
   constructor(private readonly options: VpcdCardOptions) {
     super();
@@ -47,6 +46,7 @@ export class VpcdCard extends EventEmitter<VpcdCardEvents> {
     if (this.inserted) return Promise.resolve();
     return new Promise((resolve) => {
       this.once('inserted', resolve);
+      // Connect now unless a connection attempt is already under way.
       if (!this.socket) this.connectOnce();
     });
   }
@@ -55,6 +55,7 @@ export class VpcdCard extends EventEmitter<VpcdCardEvents> {
   remove(): Promise<void> {
     this.wanted = false;
     clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     const s = this.socket;
     if (!s) return Promise.resolve();
     return new Promise((resolve) => {
@@ -64,9 +65,12 @@ export class VpcdCard extends EventEmitter<VpcdCardEvents> {
   }
 
   private connectOnce(): void {
+    // One connection at a time: a pending retry is superseded by this attempt.
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     const socket = connect({ host: this.options.host ?? '127.0.0.1', port: this.options.port });
     this.socket = socket;
-    this.buffered = Buffer.alloc(0);
+    const stream = { buffered: Buffer.alloc(0) as Buffer };
     socket.setNoDelay(true);
     let vanished = false;
     let opened = false;
@@ -75,13 +79,15 @@ export class VpcdCard extends EventEmitter<VpcdCardEvents> {
       this.emit('inserted');
     });
     socket.on('data', (chunk) => {
-      if (this.handleData(socket, chunk) === 'vanished') vanished = true;
+      if (this.handleData(socket, stream, chunk) === 'vanished') vanished = true;
     });
     socket.on('error', () => {
       // Connection refused or reset: vpcd is gone; 'close' follows and decides what next.
     });
     socket.on('close', () => {
-      if (this.socket === socket) this.socket = undefined;
+      // A socket that is no longer the current one has nothing more to say.
+      if (this.socket !== socket) return;
+      this.socket = undefined;
       this.options.engine.reset();
       if (vanished) {
         this.wanted = false;
@@ -89,17 +95,17 @@ export class VpcdCard extends EventEmitter<VpcdCardEvents> {
         return;
       }
       if (opened) this.emit('removed', this.wanted ? 'reader-gone' : 'stopped');
-      if (this.wanted) this.retryTimer = setTimeout(() => this.connectOnce(), this.options.retryMs ?? 250);
+      if (this.wanted && !this.retryTimer) this.retryTimer = setTimeout(() => this.connectOnce(), this.options.retryMs ?? 250);
     });
   }
 
-  private handleData(socket: Socket, chunk: Buffer): 'vanished' | undefined {
-    this.buffered = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;
-    while (this.buffered.length >= 2) {
-      const length = this.buffered.readUInt16BE(0);
-      if (this.buffered.length < 2 + length) break;
-      const message = this.buffered.subarray(2, 2 + length);
-      this.buffered = this.buffered.subarray(2 + length);
+  private handleData(socket: Socket, stream: { buffered: Buffer }, chunk: Buffer): 'vanished' | undefined {
+    stream.buffered = stream.buffered.length ? Buffer.concat([stream.buffered, chunk]) : chunk;
+    while (stream.buffered.length >= 2) {
+      const length = stream.buffered.readUInt16BE(0);
+      if (stream.buffered.length < 2 + length) break;
+      const message = stream.buffered.subarray(2, 2 + length);
+      stream.buffered = stream.buffered.subarray(2 + length);
       if (length === 1) {
         this.control(socket, message[0] as number);
         continue;
@@ -107,11 +113,20 @@ export class VpcdCard extends EventEmitter<VpcdCardEvents> {
       if (length === 0) continue;
       const fault = this.faults.next();
       if (fault === 'before-processing') return this.vanish(socket);
-      const response = this.options.engine.process(message);
+      const response = this.answer(message);
       if (fault === 'after-processing') return this.vanish(socket);
       socket.write(frame(response));
     }
     return undefined;
+  }
+
+  /** A card never goes silent on a bad state: an internal failure answers 6F00 (no diagnosis). */
+  private answer(apdu: Buffer): Buffer {
+    try {
+      return this.options.engine.process(apdu);
+    } catch {
+      return Buffer.from([0x6f, 0x00]);
+    }
   }
 
   private control(socket: Socket, code: number): void {
@@ -124,7 +139,6 @@ export class VpcdCard extends EventEmitter<VpcdCardEvents> {
 
   private vanish(socket: Socket): 'vanished' {
     this.wanted = false;
-    this.buffered = Buffer.alloc(0);
     socket.destroy();
     this.emit('vanished');
     return 'vanished';

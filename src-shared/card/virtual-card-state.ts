@@ -19,6 +19,8 @@ export type ReferenceDataState = z.infer<typeof ReferenceDataState>;
 export const ManagementKeyAlgorithm = z.enum(['3des', 'aes128', 'aes192', 'aes256']);
 export type ManagementKeyAlgorithm = z.infer<typeof ManagementKeyAlgorithm>;
 
+export const MANAGEMENT_KEY_BYTES: Record<ManagementKeyAlgorithm, number> = { '3des': 24, aes128: 16, aes192: 24, aes256: 32 };
+
 export const AsymmetricAlgorithm = z.enum(['rsa2048', 'p256']);
 export type AsymmetricAlgorithm = z.infer<typeof AsymmetricAlgorithm>;
 
@@ -39,7 +41,9 @@ export const VirtualCardState = z.strictObject({
   version: z.tuple([byte, byte, byte]),
   pin: ReferenceDataState,
   puk: ReferenceDataState,
-  managementKey: z.strictObject({ algorithm: ManagementKeyAlgorithm, key: hex }),
+  managementKey: z
+    .strictObject({ algorithm: ManagementKeyAlgorithm, key: hex })
+    .refine((k) => k.key.length === 2 * MANAGEMENT_KEY_BYTES[k.algorithm], { message: 'management key length does not fit its algorithm' }),
   keys: z.record(SlotRefKey, SlotKeyState),
   /** Each object exactly as stored by PUT DATA (the whole 53/7E TLV), keyed by tag. */
   objects: z.record(ObjectTagKey, hex),

@@ -26,7 +26,10 @@ export function ecb(alg: number, key: Uint8Array, data: Uint8Array, direction: '
   return Buffer.concat([cipher.update(data), cipher.final()]);
 }
 
-/** A responder holding the key in this process (factory-fresh cards, tests, the card factory). */
+/**
+ * A responder holding the key in this process (factory-fresh cards, tests, the card factory).
+ * It may be used for any number of authentications, one at a time.
+ */
 export function localManagementKeyResponder(algorithm: SymmetricAlg, key: Uint8Array): ManagementKeyResponder {
   const params = symmetricParams(algorithm);
   if (!params) throw new CardError('wrong-data', 'Unknown management key algorithm.');
@@ -43,7 +46,7 @@ export function localManagementKeyResponder(algorithm: SymmetricAlg, key: Uint8A
       if (!challenge) throw new CardError('conditions-not-satisfied', 'No management key challenge is outstanding.');
       const expected = ecb(algorithm, ownKey, challenge, 'encrypt');
       const ok = expected.length === encryptedChallenge.length && timingSafeEqual(expected, encryptedChallenge);
-      wipe(challenge, expected, ownKey);
+      wipe(challenge, expected);
       challenge = undefined;
       if (!ok) throw new CardError('security-status-not-satisfied', 'The card did not prove it holds the management key.');
     },
