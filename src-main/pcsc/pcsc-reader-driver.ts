@@ -17,6 +17,8 @@ export interface PcscDriverOptions {
   readonly commandTimeoutMs?: number;
   /** How long to keep retrying when another program holds the card exclusively. */
   readonly sharingRetryMs?: number;
+  /** How long to wait for pcscd to confirm a removal after a command failed vaguely. */
+  readonly removalGraceMs?: number;
 }
 
 interface Tracked {
@@ -61,7 +63,15 @@ export class PcscReaderDriver extends EventEmitter<ReaderDriverEvents> implement
       const protocol = await this.connect(handle, options.exclusive ?? true);
       const atr = t.atr;
       const transport: CardTransport = {
-        transmit: (command, maxResponseLength) => this.transmit(handle, command, maxResponseLength, protocol),
+        transmit: async (command, maxResponseLength) => {
+          try {
+            const response = await this.transmit(handle, command, maxResponseLength, protocol);
+            if (response.length >= 2) return response;
+            throw new CardError('pcsc-error', 'The smartcard stopped responding; take it out and put it back in.');
+          } catch (err) {
+            throw await this.explainFailure(reader, handle, err);
+          }
+        },
       };
       try {
         return await operation(transport, atr);
@@ -170,6 +180,25 @@ export class PcscReaderDriver extends EventEmitter<ReaderDriverEvents> implement
       t.atr = undefined;
       this.emit('card-removed', name);
     }
+  }
+
+  /**
+   * A card pulled in the middle of a command shows up as a vague failure ("transaction failed",
+   * or an empty answer) before pcscd's next presence poll. Wait for that poll, so the caller is
+   * told what happened in the user's words: the card was removed.
+   */
+  private async explainFailure(reader: string, handle: PcscReaderHandle, err: unknown): Promise<CardError> {
+    const error = err instanceof CardError ? err : pcscError(err, 'Talking to the smartcard');
+    if (error.code !== 'pcsc-error') return error;
+    const deadline = Date.now() + (this.options.removalGraceMs ?? 2000);
+    while (Date.now() < deadline) {
+      const t = this.tracked.get(reader);
+      if (!t || t.handle !== handle || !t.present) {
+        return new CardError('card-removed', 'The smartcard was removed.', { cause: err });
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return error;
   }
 
   private async connect(handle: PcscReaderHandle, exclusive: boolean): Promise<number> {
