@@ -59,7 +59,10 @@ export async function startBenchCard(): Promise<BenchCard> {
     dir,
     certificatePem,
     close: async () => {
+      // Wait until pcscd has seen the card go, so the next bench starts with an empty reader.
+      const gone = new Promise<void>((resolve) => driver.on('card-removed', (name) => name === READER_0 && resolve()));
       await vpcd.remove();
+      await gone;
       await driver.close();
     },
   };
