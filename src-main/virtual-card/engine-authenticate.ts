@@ -3,7 +3,7 @@ import { p256 } from '@noble/curves/nist.js';
 import { ALG, KEY_REF, slotForKeyRef, symmetricParams } from '../card/piv/piv-constants.js';
 import { ecb } from '../card/piv/piv-management-key.js';
 import { SW } from '../card/status-words.js';
-import { decodeSingleTlv, decodeTlvs, findTlv, tlv, TlvError, type Tlv } from '../card/tlv.js';
+import { decodeSingleTlv, decodeTlvs, findTlv, tlv, TlvError, type Tlv } from '../../src-shared/card/tlv.js';
 import { ManagementKeyAlgorithm } from '../../src-shared/card/virtual-card-state.js';
 import { reply, type EngineContext, type Handler, type Reply } from './engine-context.js';
 

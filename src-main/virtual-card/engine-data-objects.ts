@@ -1,6 +1,6 @@
 import { PIN_PROTECTED_OBJECTS, OBJECT } from '../card/piv/piv-constants.js';
 import { SW } from '../card/status-words.js';
-import { decodeSingleTlv, readTlv, TlvError } from '../card/tlv.js';
+import { decodeSingleTlv, readTlv, TlvError } from '../../src-shared/card/tlv.js';
 import { reply, type Handler } from './engine-context.js';
 import { ObjectTagKey } from '../../src-shared/card/virtual-card-state.js';
 

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { ALG, slotForKeyRef } from '../card/piv/piv-constants.js';
 import { encodePublicKeyTemplate } from '../card/piv/piv-public-key.js';
 import { SW } from '../card/status-words.js';
-import { decodeSingleTlv, decodeTlvs, findTlv, TlvError } from '../card/tlv.js';
+import { decodeSingleTlv, decodeTlvs, findTlv, TlvError } from '../../src-shared/card/tlv.js';
 import { reply, type Handler } from './engine-context.js';
 
 // GENERATE ASYMMETRIC KEY PAIR: a new private key in the slot, the public key returned.

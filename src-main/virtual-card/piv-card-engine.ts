@@ -3,7 +3,7 @@ import { VirtualCardState } from '../../src-shared/card/virtual-card-state.js';
 import { ApduFormatError, encodeResponse, parseCommand, type ParsedCommand } from '../card/apdu.js';
 import { INS, PIV_AID, PIV_RID_LENGTH } from '../card/piv/piv-constants.js';
 import { SW } from '../card/status-words.js';
-import { tlv } from '../card/tlv.js';
+import { tlv } from '../../src-shared/card/tlv.js';
 import { VIRTUAL_CARD_ATR } from './atr.js';
 import { freshVolatile, reply, type EngineContext, type Handler, type Reply, type VolatileState } from './engine-context.js';
 import { changeReferenceData, resetRetryCounter, verify } from './engine-reference-data.js';

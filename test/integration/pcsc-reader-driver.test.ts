@@ -6,7 +6,7 @@ import { CardError } from '../../src-main/card/card-error.js';
 import { ALG, DEFAULT_MANAGEMENT_KEY, SLOT } from '../../src-main/card/piv/piv-constants.js';
 import { localManagementKeyResponder } from '../../src-main/card/piv/piv-management-key.js';
 import { PivSession } from '../../src-main/card/piv/piv-session.js';
-import { encodeChuid, guidToUuid } from '../../src-main/card/piv/piv-objects.js';
+import { encodeChuid, guidToUuid } from '../../src-shared/card/piv-objects.js';
 import { PcscReaderDriver } from '../../src-main/pcsc/pcsc-reader-driver.js';
 import { makeTestCard, READER, type TestCard } from './support/virtual-card.js';
 import { startPcscd, stopPcscd, untilCardPresent, waitFor } from './support/pcsc.js';

@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { decodeSingleTlv, decodeTlvs, requireTlv, tlv } from '../tlv.js';
+import { decodeSingleTlv, decodeTlvs, requireTlv, tlv } from '../../../src-shared/card/tlv.js';
 import { ALG } from './piv-constants.js';
 import { CardError } from '../card-error.js';
 

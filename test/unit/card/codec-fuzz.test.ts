@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeTlvs, readTlv, tlv, TlvError, type Tlv } from '../../../src-main/card/tlv.js';
+import { decodeTlvs, readTlv, tlv, TlvError, type Tlv } from '../../../src-shared/card/tlv.js';
 import {
   ApduFormatError,
   encodeCommand,
@@ -11,7 +11,7 @@ import {
 } from '../../../src-main/card/apdu.js';
 import { CardError } from '../../../src-main/card/card-error.js';
 import { parseAtr } from '../../../src-main/card/atr.js';
-import { encodeCertificateObject, encodeChuid, parseCertificateObject, parseChuid } from '../../../src-main/card/piv/piv-objects.js';
+import { encodeCertificateObject, encodeChuid, parseCertificateObject, parseChuid } from '../../../src-shared/card/piv-objects.js';
 import { encodePublicKeyTemplate, parsePublicKeyTemplate } from '../../../src-main/card/piv/piv-public-key.js';
 import { ALG } from '../../../src-main/card/piv/piv-constants.js';
 import { ApduChannel } from '../../../src-main/card/apdu-channel.js';

@@ -7,7 +7,7 @@ import {
 } from '../../../src-main/card/piv/piv-public-key.js';
 import { ALG } from '../../../src-main/card/piv/piv-constants.js';
 import { CardError } from '../../../src-main/card/card-error.js';
-import { tlv, TlvError } from '../../../src-main/card/tlv.js';
+import { tlv, TlvError } from '../../../src-shared/card/tlv.js';
 import { fromHex } from '../../../src-main/card/bytes.js';
 
 const spki = (key: KeyObject): Buffer => key.export({ format: 'der', type: 'spki' });

@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fromHex } from '../../../src-main/card/bytes.js';
-import { decodeSingleTlv, decodeTlvs, findTlv, tlv } from '../../../src-main/card/tlv.js';
+import { decodeSingleTlv, decodeTlvs, findTlv, tlv } from '../../../src-shared/card/tlv.js';
 import { blankCardState } from '../../../src-main/virtual-card/blank-card.js';
 import { PivCardEngine } from '../../../src-main/virtual-card/piv-card-engine.js';
 import {

@@ -9,7 +9,7 @@ import { parseAtr } from '../../../src-main/card/atr.js';
 import { CardError } from '../../../src-main/card/card-error.js';
 import { ALG, DEFAULT_MANAGEMENT_KEY, OBJECT, SLOT } from '../../../src-main/card/piv/piv-constants.js';
 import { localManagementKeyResponder } from '../../../src-main/card/piv/piv-management-key.js';
-import { encodeChuid, guidToUuid } from '../../../src-main/card/piv/piv-objects.js';
+import { encodeChuid, guidToUuid } from '../../../src-shared/card/piv-objects.js';
 import { PivSession } from '../../../src-main/card/piv/piv-session.js';
 import { CardBlockedError, CardStatusError, WrongPasscodeError } from '../../../src-main/card/status-words.js';
 import { blankCardState } from '../../../src-main/virtual-card/blank-card.js';

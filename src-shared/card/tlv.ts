@@ -1,3 +1,4 @@
+// Node-side BER-TLV (uses Buffer): shared by the card edge, the virtual card and the service's card factory.
 // BER-TLV as used by ISO 7816-4 and PIV: tags of one to three bytes, definite lengths in
 // short form or 0x81/0x82/0x83 long form. Decoding is strict: a value that runs past the end of
 // its buffer, or bytes left over, is an error, never a silent truncation.

@@ -8,8 +8,8 @@ import {
   parseCertificateObject,
   parseChuid,
   uuidToGuid,
-} from '../../../src-main/card/piv/piv-objects.js';
-import { tlv, TlvError } from '../../../src-main/card/tlv.js';
+} from '../../../src-shared/card/piv-objects.js';
+import { tlv, TlvError } from '../../../src-shared/card/tlv.js';
 import { fromHex } from '../../../src-main/card/bytes.js';
 
 function selfSignedCertificate(commonName: string): Buffer {

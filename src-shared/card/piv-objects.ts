@@ -1,4 +1,4 @@
-import { decodeSingleTlv, decodeTlvs, findTlv, requireTlv, tlv, TlvError } from '../tlv.js';
+import { decodeSingleTlv, decodeTlvs, findTlv, requireTlv, tlv, TlvError } from './tlv.js';
 
 // The two PIV data objects the product reads on every insertion: a slot's certificate object
 // and the Card Holder Unique Identifier, whose GUID is the card's UUID in the directory.

@@ -9,7 +9,7 @@ import {
   requireTlv,
   tlv,
   TlvError,
-} from '../../../src-main/card/tlv.js';
+} from '../../../src-shared/card/tlv.js';
 import { fromHex } from '../../../src-main/card/bytes.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

@@ -1,0 +1,23 @@
+import { grantFor, type Activity, type Grant } from '../../src-shared/domain/roles.js';
+import { forbidden, outOfScope } from '../http/service-error.js';
+import type { SessionContext } from './session-store.js';
+
+// The service's one permission check: the session's roles (from the position chosen at login)
+// against the matrix, and the target's organisation against the session's subtree.
+
+export interface Target {
+  /** Path of the organisation the target belongs to; omit for activities on oneself. */
+  readonly orgPath?: string | null;
+}
+
+export function inScope(session: SessionContext, orgPath: string | null | undefined): boolean {
+  return orgPath != null && orgPath.startsWith(session.orgPath);
+}
+
+/** Throws 403 unless the session may do `activity` to `target`; returns how it may. */
+export function authorize(session: SessionContext, activity: Activity, target: Target = {}): Grant | 'everyone' {
+  const grant = grantFor(session.roles, activity);
+  if (!grant) throw forbidden('Your role does not allow that.');
+  if (grant !== 'everyone' && target.orgPath !== undefined && !inScope(session, target.orgPath)) throw outOfScope();
+  return grant;
+}

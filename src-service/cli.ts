@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.js';
+import { MachineSecretError } from './crypto/machine-secret.js';
+import { startService } from './start-service.js';
+import { openDatabase } from './store/database.js';
+import { verifyAuditLog } from './audit/audit-log.js';
+
+// `npm run service -- [serve] --port <p> --db <file> [--config <file>]`
+// `npm run service -- audit-verify --db <file>`
+
+const USAGE = `usage:
+  npm run service -- [serve] [--port <p>] [--db <file>] [--config <file.json>]
+  npm run service -- audit-verify --db <file>`;
+
+async function main(argv: string[]): Promise<number> {
+  const command = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'serve';
+  const rest = command === argv[0] ? argv.slice(1) : argv;
+  switch (command) {
+    case 'serve':
+      return serve(rest);
+    case 'audit-verify':
+      return auditVerify(rest);
+    default:
+      console.error(`unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string' }, db: { type: 'string' }, config: { type: 'string' }, host: { type: 'string' } },
+    strict: true,
+  });
+  const config = loadConfig({
+    ...(values.config ? { file: values.config } : {}),
+    env: process.env,
+    overrides: {
+      ...(values.port !== undefined ? { port: values.port as unknown as number } : {}),
+      ...(values.db ? { dbFile: values.db } : {}),
+      ...(values.host ? { host: values.host } : {}),
+    },
+  });
+  const service = await startService(config);
+  console.log(`identity service ready: ${service.url} (database ${config.dbFile})`);
+  const stop = (): void => {
+    void service.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return -1;
+}
+
+function auditVerify(args: string[]): number {
+  const { values } = parseArgs({ args, options: { db: { type: 'string' } }, strict: true });
+  if (!values.db) {
+    console.error(USAGE);
+    return 2;
+  }
+  const db = openDatabase(values.db, { readonly: true });
+  const result = verifyAuditLog(db);
+  db.close();
+  if (result.ok) {
+    console.log(`audit log intact: ${result.entries} entries`);
+    return 0;
+  }
+  console.error(`audit log BROKEN at entry ${result.brokenAt} (of ${result.entries} read)`);
+  return 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError || err instanceof MachineSecretError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      console.error((err as Error).message);
+      process.exit(2);
+    }
+    console.error(err);
+    process.exit(1);
+  },
+);

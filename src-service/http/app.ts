@@ -1,0 +1,67 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { ServiceContext } from '../service-context.js';
+import { openApiDocument } from './openapi.js';
+import { defineRoute, parseOrThrow, sessionFrom, type AnyRoute } from './route.js';
+import { ServiceError } from './service-error.js';
+import { serviceRoutes } from './routes.js';
+
+// The HTTP face of the identity service. Every request is validated against the shared zod
+// contracts; every failure becomes a JSON error body with the right status, never a 5xx for a
+// client's mistake and never a stack trace.
+
+const Health = z.strictObject({ status: z.literal('ok'), schemaVersion: z.number().int() });
+
+export function healthRoute(): AnyRoute {
+  return defineRoute({
+    method: 'GET',
+    url: '/v1/health',
+    summary: 'Service health',
+    tag: 'service',
+    auth: 'none',
+    response: Health,
+    handler: ({ ctx }) => ({
+      status: 'ok' as const,
+      schemaVersion: ctx.db.prepare('SELECT COALESCE(MAX(version),0) FROM schema_migrations').pluck().get() as number,
+    }),
+  });
+}
+
+export function buildApp(ctx: ServiceContext): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: ctx.config.bodyLimitBytes, maxParamLength: 200 });
+  const routes: AnyRoute[] = [healthRoute(), ...serviceRoutes()];
+
+  app.setErrorHandler((err, _request, reply) => {
+    if (err instanceof ServiceError) {
+      return reply.status(err.status).send({ code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) });
+    }
+    const e = err as { code?: string; statusCode?: number };
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.status(413).send({ code: 'payload-too-large', message: 'The request body is too large.' });
+    }
+    if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) {
+      // Fastify's own client errors: malformed JSON, wrong content type, bad URL encoding.
+      return reply.status(e.statusCode === 415 ? 415 : 400).send({ code: 'bad-request', message: 'The request could not be read as JSON.' });
+    }
+    return reply.status(500).send({ code: 'internal', message: 'The identity service had a problem. Try again.' });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ code: 'not-found', message: 'No such endpoint.' }));
+
+  for (const route of routes) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      handler: async (request, reply) => {
+        const session = route.auth === 'session' ? sessionFrom(ctx, request) : (undefined as never);
+        const params = parseOrThrow(route.params, request.params, 'params');
+        const query = parseOrThrow(route.query, request.query, 'query');
+        const body = parseOrThrow(route.body, request.body, 'body');
+        const result = await route.handler({ body, query, params, request, reply, ctx, session });
+        return reply.status(route.status ?? 200).send(route.response.parse(result));
+      },
+    });
+  }
+  const doc = openApiDocument(routes, { title: 'Care Identity Service', version: '1' });
+  app.get('/openapi.json', async () => doc);
+  return app;
+}

@@ -1,0 +1,48 @@
+import { z, type ZodType } from 'zod';
+import { ServiceErrorBody } from '../../src-shared/api/service-errors.js';
+import type { AnyRoute } from './route.js';
+
+// OpenAPI 3.1 generated from the same zod schemas the endpoints enforce.
+
+const schemaOf = (s: ZodType, io: 'input' | 'output'): Record<string, unknown> => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+
+function parametersOf(schema: ZodType | undefined, location: 'query' | 'path'): unknown[] {
+  if (!schema) return [];
+  const json = schemaOf(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: location,
+    required: location === 'path' || (json.required ?? []).includes(name),
+    schema: s,
+  }));
+}
+
+export function openApiDocument(routes: readonly AnyRoute[], info: { title: string; version: string }): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const error = { description: 'Error', content: { 'application/json': { schema: schemaOf(ServiceErrorBody, 'output') } } };
+  for (const r of routes) {
+    const path = r.url.replace(/:([A-Za-z]+)/g, '{$1}');
+    paths[path] ??= {};
+    (paths[path] as Record<string, unknown>)[r.method.toLowerCase()] = {
+      summary: r.summary,
+      tags: [r.tag],
+      ...(r.auth === 'session' ? { security: [{ session: [] }] } : {}),
+      parameters: [...parametersOf(r.params, 'path'), ...parametersOf(r.query, 'query')],
+      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } } : {}),
+      responses: {
+        [String(r.status ?? 200)]: { description: 'Success', content: { 'application/json': { schema: schemaOf(r.response, 'output') } } },
+        '400': error,
+        ...(r.auth === 'session' ? { '401': error, '403': error } : {}),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info,
+    paths,
+    components: { securitySchemes: { session: { type: 'http', scheme: 'bearer' } } },
+  };
+}

@@ -1,0 +1,66 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z, type ZodType } from 'zod';
+import { resolveSession, type SessionContext } from '../auth/session-store.js';
+import type { ServiceContext } from '../service-context.js';
+import { ServiceError } from './service-error.js';
+
+// One way to declare an endpoint: its zod contracts (from src-shared), whether it needs a
+// session, and a handler that only ever sees validated input. The same declarations produce
+// the OpenAPI document, so the documentation cannot drift from what is enforced.
+
+export interface RouteInput<B, Q, P> {
+  readonly body: B;
+  readonly query: Q;
+  readonly params: P;
+  readonly request: FastifyRequest;
+  readonly reply: FastifyReply;
+  readonly ctx: ServiceContext;
+}
+
+export interface RouteSpec<B = unknown, Q = unknown, P = unknown, R = unknown> {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly url: string;
+  readonly summary: string;
+  readonly tag: string;
+  readonly body?: ZodType<B>;
+  readonly query?: ZodType<Q>;
+  readonly params?: ZodType<P>;
+  readonly response: ZodType<R>;
+  /** HTTP status of a success (200 unless said). */
+  readonly status?: number;
+  readonly auth: 'none' | 'session';
+  readonly handler: (input: RouteInput<B, Q, P> & { session: SessionContext }) => R | Promise<R>;
+}
+
+export type AnyRoute = RouteSpec<any, any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Keeps the handler's types tied to the schemas it declares. */
+export function defineRoute<B = undefined, Q = undefined, P = undefined, R = unknown>(spec: RouteSpec<B, Q, P, R>): RouteSpec<B, Q, P, R> {
+  return spec;
+}
+
+export function parseOrThrow<T>(schema: ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'params'): T {
+  if (!schema) {
+    if (where === 'body' && value !== undefined && value !== null && !(typeof value === 'object' && Object.keys(value).length === 0)) {
+      throw new ServiceError(400, 'bad-request', 'This request takes no body.');
+    }
+    return undefined as T;
+  }
+  const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+  if (result.success) return result.data;
+  const fields = result.error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
+  throw new ServiceError(400, 'bad-request', `The request ${where} is not valid.`, fields);
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]{16,128})$/;
+
+export function sessionFrom(ctx: ServiceContext, request: FastifyRequest): SessionContext {
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? BEARER.exec(header) : null;
+  if (!match) throw new ServiceError(401, 'unauthenticated', 'Sign in with your smartcard first.');
+  const session = resolveSession(ctx.db, match[1] as string, ctx.now().getTime());
+  if (!session) throw new ServiceError(401, 'unauthenticated', 'Your session has ended. Sign in with your smartcard again.');
+  return session;
+}
+
+export const EmptyBody = z.strictObject({});

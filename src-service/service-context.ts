@@ -1,0 +1,14 @@
+import type { Db } from './store/database.js';
+import type { ServiceConfig } from './config.js';
+
+/** What every part of the service is handed: the store, the configuration and the clock. */
+export interface ServiceContext {
+  readonly db: Db;
+  readonly config: ServiceConfig;
+  /** Injectable so expiry rules can be tested at exact boundaries. */
+  readonly now: () => Date;
+  /** The origin clients use to reach this service; part of the signed login payload. */
+  serviceOrigin: string;
+  /** Data key for sealing card secrets (AES-256-GCM); held in memory only. */
+  readonly dataKey: Buffer;
+}

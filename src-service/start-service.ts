@@ -1,0 +1,45 @@
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { buildApp } from './http/app.js';
+import { loadOrCreateMachineSecret } from './crypto/machine-secret.js';
+import { openDatabase } from './store/database.js';
+import { loadConfig, type ServiceConfigInput } from './config.js';
+import type { ServiceContext } from './service-context.js';
+
+// Starts the identity service: embedded by the agent (loopback, ephemeral port) or standalone.
+
+export interface RunningService {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  readonly url: string;
+  readonly ctx: ServiceContext;
+  close(): Promise<void>;
+}
+
+export async function startService(input: ServiceConfigInput & { now?: () => Date } = {}): Promise<RunningService> {
+  const { now, ...configInput } = input;
+  const config = loadConfig({ overrides: configInput });
+  const db = openDatabase(config.dbFile);
+  const secretFile = config.secretFile ?? join(dirname(config.dbFile), 'service-secret.json');
+  const secret = loadOrCreateMachineSecret(secretFile);
+  const ctx: ServiceContext = {
+    db,
+    config,
+    now: now ?? (() => new Date()),
+    serviceOrigin: config.serviceOrigin ?? '',
+    dataKey: secret.dataKey,
+  };
+  const app = buildApp(ctx);
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  if (!ctx.serviceOrigin) ctx.serviceOrigin = url;
+  return {
+    url,
+    ctx,
+    close: async () => {
+      await app.close();
+      db.close();
+    },
+  };
+}

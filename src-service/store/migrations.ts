@@ -1,0 +1,184 @@
+// Versioned schema. Each migration runs once, in order, inside a transaction; the applied
+// versions are recorded in schema_migrations. Never edit a released migration: add a new one.
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'directory, cards, login, audit',
+    sql: `
+CREATE TABLE organisations (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  name_norm TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('trust','gp-practice','pharmacy','site','directorate','other')),
+  parent_id INTEGER REFERENCES organisations(id),
+  -- '/1/7/42/': the ids from the root down; a subtree is every path with this prefix.
+  path TEXT NOT NULL
+);
+CREATE INDEX organisations_parent ON organisations(parent_id);
+CREATE INDEX organisations_path ON organisations(path);
+CREATE INDEX organisations_name ON organisations(name_norm);
+
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  uuid TEXT NOT NULL UNIQUE,
+  given_name TEXT NOT NULL,
+  family_name TEXT NOT NULL,
+  -- Lower-case, accents removed: what name searches compare against (prefix, via the index).
+  family_name_norm TEXT NOT NULL,
+  given_name_norm TEXT NOT NULL,
+  ni_number TEXT UNIQUE,
+  email TEXT,
+  mobile TEXT,
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','closed')),
+  home_org_id INTEGER REFERENCES organisations(id),
+  created_at TEXT NOT NULL
+);
+CREATE INDEX users_family_given ON users(family_name_norm, given_name_norm);
+CREATE INDEX users_home_org ON users(home_org_id);
+
+CREATE TABLE positions (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES organisations(id),
+  title TEXT NOT NULL,
+  job_role TEXT NOT NULL,
+  -- Comma-separated RA role codes the position carries ('' for none).
+  roles TEXT NOT NULL DEFAULT '',
+  assignable INTEGER NOT NULL DEFAULT 1 CHECK (assignable IN (0,1)),
+  closed INTEGER NOT NULL DEFAULT 0 CHECK (closed IN (0,1))
+);
+CREATE INDEX positions_org ON positions(org_id);
+
+CREATE TABLE position_assignments (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  position_id INTEGER NOT NULL REFERENCES positions(id),
+  start_date TEXT NOT NULL,
+  end_date TEXT,
+  removed_at TEXT
+);
+CREATE INDEX assignments_user ON position_assignments(user_id);
+CREATE INDEX assignments_position ON position_assignments(position_id);
+
+CREATE TABLE cards (
+  id INTEGER PRIMARY KEY,
+  uuid TEXT NOT NULL UNIQUE,
+  serial INTEGER NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  status TEXT NOT NULL CHECK (status IN ('active','locked','revoked','cancelled')),
+  algorithm TEXT NOT NULL CHECK (algorithm IN ('rsa2048','p256')),
+  -- Card secrets, sealed with the service's data key (AES-256-GCM); never returned by the API.
+  puk_sealed BLOB,
+  management_key_sealed BLOB,
+  management_key_algorithm TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX cards_user ON cards(user_id);
+
+CREATE TABLE certificates (
+  serial TEXT PRIMARY KEY,
+  card_id INTEGER NOT NULL REFERENCES cards(id),
+  der BLOB,
+  not_before TEXT NOT NULL,
+  not_after TEXT NOT NULL,
+  revoked_at TEXT,
+  revocation_reason TEXT
+);
+CREATE INDEX certificates_card ON certificates(card_id);
+
+CREATE TABLE authenticators (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  kind TEXT NOT NULL,
+  label TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  removed_at TEXT
+);
+CREATE INDEX authenticators_user ON authenticators(user_id);
+
+CREATE TABLE position_requests (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  position_id INTEGER NOT NULL REFERENCES positions(id),
+  start_date TEXT NOT NULL,
+  end_date TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','granted','rejected')),
+  requested_by INTEGER NOT NULL REFERENCES users(id),
+  requested_at TEXT NOT NULL,
+  decided_by INTEGER REFERENCES users(id),
+  decided_at TEXT,
+  reason TEXT
+);
+CREATE INDEX position_requests_status ON position_requests(status, position_id);
+
+CREATE TABLE detail_change_requests (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  changes TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','accepted','rejected')),
+  requested_by INTEGER NOT NULL REFERENCES users(id),
+  requested_at TEXT NOT NULL,
+  decided_by INTEGER REFERENCES users(id),
+  decided_at TEXT
+);
+
+CREATE TABLE login_challenges (
+  nonce TEXT PRIMARY KEY,
+  workstation_id TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE login_tickets (
+  ticket_hash BLOB PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  card_id INTEGER NOT NULL REFERENCES cards(id),
+  workstation_id TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE sessions (
+  id INTEGER PRIMARY KEY,
+  token_hash BLOB NOT NULL UNIQUE,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  card_id INTEGER NOT NULL REFERENCES cards(id),
+  position_id INTEGER NOT NULL REFERENCES positions(id),
+  workstation_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  end_reason TEXT
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE INDEX sessions_card ON sessions(card_id);
+
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT,
+  action TEXT NOT NULL,
+  subject TEXT,
+  workstation_id TEXT,
+  details TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+-- Append-only: the log can be added to, never changed.
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+
+CREATE TABLE service_secrets (
+  name TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+);
+`,
+  },
+];

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import {
+  CardStatus,
+  Email,
+  IsoDate,
+  IsoDateTime,
+  Mobile,
+  NiNumber,
+  OrganisationSummary,
+  PersonName,
+  PositionSummary,
+  UserStatus,
+  Uuid,
+} from './service-common.js';
+
+// Care Identity Management core: find users, view a profile, position requests, contact details.
+
+export const FindUsersQuery = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).optional(),
+    niNumber: NiNumber.optional(),
+    cardUuid: Uuid.optional(),
+    /** "Only show users in my organisation and child organisations". */
+    onlyMyOrganisations: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+  })
+  .refine((q) => q.name !== undefined || q.niNumber !== undefined || q.cardUuid !== undefined, {
+    message: 'give a name, a National Insurance number or a smartcard UUID',
+    path: ['name'],
+  });
+
+export const UserSearchResult = z.strictObject({
+  uuid: Uuid,
+  name: z.string(),
+  status: UserStatus,
+  organisation: OrganisationSummary.nullable(),
+});
+export const FindUsersResponse = z.strictObject({ results: z.array(UserSearchResult), truncated: z.boolean() });
+
+export const UserUuidParams = z.strictObject({ uuid: Uuid });
+
+export const ProfileAssignment = z.strictObject({
+  id: z.number().int().positive(),
+  position: PositionSummary,
+  startDate: IsoDate,
+  endDate: IsoDate.nullable(),
+});
+export const ProfileCard = z.strictObject({
+  uuid: Uuid,
+  serial: z.number().int().nonnegative(),
+  status: CardStatus,
+  certificateNotAfter: IsoDateTime.nullable(),
+});
+export const ProfileAuthenticator = z.strictObject({
+  id: z.number().int().positive(),
+  kind: z.enum(['smartcard', 'ipad', 'microsoft-authenticator', 'security-key', 'windows-hello', 'nhsnet-connect']),
+  label: z.string(),
+  createdAt: IsoDateTime,
+});
+export const Profile = z.strictObject({
+  uuid: Uuid,
+  givenName: z.string(),
+  familyName: z.string(),
+  niNumber: z.string().nullable(),
+  email: z.string().nullable(),
+  mobile: z.string().nullable(),
+  status: UserStatus,
+  assignments: z.array(ProfileAssignment),
+  cards: z.array(ProfileCard),
+  authenticators: z.array(ProfileAuthenticator),
+});
+export type Profile = z.infer<typeof Profile>;
+
+/** Positions run for a fixed term from their start date; the requester picks only the start. */
+export const POSITION_TERM_DAYS = 365;
+
+export const RequestPositionsBody = z.strictObject({
+  positionIds: z.array(z.number().int().positive()).min(1).max(20),
+  startDate: IsoDate,
+});
+export const PositionRequest = z.strictObject({
+  id: z.number().int().positive(),
+  user: z.strictObject({ uuid: Uuid, name: z.string() }),
+  position: PositionSummary,
+  startDate: IsoDate,
+  endDate: IsoDate,
+  status: z.enum(['pending', 'granted', 'rejected']),
+  requestedAt: IsoDateTime,
+  reason: z.string().nullable(),
+});
+export const PositionRequestList = z.strictObject({ requests: z.array(PositionRequest) });
+export const PositionRequestQuery = z.strictObject({ status: z.enum(['pending', 'granted', 'rejected']).default('pending') });
+export const RequestIdParams = z.strictObject({ id: z.coerce.number().int().positive() });
+export const RejectBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+
+export const ChangeOwnContactBody = z
+  .strictObject({ email: Email.optional(), mobile: Mobile.optional() })
+  .refine((b) => b.email !== undefined || b.mobile !== undefined, { message: 'give an email or a mobile number', path: ['email'] });
+export const ContactDetails = z.strictObject({ email: z.string().nullable(), mobile: z.string().nullable() });
+
+export const ChangeDetailsBody = z
+  .strictObject({
+    givenName: PersonName.optional(),
+    familyName: PersonName.optional(),
+    niNumber: NiNumber.optional(),
+    email: Email.optional(),
+    mobile: Mobile.optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change', path: ['givenName'] });
+export const ChangeDetailsResponse = z.discriminatedUnion('outcome', [
+  z.strictObject({ outcome: z.literal('changed'), profile: Profile }),
+  z.strictObject({ outcome: z.literal('requested'), requestId: z.number().int().positive(), requestedAt: IsoDateTime }),
+]);
+
+export const FindOrganisationsQuery = z.strictObject({ query: z.string().trim().min(1).max(100) });
+export const FindOrganisationsResponse = z.strictObject({ results: z.array(OrganisationSummary) });

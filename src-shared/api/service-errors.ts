@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+// Every error body the identity service sends. `code` is for programs; `message` is for people
+// and never contains a secret or echoes a credential.
+
+export const ServiceErrorCode = z.enum([
+  'bad-request',
+  'unauthenticated',
+  'forbidden',
+  'out-of-scope',
+  'not-found',
+  'conflict',
+  'payload-too-large',
+  'login-failed',
+  'unavailable',
+  'internal',
+]);
+export type ServiceErrorCode = z.infer<typeof ServiceErrorCode>;
+
+export const FieldProblem = z.strictObject({ path: z.string(), message: z.string() });
+
+export const ServiceErrorBody = z.strictObject({
+  code: ServiceErrorCode,
+  message: z.string(),
+  /** For 400: which fields failed and why. */
+  fields: z.array(FieldProblem).optional(),
+});
+export type ServiceErrorBody = z.infer<typeof ServiceErrorBody>;
