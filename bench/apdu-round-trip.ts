@@ -5,6 +5,7 @@ import { InProcessReaderDriver } from '../src-main/virtual-card/in-process-reade
 import { PivCardEngine } from '../src-main/virtual-card/piv-card-engine.js';
 import type { ReaderDriver } from '../src-main/pcsc/reader-driver.js';
 import { fmt, median, percentile } from './support/stats.js';
+import { runIfMain } from './support/run-main.js';
 import { quickack, READER_0, startBenchCard } from './support/pcsc-card.js';
 
 // APDU round trip (GET VERSION, 5 bytes out, 5 back) through pcscd + vpcd with and without the
@@ -54,12 +55,4 @@ export async function benchApduRoundTrip(): Promise<void> {
   report('in-process reader (training mode)', await roundTrips(local, 'Reader 1', 2000));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  benchApduRoundTrip().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, benchApduRoundTrip);

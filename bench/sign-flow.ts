@@ -7,6 +7,7 @@ import { parseAtr } from '../src-main/card/atr.js';
 import { ALG, SLOT } from '../src-main/card/piv/piv-constants.js';
 import { PivSession } from '../src-main/card/piv/piv-session.js';
 import { fmt, median, percentile } from './support/stats.js';
+import { runIfMain } from './support/run-main.js';
 import { quickack, READER_0, startBenchCard, type BenchCard } from './support/pcsc-card.js';
 
 // "Read certificate + verify PIN + sign 32 bytes" on one card through pcscd + vpcd: our card edge
@@ -81,12 +82,4 @@ export async function benchSignFlow(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  benchSignFlow().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, benchSignFlow);
