@@ -4,13 +4,21 @@ import { MachineSecretError } from './crypto/machine-secret.js';
 import { startService } from './start-service.js';
 import { openDatabase } from './store/database.js';
 import { verifyAuditLog } from './audit/audit-log.js';
+import { CaError } from './ca/ca-storage.js';
+import { CardFactoryError } from './ca/card-factory.js';
+import { makeCardCommand, MAKE_CARD_USAGE } from './ca/make-card-command.js';
+import { seedCommand, SEED_USAGE } from './seed/seed-cli.js';
 
 // `npm run service -- [serve] --port <p> --db <file> [--config <file>]`
 // `npm run service -- audit-verify --db <file>`
+// `npm run service -- make-card --user <uuid> --state <file> [...]` (see ca/make-card-command.ts)
+// `npm run service -- seed --users <n> [...]` (see seed/seed-cli.ts)
 
 const USAGE = `usage:
   npm run service -- [serve] [--port <p>] [--db <file>] [--config <file.json>]
-  npm run service -- audit-verify --db <file>`;
+  npm run service -- audit-verify --db <file>
+  ${MAKE_CARD_USAGE}
+  ${SEED_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'serve';
@@ -20,6 +28,10 @@ async function main(argv: string[]): Promise<number> {
       return serve(rest);
     case 'audit-verify':
       return auditVerify(rest);
+    case 'make-card':
+      return makeCardCommand(rest);
+    case 'seed':
+      return seedCommand(rest);
     default:
       console.error(`unknown command "${command}"\n${USAGE}`);
       return 2;
@@ -73,7 +85,13 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (err: unknown) => {
-    if (err instanceof ConfigError || err instanceof MachineSecretError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    if (
+      err instanceof ConfigError ||
+      err instanceof MachineSecretError ||
+      err instanceof CaError ||
+      err instanceof CardFactoryError ||
+      (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+    ) {
       console.error((err as Error).message);
       process.exit(2);
     }

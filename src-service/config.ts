@@ -44,11 +44,18 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     } catch (err) {
       throw new ConfigError(`Cannot read the configuration file ${options.file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}.`);
     }
+    let json: unknown;
     try {
-      fromFile = JSON.parse(text) as Record<string, unknown>;
+      json = JSON.parse(text);
     } catch {
       throw new ConfigError(`The configuration file ${options.file} is not valid JSON.`);
     }
+    // `null` would otherwise spread to nothing (every setting silently defaulted) and an array
+    // or string to settings named "0", "1"...: only an object of settings is a configuration.
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+      throw new ConfigError(`The configuration file ${options.file} must hold a JSON object of settings.`);
+    }
+    fromFile = json as Record<string, unknown>;
   }
   const fromEnv: Record<string, unknown> = {};
   for (const [name, key] of Object.entries(ENV)) {

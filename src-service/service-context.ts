@@ -1,5 +1,6 @@
 import type { Db } from './store/database.js';
 import type { ServiceConfig } from './config.js';
+import type { CertificateAuthority } from './ca/certificate-authority.js';
 
 /** What every part of the service is handed: the store, the configuration and the clock. */
 export interface ServiceContext {
@@ -11,4 +12,6 @@ export interface ServiceContext {
   serviceOrigin: string;
   /** Data key for sealing card secrets (AES-256-GCM); held in memory only. */
   readonly dataKey: Buffer;
+  /** Issues card certificates; every login is checked against its issuing CA. */
+  readonly ca: CertificateAuthority;
 }

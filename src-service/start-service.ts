@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
 import { buildApp } from './http/app.js';
 import { loadOrCreateMachineSecret } from './crypto/machine-secret.js';
+import { caPassphraseFor, machineSecretFileFor } from './crypto/machine-secret-file.js';
+import { loadOrCreateCertificateAuthority } from './ca/certificate-authority.js';
 import { openDatabase } from './store/database.js';
 import { loadConfig, type ServiceConfigInput } from './config.js';
 import type { ServiceContext } from './service-context.js';
@@ -19,14 +20,22 @@ export async function startService(input: ServiceConfigInput & { now?: () => Dat
   const { now, ...configInput } = input;
   const config = loadConfig({ overrides: configInput });
   const db = openDatabase(config.dbFile);
-  const secretFile = config.secretFile ?? join(dirname(config.dbFile), 'service-secret.json');
-  const secret = loadOrCreateMachineSecret(secretFile);
+  let secret, ca;
+  try {
+    secret = loadOrCreateMachineSecret(machineSecretFileFor(config));
+    // Created on the first start; later starts load it (a wrong passphrase stops the start).
+    ca = await loadOrCreateCertificateAuthority(db, { passphrase: caPassphraseFor(config, secret), ...(now ? { now } : {}) });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   const ctx: ServiceContext = {
     db,
     config,
     now: now ?? (() => new Date()),
     serviceOrigin: config.serviceOrigin ?? '',
     dataKey: secret.dataKey,
+    ca,
   };
   const app = buildApp(ctx);
   await app.listen({ host: config.host, port: config.port });

@@ -18,6 +18,9 @@ export function inScope(session: SessionContext, orgPath: string | null | undefi
 export function authorize(session: SessionContext, activity: Activity, target: Target = {}): Grant | 'everyone' {
   const grant = grantFor(session.roles, activity);
   if (!grant) throw forbidden('Your role does not allow that.');
-  if (grant !== 'everyone' && target.orgPath !== undefined && !inScope(session, target.orgPath)) throw outOfScope();
+  // A caller that names a target organisation wants the scope checked, whatever the grant: an
+  // activity open to everyone (viewing a profile) still reaches only the session's subtree when
+  // done to someone else. Activities on oneself, or national look-ups, omit the target.
+  if (target.orgPath !== undefined && !inScope(session, target.orgPath)) throw outOfScope();
   return grant;
 }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { ServiceContext } from '../service-context.js';
 import { openApiDocument } from './openapi.js';
@@ -28,7 +28,24 @@ export function healthRoute(): AnyRoute {
 }
 
 export function buildApp(ctx: ServiceContext): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: ctx.config.bodyLimitBytes, maxParamLength: 200 });
+  // routerOptions: the top-level maxParamLength is deprecated in Fastify 5 and warns on every start.
+  const app = Fastify({
+    logger: false,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    routerOptions: { maxParamLength: 200 },
+    // The router's own refusals (a URL that is not valid percent-encoding, a path parameter past
+    // maxParamLength) bypass the error handler and would answer in Fastify's shape, echoing the
+    // URL; answer them in the service's shape instead.
+    frameworkErrors: (err, _request, reply) => {
+      const [status, body] =
+        err.code === 'FST_ERR_BAD_URL'
+          ? [400, { code: 'bad-request', message: 'The request URL is not valid.' }]
+          : err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+            ? [414, { code: 'bad-request', message: 'A part of the request URL is too long.' }]
+            : [500, { code: 'internal', message: 'The identity service had a problem. Try again.' }];
+      return (reply as FastifyReply).status(status).send(body);
+    },
+  });
   const routes: AnyRoute[] = [healthRoute(), ...serviceRoutes()];
 
   app.setErrorHandler((err, _request, reply) => {
@@ -57,7 +74,10 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
         const query = parseOrThrow(route.query, request.query, 'query');
         const body = parseOrThrow(route.body, request.body, 'body');
         const result = await route.handler({ body, query, params, request, reply, ctx, session });
-        return reply.status(route.status ?? 200).send(route.response.parse(result));
+        // A handler whose success status depends on the outcome (a change made: 200; a change
+        // requested: 202) sets it with reply.code(); otherwise the route's declared status holds.
+        const status = reply.statusCode !== 200 ? reply.statusCode : (route.status ?? 200);
+        return reply.status(status).send(route.response.parse(result));
       },
     });
   }

@@ -44,6 +44,12 @@ export function parseOrThrow<T>(schema: ZodType<T> | undefined, value: unknown, 
     if (where === 'body' && value !== undefined && value !== null && !(typeof value === 'object' && Object.keys(value).length === 0)) {
       throw new ServiceError(400, 'bad-request', 'This request takes no body.');
     }
+    // Without a query schema every query parameter is unknown: refuse it like a strict schema
+    // would, rather than let a typo or a probe pass silently.
+    if (where === 'query' && value !== null && typeof value === 'object' && Object.keys(value).length > 0) {
+      const fields = Object.keys(value).map((name) => ({ path: `query.${name.slice(0, 100)}`, message: 'unknown query parameter' }));
+      throw new ServiceError(400, 'bad-request', 'This request takes no query parameters.', fields);
+    }
     return undefined as T;
   }
   const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}));

@@ -1,6 +1,47 @@
-import type { AnyRoute } from './route.js';
+import { FindOrganisationsQuery, FindOrganisationsResponse, FindUsersQuery, FindUsersResponse } from '../../src-shared/api/service-cim.js';
+import { authorize } from '../auth/authorize.js';
+import { findOrganisations } from '../cim/find-organisations.js';
+import { findUsers } from '../cim/find-users.js';
+import { utcDate } from '../cim/dates.js';
+import { defineRoute, type AnyRoute } from './route.js';
 
-/** The directory endpoints. */
+/** The directory endpoints: finding users and organisations. */
 export function directoryRoutes(): AnyRoute[] {
-  return [];
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/v1/users',
+      summary: 'Find users by name, National Insurance number or smartcard UUID',
+      tag: 'directory',
+      auth: 'session',
+      query: FindUsersQuery,
+      response: FindUsersResponse,
+      handler: ({ query, session, ctx }) => {
+        // Anyone signed in may search the national directory; "only my organisations" narrows it
+        // to the session organisation's subtree.
+        authorize(session, 'find-user');
+        return findUsers(ctx.db, {
+          name: query.name,
+          niNumber: query.niNumber,
+          cardUuid: query.cardUuid,
+          withinOrgPath: query.onlyMyOrganisations ? session.orgPath : undefined,
+          limit: query.limit,
+          today: utcDate(ctx.now()),
+        });
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/organisations',
+      summary: 'Find organisations by code or name',
+      tag: 'directory',
+      auth: 'session',
+      query: FindOrganisationsQuery,
+      response: FindOrganisationsResponse,
+      handler: ({ query, session, ctx }) => {
+        authorize(session, 'find-organisation');
+        return { results: findOrganisations(ctx.db, query.query) };
+      },
+    }),
+  ];
 }

@@ -1,6 +1,68 @@
-import type { AnyRoute } from './route.js';
+import {
+  ChallengeRequest,
+  ChallengeResponse,
+  LogoutResponse,
+  SessionInfo,
+  SessionRequest,
+  SessionResponse,
+  VerifyRequest,
+  VerifyResponse,
+} from '../../src-shared/api/service-login.js';
+import { issueChallenge } from '../auth/login-challenge.js';
+import { logout, openLoginSession, sessionInfo } from '../auth/login-session.js';
+import { verifyLogin } from '../auth/login-verify.js';
+import { defineRoute, type AnyRoute } from './route.js';
 
-/** The login endpoints. */
+/** The login endpoints: challenge -> card signs -> verify -> pick a position -> session. */
 export function loginRoutes(): AnyRoute[] {
-  return [];
+  return [
+    defineRoute({
+      method: 'POST',
+      url: '/v1/login/challenge',
+      summary: 'Get a one-use sign-in challenge for this workstation (valid 60 s)',
+      tag: 'login',
+      auth: 'none',
+      body: ChallengeRequest,
+      response: ChallengeResponse,
+      handler: ({ ctx, body }) => issueChallenge(ctx, body.workstationId),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/v1/login/verify',
+      summary: "Check the card's signed answer; returns a one-use login ticket and the holder's positions",
+      tag: 'login',
+      auth: 'none',
+      body: VerifyRequest,
+      response: VerifyResponse,
+      handler: ({ ctx, body }) => verifyLogin(ctx, body),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/v1/login/session',
+      summary: 'Open a session for one of the positions, with the login ticket',
+      tag: 'login',
+      auth: 'none',
+      body: SessionRequest,
+      response: SessionResponse,
+      handler: ({ ctx, body }) => openLoginSession(ctx, body),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1/session',
+      summary: 'The current session: holder, card and position',
+      tag: 'login',
+      auth: 'session',
+      response: SessionInfo,
+      handler: ({ ctx, session }) => sessionInfo(ctx, session),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/v1/logout',
+      summary: 'End the current session',
+      tag: 'login',
+      auth: 'session',
+      response: LogoutResponse,
+      handler: ({ ctx, session }) => logout(ctx, session),
+    }),
+  ];
 }

@@ -1,0 +1,57 @@
+import type { Activity, Grant } from '../../src-shared/domain/roles.js';
+import { authorize, inScope } from '../auth/authorize.js';
+import type { SessionContext } from '../auth/session-store.js';
+import type { Db } from '../store/database.js';
+import { ServiceError } from '../http/service-error.js';
+
+// Which organisations a user belongs to, for scope: their home organisation and the
+// organisations of their active position assignments. A user is in a session's scope when any
+// of those lies in the session organisation's subtree. Every CIM check on another user goes
+// through here so the rule is written once.
+
+/**
+ * SQL condition for an active assignment (alias `pa`, parameter `@today`): not removed and not
+ * past its end date. One starting later counts: it was granted, and the profile must show it.
+ */
+export const ACTIVE_ASSIGNMENT = `pa.removed_at IS NULL AND (pa.end_date IS NULL OR pa.end_date >= @today)`;
+
+export function userOrgPaths(db: Db, userId: number, today: string): string[] {
+  return db
+    .prepare(
+      `SELECT o.path FROM users u JOIN organisations o ON o.id = u.home_org_id WHERE u.id = @userId
+       UNION
+       SELECT o.path FROM position_assignments pa JOIN positions p ON p.id = pa.position_id JOIN organisations o ON o.id = p.org_id
+        WHERE pa.user_id = @userId AND ${ACTIVE_ASSIGNMENT}`,
+    )
+    .pluck()
+    .all({ userId, today }) as string[];
+}
+
+export function userInScope(session: SessionContext, orgPaths: readonly string[]): boolean {
+  return orgPaths.some((path) => inScope(session, path));
+}
+
+/**
+ * The organisation path to hand `authorize` for a user: one in the session's scope when there is
+ * one, else one outside it (so the check refuses), else null (a user with no organisation is in
+ * nobody's scope).
+ */
+export function scopePathFor(session: SessionContext, orgPaths: readonly string[]): string | null {
+  return orgPaths.find((path) => inScope(session, path)) ?? orgPaths[0] ?? null;
+}
+
+/** authorize() for an activity done to another user, with that user's organisations as scope. */
+export function authorizeOnUser(session: SessionContext, activity: Activity, orgPaths: readonly string[]): Grant | 'everyone' {
+  return authorize(session, activity, { orgPath: scopePathFor(session, orgPaths) });
+}
+
+/** Whether the session may do `activity` to the user, without failing the request. */
+export function mayOnUser(session: SessionContext, activity: Activity, orgPaths: readonly string[]): boolean {
+  try {
+    authorizeOnUser(session, activity, orgPaths);
+    return true;
+  } catch (err) {
+    if (err instanceof ServiceError && err.status === 403) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,53 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Db } from '../store/database.js';
+import { open, seal } from './secret-box.js';
+
+// Per-card secrets held by the service: the PUK (8 random digits) and the AES-128 management
+// key. Stored only sealed under the data key, bound to the card UUID and the secret's name, so
+// a sealed value moved to another card's row, or swapped between columns, does not open.
+// Nothing here is ever returned by an endpoint or written to a log.
+
+export type CardSecretName = 'puk' | 'management-key';
+export const MANAGEMENT_KEY_ALGORITHM = 'aes128';
+export const MANAGEMENT_KEY_BYTES = 16;
+
+const COLUMN: Record<CardSecretName, 'puk_sealed' | 'management_key_sealed'> = {
+  puk: 'puk_sealed',
+  'management-key': 'management_key_sealed',
+};
+
+export const cardSecretContext = (cardUuid: string, name: CardSecretName): string => `card-secret/v1:${cardUuid}:${name}`;
+
+/** Eight uniformly random digits (leading zeros kept). */
+export function newPuk(): string {
+  return randomInt(0, 100_000_000).toString().padStart(8, '0');
+}
+
+export function newManagementKey(): Buffer {
+  return randomBytes(MANAGEMENT_KEY_BYTES);
+}
+
+export function sealCardSecret(dataKey: Buffer, cardUuid: string, name: CardSecretName, value: Uint8Array): Buffer {
+  return seal(dataKey, value, cardSecretContext(cardUuid, name));
+}
+
+export function openCardSecret(dataKey: Buffer, cardUuid: string, name: CardSecretName, sealed: Uint8Array): Buffer {
+  return open(dataKey, sealed, cardSecretContext(cardUuid, name));
+}
+
+export interface CardSecretRow {
+  readonly cardId: number;
+  readonly status: string;
+  readonly managementKeyAlgorithm: string | null;
+  /** The opened secret; the caller wipes it after use. */
+  readonly value: Buffer;
+}
+
+/** Reads and opens one secret of a card, or undefined when the card or the secret is absent. */
+export function readCardSecret(db: Db, dataKey: Buffer, cardUuid: string, name: CardSecretName): CardSecretRow | undefined {
+  const row = db
+    .prepare(`SELECT id, status, management_key_algorithm AS alg, ${COLUMN[name]} AS sealed FROM cards WHERE uuid = ?`)
+    .get(cardUuid) as { id: number; status: string; alg: string | null; sealed: Buffer | null } | undefined;
+  if (!row?.sealed) return undefined;
+  return { cardId: row.id, status: row.status, managementKeyAlgorithm: row.alg, value: openCardSecret(dataKey, cardUuid, name, row.sealed) };
+}

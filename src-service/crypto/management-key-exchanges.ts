@@ -1,0 +1,132 @@
+import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ServiceError, badRequest, notFound } from '../http/service-error.js';
+import type { ServiceContext } from '../service-context.js';
+import type { Db } from '../store/database.js';
+import { MANAGEMENT_KEY_ALGORITHM, readCardSecret } from './card-secrets.js';
+
+// The service half of PIV management-key (9B) mutual authentication, so the key never leaves the
+// service: the agent relays the card's encrypted witness here; the service decrypts it and adds
+// a fresh challenge (step 1); the agent relays the card's encryption of that challenge back and
+// the service checks it (step 2). Pending challenges live in memory only, briefly, one use each.
+
+const BLOCK = 16;
+const DEFAULT_TTL_MS = 30_000;
+const DEFAULT_MAX_PENDING = 10_000;
+
+export interface WitnessAnswer {
+  /** Names this exchange in step 2; random, single use. */
+  readonly exchangeId: string;
+  /** The card's decrypted witness, to send back to the card. */
+  readonly witness: Buffer;
+  /** The service's challenge for the card. */
+  readonly challenge: Buffer;
+}
+
+interface Pending {
+  readonly cardUuid: string;
+  readonly challenge: Buffer;
+  readonly expiresAt: number;
+}
+
+function aes128Ecb(key: Buffer, data: Uint8Array, direction: 'encrypt' | 'decrypt'): Buffer {
+  const cipher = direction === 'encrypt' ? createCipheriv('aes-128-ecb', key, null) : createDecipheriv('aes-128-ecb', key, null);
+  cipher.setAutoPadding(false);
+  return Buffer.concat([cipher.update(data), cipher.final()]);
+}
+
+export class ManagementKeyExchanges {
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly deps: { readonly db: Db; readonly dataKey: Buffer; readonly now?: () => number },
+    private readonly options: { readonly ttlMs?: number; readonly maxPending?: number } = {},
+  ) {}
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Step 1: decrypts the card's witness with the card's key and makes a challenge. */
+  answerWitness(cardUuid: string, encryptedWitness: Uint8Array): WitnessAnswer {
+    if (encryptedWitness.length !== BLOCK) throw badRequest('The card witness must be one AES block (16 bytes).');
+    const now = this.now();
+    this.prune(now);
+    const secret = readCardSecret(this.deps.db, this.deps.dataKey, cardUuid, 'management-key');
+    if (!secret) throw notFound('That smartcard');
+    try {
+      if (secret.managementKeyAlgorithm !== MANAGEMENT_KEY_ALGORITHM) {
+        throw new ServiceError(409, 'conflict', 'That smartcard does not use a service-held AES-128 management key.');
+      }
+      if (secret.status !== 'active' && secret.status !== 'locked') {
+        throw new ServiceError(409, 'conflict', `That smartcard is ${secret.status} and cannot be changed.`);
+      }
+      const witness = aes128Ecb(secret.value, encryptedWitness, 'decrypt');
+      const challenge = randomBytes(BLOCK);
+      const exchangeId = randomBytes(16).toString('base64url');
+      // Bounded memory: the oldest pending exchange gives way (it then fails cleanly at step 2).
+      while (this.pending.size >= (this.options.maxPending ?? DEFAULT_MAX_PENDING)) {
+        const oldest = this.pending.keys().next().value as string;
+        this.forget(oldest);
+      }
+      this.pending.set(exchangeId, { cardUuid, challenge: Buffer.from(challenge), expiresAt: now + (this.options.ttlMs ?? DEFAULT_TTL_MS) });
+      return { exchangeId, witness, challenge };
+    } finally {
+      secret.value.fill(0);
+    }
+  }
+
+  /** Step 2: checks the card's encryption of the challenge; throws 403 when it is wrong. */
+  checkCardResponse(exchangeId: string, encryptedChallenge: Uint8Array): { cardUuid: string } {
+    const now = this.now();
+    const p = this.pending.get(exchangeId);
+    // Taken out before anything else: whatever happens next, the exchange cannot be tried again.
+    this.pending.delete(exchangeId);
+    if (!p || p.expiresAt <= now) {
+      p?.challenge.fill(0);
+      throw new ServiceError(409, 'conflict', 'That card authentication has expired or was already used. Start again.');
+    }
+    const secret = readCardSecret(this.deps.db, this.deps.dataKey, p.cardUuid, 'management-key');
+    if (!secret) {
+      p.challenge.fill(0);
+      throw notFound('That smartcard');
+    }
+    const expected = aes128Ecb(secret.value, p.challenge, 'encrypt');
+    secret.value.fill(0);
+    p.challenge.fill(0);
+    const ok = expected.length === encryptedChallenge.length && timingSafeEqual(expected, encryptedChallenge);
+    expected.fill(0);
+    if (!ok) throw new ServiceError(403, 'forbidden', 'The smartcard did not prove it holds its management key.');
+    return { cardUuid: p.cardUuid };
+  }
+
+  private now(): number {
+    return this.deps.now ? this.deps.now() : Date.now();
+  }
+
+  private forget(id: string): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    p.challenge.fill(0);
+    this.pending.delete(id);
+  }
+
+  private prune(now: number): void {
+    // Insertion order is expiry order (one TTL for all), so the first live entry ends the sweep.
+    for (const [id, p] of this.pending) {
+      if (p.expiresAt > now) break;
+      this.forget(id);
+    }
+  }
+}
+
+const perService = new WeakMap<ServiceContext, ManagementKeyExchanges>();
+
+/** One exchange store per running service (challenges must survive between two requests). */
+export function managementKeyExchangesFor(ctx: ServiceContext): ManagementKeyExchanges {
+  let exchanges = perService.get(ctx);
+  if (!exchanges) {
+    exchanges = new ManagementKeyExchanges({ db: ctx.db, dataKey: ctx.dataKey, now: () => ctx.now().getTime() });
+    perService.set(ctx, exchanges);
+  }
+  return exchanges;
+}

@@ -1,0 +1,169 @@
+import type { RoleCode } from '../../src-shared/domain/roles.js';
+import { normaliseName } from '../cim/normalise-name.js';
+import type { Db } from '../store/database.js';
+import { SeedError } from './seed-error.js';
+
+// The training personas: fixed people in a fixed "Training" organisation subtree, one for each
+// part a trainee plays or meets (a clinician, a sponsor, a local smartcard administrator, an RA
+// agent and manager, and two clinicians whose cards need attention). Their UUIDs, NI numbers
+// and organisation codes never change, so the card factory (src-service/ca/) and training mode
+// can make their cards and scripts can name them. This file only writes their profiles,
+// positions and assignments: they get no cards here.
+
+export type TrainingOrgKind = 'trust' | 'site' | 'gp-practice';
+
+export interface TrainingOrganisation {
+  readonly code: string;
+  readonly name: string;
+  readonly kind: TrainingOrgKind;
+  /** Parent within the training subtree; null for its top (the trust). */
+  readonly parentCode: string | null;
+}
+
+/** The trust, one of its hospital sites, and a GP practice under the trust (so scope reaches it). */
+export const TRAINING_ORGANISATIONS: readonly TrainingOrganisation[] = [
+  { code: 'RZZ', name: 'Training NHS Trust', kind: 'trust', parentCode: null },
+  { code: 'RZZ01', name: 'Training General Hospital', kind: 'site', parentCode: 'RZZ' },
+  { code: 'Y99901', name: 'Training Medical Practice', kind: 'gp-practice', parentCode: 'RZZ' },
+];
+
+/** The training trust hangs under this organisation when the directory has it (the synthetic national root). */
+export const TRAINING_PARENT_CODE = 'X24';
+
+export type PersonaKey = 'clinician' | 'sponsor' | 'lsa' | 'ra-agent' | 'ra-manager' | 'card-near-expiry' | 'locked-card';
+
+export interface Persona {
+  readonly key: PersonaKey;
+  /** What training mode calls them. */
+  readonly roleLabel: string;
+  readonly givenName: string;
+  readonly familyName: string;
+  /** As the directory shows it: given name, then family name. */
+  readonly name: string;
+  readonly uuid: string;
+  /** RA roles their position carries (none for the clinicians). */
+  readonly roles: readonly RoleCode[];
+  readonly orgCode: string;
+  readonly positionTitle: string;
+  readonly jobRole: string;
+  readonly email: string;
+  readonly mobile: string;
+  readonly niNumber: string;
+  /** The state the card factory should give their card. */
+  readonly card: 'active' | 'near-expiry' | 'locked';
+}
+
+const emailPart = (name: string): string => normaliseName(name).replace(/[^a-z-]/g, '');
+
+const persona = (
+  n: number,
+  key: PersonaKey,
+  roleLabel: string,
+  givenName: string,
+  familyName: string,
+  roles: RoleCode[],
+  orgCode: string,
+  positionTitle: string,
+  jobRole: string,
+  card: Persona['card'] = 'active',
+): Persona => ({
+  key,
+  roleLabel,
+  givenName,
+  familyName,
+  name: `${givenName} ${familyName}`,
+  uuid: `c1a55e00-0000-4000-8000-0000000000${String(n).padStart(2, '0')}`,
+  roles,
+  orgCode,
+  positionTitle,
+  jobRole,
+  // An NHS address (self-service unlock needs one), marked so it cannot be a seeded user's.
+  email: `${emailPart(givenName)}.${emailPart(familyName)}.training@nhs.net`,
+  // Ofcom's range for drama and training: never a real subscriber.
+  mobile: `07700900${String(n).padStart(3, '0')}`,
+  niNumber: `TR${String(n).padStart(6, '0')}A`,
+  card,
+});
+
+export const PERSONAS: readonly Persona[] = [
+  persona(1, 'clinician', 'Clinician', 'Amelia', 'Hart', [], 'RZZ01', 'Consultant', 'Clinical Practitioner Access Role'),
+  persona(2, 'sponsor', 'Sponsor', 'Grace', 'Okafor', ['S'], 'RZZ01', 'Ward Manager', 'Nurse Access Role'),
+  persona(3, 'lsa', 'Local Smartcard Administrator', 'Tom', 'Bradley', ['LSA'], 'RZZ', 'IT Service Desk Analyst', 'Admin/Clinical Support Access Role'),
+  persona(4, 'ra-agent', 'RA Agent', 'Priya', 'Patel', ['RAA'], 'RZZ', 'Registration Authority Agent', 'Registration Authority Access Role'),
+  persona(5, 'ra-manager', 'RA Manager', 'Seán', "O'Connor", ['RAM'], 'RZZ', 'Registration Authority Manager', 'Registration Authority Access Role'),
+  persona(6, 'card-near-expiry', 'Card near expiry', 'Zoë', 'Smith-Jones', [], 'Y99901', 'Salaried GP', 'Clinical Practitioner Access Role', 'near-expiry'),
+  persona(7, 'locked-card', 'Locked card', 'Rhys', 'Evans', [], 'RZZ01', 'Staff Nurse', 'Nurse Access Role', 'locked'),
+];
+
+export const personaByKey = (key: PersonaKey): Persona => PERSONAS.find((p) => p.key === key) as Persona;
+
+export interface SeededPersona {
+  readonly persona: Persona;
+  readonly userId: number;
+  readonly positionId: number;
+  readonly orgId: number;
+}
+
+// Fixed, so the personas are the same rows in every database they are written to.
+const CREATED_AT = '2024-04-01T09:00:00.000Z';
+const START_DATE = '2024-04-01';
+
+/**
+ * Writes the training subtree and the personas, or finds them when they are there already (so
+ * training mode can call this on every start). Throws when only some of them are present: that
+ * database was changed by hand and guessing would hide it.
+ */
+export function seedPersonas(db: Db): SeededPersona[] {
+  const present = db.prepare(`SELECT count(*) FROM users WHERE uuid IN (${PERSONAS.map(() => '?').join(',')})`).pluck().get(...PERSONAS.map((p) => p.uuid)) as number;
+  if (present !== 0 && present !== PERSONAS.length) {
+    throw new SeedError(`only ${present} of the ${PERSONAS.length} training personas are in this database`);
+  }
+  if (present === 0) db.transaction(() => insertPersonas(db)).immediate();
+  return PERSONAS.map((persona) => {
+    const row = db
+      .prepare(
+        `SELECT u.id AS userId, p.id AS positionId, o.id AS orgId
+           FROM users u JOIN position_assignments pa ON pa.user_id = u.id JOIN positions p ON p.id = pa.position_id JOIN organisations o ON o.id = p.org_id
+          WHERE u.uuid = ? AND p.title = ? AND o.code = ? ORDER BY pa.id LIMIT 1`,
+      )
+      .get(persona.uuid, persona.positionTitle, persona.orgCode) as Omit<SeededPersona, 'persona'> | undefined;
+    if (!row) throw new Error(`training persona ${persona.key} has lost their position`);
+    return { persona, ...row };
+  });
+}
+
+function insertPersonas(db: Db): void {
+  const parent = db.prepare('SELECT id, path FROM organisations WHERE code = ?').get(TRAINING_PARENT_CODE) as { id: number; path: string } | undefined;
+  const orgs = new Map<string, { id: number; path: string }>();
+  const insertOrg = db.prepare('INSERT INTO organisations (code, name, name_norm, kind, parent_id, path) VALUES (?, ?, ?, ?, ?, ?)');
+  const setPath = db.prepare('UPDATE organisations SET path = ? WHERE id = ?');
+  for (const o of TRAINING_ORGANISATIONS) {
+    const above = o.parentCode === null ? parent : orgs.get(o.parentCode);
+    // The path needs the new row's id, so it is written in a second step.
+    const id = Number(insertOrg.run(o.code, o.name, normaliseName(o.name), o.kind, above?.id ?? null, '').lastInsertRowid);
+    const path = `${above?.path ?? '/'}${id}/`;
+    setPath.run(path, id);
+    orgs.set(o.code, { id, path });
+  }
+  const positions = new Map<string, number>();
+  const insertPosition = db.prepare('INSERT INTO positions (org_id, title, job_role, roles, assignable) VALUES (?, ?, ?, ?, ?)');
+  const insertUser = db.prepare(
+    `INSERT INTO users (uuid, given_name, family_name, family_name_norm, given_name_norm, ni_number, email, mobile, status, home_org_id, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
+  );
+  const insertAssignment = db.prepare('INSERT INTO position_assignments (user_id, position_id, start_date) VALUES (?, ?, ?)');
+  for (const p of PERSONAS) {
+    const org = orgs.get(p.orgCode) as { id: number };
+    const positionKey = `${p.orgCode}/${p.positionTitle}`;
+    let positionId = positions.get(positionKey);
+    if (positionId === undefined) {
+      // RA positions are kept by the RA team: a sponsor may not hand them out.
+      positionId = Number(insertPosition.run(org.id, p.positionTitle, p.jobRole, p.roles.join(','), p.roles.some((r) => r !== 'S' && r !== 'LSA') ? 0 : 1).lastInsertRowid);
+      positions.set(positionKey, positionId);
+    }
+    const userId = Number(
+      insertUser.run(p.uuid, p.givenName, p.familyName, normaliseName(p.familyName), normaliseName(p.givenName), p.niNumber, p.email, p.mobile, org.id, CREATED_AT).lastInsertRowid,
+    );
+    insertAssignment.run(userId, positionId, START_DATE);
+  }
+}

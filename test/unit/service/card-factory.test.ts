@@ -1,0 +1,216 @@
+import { verify as cryptoVerify, X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SLOT } from '../../../src-main/card/piv/piv-constants.js';
+import { CardBlockedError, WrongPasscodeError } from '../../../src-main/card/status-words.js';
+import { loadOrCreateCardState } from '../../../src-main/virtual-card/state-file.js';
+import { guidToUuid } from '../../../src-shared/card/piv-objects.js';
+import { digestReferenceData, padReferenceData } from '../../../src-shared/card/reference-data.js';
+import { VirtualCardState } from '../../../src-shared/card/virtual-card-state.js';
+import { makeCard, CardFactoryError, type MadeCard } from '../../../src-service/ca/card-factory.js';
+import { writeCardStateFile } from '../../../src-service/ca/card-state-file.js';
+import { openCardSecret } from '../../../src-service/crypto/card-secrets.js';
+import { cardAlg, holder, startServiceRig, withCard, type Holder, type ServiceRig } from './support/card-login-rig.js';
+
+// The card factory makes a complete card: CHUID with the card UUID, a 9A key and its CA-issued
+// certificate, passcode and PUK (as digests on the card, the PUK sealed in the directory), an
+// AES-128 management key (sealed), registered active. The card side runs it unchanged.
+
+let rig: ServiceRig;
+let h: Holder;
+
+beforeAll(async () => {
+  rig = await startServiceRig();
+  h = holder(rig.db, { given: 'Femi', family: 'Adeyemi' });
+});
+afterAll(async () => rig.close());
+
+const ascii = (s: string): Buffer => Buffer.from(s, 'ascii');
+
+function sealedSecrets(card: MadeCard): { puk: string; managementKey: Buffer } {
+  const row = rig.db.prepare('SELECT puk_sealed, management_key_sealed FROM cards WHERE id = ?').get(card.cardId) as { puk_sealed: Buffer; management_key_sealed: Buffer };
+  return {
+    puk: openCardSecret(rig.service.ctx.dataKey, card.cardUuid, 'puk', row.puk_sealed).toString('ascii'),
+    managementKey: openCardSecret(rig.service.ctx.dataKey, card.cardUuid, 'management-key', row.management_key_sealed),
+  };
+}
+
+describe.each(['rsa2048', 'p256'] as const)('a %s factory card', (algorithm) => {
+  let card: MadeCard;
+  beforeAll(() => {
+    card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm, passcode: '24681357' });
+  });
+
+  it('is a valid VirtualCardState: passcode and PUK only as salted digests with 3 tries, AES-128 management key, the 9A key, CHUID and certificate objects in lower-case hex', () => {
+    expect(VirtualCardState.parse(card.state)).toEqual(card.state);
+    const { puk, managementKey } = sealedSecrets(card);
+    const matches = (ref: { salt: string; digest: string }, value: string): boolean =>
+      Buffer.from(digestReferenceData(Buffer.from(ref.salt, 'hex'), padReferenceData(ascii(value)))).toString('hex') === ref.digest;
+    expect(matches(card.state.pin, '24681357')).toBe(true);
+    expect(matches(card.state.puk, puk)).toBe(true);
+    expect(Buffer.from(card.state.pin.salt, 'hex')).toHaveLength(16);
+    expect(card.state.pin.salt).not.toBe(card.state.puk.salt);
+    expect([card.state.pin.triesLeft, card.state.pin.maxTries, card.state.puk.triesLeft, card.state.puk.maxTries]).toEqual([3, 3, 3, 3]);
+    expect(card.state.managementKey).toEqual({ algorithm: 'aes128', key: managementKey.toString('hex') });
+    expect(Object.keys(card.state.keys)).toEqual(['9a']);
+    expect(card.state.keys['9a']?.algorithm).toBe(algorithm);
+    expect(Object.keys(card.state.objects).sort()).toEqual(['5fc102', '5fc105']);
+    const text = JSON.stringify(card.state);
+    expect(text).not.toContain('24681357');
+    expect(text).not.toContain(puk);
+  });
+
+  it('runs in the PIV card engine with PivSession: CHUID GUID = card UUID, 9A certificate = the issued DER, the passcode verifies, the signature verifies with the certificate', async () => {
+    const message = ascii('sign this: card factory check');
+    const result = await withCard(card.state, async (piv) => {
+      const chuid = await piv.readChuid();
+      const certificate = await piv.readCertificate(SLOT.AUTHENTICATION);
+      await piv.verifyPin(ascii('24681357'));
+      const signature = await piv.sign(SLOT.AUTHENTICATION, cardAlg(card.state), message);
+      return { chuid, certificate, signature };
+    });
+    expect(guidToUuid(result.chuid?.guid as Buffer)).toBe(card.cardUuid);
+    expect(result.certificate?.equals(card.certificate.der)).toBe(true);
+    const x509 = new X509Certificate(result.certificate as Buffer);
+    expect(cryptoVerify('sha256', message, x509.publicKey, result.signature)).toBe(true);
+    expect(x509.verify(rig.service.ctx.ca.issuingPublicKey)).toBe(true);
+    expect(x509.subject).toBe(`CN=Femi Adeyemi\nUID=${h.userUuid}`);
+  });
+
+  it('is registered: card active with its algorithm and sealed secrets, certificate recorded with DER and dates, issue audited without secrets', () => {
+    const row = rig.db.prepare('SELECT uuid, serial, user_id, status, algorithm, management_key_algorithm FROM cards WHERE id = ?').get(card.cardId);
+    expect(row).toEqual({ uuid: card.cardUuid, serial: card.serial, user_id: h.userId, status: 'active', algorithm, management_key_algorithm: 'aes128' });
+    expect(card.state.serial).toBe(card.serial);
+    const cert = rig.db.prepare('SELECT card_id, der, not_before, not_after, revoked_at FROM certificates WHERE serial = ?').get(card.certificate.serial) as Record<string, unknown>;
+    expect(cert).toEqual({
+      card_id: card.cardId,
+      der: card.certificate.der,
+      not_before: card.certificate.notBefore.toISOString(),
+      not_after: card.certificate.notAfter.toISOString(),
+      revoked_at: null,
+    });
+    const audit = rig.db.prepare("SELECT actor, details FROM audit_log WHERE action = 'card.issued' AND subject = ?").get(card.cardUuid) as { actor: string; details: string };
+    expect(audit.actor).toBe('system');
+    const { puk, managementKey } = sealedSecrets(card);
+    expect(audit.details).not.toContain(puk);
+    expect(audit.details).not.toContain(managementKey.toString('hex'));
+    expect(JSON.parse(audit.details)).toMatchObject({ userUuid: h.userUuid, certificateSerial: card.certificate.serial });
+  });
+
+  it("the sealed PUK is the card's PUK: after three wrong passcodes lock the card, it sets a new passcode", async () => {
+    const { puk } = sealedSecrets(card);
+    await withCard(structuredClone(card.state), async (piv) => {
+      for (let i = 0; i < 3; i++) await expect(piv.verifyPin(ascii('000000'))).rejects.toBeInstanceOf(WrongPasscodeError);
+      await expect(piv.verifyPin(ascii('24681357'))).rejects.toBeInstanceOf(CardBlockedError);
+      await piv.unblockPin(ascii(puk), ascii('135792'));
+      await piv.verifyPin(ascii('135792'));
+    });
+  });
+});
+
+describe('card identity and secrets', () => {
+  it('each card gets a random v4 UUID, its own serial, PUK and management key', () => {
+    const made = Array.from({ length: 5 }, () => makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' }));
+    for (const card of made) expect(card.cardUuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(made.map((c) => c.cardUuid)).size).toBe(5);
+    expect(new Set(made.map((c) => c.serial)).size).toBe(5);
+    expect(new Set(made.map((c) => sealedSecrets(c).managementKey.toString('hex'))).size).toBe(5);
+    for (const card of made) expect(sealedSecrets(card).puk).toMatch(/^\d{8}$/);
+  });
+
+  it('a sealed secret opens only for its own card and its own name', () => {
+    const [a, b] = [makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' }), makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' })];
+    const sealed = rig.db.prepare('SELECT puk_sealed FROM cards WHERE id = ?').pluck().get(a.cardId) as Buffer;
+    expect(openCardSecret(rig.service.ctx.dataKey, a.cardUuid, 'puk', sealed).toString()).toMatch(/^\d{8}$/);
+    expect(() => openCardSecret(rig.service.ctx.dataKey, b.cardUuid, 'puk', sealed)).toThrow();
+    expect(() => openCardSecret(rig.service.ctx.dataKey, a.cardUuid, 'management-key', sealed)).toThrow();
+  });
+
+  it('the default passcode is 123456', async () => {
+    const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+    await withCard(card.state, (piv) => piv.verifyPin(ascii('123456')));
+  });
+
+  it.each([['12345'], ['123456789'], ['12ab56'], ['']])('passcode %j breaks the national rule (6-8 digits) and is refused without being repeated', (passcode) => {
+    const before = rig.db.prepare('SELECT COUNT(*) FROM cards').pluck().get();
+    const err = (() => {
+      try {
+        makeCard(rig.service.ctx, { userUuid: h.userUuid, passcode });
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(CardFactoryError);
+    expect(err?.message).toMatch(/^The card passcode is not valid: /);
+    if (passcode) expect(err?.message).not.toContain(passcode);
+    expect(rig.db.prepare('SELECT COUNT(*) FROM cards').pluck().get()).toBe(before);
+  });
+
+  it('an unknown user or a closed profile gets no card', () => {
+    expect(() => makeCard(rig.service.ctx, { userUuid: '00000000-0000-4000-8000-000000000000' })).toThrow(/No user profile/);
+    const closed = holder(rig.db, { given: 'Gus', family: 'Hale' });
+    rig.db.prepare("UPDATE users SET status = 'closed' WHERE id = ?").run(closed.userId);
+    expect(() => makeCard(rig.service.ctx, { userUuid: closed.userUuid })).toThrow(/closed/);
+  });
+
+  it('if the card cannot be saved, it is not registered either', () => {
+    const count = (): unknown => rig.db.prepare("SELECT (SELECT COUNT(*) FROM cards) || '/' || (SELECT COUNT(*) FROM certificates)").pluck().get();
+    const before = count();
+    expect(() =>
+      makeCard(rig.service.ctx, {
+        userUuid: h.userUuid,
+        algorithm: 'p256',
+        persist: () => {
+          throw new Error('disk full');
+        },
+      }),
+    ).toThrow('disk full');
+    expect(count()).toBe(before);
+  });
+});
+
+describe('the card state file', () => {
+  it('is written with mode 0600, leaves no temporary file, and loads on the card side', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cis-card-state-'));
+    try {
+      const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+      const file = join(dir, 'cards', 'femi.json');
+      writeCardStateFile(file, card.state);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(readdirSync(join(dir, 'cards'))).toEqual(['femi.json']);
+      expect(loadOrCreateCardState(file)).toEqual({ state: card.state, created: false });
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(card.state);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('replaces a file atomically: a reader sees the old card or the new one, and the mode stays 0600', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cis-card-state-'));
+    try {
+      const file = join(dir, 'card.json');
+      writeFileSync(file, 'old', { mode: 0o644 });
+      const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+      writeCardStateFile(file, card.state);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(readFileSync(file, 'utf8')).serial).toBe(card.serial);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a state that is not a valid card', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cis-card-state-'));
+    try {
+      const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+      const broken = { ...card.state, managementKey: { algorithm: 'aes128' as const, key: 'abcd' } };
+      expect(() => writeCardStateFile(join(dir, 'x.json'), broken)).toThrow();
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
