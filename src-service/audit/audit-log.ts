@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/database.js';
+import { prepared } from '../store/prepared.js';
 
 // Append-only, hash-chained audit log: each entry's hash covers its content and the previous
 // entry's hash, so removing, reordering or editing any entry breaks every hash after it.
@@ -25,7 +26,7 @@ function entryHash(prev: string, at: string, e: { actor: string | null; action: 
 }
 
 export function appendAudit(db: Db, entry: AuditEntry, at = new Date()): void {
-  const prev = (db.prepare('SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? GENESIS;
+  const prev = (prepared(db, 'SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? GENESIS;
   const fields = {
     actor: entry.actor,
     action: entry.action,
@@ -34,7 +35,7 @@ export function appendAudit(db: Db, entry: AuditEntry, at = new Date()): void {
     details: JSON.stringify(entry.details ?? {}),
   };
   const iso = at.toISOString();
-  db.prepare('INSERT INTO audit_log (at, actor, action, subject, workstation_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+  prepared(db, 'INSERT INTO audit_log (at, actor, action, subject, workstation_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
     iso,
     fields.actor,
     fields.action,

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { RoleCode } from '../../src-shared/domain/roles.js';
 import type { Db } from '../store/database.js';
+import { prepared } from '../store/prepared.js';
 
 // Sessions: the token is random and handed out once; only its SHA-256 is stored, so a copy of
 // the database does not let anyone act as a signed-in user.
@@ -29,15 +30,13 @@ export function openSession(
   const token = randomBytes(32).toString('base64url');
   const now = s.now ?? Date.now();
   const expiresAt = now + s.ttlMs;
-  const info = db
-    .prepare('INSERT INTO sessions (token_hash, user_id, card_id, position_id, workstation_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+  const info = prepared(db, 'INSERT INTO sessions (token_hash, user_id, card_id, position_id, workstation_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
     .run(hashToken(token), s.userId, s.cardId, s.positionId, s.workstationId, now, expiresAt);
   return { token, sessionId: Number(info.lastInsertRowid), expiresAt };
 }
 
 export function resolveSession(db: Db, token: string, now = Date.now()): SessionContext | undefined {
-  const row = db
-    .prepare(
+  const row = prepared(db, 
       `SELECT s.id AS sessionId, s.user_id AS userId, u.uuid AS userUuid, u.given_name || ' ' || u.family_name AS userName,
               s.card_id AS cardId, s.position_id AS positionId, p.org_id AS orgId, o.path AS orgPath, p.roles AS roles,
               s.workstation_id AS workstationId, s.expires_at AS expiresAt
@@ -50,12 +49,12 @@ export function resolveSession(db: Db, token: string, now = Date.now()): Session
 }
 
 export function endSession(db: Db, sessionId: number, reason: string, now = Date.now()): void {
-  db.prepare('UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL').run(now, reason, sessionId);
+  prepared(db, 'UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL').run(now, reason, sessionId);
 }
 
 /** Ends every live session of a card (revoked, cancelled) or of a user (profile closed). */
 export function endSessionsWhere(db: Db, where: { cardId?: number; userId?: number }, reason: string, now = Date.now()): number {
   const column = where.cardId !== undefined ? 'card_id' : 'user_id';
   const value = where.cardId ?? where.userId;
-  return db.prepare(`UPDATE sessions SET ended_at = ?, end_reason = ? WHERE ${column} = ? AND ended_at IS NULL`).run(now, reason, value).changes;
+  return prepared(db, `UPDATE sessions SET ended_at = ?, end_reason = ? WHERE ${column} = ? AND ended_at IS NULL`).run(now, reason, value).changes;
 }

@@ -1,7 +1,7 @@
-import type Database from 'better-sqlite3';
 import type { z } from 'zod';
 import type { FindUsersResponse } from '../../src-shared/api/service-cim.js';
 import type { Db } from '../store/database.js';
+import { prepared } from '../store/prepared.js';
 import { normaliseName } from './normalise-name.js';
 import { ACTIVE_ASSIGNMENT } from './user-scope.js';
 
@@ -170,17 +170,6 @@ export const SMALL_SUBTREE_USERS = 2_000;
 
 const SUBTREE_SIZE = `SELECT count(*) FROM (SELECT 1 FROM organisations s CROSS JOIN users u ON u.home_org_id = s.id
   WHERE s.path >= ? AND s.path < ? LIMIT ${SMALL_SUBTREE_USERS + 1})`;
-
-const statements = new WeakMap<Db, Map<string, Database.Statement>>();
-
-/** Statements are prepared once per connection: the SQL text varies only in its shape, never in user data. */
-function prepared(db: Db, sql: string): Database.Statement {
-  let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map()));
-  let stmt = cache.get(sql);
-  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
-  return stmt;
-}
 
 /** SQLite orders TEXT by its UTF-8 bytes; JavaScript by UTF-16 units. Merge in SQLite's order. */
 function utf8Compare(a: string, b: string): number {
