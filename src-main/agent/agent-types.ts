@@ -1,0 +1,52 @@
+import type { AgentErrorCode, AgentState, RemovalMode } from '../../src-shared/api/agent-api.js';
+import type { TrainingView } from '../../src-shared/api/agent-api.js';
+import type { ReaderDriver } from '../pcsc/reader-driver.js';
+import type { z } from 'zod';
+
+// What the shells (Electron, browser) see of the agent core: a state to show, a way to listen
+// for changes, and one entry point for every renderer request. The shells add transport and
+// nothing else, so both behave the same.
+
+export interface Agent {
+  state(): AgentState;
+  /** Calls `listener` with every new state; returns the unsubscribe function. */
+  onState(listener: (state: AgentState) => void): () => void;
+  /**
+   * Runs one renderer request. The channel and payload are validated against AGENT_CHANNELS;
+   * the result is validated against the channel's response schema. Failures throw AgentFailure.
+   */
+  handle(channel: string, payload: unknown): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** A failure the renderer is told about: a code for programs and words for people. */
+export class AgentFailure extends Error {
+  override name = 'AgentFailure';
+  constructor(
+    readonly code: AgentErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Training mode's virtual cards, driven from the training panel. */
+export interface TrainingCards {
+  view(): z.infer<typeof TrainingView>;
+  insert(personaKey: string, reader: string): void;
+  remove(reader: string): void;
+  onChange(listener: () => void): () => void;
+}
+
+export interface AgentOptions {
+  readonly readers: ReaderDriver;
+  /** Base URL of the identity service (embedded or configured). */
+  readonly serviceUrl: string;
+  readonly workstationId: string;
+  readonly removalMode: RemovalMode;
+  /** Where the agent keeps its own small state (remembered selections). */
+  readonly dataDir: string;
+  readonly training?: TrainingCards;
+  /** Injectable clock for expiry rules. */
+  readonly now?: () => Date;
+}

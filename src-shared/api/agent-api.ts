@@ -1,0 +1,194 @@
+import { z } from 'zod';
+import { RoleCode } from '../domain/roles.js';
+import { FindUsersResponse, Profile } from './service-cim.js';
+import { IsoDateTime, NiNumber, OrganisationSummary, PositionSummary, Uuid } from './service-common.js';
+
+// The one contract between the renderer and the agent (main process), whichever shell carries it
+// (Electron IPC or the browser shell's WebSocket). The renderer is told the agent's state and may
+// ask for the things listed in AGENT_CHANNELS; nothing else crosses. No message the renderer
+// receives ever carries a passcode, a session token, a PUK or a key.
+
+export const RemovalMode = z.enum(['normal', 'session-lock']);
+export type RemovalMode = z.infer<typeof RemovalMode>;
+
+export const CardExpiry = z.strictObject({
+  certificateNotAfter: IsoDateTime,
+  daysToExpiry: z.number().int(),
+  /** Within 90 days: the Smartcard Expiry Notification is due at every login until renewed. */
+  renewalDue: z.boolean(),
+});
+
+export const PositionChoice = z.strictObject({
+  positionId: z.number().int().positive(),
+  title: z.string(),
+  organisation: OrganisationSummary,
+  roles: z.array(RoleCode),
+});
+
+export const SignedInSession = z.strictObject({
+  user: z.strictObject({ uuid: Uuid, name: z.string() }),
+  cardUuid: Uuid,
+  reader: z.string(),
+  position: PositionSummary,
+  expiry: CardExpiry,
+  signedInAt: IsoDateTime,
+});
+export type SignedInSession = z.infer<typeof SignedInSession>;
+
+/** What the main window shows; exactly one at a time. */
+export const Screen = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('no-readers') }),
+  z.strictObject({ kind: z.literal('no-card') }),
+  z.strictObject({ kind: z.literal('reading-card'), reader: z.string() }),
+  z.strictObject({ kind: z.literal('card-error'), reader: z.string(), message: z.string() }),
+  z.strictObject({
+    kind: z.literal('passcode'),
+    reader: z.string(),
+    holderName: z.string(),
+    cardUuid: Uuid,
+    /** Known once the card has said (after a wrong entry, or from the card's counter). */
+    attemptsRemaining: z.number().int().min(0).nullable(),
+    /** The next wrong passcode locks the card. */
+    lastAttempt: z.boolean(),
+    /** Set while the passcode is being checked by the card and the service. */
+    busy: z.boolean(),
+    error: z.string().nullable(),
+  }),
+  z.strictObject({ kind: z.literal('locked-card'), reader: z.string(), holderName: z.string(), cardUuid: Uuid }),
+  z.strictObject({
+    kind: z.literal('choose-position'),
+    reader: z.string(),
+    holderName: z.string(),
+    positions: z.array(PositionChoice),
+    rememberedPositionId: z.number().int().positive().nullable(),
+    busy: z.boolean(),
+    error: z.string().nullable(),
+  }),
+  z.strictObject({ kind: z.literal('signed-in'), session: SignedInSession }),
+  z.strictObject({
+    kind: z.literal('session-locked'),
+    holderName: z.string(),
+    cardUuid: Uuid,
+    /** The reader holding the session's card, once it is back. */
+    reader: z.string().nullable(),
+    attemptsRemaining: z.number().int().min(0).nullable(),
+    busy: z.boolean(),
+    error: z.string().nullable(),
+  }),
+]);
+export type Screen = z.infer<typeof Screen>;
+
+export const ReaderView = z.strictObject({
+  name: z.string(),
+  card: z
+    .strictObject({
+      holderName: z.string().nullable(),
+      cardUuid: Uuid.nullable(),
+      /** This card carries the signed-in (or locked) session. */
+      inSession: z.boolean(),
+    })
+    .nullable(),
+});
+
+export const ServiceStatus = z.strictObject({
+  status: z.enum(['connecting', 'connected', 'unreachable']),
+  message: z.string().nullable(),
+  /** Seconds until the next automatic retry while unreachable. */
+  retryInSeconds: z.number().int().nonnegative().nullable(),
+});
+
+export const TrainingPersona = z.strictObject({
+  key: z.string(),
+  role: z.string(),
+  name: z.string(),
+  /** Training cards only: shown so newcomers can log in. Never a real passcode. */
+  passcode: z.string(),
+  insertedIn: z.string().nullable(),
+});
+
+/** The training panel, present only in training mode. */
+export const TrainingView = z.strictObject({ personas: z.array(TrainingPersona), readers: z.array(z.string()) });
+
+/** The Identity Agent's tray/status summary (also the tray icon's state in Electron). */
+export const AgentIndicator = z.enum(['no-reader', 'no-card', 'card-present', 'signed-in', 'locked', 'expiring', 'error']);
+export type AgentIndicator = z.infer<typeof AgentIndicator>;
+
+export const AgentState = z.strictObject({
+  /** Increases with every change, so a client can drop stale snapshots. */
+  version: z.number().int().nonnegative(),
+  indicator: AgentIndicator,
+  removalMode: RemovalMode,
+  service: ServiceStatus,
+  readers: z.array(ReaderView),
+  screen: Screen,
+  training: TrainingView.nullable(),
+});
+export type AgentState = z.infer<typeof AgentState>;
+
+const Ok = z.strictObject({ ok: z.literal(true) });
+
+/**
+ * Every request the renderer may make, with its payload and result schemas. The passcode is
+ * accepted once, in submitPasscode / resumeSession, and never sent back in any form.
+ */
+export const AGENT_CHANNELS = {
+  'agent.getState': { request: z.strictObject({}), response: AgentState },
+  'agent.submitPasscode': { request: z.strictObject({ passcode: z.string().max(64) }), response: Ok },
+  'agent.cancelPasscode': { request: z.strictObject({}), response: Ok },
+  'agent.choosePosition': {
+    request: z.strictObject({ positionId: z.number().int().positive(), remember: z.boolean() }),
+    response: Ok,
+  },
+  'agent.lock': { request: z.strictObject({}), response: Ok },
+  'agent.logout': { request: z.strictObject({}), response: Ok },
+  'cim.findUsers': {
+    request: z.strictObject({
+      name: z.string().trim().min(1).max(100).optional(),
+      niNumber: NiNumber.optional(),
+      cardUuid: Uuid.optional(),
+      onlyMyOrganisations: z.boolean().default(false),
+    }),
+    response: FindUsersResponse,
+  },
+  'cim.getProfile': { request: z.strictObject({ uuid: Uuid }), response: Profile },
+  'cim.myProfile': { request: z.strictObject({}), response: Profile },
+  'training.insertCard': { request: z.strictObject({ persona: z.string().max(64), reader: z.string().max(64) }), response: Ok },
+  'training.removeCard': { request: z.strictObject({ reader: z.string().max(64) }), response: Ok },
+} as const;
+
+export type AgentChannel = keyof typeof AGENT_CHANNELS;
+export const AgentChannelName = z.enum(Object.keys(AGENT_CHANNELS) as [AgentChannel, ...AgentChannel[]]);
+export type AgentRequest<C extends AgentChannel> = z.input<(typeof AGENT_CHANNELS)[C]['request']>;
+export type AgentResult<C extends AgentChannel> = z.output<(typeof AGENT_CHANNELS)[C]['response']>;
+
+export const AgentErrorCode = z.enum([
+  'bad-request',
+  'unknown-channel',
+  'not-now',
+  'passcode-policy',
+  'wrong-passcode',
+  'card-locked',
+  'card-removed',
+  'service-unreachable',
+  'service-refused',
+  'forbidden',
+  'not-signed-in',
+  'internal',
+]);
+export type AgentErrorCode = z.infer<typeof AgentErrorCode>;
+export const AgentError = z.strictObject({ code: AgentErrorCode, message: z.string() });
+export type AgentError = z.infer<typeof AgentError>;
+
+/** Envelope of the browser shell's WebSocket (Electron uses ipcRenderer.invoke with the same parts). */
+export const ClientMessage = z.strictObject({
+  id: z.number().int().nonnegative(),
+  channel: z.string().max(64),
+  payload: z.unknown(),
+});
+export const ServerMessage = z.union([
+  z.strictObject({ type: z.literal('state'), state: AgentState }),
+  z.strictObject({ type: z.literal('result'), id: z.number().int(), result: z.unknown() }),
+  z.strictObject({ type: z.literal('error'), id: z.number().int().nullable(), error: AgentError }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+
