@@ -49,4 +49,10 @@ export interface AgentOptions {
   readonly training?: TrainingCards;
   /** Injectable clock for expiry rules. */
   readonly now?: () => Date;
+  /**
+   * How the agent watches the identity service: while it answers, a health check every
+   * `heartbeatMs` (default 60 s); once it does not, retries after `firstRetryMs`, doubling up
+   * to `maxRetryMs` (defaults 1 s and 30 s).
+   */
+  readonly serviceMonitor?: { readonly firstRetryMs?: number; readonly maxRetryMs?: number; readonly heartbeatMs?: number };
 }

@@ -1,0 +1,19 @@
+import type { ServiceClient } from '../service-client/service-client.js';
+import type { AgentModel } from './agent-model.js';
+import type { AgentOptions } from './agent-types.js';
+import type { RememberedPositions } from './remembered-positions.js';
+import type { ServiceMonitor } from './service-monitor.js';
+
+/** What the agent's actions (login, session, CIM) work with; provided by the agent core. */
+export interface AgentRuntime {
+  readonly options: AgentOptions;
+  readonly client: ServiceClient;
+  readonly monitor: ServiceMonitor;
+  readonly remembered: RememberedPositions;
+  model(): AgentModel;
+  /** Applies one transition; the new state is published before this returns. */
+  apply(change: (m: AgentModel) => AgentModel): AgentModel;
+  /** Ends a session at the service, best effort, without waiting. */
+  endRemotely(token: string): void;
+  now(): Date;
+}

@@ -1,0 +1,94 @@
+import { randomBytes, verify as verifySignature, X509Certificate } from 'node:crypto';
+import type { z } from 'zod';
+import { loginSignedPayload, type SessionInfo, type VerifyResponse } from '../../src-shared/api/service-login.js';
+import { wipe } from '../card/bytes.js';
+import { SLOT } from '../card/piv/piv-constants.js';
+import type { ReaderDriver } from '../pcsc/reader-driver.js';
+import type { ServiceClient } from '../service-client/service-client.js';
+import type { CardFacts } from './agent-model.js';
+import { cardAlgorithm, pivSession } from './card-facts.js';
+
+// The two card operations that take the passcode. Each runs in ONE reader transaction that
+// resets the card afterwards, so a verified passcode never outlives it, and each wipes the
+// passcode bytes as soon as the card has seen them.
+
+export interface CardLoginInput {
+  readonly readers: ReaderDriver;
+  readonly reader: string;
+  readonly facts: CardFacts;
+  /** Wiped here, right after VERIFY. */
+  readonly passcode: Buffer;
+  readonly workstationId: string;
+  readonly service: Pick<ServiceClient, 'challenge' | 'verify'>;
+}
+
+/** VERIFY, then the service's challenge, the card's 9A signature over it, and the service's check. */
+export function cardLogin(input: CardLoginInput): Promise<z.infer<typeof VerifyResponse>> {
+  const { facts, workstationId } = input;
+  return input.readers.transaction(
+    input.reader,
+    async (transport, atr) => {
+      const piv = pivSession(transport, atr);
+      await piv.select();
+      try {
+        await piv.verifyPin(input.passcode);
+      } finally {
+        wipe(input.passcode);
+      }
+      const challenge = await input.service.challenge(workstationId);
+      const payload = Buffer.from(loginSignedPayload({ nonce: challenge.nonce, serviceOrigin: challenge.serviceOrigin, workstationId }), 'utf8');
+      const signature = await piv.sign(SLOT.AUTHENTICATION, cardAlgorithm(facts.algorithm), payload);
+      return input.service.verify({
+        nonce: challenge.nonce,
+        workstationId,
+        algorithm: facts.algorithm,
+        certificate: facts.certificate.toString('base64'),
+        signature: signature.toString('base64'),
+      });
+    },
+    { resetAfter: true },
+  );
+}
+
+/** The card in the reader is not the one whose certificate opened the session. */
+export class NotTheSessionCardError extends Error {
+  override name = 'NotTheSessionCardError';
+}
+
+export interface CardResumeInput {
+  readonly readers: ReaderDriver;
+  readonly reader: string;
+  /** The facts of the card that opened the session. */
+  readonly sessionCard: CardFacts;
+  readonly passcode: Buffer;
+  readonly token: string;
+  readonly service: Pick<ServiceClient, 'session'>;
+}
+
+/**
+ * Unlocking a locked session: VERIFY on the card, then the card signs a fresh random challenge
+ * with its 9A key, checked here against the certificate that opened the session (a copied card
+ * UUID is not enough), then the service confirms the session is still live.
+ */
+export function cardResume(input: CardResumeInput): Promise<z.infer<typeof SessionInfo>> {
+  return input.readers.transaction(
+    input.reader,
+    async (transport, atr) => {
+      const piv = pivSession(transport, atr);
+      await piv.select();
+      try {
+        await piv.verifyPin(input.passcode);
+      } finally {
+        wipe(input.passcode);
+      }
+      const challenge = randomBytes(32);
+      const signature = await piv.sign(SLOT.AUTHENTICATION, cardAlgorithm(input.sessionCard.algorithm), challenge);
+      const publicKey = new X509Certificate(input.sessionCard.certificate).publicKey;
+      // PIV cards return ECDSA signatures DER-encoded, Node's default for EC keys.
+      const ok = verifySignature('sha256', challenge, publicKey, signature);
+      if (!ok) throw new NotTheSessionCardError('the card could not prove it holds the session key');
+      return input.service.session(input.token);
+    },
+    { resetAfter: true },
+  );
+}

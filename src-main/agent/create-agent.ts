@@ -1,0 +1,37 @@
+import { AgentCore } from './agent-core.js';
+import type { Agent, AgentOptions } from './agent-types.js';
+
+/**
+ * The Identity Agent: watches `options.readers` (already created, started or not: readers and
+ * cards already there are taken in, later ones arrive as events), talks to the identity
+ * service at `options.serviceUrl`, and serves the renderer's requests through `handle`. The
+ * caller keeps owning the reader driver (starts and closes it); `close()` ends any session at
+ * the service (best effort, up to 3 s) and stops the agent's timers.
+ *
+ * Behaviour worth knowing when building on it:
+ * - One login at a time, on the first reader (in the order the driver announced them) holding a
+ *   readable card; a card in another reader waits, and is offered once the first one leaves.
+ * - agent.cancelPasscode: on the position list, back to the passcode (the login ticket is
+ *   dropped); on the passcode prompt, the card is set aside ('no-card' screen, the card still
+ *   listed in `readers`, indicator 'card-present') until it is taken out and put back.
+ * - agent.logout with the card still in sets it aside the same way: a departing user is not
+ *   prompted again. A session the service ended (expired, revoked) instead brings the passcode
+ *   prompt back with "Your session has ended".
+ * - Session locked (card out in session-lock mode, or agent.lock): a different card is listed in
+ *   its reader and the screen stays 'session-locked'; agent.logout is the way out, after which
+ *   that card gets the passcode prompt. Resuming needs the card with the session's UUID AND
+ *   certificate to sign a fresh random challenge with its 9A key (a copied CHUID is not
+ *   enough), its passcode, and GET /v1/session still answering 200. Running the counter to 0
+ *   while locked ends the session and shows the locked card.
+ * - The readers going away (pcscd stopped) counts as the cards being removed: in normal mode
+ *   that ends the session.
+ * - Indicator: 'locked' for a locked session and for a locked card; 'error' for an unreadable
+ *   card or an unreachable service while not signed in; 'expiring' when signed in with renewal due.
+ * - After a correct passcode the card's counter is shown as unknown (null) until the card is read
+ *   again: it is full, but the card has not said how many tries that is.
+ */
+export function createAgent(options: AgentOptions): Agent {
+  const agent = new AgentCore(options);
+  agent.start();
+  return agent;
+}

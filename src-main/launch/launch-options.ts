@@ -1,0 +1,141 @@
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { RemovalMode } from '../../src-shared/api/agent-api.js';
+
+// The command-line options both shells share. A bad value stops the launch with a message that
+// names the option and says what would be accepted; never a stack trace.
+
+export interface LaunchOptions {
+  /** Embedded seeded service, two in-process readers and the personas' virtual cards. */
+  readonly training: boolean;
+  /** Given with --data-dir; otherwise the platform default (or a temporary folder in training). */
+  readonly dataDir: string | undefined;
+  /** Browser shell only: the loopback port (0 picks a free one). */
+  readonly port: number;
+  readonly removalMode: RemovalMode;
+  /** An organisation's identity service; without it the agent starts one embedded. */
+  readonly serviceUrl: string | undefined;
+  readonly workstationId: string;
+  readonly help: boolean;
+}
+
+export const LAUNCH_USAGE = `options:
+  --training                 training mode: seeded service, two virtual readers, persona cards
+  --data-dir <dir>           where the agent and the embedded service keep their files
+  --port <p>                 browser shell: port on 127.0.0.1 (default 0: a free port)
+  --removal-mode <mode>      normal (card removal signs out) or session-lock (removal locks)
+  --service-url <url>        the identity service to use (default: start one embedded)
+  --workstation-id <id>      this workstation's name in the audit log (default: the host name)
+  --help                     show this help`;
+
+export class LaunchOptionsError extends Error {
+  override name = 'LaunchOptionsError';
+}
+
+const OPTIONS = {
+  training: { type: 'boolean' },
+  'data-dir': { type: 'string' },
+  port: { type: 'string' },
+  'removal-mode': { type: 'string' },
+  'service-url': { type: 'string' },
+  'workstation-id': { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+export interface ParseLaunchOptions {
+  /**
+   * Electron's command line also carries Chromium and Electron switches (--no-sandbox,
+   * --enable-logging...) and the app path: those are not ours to refuse.
+   */
+  readonly allowForeign?: boolean;
+  /** Default for --workstation-id. */
+  readonly hostName?: string;
+}
+
+const WORKSTATION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+export function parseLaunchOptions(args: readonly string[], options: ParseLaunchOptions = {}): LaunchOptions {
+  const allowForeign = options.allowForeign ?? false;
+  // Not strict: node's own messages for unknown options are replaced with ours below, and
+  // Electron's switches have to pass through.
+  const { values, positionals, tokens } = parseArgs({ args: [...args], options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  if (!allowForeign) {
+    const unknown = tokens.find((t) => t.kind === 'option' && !(t.name in OPTIONS));
+    if (unknown && unknown.kind === 'option') throw new LaunchOptionsError(`Unknown option ${unknown.rawName}.\n${LAUNCH_USAGE}`);
+    if (positionals.length > 0) throw new LaunchOptionsError(`Unexpected argument "${positionals[0]}".\n${LAUNCH_USAGE}`);
+  }
+  for (const name of ['training', 'help'] as const) {
+    if (typeof values[name] === 'string') throw new LaunchOptionsError(`--${name} takes no value.`);
+  }
+  const text = (name: 'data-dir' | 'port' | 'removal-mode' | 'service-url' | 'workstation-id'): string | undefined => {
+    const value = values[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value === '') throw new LaunchOptionsError(`--${name} needs a value.\n${LAUNCH_USAGE}`);
+    return value;
+  };
+
+  const training = values.training === true;
+  const serviceUrl = parseServiceUrl(text('service-url'));
+  if (training && serviceUrl !== undefined) {
+    throw new LaunchOptionsError('--training uses its own seeded identity service: leave out --service-url.');
+  }
+  return {
+    training,
+    dataDir: text('data-dir'),
+    port: parsePort(text('port')),
+    removalMode: parseRemovalMode(text('removal-mode')),
+    serviceUrl,
+    workstationId: parseWorkstationId(text('workstation-id'), options.hostName ?? hostname()),
+    help: values.help === true,
+  };
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const port = Number(value);
+  if (!/^\d{1,5}$/.test(value) || port > 65535) {
+    throw new LaunchOptionsError(`--port must be a whole number from 0 to 65535 (0 picks a free port), not "${value}".`);
+  }
+  return port;
+}
+
+function parseRemovalMode(value: string | undefined): RemovalMode {
+  if (value === undefined) return 'normal';
+  const parsed = RemovalMode.safeParse(value);
+  if (!parsed.success) throw new LaunchOptionsError(`--removal-mode must be "normal" or "session-lock", not "${value}".`);
+  return parsed.data;
+}
+
+function parseServiceUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new LaunchOptionsError(`--service-url must be a full URL such as https://cis.example.nhs.uk, not "${value}".`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new LaunchOptionsError(`--service-url must use https, not ${url.protocol.replace(':', '')}.`);
+  }
+  // The session token crosses this connection: plain http only where it never leaves the machine.
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+    throw new LaunchOptionsError('--service-url must use https (plain http is allowed only for 127.0.0.1 or localhost).');
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new LaunchOptionsError('--service-url must not carry a user name, password, query or fragment.');
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function parseWorkstationId(value: string | undefined, hostName: string): string {
+  if (value !== undefined) {
+    if (!WORKSTATION_ID.test(value)) {
+      throw new LaunchOptionsError('--workstation-id must be 1 to 63 letters, digits, dots, dashes or underscores, starting with a letter or digit.');
+    }
+    return value;
+  }
+  // Host names can hold anything the OS allows; keep what the audit log can show plainly.
+  const cleaned = hostName.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 63);
+  return cleaned || 'workstation';
+}

@@ -1,0 +1,134 @@
+import { z, type ZodType } from 'zod';
+import { FindUsersResponse, Profile } from '../../src-shared/api/service-cim.js';
+import { ServiceErrorBody } from '../../src-shared/api/service-errors.js';
+import {
+  ChallengeResponse,
+  LogoutResponse,
+  SessionInfo,
+  SessionResponse,
+  VerifyResponse,
+  type VerifyRequest,
+} from '../../src-shared/api/service-login.js';
+import { ServiceProtocolError, ServiceRefusedError, ServiceUnreachableError } from './service-client-errors.js';
+
+// A small typed client for the identity service over HTTP (global fetch). Every answer is
+// checked against the shared zod contract before anyone uses it. The client keeps nothing but
+// the base URL: the session token is handed in per call by the agent, which alone holds it.
+
+/** GET /v1/health: the service declares it in its app; only `status` matters here. */
+const Health = z.object({ status: z.literal('ok') });
+
+export interface ServiceClientOptions {
+  /** Longest wait for one answer before the service counts as unreachable (default 15 s). */
+  readonly timeoutMs?: number;
+}
+
+export interface FindUsersParams {
+  readonly name?: string | undefined;
+  readonly niNumber?: string | undefined;
+  readonly cardUuid?: string | undefined;
+  readonly onlyMyOrganisations: boolean;
+  readonly limit?: number | undefined;
+}
+
+interface CallOptions {
+  readonly body?: unknown;
+  readonly token?: string;
+  readonly query?: Record<string, string>;
+}
+
+/** A gateway's way of saying the service behind it is not there. */
+const GATEWAY_DOWN = new Set([502, 503, 504]);
+
+export class ServiceClient {
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+
+  constructor(baseUrl: string, options: ServiceClientOptions = {}) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+  }
+
+  async health(): Promise<void> {
+    await this.call('GET', '/v1/health', Health);
+  }
+
+  challenge(workstationId: string): Promise<z.infer<typeof ChallengeResponse>> {
+    return this.call('POST', '/v1/login/challenge', ChallengeResponse, { body: { workstationId } });
+  }
+
+  verify(body: z.input<typeof VerifyRequest>): Promise<z.infer<typeof VerifyResponse>> {
+    return this.call('POST', '/v1/login/verify', VerifyResponse, { body });
+  }
+
+  openSession(loginTicket: string, positionId: number): Promise<z.infer<typeof SessionResponse>> {
+    return this.call('POST', '/v1/login/session', SessionResponse, { body: { loginTicket, positionId } });
+  }
+
+  session(token: string): Promise<z.infer<typeof SessionInfo>> {
+    return this.call('GET', '/v1/session', SessionInfo, { token });
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.call('POST', '/v1/logout', LogoutResponse, { token });
+  }
+
+  findUsers(token: string, params: FindUsersParams): Promise<z.infer<typeof FindUsersResponse>> {
+    const query: Record<string, string> = { onlyMyOrganisations: String(params.onlyMyOrganisations) };
+    if (params.name !== undefined) query.name = params.name;
+    if (params.niNumber !== undefined) query.niNumber = params.niNumber;
+    if (params.cardUuid !== undefined) query.cardUuid = params.cardUuid;
+    if (params.limit !== undefined) query.limit = String(params.limit);
+    return this.call('GET', '/v1/users', FindUsersResponse, { token, query });
+  }
+
+  profile(token: string, userUuid: string): Promise<z.infer<typeof Profile>> {
+    return this.call('GET', `/v1/users/${encodeURIComponent(userUuid)}`, Profile, { token });
+  }
+
+  private async call<T>(method: 'GET' | 'POST', path: string, schema: ZodType<T>, options: CallOptions = {}): Promise<T> {
+    const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(`${this.baseUrl}${path}${query}`, {
+        method,
+        headers,
+        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+        signal: AbortSignal.timeout(this.timeoutMs),
+        redirect: 'error',
+      });
+      text = await response.text();
+    } catch (err) {
+      // fetch rejects only when no answer arrived (refused, reset, timeout, redirect refused).
+      throw new ServiceUnreachableError({ cause: err });
+    }
+    if (!response.ok) throw refusal(response.status, text);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new ServiceProtocolError('not JSON');
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new ServiceProtocolError(`unexpected ${method} ${path.split('/').slice(0, 3).join('/')} answer`);
+    return parsed.data;
+  }
+}
+
+function refusal(status: number, text: string): Error {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const parsed = ServiceErrorBody.safeParse(body);
+  if (parsed.success) return new ServiceRefusedError(status, parsed.data.code, parsed.data.message, parsed.data.fields ?? []);
+  // Not the service's own voice: a proxy or load balancer in between.
+  if (GATEWAY_DOWN.has(status)) return new ServiceUnreachableError();
+  return new ServiceProtocolError(`HTTP ${status} without an error body`);
+}

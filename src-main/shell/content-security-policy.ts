@@ -1,0 +1,19 @@
+// The renderer's Content Security Policy, the same in both shells except for where it may
+// connect: scripts, styles, fonts and images only from the app itself (the NHS assets are
+// bundled), nothing inline, no plugins, no framing, no forms posting elsewhere.
+
+export function contentSecurityPolicy(connectSources: readonly string[]): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "font-src 'self'",
+    `connect-src ${connectSources.length > 0 ? connectSources.join(' ') : "'none'"}`,
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}

@@ -1,0 +1,152 @@
+import { app, dialog, Notification, session } from 'electron';
+import type { AgentState } from '../../../src-shared/api/agent-api.js';
+import type { Agent } from '../../agent/agent-types.js';
+import { defaultLaunchDeps } from '../../launch/default-launch-deps.js';
+import { launchAgent, type LaunchedAgent } from '../../launch/launch-agent.js';
+import { LAUNCH_USAGE, LaunchOptionsError, parseLaunchOptions, type LaunchOptions } from '../../launch/launch-options.js';
+import { registerAppScheme, serveRenderer } from './app-protocol.js';
+import { IdentityAgentWindow } from './identity-agent-window.js';
+import { setupIpcHub } from './ipc-hub.js';
+import { denyAllPermissions, lockDownContents } from './lockdown.js';
+import { createMainWindow, showWindow } from './main-window.js';
+import { renewalNotice } from './renewal-notice.js';
+import { appIconPath, preloadPath, rendererDir, trayIconPath } from './resource-paths.js';
+import { StatusTray } from './status-tray.js';
+import { TrustedSenders } from './trusted-senders.js';
+
+// The Electron shell: a thin adapter over the same agent the browser shell hosts. Startup is a
+// short list of steps, each feature wiring itself; the agent is built by src-main/launch exactly
+// as for the browser shell, and only the transport (IPC), the windows and the tray are added.
+
+/** The same as electron-builder's appId, so Windows groups notifications and the taskbar under it. */
+export const APP_USER_MODEL_ID = 'uk.care-identity.workstation';
+
+export function runElectronShell(argv: readonly string[] = process.argv.slice(1)): void {
+  let options: LaunchOptions;
+  try {
+    // Chromium's and Electron's own switches share the command line: let them through.
+    options = parseLaunchOptions(argv, { allowForeign: true });
+  } catch (err) {
+    if (!(err instanceof LaunchOptionsError)) throw err;
+    failBeforeStart('Care Identity cannot start', err.message, 2);
+    return;
+  }
+  if (options.help) {
+    console.log(`usage: care-identity-workstation [options]\n${LAUNCH_USAGE}`);
+    app.exit(0);
+    return;
+  }
+
+  if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
+  app.enableSandbox();
+  // One Identity Agent per user session: a second start brings the running one forward.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  registerAppScheme();
+  app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
+
+  let ui: Ui | undefined;
+  app.on('second-instance', () => ui?.showMain());
+  // Windows hide rather than close; the tray's Quit is the way out.
+  app.on('window-all-closed', () => undefined);
+
+  void app.whenReady().then(async () => {
+    denyAllPermissions(session.defaultSession);
+    serveRenderer(session.defaultSession, rendererDir());
+    let launched: LaunchedAgent;
+    try {
+      launched = await launchAgent(options, defaultLaunchDeps);
+    } catch (err) {
+      failBeforeStart('The Identity Agent could not start', (err as Error).message, 1);
+      return;
+    }
+    ui = startUi(launched.agent);
+    handleQuit(launched, ui);
+  });
+}
+
+interface Ui {
+  showMain(): void;
+  isQuitting(): boolean;
+  setQuitting(): void;
+  close(): void;
+}
+
+function startUi(agent: Agent): Ui {
+  let quitting = false;
+  const isQuitting = (): boolean => quitting;
+  const preload = preloadPath();
+  const trusted = new TrustedSenders();
+
+  const main = createMainWindow({ preload, icon: appIconPath(), quitting: isQuitting });
+  trusted.add(main.webContents);
+  const box = new IdentityAgentWindow(preload, isQuitting);
+  trusted.add(box.window.webContents);
+  const closeHub = setupIpcHub(agent, trusted);
+
+  const request = (channel: 'agent.lock' | 'agent.logout'): void => {
+    agent.handle(channel, {}).catch((err: unknown) => console.error(`${channel} from the tray failed:`, err));
+  };
+  const tray = new StatusTray(
+    trayIconPath,
+    {
+      show: () => showWindow(main),
+      lock: () => request('agent.lock'),
+      logout: () => request('agent.logout'),
+      quit: () => app.quit(),
+    },
+    agent.state(),
+  );
+
+  let previous: AgentState | undefined = agent.state();
+  box.update(previous);
+  const unsubscribe = agent.onState((state) => {
+    tray.update(state);
+    box.update(state);
+    const notice = renewalNotice(previous, state);
+    if (notice && Notification.isSupported()) new Notification({ ...notice, icon: appIconPath() }).show();
+    previous = state;
+  });
+
+  return {
+    showMain: () => showWindow(main),
+    isQuitting,
+    setQuitting: () => {
+      quitting = true;
+    },
+    close: () => {
+      unsubscribe();
+      closeHub();
+      tray.destroy();
+    },
+  };
+}
+
+/** Quit closes the windows, then the agent, readers and embedded service, then exits. */
+function handleQuit(launched: LaunchedAgent, ui: Ui): void {
+  let finished = false;
+  app.on('before-quit', () => ui.setQuitting());
+  app.on('will-quit', (event) => {
+    if (finished) return;
+    event.preventDefault();
+    ui.close();
+    launched
+      .close()
+      .catch((err: unknown) => console.error('closing the Identity Agent did not finish cleanly:', err))
+      .finally(() => {
+        finished = true;
+        app.quit();
+      });
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+}
+
+function failBeforeStart(title: string, message: string, code: number): void {
+  console.error(message);
+  void app.whenReady().then(() => {
+    dialog.showErrorBox(title, message);
+    app.exit(code);
+  });
+}

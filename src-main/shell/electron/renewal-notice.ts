@@ -1,0 +1,24 @@
+import type { AgentState } from '../../../src-shared/api/agent-api.js';
+
+// The Smartcard Expiry Notification as an OS notification: once per session that starts with
+// the certificate within 90 days of expiry (the agent decides "renewal due").
+
+export interface Notice {
+  readonly title: string;
+  readonly body: string;
+}
+
+export function renewalNotice(previous: AgentState | undefined, next: AgentState): Notice | null {
+  if (next.screen.kind !== 'signed-in') return null;
+  const session = next.screen.session;
+  if (!session.expiry.renewalDue) return null;
+  const prev = previous?.screen;
+  // The same session seen again (any other state change while signed in): already told.
+  if (prev?.kind === 'signed-in' && prev.session.signedInAt === session.signedInAt && prev.session.cardUuid === session.cardUuid) return null;
+  const days = session.expiry.daysToExpiry;
+  const when = days <= 0 ? 'today' : days === 1 ? 'in 1 day' : `in ${days} days`;
+  return {
+    title: `Your smartcard certificate expires ${when}`,
+    body: 'Renew it before then, or you will not be able to sign in. Your sponsor or local smartcard administrator can renew it with you.',
+  };
+}

@@ -1,0 +1,28 @@
+import type { CardFactoryDeps } from '../../src-service/ca/card-factory.js';
+import { seedPersonas } from '../../src-service/seed/personas.js';
+import { InProcessReaderDriver } from '../virtual-card/in-process-readers.js';
+import { PivCardEngine } from '../virtual-card/piv-card-engine.js';
+import { saveCardState } from '../virtual-card/state-file.js';
+import { loadOrIssueTrainingCard } from './training-card-file.js';
+import { TrainingDeck } from './training-deck.js';
+import { TRAINING_PASSCODES, TRAINING_READERS } from './training-passcodes.js';
+
+// Training mode's hardware, all in process: the personas written into the embedded service's
+// directory, a card for each (made by the service's card factory, or loaded from the data
+// folder), two readers with nothing in them, and the deck the training panel drives.
+
+export interface TrainingSetup {
+  readonly readers: InProcessReaderDriver;
+  readonly deck: TrainingDeck;
+}
+
+export function startTraining(service: CardFactoryDeps, dataDir: string): TrainingSetup {
+  const seeded = seedPersonas(service.db);
+  const cards = seeded.map(({ persona }) => {
+    const file = loadOrIssueTrainingCard(service, dataDir, persona);
+    const engine = new PivCardEngine(file.state, { onPersist: (state) => saveCardState(file.path, state) });
+    return { persona, passcode: TRAINING_PASSCODES[persona.key], engine };
+  });
+  const readers = new InProcessReaderDriver(TRAINING_READERS);
+  return { readers, deck: new TrainingDeck(cards, readers, TRAINING_READERS) };
+}

@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeCard, type CardFactoryDeps } from '../../src-service/ca/card-factory.js';
+import type { Persona } from '../../src-service/seed/personas.js';
+import { guidToUuid, parseChuid } from '../../src-shared/card/piv-objects.js';
+import { TlvError } from '../../src-shared/card/tlv.js';
+import type { VirtualCardState } from '../../src-shared/card/virtual-card-state.js';
+import { CardStateFileError, loadOrCreateCardState, saveCardState } from '../virtual-card/state-file.js';
+import { NEAR_EXPIRY_DAYS, TRAINING_PASSCODES } from './training-passcodes.js';
+
+// One persona's training card, kept as a state file in the data folder: the engine saves every
+// change to it, so a wrong passcode costs a real attempt and survives a restart with the same
+// --data-dir. A file is reused only while the directory still knows its card; otherwise (first
+// start, a fresh database, a damaged file) the card factory issues a new one.
+
+export const TRAINING_CARDS_DIR = 'training-cards';
+
+export interface TrainingCardFile {
+  readonly path: string;
+  readonly state: VirtualCardState;
+  readonly cardUuid: string;
+  /** Issued at this start (false: loaded from an earlier one). */
+  readonly issued: boolean;
+}
+
+export function trainingCardPath(dataDir: string, persona: Persona): string {
+  return join(dataDir, TRAINING_CARDS_DIR, `${persona.key}.json`);
+}
+
+export function loadOrIssueTrainingCard(deps: CardFactoryDeps, dataDir: string, persona: Persona): TrainingCardFile {
+  const path = trainingCardPath(dataDir, persona);
+  const existing = loadKnownCard(deps, path, persona);
+  if (existing) return { path, ...existing, issued: false };
+
+  const made = makeCard(deps, {
+    userUuid: persona.uuid,
+    passcode: TRAINING_PASSCODES[persona.key],
+    actor: 'training',
+    ...(persona.card === 'near-expiry' ? { validDays: NEAR_EXPIRY_DAYS } : {}),
+    // Saved inside the factory's registration transaction: no registered card without its file.
+    persist: (state) => saveCardState(path, asIssuedFor(persona, state)),
+  });
+  return { path, state: asIssuedFor(persona, made.state), cardUuid: made.cardUuid, issued: true };
+}
+
+/** The factory makes working cards; the locked persona's starts with its passcode blocked. */
+function asIssuedFor(persona: Persona, state: VirtualCardState): VirtualCardState {
+  if (persona.card !== 'locked') return state;
+  return { ...state, pin: { ...state.pin, triesLeft: 0 } };
+}
+
+function loadKnownCard(deps: CardFactoryDeps, path: string, persona: Persona): { state: VirtualCardState; cardUuid: string } | undefined {
+  if (!existsSync(path)) return undefined;
+  let state: VirtualCardState;
+  let cardUuid: string;
+  try {
+    state = loadOrCreateCardState(path).state;
+    const chuid = state.objects['5fc102'];
+    if (!chuid) return undefined;
+    cardUuid = guidToUuid(parseChuid(Buffer.from(chuid, 'hex')).guid);
+  } catch (err) {
+    if (err instanceof CardStateFileError || err instanceof TlvError) return undefined;
+    throw err;
+  }
+  const status = deps.db
+    .prepare('SELECT c.status FROM cards c JOIN users u ON u.id = c.user_id WHERE c.uuid = ? AND u.uuid = ?')
+    .pluck()
+    .get(cardUuid, persona.uuid) as string | undefined;
+  return status === 'active' || status === 'locked' ? { state, cardUuid } : undefined;
+}

@@ -1,0 +1,43 @@
+import type { SignedInSession } from '../../src-shared/api/agent-api.js';
+import { PageHeading } from '../components/page-heading.js';
+import { routeHref } from '../routing/hash-route.js';
+
+/** Care Identity Management dashboard: the tasks open to every signed-in user. */
+export function CimHome({ session }: { session: SignedInSession }) {
+  const { position } = session;
+  return (
+    <>
+      <PageHeading>Care Identity Management</PageHeading>
+      <p className="nhsuk-body-l">
+        Signed in as {session.user.name}, {position.title} at {position.organisation.name}.
+      </p>
+      <ul className="nhsuk-grid-row nhsuk-card-group">
+        <li className="nhsuk-grid-column-one-half nhsuk-card-group__item">
+          <TaskCard href={routeHref({ name: 'find-user' })} title="Find an existing user">
+            Search by name, National Insurance number or smartcard UUID, then view their profile.
+          </TaskCard>
+        </li>
+        <li className="nhsuk-grid-column-one-half nhsuk-card-group__item">
+          <TaskCard href={routeHref({ name: 'my-profile' })} title="View your profile">
+            Your details, positions, smartcards and authenticators.
+          </TaskCard>
+        </li>
+      </ul>
+    </>
+  );
+}
+
+function TaskCard({ href, title, children }: { href: string; title: string; children: string }) {
+  return (
+    <div className="nhsuk-card nhsuk-card--clickable">
+      <div className="nhsuk-card__content">
+        <h2 className="nhsuk-card__heading nhsuk-heading-m">
+          <a className="nhsuk-card__link" href={href}>
+            {title}
+          </a>
+        </h2>
+        <p className="nhsuk-card__description">{children}</p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+import { useState } from 'react';
+import type { SignedInSession } from '../../src-shared/api/agent-api.js';
+import { toAgentCallError } from '../api/agent-call-error.js';
+import { useAgentClient } from '../api/agent-context.js';
+import { WarningCallout } from '../components/callouts.js';
+import { SummaryList } from '../components/summary-list.js';
+import { describeDaysToExpiry, formatDate } from '../format/dates.js';
+import { describeRoles } from '../format/roles.js';
+
+// The Identity Agent box (seed 003: "displays ... the details of the Smartcard Authentication").
+// It is a named region so assistive technology can jump to it, in the main window and in the
+// small #identity-agent window alike.
+
+export const IDENTITY_AGENT_HEADING_ID = 'identity-agent-heading';
+
+export function IdentityAgentBox({ session, headingLevel = 2 }: { session: SignedInSession; headingLevel?: 1 | 2 }) {
+  const client = useAgentClient();
+  const [problem, setProblem] = useState<string | null>(null);
+  const Heading = headingLevel === 1 ? 'h1' : 'h2';
+  const { expiry, position } = session;
+
+  const run = (channel: 'agent.lock' | 'agent.logout'): void => {
+    setProblem(null);
+    client.invoke(channel, {}).catch((error: unknown) => setProblem(toAgentCallError(error).message));
+  };
+
+  return (
+    <section className="nhsuk-card app-identity-agent" aria-labelledby={IDENTITY_AGENT_HEADING_ID}>
+      <div className="nhsuk-card__content">
+        <Heading className="nhsuk-card__heading nhsuk-heading-m" id={IDENTITY_AGENT_HEADING_ID} tabIndex={-1}>
+          Identity Agent
+        </Heading>
+        <p className="nhsuk-body-s">Smartcard authentication: signed in</p>
+        <SummaryList
+          className="nhsuk-summary-list--no-border app-identity-agent__details"
+          rows={[
+            { key: 'Name', value: session.user.name },
+            { key: 'Smartcard UUID', value: <span className="app-code">{session.cardUuid}</span> },
+            { key: 'Organisation', value: `${position.organisation.name} (${position.organisation.code})` },
+            { key: 'Position', value: position.title },
+            { key: 'Roles', value: describeRoles(position.roles) },
+            {
+              key: 'Certificate expires',
+              value: `${formatDate(expiry.certificateNotAfter)} (${describeDaysToExpiry(expiry.daysToExpiry)})`,
+            },
+          ]}
+        />
+        {expiry.renewalDue && (
+          <WarningCallout heading="Smartcard Expiry Notification" headingLevel={headingLevel === 1 ? 2 : 3}>
+            <p>
+              {expiry.daysToExpiry >= 0
+                ? `Your smartcard certificate expires ${describeDaysToExpiry(expiry.daysToExpiry)}, on ${formatDate(expiry.certificateNotAfter)}. Renew it before then so you can keep logging in.`
+                : `Your smartcard certificate expired on ${formatDate(expiry.certificateNotAfter)}. Make an appointment with your Registration Authority team to renew it in person.`}
+            </p>
+            <p>Renewing from this workstation comes in a later release. Until then, your sponsor or local smartcard administrator can renew it.</p>
+          </WarningCallout>
+        )}
+        {problem && (
+          <p className="nhsuk-error-message" role="alert">
+            <span className="nhsuk-u-visually-hidden">Error: </span>
+            {problem}
+          </p>
+        )}
+        <div className="nhsuk-button-group">
+          <button className="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" onClick={() => run('agent.lock')}>
+            Lock
+          </button>
+          <button className="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" onClick={() => run('agent.logout')}>
+            Log out
+          </button>
+        </div>
+      </div>
+    </section>
+  );
+}

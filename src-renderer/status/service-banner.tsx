@@ -1,0 +1,34 @@
+import { useMemo } from 'react';
+import type { AgentState } from '../../src-shared/api/agent-api.js';
+import { tryingAgainIn } from './trying-again.js';
+import { useSecondsUntil } from './use-seconds-until.js';
+
+// The agent's link to the identity service. Only a failure is worth a banner: cards, readers
+// and the training panel still work, but logging in and CIM tasks wait for the service.
+
+export function ServiceBanner({ service, version }: { service: AgentState['service']; version: number }) {
+  // The agent says how many seconds were left when it sent this state; count down from there.
+  const deadline = useMemo(
+    () => (service.status === 'unreachable' && service.retryInSeconds !== null ? Date.now() + service.retryInSeconds * 1000 : null),
+    // `version` changes whenever the agent sends a new figure, even an equal one.
+    [service.status, service.retryInSeconds, version],
+  );
+  const seconds = useSecondsUntil(deadline);
+  if (service.status !== 'unreachable') return null;
+  return (
+    <div className="nhsuk-notification-banner" role="region" aria-labelledby="service-banner-title">
+      <div className="nhsuk-notification-banner__header">
+        <h2 className="nhsuk-notification-banner__title" id="service-banner-title">
+          Important
+        </h2>
+      </div>
+      <div className="nhsuk-notification-banner__content">
+        <p className="nhsuk-notification-banner__heading">
+          Cannot reach the identity service. {service.retryInSeconds !== null ? tryingAgainIn(seconds) : 'Trying again.'}
+        </p>
+        {service.message && <p>{service.message}</p>}
+        <p>You cannot log in or use Care Identity Management until it is back. This page updates by itself.</p>
+      </div>
+    </div>
+  );
+}

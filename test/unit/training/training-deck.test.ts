@@ -1,0 +1,236 @@
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentFailure } from '../../../src-main/agent/agent-types.js';
+import { ApduChannel } from '../../../src-main/card/apdu-channel.js';
+import { PivSession, type PinStatus } from '../../../src-main/card/piv/piv-session.js';
+import { SLOT } from '../../../src-main/card/piv/piv-constants.js';
+import { WrongPasscodeError } from '../../../src-main/card/status-words.js';
+import { startTraining, type TrainingSetup } from '../../../src-main/training/start-training.js';
+import { trainingCardPath } from '../../../src-main/training/training-card-file.js';
+import { TRAINING_PASSCODES, TRAINING_READERS } from '../../../src-main/training/training-passcodes.js';
+import { personaByKey, type PersonaKey } from '../../../src-service/seed/personas.js';
+import { startService, type RunningService } from '../../../src-service/start-service.js';
+import { VirtualCardState } from '../../../src-shared/card/virtual-card-state.js';
+
+// Training mode's cards and readers over a real embedded service: the personas' cards are made
+// by the card factory, sit in the two in-process readers on request, and speak PIV to the same
+// host code the agent uses. Card state lives in files, so a wrong passcode is remembered.
+
+let dataDir: string;
+let service: RunningService;
+let training: TrainingSetup;
+
+const ascii = (s: string): Buffer => Buffer.from(s, 'ascii');
+
+function onCard<T>(setup: TrainingSetup, reader: string, run: (piv: PivSession) => Promise<T>): Promise<T> {
+  return setup.readers.transaction(reader, async (transport) => {
+    const piv = new PivSession(new ApduChannel(transport));
+    await piv.select();
+    return run(piv);
+  });
+}
+
+async function pinStatusOf(setup: TrainingSetup, persona: PersonaKey): Promise<PinStatus> {
+  setup.deck.insert(persona, 'Reader 2');
+  try {
+    return await onCard(setup, 'Reader 2', (piv) => piv.pinStatus());
+  } finally {
+    setup.deck.remove('Reader 2');
+  }
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'training-'));
+  service = await startService({ host: '127.0.0.1', port: 0, dbFile: join(dataDir, 'service.sqlite') });
+  training = startTraining(service.ctx, dataDir);
+});
+
+afterAll(async () => {
+  training.deck.dispose();
+  await training.readers.close();
+  await service.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the panel view', () => {
+  it('lists every persona by role label, with name, passcode and no reader yet, and the two readers', () => {
+    const view = training.deck.view();
+    expect(view.readers).toEqual(['Reader 1', 'Reader 2']);
+    expect(view.personas.map((p) => p.role)).toEqual([
+      'Clinician',
+      'Sponsor',
+      'Local Smartcard Administrator',
+      'RA Agent',
+      'RA Manager',
+      'Card near expiry',
+      'Locked card',
+    ]);
+    for (const p of view.personas) {
+      expect(p.passcode).toBe(TRAINING_PASSCODES[p.key as PersonaKey]);
+      expect(p.passcode).toMatch(/^\d{6,8}$/);
+      expect(p.name).toBe(personaByKey(p.key as PersonaKey).name);
+      expect(p.insertedIn).toBeNull();
+    }
+  });
+});
+
+describe('inserting and removing', () => {
+  it('puts a card in a reader, the driver reports it, the view shows it, and listeners hear of it', () => {
+    const changes: string[] = [];
+    const events: string[] = [];
+    const off = training.deck.onChange(() => changes.push('change'));
+    const onInsert = (name: string): number => events.push(`in:${name}`);
+    const onRemove = (name: string): number => events.push(`out:${name}`);
+    training.readers.on('card-inserted', onInsert);
+    training.readers.on('card-removed', onRemove);
+    try {
+      training.deck.insert('sponsor', 'Reader 1');
+      expect(training.readers.readers()).toEqual([
+        { name: 'Reader 1', cardPresent: true, atr: expect.any(Buffer) },
+        { name: 'Reader 2', cardPresent: false },
+      ]);
+      expect(training.deck.view().personas.find((p) => p.key === 'sponsor')?.insertedIn).toBe('Reader 1');
+      training.deck.remove('Reader 1');
+      expect(training.deck.view().personas.every((p) => p.insertedIn === null)).toBe(true);
+      expect(events).toEqual(['in:Reader 1', 'out:Reader 1']);
+      expect(changes).toHaveLength(2);
+    } finally {
+      off();
+      training.readers.off('card-inserted', onInsert);
+      training.readers.off('card-removed', onRemove);
+    }
+  });
+
+  it('moves a card that is already in the other reader, and replaces a card in the chosen reader', () => {
+    training.deck.insert('clinician', 'Reader 1');
+    training.deck.insert('lsa', 'Reader 2');
+    training.deck.insert('clinician', 'Reader 2');
+    const where = Object.fromEntries(training.deck.view().personas.map((p) => [p.key, p.insertedIn]));
+    expect(where).toMatchObject({ clinician: 'Reader 2', lsa: null });
+    expect(training.readers.readers().map((r) => r.cardPresent)).toEqual([false, true]);
+    training.deck.remove('Reader 2');
+  });
+
+  it('inserting a card where it already is changes nothing', () => {
+    training.deck.insert('ra-agent', 'Reader 1');
+    let heard = 0;
+    const off = training.deck.onChange(() => heard++);
+    training.deck.insert('ra-agent', 'Reader 1');
+    off();
+    expect(heard).toBe(0);
+    training.deck.remove('Reader 1');
+  });
+
+  it('refuses an unknown persona or reader with a bad-request AgentFailure, changing nothing', () => {
+    const attempt = (run: () => void): AgentFailure => {
+      try {
+        run();
+      } catch (err) {
+        if (err instanceof AgentFailure) return err;
+        throw err;
+      }
+      throw new Error('expected a failure');
+    };
+    expect(attempt(() => training.deck.insert('nobody', 'Reader 1'))).toMatchObject({ code: 'bad-request', message: expect.stringContaining('nobody') });
+    expect(attempt(() => training.deck.insert('clinician', 'Reader 9'))).toMatchObject({ code: 'bad-request', message: expect.stringContaining('Reader 9') });
+    expect(attempt(() => training.deck.remove('Reader 9')).code).toBe('bad-request');
+    expect(training.deck.view().personas.every((p) => p.insertedIn === null)).toBe(true);
+  });
+
+  it('removing from an empty reader is harmless', () => {
+    expect(() => training.deck.remove('Reader 2')).not.toThrow();
+  });
+});
+
+describe('the cards', () => {
+  it('an ordinary persona card: 3 attempts, and its shown passcode verifies', async () => {
+    expect(await pinStatusOf(training, 'clinician')).toEqual({ verified: false, attemptsRemaining: 3 });
+    training.deck.insert('clinician', 'Reader 1');
+    await onCard(training, 'Reader 1', async (piv) => {
+      await piv.verifyPin(ascii(TRAINING_PASSCODES.clinician));
+      expect(await piv.pinStatus()).toEqual({ verified: true });
+    });
+    training.deck.remove('Reader 1');
+  });
+
+  it('the "Locked card" persona\'s card reports 0 attempts: its passcode is blocked from the start', async () => {
+    expect(await pinStatusOf(training, 'locked-card')).toEqual({ verified: false, attemptsRemaining: 0 });
+  });
+
+  it('the "Card near expiry" persona\'s certificate ends within 90 days (30 days from now)', async () => {
+    training.deck.insert('card-near-expiry', 'Reader 1');
+    const der = await onCard(training, 'Reader 1', (piv) => piv.readCertificate(SLOT.AUTHENTICATION));
+    training.deck.remove('Reader 1');
+    const days = (Date.parse(new X509Certificate(der as Buffer).validTo) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29);
+    expect(days).toBeLessThan(31);
+  });
+
+  it('every other persona\'s certificate is valid for far longer than 90 days', async () => {
+    training.deck.insert('sponsor', 'Reader 1');
+    const der = await onCard(training, 'Reader 1', (piv) => piv.readCertificate(SLOT.AUTHENTICATION));
+    training.deck.remove('Reader 1');
+    expect((Date.parse(new X509Certificate(der as Buffer).validTo) - Date.now()) / 86_400_000).toBeGreaterThan(365);
+  });
+
+  it('each card belongs to its persona in the directory and is active', () => {
+    const rows = service.ctx.db
+      .prepare("SELECT u.uuid AS userUuid, c.status FROM cards c JOIN users u ON u.id = c.user_id WHERE u.uuid LIKE 'c1a55e00-%'")
+      .all() as Array<{ userUuid: string; status: string }>;
+    expect(rows).toHaveLength(7);
+    expect(rows.every((r) => r.status === 'active')).toBe(true);
+  });
+});
+
+describe('card state files', () => {
+  it('a wrong passcode is saved to the card file at once', async () => {
+    training.deck.insert('ra-manager', 'Reader 1');
+    const wrong = await onCard(training, 'Reader 1', (piv) => piv.verifyPin(ascii('999999')).catch((err: unknown) => err));
+    training.deck.remove('Reader 1');
+    expect(wrong).toBeInstanceOf(WrongPasscodeError);
+    const file = VirtualCardState.parse(JSON.parse(readFileSync(trainingCardPath(dataDir, personaByKey('ra-manager')), 'utf8')));
+    expect(file.pin.triesLeft).toBe(2);
+  });
+
+  it('a restart with the same data folder reuses the cards, attempts and all, instead of issuing new ones', async () => {
+    const cardsBefore = service.ctx.db.prepare('SELECT count(*) FROM cards').pluck().get() as number;
+    const again = startTraining(service.ctx, dataDir);
+    try {
+      expect(service.ctx.db.prepare('SELECT count(*) FROM cards').pluck().get()).toBe(cardsBefore);
+      expect(await pinStatusOf(again, 'ra-manager')).toEqual({ verified: false, attemptsRemaining: 2 });
+      expect(await pinStatusOf(again, 'locked-card')).toEqual({ verified: false, attemptsRemaining: 0 });
+    } finally {
+      again.deck.dispose();
+      await again.readers.close();
+    }
+  });
+
+  it('a fresh directory (new database, old card files) gets newly issued cards that it knows', async () => {
+    const otherDir = mkdtempSync(join(tmpdir(), 'training-fresh-'));
+    const fresh = await startService({ host: '127.0.0.1', port: 0, dbFile: join(otherDir, 'service.sqlite') });
+    try {
+      // Old card files in place, but this directory never issued them: they must not be used.
+      const setup = startTraining(fresh.ctx, dataDir);
+      try {
+        expect(fresh.ctx.db.prepare('SELECT count(*) FROM cards').pluck().get()).toBe(7);
+        expect(await pinStatusOf(setup, 'ra-manager')).toEqual({ verified: false, attemptsRemaining: 3 });
+      } finally {
+        setup.deck.dispose();
+        await setup.readers.close();
+      }
+    } finally {
+      await fresh.close();
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('readers', () => {
+  it('are the two named training readers', () => {
+    expect(TRAINING_READERS).toEqual(['Reader 1', 'Reader 2']);
+    expect(training.readers.readers().map((r) => r.name)).toEqual([...TRAINING_READERS]);
+  });
+});
