@@ -4,6 +4,8 @@ import { loginSignedPayload, type SessionInfo, type VerifyResponse } from '../..
 import { wipe } from '../card/bytes.js';
 import { SLOT } from '../card/piv/piv-constants.js';
 import type { ReaderDriver } from '../pcsc/reader-driver.js';
+import type { CardTransport } from '../card/card-transport.js';
+import type { PivSession } from '../card/piv/piv-session.js';
 import type { ServiceClient } from '../service-client/service-client.js';
 import type { CardFacts } from './agent-model.js';
 import { cardAlgorithm, pivSession } from './card-facts.js';
@@ -11,6 +13,18 @@ import { cardAlgorithm, pivSession } from './card-facts.js';
 // The two card operations that take the passcode. Each runs in ONE reader transaction that
 // resets the card afterwards, so a verified passcode never outlives it, and each wipes the
 // passcode bytes as soon as the card has seen them.
+
+/** Selects PIV and VERIFYs the passcode, wiping its bytes whatever the card answers. */
+async function openVerified(transport: CardTransport, atr: Buffer, passcode: Buffer): Promise<PivSession> {
+  const piv = pivSession(transport, atr);
+  await piv.select();
+  try {
+    await piv.verifyPin(passcode);
+  } finally {
+    wipe(passcode);
+  }
+  return piv;
+}
 
 export interface CardLoginInput {
   readonly readers: ReaderDriver;
@@ -28,13 +42,7 @@ export function cardLogin(input: CardLoginInput): Promise<z.infer<typeof VerifyR
   return input.readers.transaction(
     input.reader,
     async (transport, atr) => {
-      const piv = pivSession(transport, atr);
-      await piv.select();
-      try {
-        await piv.verifyPin(input.passcode);
-      } finally {
-        wipe(input.passcode);
-      }
+      const piv = await openVerified(transport, atr, input.passcode);
       const challenge = await input.service.challenge(workstationId);
       const payload = Buffer.from(loginSignedPayload({ nonce: challenge.nonce, serviceOrigin: challenge.serviceOrigin, workstationId }), 'utf8');
       const signature = await piv.sign(SLOT.AUTHENTICATION, cardAlgorithm(facts.algorithm), payload);
@@ -74,13 +82,7 @@ export function cardResume(input: CardResumeInput): Promise<z.infer<typeof Sessi
   return input.readers.transaction(
     input.reader,
     async (transport, atr) => {
-      const piv = pivSession(transport, atr);
-      await piv.select();
-      try {
-        await piv.verifyPin(input.passcode);
-      } finally {
-        wipe(input.passcode);
-      }
+      const piv = await openVerified(transport, atr, input.passcode);
       const challenge = randomBytes(32);
       const signature = await piv.sign(SLOT.AUTHENTICATION, cardAlgorithm(input.sessionCard.algorithm), challenge);
       const publicKey = new X509Certificate(input.sessionCard.certificate).publicKey;
