@@ -1,6 +1,6 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, mkdirSync, unlinkSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { VirtualCardState } from '../../src-shared/card/virtual-card-state.js';
+import { writeVirtualCardStateFile } from '../../src-shared/card/virtual-card-state-file.js';
 import { blankCardState } from './blank-card.js';
 
 // A virtual card's state file. Saves are atomic (write a temporary file, fsync, rename, fsync
@@ -35,25 +35,7 @@ export function loadOrCreateCardState(path: string): { state: VirtualCardState; 
   return { state: parsed.data, created: false };
 }
 
+/** Saves atomically with mode 0600 (see src-shared/card/virtual-card-state-file.ts). */
 export function saveCardState(path: string, state: VirtualCardState): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, JSON.stringify(state, null, 1));
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    unlinkSync(tmp);
-    throw err;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
-  const dirFd = openSync(dir, 'r');
-  try {
-    fsyncSync(dirFd);
-  } finally {
-    closeSync(dirFd);
-  }
+  writeVirtualCardStateFile(path, state);
 }

@@ -1,34 +1,3 @@
-import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync, mkdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { VirtualCardState } from '../../src-shared/card/virtual-card-state.js';
-
-// Writes a virtual card's state file for the card factory. It holds the card's private key and
-// management key (it *is* the card), so it is created 0600 and written atomically: temporary
-// file, fsync, rename, fsync the folder. A crash leaves no half-written card.
-
-export function writeCardStateFile(path: string, state: VirtualCardState): void {
-  const valid = VirtualCardState.parse(state);
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    // The mode given to open is reduced by the umask, never widened; make it exactly 0600.
-    fchmodSync(fd, 0o600);
-    writeSync(fd, JSON.stringify(valid, null, 1));
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    unlinkSync(tmp);
-    throw err;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
-  const dirFd = openSync(dir, 'r');
-  try {
-    fsyncSync(dirFd);
-  } finally {
-    closeSync(dirFd);
-  }
-}
+// The card factory writes state files with the shared atomic writer (src-shared), the same one
+// the virtual card saves itself with.
+export { writeVirtualCardStateFile as writeCardStateFile } from '../../src-shared/card/virtual-card-state-file.js';
