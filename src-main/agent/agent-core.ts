@@ -24,6 +24,7 @@ import { viewOf } from './agent-view.js';
 import { readCard, UnusableCardError } from './card-facts.js';
 import { findUsers, getProfile, myProfile } from './cim-actions.js';
 import { cancelPasscode, choosePosition, lock, logout, submitPasscode } from './login-actions.js';
+import { changePasscode } from './passcode-change.js';
 import { RememberedPositions } from './remembered-positions.js';
 import { channelOf, parseRequest, type RequestOf } from './request-validation.js';
 import { ServiceMonitor } from './service-monitor.js';
@@ -50,7 +51,7 @@ export class AgentCore implements Agent {
   private closed = false;
 
   constructor(private readonly options: AgentOptions) {
-    this.client = new ServiceClient(options.serviceUrl);
+    this.client = new ServiceClient(options.serviceUrl, { workstationId: options.workstationId });
     this.monitor = new ServiceMonitor({
       probe: () => this.probe(),
       onStatus: (status) => this.apply((m) => serviceChanged(m, status)),
@@ -150,6 +151,10 @@ export class AgentCore implements Agent {
     },
     'agent.logout': () => {
       logout(this.runtime);
+      return { ok: true };
+    },
+    'agent.changePasscode': async (r) => {
+      await changePasscode(this.runtime, r);
       return { ok: true };
     },
     'cim.findUsers': (r) => findUsers(this.runtime, r),

@@ -244,3 +244,14 @@ export function serviceChanged(m: Model, service: z.infer<typeof ServiceStatus>)
 export function trainingChanged(m: Model, training: z.infer<typeof TrainingView> | null): Model {
   return { ...m, training };
 }
+
+/**
+ * The card accepted a new passcode for the session's card: its counter is full again (the card
+ * will say how many tries when next asked), and the session records when it happened.
+ */
+export function passcodeChanged(m: Model, token: string, reader: string, insertion: number, at: Date): Model {
+  const session = m.session;
+  if (!session || session.token !== token) return m;
+  const counted = mapCard(m, reader, insertion, (c) => (c.status === 'ready' ? { ...c, attemptsRemaining: null } : c));
+  return { ...counted, session: { ...session, view: { ...session.view, passcodeChangedAt: at.toISOString() } } };
+}

@@ -94,3 +94,28 @@ export function cardResume(input: CardResumeInput): Promise<z.infer<typeof Sessi
     { resetAfter: true },
   );
 }
+
+export interface CardChangePasscodeInput {
+  readonly readers: ReaderDriver;
+  readonly reader: string;
+  /** Both wiped here, whatever the card answers. */
+  readonly current: Buffer;
+  readonly next: Buffer;
+}
+
+/** SELECT, then CHANGE REFERENCE DATA for the passcode: the card checks the current one itself. */
+export async function cardChangePasscode(input: CardChangePasscodeInput): Promise<void> {
+  try {
+    await input.readers.transaction(
+      input.reader,
+      async (transport, atr) => {
+        const piv = pivSession(transport, atr);
+        await piv.select();
+        await piv.changePin(input.current, input.next);
+      },
+      { resetAfter: true },
+    );
+  } finally {
+    wipe(input.current, input.next);
+  }
+}

@@ -27,6 +27,10 @@ import type { Agent, AgentOptions } from './agent-types.js';
  *   that ends the session.
  * - Indicator: 'locked' for a locked session and for a locked card; 'error' for an unreadable
  *   card or an unreachable service while not signed in; 'expiring' when signed in with renewal due.
+ * - agent.changePasscode: only while signed in with the session's card in its reader ('not-now'
+ *   otherwise). Mismatch, policy and "same as current" are refused before the card is touched;
+ *   a wrong current passcode is 'wrong-passcode' with the attempts left, and the last one locks
+ *   the card and ends the session ('card-locked'). Success sets session.passcodeChangedAt.
  * - After a correct passcode the card's counter is shown as unknown (null) until the card is read
  *   again: it is full, but the card has not said how many tries that is.
  */

@@ -29,6 +29,8 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unkno
   return issues
     .slice(0, 10)
     .map((issue) => {
+      // A rule the contract itself words (a refine) says it whole; it never contains input values.
+      if (issue.code === 'custom') return issue.message;
       const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
       const where = path.length === 0 ? 'the request' : path.join('.');
       return `${where} ${problem(issue, valueAt(input, path) === undefined)}`;

@@ -1,5 +1,6 @@
 import { z, type ZodType } from 'zod';
 import { FindUsersResponse, Profile } from '../../src-shared/api/service-cim.js';
+import { HealthResponse } from '../../src-shared/api/service-common.js';
 import { ServiceErrorBody } from '../../src-shared/api/service-errors.js';
 import {
   ChallengeResponse,
@@ -7,6 +8,7 @@ import {
   SessionInfo,
   SessionResponse,
   VerifyResponse,
+  WORKSTATION_HEADER,
   type VerifyRequest,
 } from '../../src-shared/api/service-login.js';
 import { ServiceProtocolError, ServiceRefusedError, ServiceUnreachableError } from './service-client-errors.js';
@@ -15,12 +17,12 @@ import { ServiceProtocolError, ServiceRefusedError, ServiceUnreachableError } fr
 // checked against the shared zod contract before anyone uses it. The client keeps nothing but
 // the base URL: the session token is handed in per call by the agent, which alone holds it.
 
-/** GET /v1/health: the service declares it in its app; only `status` matters here. */
-const Health = z.object({ status: z.literal('ok') });
 
 export interface ServiceClientOptions {
   /** Longest wait for one answer before the service counts as unreachable (default 15 s). */
   readonly timeoutMs?: number;
+  /** Sent with every session call: the service binds each session to its workstation. */
+  readonly workstationId?: string;
 }
 
 export interface FindUsersParams {
@@ -43,14 +45,16 @@ const GATEWAY_DOWN = new Set([502, 503, 504]);
 export class ServiceClient {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly workstationId: string | undefined;
 
   constructor(baseUrl: string, options: ServiceClientOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.workstationId = options.workstationId;
   }
 
   async health(): Promise<void> {
-    await this.call('GET', '/v1/health', Health);
+    await this.call('GET', '/v1/health', HealthResponse);
   }
 
   challenge(workstationId: string): Promise<z.infer<typeof ChallengeResponse>> {
@@ -90,7 +94,10 @@ export class ServiceClient {
     const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    if (options.token !== undefined) {
+      headers.authorization = `Bearer ${options.token}`;
+      if (this.workstationId !== undefined) headers[WORKSTATION_HEADER] = this.workstationId;
+    }
     let response: Response;
     let text: string;
     try {

@@ -1,11 +1,12 @@
-import { useState } from 'react';
-import type { SignedInSession } from '../../src-shared/api/agent-api.js';
+import { useEffect, useRef, useState } from 'react';
+import { CHANGE_PASSCODE_HASH, type SignedInSession } from '../../src-shared/api/agent-api.js';
 import { toAgentCallError } from '../api/agent-call-error.js';
 import { useAgentClient } from '../api/agent-context.js';
 import { WarningCallout } from '../components/callouts.js';
 import { SummaryList } from '../components/summary-list.js';
 import { describeDaysToExpiry, formatDate } from '../format/dates.js';
 import { describeRoles } from '../format/roles.js';
+import { ChangePasscodeForm } from './change-passcode-form.js';
 
 // The Identity Agent box (seed 003: "displays ... the details of the Smartcard Authentication").
 // It is a named region so assistive technology can jump to it, in the main window and in the
@@ -13,9 +14,39 @@ import { describeRoles } from '../format/roles.js';
 
 export const IDENTITY_AGENT_HEADING_ID = 'identity-agent-heading';
 
+/** Opens the passcode form when the address asks for it (the tray's "Change passcode…"), then puts the address back. */
+function useChangePasscodeRequest(open: () => void): void {
+  const openRef = useRef(open);
+  openRef.current = open;
+  useEffect(() => {
+    const check = (): void => {
+      if (window.location.hash !== CHANGE_PASSCODE_HASH) return;
+      const url = new URL(window.location.href);
+      url.hash = '#/cim';
+      window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+      openRef.current();
+    };
+    check();
+    window.addEventListener('hashchange', check);
+    return () => window.removeEventListener('hashchange', check);
+  }, []);
+}
+
 export function IdentityAgentBox({ session, headingLevel = 2 }: { session: SignedInSession; headingLevel?: 1 | 2 }) {
   const client = useAgentClient();
   const [problem, setProblem] = useState<string | null>(null);
+  const [changing, setChanging] = useState(false);
+  const changeButtonRef = useRef<HTMLButtonElement>(null);
+  const closeChange = (): void => {
+    setChanging(false);
+    // Back to where the form was opened from, once the button is there again.
+    setTimeout(() => changeButtonRef.current?.focus(), 0);
+  };
+  useChangePasscodeRequest(() => {
+    setProblem(null);
+    setChanging(true);
+  });
   const Heading = headingLevel === 1 ? 'h1' : 'h2';
   const { expiry, position } = session;
 
@@ -43,6 +74,7 @@ export function IdentityAgentBox({ session, headingLevel = 2 }: { session: Signe
               key: 'Certificate expires',
               value: `${formatDate(expiry.certificateNotAfter)} (${describeDaysToExpiry(expiry.daysToExpiry)})`,
             },
+            ...(session.passcodeChangedAt ? [{ key: 'Passcode changed', value: formatDate(session.passcodeChangedAt) }] : []),
           ]}
         />
         {expiry.renewalDue && (
@@ -59,6 +91,23 @@ export function IdentityAgentBox({ session, headingLevel = 2 }: { session: Signe
           <p className="nhsuk-error-message" role="alert">
             <span className="nhsuk-u-visually-hidden">Error: </span>
             {problem}
+          </p>
+        )}
+        {changing ? (
+          <ChangePasscodeForm onDone={closeChange} headingLevel={headingLevel === 1 ? 2 : 3} />
+        ) : (
+          <p>
+            <button
+              ref={changeButtonRef}
+              className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+              type="button"
+              onClick={() => {
+                setProblem(null);
+                setChanging(true);
+              }}
+            >
+              Change passcode
+            </button>
           </p>
         )}
         <div className="nhsuk-button-group">

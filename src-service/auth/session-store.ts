@@ -35,15 +35,17 @@ export function openSession(
   return { token, sessionId: Number(info.lastInsertRowid), expiresAt };
 }
 
-export function resolveSession(db: Db, token: string, now = Date.now()): SessionContext | undefined {
+/** The live session for `token` opened on `workstationId`, with its card still active. */
+export function resolveSession(db: Db, token: string, workstationId: string, now = Date.now()): SessionContext | undefined {
   const row = prepared(db, 
       `SELECT s.id AS sessionId, s.user_id AS userId, u.uuid AS userUuid, u.given_name || ' ' || u.family_name AS userName,
               s.card_id AS cardId, s.position_id AS positionId, p.org_id AS orgId, o.path AS orgPath, p.roles AS roles,
               s.workstation_id AS workstationId, s.expires_at AS expiresAt
          FROM sessions s JOIN users u ON u.id = s.user_id JOIN positions p ON p.id = s.position_id JOIN organisations o ON o.id = p.org_id
-        WHERE s.token_hash = ? AND s.ended_at IS NULL AND s.expires_at > ? AND u.status = 'open'`,
+         JOIN cards c ON c.id = s.card_id
+        WHERE s.token_hash = ? AND s.workstation_id = ? AND s.ended_at IS NULL AND s.expires_at > ? AND u.status = 'open' AND c.status = 'active'`,
     )
-    .get(hashToken(token), now) as (Omit<SessionContext, 'roles'> & { roles: string }) | undefined;
+    .get(hashToken(token), workstationId, now) as (Omit<SessionContext, 'roles'> & { roles: string }) | undefined;
   if (!row) return undefined;
   return { ...row, roles: row.roles ? (row.roles.split(',') as RoleCode[]) : [] };
 }

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { z } from 'zod';
 import type { ServiceContext } from '../service-context.js';
 import { openApiDocument } from './openapi.js';
+import { HealthResponse } from '../../src-shared/api/service-common.js';
 import { defineRoute, parseOrThrow, sessionFrom, type AnyRoute } from './route.js';
 import { ServiceError } from './service-error.js';
 import { serviceRoutes } from './routes.js';
@@ -10,7 +10,6 @@ import { serviceRoutes } from './routes.js';
 // contracts; every failure becomes a JSON error body with the right status, never a 5xx for a
 // client's mistake and never a stack trace.
 
-const Health = z.strictObject({ status: z.literal('ok'), schemaVersion: z.number().int() });
 
 export function healthRoute(): AnyRoute {
   return defineRoute({
@@ -19,7 +18,7 @@ export function healthRoute(): AnyRoute {
     summary: 'Service health',
     tag: 'service',
     auth: 'none',
-    response: Health,
+    response: HealthResponse,
     handler: ({ ctx }) => ({
       status: 'ok' as const,
       schemaVersion: ctx.db.prepare('SELECT COALESCE(MAX(version),0) FROM schema_migrations').pluck().get() as number,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RoleCode } from '../domain/roles.js';
-import { FindUsersResponse, Profile } from './service-cim.js';
-import { IsoDateTime, NiNumber, OrganisationSummary, PositionSummary, Uuid } from './service-common.js';
+import { FindUsersRequest, FindUsersResponse, Profile } from './service-cim.js';
+import { IsoDateTime, OrganisationSummary, PositionSummary, Uuid } from './service-common.js';
 
 // The one contract between the renderer and the agent (main process), whichever shell carries it
 // (Electron IPC or the browser shell's WebSocket). The renderer is told the agent's state and may
@@ -32,6 +32,8 @@ export const SignedInSession = z.strictObject({
   position: PositionSummary,
   expiry: CardExpiry,
   signedInAt: IsoDateTime,
+  /** Set once the holder has changed the card's passcode during this session (an audit fact, never the passcode). */
+  passcodeChangedAt: IsoDateTime.optional(),
 });
 export type SignedInSession = z.infer<typeof SignedInSession>;
 
@@ -129,7 +131,7 @@ const Ok = z.strictObject({ ok: z.literal(true) });
 
 /**
  * Every request the renderer may make, with its payload and result schemas. The passcode is
- * accepted once, in submitPasscode / resumeSession, and never sent back in any form.
+ * accepted once, in submitPasscode / resumeSession (and changePasscode), and never sent back in any form.
  */
 export const AGENT_CHANNELS = {
   'agent.getState': { request: z.strictObject({}), response: AgentState },
@@ -141,20 +143,20 @@ export const AGENT_CHANNELS = {
   },
   'agent.lock': { request: z.strictObject({}), response: Ok },
   'agent.logout': { request: z.strictObject({}), response: Ok },
-  'cim.findUsers': {
-    request: z.strictObject({
-      name: z.string().trim().min(1).max(100).optional(),
-      niNumber: NiNumber.optional(),
-      cardUuid: Uuid.optional(),
-      onlyMyOrganisations: z.boolean().default(false),
-    }),
-    response: FindUsersResponse,
+  /** Changes the signed-in card's passcode (CHANGE REFERENCE DATA); the three values are checked before the card sees any. */
+  'agent.changePasscode': {
+    request: z.strictObject({ current: z.string().max(64), next: z.string().max(64), confirm: z.string().max(64) }),
+    response: Ok,
   },
+  'cim.findUsers': { request: FindUsersRequest, response: FindUsersResponse },
   'cim.getProfile': { request: z.strictObject({ uuid: Uuid }), response: Profile },
   'cim.myProfile': { request: z.strictObject({}), response: Profile },
   'training.insertCard': { request: z.strictObject({ persona: z.string().max(64), reader: z.string().max(64) }), response: Ok },
   'training.removeCard': { request: z.strictObject({ reader: z.string().max(64) }), response: Ok },
 } as const;
+
+/** The main window's address that opens the change-passcode form (the Electron tray sends it there). */
+export const CHANGE_PASSCODE_HASH = '#change-passcode';
 
 export type AgentChannel = keyof typeof AGENT_CHANNELS;
 export const AgentChannelName = z.enum(Object.keys(AGENT_CHANNELS) as [AgentChannel, ...AgentChannel[]]);

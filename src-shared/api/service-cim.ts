@@ -15,19 +15,30 @@ import {
 
 // Care Identity Management core: find users, view a profile, position requests, contact details.
 
+/** What a user search may be given: at least one of name, NI number or smartcard UUID. */
+const findUsersCriteria = {
+  name: z.string().trim().min(1).max(100).optional(),
+  niNumber: NiNumber.optional(),
+  cardUuid: Uuid.optional(),
+};
+const hasCriterion = (q: { name?: string | undefined; niNumber?: string | undefined; cardUuid?: string | undefined }): boolean =>
+  q.name !== undefined || q.niNumber !== undefined || q.cardUuid !== undefined;
+const NO_CRITERION = { message: 'give a name, a National Insurance number or a smartcard UUID', path: ['name'] };
+
+/** GET /v1/users query string. */
 export const FindUsersQuery = z
   .strictObject({
-    name: z.string().trim().min(1).max(100).optional(),
-    niNumber: NiNumber.optional(),
-    cardUuid: Uuid.optional(),
+    ...findUsersCriteria,
     /** "Only show users in my organisation and child organisations". */
     onlyMyOrganisations: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     limit: z.coerce.number().int().min(1).max(100).default(25),
   })
-  .refine((q) => q.name !== undefined || q.niNumber !== undefined || q.cardUuid !== undefined, {
-    message: 'give a name, a National Insurance number or a smartcard UUID',
-    path: ['name'],
-  });
+  .refine(hasCriterion, NO_CRITERION);
+
+/** The same search as the renderer asks the agent for it (JSON, so a real boolean). */
+export const FindUsersRequest = z
+  .strictObject({ ...findUsersCriteria, onlyMyOrganisations: z.boolean().default(false) })
+  .refine(hasCriterion, NO_CRITERION);
 
 export const UserSearchResult = z.strictObject({
   uuid: Uuid,

@@ -51,4 +51,7 @@ export type PositionSummary = z.infer<typeof PositionSummary>;
 
 export const UserStatus = z.enum(['open', 'closed']);
 export const CardStatus = z.enum(['active', 'locked', 'revoked', 'cancelled']);
-export const CardAlgorithm = z.enum(['rsa2048', 'p256']);
+/** A card's 9A key type: the one definition lives with the card state format. */
+export { AsymmetricAlgorithm as CardAlgorithm } from '../card/virtual-card-state.js';
+
+export const HealthResponse = z.strictObject({ status: z.literal('ok'), schemaVersion: z.number().int() });

@@ -6,6 +6,12 @@ import { Base64, Base64Url, CardAlgorithm, IsoDateTime, PositionSummary, Uuid } 
 
 export const WorkstationId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, dash, underscore; 1-64');
 
+/**
+ * Every call made with a session token names its workstation in this header: a session is bound
+ * to the card and the workstation it was opened on, so a token copied elsewhere is useless.
+ */
+export const WORKSTATION_HEADER = 'x-workstation-id';
+
 export const ChallengeRequest = z.strictObject({ workstationId: WorkstationId });
 export const ChallengeResponse = z.strictObject({
   nonce: Base64Url,

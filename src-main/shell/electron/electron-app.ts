@@ -1,5 +1,5 @@
 import { app, dialog, Notification, session } from 'electron';
-import type { AgentState } from '../../../src-shared/api/agent-api.js';
+import { CHANGE_PASSCODE_HASH, type AgentState } from '../../../src-shared/api/agent-api.js';
 import type { Agent } from '../../agent/agent-types.js';
 import { defaultLaunchDeps } from '../../launch/default-launch-deps.js';
 import { launchAgent, type LaunchedAgent } from '../../launch/launch-agent.js';
@@ -93,6 +93,13 @@ function startUi(agent: Agent): Ui {
     trayIconPath,
     {
       show: () => showWindow(main),
+      changePasscode: () => {
+        showWindow(main);
+        // A fixed address the renderer honours (identity-agent-box.tsx): no data goes with it.
+        main.webContents.executeJavaScript(`window.location.hash = ${JSON.stringify(CHANGE_PASSCODE_HASH)};`).catch((err: unknown) => {
+          console.error('opening the change-passcode form failed:', err);
+        });
+      },
       lock: () => request('agent.lock'),
       logout: () => request('agent.logout'),
       quit: () => app.quit(),

@@ -13,6 +13,7 @@ export const IPC_INVOKE_CHANNELS = [
   'agent.choosePosition',
   'agent.lock',
   'agent.logout',
+  'agent.changePasscode',
   'cim.findUsers',
   'cim.getProfile',
   'cim.myProfile',

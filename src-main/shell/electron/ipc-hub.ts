@@ -28,7 +28,8 @@ export function setupIpcHub(agent: Agent, trusted: TrustedSenders, report: (line
         return { type: 'result', result: (await agent.handle(channel, payload)) as never };
       } catch (err) {
         const error = toAgentError(err);
-        if (error.code === 'internal') report(`agent request ${channel} failed unexpectedly: ${String((err as Error)?.stack ?? err)}`);
+        // Name the channel and the error class only: a message or stack could carry card or service data.
+        if (error.code === 'internal') report(`agent request ${channel} failed unexpectedly (${(err as Error)?.name ?? 'unknown error'})`);
         return { type: 'error', error };
       }
     });

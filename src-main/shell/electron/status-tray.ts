@@ -8,6 +8,8 @@ import { sameTrayModel, trayModel, type TrayModel } from './tray-status.js';
 
 export interface TrayActions {
   show(): void;
+  /** Shows the main window with the change-passcode form open. */
+  changePasscode(): void;
   lock(): void;
   logout(): void;
   quit(): void;
@@ -38,6 +40,7 @@ export class StatusTray {
         { label: next.tooltip.replace(/^Care Identity: /, ''), enabled: false },
         { type: 'separator' },
         { label: 'Show Care Identity', click: () => this.actions.show() },
+        { label: 'Change passcode…', enabled: next.canChangePasscode, click: () => this.actions.changePasscode() },
         { label: 'Lock', enabled: next.canLock, click: () => this.actions.lock() },
         { label: 'Log out', enabled: next.canLogout, click: () => this.actions.logout() },
         { type: 'separator' },

@@ -21,6 +21,8 @@ export interface TrayModel {
   readonly tooltip: string;
   readonly canLock: boolean;
   readonly canLogout: boolean;
+  /** Signed in with the card present: the passcode form can be opened. */
+  readonly canChangePasscode: boolean;
 }
 
 export function trayModel(state: AgentState): TrayModel {
@@ -36,9 +38,10 @@ export function trayModel(state: AgentState): TrayModel {
     tooltip: `Care Identity: ${words}`,
     canLock: screen.kind === 'signed-in',
     canLogout: screen.kind === 'signed-in' || screen.kind === 'session-locked',
+    canChangePasscode: screen.kind === 'signed-in',
   };
 }
 
 export function sameTrayModel(a: TrayModel | undefined, b: TrayModel): boolean {
-  return a !== undefined && a.indicator === b.indicator && a.tooltip === b.tooltip && a.canLock === b.canLock && a.canLogout === b.canLogout;
+  return a !== undefined && a.indicator === b.indicator && a.tooltip === b.tooltip && a.canLock === b.canLock && a.canLogout === b.canLogout && a.canChangePasscode === b.canChangePasscode;
 }

@@ -82,7 +82,10 @@ export async function startHarness(config: { bodyLimitBytes?: number } = {}): Pr
 
   const call = async (method: string, path: string, options: CallOptions = {}): Promise<Reply> => {
     const headers: Record<string, string> = {};
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.token) {
+      headers.authorization = `Bearer ${options.token}`;
+      headers['x-workstation-id'] = 'test-ws';
+    }
     let body: string | Uint8Array | undefined;
     if (options.json !== undefined) {
       body = JSON.stringify(options.json);

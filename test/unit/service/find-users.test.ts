@@ -26,7 +26,7 @@ interface Reply {
 }
 
 async function get(path: string, query: Record<string, string>, token?: string): Promise<Reply> {
-  const response = await fetch(`${service.url}${path}?${new URLSearchParams(query)}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const response = await fetch(`${service.url}${path}?${new URLSearchParams(query)}`, { headers: token ? { authorization: `Bearer ${token}`, 'x-workstation-id': 'test-ws' } : {} });
   return { status: response.status, body: await response.json() };
 }
 

@@ -22,7 +22,20 @@ async function signIn(card: MadeCard, h: Holder, workstationId = 'ws-ward-7'): P
   return session.body.token as string;
 }
 
-const sessionStatus = async (token: string): Promise<number> => (await call(rig.service, 'GET', '/v1/session', undefined, token)).status;
+const sessionStatus = async (token: string, workstationId?: string): Promise<number> =>
+  (await call(rig.service, 'GET', '/v1/session', undefined, token, workstationId)).status;
+
+describe('session binding', () => {
+  it('rule: a session is bound to its workstation: the same token from another workstation gets 401', async () => {
+    const h = holder(rig.db);
+    const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+    const token = await signIn(card, h, 'ws-ward-7');
+    expect(await sessionStatus(token, 'ws-ward-7')).toBe(200);
+    expect(await sessionStatus(token, 'ws-elsewhere')).toBe(401);
+    // And the session itself is untouched by the refused attempt.
+    expect(await sessionStatus(token, 'ws-ward-7')).toBe(200);
+  });
+});
 
 describe('revoking a card', () => {
   it("ends that card's live sessions at once (old token -> 401), leaves the holder's other card signed in, and stops the card signing in", async () => {
@@ -37,7 +50,7 @@ describe('revoking a card', () => {
     expect(result).toEqual({ certificatesRevoked: 1, sessionsEnded: 2 });
 
     expect(await sessionStatus(onWard)).toBe(401);
-    expect(await sessionStatus(inClinic)).toBe(401);
+    expect(await sessionStatus(inClinic, 'ws-clinic-1')).toBe(401);
     expect(await sessionStatus(spareToken)).toBe(200);
     const cert = rig.db.prepare('SELECT revoked_at, revocation_reason FROM certificates WHERE serial = ?').get(lost.certificate.serial) as {
       revoked_at: string | null;

@@ -87,7 +87,7 @@ beforeAll(() => {
   orgs = { region: region.path, trustA: trustA.path, siteA1: siteA1.path, trustB: trustB.path };
   const entries = ROLES.map((role) => {
     const a = actor(db, trustA.id, role === 'none' ? [] : [role]);
-    const session = resolveSession(db, a.token);
+    const session = resolveSession(db, a.token, 'test-ws');
     if (!session) throw new Error(`no session for ${role}`);
     return [role, session] as const;
   });
@@ -150,7 +150,7 @@ describe('grants reported as such', () => {
 
   it('rule: a session holding several roles gets the strongest grant any of them gives', () => {
     const a = actor(db, db.prepare("SELECT id FROM organisations WHERE code = 'RXA'").pluck().get() as number, ['S', 'IDC'], 'Sponsor and ID checker');
-    const both = resolveSession(db, a.token) as SessionContext;
+    const both = resolveSession(db, a.token, 'test-ws') as SessionContext;
     expect(authorize(both, 'change-user-details', { orgPath: orgs.trustA })).toBe('direct');
     expect(authorize(both, 'assign-position', { orgPath: orgs.trustA })).toBe('assignable-only');
     expect(authorize(both, 'create-user', { orgPath: orgs.trustA })).toBe('direct');

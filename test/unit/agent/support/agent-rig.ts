@@ -1,3 +1,4 @@
+import { WORKSTATION_HEADER } from '../../../../src-shared/api/service-login.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -210,8 +211,8 @@ export function watchServiceSecrets(): { tokens: string[]; tickets: string[]; re
 }
 
 /** GET /v1/session with `token`, straight to the service: 200 while the session lives. */
-export async function sessionStatus(service: RunningService, token: string): Promise<number> {
-  const res = await fetch(`${service.url}/v1/session`, { headers: { authorization: `Bearer ${token}` } });
+export async function sessionStatus(service: RunningService, token: string, workstationId = 'ws-agent-test'): Promise<number> {
+  const res = await fetch(`${service.url}/v1/session`, { headers: { authorization: `Bearer ${token}`, [WORKSTATION_HEADER]: workstationId } });
   await res.text();
   return res.status;
 }

@@ -1,3 +1,4 @@
+import { WORKSTATION_HEADER } from '../../../../src-shared/api/service-login.js';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ApduChannel } from '../../../../src-main/card/apdu-channel.js';
@@ -56,13 +57,19 @@ export interface Reply {
   readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
+/** The workstation the rig logs in from unless a test says otherwise. */
+export const DEFAULT_WORKSTATION = 'ws-ward-7';
+
 /** Every body the tests received, for the "no secret in any response" checks. */
 export const seenBodies: string[] = [];
 
-export async function call(service: RunningService, method: string, path: string, json?: unknown, token?: string): Promise<Reply> {
+export async function call(service: RunningService, method: string, path: string, json?: unknown, token?: string, workstationId = DEFAULT_WORKSTATION): Promise<Reply> {
   const res = await fetch(`${service.url}${path}`, {
     method,
-    headers: { ...(json !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}`, [WORKSTATION_HEADER]: workstationId } : {}),
+    },
     ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
   });
   const text = await res.text();
@@ -137,7 +144,7 @@ export async function answeredChallenge(
   state: VirtualCardState,
   options: { workstationId?: string; tamper?: { serviceOrigin?: string; workstationId?: string; nonce?: string } } = {},
 ): Promise<VerifyBody> {
-  const workstationId = options.workstationId ?? 'ws-ward-7';
+  const workstationId = options.workstationId ?? DEFAULT_WORKSTATION;
   const challenge = await call(service, 'POST', '/v1/login/challenge', { workstationId });
   if (challenge.status !== 200) throw new Error(`challenge failed: ${challenge.text}`);
   const payload = loginSignedPayload({

@@ -15,11 +15,11 @@ describe('indicator words', () => {
 
 describe('trayModel', () => {
   it('no card: the state in words, nothing to lock or log out of', () => {
-    expect(trayModel(initialState())).toEqual({ indicator: 'no-card', tooltip: 'Care Identity: No smartcard inserted', canLock: false, canLogout: false });
+    expect(trayModel(initialState())).toEqual({ indicator: 'no-card', tooltip: 'Care Identity: No smartcard inserted', canLock: false, canLogout: false, canChangePasscode: false });
   });
 
   it('signed in: who, and both Lock and Log out', () => {
-    expect(trayModel(signedIn())).toEqual({ indicator: 'signed-in', tooltip: 'Care Identity: Signed in as Amelia Hart', canLock: true, canLogout: true });
+    expect(trayModel(signedIn())).toEqual({ indicator: 'signed-in', tooltip: 'Care Identity: Signed in as Amelia Hart', canLock: true, canLogout: true, canChangePasscode: true });
   });
 
   it('expiring: the warning in words, still signed in', () => {
@@ -35,7 +35,7 @@ describe('trayModel', () => {
       indicator: 'locked',
       screen: { kind: 'session-locked', holderName: 'Amelia Hart', cardUuid: '0b4c4e8e-1f6b-4d8a-9a51-8d1a7c1d2e3f', reader: null, attemptsRemaining: null, busy: false, error: null },
     };
-    expect(trayModel(locked)).toMatchObject({ indicator: 'locked', tooltip: 'Care Identity: Session locked', canLock: false, canLogout: true });
+    expect(trayModel(locked)).toMatchObject({ indicator: 'locked', tooltip: 'Care Identity: Session locked', canLock: false, canLogout: true, canChangePasscode: false });
   });
 
   it('sameTrayModel tells when the tray needs redrawing', () => {
