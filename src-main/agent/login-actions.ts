@@ -28,6 +28,25 @@ import { passcodeBytes } from './passcode-input.js';
 // service work, and applies the outcome as a transition. Whatever fails, nothing is left
 // half signed in: a session exists only once the service opened it for a card still present.
 
+/**
+ * The checks before a card sees a passcode: the passcode rule (a failure costs no attempt), and a
+ * service known to be down (do not spend the card's time, or the user's, on a login that cannot
+ * finish). `refuse` shows the reason; the returned bytes are the caller's to wipe.
+ */
+function passcodeForCard(rt: AgentRuntime, passcode: string, refuse: (message: string) => void): Buffer {
+  const input = passcodeBytes(passcode);
+  if (!input.ok) {
+    refuse(input.message);
+    throw new AgentFailure('passcode-policy', input.message);
+  }
+  if (rt.monitor.current().status === 'unreachable') {
+    wipe(input.bytes);
+    refuse(MESSAGES.serviceUnreachable);
+    throw new AgentFailure('service-unreachable', MESSAGES.serviceUnreachable);
+  }
+  return input.bytes;
+}
+
 export async function submitPasscode(rt: AgentRuntime, passcode: string): Promise<void> {
   const m = rt.model();
   if (m.session?.locked) return resumeSession(rt, passcode);
@@ -41,17 +60,7 @@ export async function submitPasscode(rt: AgentRuntime, passcode: string): Promis
   if (!card) throw new AgentFailure('card-removed', MESSAGES.cardRemoved);
   if (card.attemptsRemaining === 0) throw new AgentFailure('card-locked', MESSAGES.cardLocked);
 
-  const input = passcodeBytes(passcode);
-  if (!input.ok) {
-    rt.apply((s) => loginPasscodeFailed(s, reader, insertion, input.message));
-    throw new AgentFailure('passcode-policy', input.message);
-  }
-  if (rt.monitor.current().status === 'unreachable') {
-    // Known to be down: do not spend the card's time (or the user's) on a login that cannot finish.
-    wipe(input.bytes);
-    rt.apply((s) => loginPasscodeFailed(s, reader, insertion, MESSAGES.serviceUnreachable));
-    throw new AgentFailure('service-unreachable', MESSAGES.serviceUnreachable);
-  }
+  const secret = passcodeForCard(rt, passcode, (message) => rt.apply((s) => loginPasscodeFailed(s, reader, insertion, message)));
 
   rt.apply(passcodeChecking);
   let verified;
@@ -60,7 +69,7 @@ export async function submitPasscode(rt: AgentRuntime, passcode: string): Promis
       readers: rt.options.readers,
       reader,
       facts: card.facts,
-      passcode: input.bytes,
+      passcode: secret,
       workstationId: rt.options.workstationId,
       service: {
         challenge: (workstationId) => rt.monitor.track(rt.client.challenge(workstationId)),
@@ -73,7 +82,7 @@ export async function submitPasscode(rt: AgentRuntime, passcode: string): Promis
     else rt.apply((s) => loginPasscodeFailed(s, reader, insertion, outcome.message));
     throw new AgentFailure(outcome.code, outcome.message);
   } finally {
-    wipe(input.bytes);
+    wipe(secret);
   }
 
   const now = rt.model();
@@ -159,16 +168,7 @@ async function resumeSession(rt: AgentRuntime, passcode: string): Promise<void> 
   const insertion = here.card.insertion;
   const token = session.token;
 
-  const input = passcodeBytes(passcode);
-  if (!input.ok) {
-    rt.apply((s) => resumeFailed(s, input.message));
-    throw new AgentFailure('passcode-policy', input.message);
-  }
-  if (rt.monitor.current().status === 'unreachable') {
-    wipe(input.bytes);
-    rt.apply((s) => resumeFailed(s, MESSAGES.serviceUnreachable));
-    throw new AgentFailure('service-unreachable', MESSAGES.serviceUnreachable);
-  }
+  const secret = passcodeForCard(rt, passcode, (message) => rt.apply((s) => resumeFailed(s, message)));
 
   rt.apply(passcodeChecking);
   let info;
@@ -177,7 +177,7 @@ async function resumeSession(rt: AgentRuntime, passcode: string): Promise<void> 
       readers: rt.options.readers,
       reader,
       sessionCard: session.facts,
-      passcode: input.bytes,
+      passcode: secret,
       token,
       service: { session: (t) => rt.monitor.track(rt.client.session(t)) },
     });
@@ -194,7 +194,7 @@ async function resumeSession(rt: AgentRuntime, passcode: string): Promise<void> 
     }
     throw new AgentFailure(outcome.code, outcome.message);
   } finally {
-    wipe(input.bytes);
+    wipe(secret);
   }
 
   const now = rt.model();
