@@ -1,4 +1,5 @@
 import type { ConnectionStatus } from '../api/connection-status.js';
+import { ImportantBanner } from '../components/important-banner.js';
 import { PageHeading } from '../components/page-heading.js';
 import { tryingAgainIn } from './trying-again.js';
 import { useSecondsUntil } from './use-seconds-until.js';
@@ -9,21 +10,14 @@ export function ConnectionBanner({ connection }: { connection: ConnectionStatus 
   const seconds = useSecondsUntil(connection.kind === 'reconnecting' ? connection.retryAt : null);
   if (connection.kind !== 'reconnecting') return null;
   return (
-    <div className="nhsuk-notification-banner" role="region" aria-labelledby="connection-banner-title">
-      <div className="nhsuk-notification-banner__header">
-        <h2 className="nhsuk-notification-banner__title" id="connection-banner-title">
-          Important
-        </h2>
-      </div>
-      <div className="nhsuk-notification-banner__content">
-        <p className="nhsuk-notification-banner__heading">
-          {connection.everConnected ? 'Lost connection to the Identity Agent.' : 'Cannot connect to the Identity Agent.'} {tryingAgainIn(seconds)}
-        </p>
-        {!connection.everConnected && (
-          <p>Check that the Identity Agent is running, and open this page from the address it showed when it started.</p>
-        )}
-      </div>
-    </div>
+    <ImportantBanner
+      id="connection-banner"
+      heading={<>{connection.everConnected ? 'Lost connection to the Identity Agent.' : 'Cannot connect to the Identity Agent.'} {tryingAgainIn(seconds)}</>}
+    >
+      {!connection.everConnected && (
+        <p>Check that the Identity Agent is running, and open this page from the address it showed when it started.</p>
+      )}
+    </ImportantBanner>
   );
 }
 

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import type { AgentState } from '../../src-shared/api/agent-api.js';
+import { ImportantBanner } from '../components/important-banner.js';
 import { tryingAgainIn } from './trying-again.js';
 import { useSecondsUntil } from './use-seconds-until.js';
 
@@ -16,19 +17,9 @@ export function ServiceBanner({ service, version }: { service: AgentState['servi
   const seconds = useSecondsUntil(deadline);
   if (service.status !== 'unreachable') return null;
   return (
-    <div className="nhsuk-notification-banner" role="region" aria-labelledby="service-banner-title">
-      <div className="nhsuk-notification-banner__header">
-        <h2 className="nhsuk-notification-banner__title" id="service-banner-title">
-          Important
-        </h2>
-      </div>
-      <div className="nhsuk-notification-banner__content">
-        <p className="nhsuk-notification-banner__heading">
-          Cannot reach the identity service. {service.retryInSeconds !== null ? tryingAgainIn(seconds) : 'Trying again.'}
-        </p>
-        {service.message && <p>{service.message}</p>}
-        <p>You cannot log in or use Care Identity Management until it is back. This page updates by itself.</p>
-      </div>
-    </div>
+    <ImportantBanner id="service-banner" heading={<>Cannot reach the identity service. {service.retryInSeconds !== null ? tryingAgainIn(seconds) : 'Trying again.'}</>}>
+      {service.message && <p>{service.message}</p>}
+      <p>You cannot log in or use Care Identity Management until it is back. This page updates by itself.</p>
+    </ImportantBanner>
   );
 }
