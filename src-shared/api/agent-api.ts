@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RoleCode } from '../domain/roles.js';
 import { FindUsersRequest, FindUsersResponse, Profile } from './service-cim.js';
 import { IsoDateTime, OrganisationSummary, PositionSummary, Uuid } from './service-common.js';
+import { OutboxMessage, UnlockChannel } from './service-unlock.js';
 
 // The one contract between the renderer and the agent (main process), whichever shell carries it
 // (Electron IPC or the browser shell's WebSocket). The renderer is told the agent's state and may
@@ -37,6 +38,57 @@ export const SignedInSession = z.strictObject({
 });
 export type SignedInSession = z.infer<typeof SignedInSession>;
 
+/**
+ * Where an unlock has got to. Self-service: intro -> code -> new-passcode -> working -> done.
+ * Sponsor or LSA ("Service smartcard"): insert -> choose -> confirm -> new-passcode -> working
+ * -> done. Either may end in `refused` (the reason, in words). No step carries a PUK, a code
+ * or a passcode: those stay in the main process, or are only ever typed.
+ */
+export const UnlockStep = z.discriminatedUnion('step', [
+  /** Self-service: what will happen; "Start now". */
+  z.strictObject({ step: z.literal('intro') }),
+  /** Self-service: the code has been sent; type it in. */
+  z.strictObject({
+    step: z.literal('code'),
+    channel: UnlockChannel,
+    sentTo: z.string(),
+    codeExpiresAt: IsoDateTime,
+    /** The holder may have the code sent here instead. */
+    otherChannel: UnlockChannel.nullable(),
+  }),
+  /** Sponsor: waiting for the locked card in a reader other than the session's. */
+  z.strictObject({ step: z.literal('insert') }),
+  /** Sponsor: the card is checked and may be serviced; "Unlock smartcard". */
+  z.strictObject({
+    step: z.literal('choose'),
+    certificateNotAfter: IsoDateTime,
+    /** Why unlocking is not offered for this card (not locked, out of scope...), or null. */
+    unlockRefusal: z.string().nullable(),
+  }),
+  /** Sponsor: hand over to the card holder; "Continue". */
+  z.strictObject({ step: z.literal('confirm') }),
+  /** The card holder types a new passcode and confirms it. */
+  z.strictObject({ step: z.literal('new-passcode') }),
+  /** The card and the service at work. */
+  z.strictObject({ step: z.literal('working'), progress: z.string() }),
+  z.strictObject({ step: z.literal('done') }),
+  z.strictObject({ step: z.literal('refused'), message: z.string() }),
+]);
+export type UnlockStep = z.infer<typeof UnlockStep>;
+
+export const UnlockView = z.strictObject({
+  mode: z.enum(['self', 'sponsor']),
+  /** The reader holding the card being unlocked (null while waiting for it). */
+  reader: z.string().nullable(),
+  holderName: z.string().nullable(),
+  cardUuid: Uuid.nullable(),
+  step: UnlockStep,
+  busy: z.boolean(),
+  /** The last request's problem (a wrong code, passcodes not matching...), in words. */
+  error: z.string().nullable(),
+});
+export type UnlockView = z.infer<typeof UnlockView>;
+
 /** What the main window shows; exactly one at a time. */
 export const Screen = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('no-readers') }),
@@ -66,7 +118,14 @@ export const Screen = z.discriminatedUnion('kind', [
     busy: z.boolean(),
     error: z.string().nullable(),
   }),
-  z.strictObject({ kind: z.literal('signed-in'), session: SignedInSession }),
+  z.strictObject({
+    kind: z.literal('signed-in'),
+    session: SignedInSession,
+    /** "Service smartcard" under way (a sponsor or LSA unlocking a card in another reader). */
+    serviceCard: UnlockView.nullable(),
+  }),
+  /** Self-service unlock of the locked card in `unlock.reader`. */
+  z.strictObject({ kind: z.literal('self-unlock'), unlock: UnlockView }),
   z.strictObject({
     kind: z.literal('session-locked'),
     holderName: z.string(),
@@ -109,7 +168,12 @@ export const TrainingPersona = z.strictObject({
 });
 
 /** The training panel, present only in training mode. */
-export const TrainingView = z.strictObject({ personas: z.array(TrainingPersona), readers: z.array(z.string()) });
+export const TrainingView = z.strictObject({
+  personas: z.array(TrainingPersona),
+  readers: z.array(z.string()),
+  /** The embedded service's outbox (security codes sent by email and SMS), newest first. */
+  outbox: z.array(OutboxMessage),
+});
 
 /** The Identity Agent's tray/status summary (also the tray icon's state in Electron). */
 export const AgentIndicator = z.enum(['no-reader', 'no-card', 'card-present', 'signed-in', 'locked', 'expiring', 'error']);
@@ -148,6 +212,24 @@ export const AGENT_CHANNELS = {
     request: z.strictObject({ current: z.string().max(64), next: z.string().max(64), confirm: z.string().max(64) }),
     response: Ok,
   },
+  /** Self-service: from the locked-card screen, "Unlock your smartcard". */
+  'unlock.begin': { request: z.strictObject({}), response: Ok },
+  /** Self-service: "Start now", or "Send a new code" (optionally to the other destination). */
+  'unlock.sendCode': { request: z.strictObject({ channel: UnlockChannel.optional() }), response: Ok },
+  /** Self-service: the security code (checked for six digits before the service sees it). */
+  'unlock.submitCode': { request: z.strictObject({ code: z.string().max(32) }), response: Ok },
+  /** Either flow: the holder's new passcode, twice; checked before the card sees it. */
+  'unlock.setPasscode': { request: z.strictObject({ next: z.string().max(64), confirm: z.string().max(64) }), response: Ok },
+  /** Either flow: cancel, or close the finished unlock. */
+  'unlock.close': { request: z.strictObject({}), response: Ok },
+  /** Sponsor or LSA, signed in: "Service smartcard". */
+  'serviceCard.begin': { request: z.strictObject({}), response: Ok },
+  /** "Continue" once the card is in the second reader: the agent reads it and the service checks it. */
+  'serviceCard.continue': { request: z.strictObject({}), response: Ok },
+  /** "Unlock smartcard". */
+  'serviceCard.unlock': { request: z.strictObject({}), response: Ok },
+  /** "Continue": the card holder takes over to type a new passcode. */
+  'serviceCard.confirm': { request: z.strictObject({}), response: Ok },
   'cim.findUsers': { request: FindUsersRequest, response: FindUsersResponse },
   'cim.getProfile': { request: z.strictObject({ uuid: Uuid }), response: Profile },
   'cim.myProfile': { request: z.strictObject({}), response: Profile },
@@ -170,6 +252,8 @@ export const AgentErrorCode = z.enum([
   'passcode-policy',
   'wrong-passcode',
   'card-locked',
+  'card-not-locked',
+  'wrong-code',
   'card-removed',
   'service-unreachable',
   'service-refused',

@@ -12,6 +12,8 @@ export const ServiceErrorCode = z.enum([
   'conflict',
   'payload-too-large',
   'login-failed',
+  /** 429: too many of something for one card in a while (security codes). */
+  'rate-limited',
   'unavailable',
   'internal',
 ]);

@@ -50,3 +50,15 @@ export function passcodeChangeProblems(current: Value, next: Value, confirm: Val
   if (!currentCheck.ok) problems.push({ field: 'current', message: policyMessage(currentCheck.message, 'current') });
   return problems;
 }
+
+/**
+ * A new passcode set by unlocking (there is no current one to type): the two entries match and
+ * the new one meets the policy. Same words and order as a change.
+ */
+export function newPasscodeProblems(next: Value, confirm: Value): PasscodeChangeProblem[] {
+  const problems: PasscodeChangeProblem[] = [];
+  if (!same(next, confirm)) problems.push({ field: 'confirm', message: PASSCODE_CHANGE_MESSAGES.mismatch });
+  const nextCheck = checkPasscode(next);
+  if (!nextCheck.ok) problems.push({ field: 'next', message: policyMessage(nextCheck.message, 'new') });
+  return problems;
+}
