@@ -1,8 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { SELF_SERVICE_EMAIL_DOMAINS } from '../src-shared/api/service-common.js';
 
 // Service configuration: defaults, then a JSON file, then environment variables, then flags.
 // A bad value stops the service with a message naming the setting, never a stack trace.
+//
+// Environment variables (CIS_*): CIS_HOST, CIS_PORT, CIS_DB, CIS_SECRET_FILE, CIS_CA_PASSPHRASE,
+// CIS_SERVICE_ORIGIN, CIS_SESSION_TTL_MINUTES, CIS_BODY_LIMIT_BYTES; for mail and smartcard
+// unlocking: CIS_SMTP_URL (smtp://user:pass@host:587 or smtps://...; unset: mail goes to the
+// outbox table, as in the embedded and training services), CIS_MAIL_FROM, CIS_UNLOCK_EMAIL_DOMAINS
+// (comma-separated, e.g. "nhs.net,nhs.uk") and CIS_UNLOCK_CODES_PER_HOUR.
+
+/** A mail domain: lower-case labels separated by dots ("nhs.net"); subdomains count as it. */
+const MailDomain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'not a mail domain such as nhs.net');
+
+/** A list from a file or flag, or comma-separated text from the environment. */
+const DomainList = z.preprocess(
+  (value) => (typeof value === 'string' ? value.split(',').map((d) => d.trim()).filter((d) => d !== '') : value),
+  z.array(MailDomain).min(1, 'name at least one domain'),
+);
 
 export const ServiceConfig = z.strictObject({
   host: z.string().default('127.0.0.1'),
@@ -16,6 +36,13 @@ export const ServiceConfig = z.strictObject({
   serviceOrigin: z.url().optional(),
   sessionTtlMinutes: z.coerce.number().int().min(1).max(24 * 60).default(12 * 60),
   bodyLimitBytes: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  /** Outgoing mail server; unset: messages are written to the outbox table instead. */
+  smtpUrl: z.url({ protocol: /^smtps?$/, error: 'not an smtp:// or smtps:// URL' }).optional(),
+  mailFrom: z.string().trim().min(3).max(320).default('Care Identity Service <no-reply@care-identity.invalid>'),
+  /** Email domains (and their subdomains) self-service unlock may send security codes to. */
+  unlockEmailDomains: DomainList.default(() => [...SELF_SERVICE_EMAIL_DOMAINS]),
+  /** Security codes one smartcard may be sent in an hour, so nobody can flood a holder's inbox. */
+  unlockCodesPerHour: z.coerce.number().int().min(1).max(100).default(5),
 });
 export type ServiceConfig = z.infer<typeof ServiceConfig>;
 export type ServiceConfigInput = z.input<typeof ServiceConfig>;
@@ -33,6 +60,10 @@ const ENV: Record<string, keyof ServiceConfigInput> = {
   CIS_SERVICE_ORIGIN: 'serviceOrigin',
   CIS_SESSION_TTL_MINUTES: 'sessionTtlMinutes',
   CIS_BODY_LIMIT_BYTES: 'bodyLimitBytes',
+  CIS_SMTP_URL: 'smtpUrl',
+  CIS_MAIL_FROM: 'mailFrom',
+  CIS_UNLOCK_EMAIL_DOMAINS: 'unlockEmailDomains',
+  CIS_UNLOCK_CODES_PER_HOUR: 'unlockCodesPerHour',
 };
 
 export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Partial<ServiceConfigInput> } = {}): ServiceConfig {

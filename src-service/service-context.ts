@@ -1,6 +1,8 @@
 import type { Db } from './store/database.js';
 import type { ServiceConfig } from './config.js';
 import type { CertificateAuthority } from './ca/certificate-authority.js';
+import type { Mailer } from './notify/mailer.js';
+import type { SmsSender } from './notify/sms.js';
 
 /** What every part of the service is handed: the store, the configuration and the clock. */
 export interface ServiceContext {
@@ -14,4 +16,8 @@ export interface ServiceContext {
   readonly dataKey: Buffer;
   /** Issues card certificates; every login is checked against its issuing CA. */
   readonly ca: CertificateAuthority;
+  /** Email out: SMTP when configured, otherwise the outbox. */
+  readonly mailer: Mailer;
+  /** Text messages out: a deployment's gateway, otherwise the outbox. */
+  readonly smsSender: SmsSender;
 }

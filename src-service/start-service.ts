@@ -6,6 +6,8 @@ import { loadOrCreateCertificateAuthority } from './ca/certificate-authority.js'
 import { openDatabase } from './store/database.js';
 import { loadConfig, type ServiceConfigInput } from './config.js';
 import type { ServiceContext } from './service-context.js';
+import { createMailer } from './notify/mailer.js';
+import { outboxSmsSender, type SmsSender } from './notify/sms.js';
 
 // Starts the identity service: embedded by the agent (loopback, ephemeral port) or standalone.
 
@@ -16,8 +18,15 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-export async function startService(input: ServiceConfigInput & { now?: () => Date } = {}): Promise<RunningService> {
-  const { now, ...configInput } = input;
+export interface StartServiceOptions extends ServiceConfigInput {
+  /** The service clock; injectable so expiry rules can be tested at exact boundaries. */
+  now?: () => Date;
+  /** An SMS gateway for security codes; without one, texts go to the outbox. */
+  smsSender?: SmsSender;
+}
+
+export async function startService(input: StartServiceOptions = {}): Promise<RunningService> {
+  const { now, smsSender, ...configInput } = input;
   const config = loadConfig({ overrides: configInput });
   const db = openDatabase(config.dbFile);
   let secret, ca;
@@ -29,13 +38,16 @@ export async function startService(input: ServiceConfigInput & { now?: () => Dat
     db.close();
     throw err;
   }
+  const clock = now ?? (() => new Date());
   const ctx: ServiceContext = {
     db,
     config,
-    now: now ?? (() => new Date()),
+    now: clock,
     serviceOrigin: config.serviceOrigin ?? '',
     dataKey: secret.dataKey,
     ca,
+    mailer: createMailer(config, db, clock),
+    smsSender: smsSender ?? outboxSmsSender(db, clock),
   };
   const app = buildApp(ctx);
   await app.listen({ host: config.host, port: config.port });
@@ -48,6 +60,7 @@ export async function startService(input: ServiceConfigInput & { now?: () => Dat
     ctx,
     close: async () => {
       await app.close();
+      ctx.mailer.close();
       db.close();
     },
   };

@@ -1,24 +1,22 @@
 import type { z } from 'zod';
 import type { ContactDetails } from '../../src-shared/api/service-cim.js';
-import { isSelfServiceEmail, SELF_SERVICE_EMAIL_DOMAINS } from '../../src-shared/api/service-common.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { authorize } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
 import { badRequest } from '../http/service-error.js';
 import type { ServiceContext } from '../service-context.js';
+import { isAllowedEmail, selfServiceEmailMessage } from '../unlock/self-service-email.js';
 
 // PUT /v1/me/contact: anyone changes their own email or mobile. The email must be one the
 // self-service functions can use (they send security codes there), so another domain is refused
-// rather than stored and found useless on the day the card locks.
-
-export const SELF_SERVICE_EMAIL_MESSAGE =
-  `use an NHS, AC or GOV email address (${SELF_SERVICE_EMAIL_DOMAINS.join(', ')}): ` +
-  'self-service functions such as smartcard self unlock send their security codes to it';
+// rather than stored and found useless on the day the card locks. The domains are the service's
+// configured allow-list (ServiceConfig.unlockEmailDomains), the same one the unlock checks.
 
 export function changeOwnContact(ctx: ServiceContext, session: SessionContext, body: { email?: string; mobile?: string }): z.infer<typeof ContactDetails> {
   authorize(session, 'change-own-contact');
-  if (body.email !== undefined && !isSelfServiceEmail(body.email)) {
-    throw badRequest('The request body is not valid.', [{ path: 'body.email', message: SELF_SERVICE_EMAIL_MESSAGE }]);
+  const domains = ctx.config.unlockEmailDomains;
+  if (body.email !== undefined && !isAllowedEmail(body.email, domains)) {
+    throw badRequest('The request body is not valid.', [{ path: 'body.email', message: selfServiceEmailMessage(domains) }]);
   }
   const now = ctx.now();
   return ctx.db

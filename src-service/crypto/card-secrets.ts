@@ -7,12 +7,15 @@ import { open, seal } from './secret-box.js';
 // a sealed value moved to another card's row, or swapped between columns, does not open.
 // Nothing here is ever returned by an endpoint or written to a log.
 
-export type CardSecretName = 'puk' | 'management-key';
+// 'puk-pending' is the PUK an unlock has handed out to replace 'puk', held until the agent
+// confirms the card has it (src-service/unlock/puk-rotation.ts).
+export type CardSecretName = 'puk' | 'puk-pending' | 'management-key';
 export const MANAGEMENT_KEY_ALGORITHM = 'aes128';
 export const MANAGEMENT_KEY_BYTES = 16;
 
-const COLUMN: Record<CardSecretName, 'puk_sealed' | 'management_key_sealed'> = {
+const COLUMN: Record<CardSecretName, 'puk_sealed' | 'puk_pending_sealed' | 'management_key_sealed'> = {
   puk: 'puk_sealed',
+  'puk-pending': 'puk_pending_sealed',
   'management-key': 'management_key_sealed',
 };
 

@@ -210,4 +210,46 @@ CREATE INDEX login_challenges_expiry ON login_challenges(expires_at);
 CREATE INDEX login_tickets_expiry ON login_tickets(expires_at);
 `,
   },
+  {
+    // Smartcard unlocking (src-service/unlock/) and the outbox (src-service/notify/).
+    // cards.puk_pending_sealed holds the PUK an unlock has released to go on the card until the
+    // agent confirms it is there (two-phase rotation). card_unlocks keeps only the SHA-256 of the
+    // unlock id handed out and an HMAC of the security code, never either in clear. Times are
+    // epoch milliseconds, like sessions.
+    version: 30,
+    name: 'smartcard unlocking and outbox',
+    sql: `
+ALTER TABLE cards ADD COLUMN puk_pending_sealed BLOB;
+
+CREATE TABLE card_unlocks (
+  id INTEGER PRIMARY KEY,
+  unlock_hash BLOB NOT NULL UNIQUE,
+  card_id INTEGER NOT NULL REFERENCES cards(id),
+  kind TEXT NOT NULL CHECK (kind IN ('self','sponsor')),
+  workstation_id TEXT NOT NULL,
+  sponsor_session_id INTEGER REFERENCES sessions(id),
+  sponsor_user_id INTEGER REFERENCES users(id),
+  channel TEXT CHECK (channel IN ('email','sms')),
+  code_mac BLOB,
+  code_expires_at INTEGER,
+  code_tries INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL CHECK (status IN ('code-sent','ready','released','committed','void')),
+  -- When the card-witness step stops being possible: set when the unlock becomes ready.
+  expires_at INTEGER,
+  created_at INTEGER NOT NULL,
+  released_at INTEGER,
+  committed_at INTEGER
+);
+CREATE INDEX card_unlocks_card ON card_unlocks(card_id, created_at);
+
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  channel TEXT NOT NULL CHECK (channel IN ('email','sms')),
+  recipient TEXT NOT NULL,
+  subject TEXT,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+`,
+  },
 ];

@@ -41,6 +41,9 @@ describe('loadConfig', () => {
       dbFile: 'care-identity.sqlite',
       sessionTtlMinutes: 720,
       bodyLimitBytes: 65536,
+      mailFrom: 'Care Identity Service <no-reply@care-identity.invalid>',
+      unlockEmailDomains: ['nhs.net', 'nhs.uk', 'ac.uk', 'gov.uk'],
+      unlockCodesPerHour: 5,
     });
   });
 
@@ -66,6 +69,10 @@ describe('loadConfig', () => {
         CIS_SERVICE_ORIGIN: 'https://cis.example.nhs.uk',
         CIS_SESSION_TTL_MINUTES: '15',
         CIS_BODY_LIMIT_BYTES: '4096',
+        CIS_SMTP_URL: 'smtp://mailer:pw@smtp.example.nhs.uk:587',
+        CIS_MAIL_FROM: 'Trust Smartcards <smartcards@example.nhs.uk>',
+        CIS_UNLOCK_EMAIL_DOMAINS: 'nhs.net, Example.NHS.uk',
+        CIS_UNLOCK_CODES_PER_HOUR: '3',
       },
     });
     expect(config).toEqual({
@@ -77,7 +84,25 @@ describe('loadConfig', () => {
       serviceOrigin: 'https://cis.example.nhs.uk',
       sessionTtlMinutes: 15,
       bodyLimitBytes: 4096,
+      smtpUrl: 'smtp://mailer:pw@smtp.example.nhs.uk:587',
+      mailFrom: 'Trust Smartcards <smartcards@example.nhs.uk>',
+      unlockEmailDomains: ['nhs.net', 'example.nhs.uk'],
+      unlockCodesPerHour: 3,
     });
+  });
+
+  it('rule: the unlock email domains are a list in a file and comma-separated text in the environment', () => {
+    expect(loadConfig({ file: configFile(JSON.stringify({ unlockEmailDomains: ['nhs.net'] })) }).unlockEmailDomains).toEqual(['nhs.net']);
+    expect(loadConfig({ env: { CIS_UNLOCK_EMAIL_DOMAINS: 'nhs.net,,gov.uk ,' } }).unlockEmailDomains).toEqual(['nhs.net', 'gov.uk']);
+  });
+
+  it('rule: bad mail and unlock settings name their setting, and an SMTP URL is never echoed', () => {
+    expect(configError(() => loadConfig({ env: { CIS_UNLOCK_EMAIL_DOMAINS: ' , ' } }))).toMatch(/unlockEmailDomains/);
+    expect(configError(() => loadConfig({ env: { CIS_UNLOCK_EMAIL_DOMAINS: 'nhs..net' } }))).toMatch(/unlockEmailDomains/);
+    expect(configError(() => loadConfig({ env: { CIS_UNLOCK_CODES_PER_HOUR: '0' } }))).toMatch(/unlockCodesPerHour/);
+    const message = configError(() => loadConfig({ env: { CIS_SMTP_URL: 'https://mailer:s3cret-pw@smtp.example' } }));
+    expect(message).toMatch(/smtpUrl/);
+    expect(message).not.toContain('s3cret-pw');
   });
 
   it('rule: overrides (flags) win over the environment and the file', () => {

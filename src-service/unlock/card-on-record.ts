@@ -1,0 +1,90 @@
+import type { Db } from '../store/database.js';
+import { prepared } from '../store/prepared.js';
+import { refuse } from './unlock-refusal.js';
+
+// The locked card an unlock is asked for, as the directory knows it, and the certificate read
+// from it. The certificate must be one the directory issued to that very card (same DER), so
+// the card UUID cannot be borrowed from another card; then it must be the card's current one
+// (not revoked, not replaced by a renewal). Both self-service and sponsor unlocks start here.
+
+export interface CardOnRecord {
+  readonly cardId: number;
+  readonly cardUuid: string;
+  readonly cardStatus: string;
+  readonly holderId: number;
+  readonly holderUuid: string;
+  readonly holderName: string;
+  readonly holderStatus: string;
+  readonly holderEmail: string | null;
+  readonly holderMobile: string | null;
+  readonly certificateNotAfter: Date;
+  /** Not revoked, and no later unrevoked certificate on the card. */
+  readonly certificateCurrent: boolean;
+}
+
+interface CardRow {
+  cardId: number;
+  cardUuid: string;
+  cardStatus: string;
+  holderId: number;
+  holderUuid: string;
+  holderName: string;
+  holderStatus: string;
+  holderEmail: string | null;
+  holderMobile: string | null;
+}
+
+interface CertificateRow {
+  der: Buffer | null;
+  notAfter: string;
+  revokedAt: string | null;
+}
+
+export function cardOnRecord(db: Db, cardUuid: string, certificateBase64: string): CardOnRecord {
+  const card = prepared(
+    db,
+    `SELECT k.id AS cardId, k.uuid AS cardUuid, k.status AS cardStatus, u.id AS holderId, u.uuid AS holderUuid,
+            u.given_name || ' ' || u.family_name AS holderName, u.status AS holderStatus, u.email AS holderEmail, u.mobile AS holderMobile
+       FROM cards k JOIN users u ON u.id = k.user_id WHERE k.uuid = ?`,
+  ).get(cardUuid.toLowerCase()) as CardRow | undefined;
+  if (!card) throw refuse(404, 'not-found', 'card-unknown', 'This smartcard is not registered with the identity service. Contact your registration authority.');
+
+  const presented = Buffer.from(certificateBase64, 'base64');
+  // Newest first: the first unrevoked one is the card's current certificate.
+  const certificates = prepared(db, 'SELECT der, not_after AS notAfter, revoked_at AS revokedAt FROM certificates WHERE card_id = ? ORDER BY not_after DESC').all(card.cardId) as CertificateRow[];
+  const match = certificates.find((c) => c.der !== null && presented.equals(c.der));
+  if (!match) {
+    throw refuse(
+      409,
+      'conflict',
+      'certificate-not-on-record',
+      "The certificate read from this smartcard is not the one the identity service issued to it. Contact your registration authority.",
+    );
+  }
+  const current = certificates.find((c) => c.revokedAt === null);
+  return { ...card, certificateNotAfter: new Date(match.notAfter), certificateCurrent: match.revokedAt === null && current === match };
+}
+
+/** Refuses (409) a card that can never be unlocked again: revoked or cancelled. */
+export function refuseStoppedCard(card: { cardStatus: string }): void {
+  if (card.cardStatus === 'revoked' || card.cardStatus === 'cancelled') {
+    throw refuse(
+      409,
+      'conflict',
+      `card-${card.cardStatus}`,
+      `This smartcard has been ${card.cardStatus}, so it cannot be unlocked. A registration authority can issue a new one.`,
+    );
+  }
+}
+
+/** Refuses (409) a certificate that was revoked or replaced since it was written to the card. */
+export function refuseOldCertificate(card: CardOnRecord): void {
+  if (!card.certificateCurrent) {
+    throw refuse(
+      409,
+      'conflict',
+      'certificate-not-current',
+      "The certificate on this smartcard has been revoked or replaced, so the card cannot be unlocked. Contact your registration authority.",
+    );
+  }
+}

@@ -1,0 +1,175 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { WORKSTATION_HEADER } from '../../../../src-shared/api/service-login.js';
+import type { RoleCode } from '../../../../src-shared/domain/roles.js';
+import { makeCard, type MadeCard } from '../../../../src-service/ca/card-factory.js';
+import { openSession } from '../../../../src-service/auth/session-store.js';
+import { openCardSecret } from '../../../../src-service/crypto/card-secrets.js';
+import { readOutbox } from '../../../../src-service/notify/outbox.js';
+import { startService, type RunningService, type StartServiceOptions } from '../../../../src-service/start-service.js';
+import type { Db } from '../../../../src-service/store/database.js';
+import { addOrg, addPosition, addUser, assign, tempDbFile } from '../../../support/service-fixtures.js';
+
+// What the unlock tests share: a real service on a fresh SQLite file with a clock that can be
+// moved forward, people with made cards (the card factory: real certificates, PUKs and
+// management keys), sponsor sessions opened on those cards, and the card's side of the
+// management-key proof computed with the card's own key. Every non-2xx body is kept, for the
+// "no secret in an error" checks. (Not a test file: vitest only collects *.test.ts.)
+
+export const WS = 'ws-unlock-1';
+export const OTHER_WS = 'ws-unlock-2';
+
+export interface Reply {
+  readonly status: number;
+  readonly text: string;
+  // Tests read answer fields freely; the contracts type them in the service.
+  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export interface Person {
+  readonly userId: number;
+  readonly uuid: string;
+  readonly positionId: number;
+}
+
+export interface Sponsor extends Person {
+  readonly card: MadeCard;
+  readonly token: string;
+  readonly sessionId: number;
+}
+
+export interface UnlockRig {
+  readonly service: RunningService;
+  readonly db: Db;
+  /** Bodies of every refused request, for the secret scans. */
+  readonly errorBodies: string[];
+  /** Bodies of every request, in order. */
+  readonly bodies: string[];
+  now(): Date;
+  /** Moves the service clock forward by `ms` (it keeps running from there). */
+  advance(ms: number): void;
+  call(method: string, path: string, json?: unknown, auth?: { token: string; workstationId?: string }): Promise<Reply>;
+  /** An organisation, under `parentId` when given. */
+  org(parentId?: number): { id: number; path: string };
+  person(p: { orgId: number; email?: string | null; mobile?: string | null; roles?: RoleCode[]; given?: string }): Person;
+  card(userUuid: string, options?: { notAfter?: Date; validDays?: number }): MadeCard;
+  /** A person with a card, signed in with it at `workstationId` as their position. */
+  sponsor(orgId: number, roles: RoleCode[], workstationId?: string): Sponsor;
+  close(): Promise<void>;
+}
+
+let orgCounter = 0;
+
+export async function startUnlockRig(options: Omit<StartServiceOptions, 'dbFile' | 'now'> = {}): Promise<UnlockRig> {
+  const dbFile = tempDbFile('cis-unlock-');
+  let offset = 0;
+  const now = (): Date => new Date(Date.now() + offset);
+  const service = await startService({ host: '127.0.0.1', port: 0, ...options, dbFile, now });
+  const db = service.ctx.db;
+  const errorBodies: string[] = [];
+  const bodies: string[] = [];
+
+  const rig: UnlockRig = {
+    service,
+    db,
+    errorBodies,
+    bodies,
+    now,
+    advance: (ms) => {
+      offset += ms;
+    },
+    call: async (method, path, json, auth) => {
+      const res = await fetch(`${service.url}${path}`, {
+        method,
+        headers: {
+          ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(auth ? { authorization: `Bearer ${auth.token}`, [WORKSTATION_HEADER]: auth.workstationId ?? WS } : {}),
+        },
+        ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+      });
+      const text = await res.text();
+      bodies.push(text);
+      if (res.status >= 300) errorBodies.push(text);
+      return { status: res.status, text, body: text ? JSON.parse(text) : undefined };
+    },
+    org: (parentId) => {
+      const code = `U${++orgCounter}${Math.floor(Math.random() * 1e6)}`;
+      return addOrg(db, { code, name: `Unlock Trust ${code}`, parentId: parentId ?? null });
+    },
+    person: (p) => {
+      const user = addUser(db, {
+        given: p.given ?? 'Sam',
+        family: `Holder${Math.floor(Math.random() * 1e6)}`,
+        homeOrgId: p.orgId,
+        email: p.email === undefined ? 'sam.holder@nhs.net' : p.email,
+        mobile: p.mobile === undefined ? null : p.mobile,
+      });
+      const positionId = addPosition(db, { orgId: p.orgId, title: p.roles?.length ? `${p.roles.join('+')} position` : 'Staff Nurse', roles: p.roles ?? [] });
+      assign(db, user.id, positionId);
+      return { userId: user.id, uuid: user.uuid, positionId };
+    },
+    card: (userUuid, o = {}) => makeCard(service.ctx, { userUuid, algorithm: 'p256', ...o }),
+    sponsor: (orgId, roles, workstationId = WS) => {
+      const p = rig.person({ orgId, roles, given: 'Sponsor', email: 'sponsor@nhs.net' });
+      const card = rig.card(p.uuid);
+      const session = openSession(db, { userId: p.userId, cardId: card.cardId, positionId: p.positionId, workstationId, ttlMs: 3_600_000, now: now().getTime() });
+      return { ...p, card, token: session.token, sessionId: session.sessionId };
+    },
+    close: async () => {
+      await service.close();
+      rmSync(dirname(dbFile), { recursive: true, force: true });
+    },
+  };
+  return rig;
+}
+
+export const certificateOf = (card: MadeCard): string => card.certificate.der.toString('base64');
+
+/** The card's side of GENERAL AUTHENTICATE with its management key (AES-128, one block, ECB). */
+export function cardEncrypt(card: MadeCard, block: Buffer): Buffer {
+  const cipher = createCipheriv('aes-128-ecb', Buffer.from(card.state.managementKey.key, 'hex'), null);
+  cipher.setAutoPadding(false);
+  return Buffer.concat([cipher.update(block), cipher.final()]);
+}
+
+/** Card witness then release, as the agent relays them: the release reply. */
+export async function witnessAndRelease(rig: UnlockRig, unlockId: string, card: MadeCard, workstationId = WS): Promise<{ witness: Reply; release: Reply }> {
+  const plain = randomBytes(16);
+  const witness = await rig.call('POST', `/v1/unlock/${unlockId}/card-witness`, { workstationId, witness: cardEncrypt(card, plain).toString('base64') });
+  if (witness.status !== 200) return { witness, release: witness };
+  if (!Buffer.from(witness.body.witness, 'base64').equals(plain)) throw new Error('the service did not decrypt the witness');
+  const cardResponse = cardEncrypt(card, Buffer.from(witness.body.challenge, 'base64')).toString('base64');
+  const release = await rig.call('POST', `/v1/unlock/${unlockId}/release`, { workstationId, exchangeId: witness.body.exchangeId, cardResponse });
+  return { witness, release };
+}
+
+/** The six-digit code in the newest outbox message. */
+export function codeFromOutbox(db: Db): string {
+  const newest = readOutbox(db, 1)[0];
+  const match = newest ? /\b(\d{6})\b/.exec(newest.text) : null;
+  if (!match) throw new Error('no security code in the outbox');
+  return match[1] as string;
+}
+
+/** The card's PUKs as the service holds them (current, pending), opened. */
+export function sealedPuks(rig: UnlockRig, card: MadeCard): { puk: string | null; pending: string | null } {
+  const row = rig.db.prepare('SELECT puk_sealed, puk_pending_sealed FROM cards WHERE id = ?').get(card.cardId) as { puk_sealed: Buffer | null; puk_pending_sealed: Buffer | null };
+  const key = rig.service.ctx.dataKey;
+  return {
+    puk: row.puk_sealed ? openCardSecret(key, card.cardUuid, 'puk', row.puk_sealed).toString('ascii') : null,
+    pending: row.puk_pending_sealed ? openCardSecret(key, card.cardUuid, 'puk-pending', row.puk_pending_sealed).toString('ascii') : null,
+  };
+}
+
+export function auditRows(db: Db): { action: string; actor: string | null; subject: string | null; workstation_id: string | null; details: string }[] {
+  return db.prepare('SELECT action, actor, subject, workstation_id, details FROM audit_log ORDER BY seq').all() as {
+    action: string;
+    actor: string | null;
+    subject: string | null;
+    workstation_id: string | null;
+    details: string;
+  }[];
+}
+
+export const lastAudit = (db: Db): ReturnType<typeof auditRows>[number] | undefined => auditRows(db).at(-1);

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditRows, certificateOf, codeFromOutbox, OTHER_WS, startUnlockRig, WS, type UnlockRig } from './support/unlock-rig.js';
+
+// POST /v1/unlock/{unlockId}/code: the security code is valid 15 minutes, works once, and
+// allows five tries (domain.md, "Self-service unlock"; SECURITY_CODE_MAX_TRIES).
+
+let rig: UnlockRig;
+let orgId: number;
+beforeAll(async () => {
+  rig = await startUnlockRig();
+  orgId = rig.org().id;
+});
+afterAll(async () => rig.close());
+
+/** A fresh card with a code sent: its unlock id, the code, and a wrong code. */
+async function codeSent(): Promise<{ unlockId: string; code: string; wrong: string; cardUuid: string }> {
+  const person = rig.person({ orgId, email: 'sam@nhs.net' });
+  const card = rig.card(person.uuid);
+  const res = await rig.call('POST', '/v1/unlock/self', { workstationId: WS, cardUuid: card.cardUuid, certificate: certificateOf(card) });
+  expect(res.status).toBe(200);
+  const code = codeFromOutbox(rig.db);
+  const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+  return { unlockId: res.body.unlockId, code, wrong, cardUuid: card.cardUuid };
+}
+
+const enter = (unlockId: string, code: unknown, workstationId = WS) => rig.call('POST', `/v1/unlock/${unlockId}/code`, { workstationId, code });
+const triesSpent = (cardUuid: string): number =>
+  rig.db.prepare('SELECT code_tries FROM card_unlocks u JOIN cards k ON k.id = u.card_id WHERE k.uuid = ? ORDER BY u.id DESC LIMIT 1').pluck().get(cardUuid) as number;
+
+describe('the security code', () => {
+  it('rule: the right code is accepted once, and the unlock is ready for the card', async () => {
+    const s = await codeSent();
+    const res = await enter(s.unlockId, s.code);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ accepted: true });
+    const row = rig.db.prepare("SELECT u.status FROM card_unlocks u JOIN cards k ON k.id = u.card_id WHERE k.uuid = ?").pluck().get(s.cardUuid);
+    expect(row).toBe('ready');
+    expect(auditRows(rig.db).at(-1)).toMatchObject({ action: 'card.unlock-code-accepted', subject: s.cardUuid });
+  });
+
+  it('rule: a code already used is refused (409)', async () => {
+    const s = await codeSent();
+    expect((await enter(s.unlockId, s.code)).status).toBe(200);
+    const again = await enter(s.unlockId, s.code);
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/already been used/);
+  });
+
+  it('rule: a code is valid 15 minutes: at 15 minutes it has expired (409), and the holder is told to ask for a new one', async () => {
+    const s = await codeSent();
+    rig.advance(14 * 60_000);
+    const early = await codeSent();
+    rig.advance(60_000 + 50);
+    const res = await enter(s.unlockId, s.code);
+    expect(res.status).toBe(409);
+    expect(res.body.message).toMatch(/has expired\. Ask for a new one/);
+    // The one sent a minute later still works.
+    expect((await enter(early.unlockId, early.code)).status).toBe(200);
+  });
+
+  it('rule: a wrong code spends a try (403 forbidden, saying how many are left)', async () => {
+    const s = await codeSent();
+    const res = await enter(s.unlockId, s.wrong);
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('forbidden');
+    expect(res.body.message).toMatch(/You have 4 tries left/);
+    expect(triesSpent(s.cardUuid)).toBe(1);
+    expect((await enter(s.unlockId, s.code)).status).toBe(200);
+  });
+
+  it('rule: after 5 wrong codes the code can no longer be used, even the right one', async () => {
+    const s = await codeSent();
+    const messages: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await enter(s.unlockId, s.wrong);
+      expect(res.status).toBe(403);
+      messages.push(res.body.message);
+    }
+    expect(messages[3]).toMatch(/You have 1 try left/);
+    expect(messages[4]).toMatch(/can no longer be used/);
+    const right = await enter(s.unlockId, s.code);
+    expect(right.status).toBe(409);
+    expect(right.body.message).toMatch(/wrongly 5 times/);
+    expect(triesSpent(s.cardUuid)).toBe(5);
+  });
+
+  it.each([
+    ['letters', '12a456'],
+    ['five digits', '12345'],
+    ['seven digits', '1234567'],
+    ['a number, not text', 123456],
+    ['spaces', '123 456'],
+  ])('rule: a code that is not six digits (%s) is 400 and spends no try', async (_what, code) => {
+    const s = await codeSent();
+    const res = await enter(s.unlockId, code);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('bad-request');
+    expect(triesSpent(s.cardUuid)).toBe(0);
+    expect((await enter(s.unlockId, s.code)).status).toBe(200);
+  });
+
+  it('rule: the code is entered on the workstation that asked for it; elsewhere the unlock is not found (404)', async () => {
+    const s = await codeSent();
+    const res = await enter(s.unlockId, s.code, OTHER_WS);
+    expect(res.status).toBe(404);
+    expect(res.body.message).toMatch(/Start again/);
+    expect(triesSpent(s.cardUuid)).toBe(0);
+    expect((await enter(s.unlockId, s.code)).status).toBe(200);
+  });
+
+  it('rule: an unknown unlock id is 404 "start again"', async () => {
+    const res = await enter('bm90LWFuLXVubG9jay1pZC1hdC1hbGwtcmVhbGx5', '123456');
+    expect(res.status).toBe(404);
+    expect(res.body.message).toMatch(/Start again/);
+  });
+
+  it("rule: a sponsor's unlock takes no code (404)", async () => {
+    const sponsor = rig.sponsor(orgId, ['S']);
+    const holder = rig.person({ orgId });
+    const card = rig.card(holder.uuid);
+    const started = await rig.call('POST', '/v1/card-service/unlock', { cardUuid: card.cardUuid, certificate: certificateOf(card) }, { token: sponsor.token });
+    expect(started.status).toBe(200);
+    expect((await enter(started.body.unlockId, '123456')).status).toBe(404);
+  });
+
+  it('rule: refused codes are audited with the reason and tries left, never the code', async () => {
+    const s = await codeSent();
+    await enter(s.unlockId, s.wrong);
+    const entry = auditRows(rig.db).at(-1)!;
+    expect(entry).toMatchObject({ action: 'card.unlock-code-refused', subject: s.cardUuid, workstation_id: WS });
+    expect(JSON.parse(entry.details)).toMatchObject({ reason: 'code-wrong', triesLeft: 4 });
+    expect(entry.details).not.toContain(s.wrong);
+    expect(entry.details).not.toContain(s.code);
+  });
+});

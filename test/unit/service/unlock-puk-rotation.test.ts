@@ -1,0 +1,203 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PukReleaseResponse } from '../../../src-shared/api/service-unlock.js';
+import { revokeCard } from '../../../src-service/auth/card-revocation.js';
+import type { MadeCard } from '../../../src-service/ca/card-factory.js';
+import {
+  auditRows,
+  cardEncrypt,
+  certificateOf,
+  codeFromOutbox,
+  OTHER_WS,
+  sealedPuks,
+  startUnlockRig,
+  witnessAndRelease,
+  WS,
+  type Sponsor,
+  type UnlockRig,
+} from './support/unlock-rig.js';
+
+// The card steps of every unlock: the card proves itself (management-key challenge relayed
+// through the service), the service releases the current PUK and the one to replace it, and
+// the agent's commit makes the new one current (two-phase rotation, service-unlock.ts).
+
+let rig: UnlockRig;
+let orgId: number;
+let sponsor: Sponsor;
+beforeAll(async () => {
+  rig = await startUnlockRig();
+  orgId = rig.org().id;
+  sponsor = rig.sponsor(orgId, ['LSA']);
+});
+afterAll(async () => rig.close());
+
+function lockedCard(): { card: MadeCard; holderUuid: string } {
+  const holder = rig.person({ orgId, email: 'holder@nhs.net' });
+  const card = rig.card(holder.uuid);
+  return { card, holderUuid: holder.uuid };
+}
+
+async function sponsorUnlock(card: MadeCard): Promise<string> {
+  const res = await rig.call('POST', '/v1/card-service/unlock', { cardUuid: card.cardUuid, certificate: certificateOf(card) }, { token: sponsor.token });
+  expect(res.status).toBe(200);
+  return res.body.unlockId;
+}
+
+const commit = (unlockId: string, workstationId = WS) => rig.call('POST', `/v1/unlock/${unlockId}/commit`, { workstationId });
+const unlockStatus = (card: MadeCard): string[] =>
+  rig.db.prepare('SELECT status FROM card_unlocks WHERE card_id = ? ORDER BY id').pluck().all(card.cardId) as string[];
+
+describe('release and commit', () => {
+  it('rule: release hands out the current PUK and a new one; commit makes the new one current and the locked card active', async () => {
+    const { card, holderUuid } = lockedCard();
+    rig.db.prepare("UPDATE cards SET status = 'locked' WHERE id = ?").run(card.cardId);
+    const before = sealedPuks(rig, card);
+    const unlockId = await sponsorUnlock(card);
+    const { witness, release } = await witnessAndRelease(rig, unlockId, card);
+    expect(witness.status).toBe(200);
+    expect(release.status).toBe(200);
+    const released = PukReleaseResponse.parse(release.body);
+    expect(released.puk).toBe(before.puk);
+    expect(released.nextPuk).not.toBe(released.puk);
+    expect(released.rotationPending).toBe(false);
+    expect(sealedPuks(rig, card)).toEqual({ puk: before.puk, pending: released.nextPuk });
+    expect(auditRows(rig.db).at(-1)).toMatchObject({ action: 'card.puk-released', actor: sponsor.uuid, subject: card.cardUuid });
+
+    const done = await commit(unlockId);
+    expect(done.status).toBe(200);
+    expect(done.body).toEqual({ unlocked: true });
+    expect(sealedPuks(rig, card)).toEqual({ puk: released.nextPuk, pending: null });
+    expect(rig.db.prepare('SELECT status FROM cards WHERE id = ?').pluck().get(card.cardId)).toBe('active');
+    const entry = auditRows(rig.db).at(-1)!;
+    expect(entry).toMatchObject({ action: 'card.unlocked', actor: sponsor.uuid, subject: card.cardUuid, workstation_id: WS });
+    expect(JSON.parse(entry.details)).toEqual({ kind: 'sponsor', holderUuid, cardUuid: card.cardUuid, sponsorUuid: sponsor.uuid, workstationId: WS });
+  });
+
+  it('rule: commit said twice answers the same and is recorded once', async () => {
+    const { card } = lockedCard();
+    const unlockId = await sponsorUnlock(card);
+    await witnessAndRelease(rig, unlockId, card);
+    expect((await commit(unlockId)).status).toBe(200);
+    const puks = sealedPuks(rig, card);
+    const again = await commit(unlockId);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ unlocked: true });
+    expect(sealedPuks(rig, card)).toEqual(puks);
+    expect(auditRows(rig.db).filter((r) => r.action === 'card.unlocked' && r.subject === card.cardUuid)).toHaveLength(1);
+  });
+
+  it('rule: a release without a commit leaves the rotation pending: the next release hands out the same new PUK and says so; its commit makes it current', async () => {
+    const { card } = lockedCard();
+    const original = sealedPuks(rig, card).puk;
+    const first = await sponsorUnlock(card);
+    const r1 = PukReleaseResponse.parse((await witnessAndRelease(rig, first, card)).release.body);
+    // The agent was killed here: no commit. A new unlock of the same card:
+    const second = await sponsorUnlock(card);
+    const r2 = PukReleaseResponse.parse((await witnessAndRelease(rig, second, card)).release.body);
+    expect(r2).toEqual({ puk: original, nextPuk: r1.nextPuk, rotationPending: true });
+    // Only the newest release may commit.
+    expect((await commit(first)).status).toBe(409);
+    expect((await commit(second)).status).toBe(200);
+    expect(sealedPuks(rig, card)).toEqual({ puk: r1.nextPuk, pending: null });
+    // And the rotation after that starts from the committed PUK.
+    const third = await sponsorUnlock(card);
+    const r3 = PukReleaseResponse.parse((await witnessAndRelease(rig, third, card)).release.body);
+    expect(r3.puk).toBe(r1.nextPuk);
+    expect(r3.nextPuk).not.toBe(r1.nextPuk);
+    expect(r3.rotationPending).toBe(false);
+    expect(unlockStatus(card)).toEqual(['void', 'committed', 'released']);
+  });
+
+  it('rule: a self-service unlock ends the same way, audited with the holder as actor and no sponsor', async () => {
+    const { card, holderUuid } = lockedCard();
+    const sent = await rig.call('POST', '/v1/unlock/self', { workstationId: WS, cardUuid: card.cardUuid, certificate: certificateOf(card) });
+    const unlockId = sent.body.unlockId;
+    expect((await rig.call('POST', `/v1/unlock/${unlockId}/code`, { workstationId: WS, code: codeFromOutbox(rig.db) })).status).toBe(200);
+    const { release } = await witnessAndRelease(rig, unlockId, card);
+    expect(release.status).toBe(200);
+    expect((await commit(unlockId)).status).toBe(200);
+    const entry = auditRows(rig.db).at(-1)!;
+    expect(entry).toMatchObject({ action: 'card.unlocked', actor: holderUuid, workstation_id: WS });
+    expect(JSON.parse(entry.details)).toEqual({ kind: 'self', holderUuid, cardUuid: card.cardUuid, sponsorUuid: null, workstationId: WS });
+  });
+});
+
+describe('the steps in order, on one workstation, by the card itself', () => {
+  it('rule: before the security code is entered the card steps are refused (409)', async () => {
+    const { card } = lockedCard();
+    const sent = await rig.call('POST', '/v1/unlock/self', { workstationId: WS, cardUuid: card.cardUuid, certificate: certificateOf(card) });
+    const { witness } = await witnessAndRelease(rig, sent.body.unlockId, card);
+    expect(witness.status).toBe(409);
+    expect(witness.body.message).toMatch(/Enter the security code first/);
+  });
+
+  it('rule: commit before release is refused (409)', async () => {
+    const { card } = lockedCard();
+    const unlockId = await sponsorUnlock(card);
+    const res = await commit(unlockId);
+    expect(res.status).toBe(409);
+    expect(sealedPuks(rig, card).pending).toBeNull();
+  });
+
+  it('rule: an unlock is used once: a second witness after the release is refused (409)', async () => {
+    const { card } = lockedCard();
+    const unlockId = await sponsorUnlock(card);
+    expect((await witnessAndRelease(rig, unlockId, card)).release.status).toBe(200);
+    expect((await witnessAndRelease(rig, unlockId, card)).witness.status).toBe(409);
+  });
+
+  it('rule: each step on another workstation is 404 "start again"', async () => {
+    const { card } = lockedCard();
+    const unlockId = await sponsorUnlock(card);
+    const elsewhere = await witnessAndRelease(rig, unlockId, card, OTHER_WS);
+    expect(elsewhere.witness.status).toBe(404);
+    expect(elsewhere.witness.body.message).toMatch(/Start again/);
+    const { witness } = await witnessAndRelease(rig, unlockId, card);
+    expect(witness.status).toBe(200);
+    expect((await commit(unlockId, OTHER_WS)).status).toBe(404);
+  });
+
+  it('rule: a release on another workstation is 404 and hands out nothing', async () => {
+    const { card } = lockedCard();
+    const unlockId = await sponsorUnlock(card);
+    const plain = randomBytes(16);
+    const w = await rig.call('POST', `/v1/unlock/${unlockId}/card-witness`, { workstationId: WS, witness: cardEncrypt(card, plain).toString('base64') });
+    const cardResponse = cardEncrypt(card, Buffer.from(w.body.challenge, 'base64')).toString('base64');
+    const res = await rig.call('POST', `/v1/unlock/${unlockId}/release`, { workstationId: OTHER_WS, exchangeId: w.body.exchangeId, cardResponse });
+    expect(res.status).toBe(404);
+    expect(sealedPuks(rig, card).pending).toBeNull();
+  });
+
+  it('rule: a wrong answer to the challenge is refused (403) and releases nothing', async () => {
+    const { card } = lockedCard();
+    const unlockId = await sponsorUnlock(card);
+    const w = await rig.call('POST', `/v1/unlock/${unlockId}/card-witness`, { workstationId: WS, witness: cardEncrypt(card, randomBytes(16)).toString('base64') });
+    const res = await rig.call('POST', `/v1/unlock/${unlockId}/release`, { workstationId: WS, exchangeId: w.body.exchangeId, cardResponse: randomBytes(16).toString('base64') });
+    expect(res.status).toBe(403);
+    expect(res.text).not.toMatch(/\d{8}/);
+    expect(sealedPuks(rig, card).pending).toBeNull();
+    expect(unlockStatus(card)).toEqual(['ready']);
+  });
+
+  it("rule: another card's proof does not release this card's PUK (403)", async () => {
+    const a = lockedCard().card;
+    const b = lockedCard().card;
+    const unlockA = await sponsorUnlock(a);
+    const unlockB = await sponsorUnlock(b);
+    const wB = await rig.call('POST', `/v1/unlock/${unlockB}/card-witness`, { workstationId: WS, witness: cardEncrypt(b, randomBytes(16)).toString('base64') });
+    const cardResponse = cardEncrypt(b, Buffer.from(wB.body.challenge, 'base64')).toString('base64');
+    const res = await rig.call('POST', `/v1/unlock/${unlockA}/release`, { workstationId: WS, exchangeId: wB.body.exchangeId, cardResponse });
+    expect(res.status).toBe(403);
+    expect(res.body.message).toMatch(/not the one being unlocked/);
+    expect(sealedPuks(rig, a).pending).toBeNull();
+  });
+
+  it('rule: a card revoked after the unlock started is refused at the card step (409)', async () => {
+    const { card } = lockedCard();
+    const unlockId = await sponsorUnlock(card);
+    revokeCard(rig.service.ctx, { cardUuid: card.cardUuid, reason: 'stolen', actor: 'system' });
+    const { witness } = await witnessAndRelease(rig, unlockId, card);
+    expect(witness.status).toBe(409);
+    expect(witness.body.message).toMatch(/revoked/);
+  });
+});

@@ -1,0 +1,296 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OutboxMessage, SelfUnlockResponse } from '../../../src-shared/api/service-unlock.js';
+import { revokeCard } from '../../../src-service/auth/card-revocation.js';
+import { closeProfile } from '../../../src-service/auth/login-profile-closure.js';
+import { onOutboxMessage, readOutbox } from '../../../src-service/notify/outbox.js';
+import { auditRows, certificateOf, codeFromOutbox, lastAudit, startUnlockRig, WS, type UnlockRig } from './support/unlock-rig.js';
+
+// POST /v1/unlock/self: a holder of a locked card asks for a security code (domain.md,
+// "Self-service unlock": an NHS, AC or GOV email or a mobile on the profile, unexpired
+// certificates, a code valid 15 minutes).
+
+let rig: UnlockRig;
+let orgId: number;
+beforeAll(async () => {
+  rig = await startUnlockRig();
+  orgId = rig.org().id;
+});
+afterAll(async () => rig.close());
+
+const HOUR = 3_600_000;
+
+function holderWithCard(contact: { email?: string | null; mobile?: string | null } = {}, cardOptions: { notAfter?: Date } = {}) {
+  const person = rig.person({ orgId, ...contact });
+  const card = rig.card(person.uuid, cardOptions);
+  return { person, card, request: { workstationId: WS, cardUuid: card.cardUuid, certificate: certificateOf(card) } };
+}
+
+describe('sending a security code', () => {
+  it('rule: the code goes to the eligible email by default, masked in the answer, and expires in 15 minutes', async () => {
+    const { card, request } = holderWithCard({ email: 'amara.okafor@nhs.net', mobile: '07700900012' });
+    const before = rig.now().getTime();
+    const res = await rig.call('POST', '/v1/unlock/self', request);
+    expect(res.status).toBe(200);
+    const body = SelfUnlockResponse.parse(res.body);
+    expect(body).toMatchObject({ channel: 'email', sentTo: 'a•••@nhs.net', otherChannel: 'sms' });
+    const expiresIn = Date.parse(body.codeExpiresAt) - before;
+    expect(expiresIn).toBeGreaterThanOrEqual(15 * 60_000 - 1000);
+    expect(expiresIn).toBeLessThanOrEqual(15 * 60_000 + 1000);
+
+    const message = OutboxMessage.parse(readOutbox(rig.db, 1)[0]);
+    expect(message).toMatchObject({ channel: 'email', to: 'amara.okafor@nhs.net', subject: 'Your smartcard security code' });
+    const code = codeFromOutbox(rig.db);
+    expect(message.text).toContain(code);
+    expect(message.text).toMatch(/15 minutes/);
+    expect(message.text).toMatch(/did not ask for (this|it).*registration authority/i);
+    expect(res.text).not.toContain(code);
+
+    const audit = lastAudit(rig.db);
+    expect(audit).toMatchObject({ action: 'card.unlock-code-sent', subject: card.cardUuid, workstation_id: WS });
+    expect(JSON.parse(audit!.details)).toMatchObject({ channel: 'email' });
+    expect(audit!.details).not.toContain(code);
+    expect(audit!.details).not.toContain('amara.okafor');
+  });
+
+  it('rule: the holder may ask for the code by text message; the number is masked to its last three digits', async () => {
+    const { request } = holderWithCard({ email: 'sam@nhs.net', mobile: '07700900012' });
+    const res = await rig.call('POST', '/v1/unlock/self', { ...request, channel: 'sms' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ channel: 'sms', sentTo: '•••••••012', otherChannel: 'email' });
+    expect(readOutbox(rig.db, 1)[0]).toMatchObject({ channel: 'sms', to: '07700900012', subject: null });
+  });
+
+  it('rule: with no email in an allowed domain the code goes to the mobile, and there is no other channel', async () => {
+    const { request } = holderWithCard({ email: 'sam@gmail.com', mobile: '07700900345' });
+    const res = await rig.call('POST', '/v1/unlock/self', request);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ channel: 'sms', sentTo: '•••••••345', otherChannel: null });
+  });
+
+  it('rule: an email in a subdomain of an allowed domain is eligible', async () => {
+    const { request } = holderWithCard({ email: 'sam@leeds.nhs.uk' });
+    const res = await rig.call('POST', '/v1/unlock/self', request);
+    expect(res.status).toBe(200);
+    expect(res.body.sentTo).toBe('s•••@leeds.nhs.uk');
+  });
+
+  it('rule: a profile with neither an eligible email nor a mobile is refused (409), naming what is missing', async () => {
+    const other = holderWithCard({ email: 'sam@gmail.com', mobile: null });
+    const res = await rig.call('POST', '/v1/unlock/self', other.request);
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('conflict');
+    expect(res.body.message).toMatch(/email address on your profile is not an NHS, AC or GOV email address/);
+    expect(res.body.message).toMatch(/no mobile number/);
+    expect(res.body.message).not.toContain('gmail');
+
+    const none = holderWithCard({ email: null, mobile: null });
+    const res2 = await rig.call('POST', '/v1/unlock/self', none.request);
+    expect(res2.status).toBe(409);
+    expect(res2.body.message).toMatch(/no email address on your profile, and there is no mobile number/);
+    expect(lastAudit(rig.db)).toMatchObject({ action: 'card.unlock-refused', subject: none.card.cardUuid });
+    expect(JSON.parse(lastAudit(rig.db)!.details)).toMatchObject({ reason: 'no-eligible-contact' });
+  });
+
+  it('rule: a channel asked for that the profile cannot use is refused (409)', async () => {
+    const emailOnly = holderWithCard({ email: 'sam@nhs.net', mobile: null });
+    const sms = await rig.call('POST', '/v1/unlock/self', { ...emailOnly.request, channel: 'sms' });
+    expect(sms.status).toBe(409);
+    expect(sms.body.message).toMatch(/no mobile number/);
+
+    const mobileOnly = holderWithCard({ email: 'sam@example.com', mobile: '07700900999' });
+    const email = await rig.call('POST', '/v1/unlock/self', { ...mobileOnly.request, channel: 'email' });
+    expect(email.status).toBe(409);
+    expect(email.body.message).toMatch(/cannot be emailed/);
+  });
+});
+
+describe('which cards may ask', () => {
+  it('rule: an unknown card is 404', async () => {
+    const { request } = holderWithCard();
+    const res = await rig.call('POST', '/v1/unlock/self', { ...request, cardUuid: '0b5f2c0e-8a47-4d3c-9c1e-2f6a1b7d9e00' });
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('not-found');
+  });
+
+  it("rule: the certificate must be the one issued to that card (another card's certificate is 409)", async () => {
+    const a = holderWithCard();
+    const b = holderWithCard();
+    const res = await rig.call('POST', '/v1/unlock/self', { ...a.request, certificate: b.request.certificate });
+    expect(res.status).toBe(409);
+    expect(res.body.message).toMatch(/not the one the identity service issued to it/);
+  });
+
+  it('rule: a card whose certificates have expired cannot be unlocked here (409), and no code is sent', async () => {
+    const { request } = holderWithCard({}, { notAfter: new Date(rig.now().getTime() + HOUR) });
+    rig.advance(HOUR + 60_000);
+    const sent = readOutbox(rig.db, 1)[0]?.id;
+    const res = await rig.call('POST', '/v1/unlock/self', request);
+    expect(res.status).toBe(409);
+    expect(res.body.message).toBe("This smartcard's certificates have expired, so it cannot be unlocked here; contact your registration authority.");
+    expect(readOutbox(rig.db, 1)[0]?.id).toBe(sent);
+  });
+
+  it('rule: a revoked card is refused (409)', async () => {
+    const { card, request } = holderWithCard();
+    revokeCard(rig.service.ctx, { cardUuid: card.cardUuid, reason: 'lost', actor: 'system' });
+    const res = await rig.call('POST', '/v1/unlock/self', request);
+    expect(res.status).toBe(409);
+    expect(res.body.message).toMatch(/has been revoked/);
+  });
+
+  it('rule: a cancelled card is refused (409)', async () => {
+    const { card, request } = holderWithCard();
+    rig.db.prepare("UPDATE cards SET status = 'cancelled' WHERE id = ?").run(card.cardId);
+    const res = await rig.call('POST', '/v1/unlock/self', request);
+    expect(res.status).toBe(409);
+    expect(res.body.message).toMatch(/has been cancelled/);
+  });
+
+  it('rule: a card the directory has locked may ask (the unlock makes it active again)', async () => {
+    const { card, request } = holderWithCard();
+    rig.db.prepare("UPDATE cards SET status = 'locked' WHERE id = ?").run(card.cardId);
+    expect((await rig.call('POST', '/v1/unlock/self', request)).status).toBe(200);
+  });
+
+  it('rule: a closed profile is refused (409)', async () => {
+    const { person, request } = holderWithCard();
+    closeProfile(rig.service.ctx, { userUuid: person.uuid, actor: 'system' });
+    const res = await rig.call('POST', '/v1/unlock/self', request);
+    expect(res.status).toBe(409);
+    expect(res.body.message).toMatch(/profile is closed/);
+  });
+});
+
+describe('how often', () => {
+  it('rule: more than 5 codes for one card in an hour is 429 rate-limited; an hour later codes flow again', async () => {
+    const { request } = holderWithCard();
+    for (let i = 0; i < 5; i++) expect((await rig.call('POST', '/v1/unlock/self', request)).status).toBe(200);
+    const sent = readOutbox(rig.db, 1)[0]?.id;
+    const res = await rig.call('POST', '/v1/unlock/self', request);
+    expect(res.status).toBe(429);
+    expect(res.body.code).toBe('rate-limited');
+    expect(res.body.message).toMatch(/Try again in \d+ minutes?/);
+    expect(readOutbox(rig.db, 1)[0]?.id).toBe(sent);
+    // Another card is not held back by this one.
+    expect((await rig.call('POST', '/v1/unlock/self', holderWithCard().request)).status).toBe(200);
+    rig.advance(HOUR + 1000);
+    expect((await rig.call('POST', '/v1/unlock/self', request)).status).toBe(200);
+  });
+
+  it('rule: asking for a new code makes the earlier one useless', async () => {
+    const { request } = holderWithCard();
+    const first = await rig.call('POST', '/v1/unlock/self', request);
+    const firstCode = codeFromOutbox(rig.db);
+    const second = await rig.call('POST', '/v1/unlock/self', request);
+    expect(second.status).toBe(200);
+    const old = await rig.call('POST', `/v1/unlock/${first.body.unlockId}/code`, { workstationId: WS, code: firstCode });
+    expect(old.status).toBe(409);
+    expect(old.body.message).toMatch(/no longer valid/);
+    const fresh = await rig.call('POST', `/v1/unlock/${second.body.unlockId}/code`, { workstationId: WS, code: codeFromOutbox(rig.db) });
+    expect(fresh.status).toBe(200);
+  });
+});
+
+describe('the outbox', () => {
+  it('rule: a listener hears each message as it is written, until it unsubscribes; the outbox reads newest first', async () => {
+    const heard: OutboxMessage[] = [];
+    const stop = onOutboxMessage(rig.service.ctx, (m) => heard.push(m));
+    await rig.call('POST', '/v1/unlock/self', holderWithCard({ email: 'one@nhs.net' }).request);
+    await rig.call('POST', '/v1/unlock/self', holderWithCard({ email: 'two@nhs.net' }).request);
+    stop();
+    await rig.call('POST', '/v1/unlock/self', holderWithCard({ email: 'three@nhs.net' }).request);
+    expect(heard.map((m) => m.to)).toEqual(['one@nhs.net', 'two@nhs.net']);
+    expect(readOutbox(rig.db, 3).map((m) => m.to)).toEqual(['three@nhs.net', 'two@nhs.net', 'one@nhs.net']);
+  });
+
+  it('rule: a listener that throws does not stop the code being sent', async () => {
+    const stop = onOutboxMessage(rig.service.ctx, () => {
+      throw new Error('panel gone');
+    });
+    try {
+      expect((await rig.call('POST', '/v1/unlock/self', holderWithCard().request)).status).toBe(200);
+    } finally {
+      stop();
+    }
+  });
+});
+
+describe('the email domains come from the configuration', () => {
+  let custom: UnlockRig;
+  let customOrg: number;
+  beforeAll(async () => {
+    custom = await startUnlockRig({ unlockEmailDomains: ['example.org'], unlockCodesPerHour: 2 });
+    customOrg = custom.org().id;
+  });
+  afterAll(async () => custom.close());
+
+  const requestFor = (email: string) => {
+    const person = custom.person({ orgId: customOrg, email });
+    const card = custom.card(person.uuid);
+    return { workstationId: WS, cardUuid: card.cardUuid, certificate: certificateOf(card) };
+  };
+
+  it('rule: an email in a configured domain is eligible; one in a default domain no longer is', async () => {
+    const ok = await custom.call('POST', '/v1/unlock/self', requestFor('sam@mail.example.org'));
+    expect(ok.status).toBe(200);
+    expect(ok.body.sentTo).toBe('s•••@mail.example.org');
+    const refused = await custom.call('POST', '/v1/unlock/self', requestFor('sam@nhs.net'));
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toMatch(/example\.org/);
+  });
+
+  it('rule: changing your own email obeys the same configured domains', async () => {
+    const me = custom.sponsor(customOrg, []);
+    expect((await custom.call('PUT', '/v1/me/contact', { email: 'me@example.org' }, { token: me.token })).status).toBe(200);
+    const refused = await custom.call('PUT', '/v1/me/contact', { email: 'me@nhs.net' }, { token: me.token });
+    expect(refused.status).toBe(400);
+    expect(refused.body.fields[0].message).toMatch(/example\.org/);
+  });
+
+  it('rule: the codes-per-hour limit comes from the configuration', async () => {
+    const request = requestFor('limit@example.org');
+    expect((await custom.call('POST', '/v1/unlock/self', request)).status).toBe(200);
+    expect((await custom.call('POST', '/v1/unlock/self', request)).status).toBe(200);
+    expect((await custom.call('POST', '/v1/unlock/self', request)).status).toBe(429);
+  });
+});
+
+describe('when the code cannot be sent', () => {
+  it('rule: a failing SMS gateway is 503 unavailable, and that unlock can never be used', async () => {
+    const failing = await startUnlockRig({
+      smsSender: {
+        send: async () => {
+          throw new Error('gateway down for 07700900123');
+        },
+      },
+    });
+    try {
+      const person = failing.person({ orgId: failing.org().id, email: null, mobile: '07700900123' });
+      const card = failing.card(person.uuid);
+      const res = await failing.call('POST', '/v1/unlock/self', { workstationId: WS, cardUuid: card.cardUuid, certificate: certificateOf(card) });
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('unavailable');
+      expect(res.body.message).toMatch(/could not be sent by text message/);
+      expect(res.text).not.toContain('07700900123');
+      const rows = failing.db.prepare('SELECT status FROM card_unlocks WHERE card_id = ?').pluck().all(card.cardId);
+      expect(rows).toEqual(['void']);
+      expect(auditRows(failing.db).at(-1)).toMatchObject({ action: 'card.unlock-code-not-sent', subject: card.cardUuid });
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('rule: an SMTP server that cannot be reached is 503 unavailable', async () => {
+    const failing = await startUnlockRig({ smtpUrl: 'smtp://127.0.0.1:1' });
+    try {
+      const person = failing.person({ orgId: failing.org().id, email: 'sam@nhs.net' });
+      const card = failing.card(person.uuid);
+      const res = await failing.call('POST', '/v1/unlock/self', { workstationId: WS, cardUuid: card.cardUuid, certificate: certificateOf(card) });
+      expect(res.status).toBe(503);
+      expect(res.body.message).toMatch(/could not be sent by email/);
+      expect(readOutbox(failing.db, 10)).toEqual([]);
+    } finally {
+      await failing.close();
+    }
+  });
+});
