@@ -25,6 +25,9 @@ import { readCard, UnusableCardError } from './card-facts.js';
 import { findUsers, getProfile, myProfile } from './cim-actions.js';
 import { cancelPasscode, choosePosition, lock, logout, submitPasscode } from './login-actions.js';
 import { changePasscode } from './passcode-change.js';
+import { beginSelfUnlock, sendSecurityCode, submitSecurityCode } from './self-unlock-actions.js';
+import { beginServiceCard, confirmServiceCard, continueServiceCard, unlockServicedCard } from './service-card-actions.js';
+import { closeUnlock, setUnlockPasscode } from './unlock-actions.js';
 import { RememberedPositions } from './remembered-positions.js';
 import { channelOf, parseRequest, type RequestOf } from './request-validation.js';
 import { ServiceMonitor } from './service-monitor.js';
@@ -49,6 +52,7 @@ export class AgentCore implements Agent {
   private readonly monitor: ServiceMonitor;
   private readonly client: ServiceClient;
   private closed = false;
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: AgentOptions) {
     this.client = new ServiceClient(options.serviceUrl, { workstationId: options.workstationId });
@@ -66,6 +70,7 @@ export class AgentCore implements Agent {
       model: () => this.model,
       apply: (change) => this.apply(change),
       endRemotely: (token) => this.endRemotely(token),
+      closing: this.closing.signal,
       now,
     };
     this.model = { ...initialModel(options.removalMode), training: options.training?.view() ?? null };
@@ -122,6 +127,7 @@ export class AgentCore implements Agent {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.closing.abort();
     for (const off of this.detach.splice(0)) off();
     this.monitor.close();
     const token = this.model.session?.token;
@@ -155,6 +161,42 @@ export class AgentCore implements Agent {
     },
     'agent.changePasscode': async (r) => {
       await changePasscode(this.runtime, r);
+      return { ok: true };
+    },
+    'unlock.begin': () => {
+      beginSelfUnlock(this.runtime);
+      return { ok: true };
+    },
+    'unlock.sendCode': async (r) => {
+      await sendSecurityCode(this.runtime, r.channel);
+      return { ok: true };
+    },
+    'unlock.submitCode': async (r) => {
+      await submitSecurityCode(this.runtime, r.code);
+      return { ok: true };
+    },
+    'unlock.setPasscode': async (r) => {
+      await setUnlockPasscode(this.runtime, r);
+      return { ok: true };
+    },
+    'unlock.close': () => {
+      closeUnlock(this.runtime);
+      return { ok: true };
+    },
+    'serviceCard.begin': () => {
+      beginServiceCard(this.runtime);
+      return { ok: true };
+    },
+    'serviceCard.continue': async () => {
+      await continueServiceCard(this.runtime);
+      return { ok: true };
+    },
+    'serviceCard.unlock': async () => {
+      await unlockServicedCard(this.runtime);
+      return { ok: true };
+    },
+    'serviceCard.confirm': () => {
+      confirmServiceCard(this.runtime);
       return { ok: true };
     },
     'cim.findUsers': (r) => findUsers(this.runtime, r),

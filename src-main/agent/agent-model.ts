@@ -3,11 +3,12 @@ import type { RemovalMode, ServiceStatus, SignedInSession, TrainingView } from '
 import type { PositionSummary } from '../../src-shared/api/service-common.js';
 import type { CardLoginSummary } from '../../src-shared/api/service-login.js';
 import type { AsymmetricAlgorithm } from '../../src-shared/card/virtual-card-state.js';
+import type { UnlockFlow } from './unlock-model.js';
 
 // The agent's whole state in one immutable value. The transitions (agent-transitions.ts) turn one
 // model into the next without any I/O, and the view (agent-view.ts) turns a model into the
 // AgentState the renderer sees. This model holds the secrets the view leaves out (the session
-// token, the login ticket); it never leaves the main process.
+// token, the login ticket, an unlock's capability); it never leaves the main process.
 
 /** What the agent reads from a card on insertion, without the passcode. */
 export interface CardFacts {
@@ -83,6 +84,8 @@ export interface AgentModel {
   readonly nextInsertion: number;
   readonly login: LoginFlow | null;
   readonly session: SessionModel | null;
+  /** A card being unlocked (self-service without a session, or serviced by a signed-in sponsor). */
+  readonly unlock: UnlockFlow | null;
   readonly service: z.infer<typeof ServiceStatus>;
   readonly training: z.infer<typeof TrainingView> | null;
 }
@@ -94,6 +97,7 @@ export function initialModel(removalMode: RemovalMode): AgentModel {
     nextInsertion: 1,
     login: null,
     session: null,
+    unlock: null,
     service: { status: 'connecting', message: null, retryInSeconds: null },
     training: null,
   };

@@ -15,5 +15,7 @@ export interface AgentRuntime {
   apply(change: (m: AgentModel) => AgentModel): AgentModel;
   /** Ends a session at the service, best effort, without waiting. */
   endRemotely(token: string): void;
+  /** Aborted when the agent closes: work it carries on after a request (retries) stops then. */
+  readonly closing: AbortSignal;
   now(): Date;
 }

@@ -3,12 +3,14 @@ import type { ServiceStatus, TrainingView } from '../../src-shared/api/agent-api
 import type { SessionInfo, SessionResponse } from '../../src-shared/api/service-login.js';
 import type { AgentModel, CardFacts, CardSlot, LoginFlow, ReaderModel, SessionModel, VerifiedLogin } from './agent-model.js';
 import { readyCardAt, sessionCardLocation } from './agent-model.js';
+import { settleUnlock, unlockCardRemoved } from './unlock-transitions.js';
 
 // Every change of the agent's state, each a pure function from one model to the next: readers
 // and cards coming and going, the login steps, the session's lock and end, the service status.
 // The agent runs the card and service operations and applies these with their outcomes; tests
 // can drive them directly. After each change `settle` restores the invariants (one login at a
-// time, on the first card that wants one, and none while a session exists).
+// time, on the first card that wants one, and none while a session exists; an unlock only while
+// its card, or its sponsor's unlocked session, is there).
 
 type Model = AgentModel;
 
@@ -21,8 +23,8 @@ function mapCard(m: Model, name: string, insertion: number, f: (c: CardSlot) => 
 }
 
 /**
- * Starts a login on the first card that wants one when nothing else is going on, and drops a
- * login whose card has gone. Idempotent.
+ * Starts a login on the first card that wants one when nothing else is going on, drops a login
+ * whose card has gone, and ends an unlock that has lost its card or its session. Idempotent.
  */
 export function settle(m: Model): Model {
   let login = m.login;
@@ -36,7 +38,8 @@ export function settle(m: Model): Model {
       }
     }
   }
-  return login === m.login ? m : { ...m, login };
+  const unlock = settleUnlock(m);
+  return login === m.login && unlock === m.unlock ? m : { ...m, login, unlock };
 }
 
 export function readerAdded(m: Model, name: string): Model {
@@ -83,7 +86,8 @@ export function cardRemoved(m: Model, reader: string): Model {
     if (m.removalMode === 'normal') session = null;
     else if (!session.locked) session = { ...session, locked: { busy: false, error: null } };
   }
-  return settle({ ...mapReader(m, reader, (r) => ({ ...r, card: null })), session });
+  const unlock = unlockCardRemoved(m.unlock, reader, card.insertion);
+  return settle({ ...mapReader(m, reader, (r) => ({ ...r, card: null })), session, unlock });
 }
 
 /** The passcode went off to the card (login or unlocking the session). */
@@ -178,7 +182,8 @@ export function sessionOpened(m: Model, s: OpenedSession): Model {
 /** Locks the session: the token stays in memory, nothing can use it until the card is back. */
 export function sessionLocked(m: Model): Model {
   if (!m.session || m.session.locked) return m;
-  return { ...m, session: { ...m.session, locked: { busy: false, error: null } } };
+  // A locked session services no card: settle ends any unlock it had started.
+  return settle({ ...m, session: { ...m.session, locked: { busy: false, error: null } } });
 }
 
 /** The same card proved itself with its passcode and the service still knows the session. */

@@ -2,15 +2,19 @@ import type { z } from 'zod';
 import type { AgentIndicator, AgentState, ReaderView, Screen } from '../../src-shared/api/agent-api.js';
 import type { AgentModel } from './agent-model.js';
 import { readyCardAt, sessionCardLocation } from './agent-model.js';
+import { unlockViewOf } from './unlock-model.js';
 
 // What the renderer and the tray see of the model: one screen, the readers, the indicator. Pure;
-// the session token and the login ticket are simply not part of any of it.
+// the session token, the login ticket and an unlock's capability are simply not part of any of it.
 
 export type AgentView = Omit<AgentState, 'version'>;
 
 export function screenOf(m: AgentModel): Screen {
   const session = m.session;
-  if (session && !session.locked) return { kind: 'signed-in', session: session.view };
+  if (session && !session.locked) {
+    const unlock = m.unlock?.mode === 'sponsor' ? unlockViewOf(m.unlock) : null;
+    return { kind: 'signed-in', session: session.view, serviceCard: unlock };
+  }
   if (session?.locked) {
     const here = sessionCardLocation(m);
     return {
@@ -23,6 +27,7 @@ export function screenOf(m: AgentModel): Screen {
       error: session.locked.error,
     };
   }
+  if (m.unlock?.mode === 'self') return { kind: 'self-unlock', unlock: unlockViewOf(m.unlock) };
   const login = m.login;
   if (login) {
     const card = readyCardAt(m, login.reader, login.insertion);
@@ -81,6 +86,8 @@ export function indicatorOf(m: AgentModel, screen: Screen = screenOf(m)): AgentI
   if (m.readers.length === 0) return 'no-reader';
   if (m.service.status === 'unreachable' || screen.kind === 'card-error') return 'error';
   if (screen.kind === 'locked-card') return 'locked';
+  // Still locked until the card has its new passcode.
+  if (screen.kind === 'self-unlock') return screen.unlock.step.step === 'done' ? 'card-present' : 'locked';
   return m.readers.some((r) => r.card !== null) ? 'card-present' : 'no-card';
 }
 

@@ -33,6 +33,15 @@ import type { Agent, AgentOptions } from './agent-types.js';
  *   the card and ends the session ('card-locked'). Success sets session.passcodeChangedAt.
  * - After a correct passcode the card's counter is shown as unknown (null) until the card is read
  *   again: it is full, but the card has not said how many tries that is.
+ * - Self-service unlock (unlock.*) starts only from the 'locked-card' screen ('card-not-locked'
+ *   otherwise) and shows the 'self-unlock' screen; pulling the card ends it. "Service smartcard"
+ *   (serviceCard.*) needs a signed-in, unlocked session whose position may unlock or renew
+ *   cards ('forbidden' otherwise), and a card in another reader that is not the session's; it is
+ *   shown as the signed-in screen's serviceCard, goes back to 'insert' when that card is pulled,
+ *   and ends with the session (locked or ended). Both end in the same card operation (one
+ *   transaction, six APDUs: card-unlock.ts) and a commit retried in the background when the
+ *   service cannot be reached; afterwards the card shows 3 attempts and signs in with the new
+ *   passcode. A sponsor's own card and session are never touched by it.
  */
 export function createAgent(options: AgentOptions): Agent {
   const agent = new AgentCore(options);

@@ -11,6 +11,17 @@ import {
   WORKSTATION_HEADER,
   type VerifyRequest,
 } from '../../src-shared/api/service-login.js';
+import {
+  CardServiceInspection,
+  CardWitnessResponse,
+  PukReleaseResponse,
+  SelfUnlockResponse,
+  SponsorUnlockResponse,
+  UnlockCodeResponse,
+  UnlockCommitResponse,
+  type CardServiceRequest,
+  type SelfUnlockRequest,
+} from '../../src-shared/api/service-unlock.js';
 import { ServiceProtocolError, ServiceRefusedError, ServiceUnreachableError } from './service-client-errors.js';
 
 // A small typed client for the identity service over HTTP (global fetch). Every answer is
@@ -90,6 +101,48 @@ export class ServiceClient {
     return this.call('GET', `/v1/users/${encodeURIComponent(userUuid)}`, Profile, { token });
   }
 
+  /** Self-service: the service sends a security code to the locked card's holder. */
+  selfUnlock(body: z.input<typeof SelfUnlockRequest>): Promise<SelfUnlockResponse> {
+    return this.call('POST', '/v1/unlock/self', SelfUnlockResponse, { body });
+  }
+
+  async unlockCode(unlockId: string, workstationId: string, code: string): Promise<void> {
+    await this.call('POST', `${unlockPath(unlockId)}/code`, UnlockCodeResponse, { body: { workstationId, code } });
+  }
+
+  /** Sponsor or LSA: what the service says about the card in the second reader. */
+  inspectCard(token: string, body: z.input<typeof CardServiceRequest>): Promise<z.infer<typeof CardServiceInspection>> {
+    return this.call('POST', '/v1/card-service/inspect', CardServiceInspection, { token, body });
+  }
+
+  sponsorUnlock(token: string, body: z.input<typeof CardServiceRequest>): Promise<SponsorUnlockResponse> {
+    return this.call('POST', '/v1/card-service/unlock', SponsorUnlockResponse, { token, body });
+  }
+
+  /** Step 1 of the relayed management-key authentication of the card being unlocked. */
+  async cardWitness(unlockId: string, workstationId: string, witness: Uint8Array): Promise<{ exchangeId: string; witness: Buffer; challenge: Buffer }> {
+    const answer = await this.call('POST', `${unlockPath(unlockId)}/card-witness`, CardWitnessResponse, {
+      body: { workstationId, witness: Buffer.from(witness).toString('base64') },
+    });
+    return { exchangeId: answer.exchangeId, witness: Buffer.from(answer.witness, 'base64'), challenge: Buffer.from(answer.challenge, 'base64') };
+  }
+
+  /**
+   * Step 2: the card's answer to the service's challenge; the service releases the PUKs. They
+   * come back as bytes for the caller to wipe (the JSON text they arrived in is dropped here).
+   */
+  async releasePuk(unlockId: string, workstationId: string, exchangeId: string, cardResponse: Uint8Array): Promise<ReleasedPuks> {
+    const answer = await this.call('POST', `${unlockPath(unlockId)}/release`, PukReleaseResponse, {
+      body: { workstationId, exchangeId, cardResponse: Buffer.from(cardResponse).toString('base64') },
+    });
+    return { puk: Buffer.from(answer.puk, 'ascii'), nextPuk: Buffer.from(answer.nextPuk, 'ascii'), rotationPending: answer.rotationPending };
+  }
+
+  /** The card holds the new PUK: the service makes it current. */
+  async commitUnlock(unlockId: string, workstationId: string): Promise<void> {
+    await this.call('POST', `${unlockPath(unlockId)}/commit`, UnlockCommitResponse, { body: { workstationId } });
+  }
+
   private async call<T>(method: 'GET' | 'POST', path: string, schema: ZodType<T>, options: CallOptions = {}): Promise<T> {
     const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -125,6 +178,15 @@ export class ServiceClient {
     return parsed.data;
   }
 }
+
+/** The PUKs for one unlock, as bytes: main process only, wiped by whoever uses them. */
+export interface ReleasedPuks {
+  readonly puk: Buffer;
+  readonly nextPuk: Buffer;
+  readonly rotationPending: boolean;
+}
+
+const unlockPath = (unlockId: string): string => `/v1/unlock/${encodeURIComponent(unlockId)}`;
 
 function refusal(status: number, text: string): Error {
   let body: unknown;

@@ -1,22 +1,24 @@
-import type { CardFactoryDeps } from '../../src-service/ca/card-factory.js';
 import { seedPersonas } from '../../src-service/seed/personas.js';
+import type { ServiceContext } from '../../src-service/service-context.js';
 import { InProcessReaderDriver } from '../virtual-card/in-process-readers.js';
 import { PivCardEngine } from '../virtual-card/piv-card-engine.js';
 import { saveCardState } from '../virtual-card/state-file.js';
 import { loadOrIssueTrainingCard } from './training-card-file.js';
 import { TrainingDeck } from './training-deck.js';
+import { serviceOutboxFeed } from './training-outbox.js';
 import { TRAINING_PASSCODES, TRAINING_READERS } from './training-passcodes.js';
 
 // Training mode's hardware, all in process: the personas written into the embedded service's
 // directory, a card for each (made by the service's card factory, or loaded from the data
-// folder), two readers with nothing in them, and the deck the training panel drives.
+// folder), two readers with nothing in them, and the deck the training panel drives, which
+// also shows the service's outbox (the security codes self-service unlock sends).
 
 export interface TrainingSetup {
   readonly readers: InProcessReaderDriver;
   readonly deck: TrainingDeck;
 }
 
-export function startTraining(service: CardFactoryDeps, dataDir: string): TrainingSetup {
+export function startTraining(service: ServiceContext, dataDir: string): TrainingSetup {
   const seeded = seedPersonas(service.db);
   const cards = seeded.map(({ persona }) => {
     const file = loadOrIssueTrainingCard(service, dataDir, persona);
@@ -24,5 +26,5 @@ export function startTraining(service: CardFactoryDeps, dataDir: string): Traini
     return { persona, passcode: TRAINING_PASSCODES[persona.key], engine };
   });
   const readers = new InProcessReaderDriver(TRAINING_READERS);
-  return { readers, deck: new TrainingDeck(cards, readers, TRAINING_READERS) };
+  return { readers, deck: new TrainingDeck(cards, readers, TRAINING_READERS, serviceOutboxFeed(service)) };
 }

@@ -4,10 +4,13 @@ import { AgentFailure, type TrainingCards } from '../agent/agent-types.js';
 import type { InProcessReaderDriver } from '../virtual-card/in-process-readers.js';
 import type { PivCardEngine } from '../virtual-card/piv-card-engine.js';
 import type { z } from 'zod';
+import { EMPTY_OUTBOX, type OutboxFeed } from './training-outbox.js';
 
 // The training panel's deck: one virtual card per persona and the in-process readers they go
 // in. Inserting and removing go through the reader driver, so the agent sees exactly what it
 // would see from pcscd; the panel's view is read back from the readers, never kept alongside.
+// The panel also shows the embedded service's outbox, so a trainee can read the security code
+// a self-service unlock sends.
 
 export interface TrainingCard {
   readonly persona: Persona;
@@ -19,6 +22,7 @@ export interface TrainingCard {
 export class TrainingDeck implements TrainingCards {
   private readonly listeners = new Set<() => void>();
   private readonly byKey: ReadonlyMap<string, TrainingCard>;
+  private readonly stopOutbox: () => void;
   private readonly notify = (): void => {
     for (const listener of [...this.listeners]) listener();
   };
@@ -27,12 +31,14 @@ export class TrainingDeck implements TrainingCards {
     private readonly cards: readonly TrainingCard[],
     private readonly readers: InProcessReaderDriver,
     private readonly readerNames: readonly string[],
+    private readonly outbox: OutboxFeed = EMPTY_OUTBOX,
   ) {
     this.byKey = new Map(cards.map((c) => [c.persona.key, c]));
     // Every change of a reader (including ones the panel did not ask for, such as a fault
     // injection pulling a card) reaches the panel.
     readers.on('card-inserted', this.notify);
     readers.on('card-removed', this.notify);
+    this.stopOutbox = outbox.onMessage(this.notify);
   }
 
   view(): z.infer<typeof TrainingView> {
@@ -45,6 +51,7 @@ export class TrainingDeck implements TrainingCards {
         insertedIn: this.readerHolding(c.engine),
       })),
       readers: [...this.readerNames],
+      outbox: this.outbox.read(),
     };
   }
 
@@ -73,6 +80,7 @@ export class TrainingDeck implements TrainingCards {
   dispose(): void {
     this.readers.off('card-inserted', this.notify);
     this.readers.off('card-removed', this.notify);
+    this.stopOutbox();
     this.listeners.clear();
   }
 

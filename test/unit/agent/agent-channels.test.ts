@@ -96,6 +96,7 @@ function trainingCards(readers: InProcessReaderDriver, cards: Map<PersonaKey, Te
         insertedIn: [R1, R2].find((r) => readers.cardIn(r) === cards.get(p.key)?.engine) ?? null,
       })),
       readers: [R1, R2],
+      outbox: [],
     }),
     insert: (key, reader) => {
       const card = cards.get(key as PersonaKey);
@@ -134,6 +135,7 @@ describe('training channels', () => {
         { key: 'sponsor', role: 'Sponsor', name: 'Grace Okafor', passcode: '123456', insertedIn: null },
       ],
       readers: [R1, R2],
+      outbox: [],
     });
     await a.call('training.insertCard', { persona: 'sponsor', reader: R2 });
     expect(a.agent.state().training?.personas.find((p) => p.key === 'sponsor')?.insertedIn).toBe(R2);

@@ -44,9 +44,23 @@ export interface ServiceRig {
   close(): Promise<void>;
 }
 
-export async function startServiceRig(options: { dbFile?: string; port?: number } = {}): Promise<ServiceRig> {
+export interface ServiceRigOptions {
+  readonly dbFile?: string;
+  readonly port?: number;
+  /** The service's clock (security code expiry). */
+  readonly now?: () => Date;
+  /** Self-service security codes per card and hour (the sweep asks for many). */
+  readonly unlockCodesPerHour?: number;
+}
+
+export async function startServiceRig(options: ServiceRigOptions = {}): Promise<ServiceRig> {
   const dbFile = options.dbFile ?? tempDbFile('cis-agent-');
-  const service = await startService({ dbFile, ...(options.port !== undefined ? { port: options.port } : {}) });
+  const service = await startService({
+    dbFile,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.unlockCodesPerHour !== undefined ? { unlockCodesPerHour: options.unlockCodesPerHour } : {}),
+  });
   const seeded = seedPersonas(service.ctx.db);
   return rigFor(service, dbFile, new Map(seeded.map((s) => [s.persona.key, s])), options.dbFile === undefined);
 }

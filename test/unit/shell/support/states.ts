@@ -25,6 +25,7 @@ export function signedIn(options: { renewalDue?: boolean; daysToExpiry?: number;
         expiry: { certificateNotAfter: '2030-01-01T00:00:00.000Z', daysToExpiry: options.daysToExpiry ?? 400, renewalDue: options.renewalDue ?? false },
         signedInAt: options.signedInAt ?? '2025-11-23T09:00:00.000Z',
       },
+      serviceCard: null,
     },
   });
 }

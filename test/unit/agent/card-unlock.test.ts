@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CardNotLockedError, cardUnlock, PukMismatchError, type UnlockRelay } from '../../../src-main/agent/card-unlock.js';
+import { CardError } from '../../../src-main/card/card-error.js';
+import { InProcessReaderDriver } from '../../../src-main/virtual-card/in-process-readers.js';
+import { PivCardEngine, type CommandRecord } from '../../../src-main/virtual-card/piv-card-engine.js';
+import { referenceData } from '../../../src-main/virtual-card/blank-card.js';
+import type { VirtualCardState } from '../../../src-shared/card/virtual-card-state.js';
+import { cardHolds, commandNames, localRelay, pukAttemptsSpent } from './support/unlock-rig.js';
+
+// The card operation of an unlock, on its own: the software PIV card in an in-process reader,
+// and the service's half played in this process with the card's own management key. What the
+// card ends up holding is read from its state (digests of its PIN and PUK).
+
+const READER = 'Reader 2';
+const PUK = '31415926';
+const NEXT = '27182818';
+const MANAGEMENT_KEY = '00112233445566778899aabbccddeeff';
+
+let readers: InProcessReaderDriver;
+afterEach(async () => readers?.close());
+
+function lockedCard(o: { puk?: string; pinTries?: number } = {}): { engine: PivCardEngine; commands: CommandRecord[] } {
+  const state: VirtualCardState = {
+    format: 'piv-virtual-card/1',
+    serial: 4242,
+    version: [5, 4, 3],
+    pin: { ...referenceData('123456'), triesLeft: o.pinTries ?? 0 },
+    puk: referenceData(o.puk ?? PUK),
+    managementKey: { algorithm: 'aes128', key: MANAGEMENT_KEY },
+    keys: {},
+    objects: {},
+  };
+  const commands: CommandRecord[] = [];
+  const engine = new PivCardEngine(state, { onCommand: (r) => commands.push(r) });
+  readers = new InProcessReaderDriver([READER]);
+  readers.insert(READER, engine);
+  return { engine, commands };
+}
+
+const unlock = (relay: UnlockRelay, passcode = '24681357') => cardUnlock({ readers, reader: READER, passcode: Buffer.from(passcode, 'utf8'), relay });
+
+describe('the unlock card operation', () => {
+  it('a locked card: six commands, the new passcode set with three tries, the PUK rotated to the next one', async () => {
+    const { engine, commands } = lockedCard();
+    const result = await unlock(localRelay(MANAGEMENT_KEY, { puk: PUK, nextPuk: NEXT, rotationPending: false }));
+    expect(result).toEqual({ reconciled: false, apdus: 6 });
+    expect(commandNames(commands)).toEqual(['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'RESET RETRY COUNTER', 'CHANGE REFERENCE DATA']);
+    expect(commands.every((c) => c.sw === 0x9000 || (c.ins === 0x20 && c.sw === 0x6983))).toBe(true);
+    const state = engine.snapshot();
+    expect(state.pin.triesLeft).toBe(3);
+    expect(cardHolds(state, 'pin', '24681357')).toBe(true);
+    expect(cardHolds(state, 'puk', NEXT)).toBe(true);
+  });
+
+  it('a card that is not locked: refused after asking its counter, before the service is asked for anything', async () => {
+    const { engine, commands } = lockedCard({ pinTries: 2 });
+    const relay = localRelay(MANAGEMENT_KEY, { puk: PUK, nextPuk: NEXT, rotationPending: false });
+    const err = await unlock(relay).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CardNotLockedError);
+    expect((err as CardNotLockedError).attemptsRemaining).toBe(2);
+    expect(relay.released).toBe(0);
+    expect(commandNames(commands)).toEqual(['SELECT', 'VERIFY']);
+    expect(cardHolds(engine.snapshot(), 'puk', PUK)).toBe(true);
+  });
+
+  it('a rotation pending and the card already on the next PUK: one PUK attempt finds it, the PUK change is skipped', async () => {
+    const { engine, commands } = lockedCard({ puk: NEXT });
+    const result = await unlock(localRelay(MANAGEMENT_KEY, { puk: PUK, nextPuk: NEXT, rotationPending: true }));
+    expect(result.reconciled).toBe(true);
+    expect(commandNames(commands)).toEqual(['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'RESET RETRY COUNTER', 'RESET RETRY COUNTER']);
+    expect(pukAttemptsSpent(commands)).toBe(1);
+    const state = engine.snapshot();
+    expect(cardHolds(state, 'pin', '24681357')).toBe(true);
+    expect(cardHolds(state, 'puk', NEXT)).toBe(true);
+    // The right PUK restores the PUK's tries: the reconciliation costs nothing lasting.
+    expect(state.puk.triesLeft).toBe(3);
+  });
+
+  it('a rotation pending and the card still on the current PUK: the usual six commands', async () => {
+    const { engine, commands } = lockedCard();
+    const result = await unlock(localRelay(MANAGEMENT_KEY, { puk: PUK, nextPuk: NEXT, rotationPending: true }));
+    expect(result).toEqual({ reconciled: false, apdus: 6 });
+    expect(pukAttemptsSpent(commands)).toBe(0);
+    expect(cardHolds(engine.snapshot(), 'puk', NEXT)).toBe(true);
+  });
+
+  it('neither PUK opens the card: refused, the card still locked, at most one PUK attempt spent', async () => {
+    const { engine, commands } = lockedCard({ puk: '11112222' });
+    await expect(unlock(localRelay(MANAGEMENT_KEY, { puk: PUK, nextPuk: NEXT, rotationPending: false }))).rejects.toBeInstanceOf(PukMismatchError);
+    expect(pukAttemptsSpent(commands)).toBe(1);
+    expect(engine.snapshot().pin.triesLeft).toBe(0);
+  });
+
+  it('a service that does not hold the card’s management key gets no PUK to the card: the card stays locked and untouched', async () => {
+    const { engine, commands } = lockedCard();
+    const relay = localRelay('ffeeddccbbaa99887766554433221100', { puk: PUK, nextPuk: NEXT, rotationPending: false });
+    const err = await unlock(relay).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CardError);
+    expect(relay.released).toBe(0);
+    expect(commandNames(commands)).toEqual(['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE']);
+    const state = engine.snapshot();
+    expect(state.pin.triesLeft).toBe(0);
+    expect(state.puk.triesLeft).toBe(3);
+    expect(cardHolds(state, 'puk', PUK)).toBe(true);
+  });
+
+  it('wipes the passcode and both PUKs, whatever the card answers', async () => {
+    for (const puk of [PUK, '11112222']) {
+      lockedCard({ puk });
+      const passcode = Buffer.from('24681357', 'utf8');
+      const released: Buffer[] = [];
+      const inner = localRelay(MANAGEMENT_KEY, { puk: PUK, nextPuk: NEXT, rotationPending: false });
+      const relay: UnlockRelay = {
+        cardWitness: (w) => inner.cardWitness(w),
+        release: async (id, r) => {
+          const puks = await inner.release(id, r);
+          released.push(puks.puk, puks.nextPuk);
+          return puks;
+        },
+      };
+      await cardUnlock({ readers, reader: READER, passcode, relay }).catch(() => undefined);
+      expect(passcode.every((b) => b === 0)).toBe(true);
+      expect(released).toHaveLength(2);
+      for (const b of released) expect(b.every((x) => x === 0)).toBe(true);
+      await readers.close();
+    }
+  });
+});

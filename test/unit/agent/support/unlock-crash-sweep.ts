@@ -1,0 +1,304 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AgentState } from '../../../../src-shared/api/agent-api.js';
+import type { VirtualCardState } from '../../../../src-shared/card/virtual-card-state.js';
+import { makeCard } from '../../../../src-service/ca/card-factory.js';
+import { personaByKey, seedPersonas } from '../../../../src-service/seed/personas.js';
+import { startService, type RunningService } from '../../../../src-service/start-service.js';
+import { createAgent } from '../../../../src-main/agent/create-agent.js';
+import { AgentFailure, type Agent } from '../../../../src-main/agent/agent-types.js';
+import type { VanishMode } from '../../../../src-main/virtual-card/fault-plan.js';
+import { InProcessReaderDriver } from '../../../../src-main/virtual-card/in-process-readers.js';
+import { PivCardEngine, type CommandRecord } from '../../../../src-main/virtual-card/piv-card-engine.js';
+import { cardHolds, cardPukIs, latestCodeFor, pukAttemptsSpent } from './unlock-rig.js';
+
+// The unlock's crash-safety sweep, shared by the unit test and the bench (so no test runner in
+// here). For both flows, for every command of the unlock's card operation and both ways a card
+// can vanish (before the card acts on the command, or after it has acted and saved but before
+// the answer arrives), the card is pulled there; in half the cases the agent is also killed
+// (closed, and a fresh one started on the same service and card). Then the user retries as they
+// would: a card still locked is unlocked again (a new security code for self-service; the
+// sponsor inserts it again); an unlocked one is used to sign in with the new passcode.
+// The card must end unlocked, with the PUK the service holds as current (or as pending when no
+// unlock after the crash committed), and no more than one PUK attempt spent finding out which.
+
+export type SweepFlow = 'self' | 'sponsor';
+
+/** The unlock card operation, command by command (card-unlock.ts). */
+export const UNLOCK_COMMANDS = ['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE (witness)', 'GENERAL AUTHENTICATE (challenge)', 'RESET RETRY COUNTER', 'CHANGE REFERENCE DATA'] as const;
+
+export interface SweepCase {
+  readonly flow: SweepFlow;
+  /** Index of the command at which the card vanishes. */
+  readonly n: number;
+  readonly mode: VanishMode;
+  /** The agent carries on, or is killed and a fresh one started. */
+  readonly agent: 'kept' | 'restarted';
+}
+
+export interface SweepRow extends SweepCase {
+  readonly step: string;
+  /** What the user saw and did, and how the card ended. */
+  readonly outcome: string;
+  readonly pukAttemptsSpent: number;
+  readonly ok: boolean;
+  readonly problems: readonly string[];
+}
+
+export function sweepCases(flows: readonly SweepFlow[] = ['self', 'sponsor']): SweepCase[] {
+  const cases: SweepCase[] = [];
+  for (const flow of flows)
+    for (let n = 0; n < UNLOCK_COMMANDS.length; n++)
+      for (const mode of ['before-processing', 'after-processing'] as const) for (const agent of ['kept', 'restarted'] as const) cases.push({ flow, n, mode, agent });
+  return cases;
+}
+
+const R1 = 'Reader 1';
+const R2 = 'Reader 2';
+const FIRST_PASSCODE = '24681357';
+const RETRY_PASSCODE = '13572468';
+const HOLDER = personaByKey('locked-card');
+
+export interface SweepEnv {
+  readonly service: RunningService;
+  close(): Promise<void>;
+}
+
+export async function startSweepEnv(): Promise<SweepEnv> {
+  const dir = mkdtempSync(join(tmpdir(), 'unlock-sweep-'));
+  const service = await startService({ dbFile: join(dir, 'service.sqlite'), unlockCodesPerHour: 100 });
+  seedPersonas(service.ctx.db);
+  return {
+    service,
+    close: async () => {
+      await service.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface RunningAgent {
+  readonly agent: Agent;
+  readonly readers: InProcessReaderDriver;
+  close(): Promise<void>;
+}
+
+function startSweepAgent(env: SweepEnv): RunningAgent {
+  const readers = new InProcessReaderDriver([R1, R2]);
+  const dataDir = mkdtempSync(join(tmpdir(), 'unlock-sweep-agent-'));
+  const agent = createAgent({ readers, serviceUrl: env.service.url, workstationId: 'ws-sweep', removalMode: 'normal', dataDir, serviceMonitor: { firstRetryMs: 100, maxRetryMs: 200 } });
+  readers.start();
+  return {
+    agent,
+    readers,
+    close: async () => {
+      await agent.close();
+      await readers.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function until(agent: Agent, match: (s: AgentState) => boolean, what: string, ms = 8000): Promise<AgentState> {
+  return new Promise((resolve, reject) => {
+    if (match(agent.state())) return resolve(agent.state());
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out waiting for ${what}; screen ${JSON.stringify(agent.state().screen)}`));
+    }, ms);
+    const off = agent.onState((s) => {
+      if (!match(s)) return;
+      clearTimeout(timer);
+      off();
+      resolve(s);
+    });
+  });
+}
+
+const screenIs = (kind: AgentState['screen']['kind']) => (s: AgentState) => s.screen.kind === kind;
+const readIn = (reader: string, cardUuid: string) => (s: AgentState) => s.readers.some((r) => r.name === reader && r.card?.cardUuid === cardUuid);
+
+function card(env: SweepEnv, key: 'locked-card' | 'sponsor', locked: boolean): { engine: PivCardEngine; cardUuid: string; commands: CommandRecord[] } {
+  const made = makeCard(env.service.ctx, { userUuid: personaByKey(key).uuid, algorithm: 'p256' });
+  const state: VirtualCardState = structuredClone(made.state);
+  if (locked) state.pin.triesLeft = 0;
+  const commands: CommandRecord[] = [];
+  return { engine: new PivCardEngine(state, { onCommand: (r) => commands.push(r) }), cardUuid: made.cardUuid, commands };
+}
+
+async function signInSponsor(a: RunningAgent, sponsor: PivCardEngine): Promise<void> {
+  a.readers.insert(R1, sponsor);
+  await until(a.agent, screenIs('passcode'), 'the sponsor passcode prompt');
+  await a.agent.handle('agent.submitPasscode', { passcode: '123456' });
+  const choose = await until(a.agent, screenIs('choose-position'), 'the sponsor positions');
+  const positionId = choose.screen.kind === 'choose-position' ? choose.screen.positions[0]?.positionId : undefined;
+  await a.agent.handle('agent.choosePosition', { positionId, remember: false });
+  await until(a.agent, screenIs('signed-in'), 'the sponsor signed in');
+}
+
+/** The self-service flow from the locked-card screen up to (not including) the new passcode. */
+async function selfUpToPasscode(env: SweepEnv, a: RunningAgent, locked: PivCardEngine): Promise<void> {
+  a.readers.insert(R1, locked);
+  await until(a.agent, screenIs('locked-card'), 'the locked card');
+  await a.agent.handle('unlock.begin', {});
+  await a.agent.handle('unlock.sendCode', {});
+  await a.agent.handle('unlock.submitCode', { code: latestCodeFor(env.service, HOLDER.email) });
+}
+
+/** Service smartcard up to the new passcode, the sponsor already signed in. */
+async function sponsorUpToPasscode(a: RunningAgent, locked: PivCardEngine, cardUuid: string): Promise<void> {
+  const screen = a.agent.state().screen;
+  if (screen.kind !== 'signed-in') throw new Error('the sponsor is not signed in');
+  // After a pulled card the flow is still open, waiting for it again.
+  if (screen.serviceCard === null) await a.agent.handle('serviceCard.begin', {});
+  a.readers.insert(R2, locked);
+  await until(a.agent, readIn(R2, cardUuid), 'the locked card read');
+  await a.agent.handle('serviceCard.continue', {});
+  await a.agent.handle('serviceCard.unlock', {});
+  await a.agent.handle('serviceCard.confirm', {});
+}
+
+async function failureOf(run: Promise<unknown>): Promise<string> {
+  try {
+    await run;
+    return 'no failure';
+  } catch (err) {
+    return err instanceof AgentFailure ? err.code : String(err);
+  }
+}
+
+/** Signs in with `passcode` on a fresh agent: what a holder does with an unlocked card. */
+async function signsIn(env: SweepEnv, engine: PivCardEngine, passcode: string): Promise<boolean> {
+  const a = startSweepAgent(env);
+  try {
+    a.readers.insert(R1, engine);
+    await until(a.agent, screenIs('passcode'), 'the passcode prompt');
+    await a.agent.handle('agent.submitPasscode', { passcode });
+    await until(a.agent, screenIs('choose-position'), 'the positions');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await a.close();
+  }
+}
+
+/** Three wrong passcodes on a fresh agent: the card is locked again. */
+async function lockAgain(env: SweepEnv, engine: PivCardEngine, passcode: string): Promise<void> {
+  const wrong = passcode === '99999999' ? '88888888' : '99999999';
+  const a = startSweepAgent(env);
+  try {
+    a.readers.insert(R1, engine);
+    await until(a.agent, screenIs('passcode'), 'the passcode prompt');
+    for (let i = 0; i < 3; i++) await failureOf(a.agent.handle('agent.submitPasscode', { passcode: wrong }));
+    await until(a.agent, screenIs('locked-card'), 'the card locked again');
+  } finally {
+    await a.close();
+  }
+}
+
+export async function runSweepCase(env: SweepEnv, c: SweepCase): Promise<SweepRow> {
+  const problems: string[] = [];
+  const locked = card(env, 'locked-card', true);
+  const sponsor = c.flow === 'sponsor' ? card(env, 'sponsor', false) : undefined;
+  const reader = c.flow === 'self' ? R1 : R2;
+  let a = startSweepAgent(env);
+  const story: string[] = [];
+  try {
+    if (sponsor) await signInSponsor(a, sponsor.engine);
+    if (c.flow === 'self') await selfUpToPasscode(env, a, locked.engine);
+    else await sponsorUpToPasscode(a, locked.engine, locked.cardUuid);
+
+    // The card vanishes at command n.
+    a.readers.faults(reader).vanishAfter(c.n, c.mode);
+    const failed = await failureOf(a.agent.handle('unlock.setPasscode', { next: FIRST_PASSCODE, confirm: FIRST_PASSCODE }));
+    if (failed !== 'card-removed') problems.push(`the interrupted unlock ended with ${failed}, not card-removed`);
+    if (a.readers.cardIn(reader)) problems.push('the card was not pulled');
+
+    if (c.agent === 'restarted') {
+      await a.close();
+      a = startSweepAgent(env);
+      if (sponsor) await signInSponsor(a, sponsor.engine);
+    }
+
+    // The user retries: is the card still locked?
+    const stillLocked = locked.engine.snapshot().pin.triesLeft === 0;
+    let passcode = FIRST_PASSCODE;
+    if (stillLocked) {
+      story.push('still locked');
+      if (c.flow === 'self') await selfUpToPasscode(env, a, locked.engine);
+      else await sponsorUpToPasscode(a, locked.engine, locked.cardUuid);
+      await a.agent.handle('unlock.setPasscode', { next: RETRY_PASSCODE, confirm: RETRY_PASSCODE });
+      const screen = a.agent.state().screen;
+      const step = screen.kind === 'self-unlock' ? screen.unlock.step.step : screen.kind === 'signed-in' ? screen.serviceCard?.step.step : undefined;
+      if (step !== 'done') problems.push(`the retried unlock ended at ${step ?? screen.kind}`);
+      passcode = RETRY_PASSCODE;
+      story.push('unlocked again');
+    } else {
+      story.push('already unlocked');
+    }
+    await a.close();
+
+    const state = locked.engine.snapshot();
+    const puk = cardPukIs(env.service, locked.cardUuid, state);
+    story.push(`PUK ${puk}`);
+    if (state.pin.triesLeft === 0) problems.push('the card is still locked');
+    if (!cardHolds(state, 'pin', passcode)) problems.push('the card does not hold the passcode the holder set last');
+    if (puk === 'neither') problems.push('the card holds neither PUK the service has');
+    if (stillLocked && puk !== 'current') problems.push('the retried unlock committed, yet the card PUK is not the current one');
+    const signedIn = await signsIn(env, locked.engine, passcode);
+    story.push(signedIn ? 'signs in' : 'cannot sign in');
+    if (!signedIn) problems.push('the holder cannot sign in with the new passcode');
+
+    if (puk === 'pending') {
+      // The rotation never committed: the next unlock (the card locked again some day) finds
+      // the card's PUK with at most one attempt, and commits it.
+      await lockAgain(env, locked.engine, passcode);
+      a = startSweepAgent(env);
+      if (sponsor) await signInSponsor(a, sponsor.engine);
+      if (c.flow === 'self') await selfUpToPasscode(env, a, locked.engine);
+      else await sponsorUpToPasscode(a, locked.engine, locked.cardUuid);
+      await a.agent.handle('unlock.setPasscode', { next: RETRY_PASSCODE, confirm: RETRY_PASSCODE });
+      await a.close();
+      const later = cardPukIs(env.service, locked.cardUuid, locked.engine.snapshot());
+      story.push(`locked again later: unlocked, PUK ${later}`);
+      if (later !== 'current') problems.push('the later unlock did not leave the card on the current PUK');
+      if (!cardHolds(locked.engine.snapshot(), 'pin', RETRY_PASSCODE)) problems.push('the later unlock did not set the passcode');
+    }
+  } catch (err) {
+    problems.push(`the sweep itself failed: ${err instanceof Error ? err.message : String(err)}`);
+    await a.close().catch(() => undefined);
+  }
+  const spent = pukAttemptsSpent(locked.commands);
+  if (spent > 1) problems.push(`${spent} PUK attempts were spent`);
+  return {
+    ...c,
+    step: `${c.n} ${UNLOCK_COMMANDS[c.n]} ${c.mode}`,
+    outcome: story.join(', '),
+    pukAttemptsSpent: spent,
+    ok: problems.length === 0,
+    problems,
+  };
+}
+
+/** Every case, one after the other (they share the service). */
+export async function runUnlockCrashSweep(flows?: readonly SweepFlow[]): Promise<SweepRow[]> {
+  const env = await startSweepEnv();
+  try {
+    const rows: SweepRow[] = [];
+    for (const c of sweepCases(flows)) rows.push(await runSweepCase(env, c));
+    return rows;
+  } finally {
+    await env.close();
+  }
+}
+
+/** The rows as a text table (the bench prints it). */
+export function sweepTable(rows: readonly SweepRow[]): string {
+  const head = ['flow', 'step (command, vanish mode)', 'agent', 'outcome', 'PUK tries spent', 'ok'];
+  const body = rows.map((r) => [r.flow, r.step, r.agent, r.outcome, String(r.pukAttemptsSpent), r.ok ? 'yes' : `NO: ${r.problems.join('; ')}`]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));
+  const line = (cells: string[]): string => cells.map((cell, i) => cell.padEnd(widths[i] as number)).join(' | ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('-+-'), ...body.map(line)].join('\n');
+}
