@@ -19,3 +19,12 @@ export function describeDaysToExpiry(days: number): string {
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
+
+/** "2:35pm" (the NHS style for times), in the workstation's own time zone; the input itself if unreadable. */
+export function formatTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const hours = date.getHours();
+  const minutes = String(date.getMinutes()).padStart(2, '0');
+  return `${hours % 12 || 12}:${minutes}${hours < 12 ? 'am' : 'pm'}`;
+}

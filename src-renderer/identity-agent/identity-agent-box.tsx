@@ -33,7 +33,14 @@ function useChangePasscodeRequest(open: () => void): void {
   }, []);
 }
 
-export function IdentityAgentBox({ session, headingLevel = 2 }: { session: SignedInSession; headingLevel?: 1 | 2 }) {
+export interface IdentityAgentBoxProps {
+  readonly session: SignedInSession;
+  readonly headingLevel?: 1 | 2;
+  /** Offer "Service smartcard" (sponsors and LSAs, in the main window, when not already at it). */
+  readonly offerServiceCard?: boolean;
+}
+
+export function IdentityAgentBox({ session, headingLevel = 2, offerServiceCard = false }: IdentityAgentBoxProps) {
   const client = useAgentClient();
   const [problem, setProblem] = useState<string | null>(null);
   const [changing, setChanging] = useState(false);
@@ -50,7 +57,7 @@ export function IdentityAgentBox({ session, headingLevel = 2 }: { session: Signe
   const Heading = headingLevel === 1 ? 'h1' : 'h2';
   const { expiry, position } = session;
 
-  const run = (channel: 'agent.lock' | 'agent.logout'): void => {
+  const run = (channel: 'agent.lock' | 'agent.logout' | 'serviceCard.begin'): void => {
     setProblem(null);
     client.invoke(channel, {}).catch((error: unknown) => setProblem(toAgentCallError(error).message));
   };
@@ -109,6 +116,18 @@ export function IdentityAgentBox({ session, headingLevel = 2 }: { session: Signe
               Change passcode
             </button>
           </p>
+        )}
+        {offerServiceCard && (
+          <>
+            <p className="nhsuk-body-s nhsuk-u-margin-bottom-2" id="service-card-hint">
+              Unlock a colleague&apos;s smartcard in the second reader.
+            </p>
+            <p>
+              <button className="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" aria-describedby="service-card-hint" onClick={() => run('serviceCard.begin')}>
+                Service smartcard
+              </button>
+            </p>
+          </>
         )}
         <div className="nhsuk-button-group">
           <button className="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" onClick={() => run('agent.lock')}>

@@ -45,6 +45,8 @@ function describeWaiting(snapshot: AgentSnapshot): string {
       return `Enter the passcode for ${state.screen.holderName} in the Care Identity window.`;
     case 'locked-card':
       return 'Your smartcard is locked.';
+    case 'self-unlock':
+      return 'Unlocking your smartcard in the Care Identity window.';
     case 'choose-position':
       return 'Choose your organisation in the Care Identity window.';
     case 'session-locked':

@@ -1,4 +1,5 @@
 import type { AgentState } from '../../src-shared/api/agent-api.js';
+import { UnlockPage } from '../unlock/unlock-page.js';
 import { ChoosePositionScreen } from './choose-position-screen.js';
 import { LockedCardScreen } from './locked-card-screen.js';
 import { PasscodeScreen } from './passcode-screen.js';
@@ -28,7 +29,9 @@ export function ScreenView({ state }: { state: AgentState }) {
     case 'choose-position':
       return <ChoosePositionScreen key={`choose-${screen.reader}`} screen={screen} />;
     case 'signed-in':
-      return <SignedInScreen key={`signed-in-${screen.session.cardUuid}-${screen.session.signedInAt}`} session={screen.session} />;
+      return <SignedInScreen key={`signed-in-${screen.session.cardUuid}-${screen.session.signedInAt}`} screen={screen} />;
+    case 'self-unlock':
+      return <UnlockPage key={`self-unlock-${screen.unlock.cardUuid ?? ''}`} view={screen.unlock} />;
     case 'session-locked':
       return <SessionLockedScreen key={`session-locked-${screen.cardUuid}`} screen={screen} />;
   }

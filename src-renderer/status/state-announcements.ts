@@ -2,7 +2,8 @@ import type { AgentState } from '../../src-shared/api/agent-api.js';
 import type { ConnectionStatus } from '../api/connection-status.js';
 
 // What a screen-reader user should hear when something changes that does not move focus: a new
-// screen already moves focus to its heading, so this covers readers, the service and the link.
+// screen already moves focus to its heading, so this covers readers, the service, the link and
+// the training outbox.
 
 export function describeStateChange(before: AgentState | null, after: AgentState): string[] {
   const said: string[] = [];
@@ -17,6 +18,9 @@ export function describeStateChange(before: AgentState | null, after: AgentState
       if (!was.card && reader.card) said.push(`Smartcard inserted in ${reader.name}.`);
       if (was.card && !reader.card) said.push(`Smartcard removed from ${reader.name}.`);
     }
+    // A trainee waiting for a security code hears that it has come.
+    const newest = after.training?.outbox[0];
+    if (newest && newest.id !== before.training?.outbox[0]?.id) said.push(`New ${newest.channel === 'sms' ? 'text message' : 'email'} in the training outbox.`);
   }
   return said;
 }

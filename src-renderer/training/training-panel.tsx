@@ -2,11 +2,13 @@ import { useState } from 'react';
 import type { AgentState } from '../../src-shared/api/agent-api.js';
 import { toAgentCallError } from '../api/agent-call-error.js';
 import { useAgentClient } from '../api/agent-context.js';
+import { TrainingOutbox } from './training-outbox.js';
 
-// Training mode's virtual cards. Visible button text stays short ("Insert into reader 1");
-// the accessible name adds the persona so screen-reader users hear which card a button is for,
-// and it starts with the visible words so voice control still finds it (WCAG 2.5.3, label in
-// name): "Insert into reader 1 (Clinician: Amelia Hart)".
+// Training mode's virtual cards, and the outbox of what the training service sent. Visible
+// button text stays short ("Insert into reader 1"); the accessible name adds the persona so
+// screen-reader users hear which card a button is for, and it starts with the visible words so
+// voice control still finds it (WCAG 2.5.3, label in name): "Insert into reader 1 (Clinician:
+// Amelia Hart)".
 
 type Training = NonNullable<AgentState['training']>;
 type Persona = Training['personas'][number];
@@ -74,6 +76,7 @@ export function TrainingPanel({ training }: { training: Training }) {
           </li>
         ))}
       </ul>
+      <TrainingOutbox outbox={training.outbox} />
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { tapAgentLink } from './support/agent-link-tap.js';
+import { tapAgentLink, type StateJson } from './support/agent-link-tap.js';
 import { expectNoAxeViolations } from './support/axe.js';
 import { expect, test, useTrainingApp } from './support/fixtures.js';
 import { CLINICIAN, LOCKED_CARD, SPONSOR } from './support/personas.js';
@@ -83,8 +83,10 @@ test('signed in: CIM home, find user results, a profile, your profile, the Ident
 test('locked card and locked session', async ({ page }) => {
   await insertCard(page, LOCKED_CARD, 2);
   await expect(pageHeading(page)).toContainText('Your smartcard is locked');
-  await page.getByRole('button', { name: 'Unlock your smartcard' }).click();
   await expectNoAxeViolations(page, 'Your smartcard is locked');
+  await page.getByRole('button', { name: 'Unlock your smartcard' }).click();
+  await expect(page.getByRole('button', { name: 'Start now', exact: true })).toBeVisible();
+  await expectNoAxeViolations(page, 'Unlock your smartcard');
   await removeCard(page, LOCKED_CARD);
 
   await logIn(page, CLINICIAN);
@@ -139,4 +141,66 @@ test('screens training mode cannot show on demand: no reader, reading, unreadabl
   });
   await expect(page.getByRole('region', { name: 'Important' })).toContainText('Cannot reach the identity service.');
   await expectNoAxeViolations(page, 'identity service unreachable');
+});
+
+test('unlock pages training mode shows only for a moment or never: progress, refusals, a wrong code, a full outbox', async ({ page, app }) => {
+  const tap = await tapAgentLink(page);
+  await openWorkstation(page, app);
+  await logIn(page, SPONSOR);
+  const view = (mode: 'self' | 'sponsor', step: unknown, error: string | null = null) => ({
+    mode,
+    reader: 'Reader 2',
+    holderName: LOCKED_CARD.name,
+    cardUuid: '5b0c7e1a-3f2d-4c8e-9a61-2d4f8b7c9e10',
+    step,
+    busy: false,
+    error,
+  });
+  const withServiceCard = (step: unknown) => (state: StateJson) => {
+    (state.screen as { serviceCard: unknown }).serviceCard = view('sponsor', step);
+  };
+
+  tap.pushState(withServiceCard({ step: 'choose', certificateNotAfter: '2027-01-31T12:00:00.000Z', unlockRefusal: 'This smartcard is not locked.' }));
+  await expect(pageHeading(page)).toContainText('Check the smartcard');
+  await expect(page.getByRole('main')).toContainText('You cannot unlock this smartcard. This smartcard is not locked.');
+  await expect(page.getByRole('button', { name: 'Unlock smartcard', exact: true })).toHaveCount(0);
+  await expectNoAxeViolations(page, 'Service smartcard: a card that may not be unlocked');
+
+  tap.pushState(withServiceCard({ step: 'working', progress: 'Setting the new passcode on the smartcard…' }));
+  await expect(page.getByRole('status').filter({ hasText: 'Setting the new passcode on the smartcard…' })).toBeVisible();
+  await expectNoAxeViolations(page, 'Service smartcard: working');
+
+  tap.pushState(withServiceCard({ step: 'refused', message: 'This smartcard can no longer be unlocked at a workstation. Contact your Registration Authority.' }));
+  await expect(pageHeading(page)).toContainText('This smartcard cannot be unlocked');
+  await expectNoAxeViolations(page, 'Service smartcard: refused');
+
+  const expires = new Date(Date.now() + 15 * 60_000).toISOString();
+  tap.pushState((state) => {
+    state.screen = {
+      kind: 'self-unlock',
+      unlock: view('self', { step: 'code', channel: 'email', sentTo: 'r•••@nhs.net', codeExpiresAt: expires, otherChannel: 'sms' }, 'That security code is wrong. You have 4 tries left.'),
+    };
+  });
+  await expect(pageHeading(page)).toContainText('Enter your security code');
+  await expect(page.getByRole('button', { name: 'Send the code by text message instead', exact: true })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'There is a problem' })).toContainText('You have 4 tries left.');
+  await expectNoAxeViolations(page, 'Enter your security code, with the agent’s error');
+
+  tap.pushState((state) => {
+    state.screen = { kind: 'self-unlock', unlock: view('self', { step: 'working', progress: 'Checking the smartcard with the identity service…' }) };
+  });
+  await expect(page.getByRole('status').filter({ hasText: 'Checking the smartcard with the identity service…' })).toBeVisible();
+  await expectNoAxeViolations(page, 'Unlock your smartcard: working');
+
+  tap.pushState((state) => {
+    state.screen = { kind: 'self-unlock', unlock: view('self', { step: 'refused', message: 'Your certificate has expired, so your smartcard cannot be unlocked here.' }) };
+    (state.training as { outbox: unknown[] }).outbox = [
+      { id: 2, channel: 'sms', to: '07700900007', subject: null, text: 'Your security code to unlock your smartcard is 246810.', sentAt: new Date().toISOString() },
+      { id: 1, channel: 'email', to: 'rhys.evans.training@nhs.net', subject: 'Your smartcard security code', text: 'Your security code is 135790.', sentAt: new Date().toISOString() },
+    ];
+  });
+  await expect(pageHeading(page)).toContainText('Your smartcard cannot be unlocked here');
+  await expect(page.getByRole('main')).toContainText('sponsor or local smartcard administrator');
+  await expect(page.getByRole('region', { name: 'Outbox' }).getByRole('listitem')).toHaveCount(2);
+  await expectNoAxeViolations(page, 'Your smartcard cannot be unlocked here, and the outbox');
 });

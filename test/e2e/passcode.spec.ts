@@ -38,16 +38,16 @@ test('wrong passcodes say how many attempts remain, warn before the last, and th
   await expect(pageHeading(page)).toBeFocused();
 });
 
-test('the Locked card persona goes straight to "Your smartcard is locked", and unlocking is explained honestly', async ({ page }) => {
+test('the Locked card persona goes straight to "Your smartcard is locked", which offers the unlock', async ({ page }) => {
   await insertCard(page, LOCKED_CARD, 1);
 
   await expect(pageHeading(page)).toContainText('Your smartcard is locked');
   await expect(passcodeField(page)).toHaveCount(0);
-  const unlock = page.getByRole('button', { name: 'Unlock your smartcard' });
-  await expect(unlock).toHaveAttribute('aria-expanded', 'false');
-  await unlock.click();
-  await expect(unlock).toHaveAttribute('aria-expanded', 'true');
-  await expect(page.getByText('Unlocking from this workstation is not available yet')).toBeVisible();
+  await page.getByRole('button', { name: 'Unlock your smartcard' }).click();
+  await expect(pageHeading(page)).toContainText('Unlock your smartcard');
+  await expect(page.getByRole('button', { name: 'Start now', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(pageHeading(page)).toContainText('Your smartcard is locked');
 });
 
 test('a passcode of the wrong shape is refused before the card sees it, costing no attempt', async ({ page }) => {

@@ -86,3 +86,24 @@ export function fakeElectronBridge(secret: string): string {
 }
 
 export const BRIDGE_CALLS = 'window.__bridgeCalls ?? []';
+
+export type AgentReply = { readonly type: 'result'; readonly result: unknown } | { readonly type: 'error'; readonly error: { code: string; message: string } };
+
+/**
+ * Asks the agent for `channel` over a WebSocket of the page's own (what a tampered page could
+ * do, bypassing every button), and resolves with the agent's reply envelope.
+ */
+export function callAgent(secret: string, channel: string, payload: unknown = {}): string {
+  return `new Promise((resolve, reject) => {
+    const ws = new WebSocket('ws://' + location.host + '/api?secret=' + encodeURIComponent(${JSON.stringify(secret)}));
+    ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel: ${JSON.stringify(channel)}, payload: ${JSON.stringify(payload)} }));
+    ws.onmessage = (event) => {
+      const message = JSON.parse(event.data);
+      if (message.id !== 1) return;
+      ws.close(1000);
+      resolve(message.type === 'result' ? { type: 'result', result: message.result } : { type: 'error', error: message.error });
+    };
+    ws.onclose = (event) => reject(new Error('the agent closed the link: ' + event.code));
+    setTimeout(() => { ws.close(1000); reject(new Error('no reply within 10 s')); }, 10000);
+  })`;
+}

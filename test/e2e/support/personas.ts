@@ -48,3 +48,11 @@ export const LOCKED_CARD: Persona = {
   organisation: 'Training General Hospital',
   position: 'Staff Nurse',
 };
+
+export const LSA: Persona = {
+  role: 'Local Smartcard Administrator',
+  name: 'Tom Bradley',
+  passcode: '123456',
+  organisation: 'Training NHS Trust',
+  position: 'IT Service Desk Analyst',
+};

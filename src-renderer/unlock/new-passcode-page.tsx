@@ -1,0 +1,114 @@
+import { useRef, useState, type FormEvent, type RefObject } from 'react';
+import type { UnlockView } from '../../src-shared/api/agent-api.js';
+import { newPasscodeProblems, PASSCODE_CHANGE_MESSAGES } from '../../src-shared/domain/passcode-change.js';
+import { ErrorMessage, ErrorSummary } from '../components/error-summary.js';
+import { PageHeading } from '../components/page-heading.js';
+import { useUnlockRequests } from './use-unlock-requests.js';
+
+// The card holder chooses the passcode an unlock sets, in either flow. The two fields are
+// uncontrolled: their values never enter React state; they are read and cleared in the same
+// tick as the submission. Typing mistakes are shown against their fields before the agent is
+// asked; the agent checks again before the card sees anything.
+
+type Field = 'next' | 'confirm';
+
+const FIELDS: Readonly<Record<Field, { id: string; label: string }>> = {
+  next: { id: 'unlock-passcode-new', label: 'New passcode' },
+  confirm: { id: 'unlock-passcode-confirm', label: 'Confirm new passcode' },
+};
+const ORDER: readonly Field[] = ['next', 'confirm'];
+const HINT_ID = 'unlock-passcode-hint';
+
+interface FieldError {
+  readonly field: Field;
+  readonly message: string;
+}
+
+export function NewPasscodePage({ view }: { view: UnlockView }) {
+  const requests = useUnlockRequests(view);
+  const refs: Record<Field, RefObject<HTMLInputElement | null>> = { next: useRef<HTMLInputElement>(null), confirm: useRef<HTMLInputElement>(null) };
+  const [localErrors, setLocalErrors] = useState<readonly FieldError[]>([]);
+  const sponsor = view.mode === 'sponsor';
+
+  const submit = (event: FormEvent<HTMLFormElement>): void => {
+    event.preventDefault();
+    if (requests.working) return;
+    const values = { next: '', confirm: '' };
+    for (const field of ORDER) {
+      const input = refs[field].current;
+      values[field] = input?.value ?? '';
+      if (input) input.value = '';
+    }
+    const problems = newPasscodeProblems(values.next, values.confirm);
+    if (problems.length > 0) {
+      const onFields = problems.filter((p): p is FieldError => p.field !== 'current');
+      setLocalErrors([...onFields].sort((a, b) => ORDER.indexOf(a.field) - ORDER.indexOf(b.field)));
+      requests.reject(onFields[0]?.message ?? PASSCODE_CHANGE_MESSAGES.mismatch);
+      return;
+    }
+    setLocalErrors([]);
+    requests.send('unlock.setPasscode', values);
+  };
+
+  // The agent's (or the link's) problem goes against the field it is about.
+  const errors: readonly FieldError[] =
+    localErrors.length > 0
+      ? localErrors
+      : requests.problem
+        ? [{ field: requests.problem === PASSCODE_CHANGE_MESSAGES.mismatch ? 'confirm' : 'next', message: requests.problem }]
+        : [];
+  const errorOf = (field: Field): string | undefined => errors.find((e) => e.field === field)?.message;
+
+  return (
+    <>
+      <PageHeading caption={sponsor ? (view.holderName ?? 'Service smartcard') : 'Unlock your smartcard'}>Choose a new passcode</PageHeading>
+      <ErrorSummary ref={requests.summaryRef} errors={errors.map((e) => ({ text: e.message, href: `#${FIELDS[e.field].id}` }))} />
+      {sponsor ? (
+        <p>
+          {view.holderName ? `${view.holderName}, type` : 'Type'} a new passcode for your smartcard, then type it again to confirm it. You will use it to log in
+          from now on.
+        </p>
+      ) : (
+        <p>Type a new passcode for your smartcard, then type it again to confirm it. You will use it to log in from now on.</p>
+      )}
+      <form noValidate onSubmit={submit}>
+        <div className="nhsuk-hint" id={HINT_ID}>
+          Your new passcode must be 6 to 8 numbers.
+        </div>
+        {ORDER.map((field) => {
+          const { id, label } = FIELDS[field];
+          const error = errorOf(field);
+          return (
+            <div key={field} className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
+              <label className="nhsuk-label" htmlFor={id}>
+                {label}
+              </label>
+              {error && <ErrorMessage id={`${id}-error`}>{error}</ErrorMessage>}
+              <input
+                ref={refs[field]}
+                className={`nhsuk-input nhsuk-input--width-10${error ? ' nhsuk-input--error' : ''}`}
+                id={id}
+                type="password"
+                autoComplete="new-password"
+                inputMode="numeric"
+                spellCheck={false}
+                aria-describedby={[HINT_ID, error ? `${id}-error` : null].filter(Boolean).join(' ')}
+              />
+            </div>
+          );
+        })}
+        <div role="status" className="nhsuk-body">
+          {requests.working ? 'Checking the new passcode…' : ''}
+        </div>
+        <div className="nhsuk-button-group">
+          <button className="nhsuk-button" type="submit" disabled={requests.working}>
+            Continue
+          </button>
+          <button className="nhsuk-button nhsuk-button--secondary" type="button" disabled={requests.working} onClick={() => requests.send('unlock.close', {})}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}
