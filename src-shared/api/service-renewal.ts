@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { Base64, Base64Url, CardAlgorithm, IsoDateTime, Uuid } from './service-common.js';
+import { WorkstationId } from './service-login.js';
+
+// Renewing a card's authentication (9A) certificate on the same card, by its holder (signed in
+// with it) or by a sponsor, LSA or RA member signed in with their own card (the card in a second
+// reader). The card makes a new key; the old certificate is revoked only once the new one is on
+// the card. Every step is journaled here, so a card pulled at any moment can be finished:
+//
+//   open (self: POST /v1/renewals; sponsor: POST /v1/card-service/renew; after a cut-short
+//     renewal, without a session: POST /v1/renewals/recover)
+//   card-witness, authenticate: management-key mutual authentication relayed through the
+//     service (the key never leaves it); after it the card accepts GENERATE and PUT DATA
+//   the card generates a new 9A key; the agent builds a PKCS#10 request the card signs
+//   certificate: the service checks the request and issues (kept as the renewal's, not yet live)
+//   the agent writes the certificate to the card
+//   confirm: the new certificate goes live and the old one is revoked ('superseded')
+//
+// A card holding the issued certificate that was never confirmed is confirmed at its next login
+// (the login proves the card has the new key and certificate): it rolls forward.
+
+export const RenewalId = Base64Url;
+
+/** Days before notAfter from which a certificate may be renewed (domain.md, smartcards). */
+export const RENEWAL_WINDOW_DAYS = 90;
+
+export const RenewalOpened = z.strictObject({
+  renewalId: RenewalId,
+  cardUuid: Uuid,
+  holder: z.strictObject({ uuid: Uuid, name: z.string() }),
+  /** The key the card must generate: the card's algorithm, unchanged by renewal. */
+  algorithm: CardAlgorithm,
+  /** Steps after this are refused (start again). */
+  expiresAt: IsoDateTime,
+});
+export type RenewalOpened = z.infer<typeof RenewalOpened>;
+
+/** POST /v1/renewals (session): renew the certificate of the card the session was opened with. */
+export const SelfRenewalRequest = z.strictObject({});
+
+/** POST /v1/card-service/renew (session): renew the card in the sponsor's second reader. */
+export const SponsorRenewalRequest = z.strictObject({ cardUuid: Uuid, certificate: Base64 });
+
+/**
+ * POST /v1/renewals/recover (no session): a card whose renewal was cut short (its 9A key no
+ * longer matches its certificate, or its certificate is the unconfirmed new one). Answers a new
+ * renewal id only when the service journaled an unfinished renewal of that card; the card must
+ * then prove itself (card-witness, authenticate) before anything else is done.
+ */
+export const RecoverRenewalRequest = z.strictObject({ workstationId: WorkstationId, cardUuid: Uuid });
+
+export const RenewalWitnessRequest = z.strictObject({ workstationId: WorkstationId, witness: Base64 });
+export const RenewalWitnessResponse = z.strictObject({ exchangeId: Base64Url, witness: Base64, challenge: Base64 });
+
+export const RenewalAuthenticateRequest = z.strictObject({ workstationId: WorkstationId, exchangeId: Base64Url, cardResponse: Base64 });
+export const RenewalAuthenticateResponse = z.strictObject({
+  authenticated: z.literal(true),
+  /**
+   * A certificate already issued in this renewal (recovering one cut short after issue), DER in
+   * base64: if its key is the card's key, the agent writes it rather than generating again.
+   */
+  issuedCertificate: Base64.nullable(),
+});
+
+/** POST /v1/renewals/{id}/certificate: the PKCS#10 request signed by the card's new key. */
+export const RenewalCertificateRequest = z.strictObject({ workstationId: WorkstationId, csr: Base64 });
+export const RenewalCertificateResponse = z.strictObject({
+  /** The new 9A certificate, DER in base64, to write to the card. */
+  certificate: Base64,
+  notAfter: IsoDateTime,
+});
+
+/** POST /v1/renewals/{id}/confirm: the certificate is on the card. */
+export const RenewalConfirmRequest = z.strictObject({ workstationId: WorkstationId });
+export const RenewalConfirmResponse = z.strictObject({
+  renewed: z.literal(true),
+  certificateNotAfter: IsoDateTime,
+  daysToExpiry: z.number().int(),
+});
