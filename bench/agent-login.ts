@@ -2,17 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AgentState } from '../src-shared/api/agent-api.js';
 import { makeCard } from '../src-service/ca/card-factory.js';
 import { personaByKey, seedPersonas } from '../src-service/seed/personas.js';
 import { startService } from '../src-service/start-service.js';
 import { createAgent } from '../src-main/agent/create-agent.js';
-import type { Agent } from '../src-main/agent/agent-types.js';
 import { PcscReaderDriver } from '../src-main/pcsc/pcsc-reader-driver.js';
 import { PivCardEngine } from '../src-main/virtual-card/piv-card-engine.js';
 import { saveCardState } from '../src-main/virtual-card/state-file.js';
 import { VpcdCard, VPCD_BASE_PORT } from '../src-main/virtual-card/vpcd-card.js';
-import { quickack, READER_0 } from './support/pcsc-card.js';
+import { nextState, screenIs } from '../test/support/agent-states.js';
+import { PCSC_STATE_MS, quickack, READER_0 } from './support/pcsc-card.js';
 import { runIfMain } from './support/run-main.js';
 import { fmt, median, percentile } from './support/stats.js';
 
@@ -23,24 +22,6 @@ import { fmt, median, percentile } from './support/stats.js';
 // loopback, as the agent runs it by default. Each round: insert -> passcode prompt, passcode ->
 // organisation list, choose -> signed in, removal -> signed out (screen), and the service's
 // session ended. Times are from the action to the agent's state showing its result.
-
-function nextState(agent: Agent, match: (s: AgentState) => boolean, what: string, ms = 20_000): Promise<AgentState> {
-  return new Promise((resolve, reject) => {
-    if (match(agent.state())) return resolve(agent.state());
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for ${what}; screen ${JSON.stringify(agent.state().screen)}`));
-    }, ms);
-    const off = agent.onState((s) => {
-      if (!match(s)) return;
-      clearTimeout(timer);
-      off();
-      resolve(s);
-    });
-  });
-}
-
-const screen = (kind: AgentState['screen']['kind']) => (s: AgentState) => s.screen.kind === kind;
 
 export async function benchAgentLogin(argv: string[] = process.argv.slice(2)): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { rounds: { type: 'string', default: '20' }, algorithm: { type: 'string', default: 'rsa2048' } } });
@@ -61,7 +42,7 @@ export async function benchAgentLogin(argv: string[] = process.argv.slice(2)): P
   console.log(`# Identity Agent login over pcscd + vpcd (${algorithm} card, embedded service over HTTP, quickack ${quick ? 'on' : 'unchanged: not root'}), ${rounds} rounds`);
   driver.start();
   try {
-    await nextState(agent, (s) => s.readers.some((r) => r.name === READER_0) && s.service.status === 'connected', 'the reader and the service');
+    await nextState(agent, (s) => s.readers.some((r) => r.name === READER_0) && s.service.status === 'connected', 'the reader and the service', PCSC_STATE_MS);
     const phases = {
       'insert -> passcode prompt': [] as number[],
       '  of which pcscd noticing the card': [] as number[],
@@ -78,18 +59,18 @@ export async function benchAgentLogin(argv: string[] = process.argv.slice(2)): P
     driver.on('card-removed', (name) => name === READER_0 && (seenOut = performance.now()));
     for (let round = 0; round <= rounds; round++) {
       const t0 = performance.now();
-      const prompt = nextState(agent, screen('passcode'), 'the passcode prompt');
+      const prompt = nextState(agent, screenIs('passcode'), 'the passcode prompt', PCSC_STATE_MS);
       await vpcd.insert();
       await prompt;
       const t1 = performance.now();
       await agent.handle('agent.submitPasscode', { passcode: '123456' });
-      const list = await nextState(agent, screen('choose-position'), 'the organisation list');
+      const list = await nextState(agent, screenIs('choose-position'), 'the organisation list', PCSC_STATE_MS);
       const t2 = performance.now();
       const positionId = list.screen.kind === 'choose-position' ? list.screen.positions[0]?.positionId : undefined;
       await agent.handle('agent.choosePosition', { positionId, remember: false });
-      await nextState(agent, screen('signed-in'), 'signed in');
+      await nextState(agent, screenIs('signed-in'), 'signed in', PCSC_STATE_MS);
       const t3 = performance.now();
-      const out = nextState(agent, screen('no-card'), 'signed out');
+      const out = nextState(agent, screenIs('no-card'), 'signed out', PCSC_STATE_MS);
       await vpcd.remove();
       await out;
       const t4 = performance.now();

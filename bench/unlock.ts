@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AgentState } from '../src-shared/api/agent-api.js';
 import type { VirtualCardState } from '../src-shared/card/virtual-card-state.js';
 import { makeCard } from '../src-service/ca/card-factory.js';
 import { personaByKey, seedPersonas, type PersonaKey } from '../src-service/seed/personas.js';
@@ -13,9 +12,10 @@ import { PcscReaderDriver } from '../src-main/pcsc/pcsc-reader-driver.js';
 import { PivCardEngine, type CommandRecord } from '../src-main/virtual-card/piv-card-engine.js';
 import { saveCardState } from '../src-main/virtual-card/state-file.js';
 import { VpcdCard, VPCD_BASE_PORT } from '../src-main/virtual-card/vpcd-card.js';
+import { cardReadIn, nextState, screenIs, signInFromPrompt } from '../test/support/agent-states.js';
 import { runUnlockCrashSweep, sweepTable } from '../test/unit/agent/support/unlock-crash-sweep.js';
 import { latestCodeFor } from '../test/unit/agent/support/unlock-rig.js';
-import { quickack, READER_0 } from './support/pcsc-card.js';
+import { PCSC_STATE_MS, quickack, READER_0 } from './support/pcsc-card.js';
 import { runIfMain } from './support/run-main.js';
 import { fmt, median, percentile } from './support/stats.js';
 
@@ -29,24 +29,6 @@ import { fmt, median, percentile } from './support/stats.js';
 // Then the crash-safety sweep (in-process readers) and its table.
 
 const READER_1 = 'Virtual PCD 00 01';
-
-function nextState(agent: Agent, match: (s: AgentState) => boolean, what: string, ms = 20_000): Promise<AgentState> {
-  return new Promise((resolve, reject) => {
-    if (match(agent.state())) return resolve(agent.state());
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for ${what}; screen ${JSON.stringify(agent.state().screen)}`));
-    }, ms);
-    const off = agent.onState((s) => {
-      if (!match(s)) return;
-      clearTimeout(timer);
-      off();
-      resolve(s);
-    });
-  });
-}
-
-const screen = (kind: AgentState['screen']['kind']) => (s: AgentState) => s.screen.kind === kind;
 
 interface ServedCard {
   readonly vpcd: VpcdCard;
@@ -89,14 +71,14 @@ interface Round {
 async function selfRound(service: RunningService, dir: string, driver: PcscReaderDriver, agent: Agent): Promise<Round> {
   const card = serveCard(service, dir, 'locked-card', 0, true);
   await card.vpcd.insert();
-  await nextState(agent, screen('locked-card'), 'the locked card');
+  await nextState(agent, screenIs('locked-card'), 'the locked card', PCSC_STATE_MS);
   await agent.handle('unlock.begin', {});
   await agent.handle('unlock.sendCode', {});
   await agent.handle('unlock.submitCode', { code: latestCodeFor(service, personaByKey('locked-card').email) });
   const before = card.log.length;
   const t0 = performance.now();
   await agent.handle('unlock.setPasscode', { next: '24681357', confirm: '24681357' });
-  await nextState(agent, (s) => s.screen.kind === 'self-unlock' && s.screen.unlock.step.step === 'done', 'unlocked');
+  await nextState(agent, (s) => s.screen.kind === 'self-unlock' && s.screen.unlock.step.step === 'done', 'unlocked', PCSC_STATE_MS);
   const round = { ms: performance.now() - t0, apdus: card.log.length - before };
   await agent.handle('unlock.close', {});
   await pull(driver, card, READER_0);
@@ -107,14 +89,14 @@ async function sponsorRound(service: RunningService, dir: string, driver: PcscRe
   const card = serveCard(service, dir, 'locked-card', 1, true);
   await agent.handle('serviceCard.begin', {});
   await card.vpcd.insert();
-  await nextState(agent, (s) => s.readers.some((r) => r.name === READER_1 && r.card?.cardUuid === card.cardUuid), 'the locked card read');
+  await nextState(agent, cardReadIn(READER_1, card.cardUuid), 'the locked card read', PCSC_STATE_MS);
   await agent.handle('serviceCard.continue', {});
   await agent.handle('serviceCard.unlock', {});
   await agent.handle('serviceCard.confirm', {});
   const before = card.log.length;
   const t0 = performance.now();
   await agent.handle('unlock.setPasscode', { next: '24681357', confirm: '24681357' });
-  await nextState(agent, (s) => s.screen.kind === 'signed-in' && s.screen.serviceCard?.step.step === 'done', 'unlocked');
+  await nextState(agent, (s) => s.screen.kind === 'signed-in' && s.screen.serviceCard?.step.step === 'done', 'unlocked', PCSC_STATE_MS);
   const round = { ms: performance.now() - t0, apdus: card.log.length - before };
   await agent.handle('unlock.close', {});
   await pull(driver, card, READER_1);
@@ -140,7 +122,7 @@ export async function benchUnlock(argv: string[] = process.argv.slice(2)): Promi
   driver.start();
   const sponsor = serveCard(service, dir, 'sponsor', 0, false);
   try {
-    await nextState(agent, (s) => s.readers.some((r) => r.name === READER_1) && s.service.status === 'connected', 'the readers and the service');
+    await nextState(agent, (s) => s.readers.some((r) => r.name === READER_1) && s.service.status === 'connected', 'the readers and the service', PCSC_STATE_MS);
     const self: Round[] = [];
     for (let i = 0; i <= rounds; i++) {
       const r = await selfRound(service, dir, driver, agent);
@@ -149,11 +131,7 @@ export async function benchUnlock(argv: string[] = process.argv.slice(2)): Promi
     report('self-service: new passcode -> unlocked', self);
 
     await sponsor.vpcd.insert();
-    await nextState(agent, screen('passcode'), 'the sponsor passcode prompt');
-    await agent.handle('agent.submitPasscode', { passcode: '123456' });
-    const choose = await nextState(agent, screen('choose-position'), 'the positions');
-    await agent.handle('agent.choosePosition', { positionId: choose.screen.kind === 'choose-position' ? choose.screen.positions[0]?.positionId : undefined, remember: false });
-    await nextState(agent, screen('signed-in'), 'the sponsor signed in');
+    await signInFromPrompt(agent, 'sponsor', '123456', PCSC_STATE_MS);
     const sponsored: Round[] = [];
     for (let i = 0; i <= rounds; i++) {
       const r = await sponsorRound(service, dir, driver, agent);

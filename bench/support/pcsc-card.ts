@@ -18,6 +18,9 @@ import { VpcdCard, VPCD_BASE_PORT } from '../../src-main/virtual-card/vpcd-card.
 
 export const READER_0 = 'Virtual PCD 00 00';
 
+/** How long a bench waits for an agent state: pcscd polls for cards, and the machine is shared. */
+export const PCSC_STATE_MS = 20_000;
+
 export interface BenchCard {
   readonly driver: PcscReaderDriver;
   readonly log: CommandRecord[];

@@ -2,7 +2,8 @@ import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'rea
 import { passcodeChangeProblems, type PasscodeChangeField } from '../../src-shared/domain/passcode-change.js';
 import { toAgentCallError } from '../api/agent-call-error.js';
 import { useAgentClient } from '../api/agent-context.js';
-import { ErrorMessage, ErrorSummary } from '../components/error-summary.js';
+import { ErrorSummary } from '../components/error-summary.js';
+import { SecretField, takeSecrets } from '../components/secret-field.js';
 
 // Changing the card's passcode from the Identity Agent box. The three fields are uncontrolled:
 // their values never enter React state; they are read and cleared in the same tick as the
@@ -16,6 +17,7 @@ const FIELDS: Readonly<Record<PasscodeChangeField, { id: string; label: string }
   confirm: { id: 'change-passcode-confirm', label: 'Confirm new passcode' },
 };
 const ORDER: readonly PasscodeChangeField[] = ['current', 'next', 'confirm'];
+const HINT_ID = 'change-passcode-hint';
 export const CHANGE_PASSCODE_HEADING_ID = 'change-passcode-heading';
 
 interface FieldError {
@@ -48,12 +50,7 @@ export function ChangePasscodeForm({ onDone, headingLevel }: { onDone: () => voi
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();
     if (sending) return;
-    const values = { current: '', next: '', confirm: '' };
-    for (const field of ORDER) {
-      const input = refs[field].current;
-      values[field] = input?.value ?? '';
-      if (input) input.value = '';
-    }
+    const values = takeSecrets(refs);
     const problems = passcodeChangeProblems(values.current, values.next, values.confirm);
     if (problems.length > 0) {
       setErrors([...problems].sort((a, b) => ORDER.indexOf(a.field) - ORDER.indexOf(b.field)));
@@ -97,31 +94,20 @@ export function ChangePasscodeForm({ onDone, headingLevel }: { onDone: () => voi
         Change passcode
       </Heading>
       <ErrorSummary ref={summaryRef} errors={errors.map((e) => (e.field ? { text: e.message, href: `#${FIELDS[e.field].id}` } : { text: e.message }))} />
-      <div className="nhsuk-hint" id="change-passcode-hint">
+      <div className="nhsuk-hint" id={HINT_ID}>
         Your new passcode must be 6 to 8 numbers.
       </div>
-      {ORDER.map((field) => {
-        const { id, label } = FIELDS[field];
-        const error = errorOf(field);
-        return (
-          <div key={field} className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
-            <label className="nhsuk-label" htmlFor={id}>
-              {label}
-            </label>
-            {error && <ErrorMessage id={`${id}-error`}>{error}</ErrorMessage>}
-            <input
-              ref={refs[field]}
-              className={`nhsuk-input nhsuk-input--width-10${error ? ' nhsuk-input--error' : ''}`}
-              id={id}
-              type="password"
-              autoComplete={field === 'current' ? 'current-password' : 'new-password'}
-              inputMode="numeric"
-              spellCheck={false}
-              aria-describedby={[field === 'current' ? null : 'change-passcode-hint', error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined}
-            />
-          </div>
-        );
-      })}
+      {ORDER.map((field) => (
+        <SecretField
+          key={field}
+          {...FIELDS[field]}
+          ref={refs[field]}
+          // The hint is about the new passcode; the current one is whatever the card holds.
+          describedBy={field === 'current' ? [] : [HINT_ID]}
+          error={errorOf(field)}
+          autoComplete={field === 'current' ? 'current-password' : 'new-password'}
+        />
+      ))}
       <div role="status" className="nhsuk-body-s">
         {sending ? 'Changing your passcode…' : ''}
       </div>

@@ -3,7 +3,8 @@ import { checkPasscode } from '../../src-shared/domain/passcode-policy.js';
 import { toAgentCallError } from '../api/agent-call-error.js';
 import { useAgentClient } from '../api/agent-context.js';
 import { WarningCallout } from '../components/callouts.js';
-import { ErrorMessage, ErrorSummary } from '../components/error-summary.js';
+import { ErrorSummary } from '../components/error-summary.js';
+import { SecretField } from '../components/secret-field.js';
 import { plural } from '../format/dates.js';
 
 // The passcode goes from the field to the agent once. The field is uncontrolled so the value
@@ -23,6 +24,7 @@ export interface PasscodeFormProps {
 }
 
 const FIELD_ID = 'passcode';
+const ATTEMPTS_ID = `${FIELD_ID}-attempts`;
 
 export function PasscodeForm({ attemptsRemaining, lastAttempt, busy, agentError, onCancel }: PasscodeFormProps) {
   const client = useAgentClient();
@@ -65,10 +67,6 @@ export function PasscodeForm({ attemptsRemaining, lastAttempt, busy, agentError,
       .finally(() => setSending(false));
   };
 
-  const describedBy = [`${FIELD_ID}-hint`, attemptsRemaining !== null ? `${FIELD_ID}-attempts` : null, error ? `${FIELD_ID}-error` : null]
-    .filter(Boolean)
-    .join(' ');
-
   return (
     <form noValidate onSubmit={submit}>
       <ErrorSummary ref={summaryRef} errors={error ? [{ text: error, href: `#${FIELD_ID}` }] : []} />
@@ -77,30 +75,22 @@ export function PasscodeForm({ attemptsRemaining, lastAttempt, busy, agentError,
           <p>This is your last attempt. If you enter the wrong passcode again, your smartcard will be locked.</p>
         </WarningCallout>
       )}
-      <div className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
-        <label className="nhsuk-label nhsuk-label--m" htmlFor={FIELD_ID}>
-          Passcode
-        </label>
-        <div className="nhsuk-hint" id={`${FIELD_ID}-hint`}>
-          Your smartcard passcode is 6 to 8 numbers.
-        </div>
+      <SecretField
+        id={FIELD_ID}
+        label="Passcode"
+        labelSize="m"
+        ref={inputRef}
+        hint="Your smartcard passcode is 6 to 8 numbers."
+        describedBy={attemptsRemaining !== null ? [ATTEMPTS_ID] : []}
+        error={error}
+        autoComplete="off"
+      >
         {attemptsRemaining !== null && (
-          <p className="nhsuk-body nhsuk-u-font-weight-bold" id={`${FIELD_ID}-attempts`}>
+          <p className="nhsuk-body nhsuk-u-font-weight-bold" id={ATTEMPTS_ID}>
             {plural(attemptsRemaining, 'attempt')} remaining
           </p>
         )}
-        {error && <ErrorMessage id={`${FIELD_ID}-error`}>{error}</ErrorMessage>}
-        <input
-          ref={inputRef}
-          className={`nhsuk-input nhsuk-input--width-10${error ? ' nhsuk-input--error' : ''}`}
-          id={FIELD_ID}
-          type="password"
-          autoComplete="off"
-          inputMode="numeric"
-          spellCheck={false}
-          aria-describedby={describedBy}
-        />
-      </div>
+      </SecretField>
       <div role="status" className="nhsuk-body">
         {working ? 'Checking your passcode…' : ''}
       </div>

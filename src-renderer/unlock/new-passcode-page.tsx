@@ -1,8 +1,10 @@
 import { useRef, useState, type FormEvent, type RefObject } from 'react';
 import type { UnlockView } from '../../src-shared/api/agent-api.js';
 import { newPasscodeProblems, PASSCODE_CHANGE_MESSAGES } from '../../src-shared/domain/passcode-change.js';
-import { ErrorMessage, ErrorSummary } from '../components/error-summary.js';
+import { ErrorSummary } from '../components/error-summary.js';
 import { PageHeading } from '../components/page-heading.js';
+import { SecretField, takeSecrets } from '../components/secret-field.js';
+import { StepButtons } from './unlock-buttons.js';
 import { useUnlockRequests } from './use-unlock-requests.js';
 
 // The card holder chooses the passcode an unlock sets, in either flow. The two fields are
@@ -33,12 +35,7 @@ export function NewPasscodePage({ view }: { view: UnlockView }) {
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();
     if (requests.working) return;
-    const values = { next: '', confirm: '' };
-    for (const field of ORDER) {
-      const input = refs[field].current;
-      values[field] = input?.value ?? '';
-      if (input) input.value = '';
-    }
+    const values = takeSecrets(refs);
     const problems = newPasscodeProblems(values.next, values.confirm);
     if (problems.length > 0) {
       const onFields = problems.filter((p): p is FieldError => p.field !== 'current');
@@ -75,39 +72,13 @@ export function NewPasscodePage({ view }: { view: UnlockView }) {
         <div className="nhsuk-hint" id={HINT_ID}>
           Your new passcode must be 6 to 8 numbers.
         </div>
-        {ORDER.map((field) => {
-          const { id, label } = FIELDS[field];
-          const error = errorOf(field);
-          return (
-            <div key={field} className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
-              <label className="nhsuk-label" htmlFor={id}>
-                {label}
-              </label>
-              {error && <ErrorMessage id={`${id}-error`}>{error}</ErrorMessage>}
-              <input
-                ref={refs[field]}
-                className={`nhsuk-input nhsuk-input--width-10${error ? ' nhsuk-input--error' : ''}`}
-                id={id}
-                type="password"
-                autoComplete="new-password"
-                inputMode="numeric"
-                spellCheck={false}
-                aria-describedby={[HINT_ID, error ? `${id}-error` : null].filter(Boolean).join(' ')}
-              />
-            </div>
-          );
-        })}
+        {ORDER.map((field) => (
+          <SecretField key={field} {...FIELDS[field]} ref={refs[field]} describedBy={[HINT_ID]} error={errorOf(field)} autoComplete="new-password" />
+        ))}
         <div role="status" className="nhsuk-body">
           {requests.working ? 'Checking the new passcode…' : ''}
         </div>
-        <div className="nhsuk-button-group">
-          <button className="nhsuk-button" type="submit" disabled={requests.working}>
-            Continue
-          </button>
-          <button className="nhsuk-button nhsuk-button--secondary" type="button" disabled={requests.working} onClick={() => requests.send('unlock.close', {})}>
-            Cancel
-          </button>
-        </div>
+        <StepButtons requests={requests} next="Continue" />
       </form>
     </>
   );

@@ -1,9 +1,11 @@
 import { useRef, type FormEvent } from 'react';
 import type { UnlockStep, UnlockView } from '../../src-shared/api/agent-api.js';
 import { SecurityCode, type UnlockChannel } from '../../src-shared/api/service-unlock.js';
-import { ErrorMessage, ErrorSummary } from '../components/error-summary.js';
 import { PageHeading } from '../components/page-heading.js';
+import { SecretField } from '../components/secret-field.js';
 import { formatTime } from '../format/dates.js';
+import { StepButtons } from './unlock-buttons.js';
+import { UnlockProblemSummary } from './unlock-problem-summary.js';
 import { useUnlockRequests } from './use-unlock-requests.js';
 
 // Self-service unlock, step 2: the security code the service sent. The field is uncontrolled
@@ -38,43 +40,27 @@ export function SecurityCodePage({ view, step }: { view: UnlockView; step: CodeS
   return (
     <>
       <PageHeading caption="Unlock your smartcard">Enter your security code</PageHeading>
-      <ErrorSummary ref={requests.summaryRef} errors={error ? [{ text: error, href: `#${FIELD_ID}` }] : []} />
+      <UnlockProblemSummary requests={requests} href={`#${FIELD_ID}`} />
       <p>
         We have sent a 6-digit security code by {SENT_BY[step.channel]} to <strong>{step.sentTo}</strong>.
       </p>
       <p>The code expires at {formatTime(step.codeExpiresAt)}. It can be used once.</p>
       <form noValidate onSubmit={submit}>
-        <div className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
-          <label className="nhsuk-label nhsuk-label--m" htmlFor={FIELD_ID}>
-            Security code
-          </label>
-          <div className="nhsuk-hint" id={`${FIELD_ID}-hint`}>
-            The code is 6 numbers, for example 123456.
-          </div>
-          {error && <ErrorMessage id={`${FIELD_ID}-error`}>{error}</ErrorMessage>}
-          <input
-            ref={inputRef}
-            className={`nhsuk-input nhsuk-input--width-10${error ? ' nhsuk-input--error' : ''}`}
-            id={FIELD_ID}
-            type="text"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            spellCheck={false}
-            maxLength={32}
-            aria-describedby={`${FIELD_ID}-hint${error ? ` ${FIELD_ID}-error` : ''}`}
-          />
-        </div>
+        <SecretField
+          id={FIELD_ID}
+          label="Security code"
+          labelSize="m"
+          ref={inputRef}
+          hint="The code is 6 numbers, for example 123456."
+          error={error}
+          type="text"
+          autoComplete="one-time-code"
+          maxLength={32}
+        />
         <div role="status" className="nhsuk-body">
           {requests.working ? 'Wait a moment…' : resent ? `New code sent to ${step.sentTo}. It expires at ${formatTime(step.codeExpiresAt)}.` : ''}
         </div>
-        <div className="nhsuk-button-group">
-          <button className="nhsuk-button" type="submit" disabled={requests.working}>
-            Continue
-          </button>
-          <button className="nhsuk-button nhsuk-button--secondary" type="button" disabled={requests.working} onClick={() => requests.send('unlock.close', {})}>
-            Cancel
-          </button>
-        </div>
+        <StepButtons requests={requests} next="Continue" />
       </form>
       <h2 className="nhsuk-heading-m">If the code has not arrived</h2>
       <p>Codes usually arrive within a minute. A new code replaces the one sent before.</p>

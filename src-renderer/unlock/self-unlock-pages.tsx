@@ -1,8 +1,9 @@
 import type { UnlockView } from '../../src-shared/api/agent-api.js';
 import { SECURITY_CODE_VALID_MINUTES } from '../../src-shared/api/service-unlock.js';
-import { ErrorSummary } from '../components/error-summary.js';
 import { InsetText } from '../components/callouts.js';
 import { PageHeading } from '../components/page-heading.js';
+import { CloseButton, StepButtons } from './unlock-buttons.js';
+import { UnlockProblemSummary } from './unlock-problem-summary.js';
 import { useUnlockRequests } from './use-unlock-requests.js';
 
 // Self-service unlock (domain.md, "Smartcards"): the pages around the security code and the
@@ -13,7 +14,7 @@ export function SelfUnlockIntroPage({ view }: { view: UnlockView }) {
   return (
     <>
       <PageHeading caption={view.holderName ?? undefined}>Unlock your smartcard</PageHeading>
-      <ErrorSummary ref={requests.summaryRef} errors={requests.problem ? [{ text: requests.problem }] : []} />
+      <UnlockProblemSummary requests={requests} />
       <p>You can unlock your smartcard yourself, without your sponsor.</p>
       <ol className="nhsuk-list nhsuk-list--number">
         <li>We send a 6-digit security code to the email address or mobile number on your Care Identity profile.</li>
@@ -21,14 +22,7 @@ export function SelfUnlockIntroPage({ view }: { view: UnlockView }) {
         <li>You choose a new passcode for your smartcard.</li>
       </ol>
       <p>Keep your smartcard in {view.reader ?? 'the reader'} until you have finished.</p>
-      <div className="nhsuk-button-group">
-        <button className="nhsuk-button" type="button" disabled={requests.working} onClick={() => requests.send('unlock.sendCode', {})}>
-          Start now
-        </button>
-        <button className="nhsuk-button nhsuk-button--secondary" type="button" disabled={requests.working} onClick={() => requests.send('unlock.close', {})}>
-          Cancel
-        </button>
-      </div>
+      <StepButtons requests={requests} next="Start now" onNext={() => requests.send('unlock.sendCode', {})} />
     </>
   );
 }
@@ -38,11 +32,9 @@ export function SelfUnlockDonePage({ view }: { view: UnlockView }) {
   return (
     <>
       <PageHeading caption={view.holderName ?? undefined}>Your smartcard is unlocked</PageHeading>
-      <ErrorSummary ref={requests.summaryRef} errors={requests.problem ? [{ text: requests.problem }] : []} />
+      <UnlockProblemSummary requests={requests} />
       <p>Your new passcode is set. Use it to log in now and from now on.</p>
-      <button className="nhsuk-button" type="button" disabled={requests.working} onClick={() => requests.send('unlock.close', {})}>
-        Continue
-      </button>
+      <CloseButton requests={requests}>Continue</CloseButton>
     </>
   );
 }
@@ -52,7 +44,7 @@ export function SelfUnlockRefusedPage({ view, message }: { view: UnlockView; mes
   return (
     <>
       <PageHeading caption={view.holderName ?? undefined}>Your smartcard cannot be unlocked here</PageHeading>
-      <ErrorSummary ref={requests.summaryRef} errors={requests.problem ? [{ text: requests.problem }] : []} />
+      <UnlockProblemSummary requests={requests} />
       <p>{message}</p>
       <InsetText>
         <p>
@@ -60,9 +52,7 @@ export function SelfUnlockRefusedPage({ view, message }: { view: UnlockView; mes
           smartcard reader.
         </p>
       </InsetText>
-      <button className="nhsuk-button" type="button" disabled={requests.working} onClick={() => requests.send('unlock.close', {})}>
-        Close
-      </button>
+      <CloseButton requests={requests}>Close</CloseButton>
     </>
   );
 }

@@ -1,9 +1,10 @@
 import type { UnlockStep, UnlockView } from '../../src-shared/api/agent-api.js';
 import { InsetText } from '../components/callouts.js';
-import { ErrorSummary } from '../components/error-summary.js';
 import { PageHeading } from '../components/page-heading.js';
 import { SummaryList } from '../components/summary-list.js';
 import { formatDate } from '../format/dates.js';
+import { StepButtons } from './unlock-buttons.js';
+import { UnlockProblemSummary } from './unlock-problem-summary.js';
 import { useUnlockRequests } from './use-unlock-requests.js';
 
 // "Service smartcard", once the card in the second reader is read and checked by the service:
@@ -17,7 +18,7 @@ export function ServiceCardChoosePage({ view, step }: { view: UnlockView; step: 
   return (
     <>
       <PageHeading caption="Service smartcard">Check the smartcard</PageHeading>
-      <ErrorSummary ref={requests.summaryRef} errors={requests.problem ? [{ text: requests.problem }] : []} />
+      <UnlockProblemSummary requests={requests} />
       <p>Check that this is the smartcard of the person in front of you.</p>
       <SummaryList
         rows={[
@@ -34,16 +35,12 @@ export function ServiceCardChoosePage({ view, step }: { view: UnlockView; step: 
           </p>
         </InsetText>
       )}
-      <div className="nhsuk-button-group">
-        {step.unlockRefusal === null && (
-          <button className="nhsuk-button" type="button" disabled={requests.working} onClick={() => requests.send('serviceCard.unlock', {})}>
-            Unlock smartcard
-          </button>
-        )}
-        <button className="nhsuk-button nhsuk-button--secondary" type="button" disabled={requests.working} onClick={() => requests.send('unlock.close', {})}>
-          {step.unlockRefusal === null ? 'Cancel' : 'Close'}
-        </button>
-      </div>
+      <StepButtons
+        requests={requests}
+        next={step.unlockRefusal === null ? 'Unlock smartcard' : null}
+        onNext={() => requests.send('serviceCard.unlock', {})}
+        close={step.unlockRefusal === null ? 'Cancel' : 'Close'}
+      />
     </>
   );
 }

@@ -1,7 +1,8 @@
 import type { UnlockView } from '../../src-shared/api/agent-api.js';
-import { ErrorSummary } from '../components/error-summary.js';
 import { InsetText } from '../components/callouts.js';
 import { PageHeading } from '../components/page-heading.js';
+import { CloseButton, StepButtons } from './unlock-buttons.js';
+import { UnlockProblemSummary } from './unlock-problem-summary.js';
 import { useUnlockRequests } from './use-unlock-requests.js';
 
 // "Service smartcard" (domain.md): a sponsor or local smartcard administrator, signed in with
@@ -13,17 +14,10 @@ export function ServiceCardInsertPage({ view }: { view: UnlockView }) {
   return (
     <>
       <PageHeading>Service smartcard</PageHeading>
-      <ErrorSummary ref={requests.summaryRef} errors={requests.problem ? [{ text: requests.problem }] : []} />
+      <UnlockProblemSummary requests={requests} />
       <p>Insert the locked smartcard into the second smartcard reader, then select Continue.</p>
       <p>Keep your own smartcard in its reader: you stay logged in while you service the other card.</p>
-      <div className="nhsuk-button-group">
-        <button className="nhsuk-button" type="button" disabled={requests.working} onClick={() => requests.send('serviceCard.continue', {})}>
-          Continue
-        </button>
-        <button className="nhsuk-button nhsuk-button--secondary" type="button" disabled={requests.working} onClick={() => requests.send('unlock.close', {})}>
-          Cancel
-        </button>
-      </div>
+      <StepButtons requests={requests} next="Continue" onNext={() => requests.send('serviceCard.continue', {})} />
     </>
   );
 }
@@ -34,19 +28,12 @@ export function ServiceCardConfirmPage({ view }: { view: UnlockView }) {
   return (
     <>
       <PageHeading caption="Service smartcard">Ask the card holder to choose a new passcode</PageHeading>
-      <ErrorSummary ref={requests.summaryRef} errors={requests.problem ? [{ text: requests.problem }] : []} />
+      <UnlockProblemSummary requests={requests} />
       <p>
         On the next page, {holder} types a new passcode for their smartcard, twice. Hand over the keyboard now, and do not watch while they type.
       </p>
       <p>Select Continue when {holder} is ready.</p>
-      <div className="nhsuk-button-group">
-        <button className="nhsuk-button" type="button" disabled={requests.working} onClick={() => requests.send('serviceCard.confirm', {})}>
-          Continue
-        </button>
-        <button className="nhsuk-button nhsuk-button--secondary" type="button" disabled={requests.working} onClick={() => requests.send('unlock.close', {})}>
-          Cancel
-        </button>
-      </div>
+      <StepButtons requests={requests} next="Continue" onNext={() => requests.send('serviceCard.confirm', {})} />
     </>
   );
 }
@@ -57,12 +44,10 @@ export function ServiceCardDonePage({ view }: { view: UnlockView }) {
   return (
     <>
       <PageHeading caption="Service smartcard">Smartcard unlocked</PageHeading>
-      <ErrorSummary ref={requests.summaryRef} errors={requests.problem ? [{ text: requests.problem }] : []} />
+      <UnlockProblemSummary requests={requests} />
       <p>{holder} can now log in with their new passcode.</p>
       <p>Remove their smartcard from {view.reader ?? 'the second reader'} and give it back to them.</p>
-      <button className="nhsuk-button" type="button" disabled={requests.working} onClick={() => requests.send('unlock.close', {})}>
-        Done
-      </button>
+      <CloseButton requests={requests}>Done</CloseButton>
     </>
   );
 }
@@ -72,7 +57,7 @@ export function ServiceCardRefusedPage({ view, message }: { view: UnlockView; me
   return (
     <>
       <PageHeading caption="Service smartcard">This smartcard cannot be unlocked</PageHeading>
-      <ErrorSummary ref={requests.summaryRef} errors={requests.problem ? [{ text: requests.problem }] : []} />
+      <UnlockProblemSummary requests={requests} />
       <p>{message}</p>
       <InsetText>
         <p>
@@ -80,9 +65,7 @@ export function ServiceCardRefusedPage({ view, message }: { view: UnlockView; me
           smartcard administrator, or your Registration Authority team.
         </p>
       </InsetText>
-      <button className="nhsuk-button" type="button" disabled={requests.working} onClick={() => requests.send('unlock.close', {})}>
-        Close
-      </button>
+      <CloseButton requests={requests}>Close</CloseButton>
     </>
   );
 }

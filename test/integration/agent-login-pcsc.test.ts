@@ -6,6 +6,7 @@ import { AgentState, type Screen } from '../../src-shared/api/agent-api.js';
 import { createAgent } from '../../src-main/agent/create-agent.js';
 import type { Agent } from '../../src-main/agent/agent-types.js';
 import { PcscReaderDriver } from '../../src-main/pcsc/pcsc-reader-driver.js';
+import { nextState } from '../support/agent-states.js';
 import { startServiceRig, type ServiceRig } from '../unit/agent/support/agent-rig.js';
 import { makeTestCard, READER, type TestCard } from './support/virtual-card.js';
 import { waitFor } from './support/pcsc.js';
@@ -56,21 +57,9 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function until<K extends Screen['kind']>(kind: K, ms = 15_000, also: (s: Screen) => boolean = () => true): Promise<Extract<Screen, { kind: K }>> {
-  const match = (s: AgentState): boolean => s.screen.kind === kind && also(s.screen);
-  return new Promise((resolve, reject) => {
-    if (match(agent.state())) return resolve(agent.state().screen as Extract<Screen, { kind: K }>);
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for ${kind}; screen is ${JSON.stringify(agent.state().screen)}`));
-    }, ms);
-    const off = agent.onState((s) => {
-      if (!match(s)) return;
-      clearTimeout(timer);
-      off();
-      resolve(s.screen as Extract<Screen, { kind: K }>);
-    });
-  });
+async function until<K extends Screen['kind']>(kind: K, ms = 15_000, also: (s: Screen) => boolean = () => true): Promise<Extract<Screen, { kind: K }>> {
+  const state = await nextState(agent, (s) => s.screen.kind === kind && also(s.screen), kind, ms);
+  return state.screen as Extract<Screen, { kind: K }>;
 }
 
 describe('agent login over pcscd + vpcd', () => {

@@ -6,6 +6,7 @@ import { AgentState, type UnlockView } from '../../src-shared/api/agent-api.js';
 import { createAgent } from '../../src-main/agent/create-agent.js';
 import type { Agent } from '../../src-main/agent/agent-types.js';
 import { PcscReaderDriver } from '../../src-main/pcsc/pcsc-reader-driver.js';
+import { cardReadIn, nextState, signInFromPrompt } from '../support/agent-states.js';
 import { startServiceRig, type ServiceRig } from '../unit/agent/support/agent-rig.js';
 import { cardHolds, cardPukIs, commandNames, servicePuks } from '../unit/agent/support/unlock-rig.js';
 import { makeTestCard, READER, type TestCard } from './support/virtual-card.js';
@@ -16,6 +17,8 @@ import { waitFor } from './support/pcsc.js';
 // ("Virtual PCD 00 01"), both factory cards served from state files; pcscd, the PC/SC reader
 // driver, the agent, and the embedded identity service over HTTP.
 
+/** pcscd polls for cards: agent states take longer to come than with in-process readers. */
+const STATE_MS = 15_000;
 let rig: ServiceRig;
 let driver: PcscReaderDriver;
 let agent: Agent;
@@ -49,22 +52,6 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function until(match: (s: AgentState) => boolean, what: string, ms = 15_000): Promise<AgentState> {
-  return new Promise((resolve, reject) => {
-    if (match(agent.state())) return resolve(agent.state());
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for ${what}; screen is ${JSON.stringify(agent.state().screen)}`));
-    }, ms);
-    const off = agent.onState((s) => {
-      if (!match(s)) return;
-      clearTimeout(timer);
-      off();
-      resolve(s);
-    });
-  });
-}
-
 function serviceCard(): UnlockView {
   const screen = agent.state().screen;
   if (screen.kind !== 'signed-in' || !screen.serviceCard) throw new Error(`no Service smartcard under way: ${JSON.stringify(screen)}`);
@@ -75,18 +62,13 @@ async function sponsorSignedIn(): Promise<TestCard> {
   const sponsor = makeTestCard(0, { state: rig.card('sponsor', { algorithm: 'rsa2048' }).made.state });
   cards.push({ card: sponsor, reader: READER[0] });
   await sponsor.insert();
-  await until((s) => s.screen.kind === 'passcode', 'the sponsor passcode prompt');
-  await agent.handle('agent.submitPasscode', { passcode: '123456' });
-  const choose = await until((s) => s.screen.kind === 'choose-position', 'the positions');
-  const positionId = choose.screen.kind === 'choose-position' ? choose.screen.positions[0]?.positionId : undefined;
-  await agent.handle('agent.choosePosition', { positionId, remember: false });
-  await until((s) => s.screen.kind === 'signed-in', 'signed in');
+  await signInFromPrompt(agent, 'sponsor', '123456', STATE_MS);
   return sponsor;
 }
 
 async function lockedCardIn(slot1: TestCard, cardUuid: string): Promise<void> {
   await slot1.insert();
-  await until((s) => s.readers.some((r) => r.name === READER[1] && r.card?.cardUuid === cardUuid), 'the locked card read in reader 2');
+  await nextState(agent, cardReadIn(READER[1], cardUuid), 'the locked card read in reader 2', STATE_MS);
 }
 
 describe('sponsor unlock over pcscd + vpcd, two readers', () => {

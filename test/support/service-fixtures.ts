@@ -74,3 +74,14 @@ export function actor(db: Db, orgId: number, roles: RoleCode[], name = roles.joi
   assign(db, user.id, positionId);
   return { userId: user.id, uuid: user.uuid, positionId, token: sessionFor(db, user.id, positionId) };
 }
+
+/** The audit log, oldest first. */
+export function auditRows(db: Db): { action: string; actor: string | null; subject: string | null; workstation_id: string | null; details: string }[] {
+  return db.prepare('SELECT action, actor, subject, workstation_id, details FROM audit_log ORDER BY seq').all() as {
+    action: string;
+    actor: string | null;
+    subject: string | null;
+    workstation_id: string | null;
+    details: string;
+  }[];
+}

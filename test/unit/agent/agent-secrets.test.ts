@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { R1, R2, startAgent, startServiceRig, watchServiceSecrets, type ServiceRig } from './support/agent-rig.js';
+import { captureConsole, rendererSaw, secretForms } from './support/secret-scan.js';
 
 // Secrets never reach the renderer, a log, an error message or the agent's files: the passcode
 // (and a wrong one), the session token and the login ticket, in clear or in any base64 or hex
@@ -14,27 +15,12 @@ beforeAll(async () => {
 });
 afterAll(async () => rig.close());
 
-/** A value and the encodings a careless program might give it away in. */
-function forms(secret: string): string[] {
-  const bytes = Buffer.from(secret, 'utf8');
-  const out = [secret, bytes.toString('base64'), bytes.toString('base64').replace(/=+$/, ''), bytes.toString('base64url'), bytes.toString('hex')];
-  // A base64url token's raw bytes, in the other alphabets.
-  if (/^[A-Za-z0-9_-]{40,}$/.test(secret)) {
-    const raw = Buffer.from(secret, 'base64url');
-    out.push(raw.toString('base64'), raw.toString('hex'));
-  }
-  return out;
-}
-
 describe('secrets', () => {
   it('no passcode, session token or login ticket appears in any state, result, failure, log line or agent file during a full login and CIM work', async () => {
     const passcode = '80417263';
     const wrong = '80417264';
     const secrets = watchServiceSecrets();
-    const logged: string[] = [];
-    const consoleSpies = (['log', 'info', 'warn', 'error', 'debug', 'trace'] as const).map((m) =>
-      vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' '))),
-    );
+    const { logged, restore: restoreConsole } = captureConsole();
     const a = startAgent(rig.service.url, { removalMode: 'session-lock' });
     try {
       const card = rig.card('ra-manager', { passcode });
@@ -68,9 +54,9 @@ describe('secrets', () => {
 
       expect(secrets.tokens).toHaveLength(1);
       expect(secrets.tickets).toHaveLength(1);
-      const forbidden = [passcode, wrong, ...secrets.tokens, ...secrets.tickets].flatMap(forms);
+      const forbidden = [passcode, wrong, ...secrets.tokens, ...secrets.tickets].flatMap(secretForms);
       const files = readdirSync(a.dataDir).map((f) => readFileSync(join(a.dataDir, f), 'utf8'));
-      const seen = [...a.states.map((s) => JSON.stringify(s)), ...a.outcomes.map((o) => JSON.stringify(o)), ...logged, ...files];
+      const seen = [...rendererSaw(a), ...logged, ...files];
       expect(a.states.length).toBeGreaterThan(15);
       expect(a.outcomes.length).toBeGreaterThan(15);
       expect(files.length).toBe(1);
@@ -78,7 +64,7 @@ describe('secrets', () => {
       // The agent itself writes nothing to the console.
       expect(logged).toEqual([]);
     } finally {
-      for (const spy of consoleSpies) spy.mockRestore();
+      restoreConsole();
       secrets.restore();
       await a.close();
     }

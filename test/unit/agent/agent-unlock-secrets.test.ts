@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { personaByKey } from '../../../src-service/seed/personas.js';
 import { R1, R2, signIn, startAgent, startServiceRig, type ServiceRig } from './support/agent-rig.js';
+import { captureConsole, rendererSaw, secretForms } from './support/secret-scan.js';
 import { latestCodeFor, servicePuks } from './support/unlock-rig.js';
 
 // Unlocking hands the agent's main process the card's PUKs and an unlock capability, and the
@@ -13,13 +14,6 @@ beforeAll(async () => {
   rig = await startServiceRig();
 });
 afterAll(async () => rig.close());
-
-function forms(secret: string): string[] {
-  const bytes = Buffer.from(secret, 'utf8');
-  const out = [secret, bytes.toString('base64').replace(/=+$/, ''), bytes.toString('hex')];
-  if (/^[A-Za-z0-9_-]{40,}$/.test(secret)) out.push(Buffer.from(secret, 'base64url').toString('base64').replace(/=+$/, ''), Buffer.from(secret, 'base64url').toString('hex'));
-  return out;
-}
 
 /** The unlock capabilities the service hands out, read off the wire (the agent never gives them out). */
 function watchUnlockIds(): { ids: string[]; restore(): void } {
@@ -40,10 +34,7 @@ function watchUnlockIds(): { ids: string[]; restore(): void } {
 describe('unlock secrets', () => {
   it('no PUK, security code, new passcode or unlock id appears in any state, result, failure or log line of either unlock flow', async () => {
     const watched = watchUnlockIds();
-    const logged: string[] = [];
-    const consoleSpies = (['log', 'info', 'warn', 'error', 'debug', 'trace'] as const).map((m) =>
-      vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' '))),
-    );
+    const { logged, restore: restoreConsole } = captureConsole();
     const secrets: string[] = [];
     const puksOf = (cardUuid: string): void => {
       const p = servicePuks(rig.service, cardUuid);
@@ -90,13 +81,13 @@ describe('unlock secrets', () => {
 
       expect(watched.ids).toHaveLength(2);
       expect(secrets.length).toBeGreaterThanOrEqual(6);
-      const forbidden = [...secrets, '80417263', '80417264', '59260418', '5926041a', ...watched.ids].flatMap(forms);
-      const seen = [self, sponsor].flatMap((a) => [...a.states.map((s) => JSON.stringify(s)), ...a.outcomes.map((o) => JSON.stringify(o))]).concat(logged);
+      const forbidden = [...secrets, '80417263', '80417264', '59260418', '5926041a', ...watched.ids].flatMap(secretForms);
+      const seen = [...rendererSaw(self), ...rendererSaw(sponsor), ...logged];
       expect(seen.length).toBeGreaterThan(30);
       for (const text of seen) for (const secret of forbidden) expect(text.includes(secret), `a secret in: ${text.slice(0, 160)}`).toBe(false);
       expect(logged).toEqual([]);
     } finally {
-      for (const spy of consoleSpies) spy.mockRestore();
+      restoreConsole();
       watched.restore();
       await self.close();
       await sponsor.close();

@@ -13,6 +13,7 @@ import { createAgent } from '../../../../src-main/agent/create-agent.js';
 import { AgentFailure, type Agent, type AgentOptions, type TrainingCards } from '../../../../src-main/agent/agent-types.js';
 import { InProcessReaderDriver } from '../../../../src-main/virtual-card/in-process-readers.js';
 import { PivCardEngine, type CommandRecord } from '../../../../src-main/virtual-card/piv-card-engine.js';
+import { nextState } from '../../../support/agent-states.js';
 import { tempDbFile } from '../../../support/service-fixtures.js';
 
 // The agent's test rig: the real identity service on a temp SQLite file with the training
@@ -151,20 +152,7 @@ export function startAgent(serviceUrl: string, options: AgentRigOptions = {}): A
       throw err;
     }
   };
-  const until = (predicate: (s: AgentState) => boolean, what: string, ms = 8000): Promise<AgentState> =>
-    new Promise((resolve, reject) => {
-      if (predicate(agent.state())) return resolve(agent.state());
-      const timer = setTimeout(() => {
-        off();
-        reject(new Error(`timed out waiting for ${what}; screen is ${JSON.stringify(agent.state().screen)}`));
-      }, ms);
-      const off = agent.onState((s) => {
-        if (!predicate(s)) return;
-        clearTimeout(timer);
-        off();
-        resolve(s);
-      });
-    });
+  const until = (predicate: (s: AgentState) => boolean, what: string, ms?: number): Promise<AgentState> => nextState(agent, predicate, what, ms);
   return {
     agent,
     readers,

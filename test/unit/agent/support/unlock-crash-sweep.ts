@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AgentState } from '../../../../src-shared/api/agent-api.js';
 import type { VirtualCardState } from '../../../../src-shared/card/virtual-card-state.js';
 import { makeCard } from '../../../../src-service/ca/card-factory.js';
 import { personaByKey, seedPersonas } from '../../../../src-service/seed/personas.js';
@@ -11,6 +10,7 @@ import { AgentFailure, type Agent } from '../../../../src-main/agent/agent-types
 import type { VanishMode } from '../../../../src-main/virtual-card/fault-plan.js';
 import { InProcessReaderDriver } from '../../../../src-main/virtual-card/in-process-readers.js';
 import { PivCardEngine, type CommandRecord } from '../../../../src-main/virtual-card/piv-card-engine.js';
+import { cardReadIn, nextState, screenIs, signInFromPrompt } from '../../../support/agent-states.js';
 import { cardHolds, cardPukIs, latestCodeFor, pukAttemptsSpent } from './unlock-rig.js';
 
 // The unlock's crash-safety sweep, shared by the unit test and the bench (so no test runner in
@@ -100,24 +100,6 @@ function startSweepAgent(env: SweepEnv): RunningAgent {
   };
 }
 
-function until(agent: Agent, match: (s: AgentState) => boolean, what: string, ms = 8000): Promise<AgentState> {
-  return new Promise((resolve, reject) => {
-    if (match(agent.state())) return resolve(agent.state());
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for ${what}; screen ${JSON.stringify(agent.state().screen)}`));
-    }, ms);
-    const off = agent.onState((s) => {
-      if (!match(s)) return;
-      clearTimeout(timer);
-      off();
-      resolve(s);
-    });
-  });
-}
-
-const screenIs = (kind: AgentState['screen']['kind']) => (s: AgentState) => s.screen.kind === kind;
-const readIn = (reader: string, cardUuid: string) => (s: AgentState) => s.readers.some((r) => r.name === reader && r.card?.cardUuid === cardUuid);
 
 function card(env: SweepEnv, key: 'locked-card' | 'sponsor', locked: boolean): { engine: PivCardEngine; cardUuid: string; commands: CommandRecord[] } {
   const made = makeCard(env.service.ctx, { userUuid: personaByKey(key).uuid, algorithm: 'p256' });
@@ -129,18 +111,13 @@ function card(env: SweepEnv, key: 'locked-card' | 'sponsor', locked: boolean): {
 
 async function signInSponsor(a: RunningAgent, sponsor: PivCardEngine): Promise<void> {
   a.readers.insert(R1, sponsor);
-  await until(a.agent, screenIs('passcode'), 'the sponsor passcode prompt');
-  await a.agent.handle('agent.submitPasscode', { passcode: '123456' });
-  const choose = await until(a.agent, screenIs('choose-position'), 'the sponsor positions');
-  const positionId = choose.screen.kind === 'choose-position' ? choose.screen.positions[0]?.positionId : undefined;
-  await a.agent.handle('agent.choosePosition', { positionId, remember: false });
-  await until(a.agent, screenIs('signed-in'), 'the sponsor signed in');
+  await signInFromPrompt(a.agent, 'sponsor');
 }
 
 /** The self-service flow from the locked-card screen up to (not including) the new passcode. */
 async function selfUpToPasscode(env: SweepEnv, a: RunningAgent, locked: PivCardEngine): Promise<void> {
   a.readers.insert(R1, locked);
-  await until(a.agent, screenIs('locked-card'), 'the locked card');
+  await nextState(a.agent, screenIs('locked-card'), 'the locked card');
   await a.agent.handle('unlock.begin', {});
   await a.agent.handle('unlock.sendCode', {});
   await a.agent.handle('unlock.submitCode', { code: latestCodeFor(env.service, HOLDER.email) });
@@ -153,7 +130,7 @@ async function sponsorUpToPasscode(a: RunningAgent, locked: PivCardEngine, cardU
   // After a pulled card the flow is still open, waiting for it again.
   if (screen.serviceCard === null) await a.agent.handle('serviceCard.begin', {});
   a.readers.insert(R2, locked);
-  await until(a.agent, readIn(R2, cardUuid), 'the locked card read');
+  await nextState(a.agent, cardReadIn(R2, cardUuid), 'the locked card read');
   await a.agent.handle('serviceCard.continue', {});
   await a.agent.handle('serviceCard.unlock', {});
   await a.agent.handle('serviceCard.confirm', {});
@@ -173,9 +150,9 @@ async function signsIn(env: SweepEnv, engine: PivCardEngine, passcode: string): 
   const a = startSweepAgent(env);
   try {
     a.readers.insert(R1, engine);
-    await until(a.agent, screenIs('passcode'), 'the passcode prompt');
+    await nextState(a.agent, screenIs('passcode'), 'the passcode prompt');
     await a.agent.handle('agent.submitPasscode', { passcode });
-    await until(a.agent, screenIs('choose-position'), 'the positions');
+    await nextState(a.agent, screenIs('choose-position'), 'the positions');
     return true;
   } catch {
     return false;
@@ -190,9 +167,9 @@ async function lockAgain(env: SweepEnv, engine: PivCardEngine, passcode: string)
   const a = startSweepAgent(env);
   try {
     a.readers.insert(R1, engine);
-    await until(a.agent, screenIs('passcode'), 'the passcode prompt');
+    await nextState(a.agent, screenIs('passcode'), 'the passcode prompt');
     for (let i = 0; i < 3; i++) await failureOf(a.agent.handle('agent.submitPasscode', { passcode: wrong }));
-    await until(a.agent, screenIs('locked-card'), 'the card locked again');
+    await nextState(a.agent, screenIs('locked-card'), 'the card locked again');
   } finally {
     await a.close();
   }

@@ -13,6 +13,8 @@ import { startService, type RunningService } from '../../../../src-service/start
 import type { Db } from '../../../../src-service/store/database.js';
 import { addOrg, addPosition, addUser, assign, tempDbFile } from '../../../support/service-fixtures.js';
 
+export { auditRows } from '../../../support/service-fixtures.js';
+
 // What the login, CA and card-factory tests share: a factory card in the software PIV card
 // engine, driven by the agent's own PivSession through the in-process reader driver (the card
 // side of a login, exactly as the workstation does it), and a JSON fetch helper.
@@ -160,14 +162,4 @@ export async function answeredChallenge(
     certificate: answer.certificate.toString('base64'),
     signature: answer.signature.toString('base64'),
   };
-}
-
-export function auditRows(db: Db): { action: string; actor: string | null; subject: string | null; workstation_id: string | null; details: string }[] {
-  return db.prepare('SELECT action, actor, subject, workstation_id, details FROM audit_log ORDER BY seq').all() as {
-    action: string;
-    actor: string | null;
-    subject: string | null;
-    workstation_id: string | null;
-    details: string;
-  }[];
 }

@@ -9,7 +9,7 @@ import { openCardSecret } from '../../../../src-service/crypto/card-secrets.js';
 import { readOutbox } from '../../../../src-service/notify/outbox.js';
 import { startService, type RunningService, type StartServiceOptions } from '../../../../src-service/start-service.js';
 import type { Db } from '../../../../src-service/store/database.js';
-import { addOrg, addPosition, addUser, assign, tempDbFile } from '../../../support/service-fixtures.js';
+import { addOrg, addPosition, addUser, assign, auditRows, tempDbFile } from '../../../support/service-fixtures.js';
 
 // What the unlock tests share: a real service on a fresh SQLite file with a clock that can be
 // moved forward, people with made cards (the card factory: real certificates, PUKs and
@@ -162,14 +162,6 @@ export function sealedPuks(rig: UnlockRig, card: MadeCard): { puk: string | null
   };
 }
 
-export function auditRows(db: Db): { action: string; actor: string | null; subject: string | null; workstation_id: string | null; details: string }[] {
-  return db.prepare('SELECT action, actor, subject, workstation_id, details FROM audit_log ORDER BY seq').all() as {
-    action: string;
-    actor: string | null;
-    subject: string | null;
-    workstation_id: string | null;
-    details: string;
-  }[];
-}
+export { auditRows };
 
 export const lastAudit = (db: Db): ReturnType<typeof auditRows>[number] | undefined => auditRows(db).at(-1);
