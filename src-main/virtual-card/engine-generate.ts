@@ -30,6 +30,7 @@ export const generateAsymmetric: Handler = (ctx, cmd) => {
   ctx.state.keys[slotHex] = {
     algorithm: alg === ALG.RSA2048 ? 'rsa2048' : 'p256',
     pkcs8: pair.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    origin: 'generated',
   };
   ctx.forgetKey(slotHex);
   ctx.persist();

@@ -11,6 +11,7 @@ import { getData, putData } from './engine-data-objects.js';
 import { generalAuthenticate } from './engine-authenticate.js';
 import { generateAsymmetric } from './engine-generate.js';
 import { getSerial, getVersion, resetCard, setManagementKey, setPinRetries } from './engine-yubico.js';
+import { getMetadata } from './engine-metadata.js';
 
 // A PIV card in software: parses each command APDU, runs command chaining and response chaining,
 // dispatches to the handlers, and saves persistent state before answering (as a card commits to
@@ -46,6 +47,7 @@ const HANDLERS: Partial<Record<number, Handler>> = {
   [INS.SET_MGMKEY]: setManagementKey,
   [INS.SET_PIN_RETRIES]: setPinRetries,
   [INS.RESET]: resetCard,
+  [INS.GET_METADATA]: getMetadata,
 };
 
 const MAX_CHAIN_BYTES = 16 * 1024;

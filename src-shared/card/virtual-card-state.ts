@@ -29,9 +29,18 @@ export const SlotRefKey = z.string().regex(/^(9a|9c|9d|9e|8[2-9a-f]|9[0-5])$/);
 /** Data object tags as hex: 7e, 5fc1xx, 5fff00. */
 export const ObjectTagKey = z.string().regex(/^(7e|5fc1[0-2][0-9a-f]|5fff0[0-9a-f])$/);
 
+/** Yubico's key origin: made on the card by GENERATE, or brought in from outside. */
+export const KeyOrigin = z.enum(['generated', 'imported']);
+export type KeyOrigin = z.infer<typeof KeyOrigin>;
+
 export const SlotKeyState = z.strictObject({
   algorithm: AsymmetricAlgorithm,
   pkcs8: z.string().base64(),
+  /**
+   * Set by GENERATE. Absent in state files written before it was recorded and for keys written
+   * into a state by its maker (the card factory): both came from outside the card, 'imported'.
+   */
+  origin: KeyOrigin.optional(),
 });
 export type SlotKeyState = z.infer<typeof SlotKeyState>;
 

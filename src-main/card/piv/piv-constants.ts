@@ -99,5 +99,27 @@ export function symmetricParams(alg: number): { cipher: string; keyLength: numbe
   }
 }
 
+/** Yubico GET METADATA (INS F7, P2 = key reference): the tags of its answer. */
+export const METADATA_TAG = {
+  ALGORITHM: 0x01,
+  /** Two bytes: PIN policy, touch policy. */
+  POLICY: 0x02,
+  ORIGIN: 0x03,
+  /** The public key as the inside of GENERATE's 7F49 template (81/82 for RSA, 86 for EC). */
+  PUBLIC_KEY: 0x04,
+  DEFAULT_VALUE: 0x05,
+  /** Two bytes: total tries, tries left. */
+  RETRIES: 0x06,
+} as const;
+
+export const METADATA_ORIGIN = { GENERATED: 0x01, IMPORTED: 0x02 } as const;
+
+/** Yubico's policy bytes (tag 02): PIN policy first, touch policy second. */
+export const PIN_POLICY = { DEFAULT: 0x00, NEVER: 0x01, ONCE: 0x02, ALWAYS: 0x03 } as const;
+export const TOUCH_POLICY = { DEFAULT: 0x00, NEVER: 0x01, ALWAYS: 0x02, CACHED: 0x03 } as const;
+
+/** The algorithm byte GET METADATA reports for the PIN and PUK. */
+export const METADATA_ALG_PIN = 0xff;
+
 /** Yubico factory default management key (3DES). */
 export const DEFAULT_MANAGEMENT_KEY = Buffer.from('010203040506070801020304050607080102030405060708', 'hex');

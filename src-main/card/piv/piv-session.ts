@@ -11,6 +11,7 @@ import { passcodeBlock, pukBlock } from './piv-reference-data.js';
 import { parsePublicKeyTemplate } from './piv-public-key.js';
 import { signatureInput } from './piv-signature-input.js';
 import type { ManagementKeyResponder } from './piv-management-key.js';
+import { parseKeyMetadata, type KeyMetadata } from './piv-metadata.js';
 
 // The PIV card edge: one method per card operation, over a channel the caller owns (inside a
 // reader transaction). No UI and no service knowledge: passcodes come in as bytes, management
@@ -170,6 +171,17 @@ export class PivSession {
       ne: this.channel.maxNe,
     });
     return parsePublicKeyTemplate(alg, expectOk(resp, 'Generating a key on the card'));
+  }
+
+  /**
+   * Yubico GET METADATA for a key slot, without the passcode: the key the slot holds, null when
+   * it holds none, undefined when the card does not know the command (a plain NIST PIV card).
+   */
+  async keyMetadata(slot: Slot): Promise<KeyMetadata | null | undefined> {
+    const resp = await this.channel.send({ cla: 0, ins: INS.GET_METADATA, p1: 0x00, p2: slot.keyRef, ne: this.channel.maxNe });
+    if (resp.sw === SW.INS_NOT_SUPPORTED || resp.sw === SW.CLA_NOT_SUPPORTED || resp.sw === SW.FUNCTION_NOT_SUPPORTED) return undefined;
+    if (resp.sw === SW.REFERENCE_NOT_FOUND) return null;
+    return parseKeyMetadata(expectOk(resp, 'Reading what key the card holds'));
   }
 
   /** Yubico GET SERIAL; undefined for cards without the extension. */

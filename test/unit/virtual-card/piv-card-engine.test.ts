@@ -125,7 +125,7 @@ describe('SELECT', () => {
 });
 
 describe('APDU layer', () => {
-  it.each(['00 b0 00 00 00', '00 f7 00 9b 00', '00 e2 00 00 00', '00 84 00 00 08'])('answers 6D00 to the unknown instruction %s', (cmd) => {
+  it.each(['00 b0 00 00 00', '00 f6 ff 9a', '00 e2 00 00 00', '00 84 00 00 08'])('answers 6D00 to the unknown instruction %s', (cmd) => {
     expect(send(blank(), cmd)).toMatchObject({ sw: '6d00', data: '' });
   });
 

@@ -1,0 +1,178 @@
+import { randomBytes, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import type { AsymmetricAlgorithm } from '../../src-shared/card/virtual-card-state.js';
+import { assembleCertificationRequest, certificationRequestInfo, CertificationRequestError, verifyCertificationRequest } from '../../src-shared/crypto/pkcs10.js';
+import { wipe } from '../card/bytes.js';
+import { CardError } from '../card/card-error.js';
+import { ALG, SLOT } from '../card/piv/piv-constants.js';
+import type { ManagementKeyResponder } from '../card/piv/piv-management-key.js';
+import type { PivSession } from '../card/piv/piv-session.js';
+import type { ReaderDriver } from '../pcsc/reader-driver.js';
+import { cardAlgorithm, pivSession } from './card-facts.js';
+import { sameKey } from './card-key-check.js';
+
+// Renewing the 9A certificate on the card: ONE reader transaction, reset afterwards. With
+// extended-length APDUs, seven commands:
+//
+//   SELECT; VERIFY (the holder's passcode: 9A signs the request); GENERAL AUTHENTICATE 9B twice
+//   (management-key mutual authentication, the key's half done by the service); GENERATE 9A;
+//   GENERAL AUTHENTICATE 9A (the card signs the PKCS#10 request); PUT DATA 5FC105 (the new
+//   certificate).
+//
+// When the service already issued a certificate in this renewal (a renewal cut short after
+// issue) and its key is the card's 9A key, it is written without generating again: one GET
+// METADATA in place of GENERATE and the signature.
+//
+// The card never holds a certificate that is not for its key, except between GENERATE and PUT
+// DATA: a card pulled there keeps its new key beside the old certificate, which the next
+// insertion notices (card-key-check.ts) and the service's journal finishes. The service confirms
+// the renewal after this (not here). The passcode is bytes, wiped whatever happens.
+
+/** The service's half of a renewal, through the agent's connection to it (service-renewal.ts). */
+export interface RenewalRelay {
+  /** The card's encrypted witness -> the decrypted witness and the service's challenge. */
+  cardWitness(witness: Uint8Array): Promise<{ exchangeId: string; witness: Buffer; challenge: Buffer }>;
+  /** The card's encryption of that challenge; a certificate already issued in this renewal, if any. */
+  authenticate(exchangeId: string, cardResponse: Uint8Array): Promise<{ issuedCertificate: Buffer | null }>;
+  /** The PKCS#10 request signed by the card's new key -> the new certificate (DER). */
+  certificate(csrDer: Buffer): Promise<{ certificate: Buffer }>;
+}
+
+export interface CardRenewalInput {
+  readonly readers: ReaderDriver;
+  readonly reader: string;
+  /** The holder's passcode; wiped here. */
+  readonly passcode: Buffer;
+  readonly relay: RenewalRelay;
+  /** The card's algorithm, which a renewal keeps (RenewalOpened.algorithm). */
+  readonly algorithm: AsymmetricAlgorithm;
+  /** The subject of the request (RenewalOpened.holder.name); the CA sets the certificate's own. */
+  readonly holderName: string;
+  readonly onStage?: (stage: RenewalStage) => void;
+}
+
+export type RenewalStage = 'checking-card' | 'making-key' | 'writing-certificate';
+
+export interface CardRenewalResult {
+  /** The certificate now on the card (DER). */
+  readonly certificate: Buffer;
+  /** Commands sent to the card in the transaction. */
+  readonly apdus: number;
+  /** An already issued certificate was written for the key already on the card. */
+  readonly recovered: boolean;
+}
+
+/** The service answered with a certificate that is not for the card's key: nothing was written. */
+export class RenewalCertificateMismatchError extends Error {
+  override name = 'RenewalCertificateMismatchError';
+  constructor() {
+    super("The new certificate is not for the smartcard's key, so it was not written to the card.");
+  }
+}
+
+/** Service-held management keys are AES-128 (src-service/crypto/card-secrets.ts). */
+const SERVICE_MANAGEMENT_KEY_ALG = ALG.AES128;
+
+export async function cardRenewal(input: CardRenewalInput): Promise<CardRenewalResult> {
+  try {
+    return await input.readers.transaction(
+      input.reader,
+      async (transport, atr) => {
+        const piv = pivSession(transport, atr);
+        await piv.select();
+        // First, so a wrong passcode costs one attempt and asks the service for nothing.
+        await piv.verifyPin(input.passcode);
+        wipe(input.passcode);
+        input.onStage?.('checking-card');
+        const { issuedCertificate } = await authenticate(piv, input.relay);
+        const alg = cardAlgorithm(input.algorithm);
+
+        if (issuedCertificate !== null) {
+          const issuedKey = certificateKey(issuedCertificate);
+          if (await cardHoldsKey(piv, alg, issuedKey)) {
+            input.onStage?.('writing-certificate');
+            await piv.writeCertificate(SLOT.AUTHENTICATION, issuedCertificate);
+            return { certificate: issuedCertificate, apdus: piv.apduCount, recovered: true };
+          }
+        }
+
+        input.onStage?.('making-key');
+        const newKey = await piv.generateKey(SLOT.AUTHENTICATION, alg);
+        const csr = await signedRequest(piv, alg, newKey, input.holderName);
+        const { certificate } = await input.relay.certificate(csr);
+        if (!sameKey(certificateKey(certificate), newKey)) throw new RenewalCertificateMismatchError();
+        input.onStage?.('writing-certificate');
+        await piv.writeCertificate(SLOT.AUTHENTICATION, certificate);
+        return { certificate, apdus: piv.apduCount, recovered: false };
+      },
+      { resetAfter: true },
+    );
+  } finally {
+    wipe(input.passcode);
+  }
+}
+
+/** Management-key mutual authentication relayed to the service; its answer comes back with it. */
+async function authenticate(piv: PivSession, relay: RenewalRelay): Promise<{ issuedCertificate: Buffer | null }> {
+  let exchangeId: string | undefined;
+  let answer: { issuedCertificate: Buffer | null } | undefined;
+  const responder: ManagementKeyResponder = {
+    algorithm: SERVICE_MANAGEMENT_KEY_ALG,
+    answerWitness: async (encryptedWitness) => {
+      const reply = await relay.cardWitness(encryptedWitness);
+      exchangeId = reply.exchangeId;
+      return { witness: reply.witness, challenge: reply.challenge };
+    },
+    checkCardResponse: async (encryptedChallenge) => {
+      if (exchangeId === undefined) throw new Error('no card witness was answered');
+      answer = await relay.authenticate(exchangeId, encryptedChallenge);
+    },
+  };
+  await piv.authenticateManagementKey(responder);
+  if (!answer) throw new Error('the management key authentication did not complete');
+  return answer;
+}
+
+/** The request for the new key, laid out here and signed by the card with it (9A). */
+async function signedRequest(piv: PivSession, alg: typeof ALG.RSA2048 | typeof ALG.ECC_P256, key: KeyObject, holderName: string): Promise<Buffer> {
+  const info = certificationRequestInfo({ spki: key.export({ type: 'spki', format: 'der' }), commonName: holderName });
+  const signature = await piv.sign(SLOT.AUTHENTICATION, alg, info);
+  const csr = assembleCertificationRequest(info, alg === ALG.RSA2048 ? 'rsa2048' : 'p256', signature);
+  // A card that signed with anything but the key it just returned is not sent on to the CA.
+  try {
+    verifyCertificationRequest(csr);
+  } catch (err) {
+    if (err instanceof CertificationRequestError) {
+      throw new CardError('malformed-response', 'The smartcard did not sign the certificate request with its new key.', { cause: err });
+    }
+    throw err;
+  }
+  return csr;
+}
+
+/**
+ * Whether the card's 9A key is `key`: asked with GET METADATA, or on a card without it, by a
+ * signature over random bytes (the passcode is verified) checked with `key`.
+ */
+async function cardHoldsKey(piv: PivSession, alg: typeof ALG.RSA2048 | typeof ALG.ECC_P256, key: KeyObject): Promise<boolean> {
+  const metadata = await piv.keyMetadata(SLOT.AUTHENTICATION);
+  if (metadata === null) return false;
+  if (metadata !== undefined) return metadata.algorithm === alg && sameKey(metadata.publicKey, key);
+  const probe = randomBytes(32);
+  let signature: Buffer;
+  try {
+    signature = await piv.sign(SLOT.AUTHENTICATION, alg, probe);
+  } catch (err) {
+    // A key of another type in 9A refuses the algorithm: not the issued key.
+    if (err instanceof CardError && (err.code === 'incorrect-parameters' || err.code === 'reference-not-found')) return false;
+    throw err;
+  }
+  return verify('sha256', probe, key, signature);
+}
+
+function certificateKey(der: Buffer): KeyObject {
+  try {
+    return new X509Certificate(der).publicKey;
+  } catch {
+    throw new RenewalCertificateMismatchError();
+  }
+}

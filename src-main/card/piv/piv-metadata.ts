@@ -1,0 +1,45 @@
+import type { KeyObject } from 'node:crypto';
+import { CardError } from '../card-error.js';
+import { decodeTlvs, requireTlv, tlv, TlvError } from '../../../src-shared/card/tlv.js';
+import { ALG, METADATA_ORIGIN, METADATA_TAG, type AsymmetricAlg } from './piv-constants.js';
+import { parsePublicKeyTemplate } from './piv-public-key.js';
+
+// The answer to Yubico GET METADATA for an asymmetric slot: which key the slot holds, read
+// without the passcode. The card edge only uses RSA-2048 and P-256 keys.
+
+export type KeyOrigin = 'generated' | 'imported';
+
+export interface KeyMetadata {
+  readonly algorithm: AsymmetricAlg;
+  readonly publicKey: KeyObject;
+  /** Made on the card (GENERATE) or written into it from outside. */
+  readonly origin: KeyOrigin;
+}
+
+export function parseKeyMetadata(data: Uint8Array): KeyMetadata {
+  try {
+    const items = decodeTlvs(data);
+    const algorithm = single(requireTlv(items, METADATA_TAG.ALGORITHM, 'key metadata'));
+    const origin = single(requireTlv(items, METADATA_TAG.ORIGIN, 'key metadata'));
+    const publicKey = requireTlv(items, METADATA_TAG.PUBLIC_KEY, 'key metadata');
+    if (algorithm !== ALG.RSA2048 && algorithm !== ALG.ECC_P256) {
+      throw new CardError('wrong-data', 'The card holds a key of a type this workstation does not use.');
+    }
+    if (origin !== METADATA_ORIGIN.GENERATED && origin !== METADATA_ORIGIN.IMPORTED) throw new TlvError('unknown key origin');
+    // YubiKeys send the inside of GENERATE's 7F49 template; a wrapped one is read the same.
+    const template = publicKey[0] === 0x7f && publicKey[1] === 0x49 ? publicKey : tlv(0x7f49, publicKey);
+    return {
+      algorithm,
+      publicKey: parsePublicKeyTemplate(algorithm, template),
+      origin: origin === METADATA_ORIGIN.GENERATED ? 'generated' : 'imported',
+    };
+  } catch (err) {
+    if (err instanceof TlvError) throw new CardError('malformed-response', `The card's key metadata could not be read: ${err.message}.`, { cause: err });
+    throw err;
+  }
+}
+
+function single(value: Buffer): number {
+  if (value.length !== 1) throw new TlvError('a one-byte metadata field is not one byte');
+  return value[0] as number;
+}

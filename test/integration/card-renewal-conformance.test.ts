@@ -1,0 +1,183 @@
+import { createHash, randomBytes, verify, X509Certificate } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cardKeyMatchesCertificate } from '../../src-main/agent/card-key-check.js';
+import { pivSession } from '../../src-main/agent/card-facts.js';
+import { cardRenewal, type CardRenewalResult, type RenewalRelay } from '../../src-main/agent/card-renewal.js';
+import { ALG, SLOT } from '../../src-main/card/piv/piv-constants.js';
+import { localManagementKeyResponder } from '../../src-main/card/piv/piv-management-key.js';
+import { PcscReaderDriver } from '../../src-main/pcsc/pcsc-reader-driver.js';
+import { issueAuthenticationCertificate } from '../../src-service/ca/authentication-certificate.js';
+import type { MadeCard } from '../../src-service/ca/card-factory.js';
+import { verifyCertificationRequest } from '../../src-shared/crypto/pkcs10.js';
+import { startServiceRig, type ServiceRig } from '../unit/agent/support/agent-rig.js';
+import { untilCardPresent, waitFor } from './support/pcsc.js';
+import { runTool, type ToolResult } from './support/run-tool.js';
+import { makeTestCard, READER, tempDir, type TestCard } from './support/virtual-card.js';
+
+// A factory-made card renewed in the vpcd reader through the real pcscd with the renewal card
+// operation (card-renewal.ts), the service's half played in this process with the real CA.
+// Then tools nobody here wrote judge the result: OpenSC reads the NEW certificate from the card,
+// pkcs11-tool signs with the card's 9A key and openssl verifies that signature with the new
+// certificate's key (so the key on the card is the certified one). yubico-piv-tool 2.2.0 has no
+// get-metadata action; its status shows the new certificate.
+
+const CARD_SLOT = 0 as const;
+const READER_NAME = READER[CARD_SLOT];
+const OPENSC_READER = String(CARD_SLOT);
+const PKCS11_MODULE = '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';
+const PASSCODE = '24681357';
+const HOLDER = 'Renewal Conformance';
+
+const pkcs15Tool = (args: string[]): Promise<ToolResult> => runTool('pkcs15-tool', ['--reader', OPENSC_READER, ...args]);
+const pkcs11Tool = (args: string[], cwd: string): Promise<ToolResult> =>
+  runTool('pkcs11-tool', ['--module', PKCS11_MODULE, '--slot-description', READER_NAME, ...args], { cwd });
+const ykpiv = (args: string[]): Promise<ToolResult> => runTool('yubico-piv-tool', ['-r', READER_NAME, ...args]);
+
+function succeeded(result: ToolResult, what: string): ToolResult {
+  expect(result.code, `${what} failed:\n${result.output}`).toBe(0);
+  return result;
+}
+
+let driver: PcscReaderDriver;
+let rig: ServiceRig;
+
+beforeAll(async () => {
+  rig = await startServiceRig();
+  driver = new PcscReaderDriver();
+  driver.start();
+  for (const name of READER) {
+    if (!driver.readers().some((r) => r.name === name)) await waitFor(driver, 'reader-added', name);
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  const occupied = driver.readers().filter((r) => r.cardPresent).map((r) => r.name);
+  expect(occupied, 'the vpcd readers must be empty before this file runs (stop any other virtual card)').toEqual([]);
+}, 60_000);
+
+afterAll(async () => {
+  const left = driver?.readers().filter((r) => r.cardPresent).map((r) => r.name);
+  await driver?.close();
+  await rig?.close();
+  expect(left).toEqual([]);
+});
+
+/** The service's half: the card's own management key, the request checked, the real CA issuing. */
+function localRelay(card: MadeCard): RenewalRelay {
+  const responder = localManagementKeyResponder(ALG.AES128, Buffer.from(card.state.managementKey.key, 'hex'));
+  const persona = rig.personas.get('card-near-expiry')!.persona;
+  return {
+    cardWitness: async (witness) => {
+      const answer = await responder.answerWitness(witness);
+      return { exchangeId: 'exchange-1', witness: Buffer.from(answer.witness), challenge: Buffer.from(answer.challenge) };
+    },
+    authenticate: async (_exchangeId, cardResponse) => {
+      await responder.checkCardResponse(cardResponse);
+      return { issuedCertificate: null };
+    },
+    certificate: async (csr) => {
+      const request = verifyCertificationRequest(csr);
+      expect(request.commonName).toBe(HOLDER);
+      const issued = issueAuthenticationCertificate(rig.service.ctx.ca, {
+        givenName: persona.givenName,
+        familyName: persona.familyName,
+        userUuid: persona.uuid,
+        publicKey: request.publicKey,
+        now: new Date(),
+      });
+      return { certificate: issued.der };
+    },
+  };
+}
+
+function keyCheck(): Promise<boolean | undefined> {
+  return driver.transaction(READER_NAME, async (transport, atr) => {
+    const piv = pivSession(transport, atr);
+    await piv.select();
+    const certificate = await piv.readCertificate(SLOT.AUTHENTICATION);
+    return cardKeyMatchesCertificate(piv, certificate!);
+  });
+}
+
+describe.each([
+  ['rsa2048', 'SHA256-RSA-PKCS', 'Private RSA Key [PIV AUTH key]'],
+  ['p256', 'ECDSA-SHA256', 'Private EC Key [PIV AUTH key]'],
+] as const)('a %s factory card renewed through pcscd', (algorithm, mechanism, keyHeading) => {
+  let made: MadeCard;
+  let card: TestCard;
+  let dir: string;
+  let result: CardRenewalResult;
+  /** Where the renewal's commands start in the card's log. */
+  let logStart: number;
+
+  beforeAll(async () => {
+    made = rig.card('card-near-expiry', { algorithm, passcode: PASSCODE, validDays: 20 }).made;
+    card = makeTestCard(CARD_SLOT, { state: made.state });
+    dir = tempDir('renewal-conformance-');
+    await card.insert();
+    await untilCardPresent(driver, READER_NAME);
+    expect(await keyCheck()).toBe(true);
+    logStart = card.log.length;
+    result = await cardRenewal({
+      readers: driver,
+      reader: READER_NAME,
+      passcode: Buffer.from(PASSCODE, 'ascii'),
+      relay: localRelay(made),
+      algorithm,
+      holderName: HOLDER,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    if (!card) return;
+    const gone = driver.readers().some((r) => r.name === READER_NAME && r.cardPresent) ? waitFor(driver, 'card-removed', READER_NAME) : Promise.resolve();
+    await card.remove();
+    await gone;
+  });
+
+  it('the card operation: seven commands, a new certificate from the CA for a key the card generated', () => {
+    expect(result.recovered).toBe(false);
+    expect(result.apdus).toBe(7);
+    const renewal = card.log.slice(logStart, logStart + 7);
+    expect(renewal.map((c) => c.ins)).toEqual([0xa4, 0x20, 0x87, 0x87, 0x47, 0x87, 0xdb]);
+    expect(renewal.every((c) => c.sw === 0x9000)).toBe(true);
+    const certificate = new X509Certificate(result.certificate);
+    expect(certificate.checkIssued(rig.service.ctx.ca.issuing)).toBe(true);
+    expect(certificate.serialNumber).not.toBe(new X509Certificate(made.certificate.der).serialNumber);
+    expect(card.engine.snapshot().keys['9a']?.origin).toBe('generated');
+  });
+
+  it('pkcs15-tool reads the NEW certificate from the card and lists the 9A private key', async () => {
+    const readBack = succeeded(await pkcs15Tool(['--read-certificate', '01']), 'pkcs15-tool --read-certificate 01');
+    expect(new X509Certificate(readBack.stdout).raw).toEqual(result.certificate);
+    const dump = succeeded(await pkcs15Tool(['-D']), 'pkcs15-tool -D').stdout;
+    expect(dump).toContain('X.509 Certificate [Certificate for PIV Authentication]');
+    expect(dump).toContain(keyHeading);
+  });
+
+  it('pkcs11-tool signs with the card key and openssl verifies it with the new certificate (and not the old one)', async () => {
+    const message = randomBytes(48);
+    writeFileSync(join(dir, 'msg.bin'), message);
+    writeFileSync(join(dir, 'new.pem'), new X509Certificate(result.certificate).publicKey.export({ type: 'spki', format: 'pem' }));
+    writeFileSync(join(dir, 'old.pem'), new X509Certificate(made.certificate.der).publicKey.export({ type: 'spki', format: 'pem' }));
+    const formatArgs = algorithm === 'p256' ? ['--signature-format', 'openssl'] : [];
+    succeeded(
+      await pkcs11Tool(['--login', '--pin', PASSCODE, '--sign', '-m', mechanism, '--id', '01', ...formatArgs, '-i', 'msg.bin', '-o', 'sig.bin'], dir),
+      'pkcs11-tool --sign',
+    );
+    const verifyWith = (key: string) => runTool('openssl', ['dgst', '-sha256', '-verify', key, '-signature', 'sig.bin', 'msg.bin'], { cwd: dir });
+    const withNew = await verifyWith('new.pem');
+    expect(withNew.code, withNew.output).toBe(0);
+    expect(withNew.stdout).toContain('Verified OK');
+    expect((await verifyWith('old.pem')).code).not.toBe(0);
+    // node:crypto agrees.
+    expect(verify('sha256', message, new X509Certificate(result.certificate).publicKey, readFileSync(join(dir, 'sig.bin')))).toBe(true);
+  });
+
+  it('yubico-piv-tool shows the new certificate in 9A; our key check agrees the key is the certified one', async () => {
+    const status = succeeded(await ykpiv(['-a', 'status']), 'yubico-piv-tool -a status').stdout;
+    expect(status).toContain(`\tFingerprint:\t${createHash('sha256').update(result.certificate).digest('hex')}`);
+    expect(status).toMatch(/^Slot 9a:/m);
+    expect(await keyCheck()).toBe(true);
+  });
+});
