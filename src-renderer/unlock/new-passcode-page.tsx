@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent, type RefObject } from 'react';
 import type { UnlockView } from '../../src-shared/api/agent-api.js';
 import { newPasscodeProblems, PASSCODE_CHANGE_MESSAGES } from '../../src-shared/domain/passcode-change.js';
-import { ErrorSummary } from '../components/error-summary.js';
+import { ErrorSummary, type ErrorItem } from '../components/error-summary.js';
 import { PageHeading } from '../components/page-heading.js';
 import { SecretField, takeSecrets } from '../components/secret-field.js';
 import { StepButtons } from './unlock-buttons.js';
@@ -44,22 +44,26 @@ export function NewPasscodePage({ view }: { view: UnlockView }) {
       return;
     }
     setLocalErrors([]);
-    requests.send('unlock.setPasscode', values);
+    requests.send('unlock.setPasscode', values, ['passcode-policy']);
   };
 
-  // The agent's (or the link's) problem goes against the field it is about.
-  const errors: readonly FieldError[] =
-    localErrors.length > 0
-      ? localErrors
-      : requests.problem
-        ? [{ field: requests.problem === PASSCODE_CHANGE_MESSAGES.mismatch ? 'confirm' : 'next', message: requests.problem }]
+  // The agent refuses a passcode only after the same checks passed here, so the two entries
+  // matched: its refusal is about the new passcode itself. Any other problem (the service, the
+  // card, the link) is no field's to fix and is shown in the summary alone.
+  const fieldErrors: readonly FieldError[] =
+    localErrors.length > 0 ? localErrors : requests.fieldProblem !== null ? [{ field: 'next', message: requests.fieldProblem }] : [];
+  const summary: readonly ErrorItem[] =
+    fieldErrors.length > 0
+      ? fieldErrors.map((e) => ({ text: e.message, href: `#${FIELDS[e.field].id}` }))
+      : requests.problem !== null
+        ? [{ text: requests.problem }]
         : [];
-  const errorOf = (field: Field): string | undefined => errors.find((e) => e.field === field)?.message;
+  const errorOf = (field: Field): string | undefined => fieldErrors.find((e) => e.field === field)?.message;
 
   return (
     <>
       <PageHeading caption={sponsor ? (view.holderName ?? 'Service smartcard') : 'Unlock your smartcard'}>Choose a new passcode</PageHeading>
-      <ErrorSummary ref={requests.summaryRef} errors={errors.map((e) => ({ text: e.message, href: `#${FIELDS[e.field].id}` }))} />
+      <ErrorSummary ref={requests.summaryRef} errors={summary} />
       {sponsor ? (
         <p>
           {view.holderName ? `${view.holderName}, type` : 'Type'} a new passcode for your smartcard, then type it again to confirm it. You will use it to log in

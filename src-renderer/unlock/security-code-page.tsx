@@ -1,6 +1,7 @@
 import { useRef, type FormEvent } from 'react';
 import type { UnlockStep, UnlockView } from '../../src-shared/api/agent-api.js';
 import { SecurityCode, type UnlockChannel } from '../../src-shared/api/service-unlock.js';
+import { LiveStatus } from '../components/live-status.js';
 import { PageHeading } from '../components/page-heading.js';
 import { SecretField } from '../components/secret-field.js';
 import { formatTime } from '../format/dates.js';
@@ -21,8 +22,8 @@ const SENT_BY: Readonly<Record<UnlockChannel, string>> = { email: 'email', sms: 
 export function SecurityCodePage({ view, step }: { view: UnlockView; step: CodeStep }) {
   const requests = useUnlockRequests(view);
   const inputRef = useRef<HTMLInputElement>(null);
-  const error = requests.problem;
-  // A new code keeps this page open: say so where it is heard, since focus stays put.
+  // A new code keeps this page open: say so where it is heard, since focus stays put. Each code
+  // has its own expiry, which makes a second code within the minute (the same words) heard again.
   const firstExpiry = useRef(step.codeExpiresAt);
   const resent = step.codeExpiresAt !== firstExpiry.current;
 
@@ -34,7 +35,8 @@ export function SecurityCodePage({ view, step }: { view: UnlockView; step: CodeS
     input.value = '';
     if (code === '') return requests.reject('Enter the security code');
     if (!SecurityCode.safeParse(code).success) return requests.reject('The security code must be 6 numbers');
-    requests.send('unlock.submitCode', { code });
+    // A wrong code is typed again; an expired or used-up one is not, so it stays off the field.
+    requests.send('unlock.submitCode', { code }, ['wrong-code']);
   };
 
   return (
@@ -52,14 +54,16 @@ export function SecurityCodePage({ view, step }: { view: UnlockView; step: CodeS
           labelSize="m"
           ref={inputRef}
           hint="The code is 6 numbers, for example 123456."
-          error={error}
+          error={requests.fieldProblem}
           type="text"
           autoComplete="one-time-code"
           maxLength={32}
         />
-        <div role="status" className="nhsuk-body">
-          {requests.working ? 'Wait a moment…' : resent ? `New code sent to ${step.sentTo}. It expires at ${formatTime(step.codeExpiresAt)}.` : ''}
-        </div>
+        <LiveStatus
+          className="nhsuk-body"
+          message={requests.working ? 'Wait a moment…' : resent ? `New code sent to ${step.sentTo}. It expires at ${formatTime(step.codeExpiresAt)}.` : ''}
+          occasion={step.codeExpiresAt}
+        />
         <StepButtons requests={requests} next="Continue" />
       </form>
       <h2 className="nhsuk-heading-m">If the code has not arrived</h2>

@@ -1,7 +1,9 @@
 import { tapAgentLink, type StateJson } from './support/agent-link-tap.js';
 import { expectNoAxeViolations } from './support/axe.js';
 import { expect, test, useTrainingApp } from './support/fixtures.js';
+import { recordStatusTexts, STATUS_TEXTS } from './support/in-page.js';
 import { CLINICIAN, LOCKED_CARD, SPONSOR } from './support/personas.js';
+import { chooseNewPasscode, errorSummary } from './support/unlocking.js';
 import {
   choosePosition,
   enterPasscode,
@@ -143,6 +145,109 @@ test('screens training mode cannot show on demand: no reader, reading, unreadabl
   await expectNoAxeViolations(page, 'identity service unreachable');
 });
 
+test('unlock pages put only a field’s own problems on it, and let every progress message and new code be heard', async ({ page, app }) => {
+  const tap = await tapAgentLink(page);
+  await openWorkstation(page, app);
+  const show = (step: unknown, error: string | null = null) =>
+    tap.pushState((state) => {
+      state.screen = {
+        kind: 'self-unlock',
+        unlock: { mode: 'self', reader: 'Reader 1', holderName: LOCKED_CARD.name, cardUuid: '5b0c7e1a-3f2d-4c8e-9a61-2d4f8b7c9e10', step, busy: false, error },
+      };
+    });
+  const summary = errorSummary(page);
+
+  // Progress: the region is on the page, empty, before the first words go in, or they go unread.
+  await page.evaluate(recordStatusTexts('[role="status"].nhsuk-body-l'));
+  show({ step: 'working', progress: 'Sending your security code…' });
+  await expect(page.getByRole('status').filter({ hasText: 'Sending your security code…' })).toBeVisible();
+  expect(await page.evaluate<string[]>(STATUS_TEXTS)).toEqual(['', 'Sending your security code…']);
+
+  // Codes that expire a few seconds apart, within one minute: the page shows the same time for each.
+  const minute = Math.ceil(Date.now() / 60_000) * 60_000 + 15 * 60_000;
+  const codeStep = (second: number) => ({
+    step: 'code',
+    channel: 'email',
+    sentTo: 'r•••@nhs.net',
+    codeExpiresAt: new Date(minute + 10_000 + second * 1000).toISOString(),
+    otherChannel: 'sms',
+  });
+  const field = page.getByLabel('Security code', { exact: true });
+  const hint = 'The code is 6 numbers, for example 123456.';
+  const continueButton = page.getByRole('button', { name: 'Continue', exact: true });
+
+  show(codeStep(0), 'That security code has expired. Select Send a new code.');
+  await expect(pageHeading(page)).toContainText('Enter your security code');
+  await expect(summary).toContainText('That security code has expired.');
+  await expect(summary.getByRole('link'), 'the agent’s words alone say nothing of a field').toHaveCount(0);
+  await expect(field).toHaveAccessibleDescription(hint);
+  show(codeStep(0));
+  await expect(summary).toHaveCount(0);
+
+  // Too many codes sent: the service's refusal is said, and no field is offered to fix it.
+  const tooMany = '5 security codes have been sent for this smartcard in the last hour, the most allowed. Try again in 42 minutes.';
+  tap.refuse('unlock.sendCode', { code: 'service-refused', message: tooMany });
+  await page.getByRole('button', { name: 'Send a new code', exact: true }).click();
+  await expect(summary).toContainText(tooMany);
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('link')).toHaveCount(0);
+  await expect(field).toHaveAccessibleDescription(hint);
+  await expect(page.locator('.nhsuk-form-group--error')).toHaveCount(0);
+  await expectNoAxeViolations(page, 'Enter your security code, with a problem no field can fix');
+
+  // A wrong code is typed again: linked to the field and said against it.
+  tap.refuse('unlock.submitCode', { code: 'wrong-code', message: 'That security code is wrong. You have 3 tries left.' });
+  await field.fill('123456');
+  await continueButton.click();
+  await expect(summary.getByRole('link', { name: 'That security code is wrong. You have 3 tries left.' })).toHaveAttribute('href', '#security-code');
+  await expect(field).toHaveAccessibleDescription(`${hint} Error: That security code is wrong. You have 3 tries left.`);
+
+  // The identity service out of reach: nothing typed would help.
+  tap.refuse('unlock.submitCode', { code: 'service-unreachable', message: 'Cannot reach the identity service. Try again in a moment.' });
+  await field.fill('123456');
+  await continueButton.click();
+  await expect(summary).toContainText('Cannot reach the identity service.');
+  await expect(summary.getByRole('link')).toHaveCount(0);
+  await expect(field).toHaveAccessibleDescription(hint);
+
+  // A second new code within the minute has the same words as the first: the region empties
+  // before each, so each is a change a screen reader reads.
+  await page.evaluate(recordStatusTexts('form [role="status"]'));
+  const sent = `New code sent to r•••@nhs.net. It expires at`;
+  show(codeStep(1));
+  await expect(page.getByRole('status').filter({ hasText: sent })).toBeVisible();
+  show(codeStep(2));
+  await expect
+    .poll(() => page.evaluate<string[]>(STATUS_TEXTS))
+    .toEqual(['', expect.stringContaining(sent), '', expect.stringContaining(sent)]);
+
+  // Choosing the passcode: the agent's passcode rules are the new passcode's problem; a card
+  // taken out is no field's.
+  show({ step: 'new-passcode' });
+  await expect(pageHeading(page)).toContainText('Choose a new passcode');
+  const newField = page.getByLabel('New passcode', { exact: true });
+  const confirmField = page.getByLabel('Confirm new passcode', { exact: true });
+  const passcodeHint = 'Your new passcode must be 6 to 8 numbers.';
+
+  tap.refuse('unlock.setPasscode', { code: 'card-removed', message: 'Your smartcard was taken out, so it has not been unlocked.' });
+  await chooseNewPasscode(page, '13572468');
+  await expect(summary).toContainText('Your smartcard was taken out');
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('link')).toHaveCount(0);
+  await expect(newField).toHaveAccessibleDescription(passcodeHint);
+  await expect(confirmField).toHaveAccessibleDescription(passcodeHint);
+  await expectNoAxeViolations(page, 'Choose a new passcode, with a problem no field can fix');
+
+  tap.refuse('unlock.setPasscode', { code: 'passcode-policy', message: 'Your new passcode must not be the same number over and over.' });
+  await chooseNewPasscode(page, '13572468');
+  await expect(summary.getByRole('link', { name: 'Your new passcode must not be the same number over and over.' })).toHaveAttribute(
+    'href',
+    '#unlock-passcode-new',
+  );
+  await expect(newField).toHaveAccessibleDescription(`${passcodeHint} Error: Your new passcode must not be the same number over and over.`);
+  await expect(confirmField).toHaveAccessibleDescription(passcodeHint);
+});
+
 test('unlock pages training mode shows only for a moment or never: progress, refusals, a wrong code, a full outbox', async ({ page, app }) => {
   const tap = await tapAgentLink(page);
   await openWorkstation(page, app);
@@ -184,6 +289,8 @@ test('unlock pages training mode shows only for a moment or never: progress, ref
   await expect(pageHeading(page)).toContainText('Enter your security code');
   await expect(page.getByRole('button', { name: 'Send the code by text message instead', exact: true })).toBeVisible();
   await expect(page.getByRole('alert').filter({ hasText: 'There is a problem' })).toContainText('You have 4 tries left.');
+  // Words in the agent's state carry no error code: no field claims them.
+  await expect(errorSummary(page).getByRole('link')).toHaveCount(0);
   await expectNoAxeViolations(page, 'Enter your security code, with the agent’s error');
 
   tap.pushState((state) => {

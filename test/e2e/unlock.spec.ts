@@ -75,6 +75,7 @@ test('Rhys unlocks his smartcard with the security code from the outbox, then lo
   await field.fill(otherCode(first));
   await page.getByRole('button', { name: 'Continue', exact: true }).click();
   await expect(errorSummary(page).getByRole('link', { name: /You have 4 tries left/ })).toHaveAttribute('href', '#security-code');
+  await expect(field, 'the agent answers "wrong-code": the field is where it is fixed').toHaveAccessibleDescription(/You have 4 tries left/);
   await expect(errorSummary(page)).toBeFocused();
   await expect(pageHeading(page)).toContainText('Enter your security code');
 

@@ -12,15 +12,28 @@ export interface AgentLinkTap {
   readonly links: readonly WebSocketRoute[];
   /** Sends the page the agent's latest state with `change` applied, as a newer version. */
   pushState(change: (state: StateJson) => void): void;
+  /**
+   * From now on the page's requests on `channel` get this error back instead of reaching the
+   * agent (a failure training mode cannot produce on demand); null lets them through again.
+   */
+  refuse(channel: string, error: { code: string; message: string } | null): void;
 }
 
 export async function tapAgentLink(page: Page): Promise<AgentLinkTap> {
   const links: WebSocketRoute[] = [];
   let latest: StateJson | null = null;
   let invented = 0;
+  const refusals = new Map<string, { code: string; message: string }>();
   await page.routeWebSocket(/\/api\?/, (link) => {
     links.push(link);
     const server = link.connectToServer();
+    // Handling the page's messages stops their automatic forwarding: each one not refused is sent on.
+    link.onMessage((message) => {
+      const parsed = parseRequest(message);
+      const refusal = typeof parsed.channel === 'string' ? refusals.get(parsed.channel) : undefined;
+      if (refusal && typeof parsed.id === 'number') link.send(JSON.stringify({ type: 'error', id: parsed.id, error: refusal }));
+      else server.send(message);
+    });
     server.onMessage((message) => {
       const parsed = JSON.parse(message.toString()) as { type: string; state?: StateJson; result?: StateJson };
       if (parsed.type === 'state' && parsed.state) latest = parsed.state;
@@ -38,5 +51,18 @@ export async function tapAgentLink(page: Page): Promise<AgentLinkTap> {
       state.version = latest.version + 1000 + invented++;
       link.send(JSON.stringify({ type: 'state', state }));
     },
+    refuse(channel, error) {
+      if (error) refusals.set(channel, error);
+      else refusals.delete(channel);
+    },
   };
+}
+
+function parseRequest(message: string | Buffer): { id?: unknown; channel?: unknown } {
+  try {
+    return JSON.parse(message.toString()) as { id?: unknown; channel?: unknown };
+  } catch {
+    // Not a request this tap understands: it goes to the agent as it is.
+    return {};
+  }
 }

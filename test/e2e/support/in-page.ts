@@ -52,6 +52,33 @@ export const RECORD_ANNOUNCEMENTS = `(() => {
 export const ANNOUNCEMENTS = 'window.__announcements ?? []';
 
 /**
+ * Starts recording the words of the live regions in the page's main area that match `selector`
+ * into window.__statusTexts: each change, an empty region included, and a region added later
+ * from the moment it arrives, with whatever words it arrived with (which would go unread).
+ */
+export function recordStatusTexts(selector: string): string {
+  return `(() => {
+    const main = document.querySelector('main');
+    if (!main) throw new Error('no main area');
+    const texts = [];
+    const last = new WeakMap();
+    window.__statusTexts = texts;
+    const look = () => {
+      for (const region of main.querySelectorAll(${JSON.stringify(selector)})) {
+        const text = region.textContent.trim();
+        if (last.get(region) === text) continue;
+        last.set(region, text);
+        texts.push(text);
+      }
+    };
+    look();
+    new MutationObserver(look).observe(main, { subtree: true, childList: true, characterData: true });
+  })()`;
+}
+
+export const STATUS_TEXTS = 'window.__statusTexts ?? []';
+
+/**
  * A stand-in for Electron's preload (src-main/shell/electron/preload.ts): the same two methods
  * and reply envelopes, carried to the real agent over its WebSocket instead of IPC. Records the
  * channels the page invokes in window.__bridgeCalls.
