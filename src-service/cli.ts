@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { MachineSecretError } from './crypto/machine-secret.js';
 import { startService } from './start-service.js';
+import { missingSmtpWarning } from './notify/mailer.js';
 import { openDatabase } from './store/database.js';
 import { verifyAuditLog } from './audit/audit-log.js';
 import { CaError } from './ca/ca-storage.js';
@@ -54,6 +55,9 @@ async function serve(args: string[]): Promise<number> {
     },
   });
   const service = await startService(config);
+  // The embedded service (launch-agent.ts) means to use the outbox; a standalone one should not.
+  const smtpWarning = missingSmtpWarning(config);
+  if (smtpWarning) console.error(smtpWarning);
   console.log(`identity service ready: ${service.url} (database ${config.dbFile})`);
   const stop = (): void => {
     void service.close().then(() => process.exit(0));

@@ -7,9 +7,13 @@ import { openDatabase } from './store/database.js';
 import { loadConfig, type ServiceConfigInput } from './config.js';
 import type { ServiceContext } from './service-context.js';
 import { createMailer } from './notify/mailer.js';
+import { pruneOutbox } from './notify/outbox.js';
 import { outboxSmsSender, type SmsSender } from './notify/sms.js';
 
 // Starts the identity service: embedded by the agent (loopback, ephemeral port) or standalone.
+// Old outbox messages (they may hold security codes) are pruned at start and every hour.
+
+const OUTBOX_PRUNE_EVERY_MS = 3_600_000;
 
 export interface RunningService {
   /** Base URL, e.g. http://127.0.0.1:41234 */
@@ -49,8 +53,11 @@ export async function startService(input: StartServiceOptions = {}): Promise<Run
     mailer: createMailer(config, db, clock),
     smsSender: smsSender ?? outboxSmsSender(db, clock),
   };
+  pruneOutbox(db, clock());
   const app = buildApp(ctx);
   await app.listen({ host: config.host, port: config.port });
+  const pruning = setInterval(() => pruneOutbox(db, clock()), OUTBOX_PRUNE_EVERY_MS);
+  pruning.unref();
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -59,6 +66,7 @@ export async function startService(input: StartServiceOptions = {}): Promise<Run
     url,
     ctx,
     close: async () => {
+      clearInterval(pruning);
       await app.close();
       ctx.mailer.close();
       db.close();

@@ -16,7 +16,9 @@ import { pivSession } from './card-facts.js';
 // The service commits the new PUK only after this (unlock-commit.ts). Until then it keeps both,
 // and says so (`rotationPending`) when an earlier unlock was cut short: the card then holds one
 // of the two, and RESET RETRY COUNTER tells which at the cost of at most one PUK attempt. If it
-// was the next PUK, the card already has it and the PUK change is skipped.
+// was the next PUK, the card already has it and the PUK change is skipped; and the service is
+// told so before the next PUK is tried, so that, should the card be pulled in between, the next
+// unlock is handed that PUK as the current one and spends no further attempt.
 // The PUKs and the passcode are bytes, wiped whatever happens; none leaves this file.
 
 /** The card's passcode is not blocked: there is nothing to unlock. */
@@ -41,6 +43,8 @@ export interface UnlockRelay {
   cardWitness(witness: Uint8Array): Promise<{ exchangeId: string; witness: Buffer; challenge: Buffer }>;
   /** The card's encryption of that challenge -> the PUKs (bytes, wiped here). */
   release(exchangeId: string, cardResponse: Uint8Array): Promise<ReleasedPuks>;
+  /** The card refused the current PUK with a rotation pending: it holds the next one. */
+  pukReconciled?(): Promise<void>;
 }
 
 export interface CardUnlockInput {
@@ -93,7 +97,7 @@ export async function cardUnlock(input: CardUnlockInput): Promise<CardUnlockResu
         await piv.authenticateManagementKey(responder);
         const released = puks as ReleasedPuks;
         input.onStage?.('setting-passcode');
-        const reconciled = await resetRetryCounter(piv, released, input.passcode);
+        const reconciled = await resetRetryCounter(piv, released, input.passcode, input.relay);
         if (!reconciled) await piv.changePuk(released.puk, released.nextPuk);
         return { reconciled, apdus: piv.apduCount };
       },
@@ -108,7 +112,7 @@ export async function cardUnlock(input: CardUnlockInput): Promise<CardUnlockResu
  * RESET RETRY COUNTER with the current PUK; when the card refuses it and a rotation is pending,
  * once more with the next PUK (which the card then already holds). True when it was the next.
  */
-async function resetRetryCounter(piv: ReturnType<typeof pivSession>, puks: ReleasedPuks, passcode: Buffer): Promise<boolean> {
+async function resetRetryCounter(piv: ReturnType<typeof pivSession>, puks: ReleasedPuks, passcode: Buffer, relay: UnlockRelay): Promise<boolean> {
   try {
     await piv.unblockPin(puks.puk, passcode);
     return false;
@@ -116,6 +120,9 @@ async function resetRetryCounter(piv: ReturnType<typeof pivSession>, puks: Relea
     if (!(err instanceof WrongPasscodeError && err.reference === 'PUK')) throw err;
     if (!puks.rotationPending || err.attemptsRemaining === 0) throw new PukMismatchError();
   }
+  // Best effort: if the service does not hear it, the unlock still goes on, and its commit makes
+  // the next PUK current all the same; only a card pulled before that costs an attempt again.
+  await relay.pukReconciled?.().catch(() => undefined);
   try {
     await piv.unblockPin(puks.nextPuk, passcode);
     return true;

@@ -7,22 +7,17 @@ import { sessionEnded } from './agent-transitions.js';
 import { AgentFailure } from './agent-types.js';
 import { cardUnlock, type UnlockRelay, type UnlockStage } from './card-unlock.js';
 import { commitUnlock } from './unlock-commit.js';
-import { classifyUnlockFailure, type UnlockOutcome } from './unlock-failures.js';
+import { classifyUnlockFailure, unlockUsedUp, type UnlockOutcome } from './unlock-failures.js';
 import { UNLOCK_MESSAGES } from './unlock-messages.js';
-import type { UnlockFlow } from './unlock-model.js';
-import { unlockClosed, unlockDone, unlockFailed, unlockRefused } from './unlock-transitions.js';
+import { newFlowId, type UnlockFlow } from './unlock-model.js';
+import { unlockClosed, unlockDone, unlockFailed, unlockRefused, unlockStepped } from './unlock-transitions.js';
 
 // The steps both unlocks share: the new passcode (checked before the card sees it, then the
 // card operation and the commit), and closing the flow. Also the helpers the two flows' own
 // actions use: finding the flow at the right step, and applying a failure's outcome.
 
-let lastFlowId = 0;
-
 /** A number for a new flow, never reused in this process. */
-export function nextFlowId(): number {
-  lastFlowId += 1;
-  return lastFlowId;
-}
+export const nextFlowId = newFlowId;
 
 /** The unlock under way, of `mode` when given, not busy, at one of `steps`. */
 export function flowAt(m: AgentModel, steps: readonly UnlockStep['step'][], mode?: UnlockFlow['mode']): UnlockFlow {
@@ -62,9 +57,11 @@ export function applyOutcome(rt: AgentRuntime, flow: UnlockFlow, outcome: Unlock
 function cardGone(m: AgentModel, id: number): AgentModel {
   const u = m.unlock;
   if (!u || u.id !== id || u.reader === null) return m;
+  // A new number, as when the card leaves (unlock-transitions.ts): nothing late lands on the next card.
+  const fresh = newFlowId();
   return unlockFailed(
-    { ...m, unlock: { ...u, reader: null, insertion: null, holderName: null, cardUuid: null, unlockId: null } },
-    id,
+    { ...m, unlock: { ...u, id: fresh, reader: null, insertion: null, holderName: null, cardUuid: null, unlockId: null } },
+    fresh,
     UNLOCK_MESSAGES.servicedGone,
     { step: 'insert' },
   );
@@ -107,6 +104,7 @@ export async function setUnlockPasscode(rt: AgentRuntime, request: { next: strin
   const relay: UnlockRelay = {
     cardWitness: (witness) => rt.monitor.track(rt.client.cardWitness(unlockId, workstationId, witness)),
     release: (exchangeId, cardResponse) => rt.monitor.track(rt.client.releasePuk(unlockId, workstationId, exchangeId, cardResponse)),
+    pukReconciled: () => rt.monitor.track(rt.client.commitUnlock(unlockId, workstationId, { pukOnly: true })),
   };
   rt.apply((s) => working(s, id, UNLOCK_MESSAGES.progressStarting));
   try {
@@ -118,11 +116,18 @@ export async function setUnlockPasscode(rt: AgentRuntime, request: { next: strin
       onStage: (stage) => rt.apply((s) => working(s, id, PROGRESS[stage])),
     });
   } catch (err) {
+    if (flow.mode === 'self' && unlockUsedUp(err)) {
+      // The service will not go on with this unlock (expired, superseded, released too often):
+      // a new security code starts a new one, which the holder can ask for from the first step.
+      rt.apply((s) => unlockFailed(unlockStepped(s, id, { step: 'intro' }, { unlockId: null }), id, UNLOCK_MESSAGES.selfNewCode));
+      throw new AgentFailure('service-refused', UNLOCK_MESSAGES.selfNewCode);
+    }
     throw applyOutcome(rt, flow, classifyUnlockFailure(err), { step: 'new-passcode' });
   }
-  // The card is unlocked whatever happens next; the commit only settles the service's records.
-  await commitUnlock(rt, unlockId);
+  // The card is unlocked whatever happens next: shown at once. The commit only settles the
+  // service's records, and keeps trying in the background if it has to (unlock-commit.ts).
   rt.apply((s) => unlockDone(s, id));
+  await commitUnlock(rt, unlockId);
 }
 
 /** unlock.close: cancel, or close the finished unlock. Not while the card is being changed. */

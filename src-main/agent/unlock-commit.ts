@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ServiceUnreachableError } from '../service-client/service-client-errors.js';
+import { ServiceRefusedError, ServiceUnreachableError } from '../service-client/service-client-errors.js';
 import type { AgentRuntime } from './agent-runtime.js';
 
 // The last step of an unlock: telling the service the card now holds the next PUK, so it becomes
 // the current one. By then the card is already unlocked and the holder can sign in, so a service
 // that cannot be reached does not stop anything: the commit is tried again in the background a
-// few times. Should it never arrive, the service keeps both PUKs and the next unlock reconciles
-// (card-unlock.ts). A refusal is final and changes nothing on the card either.
+// few times, as it is when the service answers with a server error (5xx). Should it never arrive,
+// the service keeps both PUKs and the next unlock reconciles (card-unlock.ts). A refusal (4xx)
+// is final and changes nothing on the card either.
 
 /** Waits between background attempts, after the first one failed. */
 export const COMMIT_RETRY_DELAYS_MS = [1_000, 3_000, 10_000, 30_000] as const;
@@ -16,7 +17,8 @@ async function commitOnce(rt: AgentRuntime, unlockId: string): Promise<'done' | 
     await rt.monitor.track(rt.client.commitUnlock(unlockId, rt.options.workstationId));
     return 'done';
   } catch (err) {
-    return err instanceof ServiceUnreachableError ? 'unreachable' : 'done';
+    const passing = err instanceof ServiceUnreachableError || (err instanceof ServiceRefusedError && err.status >= 500);
+    return passing ? 'unreachable' : 'done';
   }
 }
 

@@ -26,6 +26,14 @@ function serviceRefusal(err: ServiceRefusedError): UnlockOutcome {
   return { kind: 'refused', code: 'service-refused', message: err.message };
 }
 
+/**
+ * The service refused a card step of this unlock as no longer usable (404, 409): expired,
+ * superseded, released as often as it may be, or the card stopped. Starting again is the way on.
+ */
+export function unlockUsedUp(err: unknown): boolean {
+  return err instanceof ServiceRefusedError && (err.status === 404 || err.status === 409);
+}
+
 export function classifyUnlockFailure(err: unknown): UnlockOutcome {
   if (err instanceof ServiceUnreachableError) return { kind: 'retry', code: 'service-unreachable', message: UNLOCK_MESSAGES.serviceUnreachable };
   if (err instanceof ServiceRefusedError) return serviceRefusal(err);

@@ -20,6 +20,7 @@ export const UNLOCK_MESSAGES = {
   servicedRemoved: 'The smartcard was removed from the second reader. Insert it again and select Continue.',
   servicedGone: 'The smartcard is no longer in the second reader. Insert it again and select Continue.',
   selfRemoved: 'The smartcard was removed. Insert it again: if it is still locked, start the unlock again.',
+  selfNewCode: 'This unlock can no longer be used. Select Start now to have a new security code sent, then set your new passcode again.',
   progressChecking: 'Checking the smartcard with the identity service…',
   progressSetting: 'Setting the new passcode on the smartcard…',
   progressStarting: 'Unlocking the smartcard…',

@@ -23,6 +23,17 @@ export interface UnlockFlow {
   readonly sessionToken: string | null;
 }
 
+let lastFlowId = 0;
+
+/**
+ * A number never used before in this process: for a new flow, and for a sponsor's flow each
+ * time its card leaves, so whatever was under way for that card cannot land on the next one.
+ */
+export function newFlowId(): number {
+  lastFlowId += 1;
+  return lastFlowId;
+}
+
 export function unlockViewOf(flow: UnlockFlow): UnlockView {
   return {
     mode: flow.mode,

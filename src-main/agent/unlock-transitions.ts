@@ -2,11 +2,11 @@ import type { UnlockStep } from '../../src-shared/api/agent-api.js';
 import type { AgentModel } from './agent-model.js';
 import { readyCardAt } from './agent-model.js';
 import { UNLOCK_MESSAGES } from './unlock-messages.js';
-import type { UnlockFlow } from './unlock-model.js';
+import { newFlowId, type UnlockFlow } from './unlock-model.js';
 
-// The unlock's changes of state, pure like the rest of agent-transitions.ts. Each names the
-// flow it answers (`id`), so the outcome of work started for one flow is dropped once that flow
-// has ended or been replaced.
+// The unlock's changes of state, pure like the rest of agent-transitions.ts (but for drawing a
+// fresh flow number). Each names the flow it answers (`id`), so the outcome of work started for
+// one flow is dropped once that flow has ended or been replaced, or its card has left.
 
 type Model = AgentModel;
 
@@ -31,12 +31,15 @@ export function settleUnlock(m: Model): UnlockFlow | null {
 /**
  * The card in `reader` left. A sponsor goes back to waiting for it (nothing from the removed
  * card is kept), unless it was already unlocked; a self-service unlock ends (settle drops it).
+ * The sponsor's flow gets a new number: an answer still on its way for the card that left (a
+ * commit, a failure) would otherwise land on whatever card is inserted and continued next.
  */
 export function unlockCardRemoved(u: UnlockFlow | null, reader: string, insertion: number): UnlockFlow | null {
   if (!u || u.mode !== 'sponsor' || u.reader !== reader || u.insertion !== insertion) return u;
   if (u.step.step === 'done') return { ...u, reader: null, insertion: null };
   return {
     ...u,
+    id: newFlowId(),
     reader: null,
     insertion: null,
     holderName: null,

@@ -138,9 +138,13 @@ export class ServiceClient {
     return { puk: Buffer.from(answer.puk, 'ascii'), nextPuk: Buffer.from(answer.nextPuk, 'ascii'), rotationPending: answer.rotationPending };
   }
 
-  /** The card holds the new PUK: the service makes it current. */
-  async commitUnlock(unlockId: string, workstationId: string): Promise<void> {
-    await this.call('POST', `${unlockPath(unlockId)}/commit`, UnlockCommitResponse, { body: { workstationId } });
+  /**
+   * The card holds the new PUK: the service makes it current. `pukOnly`: the card refused the
+   * current PUK while a rotation was pending, so it holds the new one already (the passcode is
+   * not reset yet): said before that PUK is tried, so a card pulled then costs no attempt later.
+   */
+  async commitUnlock(unlockId: string, workstationId: string, options: { pukOnly?: true } = {}): Promise<void> {
+    await this.call('POST', `${unlockPath(unlockId)}/commit`, UnlockCommitResponse, { body: { workstationId, ...options } });
   }
 
   private async call<T>(method: 'GET' | 'POST', path: string, schema: ZodType<T>, options: CallOptions = {}): Promise<T> {

@@ -75,6 +75,12 @@ export class ManagementKeyExchanges {
     }
   }
 
+  /** Whether `exchangeId` is still waiting for its step 2 (not used, not expired). */
+  isPending(exchangeId: string): boolean {
+    const p = this.pending.get(exchangeId);
+    return p !== undefined && p.expiresAt > this.now();
+  }
+
   /** Step 2: checks the card's encryption of the challenge; throws 403 when it is wrong. */
   checkCardResponse(exchangeId: string, encryptedChallenge: Uint8Array): { cardUuid: string } {
     const now = this.now();

@@ -99,7 +99,7 @@ export function unlockRoutes(): AnyRoute[] {
     defineRoute({
       method: 'POST',
       url: '/v1/unlock/:unlockId/commit',
-      summary: 'The card holds the new PUK and passcode: make the new PUK current (repeatable)',
+      summary: 'The card holds the new PUK and passcode: make the new PUK current; pukOnly: the card already holds it, passcode not yet reset (repeatable)',
       tag: 'unlock',
       auth: 'none',
       params: UnlockParams,

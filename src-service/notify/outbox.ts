@@ -64,6 +64,14 @@ export function readOutbox(db: Db, limit = 50): OutboxMessage[] {
   return rows.map(toMessage);
 }
 
+/** How long the outbox keeps a message: long enough to read a code, not a store of them. */
+export const OUTBOX_KEEP_DAYS = 7;
+
+/** Deletes messages older than OUTBOX_KEEP_DAYS; returns how many. */
+export function pruneOutbox(db: Db, now: Date): number {
+  return prepared(db, 'DELETE FROM outbox WHERE created_at < ?').run(now.getTime() - OUTBOX_KEEP_DAYS * 86_400_000).changes;
+}
+
 /** Calls `listener` for every message written to this service's outbox; returns the unsubscribe. */
 export function onOutboxMessage(ctx: { readonly db: Db }, listener: OutboxListener): () => void {
   let set = listeners.get(ctx.db);

@@ -65,26 +65,29 @@ export function cardOnRecord(db: Db, cardUuid: string, certificateBase64: string
   return { ...card, certificateNotAfter: new Date(match.notAfter), certificateCurrent: match.revokedAt === null && current === match };
 }
 
-/** Refuses (409) a card that can never be unlocked again: revoked or cancelled. */
-export function refuseStoppedCard(card: { cardStatus: string }): void {
+/** What is being refused, in the message: "so it cannot be unlocked" (or renewed). */
+export type CardServiceOutcome = 'unlocked' | 'renewed';
+
+/** Refuses (409) a card that can never be unlocked or renewed again: revoked or cancelled. */
+export function refuseStoppedCard(card: { cardStatus: string }, outcome: CardServiceOutcome = 'unlocked'): void {
   if (card.cardStatus === 'revoked' || card.cardStatus === 'cancelled') {
     throw refuse(
       409,
       'conflict',
       `card-${card.cardStatus}`,
-      `This smartcard has been ${card.cardStatus}, so it cannot be unlocked. A registration authority can issue a new one.`,
+      `This smartcard has been ${card.cardStatus}, so it cannot be ${outcome}. A registration authority can issue a new one.`,
     );
   }
 }
 
 /** Refuses (409) a certificate that was revoked or replaced since it was written to the card. */
-export function refuseOldCertificate(card: CardOnRecord): void {
+export function refuseOldCertificate(card: CardOnRecord, outcome: CardServiceOutcome = 'unlocked'): void {
   if (!card.certificateCurrent) {
     throw refuse(
       409,
       'conflict',
       'certificate-not-current',
-      "The certificate on this smartcard has been revoked or replaced, so the card cannot be unlocked. Contact your registration authority.",
+      `The certificate on this smartcard has been revoked or replaced, so the card cannot be ${outcome}. Contact your registration authority.`,
     );
   }
 }

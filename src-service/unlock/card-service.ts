@@ -1,24 +1,30 @@
 import type { z } from 'zod';
 import type { CardServiceInspection, CardServiceRequest } from '../../src-shared/api/service-unlock.js';
 import { grantFor, type Activity, type RoleCode } from '../../src-shared/domain/roles.js';
-import { daysToExpiry, RENEWAL_WINDOW_DAYS } from '../auth/login-summary.js';
+import { daysToExpiry } from '../auth/login-summary.js';
 import type { SessionContext } from '../auth/session-store.js';
 import { utcDate } from '../cim/dates.js';
 import { userInScope, userOrgPaths } from '../cim/user-scope.js';
 import type { ServiceContext } from '../service-context.js';
-import { cardOnRecord, refuseOldCertificate, refuseStoppedCard, type CardOnRecord } from './card-on-record.js';
+import { EXPIRED_FOR_SPONSOR, notYetOpenMessage, renewalWindow } from '../renewal/renewal-window.js';
+import { cardOnRecord, refuseOldCertificate, refuseStoppedCard, type CardOnRecord, type CardServiceOutcome } from './card-on-record.js';
 import { refuse } from './unlock-refusal.js';
 
 // "Service smartcard": a sponsor, local smartcard administrator or RA member, signed in on
 // reader A, puts someone else's card in reader B. Who may service which card is decided here,
-// once, for both inspecting it and unlocking it: a card-service role, a different card from
-// the one signed in with, someone else's card, a holder within the session organisation and its
-// child organisations (the same scope rule as viewing their profile), a card still in use.
+// once, for inspecting it, unlocking it and renewing its certificate: a card-service role, a
+// different card from the one signed in with, someone else's card, a holder within the session
+// organisation and its child organisations (the same scope rule as viewing their profile), a
+// card still in use.
 
-const DAY_MS = 86_400_000;
 const CARD_SERVICE_ACTIVITIES: readonly Activity[] = ['unlock-smartcard', 'renew-smartcard-due', 'renew-smartcard-expired'];
 
-export function cardForService(ctx: ServiceContext, session: SessionContext, body: z.infer<typeof CardServiceRequest>): CardOnRecord {
+export function cardForService(
+  ctx: ServiceContext,
+  session: SessionContext,
+  body: z.infer<typeof CardServiceRequest>,
+  outcome: CardServiceOutcome = 'unlocked',
+): CardOnRecord {
   if (!CARD_SERVICE_ACTIVITIES.some((a) => grantFor(session.roles, a))) {
     throw refuse(403, 'forbidden', 'no-card-service-role', "Your role does not allow servicing other people's smartcards.");
   }
@@ -42,31 +48,27 @@ export function cardForService(ctx: ServiceContext, session: SessionContext, bod
       'The card holder is outside your organisation and its child organisations, so you cannot service their smartcard.',
     );
   }
-  refuseStoppedCard(card);
-  refuseOldCertificate(card);
+  refuseStoppedCard(card, outcome);
+  refuseOldCertificate(card, outcome);
   if (card.holderStatus !== 'open') {
     throw refuse(409, 'conflict', 'profile-closed', "The card holder's Care Identity profile is closed, so their smartcard cannot be serviced.");
   }
   return card;
 }
 
-const longDate = (at: Date): string => at.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const NO_RENEW_ROLE = 'Your role does not allow renewing smartcards.';
 
 /**
  * Renewal per the rules: from 90 days before expiry by RAM, RAA(A), RAA, S and LSA; once
  * expired by registration authority staff only; earlier by nobody, and the reason says when.
  */
 export function renewAction(roles: readonly RoleCode[], notAfter: Date, now: Date): { allowed: boolean; reason: string | null } {
-  if (now > notAfter) {
-    return grantFor(roles, 'renew-smartcard-expired')
-      ? { allowed: true, reason: null }
-      : { allowed: false, reason: 'The certificates on this smartcard have expired: only registration authority staff can renew it, in person.' };
+  const window = renewalWindow(notAfter, now);
+  if (window.state === 'early') return { allowed: false, reason: notYetOpenMessage(window.opensOn) };
+  if (window.state === 'expired') {
+    return grantFor(roles, 'renew-smartcard-expired') ? { allowed: true, reason: null } : { allowed: false, reason: EXPIRED_FOR_SPONSOR };
   }
-  if (daysToExpiry(notAfter, now) <= RENEWAL_WINDOW_DAYS) {
-    return grantFor(roles, 'renew-smartcard-due') ? { allowed: true, reason: null } : { allowed: false, reason: 'Your role does not allow renewing smartcards.' };
-  }
-  const opens = new Date(notAfter.getTime() - RENEWAL_WINDOW_DAYS * DAY_MS);
-  return { allowed: false, reason: `Renewal opens on ${longDate(opens)}, ${RENEWAL_WINDOW_DAYS} days before the certificates expire.` };
+  return grantFor(roles, 'renew-smartcard-due') ? { allowed: true, reason: null } : { allowed: false, reason: NO_RENEW_ROLE };
 }
 
 export function unlockAction(roles: readonly RoleCode[]): { allowed: boolean; reason: string | null } {

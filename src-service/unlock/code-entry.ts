@@ -3,6 +3,7 @@ import { SECURITY_CODE_MAX_TRIES, type UnlockCodeRequest } from '../../src-share
 import { appendAudit } from '../audit/audit-log.js';
 import type { ServiceContext } from '../service-context.js';
 import { prepared } from '../store/prepared.js';
+import { barAfterWrongCode, SELF_UNLOCK_BARRED_MESSAGE } from './code-guess-limit.js';
 import { securityCodeMatches } from './security-code.js';
 import { auditedStep, refuse, type RefusalFacts } from './unlock-refusal.js';
 import { findUnlock, UNLOCK_READY_MINUTES } from './unlock-store.js';
@@ -10,7 +11,8 @@ import { findUnlock, UNLOCK_READY_MINUTES } from './unlock-store.js';
 // POST /v1/unlock/{unlockId}/code: the holder types the security code they were sent. One right
 // answer makes the unlock ready for the card steps (once); each wrong one spends one of five
 // tries, and the try is kept even though the request is refused. The code's format (six digits)
-// is checked by the contract before anything here, so a typo of letters spends nothing.
+// is checked by the contract before anything here, so a typo of letters spends nothing. Wrong
+// codes also count against the card's daily cap (code-guess-limit.ts).
 
 const MINUTE_MS = 60_000;
 
@@ -40,6 +42,9 @@ export function enterSecurityCode(ctx: ServiceContext, unlockId: string, body: z
     if (!securityCodeMatches(ctx.dataKey, row.unlockHash, body.code, row.codeMac)) {
       const tries = row.codeTries + 1;
       prepared(ctx.db, 'UPDATE card_unlocks SET code_tries = ? WHERE id = ?').run(tries, row.id);
+      if (barAfterWrongCode(ctx, row, body.workstationId, now)) {
+        throw refuse(403, 'forbidden', 'code-wrong', `That security code is not right. ${SELF_UNLOCK_BARRED_MESSAGE}`, { triesLeft: 0, barred: true });
+      }
       const left = SECURITY_CODE_MAX_TRIES - tries;
       throw refuse(
         403,

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import type { PukReleaseRequest, PukReleaseResponse, UnlockCommitRequest } from '../../src-shared/api/service-unlock.js';
+import type { PukReleaseRequest, PukReleaseResponse, UnlockCommitRequest, UnlockCommitResponse } from '../../src-shared/api/service-unlock.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { newPuk, openCardSecret, sealCardSecret } from '../crypto/card-secrets.js';
-import { managementKeyExchangesFor } from '../crypto/management-key-exchanges.js';
-import { ServiceError } from '../http/service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import { prepared } from '../store/prepared.js';
+import { requireCardProof } from './card-proof.js';
+import { requireCardStep, requireOwnExchange } from './card-step.js';
 import { auditedStep, refuse, type RefusalFacts } from './unlock-refusal.js';
 import { findUnlock, setUnlockStatus, type UnlockRow } from './unlock-store.js';
 import { requireStep, requireStillAllowed } from './unlock-liveness.js';
@@ -18,6 +18,11 @@ import { requireStep, requireStillAllowed } from './unlock-liveness.js';
 //
 // Only the newest release of a card may commit: each release voids older released unlocks of
 // that card, so a late commit can never make current a PUK the card was not given.
+//
+// When the card refuses the current PUK while a rotation is pending, it holds the pending one:
+// the agent says so at once (a commit with `pukOnly`), before it tries that PUK, so a card
+// pulled in between costs no second PUK attempt next time. The pending PUK becomes current; the
+// unlock's own commit, after the passcode is reset with it, then has nothing left to rotate.
 
 interface PukColumns {
   puk_sealed: Buffer | null;
@@ -32,27 +37,16 @@ function stepFacts(row: UnlockRow, workstationId: string, step: string): Refusal
   return { subject: row.cardUuid, actor: row.sponsorUuid ?? row.holderUuid, workstationId, details: { kind: row.kind, step } };
 }
 
-/** The card's answer to the witness step's challenge: it must come from the card being unlocked. */
-function checkCardProof(ctx: ServiceContext, row: UnlockRow, exchangeId: string, cardResponse: string): void {
-  let proved: { cardUuid: string };
-  try {
-    proved = managementKeyExchangesFor(ctx).checkCardResponse(exchangeId, Buffer.from(cardResponse, 'base64'));
-  } catch (err) {
-    if (!(err instanceof ServiceError)) throw err;
-    throw refuse(err.status, err.code, 'card-proof-failed', err.message);
-  }
-  if (proved.cardUuid !== row.cardUuid) throw refuse(403, 'forbidden', 'other-card', 'The smartcard that answered is not the one being unlocked. Start again.');
-}
-
 export function releasePuk(ctx: ServiceContext, unlockId: string, body: z.infer<typeof PukReleaseRequest>): PukReleaseResponse {
   const facts: RefusalFacts = { workstationId: body.workstationId };
   return auditedStep(ctx, 'card.unlock-refused', facts, () => {
     const now = ctx.now().getTime();
     const row = findUnlock(ctx.db, unlockId, body.workstationId);
     Object.assign(facts, stepFacts(row, body.workstationId, 'release'));
-    requireStep(row, 'ready');
+    requireCardStep(row);
     requireStillAllowed(ctx, row, now);
-    checkCardProof(ctx, row, body.exchangeId, body.cardResponse);
+    requireOwnExchange(ctx, row, body.exchangeId);
+    requireCardProof(ctx, row.cardUuid, body.exchangeId, body.cardResponse, 'The smartcard that answered is not the one being unlocked. Start again.');
 
     const sealed = pukColumns(ctx, row.cardId);
     if (!sealed.puk_sealed) {
@@ -73,6 +67,7 @@ export function releasePuk(ctx: ServiceContext, unlockId: string, body: z.infer<
     current.fill(0);
     prepared(ctx.db, "UPDATE card_unlocks SET status = 'void' WHERE card_id = ? AND status = 'released' AND id <> ?").run(row.cardId, row.id);
     setUnlockStatus(ctx.db, row.id, 'released', now);
+    prepared(ctx.db, 'UPDATE card_unlocks SET releases = releases + 1 WHERE id = ?').run(row.id);
     appendAudit(
       ctx.db,
       {
@@ -80,7 +75,7 @@ export function releasePuk(ctx: ServiceContext, unlockId: string, body: z.infer<
         actor: facts.actor ?? null,
         subject: row.cardUuid,
         workstationId: body.workstationId,
-        details: { kind: row.kind, holderUuid: row.holderUuid, rotationPending },
+        details: { kind: row.kind, holderUuid: row.holderUuid, rotationPending, release: row.releases + 1 },
       },
       new Date(now),
     );
@@ -88,27 +83,55 @@ export function releasePuk(ctx: ServiceContext, unlockId: string, body: z.infer<
   });
 }
 
-export function commitUnlock(ctx: ServiceContext, unlockId: string, body: z.infer<typeof UnlockCommitRequest>): { unlocked: true } {
+/** `pukOnly`: the card refused the current PUK, so it holds the pending one; make that current. */
+function reconcilePuk(ctx: ServiceContext, row: UnlockRow, workstationId: string, now: number): { pukReconciled: true } {
+  const sealed = pukColumns(ctx, row.cardId);
+  if (!sealed.puk_pending_sealed) {
+    // Said again (the agent did not hear the first answer): the same answer.
+    if (row.pukReconciledAt !== null) return { pukReconciled: true as const };
+    throw refuse(409, 'conflict', 'nothing-pending', 'That unlock has no PUK waiting to be made current. Start again.');
+  }
+  makePendingCurrent(ctx, row, sealed.puk_pending_sealed);
+  prepared(ctx.db, 'UPDATE card_unlocks SET puk_reconciled_at = ? WHERE id = ?').run(now, row.id);
+  appendAudit(
+    ctx.db,
+    {
+      action: 'card.puk-reconciled',
+      actor: row.sponsorUuid ?? row.holderUuid,
+      subject: row.cardUuid,
+      workstationId,
+      details: { kind: row.kind, holderUuid: row.holderUuid, cardUuid: row.cardUuid },
+    },
+    new Date(now),
+  );
+  return { pukReconciled: true as const };
+}
+
+function makePendingCurrent(ctx: ServiceContext, row: UnlockRow, pendingSealed: Buffer): void {
+  const pending = openCardSecret(ctx.dataKey, row.cardUuid, 'puk-pending', pendingSealed);
+  const resealed = sealCardSecret(ctx.dataKey, row.cardUuid, 'puk', pending);
+  pending.fill(0);
+  prepared(ctx.db, 'UPDATE cards SET puk_sealed = ?, puk_pending_sealed = NULL WHERE id = ?').run(resealed, row.cardId);
+}
+
+export function commitUnlock(ctx: ServiceContext, unlockId: string, body: z.infer<typeof UnlockCommitRequest>): UnlockCommitResponse {
   const facts: RefusalFacts = { workstationId: body.workstationId };
   return auditedStep(ctx, 'card.unlock-refused', facts, () => {
     const now = ctx.now().getTime();
     const row = findUnlock(ctx.db, unlockId, body.workstationId);
     // Said again (the agent did not hear the first answer): the same answer, nothing redone.
-    if (row.status === 'committed') return { unlocked: true as const };
-    Object.assign(facts, stepFacts(row, body.workstationId, 'commit'));
+    if (row.status === 'committed') return body.pukOnly ? { pukReconciled: true as const } : { unlocked: true as const };
+    Object.assign(facts, stepFacts(row, body.workstationId, body.pukOnly ? 'reconcile' : 'commit'));
     requireStep(row, 'released');
+    if (body.pukOnly) return reconcilePuk(ctx, row, body.workstationId, now);
     const sealed = pukColumns(ctx, row.cardId);
-    if (!sealed.puk_pending_sealed) {
+    if (sealed.puk_pending_sealed) makePendingCurrent(ctx, row, sealed.puk_pending_sealed);
+    // Reconciled earlier in this unlock: the card's PUK is already current, nothing to rotate.
+    else if (row.pukReconciledAt === null) {
       throw refuse(409, 'conflict', 'nothing-pending', 'That unlock has no PUK waiting to be made current. Start again.');
     }
-    const pending = openCardSecret(ctx.dataKey, row.cardUuid, 'puk-pending', sealed.puk_pending_sealed);
-    const resealed = sealCardSecret(ctx.dataKey, row.cardUuid, 'puk', pending);
-    pending.fill(0);
     // A card the directory had locked is usable again; a card stopped meanwhile stays stopped.
-    prepared(ctx.db, "UPDATE cards SET puk_sealed = ?, puk_pending_sealed = NULL, status = CASE status WHEN 'locked' THEN 'active' ELSE status END WHERE id = ?").run(
-      resealed,
-      row.cardId,
-    );
+    prepared(ctx.db, "UPDATE cards SET status = 'active' WHERE id = ? AND status = 'locked'").run(row.cardId);
     setUnlockStatus(ctx.db, row.id, 'committed', now);
     appendAudit(
       ctx.db,

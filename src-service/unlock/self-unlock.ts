@@ -5,6 +5,7 @@ import { ServiceError } from '../http/service-error.js';
 import { sendUnlockCode } from '../notify/unlock-code-message.js';
 import type { ServiceContext } from '../service-context.js';
 import { cardOnRecord, refuseOldCertificate, refuseStoppedCard } from './card-on-record.js';
+import { refuseBarredCard } from './code-guess-limit.js';
 import { chooseChannel, eligibleDestinations, maskDestination } from './contact-channels.js';
 import { newSecurityCode, securityCodeMac } from './security-code.js';
 import { codesSentSince, hashUnlockId, insertUnlock, newUnlockId, setUnlockStatus, voidOpenUnlocks } from './unlock-store.js';
@@ -65,10 +66,12 @@ function prepareCode(ctx: ServiceContext, body: z.infer<typeof SelfUnlockRequest
   const domains = ctx.config.unlockEmailDomains;
   const contact = { email: card.holderEmail, mobile: card.holderMobile };
   const { channel, to, otherChannel } = chooseChannel(eligibleDestinations(contact, domains), contact, domains, body.channel);
+  refuseBarredCard(ctx, card.cardId, now.getTime());
   rateLimit(ctx, card.cardId, now.getTime());
 
-  // Only the newest code works: asking again makes every earlier one useless.
-  voidOpenUnlocks(ctx.db, card.cardId, 'self');
+  // Only the newest code works: asking again makes every earlier one useless. An unlock whose
+  // code was already entered is left alone, so asking for codes cannot undo the holder's.
+  voidOpenUnlocks(ctx.db, card.cardId, 'self', true);
   const unlockId = newUnlockId();
   const unlockHash = hashUnlockId(unlockId);
   const code = newSecurityCode();

@@ -23,7 +23,8 @@ export function requireStep(row: UnlockRow, status: UnlockStatus): void {
   throw refuse(409, 'conflict', reason, message);
 }
 
-function sponsorSessionLive(ctx: ServiceContext, sessionId: number, now: number): boolean {
+/** The sponsor's session is live: not signed out or expired, their card active, their profile open. */
+export function sponsorSessionLive(ctx: ServiceContext, sessionId: number, now: number): boolean {
   return (
     prepared(
       ctx.db,

@@ -31,6 +31,12 @@ export interface UnlockRow {
   readonly codeTries: number;
   readonly status: UnlockStatus;
   readonly expiresAt: number | null;
+  /** The management-key exchange the last card-witness step opened for this unlock, if any. */
+  readonly witnessExchange: string | null;
+  /** How many times this unlock has released the PUKs. */
+  readonly releases: number;
+  /** When the agent said the card held the pending PUK already (then made current). */
+  readonly pukReconciledAt: number | null;
   readonly cardId: number;
   readonly cardUuid: string;
   readonly cardStatus: string;
@@ -44,7 +50,7 @@ export const hashUnlockId = (unlockId: string): Buffer => createHash('sha256').u
 const SELECT_UNLOCK = `
   SELECT u.id, u.unlock_hash AS unlockHash, u.kind, u.workstation_id AS workstationId, u.sponsor_session_id AS sponsorSessionId,
          s.uuid AS sponsorUuid, u.channel, u.code_mac AS codeMac, u.code_expires_at AS codeExpiresAt, u.code_tries AS codeTries,
-         u.status, u.expires_at AS expiresAt, k.id AS cardId, k.uuid AS cardUuid, k.status AS cardStatus,
+         u.status, u.expires_at AS expiresAt, u.witness_exchange AS witnessExchange, u.releases, u.puk_reconciled_at AS pukReconciledAt, k.id AS cardId, k.uuid AS cardUuid, k.status AS cardStatus,
          h.uuid AS holderUuid, h.status AS holderStatus
     FROM card_unlocks u JOIN cards k ON k.id = u.card_id JOIN users h ON h.id = k.user_id LEFT JOIN users s ON s.id = u.sponsor_user_id
    WHERE u.unlock_hash = ?`;
@@ -108,12 +114,24 @@ export function setUnlockStatus(db: Db, id: number, status: UnlockStatus, at: nu
   ).run({ id, status, at });
 }
 
-/** Voids a card's unlocks not yet at the card (code-sent, ready), of one kind or of both. */
-export function voidOpenUnlocks(db: Db, cardId: number, kind?: UnlockKind): number {
-  return prepared(db, "UPDATE card_unlocks SET status = 'void' WHERE card_id = @cardId AND status IN ('code-sent','ready') AND (@kind IS NULL OR kind = @kind)").run({
-    cardId,
-    kind: kind ?? null,
-  }).changes;
+/**
+ * Voids a card's unlocks not yet at the card (code-sent, ready), of one kind or of both; with
+ * `onlyCodeSent`, only those whose security code has not been entered yet.
+ */
+export function voidOpenUnlocks(db: Db, cardId: number, kind?: UnlockKind, onlyCodeSent = false): number {
+  return prepared(
+    db,
+    "UPDATE card_unlocks SET status = 'void' WHERE card_id = @cardId AND (status = 'code-sent' OR (@all = 1 AND status = 'ready')) AND (@kind IS NULL OR kind = @kind)",
+  ).run({ cardId, kind: kind ?? null, all: onlyCodeSent ? 0 : 1 }).changes;
+}
+
+/**
+ * Wrong security codes entered for a card's self-service unlocks started since `since` (ms). A
+ * code is only good for minutes after its unlock starts, so the start time dates its tries.
+ */
+export function wrongCodesSince(db: Db, cardId: number, since: number): number {
+  const row = prepared(db, "SELECT COALESCE(SUM(code_tries), 0) AS wrong FROM card_unlocks WHERE card_id = ? AND kind = 'self' AND created_at > ?").get(cardId, since) as { wrong: number };
+  return row.wrong;
 }
 
 /** Self-service codes sent for a card since `since` (ms): their count and the earliest time. */

@@ -16,7 +16,14 @@ import { WorkstationId } from './service-login.js';
 // Until the commit the service keeps both PUKs (two-phase rotation), so a card pulled or an agent
 // killed at any command leaves a card the service can still unlock: the next release says a
 // rotation is pending, and the agent tries the current PUK, then the pending one (at most one
-// PUK attempt spent on finding out which the card has).
+// PUK attempt spent on finding out which the card has). When the card refuses the current one,
+// the agent says so at once (a commit with `pukOnly`) BEFORE it tries the pending one: the
+// pending PUK becomes current, so a card pulled between the two attempts costs no further
+// attempt next time (a later release hands it out as `puk`, with a fresh pending one).
+//
+// A release whose answer was lost, or whose card failed before using it, may be repeated on the
+// same unlock after a fresh card witness (the same PUKs, a few times); one witness exchange may be
+// outstanding per unlock, and the release must present the one made for it.
 
 /** Opaque, random, single-unlock capability; the service stores only its hash. */
 export const UnlockId = Base64Url;
@@ -109,9 +116,15 @@ export const PukReleaseResponse = z.strictObject({
 });
 export type PukReleaseResponse = z.infer<typeof PukReleaseResponse>;
 
-/** POST /v1/unlock/{unlockId}/commit: the card now holds `nextPuk`, and a new passcode. */
-export const UnlockCommitRequest = z.strictObject({ workstationId: WorkstationId });
-export const UnlockCommitResponse = z.strictObject({ unlocked: z.literal(true) });
+/**
+ * POST /v1/unlock/{unlockId}/commit: the card now holds `nextPuk`, and a new passcode. With
+ * `pukOnly`: the card refused `puk` while a rotation was pending, so it holds `nextPuk`, and its
+ * passcode is not reset yet; `nextPuk` becomes current now, and the unlock's own commit (after
+ * the reset with it, no PUK change needed) still completes the unlock. Both are repeatable.
+ */
+export const UnlockCommitRequest = z.strictObject({ workstationId: WorkstationId, pukOnly: z.literal(true).optional() });
+export const UnlockCommitResponse = z.union([z.strictObject({ unlocked: z.literal(true) }), z.strictObject({ pukReconciled: z.literal(true) })]);
+export type UnlockCommitResponse = z.infer<typeof UnlockCommitResponse>;
 
 /** What the outbox holds (embedded service and SMS): shown by the training panel. */
 export const OutboxMessage = z.strictObject({

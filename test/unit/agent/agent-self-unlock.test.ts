@@ -263,6 +263,74 @@ describe('self-service unlock', () => {
     }
   });
 
+  it('a commit answered with a server error is tried again in the background until it lands', async () => {
+    const { a, card } = await lockedCardIn();
+    await toCodeStep(a);
+    await a.call('unlock.submitCode', { code: latestCodeFor(rig.service, holder.email) });
+    const real = globalThis.fetch;
+    let failed = 0;
+    globalThis.fetch = (input, init) => {
+      if (String(input).endsWith('/commit') && failed === 0) {
+        failed += 1;
+        return Promise.resolve(new Response(JSON.stringify({ code: 'internal', message: 'Something went wrong.' }), { status: 503, headers: { 'content-type': 'application/json' } }));
+      }
+      return real(input, init);
+    };
+    try {
+      await a.call('unlock.setPasscode', { next: NEW_PASSCODE, confirm: NEW_PASSCODE });
+      expect(unlockScreen(a).step).toEqual({ step: 'done' });
+      expect(failed).toBe(1);
+      await vi.waitFor(() => expect(servicePuks(rig.service, card.cardUuid).pending).toBeNull(), { timeout: 5000, interval: 100 });
+      expect(cardPukIs(rig.service, card.cardUuid, card.engine.snapshot())).toBe('current');
+    } finally {
+      globalThis.fetch = real;
+    }
+  });
+
+  it('the release answered but the answer lost: the holder tries again on the same step and the card is unlocked', async () => {
+    const { a, card } = await lockedCardIn();
+    await toCodeStep(a);
+    await a.call('unlock.submitCode', { code: latestCodeFor(rig.service, holder.email) });
+    const real = globalThis.fetch;
+    let lost = 0;
+    globalThis.fetch = async (input, init) => {
+      const res = await real(input, init);
+      if (String(input).endsWith('/release') && lost === 0) {
+        lost += 1;
+        throw new TypeError('fetch failed');
+      }
+      return res;
+    };
+    try {
+      const failure = await a.failure('unlock.setPasscode', { next: NEW_PASSCODE, confirm: NEW_PASSCODE });
+      expect(failure.code).toBe('service-unreachable');
+      expect(unlockScreen(a)).toMatchObject({ step: { step: 'new-passcode' }, error: failure.message });
+      expect(card.triesLeft()).toBe(0);
+      await a.call('unlock.setPasscode', { next: NEW_PASSCODE, confirm: NEW_PASSCODE });
+    } finally {
+      globalThis.fetch = real;
+    }
+    expect(unlockScreen(a).step).toEqual({ step: 'done' });
+    expect(cardHolds(card.engine.snapshot(), 'pin', NEW_PASSCODE)).toBe(true);
+    expect(cardPukIs(rig.service, card.cardUuid, card.engine.snapshot())).toBe('current');
+    expect(pukAttemptsSpent(card.commands)).toBe(0);
+  });
+
+  it('an unlock the service will no longer go on with (expired): back to the start with a new code to ask for, not "cannot be unlocked here"', async () => {
+    const { a, card } = await lockedCardIn();
+    await toCodeStep(a);
+    await a.call('unlock.submitCode', { code: latestCodeFor(rig.service, holder.email) });
+    clock += 11 * 60_000;
+    const failure = await a.failure('unlock.setPasscode', { next: NEW_PASSCODE, confirm: NEW_PASSCODE });
+    expect(failure.message).toMatch(/Select Start now to have a new security code sent/);
+    expect(unlockScreen(a)).toMatchObject({ step: { step: 'intro' }, error: failure.message, busy: false });
+    await a.call('unlock.sendCode', {});
+    await a.call('unlock.submitCode', { code: latestCodeFor(rig.service, holder.email) });
+    await a.call('unlock.setPasscode', { next: NEW_PASSCODE, confirm: NEW_PASSCODE });
+    expect(unlockScreen(a).step).toEqual({ step: 'done' });
+    expect(cardPukIs(rig.service, card.cardUuid, card.engine.snapshot())).toBe('current');
+  });
+
   it('the service unreachable: the problem is shown on the step, and the unlock carries on once it is back', async () => {
     const { a } = await lockedCardIn();
     await a.untilScreen('locked-card');

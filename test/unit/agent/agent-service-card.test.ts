@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { UnlockView } from '../../../src-shared/api/agent-api.js';
 import type { PersonaKey } from '../../../src-service/seed/personas.js';
 import { PivCardEngine } from '../../../src-main/virtual-card/piv-card-engine.js';
@@ -163,6 +163,90 @@ describe('Service smartcard: unlock with two readers', () => {
     a.readers.remove(R2);
     expect(serviceCard(a).step).toEqual({ step: 'done' });
     expect(cardPukIs(rig.service, locked.cardUuid, locked.engine.snapshot())).toBe('current');
+  });
+
+  /** Holds the service's answers to requests ending in `suffix` until `release()`; `instead` replaces the answer. */
+  function holdAnswers(suffix: string, instead?: () => Response): { held: () => number; release: () => void; restore: () => void } {
+    const real = globalThis.fetch;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let held = 0;
+    globalThis.fetch = async (input, init) => {
+      const res = await real(input, init);
+      if (!String(input).endsWith(suffix)) return res;
+      held += 1;
+      await gate;
+      return instead ? instead() : res;
+    };
+    return { held: () => held, release: () => open(), restore: () => (globalThis.fetch = real) };
+  }
+
+  it('the card unlocked is shown done at once, before the service has answered the commit; a commit landing after the sponsor moved on to another card changes nothing there', async () => {
+    const { a } = await signedInAs('sponsor');
+    const first = rig.card('locked-card', { locked: true });
+    const second = rig.card('locked-card', { locked: true });
+    const hold = holdAnswers('/commit');
+    try {
+      await a.call('serviceCard.begin', {});
+      await inReader2(a, first);
+      await a.call('serviceCard.continue', {});
+      await a.call('serviceCard.unlock', {});
+      await a.call('serviceCard.confirm', {});
+      const setting = a.call('unlock.setPasscode', { next: NEW_PASSCODE, confirm: NEW_PASSCODE });
+      await a.until((s) => s.screen.kind === 'signed-in' && s.screen.serviceCard?.step.step === 'done', 'done while the commit is held');
+      await vi.waitFor(() => expect(hold.held()).toBe(1));
+      expect(first.triesLeft()).toBe(3);
+
+      // The sponsor moves on: the first card out, the next one in and continued.
+      a.readers.remove(R2);
+      await a.call('unlock.close', {});
+      await a.call('serviceCard.begin', {});
+      await inReader2(a, second);
+      await a.call('serviceCard.continue', {});
+      const before = serviceCard(a);
+      hold.release();
+      await setting;
+      expect(serviceCard(a)).toEqual(before);
+      expect(cardPukIs(rig.service, first.cardUuid, first.engine.snapshot())).toBe('current');
+      expect(second.triesLeft()).toBe(0);
+    } finally {
+      hold.restore();
+      hold.release();
+    }
+  });
+
+  it('a refusal for a card pulled mid-way, arriving after the next card was inserted and continued, leaves the next card’s progress alone', async () => {
+    const { a } = await signedInAs('sponsor');
+    const first = rig.card('locked-card', { locked: true });
+    const second = rig.card('locked-card', { locked: true });
+    await a.call('serviceCard.begin', {});
+    await inReader2(a, first);
+    await a.call('serviceCard.continue', {});
+    const refusal = () =>
+      new Response(JSON.stringify({ code: 'conflict', message: 'This smartcard has been revoked, so it cannot be unlocked.' }), { status: 409, headers: { 'content-type': 'application/json' } });
+    const hold = holdAnswers('/v1/card-service/unlock', refusal);
+    try {
+      const opening = a.failure('serviceCard.unlock', {});
+      await vi.waitFor(() => expect(hold.held()).toBe(1));
+      a.readers.remove(R2);
+      await inReader2(a, second);
+      await a.call('serviceCard.continue', {});
+      const before = serviceCard(a);
+      expect(before).toMatchObject({ reader: R2, cardUuid: second.cardUuid, step: { step: 'choose' } });
+      hold.release();
+      await opening;
+      expect(serviceCard(a)).toEqual(before);
+    } finally {
+      hold.restore();
+      hold.release();
+    }
+    // And the next card is unlocked as if nothing had happened.
+    await a.call('serviceCard.unlock', {});
+    await a.call('serviceCard.confirm', {});
+    await a.call('unlock.setPasscode', { next: NEW_PASSCODE, confirm: NEW_PASSCODE });
+    expect(serviceCard(a).step).toEqual({ step: 'done' });
+    expect(cardHolds(second.engine.snapshot(), 'pin', NEW_PASSCODE)).toBe(true);
+    expect(first.triesLeft()).toBe(0);
   });
 
   it('locking or ending the session ends the unlock', async () => {

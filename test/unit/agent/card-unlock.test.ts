@@ -76,6 +76,39 @@ describe('the unlock card operation', () => {
     expect(state.puk.triesLeft).toBe(3);
   });
 
+  it('a rotation pending and the card refusing the current PUK: the service is told before the next PUK is tried; should it not hear, the unlock goes on', async () => {
+    for (const heard of [true, false]) {
+      const { engine, commands } = lockedCard({ puk: NEXT });
+      const inner = localRelay(MANAGEMENT_KEY, { puk: PUK, nextPuk: NEXT, rotationPending: true });
+      const told: string[][] = [];
+      const relay: UnlockRelay = {
+        cardWitness: (w) => inner.cardWitness(w),
+        release: (id, r) => inner.release(id, r),
+        pukReconciled: async () => {
+          told.push(commandNames(commands));
+          if (!heard) throw new Error('the service cannot be reached');
+        },
+      };
+      const result = await unlock(relay);
+      expect(result.reconciled).toBe(true);
+      expect(told).toEqual([['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'RESET RETRY COUNTER']]);
+      expect(pukAttemptsSpent(commands)).toBe(1);
+      expect(cardHolds(engine.snapshot(), 'pin', '24681357')).toBe(true);
+      await readers.close();
+    }
+  });
+
+  it('no rotation pending, or the card on the current PUK: the service is not told anything early', async () => {
+    for (const o of [{ cardPuk: PUK, pending: true }, { cardPuk: '11112222', pending: false }]) {
+      lockedCard({ puk: o.cardPuk });
+      const inner = localRelay(MANAGEMENT_KEY, { puk: PUK, nextPuk: NEXT, rotationPending: o.pending });
+      let told = 0;
+      await unlock({ cardWitness: (w) => inner.cardWitness(w), release: (id, r) => inner.release(id, r), pukReconciled: async () => void (told += 1) }).catch(() => undefined);
+      expect(told).toBe(0);
+      await readers.close();
+    }
+  });
+
   it('a rotation pending and the card still on the current PUK: the usual six commands', async () => {
     const { engine, commands } = lockedCard();
     const result = await unlock(localRelay(MANAGEMENT_KEY, { puk: PUK, nextPuk: NEXT, rotationPending: true }));

@@ -104,6 +104,26 @@ describe('unlock state', () => {
     expect(done.unlock?.step).toEqual({ step: 'done' });
   });
 
+  it('sponsor: the card pulled gives the flow a new number, so a late answer for that card (done, a failure) never lands on the next one', () => {
+    const grace = facts('Grace Okafor');
+    const rhys = facts('Rhys Evans');
+    const zoe = facts('Zoë Smith-Jones');
+    let m = signedIn(withCard(base(), R1, grace, 3), R1, grace);
+    m = withCard(m, R2, rhys, 0);
+    m = unlockStarted(m, flow('sponsor', m, null, null));
+    m = unlockStepped(m, 1, { step: 'new-passcode' }, { reader: R2, insertion: insertionIn(m, R2) ?? null, cardUuid: rhys.cardUuid, unlockId: UNLOCK_ID });
+    m = cardRemoved(m, R2);
+    const fresh = m.unlock?.id as number;
+    expect(fresh).not.toBe(1);
+    // The next locked card, inserted and continued under the new number.
+    m = withCard(m, R2, zoe, 0);
+    m = unlockStepped(m, fresh, { step: 'choose', certificateNotAfter: '2030-01-01T00:00:00.000Z', unlockRefusal: null }, { reader: R2, insertion: insertionIn(m, R2) ?? null, cardUuid: zoe.cardUuid });
+    expect(unlockDone(m, 1)).toBe(m);
+    expect(unlockFailed(m, 1, 'late', { step: 'new-passcode' })).toBe(m);
+    expect(unlockRefused(m, 1, 'late')).toBe(m);
+    expect(m.readers.find((r) => r.name === R2)?.card).toMatchObject({ status: 'ready', attemptsRemaining: 0 });
+  });
+
   it('sponsor: ends with the session, when it locks or ends; a refusal drops the capability', () => {
     const grace = facts('Grace Okafor');
     let m = signedIn(withCard(base(), R1, grace, 3), R1, grace);

@@ -108,6 +108,63 @@ describe('release and commit', () => {
     expect(unlockStatus(card)).toEqual(['void', 'committed', 'released']);
   });
 
+  it('rule: pukOnly (the card refused the current PUK with a rotation pending) makes the pending PUK current at once, audited; the unlock’s commit after the reset then completes it', async () => {
+    const { card } = lockedCard();
+    rig.db.prepare("UPDATE cards SET status = 'locked' WHERE id = ?").run(card.cardId);
+    const cut = await sponsorUnlock(card);
+    const r1 = PukReleaseResponse.parse((await witnessAndRelease(rig, cut, card)).release.body);
+    // Cut short after the card took r1.nextPuk; then the reconciling unlock:
+    const unlockId = await sponsorUnlock(card);
+    const r2 = PukReleaseResponse.parse((await witnessAndRelease(rig, unlockId, card)).release.body);
+    expect(r2.rotationPending).toBe(true);
+    const reconciled = await rig.call('POST', `/v1/unlock/${unlockId}/commit`, { workstationId: WS, pukOnly: true });
+    expect(reconciled.status).toBe(200);
+    expect(reconciled.body).toEqual({ pukReconciled: true });
+    expect(sealedPuks(rig, card)).toEqual({ puk: r1.nextPuk, pending: null });
+    expect(auditRows(rig.db).at(-1)).toMatchObject({ action: 'card.puk-reconciled', actor: sponsor.uuid, subject: card.cardUuid });
+    // Said again: the same answer, nothing more recorded. The card is not usable yet.
+    expect((await rig.call('POST', `/v1/unlock/${unlockId}/commit`, { workstationId: WS, pukOnly: true })).body).toEqual({ pukReconciled: true });
+    expect(auditRows(rig.db).filter((r) => r.action === 'card.puk-reconciled' && r.subject === card.cardUuid)).toHaveLength(1);
+    expect(rig.db.prepare('SELECT status FROM cards WHERE id = ?').pluck().get(card.cardId)).toBe('locked');
+
+    const done = await commit(unlockId);
+    expect(done.status).toBe(200);
+    expect(done.body).toEqual({ unlocked: true });
+    expect(sealedPuks(rig, card)).toEqual({ puk: r1.nextPuk, pending: null });
+    expect(rig.db.prepare('SELECT status FROM cards WHERE id = ?').pluck().get(card.cardId)).toBe('active');
+    expect(auditRows(rig.db).at(-1)).toMatchObject({ action: 'card.unlocked', subject: card.cardUuid });
+  });
+
+  it('rule: after pukOnly, the next release hands out the reconciled PUK as current with a fresh pending one, rotation not pending', async () => {
+    const { card } = lockedCard();
+    const cut = await sponsorUnlock(card);
+    const r1 = PukReleaseResponse.parse((await witnessAndRelease(rig, cut, card)).release.body);
+    const reconciling = await sponsorUnlock(card);
+    await witnessAndRelease(rig, reconciling, card);
+    expect((await rig.call('POST', `/v1/unlock/${reconciling}/commit`, { workstationId: WS, pukOnly: true })).status).toBe(200);
+    // The card was pulled before the reset with that PUK: a new unlock.
+    const next = await sponsorUnlock(card);
+    const r3 = PukReleaseResponse.parse((await witnessAndRelease(rig, next, card)).release.body);
+    expect(r3.puk).toBe(r1.nextPuk);
+    expect(r3.nextPuk).not.toBe(r1.nextPuk);
+    expect(r3.rotationPending).toBe(false);
+    // The cut-short unlock was voided by that release: it can no longer commit.
+    expect((await commit(reconciling)).status).toBe(409);
+    expect((await commit(next)).status).toBe(200);
+    expect(sealedPuks(rig, card)).toEqual({ puk: r3.nextPuk, pending: null });
+  });
+
+  it('rule: pukOnly without a pending rotation is refused (409) and changes nothing', async () => {
+    const { card } = lockedCard();
+    const unlockId = await sponsorUnlock(card);
+    expect((await rig.call('POST', `/v1/unlock/${unlockId}/commit`, { workstationId: WS, pukOnly: true })).status).toBe(409);
+    await witnessAndRelease(rig, unlockId, card);
+    rig.db.prepare('UPDATE cards SET puk_pending_sealed = NULL WHERE id = ?').run(card.cardId);
+    const before = sealedPuks(rig, card);
+    expect((await rig.call('POST', `/v1/unlock/${unlockId}/commit`, { workstationId: WS, pukOnly: true })).status).toBe(409);
+    expect(sealedPuks(rig, card)).toEqual(before);
+  });
+
   it('rule: a self-service unlock ends the same way, audited with the holder as actor and no sponsor', async () => {
     const { card, holderUuid } = lockedCard();
     const sent = await rig.call('POST', '/v1/unlock/self', { workstationId: WS, cardUuid: card.cardUuid, certificate: certificateOf(card) });
@@ -139,11 +196,60 @@ describe('the steps in order, on one workstation, by the card itself', () => {
     expect(sealedPuks(rig, card).pending).toBeNull();
   });
 
-  it('rule: an unlock is used once: a second witness after the release is refused (409)', async () => {
+  it('rule: a released unlock may release again after a fresh card proof (the same PUKs, rotation pending), three more times at most; once committed, never', async () => {
     const { card } = lockedCard();
     const unlockId = await sponsorUnlock(card);
-    expect((await witnessAndRelease(rig, unlockId, card)).release.status).toBe(200);
+    const first = PukReleaseResponse.parse((await witnessAndRelease(rig, unlockId, card)).release.body);
+    for (let i = 0; i < 3; i++) {
+      const again = await witnessAndRelease(rig, unlockId, card);
+      expect(again.release.status).toBe(200);
+      expect(PukReleaseResponse.parse(again.release.body)).toEqual({ puk: first.puk, nextPuk: first.nextPuk, rotationPending: true });
+    }
+    expect(JSON.parse(auditRows(rig.db).at(-1)!.details)).toMatchObject({ release: 4, rotationPending: true });
+    const fifth = await witnessAndRelease(rig, unlockId, card);
+    expect(fifth.witness.status).toBe(409);
+    expect(fifth.witness.body.message).toMatch(/Start again/);
+    expect((await commit(unlockId)).status).toBe(200);
     expect((await witnessAndRelease(rig, unlockId, card)).witness.status).toBe(409);
+    expect(sealedPuks(rig, card)).toEqual({ puk: first.nextPuk, pending: null });
+  });
+
+  it('rule: one witness exchange at a time per unlock (429 while it waits); the release must present the exchange made for this unlock', async () => {
+    const { card } = lockedCard();
+    const other = lockedCard().card;
+    const unlockId = await sponsorUnlock(card);
+    const otherUnlock = await sponsorUnlock(other);
+    const witness = (id: string, c: MadeCard) => rig.call('POST', `/v1/unlock/${id}/card-witness`, { workstationId: WS, witness: cardEncrypt(c, randomBytes(16)).toString('base64') });
+    const w1 = await witness(unlockId, card);
+    expect(w1.status).toBe(200);
+    const w2 = await witness(unlockId, card);
+    expect(w2.status).toBe(429);
+    expect(w2.body.message).toMatch(/already being checked/);
+    expect(JSON.parse(auditRows(rig.db).at(-1)!.details)).toMatchObject({ reason: 'witness-outstanding' });
+
+    // An exchange opened for another unlock (of another card) does not release this one's PUKs,
+    // even though that card answers its own challenge rightly.
+    const wOther = await witness(otherUnlock, other);
+    const otherAnswer = cardEncrypt(other, Buffer.from(wOther.body.challenge, 'base64')).toString('base64');
+    const crossed = await rig.call('POST', `/v1/unlock/${unlockId}/release`, { workstationId: WS, exchangeId: wOther.body.exchangeId, cardResponse: otherAnswer });
+    expect(crossed.status).toBe(403);
+    expect(sealedPuks(rig, card).pending).toBeNull();
+    // Nor does this unlock's exchange serve the other unlock.
+    const answer = cardEncrypt(card, Buffer.from(w1.body.challenge, 'base64')).toString('base64');
+    expect((await rig.call('POST', `/v1/unlock/${otherUnlock}/release`, { workstationId: WS, exchangeId: w1.body.exchangeId, cardResponse: answer })).status).toBe(403);
+    // Its own exchange releases this unlock's; the exchange is then spent, and a new witness may start.
+    const own = await rig.call('POST', `/v1/unlock/${unlockId}/release`, { workstationId: WS, exchangeId: w1.body.exchangeId, cardResponse: answer });
+    expect(own.status).toBe(200);
+    expect((await witness(unlockId, card)).status).toBe(200);
+  });
+
+  it('rule: an unanswered witness stops blocking the next one once its exchange has expired (30 s)', async () => {
+    const { card } = lockedCard();
+    const unlockId = await sponsorUnlock(card);
+    const witness = () => rig.call('POST', `/v1/unlock/${unlockId}/card-witness`, { workstationId: WS, witness: cardEncrypt(card, randomBytes(16)).toString('base64') });
+    expect((await witness()).status).toBe(200);
+    rig.advance(31_000);
+    expect((await witness()).status).toBe(200);
   });
 
   it('rule: each step on another workstation is 404 "start again"', async () => {

@@ -191,6 +191,74 @@ describe('how often', () => {
   });
 });
 
+describe('guessing codes, and asking again', () => {
+  /** A new code for the card, then `wrong` wrong guesses at it; the last answer. */
+  async function guess(request: { workstationId: string; cardUuid: string; certificate: string }, wrong: number) {
+    const sent = await rig.call('POST', '/v1/unlock/self', request);
+    expect(sent.status).toBe(200);
+    const code = codeFromOutbox(rig.db);
+    const bad = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    let last;
+    for (let i = 0; i < wrong; i++) last = await rig.call('POST', `/v1/unlock/${sent.body.unlockId}/code`, { workstationId: WS, code: bad });
+    return { last: last!, unlockId: sent.body.unlockId as string, code };
+  }
+
+  it('rule: 15 wrong codes for one card in a day bar self-service unlock of it for 24 hours, audited; the holder is sent to a sponsor, LSA or the RA', async () => {
+    const { request } = holderWithCard();
+    await guess(request, 5);
+    await guess(request, 5);
+    const third = await guess(request, 4);
+    expect(third.last.status).toBe(403);
+    expect(third.last.body.message).toMatch(/You have 1 try left/);
+    const { last } = await guess(request, 1);
+    expect(last.status).toBe(403);
+    expect(last.body.message).toMatch(/cannot be unlocked with a security code for 24 hours/);
+    expect(auditRows(rig.db).some((r) => r.action === 'card.self-unlock-barred' && r.subject === request.cardUuid)).toBe(true);
+    expect(JSON.parse(auditRows(rig.db).find((r) => r.action === 'card.self-unlock-barred' && r.subject === request.cardUuid)!.details)).toMatchObject({ wrongCodes: 15 });
+
+    const sent = readOutbox(rig.db, 1)[0]?.id;
+    rig.advance(2 * HOUR);
+    const refused = await rig.call('POST', '/v1/unlock/self', request);
+    expect(refused.status).toBe(429);
+    expect(refused.body.message).toMatch(/Ask your sponsor, local smartcard administrator or registration authority/);
+    expect(JSON.parse(lastAudit(rig.db)!.details)).toMatchObject({ reason: 'self-unlock-barred' });
+    expect(readOutbox(rig.db, 1)[0]?.id).toBe(sent);
+    // Another card is not held back, and a day later this one may try again.
+    expect((await rig.call('POST', '/v1/unlock/self', holderWithCard().request)).status).toBe(200);
+    rig.advance(22 * HOUR + 1000);
+    expect((await rig.call('POST', '/v1/unlock/self', request)).status).toBe(200);
+  });
+
+  it('rule: the code in hand when the card is barred can no longer be used', async () => {
+    const { request } = holderWithCard();
+    await guess(request, 5);
+    await guess(request, 5);
+    const open = await guess(request, 5);
+    expect(open.last.body.message).toMatch(/24 hours/);
+    const late = await rig.call('POST', `/v1/unlock/${open.unlockId}/code`, { workstationId: WS, code: open.code });
+    expect(late.status).toBe(409);
+  });
+
+  it('rule: wrong codes older than a day no longer count', async () => {
+    const { request } = holderWithCard();
+    await guess(request, 5);
+    await guess(request, 5);
+    rig.advance(24 * HOUR + 1000);
+    const { last } = await guess(request, 5);
+    expect(last.body.message).not.toMatch(/24 hours/);
+    expect((await rig.call('POST', '/v1/unlock/self', request)).status).toBe(200);
+  });
+
+  it('rule: asking for a new code does not void an unlock whose code was already entered', async () => {
+    const { request } = holderWithCard();
+    const first = await rig.call('POST', '/v1/unlock/self', request);
+    expect((await rig.call('POST', `/v1/unlock/${first.body.unlockId}/code`, { workstationId: WS, code: codeFromOutbox(rig.db) })).status).toBe(200);
+    expect((await rig.call('POST', '/v1/unlock/self', request)).status).toBe(200);
+    const statuses = rig.db.prepare("SELECT u.status FROM card_unlocks u JOIN cards k ON k.id = u.card_id WHERE k.uuid = ? ORDER BY u.id").pluck().all(request.cardUuid);
+    expect(statuses).toEqual(['ready', 'code-sent']);
+  });
+});
+
 describe('the outbox', () => {
   it('rule: a listener hears each message as it is written, until it unsubscribes; the outbox reads newest first', async () => {
     const heard: OutboxMessage[] = [];

@@ -259,12 +259,102 @@ export async function runSweepCase(env: SweepEnv, c: SweepCase): Promise<SweepRo
   };
 }
 
-/** Every case, one after the other (they share the service). */
+// The double fault. An unlock cut short after the card took the next PUK leaves the card on it,
+// unlocked, the rotation pending; some day the card is locked again. The reconciling unlock then
+// tries the current PUK (refused: one attempt), tells the service the card holds the pending one,
+// and resets with that. Here that reconciling unlock is cut short too, at each of its commands
+// and both ways, then the user retries cleanly. The card must end unlocked on the current PUK;
+// the PUK attempts spent over the whole story are counted (see the unit test for the limit).
+
+/** The reconciling unlock's card operation (rotation pending, the card on the next PUK). */
+export const RECONCILING_COMMANDS = [
+  'SELECT',
+  'VERIFY',
+  'GENERAL AUTHENTICATE (witness)',
+  'GENERAL AUTHENTICATE (challenge)',
+  'RESET RETRY COUNTER (current PUK)',
+  'RESET RETRY COUNTER (next PUK)',
+] as const;
+
+export function doubleFaultCases(flows: readonly SweepFlow[] = ['self', 'sponsor']): SweepCase[] {
+  const cases: SweepCase[] = [];
+  for (const flow of flows)
+    for (let n = 0; n < RECONCILING_COMMANDS.length; n++) for (const mode of ['before-processing', 'after-processing'] as const) cases.push({ flow, n, mode, agent: 'kept' });
+  return cases;
+}
+
+async function upToPasscode(env: SweepEnv, a: RunningAgent, flow: SweepFlow, locked: { engine: PivCardEngine; cardUuid: string }, sponsor?: PivCardEngine): Promise<void> {
+  if (sponsor && a.agent.state().screen.kind !== 'signed-in') await signInSponsor(a, sponsor);
+  if (flow === 'self') await selfUpToPasscode(env, a, locked.engine);
+  else await sponsorUpToPasscode(a, locked.engine, locked.cardUuid);
+}
+
+export async function runDoubleFaultCase(env: SweepEnv, c: SweepCase): Promise<SweepRow> {
+  const problems: string[] = [];
+  const story: string[] = [];
+  const locked = card(env, 'locked-card', true);
+  const sponsor = c.flow === 'sponsor' ? card(env, 'sponsor', false).engine : undefined;
+  const reader = c.flow === 'self' ? R1 : R2;
+  let a = startSweepAgent(env);
+  try {
+    // The first fault: pulled once the card has acted on CHANGE REFERENCE DATA.
+    await upToPasscode(env, a, c.flow, locked, sponsor);
+    a.readers.faults(reader).vanishAfter(UNLOCK_COMMANDS.length - 1, 'after-processing');
+    await failureOf(a.agent.handle('unlock.setPasscode', { next: FIRST_PASSCODE, confirm: FIRST_PASSCODE }));
+    await a.close();
+    if (cardPukIs(env.service, locked.cardUuid, locked.engine.snapshot()) !== 'pending') problems.push('the first fault did not leave the card on the pending PUK');
+    await lockAgain(env, locked.engine, FIRST_PASSCODE);
+    story.push('on the pending PUK, locked again');
+
+    // The second: the reconciling unlock pulled at command n.
+    a = startSweepAgent(env);
+    await upToPasscode(env, a, c.flow, locked, sponsor);
+    a.readers.faults(reader).vanishAfter(c.n, c.mode);
+    const failed = await failureOf(a.agent.handle('unlock.setPasscode', { next: FIRST_PASSCODE, confirm: FIRST_PASSCODE }));
+    if (failed !== 'card-removed') problems.push(`the reconciling unlock ended with ${failed}, not card-removed`);
+
+    let passcode = FIRST_PASSCODE;
+    if (locked.engine.snapshot().pin.triesLeft === 0) {
+      story.push('still locked');
+      await upToPasscode(env, a, c.flow, locked, sponsor);
+      await a.agent.handle('unlock.setPasscode', { next: RETRY_PASSCODE, confirm: RETRY_PASSCODE });
+      passcode = RETRY_PASSCODE;
+      story.push('unlocked again');
+    } else {
+      story.push('already unlocked');
+    }
+    await a.close();
+
+    const state = locked.engine.snapshot();
+    const puk = cardPukIs(env.service, locked.cardUuid, state);
+    story.push(`PUK ${puk}`);
+    if (state.pin.triesLeft === 0) problems.push('the card is still locked');
+    if (!cardHolds(state, 'pin', passcode)) problems.push('the card does not hold the passcode the holder set last');
+    if (puk !== 'current') problems.push(`the card is on the ${puk} PUK, not the current one`);
+    const signedIn = await signsIn(env, locked.engine, passcode);
+    story.push(signedIn ? 'signs in' : 'cannot sign in');
+    if (!signedIn) problems.push('the holder cannot sign in with the new passcode');
+  } catch (err) {
+    problems.push(`the sweep itself failed: ${err instanceof Error ? err.message : String(err)}`);
+    await a.close().catch(() => undefined);
+  }
+  return {
+    ...c,
+    step: `reconciling: ${c.n} ${RECONCILING_COMMANDS[c.n]} ${c.mode}`,
+    outcome: story.join(', '),
+    pukAttemptsSpent: pukAttemptsSpent(locked.commands),
+    ok: problems.length === 0,
+    problems,
+  };
+}
+
+/** Every case, one after the other (they share the service), then the double faults. */
 export async function runUnlockCrashSweep(flows?: readonly SweepFlow[]): Promise<SweepRow[]> {
   const env = await startSweepEnv();
   try {
     const rows: SweepRow[] = [];
     for (const c of sweepCases(flows)) rows.push(await runSweepCase(env, c));
+    for (const c of doubleFaultCases(flows)) rows.push(await runDoubleFaultCase(env, c));
     return rows;
   } finally {
     await env.close();
