@@ -27,6 +27,17 @@ export interface CertificateRecord {
   readonly userStatus: string;
 }
 
+/**
+ * A certificate an unfinished renewal issued that is not live yet: the card holds it, so a login
+ * with it confirms the renewal (it rolls forward, src-service/renewal/renewal-confirmation.ts).
+ */
+export interface RenewedCertificateRecord extends CertificateRecord {
+  readonly renewalId: number;
+  readonly renewalKind: 'self' | 'sponsor' | 'recovery';
+  readonly sponsorUuid: string | null;
+  readonly oldSerial: string | null;
+}
+
 export interface TicketRow {
   readonly userId: number;
   readonly cardId: number;
@@ -48,6 +59,15 @@ function build(db: Db) {
               u.id AS userId, u.uuid AS userUuid, u.given_name || ' ' || u.family_name AS userName, u.status AS userStatus
          FROM certificates c JOIN cards k ON k.id = c.card_id JOIN users u ON u.id = k.user_id
         WHERE c.serial = ?`,
+    ),
+    // Only asked when `certificate` found nothing, so a normal login never runs it.
+    renewedCertificate: db.prepare(
+      `SELECT r.issued_serial AS serial, r.issued_der AS der, r.issued_not_after AS notAfter, NULL AS revokedAt,
+              k.id AS cardId, k.uuid AS cardUuid, k.status AS cardStatus, k.algorithm AS cardAlgorithm,
+              u.id AS userId, u.uuid AS userUuid, u.given_name || ' ' || u.family_name AS userName, u.status AS userStatus,
+              r.id AS renewalId, r.kind AS renewalKind, s.uuid AS sponsorUuid, r.old_serial AS oldSerial
+         FROM card_renewals r JOIN cards k ON k.id = r.card_id JOIN users u ON u.id = k.user_id LEFT JOIN users s ON s.id = r.sponsor_user_id
+        WHERE r.issued_serial = ? AND r.status IN ('opened','authenticated','issued')`,
     ),
     insertTicket: db.prepare('INSERT INTO login_tickets (ticket_hash, user_id, card_id, workstation_id, expires_at) VALUES (?, ?, ?, ?, ?)'),
     ticket: db.prepare('SELECT user_id AS userId, card_id AS cardId, workstation_id AS workstationId, expires_at AS expiresAt, used FROM login_tickets WHERE ticket_hash = ?'),

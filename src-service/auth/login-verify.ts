@@ -5,7 +5,8 @@ import type { ServiceContext } from '../service-context.js';
 import { consumeChallenge } from './login-challenge.js';
 import { checkPresentedCertificate, signatureVerifies, type PresentedCertificate } from './login-certificate.js';
 import { auditRefusal, cardStatusFailure, LoginFailure, settle, type LoginFacts, type Outcome } from './login-failure.js';
-import { activePositions, loginStatements, type CertificateRecord } from './login-store.js';
+import { confirmRenewal } from '../renewal/renewal-confirmation.js';
+import { activePositions, loginStatements, type CertificateRecord, type RenewedCertificateRecord } from './login-store.js';
 import { cardLoginSummary } from './login-summary.js';
 import { issueTicket } from './login-tickets.js';
 
@@ -18,6 +19,9 @@ import { issueTicket } from './login-tickets.js';
 // refusal) are one transaction: one commit per answer, and a challenge is never left unspent
 // by a refusal. The cryptography runs before the transaction, so no lock is held during it;
 // its verdict is applied only after the challenge is spent.
+//
+// A certificate the directory does not list may be one a renewal issued and the card holds but
+// nobody confirmed: only then (never on a normal login) are the renewals looked at.
 
 /** What the request alone proves: a certificate of ours and a good signature, or why not. */
 type Proof =
@@ -38,6 +42,31 @@ function checkProof(ctx: ServiceContext, body: z.infer<typeof VerifyRequest>): P
   return { certificate };
 }
 
+/**
+ * The card signed in with the certificate a renewal issued but never heard was written (the
+ * card was pulled, the agent stopped): the signature just checked proves the card holds the new
+ * key and certificate, so the renewal is confirmed here, in the login's transaction, as the
+ * agent would have confirmed it. Only reached once every other check has passed.
+ */
+function rollForward(ctx: ServiceContext, record: RenewedCertificateRecord, workstationId: string, now: Date): void {
+  confirmRenewal(
+    ctx,
+    {
+      renewalId: record.renewalId,
+      kind: record.renewalKind,
+      cardId: record.cardId,
+      cardUuid: record.cardUuid,
+      holderUuid: record.userUuid,
+      sponsorUuid: record.sponsorUuid,
+      oldSerial: record.oldSerial,
+      issuedSerial: record.serial,
+      issuedDer: record.der as Buffer,
+    },
+    { workstationId, rolledForwardAtLogin: true },
+    now,
+  );
+}
+
 export function verifyLogin(ctx: ServiceContext, body: z.infer<typeof VerifyRequest>): VerifyResponse {
   const now = ctx.now();
   const proof = checkProof(ctx, body);
@@ -49,7 +78,11 @@ export function verifyLogin(ctx: ServiceContext, body: z.infer<typeof VerifyRequ
         if (proof.failure !== undefined) throw proof.failure;
         const { certificate } = proof;
 
-        const record = loginStatements(ctx.db).certificate.get(certificate.serial) as CertificateRecord | undefined;
+        const statements = loginStatements(ctx.db);
+        const record = (statements.certificate.get(certificate.serial) ?? statements.renewedCertificate.get(certificate.serial)) as
+          | CertificateRecord
+          | RenewedCertificateRecord
+          | undefined;
         // The directory must know this exact certificate, for the user the certificate names.
         if (!record || !record.der || !certificate.der.equals(record.der) || record.userUuid !== certificate.userUuid) {
           throw new LoginFailure('certificate-unknown');
@@ -61,6 +94,8 @@ export function verifyLogin(ctx: ServiceContext, body: z.infer<typeof VerifyRequ
         if (record.revokedAt !== null) throw new LoginFailure('certificate-revoked');
         if (record.cardStatus !== 'active') throw new LoginFailure(cardStatusFailure(record.cardStatus));
         if (record.userStatus !== 'open') throw new LoginFailure('profile-closed');
+
+        if ('renewalId' in record) rollForward(ctx, record, body.workstationId, now);
 
         const card = cardLoginSummary(record.cardUuid, certificate.notAfter, now);
         const positions = activePositions(ctx.db, record.userId, now.toISOString().slice(0, 10));

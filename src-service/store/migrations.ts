@@ -252,4 +252,67 @@ CREATE TABLE outbox (
 );
 `,
   },
+  {
+    // Unlock hardening (src-service/unlock/). card_unlocks: the one management-key exchange a
+    // card-witness step may have outstanding for the unlock (its id, so the release must present
+    // that one); how many times the unlock released the PUKs (a release whose answer was lost may
+    // be repeated after a fresh card proof, a few times); when the agent said the card already
+    // held the pending PUK (made current before the passcode was reset). cards: until when
+    // self-service unlock of the card is refused after too many wrong security codes.
+    version: 35,
+    name: 'unlock hardening',
+    sql: `
+ALTER TABLE card_unlocks ADD COLUMN witness_exchange TEXT;
+ALTER TABLE card_unlocks ADD COLUMN releases INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE card_unlocks ADD COLUMN puk_reconciled_at INTEGER;
+ALTER TABLE cards ADD COLUMN self_unlock_barred_until INTEGER;
+`,
+  },
+  {
+    // Certificate renewal (src-service/renewal/). Like card_unlocks, only the SHA-256 of the
+    // renewal id handed out is kept. A certificate issued in a renewal stays in the renewal row
+    // (issued_*) until the agent says it is on the card, or a login with it rolls the renewal
+    // forward; only then does it enter certificates and the old one get revoked. Times are epoch
+    // milliseconds, like sessions; issued_not_after is ISO text, like certificates.not_after.
+    version: 40,
+    name: 'certificate renewal',
+    sql: `
+CREATE TABLE card_renewals (
+  id INTEGER PRIMARY KEY,
+  renewal_hash BLOB NOT NULL UNIQUE,
+  card_id INTEGER NOT NULL REFERENCES cards(id),
+  kind TEXT NOT NULL CHECK (kind IN ('self','sponsor','recovery')),
+  workstation_id TEXT NOT NULL,
+  sponsor_session_id INTEGER REFERENCES sessions(id),
+  sponsor_user_id INTEGER REFERENCES users(id),
+  status TEXT NOT NULL CHECK (status IN ('opened','authenticated','issued','confirmed','void')),
+  old_serial TEXT,
+  issued_serial TEXT,
+  issued_der BLOB,
+  issued_not_after TEXT,
+  -- The one management-key exchange the card-witness step has outstanding (authenticate must
+  -- present it), and how many card proofs the renewal has been given (a few at most).
+  witness_exchange TEXT,
+  card_proofs INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  -- After this the card steps are refused (the confirmation is not: see renewal-confirmation.ts).
+  expires_at INTEGER NOT NULL,
+  confirmed_at INTEGER
+);
+CREATE INDEX card_renewals_card_status ON card_renewals(card_id, status);
+-- A login whose certificate is not in certificates looks here (a renewal to roll forward).
+CREATE INDEX card_renewals_issued_serial ON card_renewals(issued_serial) WHERE issued_serial IS NOT NULL;
+`,
+  },
+  {
+    // PIV key attestation (src-service/renewal/attestation.ts). The public key (SubjectPublicKeyInfo,
+    // DER) of the attestation key (Yubico slot F9) the card factory gave the card: a renewal's new
+    // key must come with a certificate from it saying the card made the key. NULL for cards made
+    // before this and for cards enrolled elsewhere.
+    version: 45,
+    name: 'card attestation key',
+    sql: `
+ALTER TABLE cards ADD COLUMN attestation_key BLOB;
+`,
+  },
 ];

@@ -62,8 +62,14 @@ export const RenewalAuthenticateResponse = z.strictObject({
   issuedCertificate: Base64.nullable(),
 });
 
-/** POST /v1/renewals/{id}/certificate: the PKCS#10 request signed by the card's new key. */
-export const RenewalCertificateRequest = z.strictObject({ workstationId: WorkstationId, csr: Base64 });
+/**
+ * POST /v1/renewals/{id}/certificate: the PKCS#10 request signed by the card's new key, and the
+ * card's attestation of that key (Yubico PIV attestation, INS F9: an X.509 certificate for the
+ * new 9A public key signed by the card's own attestation key, registered when the card was made).
+ * A request alone proves possession of a key, not that the key lives on the card; the attestation
+ * proves the card generated it, so nobody holding the card can have a software key certified.
+ */
+export const RenewalCertificateRequest = z.strictObject({ workstationId: WorkstationId, csr: Base64, attestation: Base64.nullable() });
 export const RenewalCertificateResponse = z.strictObject({
   /** The new 9A certificate, DER in base64, to write to the card. */
   certificate: Base64,

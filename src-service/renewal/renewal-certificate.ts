@@ -1,0 +1,104 @@
+import { X509Certificate, type KeyObject } from 'node:crypto';
+import type { z } from 'zod';
+import type { RenewalCertificateRequest, RenewalCertificateResponse } from '../../src-shared/api/service-renewal.js';
+import { CertificationRequestError, verifyCertificationRequest, type VerifiedCertificationRequest } from '../../src-shared/crypto/pkcs10.js';
+import { appendAudit } from '../audit/audit-log.js';
+import { issueAuthenticationCertificate } from '../ca/authentication-certificate.js';
+import type { ServiceContext } from '../service-context.js';
+import { prepared } from '../store/prepared.js';
+import { auditedStep, refuse, type RefusalFacts } from '../unlock/unlock-refusal.js';
+import { renewalStepFacts } from './renewal-card-proof.js';
+import { requireNotExpired, requireStep, requireStillAllowed } from './renewal-liveness.js';
+import { findRenewal, setRenewalStatus, storeIssuedCertificate, type RenewalRow } from './renewal-store.js';
+
+// POST /v1/renewals/{id}/certificate: the card has made a new key and signed a PKCS#10 request
+// with it. The request proves possession of the key and nothing else: the certificate's subject
+// comes from the directory, never from the request. The key must be of the card's type and new
+// (a renewal that kept the old key would leave a copy of it valid for three more years).
+//
+// The certificate is kept in the renewal, not yet live: it becomes the card's certificate when
+// the agent confirms it is on the card, or when a login with it rolls the renewal forward. Asked
+// again with the same key (the answer was lost), the same certificate comes back; with another
+// key (the card generated again after an attempt cut short) a new one replaces it.
+
+type Answer = z.infer<typeof RenewalCertificateResponse>;
+
+const ALGORITHM_NAMES: Record<string, string> = { rsa2048: 'an RSA-2048', p256: 'a P-256' };
+
+const spkiOf = (key: KeyObject): Buffer => key.export({ type: 'spki', format: 'der' });
+
+function readRequest(csrBase64: string): VerifiedCertificationRequest {
+  try {
+    return verifyCertificationRequest(Buffer.from(csrBase64, 'base64'));
+  } catch (err) {
+    if (!(err instanceof CertificationRequestError)) throw err;
+    // The reason names a structure or a check, never a key or any other secret.
+    throw refuse(400, 'bad-request', 'csr-invalid', `The certificate request is not valid: ${err.message}. Start the renewal again.`, { problem: err.message });
+  }
+}
+
+function oldCertificateKey(ctx: ServiceContext, serial: string | null): Buffer | undefined {
+  const der = serial === null ? undefined : (prepared(ctx.db, 'SELECT der FROM certificates WHERE serial = ?').pluck().get(serial) as Buffer | null | undefined);
+  return der ? spkiOf(new X509Certificate(der).publicKey) : undefined;
+}
+
+function requireNewKeyOfCardType(ctx: ServiceContext, row: RenewalRow, request: VerifiedCertificationRequest, spki: Buffer): void {
+  if (request.algorithm !== row.cardAlgorithm) {
+    throw refuse(
+      409,
+      'conflict',
+      'wrong-algorithm',
+      `The certificate request is for ${request.algorithm ? ALGORITHM_NAMES[request.algorithm] : 'an unsupported'} key, but this smartcard uses ${ALGORITHM_NAMES[row.cardAlgorithm] ?? 'another'} key. Start the renewal again.`,
+      { requestAlgorithm: request.algorithm ?? null, cardAlgorithm: row.cardAlgorithm },
+    );
+  }
+  if (oldCertificateKey(ctx, row.oldSerial)?.equals(spki)) {
+    throw refuse(409, 'conflict', 'same-key', 'The certificate request is for the key the smartcard already has; a renewal needs a new key. Start the renewal again.');
+  }
+}
+
+export function issueRenewalCertificate(ctx: ServiceContext, renewalId: string, body: z.infer<typeof RenewalCertificateRequest>): Answer {
+  const facts: RefusalFacts = { workstationId: body.workstationId };
+  return auditedStep(ctx, 'card.renewal-refused', facts, () => {
+    const now = ctx.now();
+    const row = findRenewal(ctx.db, renewalId, body.workstationId);
+    Object.assign(facts, renewalStepFacts(row, body.workstationId, 'certificate'));
+    requireStep(row, ['authenticated', 'issued']);
+    requireNotExpired(row, now.getTime());
+    requireStillAllowed(ctx, row, now.getTime());
+    const request = readRequest(body.csr);
+    const spki = spkiOf(request.publicKey);
+    requireNewKeyOfCardType(ctx, row, request, spki);
+
+    if (row.issuedDer && row.issuedNotAfter && spkiOf(new X509Certificate(row.issuedDer).publicKey).equals(spki)) {
+      if (row.status !== 'issued') setRenewalStatus(ctx.db, row.id, 'issued');
+      return { certificate: row.issuedDer.toString('base64'), notAfter: new Date(row.issuedNotAfter).toISOString() };
+    }
+
+    const holder = prepared(ctx.db, 'SELECT given_name AS givenName, family_name AS familyName FROM users WHERE id = ?').get(row.holderId) as {
+      givenName: string;
+      familyName: string;
+    };
+    const issued = issueAuthenticationCertificate(ctx.ca, { ...holder, userUuid: row.holderUuid, publicKey: request.publicKey, now });
+    storeIssuedCertificate(ctx.db, row.id, issued);
+    appendAudit(
+      ctx.db,
+      {
+        action: 'card.certificate-issued',
+        actor: facts.actor ?? null,
+        subject: row.cardUuid,
+        workstationId: body.workstationId,
+        details: {
+          kind: row.kind,
+          holderUuid: row.holderUuid,
+          serial: issued.serial,
+          notAfter: issued.notAfter.toISOString(),
+          oldSerial: row.oldSerial,
+          replacesSerial: row.issuedSerial,
+        },
+      },
+      now,
+    );
+    return { certificate: issued.der.toString('base64'), notAfter: issued.notAfter.toISOString() };
+  });
+}

@@ -1,0 +1,108 @@
+import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { loginSignedPayload } from '../../../../src-shared/api/service-login.js';
+import type { AsymmetricAlgorithm } from '../../../../src-shared/card/virtual-card-state.js';
+import { assembleCertificationRequest, certificationRequestInfo } from '../../../../src-shared/crypto/pkcs10.js';
+import { makeCard, type MadeCard } from '../../../../src-service/ca/card-factory.js';
+import { openSession } from '../../../../src-service/auth/session-store.js';
+import { cardEncrypt, startUnlockRig, WS, type Person, type Reply, type UnlockRig } from './unlock-rig.js';
+
+// What the renewal tests share, on top of the unlock rig (a real service on a fresh SQLite file,
+// people, made cards, sponsor sessions, the card's side of the management-key proof): a clock
+// that can be set to an exact moment, the card's new key and the PKCS#10 request it signs, the
+// card steps as the agent relays them, and a login signed with any key and certificate.
+// (Not a test file: vitest only collects *.test.ts.)
+
+export const DAY = 86_400_000;
+export const HOUR = 3_600_000;
+
+export interface RenewalRig extends UnlockRig {
+  /** Sets the service clock to `at` (it keeps running from there). */
+  setClock(at: Date): void;
+  /** A card of `algorithm` (default P-256) for `userUuid`, issued at the current clock. */
+  makeCard(userUuid: string, options?: { notAfter?: Date; algorithm?: AsymmetricAlgorithm }): MadeCard;
+  /** A session for `person` opened with `card` at `workstationId`, as a login would open it. */
+  signIn(person: Person, card: MadeCard, workstationId?: string): { token: string; sessionId: number };
+}
+
+export async function startRenewalRig(): Promise<RenewalRig> {
+  const rig = await startUnlockRig();
+  return {
+    ...rig,
+    setClock: (at) => rig.advance(at.getTime() - rig.now().getTime()),
+    makeCard: (userUuid, o = {}) => makeCard(rig.service.ctx, { userUuid, algorithm: o.algorithm ?? 'p256', ...(o.notAfter ? { notAfter: o.notAfter } : {}) }),
+    signIn: (person, card, workstationId = WS) =>
+      openSession(rig.db, { userId: person.userId, cardId: card.cardId, positionId: person.positionId, workstationId, ttlMs: HOUR, now: rig.now().getTime() }),
+  };
+}
+
+/** 09:00 UTC tomorrow: a moment whose UTC day is unambiguous, near the real date (the CA's life). */
+export function morning(): Date {
+  return new Date(Math.floor(Date.now() / DAY) * DAY + DAY + 9 * HOUR);
+}
+
+/** A certificate end `days` whole UTC days after `at`'s day (at 21:00, so 0 is later the same day). */
+export const expiringIn = (at: Date, days: number): Date => new Date(at.getTime() + days * DAY + 12 * HOUR);
+
+export interface KeyPair {
+  readonly publicKey: KeyObject;
+  readonly privateKey: KeyObject;
+}
+
+/** A new key as the card makes it on GENERATE ASYMMETRIC KEY PAIR. */
+export const newCardKey = (algorithm: AsymmetricAlgorithm = 'p256'): KeyPair =>
+  algorithm === 'rsa2048' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+
+/** The PKCS#10 request the agent builds and the card signs with `key` (DER). */
+export function csrFor(key: KeyPair, algorithm: AsymmetricAlgorithm = 'p256', commonName = 'Whoever Asked'): Buffer {
+  const info = certificationRequestInfo({ spki: key.publicKey.export({ type: 'spki', format: 'der' }), commonName });
+  return assembleCertificationRequest(info, algorithm, sign('sha256', info, key.privateKey));
+}
+
+/** Card witness then authenticate, as the agent relays them: the authenticate reply. */
+export async function proveCard(rig: UnlockRig, renewalId: string, card: MadeCard, workstationId = WS): Promise<Reply> {
+  const plain = randomBytes(16);
+  const witness = await rig.call('POST', `/v1/renewals/${renewalId}/card-witness`, { workstationId, witness: cardEncrypt(card, plain).toString('base64') });
+  if (witness.status !== 200) return witness;
+  if (!Buffer.from(witness.body.witness, 'base64').equals(plain)) throw new Error('the service did not decrypt the witness');
+  const cardResponse = cardEncrypt(card, Buffer.from(witness.body.challenge, 'base64')).toString('base64');
+  return rig.call('POST', `/v1/renewals/${renewalId}/authenticate`, { workstationId, exchangeId: witness.body.exchangeId, cardResponse });
+}
+
+export const requestCertificate = (rig: UnlockRig, renewalId: string, csr: Buffer, workstationId = WS): Promise<Reply> =>
+  rig.call('POST', `/v1/renewals/${renewalId}/certificate`, { workstationId, csr: csr.toString('base64') });
+
+export const confirm = (rig: UnlockRig, renewalId: string, workstationId = WS): Promise<Reply> =>
+  rig.call('POST', `/v1/renewals/${renewalId}/confirm`, { workstationId });
+
+/** Proof, a new key, its certificate: what a renewal has done just before the card is written. */
+export async function throughIssue(rig: UnlockRig, renewalId: string, card: MadeCard): Promise<{ key: KeyPair; issued: Reply }> {
+  const proved = await proveCard(rig, renewalId, card);
+  if (proved.status !== 200) throw new Error(`card proof refused: ${proved.text}`);
+  const key = newCardKey(card.algorithm);
+  const issued = await requestCertificate(rig, renewalId, csrFor(key, card.algorithm));
+  return { key, issued };
+}
+
+/** A card login (challenge, signature, verify) with `certificate` and the key `privateKey`. */
+export async function loginWith(rig: UnlockRig, certificate: Buffer, privateKey: KeyObject, algorithm: AsymmetricAlgorithm, workstationId = WS): Promise<Reply> {
+  const challenge = await rig.call('POST', '/v1/login/challenge', { workstationId });
+  const payload = loginSignedPayload({ nonce: challenge.body.nonce, serviceOrigin: challenge.body.serviceOrigin, workstationId });
+  const signature = sign('sha256', Buffer.from(payload, 'utf8'), { key: privateKey, dsaEncoding: 'der' });
+  return rig.call('POST', '/v1/login/verify', {
+    nonce: challenge.body.nonce,
+    workstationId,
+    algorithm,
+    certificate: certificate.toString('base64'),
+    signature: signature.toString('base64'),
+  });
+}
+
+/** The card's renewal rows, oldest first. */
+export function renewalRows(rig: UnlockRig, cardId: number): { kind: string; status: string; issued_serial: string | null; old_serial: string | null; sponsor_user_id: number | null }[] {
+  return rig.db.prepare('SELECT kind, status, issued_serial, old_serial, sponsor_user_id FROM card_renewals WHERE card_id = ? ORDER BY id').all(cardId) as ReturnType<typeof renewalRows>;
+}
+
+/** The card's certificates as the directory lists them. */
+export function certificateRows(rig: UnlockRig, cardId: number): { serial: string; revoked_at: string | null; revocation_reason: string | null }[] {
+  return rig.db.prepare('SELECT serial, revoked_at, revocation_reason FROM certificates WHERE card_id = ? ORDER BY not_after').all(cardId) as ReturnType<typeof certificateRows>;
+}
