@@ -58,12 +58,16 @@ export const UnlockStep = z.discriminatedUnion('step', [
   }),
   /** Sponsor: waiting for the locked card in a reader other than the session's. */
   z.strictObject({ step: z.literal('insert') }),
-  /** Sponsor: the card is checked and may be serviced; "Unlock smartcard". */
+  /** Sponsor: the card is checked and may be serviced; "Unlock smartcard" / "Renew smartcard certificate". */
   z.strictObject({
     step: z.literal('choose'),
     certificateNotAfter: IsoDateTime,
+    /** Whole days to the certificate's notAfter (UTC); negative once expired. */
+    daysToExpiry: z.number().int(),
     /** Why unlocking is not offered for this card (not locked, out of scope...), or null. */
     unlockRefusal: z.string().nullable(),
+    /** Why renewing is not offered (too early, expired for this role...), or null. */
+    renewRefusal: z.string().nullable(),
   }),
   /** Sponsor: hand over to the card holder; "Continue". */
   z.strictObject({ step: z.literal('confirm') }),
@@ -88,6 +92,36 @@ export const UnlockView = z.strictObject({
   error: z.string().nullable(),
 });
 export type UnlockView = z.infer<typeof UnlockView>;
+
+/**
+ * Renewing a card's 9A certificate on the same card. Self: the Smartcard Expiry Notification at
+ * login ("Yes" -> passcode -> working -> done). Sponsor or LSA: from "Service smartcard",
+ * "Renew smartcard certificate" -> the card holder enters their passcode -> working -> done.
+ * Recovery: a card whose renewal was cut short is finished on insertion (working -> done, or
+ * passcode first when the card must make its key again).
+ */
+export const RenewalStep = z.discriminatedUnion('step', [
+  /** The Smartcard Expiry Notification: "Yes" starts the renewal, "No" carries on (asked again next login). */
+  z.strictObject({ step: z.literal('notice'), daysToExpiry: z.number().int(), certificateNotAfter: IsoDateTime }),
+  /** The card holder's passcode: the card signs the new certificate request with it. */
+  z.strictObject({ step: z.literal('passcode'), attemptsRemaining: z.number().int().min(0).nullable() }),
+  z.strictObject({ step: z.literal('working'), progress: z.string() }),
+  /** "Smartcard renewed successfully". */
+  z.strictObject({ step: z.literal('done'), certificateNotAfter: IsoDateTime }),
+  z.strictObject({ step: z.literal('refused'), message: z.string() }),
+]);
+export type RenewalStep = z.infer<typeof RenewalStep>;
+
+export const RenewalView = z.strictObject({
+  mode: z.enum(['self', 'sponsor', 'recovery']),
+  reader: z.string().nullable(),
+  holderName: z.string().nullable(),
+  cardUuid: Uuid.nullable(),
+  step: RenewalStep,
+  busy: z.boolean(),
+  error: z.string().nullable(),
+});
+export type RenewalView = z.infer<typeof RenewalView>;
 
 /** What the main window shows; exactly one at a time. */
 export const Screen = z.discriminatedUnion('kind', [
@@ -123,7 +157,11 @@ export const Screen = z.discriminatedUnion('kind', [
     session: SignedInSession,
     /** "Service smartcard" under way (a sponsor or LSA unlocking a card in another reader). */
     serviceCard: UnlockView.nullable(),
+    /** A renewal under way: self (from the expiry notification) or sponsor (of the card in another reader). Shown before serviceCard. */
+    renewal: RenewalView.nullable(),
   }),
+  /** A card whose renewal was cut short, being finished before it can be used. */
+  z.strictObject({ kind: z.literal('renewal-recovery'), renewal: RenewalView }),
   /** Self-service unlock of the locked card in `unlock.reader`. */
   z.strictObject({ kind: z.literal('self-unlock'), unlock: UnlockView }),
   z.strictObject({
@@ -230,6 +268,14 @@ export const AGENT_CHANNELS = {
   'serviceCard.unlock': { request: z.strictObject({}), response: Ok },
   /** "Continue": the card holder takes over to type a new passcode. */
   'serviceCard.confirm': { request: z.strictObject({}), response: Ok },
+  /** "Renew smartcard certificate" for the checked card in the second reader. */
+  'serviceCard.renew': { request: z.strictObject({}), response: Ok },
+  /** Self: "Yes" on the Smartcard Expiry Notification. */
+  'renewal.start': { request: z.strictObject({}), response: Ok },
+  /** The card holder's passcode for the renewal (self, sponsor or recovery). */
+  'renewal.submitPasscode': { request: z.strictObject({ passcode: z.string().max(64) }), response: Ok },
+  /** "No" on the notification, Cancel, or closing the finished renewal. */
+  'renewal.close': { request: z.strictObject({}), response: Ok },
   'cim.findUsers': { request: FindUsersRequest, response: FindUsersResponse },
   'cim.getProfile': { request: z.strictObject({ uuid: Uuid }), response: Profile },
   'cim.myProfile': { request: z.strictObject({}), response: Profile },
