@@ -11,16 +11,21 @@ import { cardAlgorithm, pivSession } from './card-facts.js';
 import { sameKey } from './card-key-check.js';
 
 // Renewing the 9A certificate on the card: ONE reader transaction, reset afterwards. With
-// extended-length APDUs, seven commands:
+// extended-length APDUs, eight commands:
 //
 //   SELECT; VERIFY (the holder's passcode: 9A signs the request); GENERAL AUTHENTICATE 9B twice
 //   (management-key mutual authentication, the key's half done by the service); GENERATE 9A;
+//   ATTEST 9A (Yubico INS F9: the card's attestation key certifies that it made the new key);
 //   GENERAL AUTHENTICATE 9A (the card signs the PKCS#10 request); PUT DATA 5FC105 (the new
 //   certificate).
 //
+// The request proves only that its signer holds the key; the attestation proves the key was
+// made on this card, so the service can refuse a key made anywhere else. A card without
+// attestation (6D00 or 6A81) sends none, and the service decides whether that will do.
+//
 // When the service already issued a certificate in this renewal (a renewal cut short after
 // issue) and its key is the card's 9A key, it is written without generating again: one GET
-// METADATA in place of GENERATE and the signature.
+// METADATA in place of GENERATE, ATTEST and the signature.
 //
 // The card never holds a certificate that is not for its key, except between GENERATE and PUT
 // DATA: a card pulled there keeps its new key beside the old certificate, which the next
@@ -33,8 +38,11 @@ export interface RenewalRelay {
   cardWitness(witness: Uint8Array): Promise<{ exchangeId: string; witness: Buffer; challenge: Buffer }>;
   /** The card's encryption of that challenge; a certificate already issued in this renewal, if any. */
   authenticate(exchangeId: string, cardResponse: Uint8Array): Promise<{ issuedCertificate: Buffer | null }>;
-  /** The PKCS#10 request signed by the card's new key -> the new certificate (DER). */
-  certificate(csrDer: Buffer): Promise<{ certificate: Buffer }>;
+  /**
+   * The PKCS#10 request signed by the card's new key, and the card's attestation of that key
+   * (DER; null from a card without attestation) -> the new certificate (DER).
+   */
+  certificate(csrDer: Buffer, attestation: Buffer | null): Promise<{ certificate: Buffer }>;
 }
 
 export interface CardRenewalInput {
@@ -97,8 +105,9 @@ export async function cardRenewal(input: CardRenewalInput): Promise<CardRenewalR
 
         input.onStage?.('making-key');
         const newKey = await piv.generateKey(SLOT.AUTHENTICATION, alg);
+        const attestation = (await piv.attest(SLOT.AUTHENTICATION)) ?? null;
         const csr = await signedRequest(piv, alg, newKey, input.holderName);
-        const { certificate } = await input.relay.certificate(csr);
+        const { certificate } = await input.relay.certificate(csr, attestation);
         if (!sameKey(certificateKey(certificate), newKey)) throw new RenewalCertificateMismatchError();
         input.onStage?.('writing-certificate');
         await piv.writeCertificate(SLOT.AUTHENTICATION, certificate);

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { digestReferenceData, padReferenceData } from '../../src-shared/card/reference-data.js';
 import type { ReferenceDataState, VirtualCardState } from '../../src-shared/card/virtual-card-state.js';
+import { newAttestationKey } from '../../src-shared/card/piv-attestation.js';
 import { DEFAULT_MANAGEMENT_KEY } from '../card/piv/piv-constants.js';
 
 // A factory-fresh card with the YubiKey conventions that third-party tools assume:
-// PIN 123456, PUK 12345678, 3 tries each, the well-known 3DES management key, no keys or objects.
+// PIN 123456, PUK 12345678, 3 tries each, the well-known 3DES management key, no keys or objects,
+// and (as a YubiKey leaves the factory) an attestation key with its certificate in F9.
 
 export const FACTORY_PIN = '123456';
 export const FACTORY_PUK = '12345678';
@@ -29,5 +31,6 @@ export function blankCardState(serial = randomBytes(4).readUInt32BE(0) & 0x7ffff
     managementKey: { algorithm: '3des', key: DEFAULT_MANAGEMENT_KEY.toString('hex') },
     keys: {},
     objects: {},
+    attestation: newAttestationKey(`Virtual PIV card attestation ${serial}`, new Date()),
   };
 }

@@ -3,6 +3,7 @@ import { SW } from '../card/status-words.js';
 import { decodeSingleTlv, readTlv, TlvError } from '../../src-shared/card/tlv.js';
 import { reply, type Handler } from './engine-context.js';
 import { ObjectTagKey } from '../../src-shared/card/virtual-card-state.js';
+import { encodeCertificateObject } from '../../src-shared/card/piv-objects.js';
 
 // GET DATA and PUT DATA: objects are stored verbatim as the whole `53`/`7E` TLV.
 
@@ -29,8 +30,12 @@ export const getData: Handler = (ctx, cmd) => {
   if (!req || req.rest.length !== 0) return reply(SW.WRONG_DATA);
   if (PIN_PROTECTED_OBJECTS.has(req.tag) && !ctx.volatile.pinVerified) return reply(SW.SECURITY_STATUS_NOT_SATISFIED);
   const stored = ctx.state.objects[tagKey(req.tag)];
-  if (stored === undefined) return reply(SW.NOT_FOUND);
-  return reply(SW.OK, Buffer.from(stored, 'hex'));
+  if (stored !== undefined) return reply(SW.OK, Buffer.from(stored, 'hex'));
+  // The attestation key's certificate, kept with the key unless one was written over it.
+  if (req.tag === OBJECT.YUBICO_ATTESTATION && ctx.state.attestation) {
+    return reply(SW.OK, encodeCertificateObject(Buffer.from(ctx.state.attestation.certificate, 'base64')));
+  }
+  return reply(SW.NOT_FOUND);
 };
 
 export const putData: Handler = (ctx, cmd) => {

@@ -24,7 +24,7 @@ import { reply, type EngineContext, type Handler } from './engine-context.js';
 // holds without the PIN, so a host can tell which key is on the card (after a renewal cut
 // short, say) without reading or trusting the certificate beside it. Needs no authentication.
 
-const POLICY_BYTE: Record<Slot['pinPolicy'], number> = {
+export const POLICY_BYTE: Record<Slot['pinPolicy'], number> = {
   once: PIN_POLICY.ONCE,
   always: PIN_POLICY.ALWAYS,
   never: PIN_POLICY.NEVER,

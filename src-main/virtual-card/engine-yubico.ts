@@ -1,10 +1,12 @@
-import { KEY_REF, symmetricParams } from '../card/piv/piv-constants.js';
+import { KEY_REF, OBJECT, symmetricParams } from '../card/piv/piv-constants.js';
 import { SW } from '../card/status-words.js';
 import { blankCardState, FACTORY_PIN, FACTORY_PUK, referenceData } from './blank-card.js';
 import { managementAlgorithmName } from './engine-authenticate.js';
 import { reply, type Handler } from './engine-context.js';
 
 // The Yubico PIV extensions that yubico-piv-tool needs before it will talk to a card.
+
+const ATTESTATION_OBJECT = OBJECT.YUBICO_ATTESTATION.toString(16);
 
 export const getVersion: Handler = (ctx) => reply(SW.OK, Buffer.from(ctx.state.version));
 
@@ -42,7 +44,12 @@ export const setPinRetries: Handler = (ctx, cmd) => {
 /** `00 FB 00 00`: factory reset, allowed only once both PIN and PUK are blocked. */
 export const resetCard: Handler = (ctx) => {
   if (ctx.state.pin.triesLeft !== 0 || ctx.state.puk.triesLeft !== 0) return reply(SW.CONDITIONS_NOT_SATISFIED);
+  // Like a YubiKey's, the attestation key survives a reset: it belongs to the card, not its holder.
   const fresh = blankCardState(ctx.state.serial);
+  if (ctx.state.attestation) fresh.attestation = ctx.state.attestation;
+  else delete fresh.attestation;
+  const attestationObject = ctx.state.objects[ATTESTATION_OBJECT];
+  if (attestationObject !== undefined) fresh.objects[ATTESTATION_OBJECT] = attestationObject;
   for (const slot of Object.keys(ctx.state.keys)) ctx.forgetKey(slot);
   Object.assign(ctx.state, fresh);
   ctx.volatile.pinVerified = false;

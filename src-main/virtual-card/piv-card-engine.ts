@@ -12,6 +12,7 @@ import { generalAuthenticate } from './engine-authenticate.js';
 import { generateAsymmetric } from './engine-generate.js';
 import { getSerial, getVersion, resetCard, setManagementKey, setPinRetries } from './engine-yubico.js';
 import { getMetadata } from './engine-metadata.js';
+import { attest, ATTESTATION_KEY_SLOT } from './engine-attest.js';
 
 // A PIV card in software: parses each command APDU, runs command chaining and response chaining,
 // dispatches to the handlers, and saves persistent state before answering (as a card commits to
@@ -48,6 +49,7 @@ const HANDLERS: Partial<Record<number, Handler>> = {
   [INS.SET_PIN_RETRIES]: setPinRetries,
   [INS.RESET]: resetCard,
   [INS.GET_METADATA]: getMetadata,
+  [INS.ATTEST]: attest,
 };
 
 const MAX_CHAIN_BYTES = 16 * 1024;
@@ -186,7 +188,8 @@ export class PivCardEngine {
       privateKey: (slot) => {
         const cached = this.keyCache.get(slot);
         if (cached) return cached;
-        const stored = this.current.keys[slot];
+        // The attestation key is kept apart from the slots a host can generate or use.
+        const stored = slot === ATTESTATION_KEY_SLOT ? this.current.attestation : this.current.keys[slot];
         if (!stored) return undefined;
         const key = createPrivateKey({ key: Buffer.from(stored.pkcs8, 'base64'), format: 'der', type: 'pkcs8' });
         this.keyCache.set(slot, key);

@@ -2,7 +2,7 @@ import type { KeyObject, X509Certificate } from 'node:crypto';
 import type { Db } from '../store/database.js';
 import { CaError } from './ca-storage.js';
 import type { CertificateAuthority, IssuedCertificate } from './certificate-authority.js';
-import { OID } from './x509-builder.js';
+import { OID } from '../../src-shared/crypto/x509-builder.js';
 
 // The card authentication (PIV slot 9A) certificate profile: subject CN "Given Family" and the
 // holder's user UUID in the `uid` attribute (what login matches against the directory),

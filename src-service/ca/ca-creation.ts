@@ -2,7 +2,7 @@ import { generateKeyPair, type KeyObject } from 'node:crypto';
 import { seal } from '../crypto/secret-box.js';
 import { deriveKeyFromPassphrase, encodeKdfParams, newKdfParams } from '../crypto/passphrase-key.js';
 import { CA_SECRET_NAMES, type CaRecord } from './ca-storage.js';
-import { buildCertificate, keyIdentifier, OID, randomSerial, subjectNameDer, type NameAttribute } from './x509-builder.js';
+import { buildCertificate, keyIdentifier, OID, randomSerial, subjectNameDer, type NameAttribute } from '../../src-shared/crypto/x509-builder.js';
 
 // First start: a root CA (RSA-3072, 20 years) and an issuing CA under it (RSA-2048, 10 years;
 // it must outlive the 3-year card certificates it signs). Both private keys leave this function

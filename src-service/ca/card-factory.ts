@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomBytes, randomInt, randomUUID, type KeyObject } from 'node:crypto';
+import { attestationPublicKey, newAttestationKey } from '../../src-shared/card/piv-attestation.js';
 import { encodeCertificateObject, encodeChuid, uuidToGuid } from '../../src-shared/card/piv-objects.js';
 import { digestReferenceData, padReferenceData } from '../../src-shared/card/reference-data.js';
 import { VirtualCardState, type AsymmetricAlgorithm, type ReferenceDataState } from '../../src-shared/card/virtual-card-state.js';
@@ -11,8 +12,10 @@ import type { CertificateAuthority, IssuedCertificate } from './certificate-auth
 
 // The card factory: makes a complete smartcard for a user in one step. A random v4 card UUID
 // (its 16 bytes are the CHUID GUID), a serial, a 9A key pair, the CA-issued 9A certificate, a
-// random PUK and AES-128 management key (sealed into the directory, never shown), the card
-// registered as active, and the virtual card state the PIV card engine runs from.
+// random PUK and AES-128 management key (sealed into the directory, never shown), an attestation
+// key (Yubico slot F9, P-256, its certificate self-signed) whose public key the directory keeps so
+// a renewal can tell a key the card made from any other (src-service/renewal/attestation.ts), the
+// card registered as active, and the virtual card state the PIV card engine runs from.
 // Used by `make-card`, by tests and by training mode. Shares only src-shared with the card side.
 
 export const DEFAULT_CARD_PASSCODE = '123456';
@@ -104,6 +107,8 @@ export function makeCard(deps: CardFactoryDeps, options: MakeCardOptions): MadeC
   const puk = newPuk();
   const managementKey = newManagementKey();
   const pkcs8 = keys.privateKey.export({ type: 'pkcs8', format: 'der' });
+  const attestation = newAttestationKey(`Care Identity card attestation ${serial}`, now);
+  const attestationKey = attestationPublicKey(attestation);
   try {
     const state = VirtualCardState.parse({
       format: 'piv-virtual-card/1',
@@ -119,14 +124,16 @@ export function makeCard(deps: CardFactoryDeps, options: MakeCardOptions): MadeC
         '5fc102': encodeChuid(uuidToGuid(cardUuid)).toString('hex'),
         '5fc105': encodeCertificateObject(certificate.der).toString('hex'),
       },
+      attestation,
     } satisfies VirtualCardState);
 
     const cardId = deps.db
       .transaction(() => {
         const info = deps.db
           .prepare(
-            `INSERT INTO cards (uuid, serial, user_id, status, algorithm, puk_sealed, management_key_sealed, management_key_algorithm, created_at)
-             VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
+            `INSERT INTO cards (uuid, serial, user_id, status, algorithm, puk_sealed, management_key_sealed, management_key_algorithm,
+                                attestation_key, created_at)
+             VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             cardUuid,
@@ -136,6 +143,7 @@ export function makeCard(deps: CardFactoryDeps, options: MakeCardOptions): MadeC
             sealCardSecret(deps.dataKey, cardUuid, 'puk', Buffer.from(puk, 'ascii')),
             sealCardSecret(deps.dataKey, cardUuid, 'management-key', managementKey),
             MANAGEMENT_KEY_ALGORITHM,
+            attestationKey,
             now.toISOString(),
           );
         const id = Number(info.lastInsertRowid);

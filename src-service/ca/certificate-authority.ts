@@ -4,7 +4,7 @@ import { decodeKdfParams, deriveKeyFromPassphrase } from '../crypto/passphrase-k
 import type { Db } from '../store/database.js';
 import { CaError, CA_SECRET_NAMES, readCaRecord, storeCaRecordIfAbsent, type CaRecord } from './ca-storage.js';
 import { createCaRecord } from './ca-creation.js';
-import { buildCertificate, keyIdentifier, randomSerial, subjectNameDer, type Extension, type NameAttribute } from './x509-builder.js';
+import { buildCertificate, keyIdentifier, randomSerial, subjectNameDer, type Extension, type NameAttribute } from '../../src-shared/crypto/x509-builder.js';
 
 // The service's certificate authority: a root CA (its key stays sealed in the database and is
 // never loaded for day-to-day work) and an issuing CA, whose key signs card certificates and

@@ -7,6 +7,7 @@ import { issueAuthenticationCertificate } from '../ca/authentication-certificate
 import type { ServiceContext } from '../service-context.js';
 import { prepared } from '../store/prepared.js';
 import { auditedStep, refuse, type RefusalFacts } from '../unlock/unlock-refusal.js';
+import { requireKeyMadeOnCard } from './attestation.js';
 import { renewalStepFacts } from './renewal-card-proof.js';
 import { requireNotExpired, requireStep, requireStillAllowed } from './renewal-liveness.js';
 import { findRenewal, setRenewalStatus, storeIssuedCertificate, type RenewalRow } from './renewal-store.js';
@@ -14,7 +15,9 @@ import { findRenewal, setRenewalStatus, storeIssuedCertificate, type RenewalRow 
 // POST /v1/renewals/{id}/certificate: the card has made a new key and signed a PKCS#10 request
 // with it. The request proves possession of the key and nothing else: the certificate's subject
 // comes from the directory, never from the request. The key must be of the card's type and new
-// (a renewal that kept the old key would leave a copy of it valid for three more years).
+// (a renewal that kept the old key would leave a copy of it valid for three more years), and made
+// on the card, which the card's attestation shows (attestation.ts: when the card cannot show it,
+// only a renewal with a signed-in person behind it goes on).
 //
 // The certificate is kept in the renewal, not yet live: it becomes the card's certificate when
 // the agent confirms it is on the card, or when a login with it rolls the renewal forward. Asked
@@ -69,6 +72,7 @@ export function issueRenewalCertificate(ctx: ServiceContext, renewalId: string, 
     const request = readRequest(body.csr);
     const spki = spkiOf(request.publicKey);
     requireNewKeyOfCardType(ctx, row, request, spki);
+    const { attested } = requireKeyMadeOnCard(ctx, row, spki, body.attestation);
 
     if (row.issuedDer && row.issuedNotAfter && spkiOf(new X509Certificate(row.issuedDer).publicKey).equals(spki)) {
       if (row.status !== 'issued') setRenewalStatus(ctx.db, row.id, 'issued');
@@ -95,6 +99,7 @@ export function issueRenewalCertificate(ctx: ServiceContext, renewalId: string, 
           notAfter: issued.notAfter.toISOString(),
           oldSerial: row.oldSerial,
           replacesSerial: row.issuedSerial,
+          attested,
         },
       },
       now,

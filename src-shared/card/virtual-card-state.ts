@@ -44,6 +44,18 @@ export const SlotKeyState = z.strictObject({
 });
 export type SlotKeyState = z.infer<typeof SlotKeyState>;
 
+/**
+ * The attestation key (Yubico slot F9) and its certificate (object 5FFF01, DER in base64): it
+ * signs, on INS F9, a certificate saying a slot's key was generated on this card. Absent in
+ * state files written before cards had one; such a card answers F9 as a card without attestation.
+ */
+export const AttestationKeyState = z.strictObject({
+  algorithm: AsymmetricAlgorithm,
+  pkcs8: z.string().base64(),
+  certificate: z.string().base64(),
+});
+export type AttestationKeyState = z.infer<typeof AttestationKeyState>;
+
 export const VirtualCardState = z.strictObject({
   format: z.literal('piv-virtual-card/1'),
   serial: z.number().int().min(0).max(0xffffffff),
@@ -56,5 +68,6 @@ export const VirtualCardState = z.strictObject({
   keys: z.record(SlotRefKey, SlotKeyState),
   /** Each object exactly as stored by PUT DATA (the whole 53/7E TLV), keyed by tag. */
   objects: z.record(ObjectTagKey, hex),
+  attestation: AttestationKeyState.optional(),
 });
 export type VirtualCardState = z.infer<typeof VirtualCardState>;

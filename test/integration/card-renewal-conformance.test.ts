@@ -1,4 +1,4 @@
-import { createHash, randomBytes, verify, X509Certificate } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, verify, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { localManagementKeyResponder } from '../../src-main/card/piv/piv-managem
 import { PcscReaderDriver } from '../../src-main/pcsc/pcsc-reader-driver.js';
 import { issueAuthenticationCertificate } from '../../src-service/ca/authentication-certificate.js';
 import type { MadeCard } from '../../src-service/ca/card-factory.js';
+import { attestationPublicKey, readAttestation } from '../../src-shared/card/piv-attestation.js';
 import { verifyCertificationRequest } from '../../src-shared/crypto/pkcs10.js';
 import { startServiceRig, type ServiceRig } from '../unit/agent/support/agent-rig.js';
 import { untilCardPresent, waitFor } from './support/pcsc.js';
@@ -21,7 +22,10 @@ import { makeTestCard, READER, tempDir, type TestCard } from './support/virtual-
 // Then tools nobody here wrote judge the result: OpenSC reads the NEW certificate from the card,
 // pkcs11-tool signs with the card's 9A key and openssl verifies that signature with the new
 // certificate's key (so the key on the card is the certified one). yubico-piv-tool 2.2.0 has no
-// get-metadata action; its status shows the new certificate.
+// get-metadata action; its status shows the new certificate. yubico-piv-tool also asks the card
+// for its attestation of the 9A key (-a attest) and reads the attestation key's certificate (F9,
+// 5FFF01), and openssl verifies one with the other: the attestation the renewal sent is the kind
+// a third party can check, for the key the certificate names.
 
 const CARD_SLOT = 0 as const;
 const READER_NAME = READER[CARD_SLOT];
@@ -62,8 +66,18 @@ afterAll(async () => {
   expect(left).toEqual([]);
 });
 
-/** The service's half: the card's own management key, the request checked, the real CA issuing. */
-function localRelay(card: MadeCard): RenewalRelay {
+/** What the card sent with its request: its attestation, and whether it holds as the service checks it. */
+interface Sent {
+  attestation: Buffer | null;
+  attested: boolean;
+}
+
+/**
+ * The service's half: the card's own management key, the request and the card's attestation of
+ * its key checked (by the card's registered attestation key, for the request's key, slot 9A, the
+ * card's serial), the real CA issuing.
+ */
+function localRelay(card: MadeCard, sent: Sent): RenewalRelay {
   const responder = localManagementKeyResponder(ALG.AES128, Buffer.from(card.state.managementKey.key, 'hex'));
   const persona = rig.personas.get('card-near-expiry')!.persona;
   return {
@@ -75,9 +89,16 @@ function localRelay(card: MadeCard): RenewalRelay {
       await responder.checkCardResponse(cardResponse);
       return { issuedCertificate: null };
     },
-    certificate: async (csr) => {
+    certificate: async (csr, attestation) => {
       const request = verifyCertificationRequest(csr);
       expect(request.commonName).toBe(HOLDER);
+      sent.attestation = attestation;
+      if (attestation) {
+        const read = readAttestation(attestation);
+        const registered = createPublicKey({ key: attestationPublicKey(card.state.attestation!), format: 'der', type: 'spki' });
+        const requestKey = request.publicKey.export({ type: 'spki', format: 'der' });
+        sent.attested = read.certificate.verify(registered) && read.spki.equals(requestKey) && read.slot === 0x9a && read.serial === card.serial;
+      }
       const issued = issueAuthenticationCertificate(rig.service.ctx.ca, {
         givenName: persona.givenName,
         familyName: persona.familyName,
@@ -107,6 +128,7 @@ describe.each([
   let card: TestCard;
   let dir: string;
   let result: CardRenewalResult;
+  const sent: Sent = { attestation: null, attested: false };
   /** Where the renewal's commands start in the card's log. */
   let logStart: number;
 
@@ -122,7 +144,7 @@ describe.each([
       readers: driver,
       reader: READER_NAME,
       passcode: Buffer.from(PASSCODE, 'ascii'),
-      relay: localRelay(made),
+      relay: localRelay(made, sent),
       algorithm,
       holderName: HOLDER,
     });
@@ -135,11 +157,12 @@ describe.each([
     await gone;
   });
 
-  it('the card operation: seven commands, a new certificate from the CA for a key the card generated', () => {
+  it('the card operation: eight commands, a new certificate from the CA for a key the card generated and attested', () => {
     expect(result.recovered).toBe(false);
-    expect(result.apdus).toBe(7);
-    const renewal = card.log.slice(logStart, logStart + 7);
-    expect(renewal.map((c) => c.ins)).toEqual([0xa4, 0x20, 0x87, 0x87, 0x47, 0x87, 0xdb]);
+    expect(result.apdus).toBe(8);
+    const renewal = card.log.slice(logStart, logStart + 8);
+    expect(renewal.map((c) => c.ins)).toEqual([0xa4, 0x20, 0x87, 0x87, 0x47, 0xf9, 0x87, 0xdb]);
+    expect(sent.attested).toBe(true);
     expect(renewal.every((c) => c.sw === 0x9000)).toBe(true);
     const certificate = new X509Certificate(result.certificate);
     expect(certificate.checkIssued(rig.service.ctx.ca.issuing)).toBe(true);
@@ -179,5 +202,21 @@ describe.each([
     expect(status).toContain(`\tFingerprint:\t${createHash('sha256').update(result.certificate).digest('hex')}`);
     expect(status).toMatch(/^Slot 9a:/m);
     expect(await keyCheck()).toBe(true);
+  });
+
+  it('yubico-piv-tool fetches the attestation of 9A and the F9 certificate; openssl verifies one with the other, for the new key', async () => {
+    succeeded(await ykpiv(['-a', 'attest', '-s', '9a', '-o', join(dir, 'attestation.pem')]), 'yubico-piv-tool -a attest');
+    succeeded(await ykpiv(['-a', 'read-certificate', '-s', 'f9', '-o', join(dir, 'f9.pem')]), 'yubico-piv-tool -a read-certificate -s f9');
+    const verified = await runTool('openssl', ['verify', '-CAfile', 'f9.pem', 'attestation.pem'], { cwd: dir });
+    expect(verified.code, verified.output).toBe(0);
+    expect(verified.stdout).toContain('attestation.pem: OK');
+    const attestation = new X509Certificate(readFileSync(join(dir, 'attestation.pem')));
+    expect(attestation.subject).toBe('CN=PIV Attestation 9A');
+    expect(attestation.publicKey.equals(new X509Certificate(result.certificate).publicKey)).toBe(true);
+    // The F9 certificate on the card is the one the directory registered the key of.
+    const f9 = new X509Certificate(readFileSync(join(dir, 'f9.pem')));
+    expect(f9.publicKey.export({ type: 'spki', format: 'der' }).equals(attestationPublicKey(made.state.attestation!))).toBe(true);
+    // And the attestation sent with the request was for the same key as this one.
+    expect(readAttestation(sent.attestation!).spki.equals(attestation.publicKey.export({ type: 'spki', format: 'der' }))).toBe(true);
   });
 });

@@ -24,7 +24,7 @@ export const INS = {
   SET_MGMKEY: 0xff,
 } as const;
 
-export const KEY_REF = { PIN: 0x80, PUK: 0x81, MANAGEMENT: 0x9b } as const;
+export const KEY_REF = { PIN: 0x80, PUK: 0x81, MANAGEMENT: 0x9b, ATTESTATION: 0xf9 } as const;
 
 export const OBJECT = {
   CHUID: 0x5fc102,
@@ -38,6 +38,8 @@ export const OBJECT = {
   KEY_HISTORY: 0x5fc10c,
   DISCOVERY: 0x7e,
   YUBICO_ADMIN: 0x5fff00,
+  /** Yubico: the attestation key's (F9) certificate. */
+  YUBICO_ATTESTATION: 0x5fff01,
 } as const;
 
 /** Objects a card only returns after the PIN (SP 800-73-4 access rules). */

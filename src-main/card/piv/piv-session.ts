@@ -184,6 +184,19 @@ export class PivSession {
     return parseKeyMetadata(expectOk(resp, 'Reading what key the card holds'));
   }
 
+  /**
+   * Yubico ATTEST: a certificate (DER), signed by the card's attestation key, for the key in
+   * `slot`, which the card issues only for a key it generated. Undefined when the card has no
+   * attestation (a plain NIST PIV card, or one without an attestation key). Needs no passcode.
+   */
+  async attest(slot: Slot): Promise<Buffer | undefined> {
+    const resp = await this.channel.send({ cla: 0, ins: INS.ATTEST, p1: slot.keyRef, p2: 0x00, ne: this.channel.maxNe });
+    if (resp.sw === SW.INS_NOT_SUPPORTED || resp.sw === SW.FUNCTION_NOT_SUPPORTED) return undefined;
+    const der = expectOk(resp, 'Asking the card to attest its key');
+    if (der.length === 0) throw new CardError('malformed-response', 'The card returned an empty attestation.');
+    return der;
+  }
+
   /** Yubico GET SERIAL; undefined for cards without the extension. */
   async serial(): Promise<number | undefined> {
     const resp = await this.channel.send({ cla: 0, ins: INS.GET_SERIAL, p1: 0, p2: 0, ne: 256 });

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, verify, X509Certificate, type KeyObject } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cardKeyMatchesCertificate } from '../../../src-main/agent/card-key-check.js';
 import { pivSession } from '../../../src-main/agent/card-facts.js';
@@ -12,6 +12,7 @@ import { InProcessReaderDriver } from '../../../src-main/virtual-card/in-process
 import { PivCardEngine, type CommandRecord } from '../../../src-main/virtual-card/piv-card-engine.js';
 import { makeCard, type MadeCard } from '../../../src-service/ca/card-factory.js';
 import { issueAuthenticationCertificate } from '../../../src-service/ca/authentication-certificate.js';
+import { attestationPublicKey, readAttestation } from '../../../src-shared/card/piv-attestation.js';
 import { parseCertificateObject } from '../../../src-shared/card/piv-objects.js';
 import type { VirtualCardState } from '../../../src-shared/card/virtual-card-state.js';
 import { verifyCertificationRequest } from '../../../src-shared/crypto/pkcs10.js';
@@ -19,11 +20,21 @@ import { startServiceRig, type ServiceRig } from './support/agent-rig.js';
 
 // The renewal card operation on its own: a factory-made card in the software PIV card, in an
 // in-process reader; the service's half played in this process (the card's own management key,
-// the request checked as the service checks it, the real CA issuing).
+// the request and the card's attestation of its key checked as the service checks them, the
+// real CA issuing).
 
 const READER = 'Reader 2';
 const PASSCODE = '24681357';
-const NAMES: Readonly<Record<number, string>> = { 0xa4: 'SELECT', 0x20: 'VERIFY', 0x87: 'GENERAL AUTHENTICATE', 0x47: 'GENERATE', 0xdb: 'PUT DATA', 0xf7: 'GET METADATA', 0xc0: 'GET RESPONSE' };
+const NAMES: Readonly<Record<number, string>> = {
+  0xa4: 'SELECT',
+  0x20: 'VERIFY',
+  0x87: 'GENERAL AUTHENTICATE',
+  0x47: 'GENERATE',
+  0xf9: 'ATTEST',
+  0xdb: 'PUT DATA',
+  0xf7: 'GET METADATA',
+  0xc0: 'GET RESPONSE',
+};
 const names = (commands: readonly CommandRecord[]): string[] => commands.map((c) => NAMES[c.ins] ?? c.ins.toString(16));
 
 let rig: ServiceRig;
@@ -41,7 +52,7 @@ afterAll(async () => rig?.close());
 afterEach(async () => readers?.close());
 
 interface LocalRelay extends RenewalRelay {
-  readonly requests: { commonName: string | null; publicKey: KeyObject }[];
+  readonly requests: { commonName: string | null; publicKey: KeyObject; attested: boolean | null }[];
   readonly authentications: number;
 }
 
@@ -62,9 +73,9 @@ function localRelay(card: MadeCard, o: { issuedCertificate?: Buffer | null; issu
       relay.authentications += 1;
       return { issuedCertificate: o.issuedCertificate ?? null };
     },
-    certificate: async (csr: Buffer) => {
+    certificate: async (csr: Buffer, attestation: Buffer | null) => {
       const request = verifyCertificationRequest(csr);
-      relay.requests.push({ commonName: request.commonName, publicKey: request.publicKey });
+      relay.requests.push({ commonName: request.commonName, publicKey: request.publicKey, attested: attestation && attests(card, attestation, request.publicKey) });
       const publicKey = o.issueForAnotherKey ? generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey : request.publicKey;
       const issued = issueAuthenticationCertificate(rig.service.ctx.ca, {
         givenName: persona.givenName,
@@ -77,6 +88,13 @@ function localRelay(card: MadeCard, o: { issuedCertificate?: Buffer | null; issu
     },
   };
   return relay;
+}
+
+/** As the service checks it: signed by the card's registered attestation key, for `key`, 9A, its serial. */
+function attests(card: MadeCard, attestation: Buffer, key: KeyObject): boolean {
+  const read = readAttestation(attestation);
+  const registered = createPublicKey({ key: attestationPublicKey(card.state.attestation!), format: 'der', type: 'spki' });
+  return read.certificate.verify(registered) && read.spki.equals(spki(key)) && read.slot === 0x9a && read.serial === card.serial;
 }
 
 function insertCard(card: MadeCard, state: VirtualCardState = card.state): { engine: PivCardEngine; commands: CommandRecord[] } {
@@ -105,7 +123,7 @@ async function afterInsertion(engine: PivCardEngine): Promise<{ matches: boolean
 }
 
 describe.each(['rsa2048', 'p256'] as const)('renewing a %s card', (algorithm) => {
-  it('seven commands: a new 9A key made on the card, a request it signed, the new certificate written', async () => {
+  it('eight commands: a new 9A key made on the card, its attestation, a request it signed, the new certificate written', async () => {
     const card = made[algorithm]!;
     const { engine, commands } = insertCard(card);
     const relay = localRelay(card);
@@ -113,8 +131,8 @@ describe.each(['rsa2048', 'p256'] as const)('renewing a %s card', (algorithm) =>
     const result = await cardRenewal({ readers, reader: READER, passcode, relay, algorithm, holderName: 'Cara Near-Expiry' });
 
     expect(result.recovered).toBe(false);
-    expect(result.apdus).toBe(7);
-    expect(names(commands)).toEqual(['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GENERATE', 'GENERAL AUTHENTICATE', 'PUT DATA']);
+    expect(result.apdus).toBe(8);
+    expect(names(commands)).toEqual(['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GENERATE', 'ATTEST', 'GENERAL AUTHENTICATE', 'PUT DATA']);
     expect(commands.every((c) => c.sw === 0x9000)).toBe(true);
     expect(passcode.every((b) => b === 0)).toBe(true);
 
@@ -126,6 +144,7 @@ describe.each(['rsa2048', 'p256'] as const)('renewing a %s card', (algorithm) =>
     expect(certificate.checkIssued(rig.service.ctx.ca.issuing)).toBe(true);
     expect(relay.requests).toHaveLength(1);
     expect(relay.requests[0]?.commonName).toBe('Cara Near-Expiry');
+    expect(relay.requests[0]?.attested).toBe(true);
     expect(spki(relay.requests[0]!.publicKey).equals(spki(certificate.publicKey))).toBe(true);
     expect(new X509Certificate(certificateOn(state)).serialNumber).not.toBe(new X509Certificate(card.certificate.der).serialNumber);
 
@@ -175,8 +194,8 @@ describe.each(['rsa2048', 'p256'] as const)('renewing a %s card', (algorithm) =>
     const cutShort: RenewalRelay = {
       cardWitness: relay.cardWitness,
       authenticate: relay.authenticate,
-      certificate: async (csr) => {
-        const answer = await relay.certificate(csr);
+      certificate: async (csr, attestation) => {
+        const answer = await relay.certificate(csr, attestation);
         issued = answer.certificate;
         throw new CardError('card-removed', 'The smartcard was removed.');
       },
@@ -208,7 +227,7 @@ describe.each(['rsa2048', 'p256'] as const)('renewing a %s card', (algorithm) =>
     const relay = localRelay(card, { issuedCertificate: other });
     const result = await renew(card, relay);
     expect(result.recovered).toBe(false);
-    expect(names(commands)).toEqual(['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GET METADATA', 'GENERATE', 'GENERAL AUTHENTICATE', 'PUT DATA']);
+    expect(names(commands)).toEqual(['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GET METADATA', 'GENERATE', 'ATTEST', 'GENERAL AUTHENTICATE', 'PUT DATA']);
     expect(relay.requests).toHaveLength(1);
   });
 });
@@ -218,10 +237,10 @@ describe('the card pulled at every command of a renewal', () => {
   //   old      = the old key and the old certificate (nothing changed: renew again)
   //   new-key  = a new key beside the old certificate (key check false: finish the renewal)
   //   renewed  = the new key and the new certificate (the service confirms at the next login)
-  const COMMANDS = ['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GENERATE', 'GENERAL AUTHENTICATE', 'PUT DATA'];
+  const COMMANDS = ['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GENERATE', 'ATTEST', 'GENERAL AUTHENTICATE', 'PUT DATA'];
   const EXPECTED: Record<VanishMode, readonly string[]> = {
-    'before-processing': ['old', 'old', 'old', 'old', 'old', 'new-key', 'new-key'],
-    'after-processing': ['old', 'old', 'old', 'old', 'new-key', 'new-key', 'renewed'],
+    'before-processing': ['old', 'old', 'old', 'old', 'old', 'new-key', 'new-key', 'new-key'],
+    'after-processing': ['old', 'old', 'old', 'old', 'new-key', 'new-key', 'new-key', 'renewed'],
   };
 
   it.each(['rsa2048', 'p256'] as const)('%s: the outcome at each command matches the table', async (algorithm) => {
@@ -289,8 +308,8 @@ describe('a card without GET METADATA', () => {
     const relay = localRelay(card);
     await renew(card, {
       ...relay,
-      certificate: async (csr) => {
-        issued = (await relay.certificate(csr)).certificate;
+      certificate: async (csr, attestation) => {
+        issued = (await relay.certificate(csr, attestation)).certificate;
         throw new CardError('card-removed', 'The smartcard was removed.');
       },
     }).catch(() => undefined);
@@ -317,7 +336,63 @@ describe('a card without GET METADATA', () => {
     }).der;
     const result = await renew(card, localRelay(card, { issuedCertificate: stale }));
     expect(result.recovered).toBe(false);
-    expect(names(commands)).toEqual(['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GENERATE', 'GENERAL AUTHENTICATE', 'PUT DATA']);
-    expect(result.apdus).toBe(9);
+    expect(names(commands)).toEqual(['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GENERATE', 'ATTEST', 'GENERAL AUTHENTICATE', 'PUT DATA']);
+    expect(result.apdus).toBe(10);
+  });
+});
+
+/** A PIV card without Yubico attestation: ATTEST is refused with `sw` before the card's log sees it. */
+class NoAttestationCard extends PivCardEngine {
+  constructor(
+    state: VirtualCardState,
+    private readonly sw: number,
+    options: ConstructorParameters<typeof PivCardEngine>[1],
+  ) {
+    super(state, options);
+  }
+  override process(apdu: Uint8Array): Buffer {
+    if (apdu[1] === 0xf9) return Buffer.from([this.sw >> 8, this.sw & 0xff]);
+    return super.process(apdu);
+  }
+}
+
+describe('a card without attestation', () => {
+  function insertWith(engine: PivCardEngine): void {
+    readers = new InProcessReaderDriver([READER]);
+    readers.insert(READER, engine);
+  }
+
+  it.each([
+    ['6D00 (no such command)', 0x6d00],
+    ['6A81 (no such function)', 0x6a81],
+  ])('answering %s: the request goes without an attestation, for the service to judge; still eight commands', async (_what, sw) => {
+    const card = made.p256!;
+    const commands: CommandRecord[] = [];
+    insertWith(new NoAttestationCard(structuredClone(card.state), sw, { onCommand: (r) => commands.push(r) }));
+    const relay = localRelay(card);
+    const result = await renew(card, relay);
+    expect(result.apdus).toBe(8);
+    expect(names(commands)).toEqual(['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GENERATE', 'GENERAL AUTHENTICATE', 'PUT DATA']);
+    expect(relay.requests.map((r) => r.attested)).toEqual([null]);
+  });
+
+  it('a virtual card from before attestation keys (its state has none) answers 6A81 and renews the same way', async () => {
+    const card = made.rsa2048!;
+    const { attestation: _none, ...old } = structuredClone(card.state);
+    const { commands } = insertCard(card, old);
+    const relay = localRelay(card);
+    await renew(card, relay);
+    expect(commands.find((c) => c.ins === 0xf9)?.sw).toBe(0x6a81);
+    expect(relay.requests.map((r) => r.attested)).toEqual([null]);
+  });
+
+  it('any other refusal of ATTEST stops the renewal before the request is signed or anything written', async () => {
+    const card = made.p256!;
+    const commands: CommandRecord[] = [];
+    insertWith(new NoAttestationCard(structuredClone(card.state), 0x6a80, { onCommand: (r) => commands.push(r) }));
+    const relay = localRelay(card);
+    await expect(renew(card, relay)).rejects.toBeInstanceOf(CardError);
+    expect(names(commands)).toEqual(['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GENERATE']);
+    expect(relay.requests).toHaveLength(0);
   });
 });

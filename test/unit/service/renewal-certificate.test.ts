@@ -5,6 +5,7 @@ import { assembleCertificationRequest, certificationRequestInfo } from '../../..
 import { endSession } from '../../../src-service/auth/session-store.js';
 import type { MadeCard } from '../../../src-service/ca/card-factory.js';
 import {
+  attestationFor,
   certificateRows,
   confirm,
   csrFor,
@@ -12,6 +13,7 @@ import {
   expiringIn,
   morning,
   newCardKey,
+  proofFor,
   proveCard,
   renewalRows,
   requestCertificate,
@@ -106,7 +108,7 @@ describe('the card proves itself', () => {
     const { card, renewalId } = await openedSelfRenewal();
     expect((await proveCard(rig, renewalId, card, OTHER_WS)).status).toBe(404);
     expect((await proveCard(rig, 'A'.repeat(43), card)).status).toBe(404);
-    expect((await requestCertificate(rig, renewalId, csrFor(newCardKey()), OTHER_WS)).status).toBe(404);
+    expect((await requestCertificate(rig, renewalId, proofFor(card, newCardKey()), OTHER_WS)).status).toBe(404);
     const res = await confirm(rig, renewalId, OTHER_WS);
     expect(res.status).toBe(404);
     expect(res.body.message).toBe('That renewal was not found on this workstation. Start again.');
@@ -127,7 +129,7 @@ describe('the card proves itself', () => {
     const opened = await rig.call('POST', '/v1/card-service/renew', { cardUuid: card.cardUuid, certificate: certificateOf(card) }, { token: sponsor.token });
     expect((await proveCard(rig, opened.body.renewalId, card)).status).toBe(200);
     endSession(rig.db, sponsor.sessionId, 'logout', rig.now().getTime());
-    const res = await requestCertificate(rig, opened.body.renewalId, csrFor(newCardKey()));
+    const res = await requestCertificate(rig, opened.body.renewalId, proofFor(card, newCardKey()));
     expect(res.status).toBe(401);
     expect(res.body.message).toMatch(/Your session has ended, so this renewal cannot go on/);
     expect(renewalRows(rig, card.cardId).at(-1)!.status).toBe('authenticated');
@@ -139,7 +141,7 @@ describe('the certificate request', () => {
     const { holder, card, renewalId } = await openedSelfRenewal(algorithm);
     expect((await proveCard(rig, renewalId, card)).status).toBe(200);
     const key = newCardKey(algorithm);
-    const res = await requestCertificate(rig, renewalId, csrFor(key, algorithm, 'Mallory Someone-Else'));
+    const res = await requestCertificate(rig, renewalId, proofFor(card, key, 'Mallory Someone-Else'));
     expect(res.status, res.text).toBe(200);
     const answer = RenewalCertificateResponse.parse(res.body);
     const x509 = new X509Certificate(Buffer.from(answer.certificate, 'base64'));
@@ -161,8 +163,8 @@ describe('the certificate request', () => {
   });
 
   it('rule: a request before the card has proved itself is refused (409)', async () => {
-    const { renewalId } = await openedSelfRenewal();
-    const res = await requestCertificate(rig, renewalId, csrFor(newCardKey()));
+    const { card, renewalId } = await openedSelfRenewal();
+    const res = await requestCertificate(rig, renewalId, proofFor(card, newCardKey()));
     expect(res.status).toBe(409);
     expect(res.body.message).toBe('The smartcard has not proved itself for this renewal yet.');
   });
@@ -192,7 +194,7 @@ describe('the certificate request', () => {
     it.each(cases)('rule: %s', async (_name, make) => {
       const { card, renewalId } = await openedSelfRenewal();
       expect((await proveCard(rig, renewalId, card)).status).toBe(200);
-      const res = await requestCertificate(rig, renewalId, make());
+      const res = await requestCertificate(rig, renewalId, { csr: make(), attestation: null });
       expect(res.status, res.text).toBe(400);
       expect(res.body.code).toBe('bad-request');
       expect(res.body.message).toMatch(/^The certificate request is not valid: /);
@@ -204,7 +206,8 @@ describe('the certificate request', () => {
   it("rule: a key of another type than the card's is refused (409)", async () => {
     const { card, renewalId } = await openedSelfRenewal('p256');
     expect((await proveCard(rig, renewalId, card)).status).toBe(200);
-    const res = await requestCertificate(rig, renewalId, csrFor(newCardKey('rsa2048'), 'rsa2048'));
+    const rsa = newCardKey('rsa2048');
+    const res = await requestCertificate(rig, renewalId, { csr: csrFor(rsa, 'rsa2048'), attestation: attestationFor(card, rsa.publicKey) });
     expect(res.status).toBe(409);
     expect(res.body.message).toBe('The certificate request is for an RSA-2048 key, but this smartcard uses a P-256 key. Start the renewal again.');
     expect(issuedSerial(card)).toBeNull();
@@ -214,7 +217,7 @@ describe('the certificate request', () => {
     const { card, renewalId } = await openedSelfRenewal();
     expect((await proveCard(rig, renewalId, card)).status).toBe(200);
     const oldKey = { publicKey: new X509Certificate(card.certificate.der).publicKey, privateKey: card.privateKey };
-    const res = await requestCertificate(rig, renewalId, csrFor(oldKey));
+    const res = await requestCertificate(rig, renewalId, proofFor(card, oldKey));
     expect(res.status).toBe(409);
     expect(res.body.message).toMatch(/the key the smartcard already has; a renewal needs a new key/);
     expect(issuedSerial(card)).toBeNull();
@@ -223,13 +226,13 @@ describe('the certificate request', () => {
   it('rule: asked again with the same key, the same certificate; with a new key, a new one replaces it', async () => {
     const { card, renewalId } = await openedSelfRenewal();
     const { key, issued } = await throughIssue(rig, renewalId, card);
-    const again = await requestCertificate(rig, renewalId, csrFor(key));
+    const again = await requestCertificate(rig, renewalId, proofFor(card, key));
     expect(again.body).toEqual(issued.body);
     const first = issuedSerial(card);
     // The card generated again (an attempt cut short): it proves itself again, then asks anew.
     const proved = await proveCard(rig, renewalId, card);
     expect(proved.body.issuedCertificate).toBe(issued.body.certificate);
-    const replaced = await requestCertificate(rig, renewalId, csrFor(newCardKey()));
+    const replaced = await requestCertificate(rig, renewalId, proofFor(card, newCardKey()));
     expect(replaced.status).toBe(200);
     expect(replaced.body.certificate).not.toBe(issued.body.certificate);
     expect(issuedSerial(card)).not.toBe(first);

@@ -4,7 +4,7 @@ import type { MadeCard } from '../../../src-service/ca/card-factory.js';
 import {
   certificateRows,
   confirm,
-  csrFor,
+  proofFor,
   DAY,
   expiringIn,
   loginWith,
@@ -85,7 +85,7 @@ describe('recovering a renewal cut short', () => {
     expect((await proveCard(rig, renewalId, card)).status).toBe(404);
     expect((await proveCard(rig, renewalId, card, OTHER_WS)).body.issuedCertificate).toBeNull();
     const key = newCardKey();
-    expect((await requestCertificate(rig, renewalId, csrFor(key), OTHER_WS)).status).toBe(200);
+    expect((await requestCertificate(rig, renewalId, proofFor(card, key), OTHER_WS)).status).toBe(200);
     expect((await confirm(rig, renewalId, OTHER_WS)).status).toBe(200);
     expect(renewalRows(rig, card.cardId).map((r) => r.status)).toEqual(['void', 'confirmed']);
   });

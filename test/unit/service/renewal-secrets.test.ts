@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MadeCard } from '../../../src-service/ca/card-factory.js';
 import {
   confirm,
-  csrFor,
+  proofFor,
   DAY,
   expiringIn,
   loginWith,
@@ -48,10 +48,10 @@ beforeAll(async () => {
   const self = await rig.call('POST', '/v1/renewals', {}, { token });
   renewalIds.push(self.body.renewalId);
   await proveCard(rig, self.body.renewalId, own, OTHER_WS);
-  await requestCertificate(rig, self.body.renewalId, csrFor(newCardKey()));
+  await requestCertificate(rig, self.body.renewalId, proofFor(own, newCardKey()));
   const { key, issued } = await throughIssue(rig, self.body.renewalId, own);
   privateKeys.push(key.privateKey);
-  await requestCertificate(rig, self.body.renewalId, Buffer.from('3003020100', 'hex'));
+  await requestCertificate(rig, self.body.renewalId, { csr: Buffer.from('3003020100', 'hex'), attestation: null });
   await loginWith(rig, Buffer.from(issued.body.certificate, 'base64'), key.privateKey, 'p256');
 
   // RA staff renew the expired card: cut short after issue, recovered, finished.

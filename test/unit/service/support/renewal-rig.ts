@@ -1,5 +1,6 @@
-import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { loginSignedPayload } from '../../../../src-shared/api/service-login.js';
+import { attestationCertificate } from '../../../../src-shared/card/piv-attestation.js';
 import type { AsymmetricAlgorithm } from '../../../../src-shared/card/virtual-card-state.js';
 import { assembleCertificationRequest, certificationRequestInfo } from '../../../../src-shared/crypto/pkcs10.js';
 import { makeCard, type MadeCard } from '../../../../src-service/ca/card-factory.js';
@@ -8,8 +9,9 @@ import { cardEncrypt, startUnlockRig, WS, type Person, type Reply, type UnlockRi
 
 // What the renewal tests share, on top of the unlock rig (a real service on a fresh SQLite file,
 // people, made cards, sponsor sessions, the card's side of the management-key proof): a clock
-// that can be set to an exact moment, the card's new key and the PKCS#10 request it signs, the
-// card steps as the agent relays them, and a login signed with any key and certificate.
+// that can be set to an exact moment, the card's new key, the PKCS#10 request it signs and the
+// card's attestation of it, the card steps as the agent relays them, and a login signed with any
+// key and certificate.
 // (Not a test file: vitest only collects *.test.ts.)
 
 export const DAY = 86_400_000;
@@ -58,6 +60,36 @@ export function csrFor(key: KeyPair, algorithm: AsymmetricAlgorithm = 'p256', co
   return assembleCertificationRequest(info, algorithm, sign('sha256', info, key.privateKey));
 }
 
+/**
+ * The card's attestation of `publicKey` (Yubico INS F9), made with the made card's attestation
+ * key as the virtual card makes it; `o` makes one that is wrong in one way.
+ */
+export function attestationFor(card: MadeCard, publicKey: KeyObject, o: { slot?: number; serial?: number; signingKey?: KeyObject } = {}): Buffer {
+  const attestation = card.state.attestation;
+  if (!attestation) throw new Error('this card has no attestation key');
+  return attestationCertificate({
+    signingKey: o.signingKey ?? createPrivateKey({ key: Buffer.from(attestation.pkcs8, 'base64'), format: 'der', type: 'pkcs8' }),
+    attestationCertificate: Buffer.from(attestation.certificate, 'base64'),
+    slot: o.slot ?? 0x9a,
+    publicKey,
+    serial: o.serial ?? card.serial,
+    version: card.state.version,
+    policy: [0x02, 0x01],
+  });
+}
+
+/** What the agent sends for a new key: the request the card signed with it, and its attestation. */
+export interface KeyProof {
+  readonly csr: Buffer;
+  readonly attestation: Buffer | null;
+}
+
+/** The proof `card` gives for `key`, a key it made (of its own algorithm). */
+export const proofFor = (card: MadeCard, key: KeyPair, commonName?: string): KeyProof => ({
+  csr: csrFor(key, card.algorithm, commonName),
+  attestation: attestationFor(card, key.publicKey),
+});
+
 /** Card witness then authenticate, as the agent relays them: the authenticate reply. */
 export async function proveCard(rig: UnlockRig, renewalId: string, card: MadeCard, workstationId = WS): Promise<Reply> {
   const plain = randomBytes(16);
@@ -68,8 +100,12 @@ export async function proveCard(rig: UnlockRig, renewalId: string, card: MadeCar
   return rig.call('POST', `/v1/renewals/${renewalId}/authenticate`, { workstationId, exchangeId: witness.body.exchangeId, cardResponse });
 }
 
-export const requestCertificate = (rig: UnlockRig, renewalId: string, csr: Buffer, workstationId = WS): Promise<Reply> =>
-  rig.call('POST', `/v1/renewals/${renewalId}/certificate`, { workstationId, csr: csr.toString('base64') });
+export const requestCertificate = (rig: UnlockRig, renewalId: string, proof: KeyProof, workstationId = WS): Promise<Reply> =>
+  rig.call('POST', `/v1/renewals/${renewalId}/certificate`, {
+    workstationId,
+    csr: proof.csr.toString('base64'),
+    attestation: proof.attestation === null ? null : proof.attestation.toString('base64'),
+  });
 
 export const confirm = (rig: UnlockRig, renewalId: string, workstationId = WS): Promise<Reply> =>
   rig.call('POST', `/v1/renewals/${renewalId}/confirm`, { workstationId });
@@ -79,7 +115,7 @@ export async function throughIssue(rig: UnlockRig, renewalId: string, card: Made
   const proved = await proveCard(rig, renewalId, card);
   if (proved.status !== 200) throw new Error(`card proof refused: ${proved.text}`);
   const key = newCardKey(card.algorithm);
-  const issued = await requestCertificate(rig, renewalId, csrFor(key, card.algorithm));
+  const issued = await requestCertificate(rig, renewalId, proofFor(card, key));
   return { key, issued };
 }
 

@@ -7,7 +7,9 @@ import forge from 'node-forge';
 // it can only represent RSA public keys. A card's 9A key may be P-256, so the subject's
 // SubjectPublicKeyInfo comes from node:crypto (`KeyObject.export({ type: 'spki' })`) and is
 // substituted into the TBSCertificate at the ASN.1 level before it is signed. Signing goes through
-// node:crypto (OpenSSL, constant-time) rather than forge's JavaScript RSA.
+// node:crypto (OpenSSL, constant-time) rather than forge's JavaScript RSA. The issuer's key may be
+// RSA (the service's CA) or P-256 (a card's attestation key, src-main/virtual-card): forge has no
+// ECDSA, so the signature algorithm is likewise set at the ASN.1 level.
 
 const { asn1, pki } = forge;
 
@@ -17,6 +19,7 @@ export const OID = {
   /** RFC 4519 `uid`: where the holder's user UUID is carried in a card certificate. */
   userId: '0.9.2342.19200300.100.1.1',
   sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
+  ecdsaWithSHA256: '1.2.840.10045.4.3.2',
   subjectKeyIdentifier: '2.5.29.14',
   authorityKeyIdentifier: '2.5.29.35',
 } as const;
@@ -32,7 +35,9 @@ export type Extension =
   | { readonly kind: 'keyUsage'; readonly usages: readonly ('digitalSignature' | 'keyCertSign' | 'cRLSign')[] }
   | { readonly kind: 'extKeyUsage'; readonly purposes: readonly 'clientAuth'[] }
   | { readonly kind: 'subjectKeyIdentifier'; readonly keyId: Buffer }
-  | { readonly kind: 'authorityKeyIdentifier'; readonly keyId: Buffer };
+  | { readonly kind: 'authorityKeyIdentifier'; readonly keyId: Buffer }
+  /** Any other non-critical extension: `value` is the extnValue's contents, DER or raw as its definition says. */
+  | { readonly kind: 'other'; readonly oid: string; readonly value: Buffer };
 
 export interface CertificateTemplate {
   /** Positive serial as hex (even length, first byte below 0x80). */
@@ -45,7 +50,7 @@ export interface CertificateTemplate {
   /** The subject's SubjectPublicKeyInfo, DER (RSA or EC). */
   readonly subjectPublicKeyInfo: Buffer;
   readonly extensions: readonly Extension[];
-  /** The issuer's RSA private key. */
+  /** The issuer's private key: RSA (signed sha256WithRSAEncryption) or EC (ecdsa-with-SHA256). */
   readonly signingKey: KeyObject;
 }
 
@@ -98,6 +103,9 @@ function extensionToForge(e: Extension): Record<string, unknown> {
         id: OID.authorityKeyIdentifier,
         value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, bin(e.keyId))]),
       };
+    case 'other':
+      // A string value is taken by forge as the extnValue's bytes, unchanged.
+      return { id: e.oid, critical: false, value: bin(e.value) };
   }
 }
 
@@ -110,9 +118,18 @@ function placeholder(): forge.pki.rsa.PublicKey {
 
 // TBSCertificate fields by position (RFC 5280 §4.1): version, serial, signature, issuer,
 // validity, subject, subjectPublicKeyInfo, [extensions].
+const TBS_SIGNATURE = 2;
 const TBS_ISSUER = 3;
 const TBS_SUBJECT = 5;
 const TBS_SPKI = 6;
+
+/** RFC 4055 §5: sha256WithRSAEncryption carries NULL parameters; RFC 5758 §3.2: ECDSA none. */
+function signatureAlgorithm(signingKey: KeyObject): forge.asn1.Asn1 {
+  const type = signingKey.asymmetricKeyType;
+  if (type !== 'rsa' && type !== 'ec') throw new RangeError('certificates are signed with an RSA or EC key');
+  const oid = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(type === 'rsa' ? OID.sha256WithRSAEncryption : OID.ecdsaWithSHA256).getBytes());
+  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, type === 'rsa' ? [oid, asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')] : [oid]);
+}
 
 /** Returns the DER certificate. */
 export function buildCertificate(t: CertificateTemplate): Buffer {
@@ -132,18 +149,17 @@ export function buildCertificate(t: CertificateTemplate): Buffer {
 
   const tbs = getTBSCertificate(cert);
   const fields = tbs.value as forge.asn1.Asn1[];
+  fields[TBS_SIGNATURE] = signatureAlgorithm(t.signingKey);
   fields[TBS_ISSUER] = Buffer.isBuffer(t.issuer) ? fromDer(t.issuer) : nameToAsn1(t.issuer as readonly NameAttribute[]);
   fields[TBS_SUBJECT] = nameToAsn1(t.subject);
   fields[TBS_SPKI] = fromDer(t.subjectPublicKeyInfo);
 
   const tbsDer = buf(asn1.toDer(tbs).getBytes());
+  // ECDSA signatures come out as DER SEQUENCE { r, s }, the form X.509 carries (RFC 5758 §3.2).
   const signature = sign('sha256', tbsDer, t.signingKey);
   const certificate = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
     tbs,
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(OID.sha256WithRSAEncryption).getBytes()),
-      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ''),
-    ]),
+    signatureAlgorithm(t.signingKey),
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, `\u0000${bin(signature)}`),
   ]);
   return buf(asn1.toDer(certificate).getBytes());
