@@ -29,6 +29,12 @@ import { beginSelfUnlock, sendSecurityCode, submitSecurityCode } from './self-un
 import { beginServiceCard, confirmServiceCard, continueServiceCard, unlockServicedCard } from './service-card-actions.js';
 import { closeUnlock, setUnlockPasscode } from './unlock-actions.js';
 import { RememberedPositions } from './remembered-positions.js';
+import { closeRenewal, startRenewal, submitRenewalPasscode } from './renewal-actions.js';
+import { RenewalJournal } from './renewal-journal.js';
+import { RENEWAL_MESSAGES } from './renewal-messages.js';
+import { recoverCard } from './renewal-recovery.js';
+import { serialOf } from './renewal-confirm.js';
+import { renewServicedCard } from './service-card-renewal.js';
 import { channelOf, parseRequest, type RequestOf } from './request-validation.js';
 import { ServiceMonitor } from './service-monitor.js';
 
@@ -51,6 +57,7 @@ export class AgentCore implements Agent {
   private readonly runtime: AgentRuntime;
   private readonly monitor: ServiceMonitor;
   private readonly client: ServiceClient;
+  private readonly journal: RenewalJournal;
   private closed = false;
   private readonly closing = new AbortController();
 
@@ -62,11 +69,13 @@ export class AgentCore implements Agent {
       ...options.serviceMonitor,
     });
     const now = options.now ?? (() => new Date());
+    this.journal = new RenewalJournal(options.dataDir, now);
     this.runtime = {
       options,
       client: this.client,
       monitor: this.monitor,
       remembered: new RememberedPositions(options.dataDir),
+      journal: this.journal,
       model: () => this.model,
       apply: (change) => this.apply(change),
       endRemotely: (token) => this.endRemotely(token),
@@ -135,6 +144,7 @@ export class AgentCore implements Agent {
     const waiting = Promise.all([...this.pending]);
     await Promise.race([waiting, new Promise((r) => setTimeout(r, LOGOUT_ON_CLOSE_MS).unref())]);
     this.listeners.clear();
+    this.journal.close();
   }
 
   private readonly handlers: Handlers = {
@@ -199,6 +209,22 @@ export class AgentCore implements Agent {
       confirmServiceCard(this.runtime);
       return { ok: true };
     },
+    'serviceCard.renew': async () => {
+      await renewServicedCard(this.runtime);
+      return { ok: true };
+    },
+    'renewal.start': () => {
+      startRenewal(this.runtime);
+      return { ok: true };
+    },
+    'renewal.submitPasscode': async (r) => {
+      await submitRenewalPasscode(this.runtime, r.passcode);
+      return { ok: true };
+    },
+    'renewal.close': () => {
+      closeRenewal(this.runtime);
+      return { ok: true };
+    },
     'cim.findUsers': (r) => findUsers(this.runtime, r),
     'cim.getProfile': (r) => getProfile(this.runtime, r.uuid),
     'cim.myProfile': () => myProfile(this.runtime),
@@ -246,7 +272,18 @@ export class AgentCore implements Agent {
   private async read(reader: string, insertion: number): Promise<void> {
     try {
       const reading = await readCard(this.options.readers, reader);
-      this.apply((m) => cardRead(m, reader, insertion, reading.facts, reading.attemptsRemaining));
+      const { cardUuid } = reading.facts;
+      const unfinished = this.journal.unfinished(cardUuid);
+      // A key that does not match its certificate: a renewal was cut short; it is finished first.
+      const recovery =
+        reading.keyMatches === false ? { progress: unfinished ? RENEWAL_MESSAGES.progressUnfinished : RENEWAL_MESSAGES.progressRecovering } : undefined;
+      if (!recovery && unfinished && unfinished.oldSerial === serialOf(reading.facts.certificate)) {
+        // Stopped before the card changed: the card is as it was, nothing to finish.
+        this.journal.record({ cardUuid, mode: unfinished.mode, step: 'abandoned', oldSerial: unfinished.oldSerial });
+      }
+      const next = this.apply((m) => cardRead(m, reader, insertion, reading.facts, reading.attemptsRemaining, recovery));
+      const flow = next.renewal;
+      if (recovery && flow?.mode === 'recovery' && flow.reader === reader && flow.insertion === insertion && flow.renewalId === null) this.track(recoverCard(this.runtime, flow.id));
     } catch (err) {
       // Gone already: the removal event says so.
       if (err instanceof CardError && (err.code === 'card-removed' || err.code === 'reader-unavailable')) return;
@@ -281,6 +318,13 @@ export class AgentCore implements Agent {
         // One broken listener must not stop the others, or the agent.
       }
     }
+  }
+
+  /** Work the agent started itself: close() waits for it (a while). */
+  private track(work: Promise<void>): void {
+    const done = work.catch(() => undefined);
+    this.pending.add(done);
+    void done.finally(() => this.pending.delete(done));
   }
 
   private endRemotely(token: string): void {

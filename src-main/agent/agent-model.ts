@@ -3,12 +3,13 @@ import type { RemovalMode, ServiceStatus, SignedInSession, TrainingView } from '
 import type { PositionSummary } from '../../src-shared/api/service-common.js';
 import type { CardLoginSummary } from '../../src-shared/api/service-login.js';
 import type { AsymmetricAlgorithm } from '../../src-shared/card/virtual-card-state.js';
+import type { RenewalFlow } from './renewal-model.js';
 import type { UnlockFlow } from './unlock-model.js';
 
 // The agent's whole state in one immutable value. The transitions (agent-transitions.ts) turn one
 // model into the next without any I/O, and the view (agent-view.ts) turns a model into the
 // AgentState the renderer sees. This model holds the secrets the view leaves out (the session
-// token, the login ticket, an unlock's capability); it never leaves the main process.
+// token, the login ticket, an unlock's or a renewal's capability); it never leaves the main process.
 
 /** What the agent reads from a card on insertion, without the passcode. */
 export interface CardFacts {
@@ -86,6 +87,8 @@ export interface AgentModel {
   readonly session: SessionModel | null;
   /** A card being unlocked (self-service without a session, or serviced by a signed-in sponsor). */
   readonly unlock: UnlockFlow | null;
+  /** A certificate renewal (self, sponsor, or finishing one cut short). */
+  readonly renewal: RenewalFlow | null;
   readonly service: z.infer<typeof ServiceStatus>;
   readonly training: z.infer<typeof TrainingView> | null;
 }
@@ -98,6 +101,7 @@ export function initialModel(removalMode: RemovalMode): AgentModel {
     login: null,
     session: null,
     unlock: null,
+    renewal: null,
     service: { status: 'connecting', message: null, retryInSeconds: null },
     training: null,
   };

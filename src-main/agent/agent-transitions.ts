@@ -3,6 +3,7 @@ import type { ServiceStatus, TrainingView } from '../../src-shared/api/agent-api
 import type { SessionInfo, SessionResponse } from '../../src-shared/api/service-login.js';
 import type { AgentModel, CardFacts, CardSlot, LoginFlow, ReaderModel, SessionModel, VerifiedLogin } from './agent-model.js';
 import { readyCardAt, sessionCardLocation } from './agent-model.js';
+import { noticeAtLogin, recoveringCard, recoveryFound, renewalCardRemoved, settleRenewal } from './renewal-transitions.js';
 import { settleUnlock, unlockCardRemoved } from './unlock-transitions.js';
 
 // Every change of the agent's state, each a pure function from one model to the next: readers
@@ -10,7 +11,8 @@ import { settleUnlock, unlockCardRemoved } from './unlock-transitions.js';
 // The agent runs the card and service operations and applies these with their outcomes; tests
 // can drive them directly. After each change `settle` restores the invariants (one login at a
 // time, on the first card that wants one, and none while a session exists; an unlock only while
-// its card, or its sponsor's unlocked session, is there).
+// its card, or its sponsor's unlocked session, is there; a renewal likewise, and no login on a
+// card whose renewal is being finished).
 
 type Model = AgentModel;
 
@@ -27,19 +29,22 @@ function mapCard(m: Model, name: string, insertion: number, f: (c: CardSlot) => 
  * whose card has gone, and ends an unlock that has lost its card or its session. Idempotent.
  */
 export function settle(m: Model): Model {
+  const renewal = settleRenewal(m);
+  const recovering = recoveringCard({ ...m, renewal });
+  const isRecovering = (reader: string, insertion: number): boolean => recovering?.reader === reader && recovering.insertion === insertion;
   let login = m.login;
-  if (login && !readyCardAt(m, login.reader, login.insertion)) login = null;
+  if (login && (!readyCardAt(m, login.reader, login.insertion) || isRecovering(login.reader, login.insertion))) login = null;
   if (m.session) login = null;
   if (!m.session && !login) {
     for (const r of m.readers) {
-      if (r.card?.status === 'ready' && !r.card.dismissed) {
+      if (r.card?.status === 'ready' && !r.card.dismissed && !isRecovering(r.name, r.card.insertion)) {
         login = { step: 'passcode', reader: r.name, insertion: r.card.insertion, busy: false, error: null };
         break;
       }
     }
   }
   const unlock = settleUnlock(m);
-  return login === m.login && unlock === m.unlock ? m : { ...m, login, unlock };
+  return login === m.login && unlock === m.unlock && renewal === m.renewal ? m : { ...m, login, unlock, renewal };
 }
 
 export function readerAdded(m: Model, name: string): Model {
@@ -64,10 +69,20 @@ export function insertionIn(m: Model, reader: string): number | undefined {
   return m.readers.find((r) => r.name === reader)?.card?.insertion;
 }
 
-export function cardRead(m: Model, reader: string, insertion: number, facts: CardFacts, attemptsRemaining: number | null): Model {
-  return settle(
-    mapCard(m, reader, insertion, (c) => (c.status === 'reading' ? { insertion, status: 'ready', facts, attemptsRemaining, dismissed: c.dismissed } : c)),
-  );
+/**
+ * The card has been read. `recovery`: its key does not match its certificate (a renewal cut
+ * short), so it is finished before anything else is done with it; `progress` says so.
+ */
+export function cardRead(
+  m: Model,
+  reader: string,
+  insertion: number,
+  facts: CardFacts,
+  attemptsRemaining: number | null,
+  recovery?: { readonly progress: string },
+): Model {
+  const read = mapCard(m, reader, insertion, (c) => (c.status === 'reading' ? { insertion, status: 'ready', facts, attemptsRemaining, dismissed: c.dismissed } : c));
+  return settle(recovery ? recoveryFound(read, reader, insertion, recovery.progress) : read);
 }
 
 export function cardUnreadable(m: Model, reader: string, insertion: number, message: string): Model {
@@ -87,7 +102,8 @@ export function cardRemoved(m: Model, reader: string): Model {
     else if (!session.locked) session = { ...session, locked: { busy: false, error: null } };
   }
   const unlock = unlockCardRemoved(m.unlock, reader, card.insertion);
-  return settle({ ...mapReader(m, reader, (r) => ({ ...r, card: null })), session, unlock });
+  const renewal = renewalCardRemoved(m.renewal, reader, card.insertion);
+  return settle({ ...mapReader(m, reader, (r) => ({ ...r, card: null })), session, unlock, renewal });
 }
 
 /** The passcode went off to the card (login or unlocking the session). */
@@ -176,7 +192,9 @@ export function sessionOpened(m: Model, s: OpenedSession): Model {
       signedInAt: s.signedInAt.toISOString(),
     },
   };
-  return settle({ ...m, session, login: null });
+  // At every login (not on resume) while the certificate is within the window: the notification.
+  const notice = noticeAtLogin(session);
+  return settle({ ...m, session, login: null, renewal: notice ?? m.renewal });
 }
 
 /** Locks the session: the token stays in memory, nothing can use it until the card is back. */

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AgentIndicator, AgentState, ReaderView, Screen } from '../../src-shared/api/agent-api.js';
 import type { AgentModel } from './agent-model.js';
 import { readyCardAt, sessionCardLocation } from './agent-model.js';
+import { renewalViewOf } from './renewal-model.js';
 import { unlockViewOf } from './unlock-model.js';
 
 // What the renderer and the tray see of the model: one screen, the readers, the indicator. Pure;
@@ -13,8 +14,11 @@ export function screenOf(m: AgentModel): Screen {
   const session = m.session;
   if (session && !session.locked) {
     const unlock = m.unlock?.mode === 'sponsor' ? unlockViewOf(m.unlock) : null;
-    return { kind: 'signed-in', session: session.view, serviceCard: unlock };
+    return { kind: 'signed-in', session: session.view, serviceCard: unlock, renewal: m.renewal ? renewalViewOf(m.renewal) : null };
   }
+  // A card being finished comes first, even before a locked session (it may be that session's
+  // card); one the service would not finish leaves a locked session its own screen.
+  if (m.renewal?.mode === 'recovery' && !(session?.locked && m.renewal.step.step === 'refused')) return { kind: 'renewal-recovery', renewal: renewalViewOf(m.renewal) };
   if (session?.locked) {
     const here = sessionCardLocation(m);
     return {
@@ -86,6 +90,7 @@ export function indicatorOf(m: AgentModel, screen: Screen = screenOf(m)): AgentI
   if (m.readers.length === 0) return 'no-reader';
   if (m.service.status === 'unreachable' || screen.kind === 'card-error') return 'error';
   if (screen.kind === 'locked-card') return 'locked';
+  if (screen.kind === 'renewal-recovery') return 'card-present';
   // Still locked until the card has its new passcode.
   if (screen.kind === 'self-unlock') return screen.unlock.step.step === 'done' ? 'card-present' : 'locked';
   return m.readers.some((r) => r.card !== null) ? 'card-present' : 'no-card';

@@ -8,11 +8,13 @@ import { ALG, SLOT, type AsymmetricAlg } from '../card/piv/piv-constants.js';
 import { PivSession } from '../card/piv/piv-session.js';
 import type { ReaderDriver } from '../pcsc/reader-driver.js';
 import type { CardFacts } from './agent-model.js';
+import { cardKeyMatchesCertificate } from './card-key-check.js';
 import { MESSAGES } from './agent-messages.js';
 
 // Reading a card as it goes in, before anyone types a passcode: the card UUID (CHUID GUID), the
 // 9A certificate and from it the holder's name and key type, and the passcode counter (an empty
-// VERIFY, which costs no attempt).
+// VERIFY, which costs no attempt), and whether the 9A key still belongs to that certificate
+// (GET METADATA, also without the passcode).
 
 /** The card cannot be used to sign in; the message says why in the holder's words. */
 export class UnusableCardError extends Error {
@@ -22,6 +24,11 @@ export class UnusableCardError extends Error {
 export interface CardReading {
   readonly facts: CardFacts;
   readonly attemptsRemaining: number | null;
+  /**
+   * Whether the 9A key belongs to the certificate beside it (card-key-check.ts): false after a
+   * renewal cut short between the new key and its certificate; undefined when the card cannot say.
+   */
+  readonly keyMatches: boolean | undefined;
 }
 
 export function pivSession(transport: CardTransport, atr: Buffer): PivSession {
@@ -38,9 +45,11 @@ export function readCard(readers: ReaderDriver, reader: string): Promise<CardRea
     if (!certificate) throw new UnusableCardError(MESSAGES.noCertificate);
     const { holderName, algorithm } = certificateFacts(certificate);
     const pin = await piv.pinStatus();
+    const keyMatches = await cardKeyMatchesCertificate(piv, certificate);
     return {
       facts: { cardUuid: guidToUuid(chuid.guid), holderName, certificate, algorithm },
       attemptsRemaining: pin.verified ? null : pin.attemptsRemaining,
+      keyMatches,
     };
   });
 }

@@ -42,6 +42,16 @@ import type { Agent, AgentOptions } from './agent-types.js';
  *   transaction, six APDUs: card-unlock.ts) and a commit retried in the background when the
  *   service cannot be reached; afterwards the card shows 3 attempts and signs in with the new
  *   passcode. A sponsor's own card and session are never touched by it.
+ * - Renewal (renewal.*, serviceCard.renew): a login (not a resume) whose certificate the service
+ *   says is due brings the signed-in screen's `renewal` at step 'notice'; "Yes" -> passcode ->
+ *   the card operation (one transaction, eight APDUs: card-renewal.ts) -> confirm -> 'done', and
+ *   the session and the card's facts take the new certificate (the tray leaves 'expiring').
+ *   "Renew smartcard certificate" on Service smartcard's choose step hands over to a 'sponsor'
+ *   renewal of the card in the second reader. Pulling the card ends a renewal. A card whose 9A
+ *   key does not match its certificate (GET METADATA as it is read) is finished first, on the
+ *   'renewal-recovery' screen (or the signed-in screen's `renewal`, mode 'recovery'); closing it
+ *   once done brings the passcode prompt. Each step is journaled in agent-journal.sqlite in the
+ *   data folder (renewal-journal.ts) before it is taken.
  */
 export function createAgent(options: AgentOptions): Agent {
   const agent = new AgentCore(options);

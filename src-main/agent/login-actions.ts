@@ -149,6 +149,10 @@ export async function choosePosition(rt: AgentRuntime, positionId: number, remem
     // The remembered choice is a convenience: a full disk must not stop the sign-in.
   }
   rt.apply((s) => sessionOpened(s, { token: opened.token, response: opened, facts: card.facts, reader, insertion, signedInAt: rt.now() }));
+  // A renewal the agent lost track of ends here: the card signed in, so the service has rolled
+  // forward whatever the card holds.
+  const unfinished = rt.journal.unfinished(card.facts.cardUuid);
+  if (unfinished) rt.journal.record({ cardUuid: card.facts.cardUuid, mode: unfinished.mode, step: 'signed-in', oldSerial: unfinished.oldSerial, newSerial: unfinished.newSerial });
 }
 
 /** Unlocks a locked session: the same card (proved by its key), its passcode, a live session. */

@@ -104,7 +104,13 @@ export async function continueServiceCard(rt: AgentRuntime): Promise<void> {
     unlockStepped(
       s,
       flow.id,
-      { step: 'choose', certificateNotAfter: inspection.certificateNotAfter, unlockRefusal },
+      {
+        step: 'choose',
+        certificateNotAfter: inspection.certificateNotAfter,
+        daysToExpiry: inspection.daysToExpiry,
+        unlockRefusal,
+        renewRefusal: inspection.renew.allowed ? null : (inspection.renew.reason ?? 'This smartcard cannot be renewed here.'),
+      },
       { reader, insertion, cardUuid: facts.cardUuid, holderName: inspection.holder.name, unlockId: null },
     ),
   );

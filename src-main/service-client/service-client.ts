@@ -22,6 +22,14 @@ import {
   type CardServiceRequest,
   type SelfUnlockRequest,
 } from '../../src-shared/api/service-unlock.js';
+import {
+  RenewalAuthenticateResponse,
+  RenewalCertificateResponse,
+  RenewalConfirmResponse,
+  RenewalOpened,
+  RenewalWitnessResponse,
+  type SponsorRenewalRequest,
+} from '../../src-shared/api/service-renewal.js';
 import { ServiceProtocolError, ServiceRefusedError, ServiceUnreachableError } from './service-client-errors.js';
 
 // A small typed client for the identity service over HTTP (global fetch). Every answer is
@@ -147,6 +155,50 @@ export class ServiceClient {
     await this.call('POST', `${unlockPath(unlockId)}/commit`, UnlockCommitResponse, { body: { workstationId, ...options } });
   }
 
+  /** The holder renews the certificate of the card the session was opened with. */
+  openSelfRenewal(token: string): Promise<RenewalOpened> {
+    return this.call('POST', '/v1/renewals', RenewalOpened, { token, body: {} });
+  }
+
+  /** A sponsor, LSA or RA member renews the card in their second reader. */
+  openSponsorRenewal(token: string, body: z.input<typeof SponsorRenewalRequest>): Promise<RenewalOpened> {
+    return this.call('POST', '/v1/card-service/renew', RenewalOpened, { token, body });
+  }
+
+  /** No session: a renewal of `cardUuid` cut short, to be finished. */
+  recoverRenewal(workstationId: string, cardUuid: string): Promise<RenewalOpened> {
+    return this.call('POST', '/v1/renewals/recover', RenewalOpened, { body: { workstationId, cardUuid } });
+  }
+
+  /** Renewal card proof, step 1 (as for an unlock, under the renewal's id). */
+  async renewalWitness(renewalId: string, workstationId: string, witness: Uint8Array): Promise<{ exchangeId: string; witness: Buffer; challenge: Buffer }> {
+    const answer = await this.call('POST', `${renewalPath(renewalId)}/card-witness`, RenewalWitnessResponse, {
+      body: { workstationId, witness: Buffer.from(witness).toString('base64') },
+    });
+    return { exchangeId: answer.exchangeId, witness: Buffer.from(answer.witness, 'base64'), challenge: Buffer.from(answer.challenge, 'base64') };
+  }
+
+  /** Step 2: the card's answer; a certificate this renewal already issued comes back, if any. */
+  async renewalAuthenticate(renewalId: string, workstationId: string, exchangeId: string, cardResponse: Uint8Array): Promise<{ issuedCertificate: Buffer | null }> {
+    const answer = await this.call('POST', `${renewalPath(renewalId)}/authenticate`, RenewalAuthenticateResponse, {
+      body: { workstationId, exchangeId, cardResponse: Buffer.from(cardResponse).toString('base64') },
+    });
+    return { issuedCertificate: answer.issuedCertificate === null ? null : Buffer.from(answer.issuedCertificate, 'base64') };
+  }
+
+  /** The card-signed request for its new key (and the card's attestation of it) -> the new certificate. */
+  async renewalCertificate(renewalId: string, workstationId: string, csr: Buffer, attestation: Buffer | null): Promise<{ certificate: Buffer; notAfter: string }> {
+    const answer = await this.call('POST', `${renewalPath(renewalId)}/certificate`, RenewalCertificateResponse, {
+      body: { workstationId, csr: csr.toString('base64'), attestation: attestation === null ? null : attestation.toString('base64') },
+    });
+    return { certificate: Buffer.from(answer.certificate, 'base64'), notAfter: answer.notAfter };
+  }
+
+  /** The new certificate is on the card: the service makes it live and revokes the old one. */
+  confirmRenewal(renewalId: string, workstationId: string): Promise<z.infer<typeof RenewalConfirmResponse>> {
+    return this.call('POST', `${renewalPath(renewalId)}/confirm`, RenewalConfirmResponse, { body: { workstationId } });
+  }
+
   private async call<T>(method: 'GET' | 'POST', path: string, schema: ZodType<T>, options: CallOptions = {}): Promise<T> {
     const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -191,6 +243,7 @@ export interface ReleasedPuks {
 }
 
 const unlockPath = (unlockId: string): string => `/v1/unlock/${encodeURIComponent(unlockId)}`;
+const renewalPath = (renewalId: string): string => `/v1/renewals/${encodeURIComponent(renewalId)}`;
 
 function refusal(status: number, text: string): Error {
   let body: unknown;

@@ -6,7 +6,7 @@ import { guidToUuid, parseChuid } from '../../src-shared/card/piv-objects.js';
 import { TlvError } from '../../src-shared/card/tlv.js';
 import type { VirtualCardState } from '../../src-shared/card/virtual-card-state.js';
 import { CardStateFileError, loadOrCreateCardState, saveCardState } from '../virtual-card/state-file.js';
-import { NEAR_EXPIRY_DAYS, TRAINING_PASSCODES } from './training-passcodes.js';
+import { EXPIRED_DAYS_AGO, EXPIRED_VALID_DAYS, NEAR_EXPIRY_DAYS, TRAINING_PASSCODES } from './training-passcodes.js';
 
 // One persona's training card, kept as a state file in the data folder: the engine saves every
 // change to it, so a wrong passcode costs a real attempt and survives a restart with the same
@@ -32,15 +32,28 @@ export function loadOrIssueTrainingCard(deps: CardFactoryDeps, dataDir: string, 
   const existing = loadKnownCard(deps, path, persona);
   if (existing) return { path, ...existing, issued: false };
 
-  const made = makeCard(deps, {
+  const made = makeCard(persona.card === 'expired' ? issuedInThePast(deps) : deps, {
     userUuid: persona.uuid,
     passcode: TRAINING_PASSCODES[persona.key],
     actor: 'training',
     ...(persona.card === 'near-expiry' ? { validDays: NEAR_EXPIRY_DAYS } : {}),
+    ...(persona.card === 'expired' ? { validDays: EXPIRED_VALID_DAYS } : {}),
     // Saved inside the factory's registration transaction: no registered card without its file.
     persist: (state) => saveCardState(path, asIssuedFor(persona, state)),
   });
   return { path, state: asIssuedFor(persona, made.state), cardUuid: made.cardUuid, issued: true };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The expired persona's card is made by a factory whose clock is set back, so its certificate
+ * is an ordinary one that began long ago and ended EXPIRED_DAYS_AGO (notBefore < notAfter < today).
+ */
+function issuedInThePast(deps: CardFactoryDeps): CardFactoryDeps {
+  const today = deps.now?.() ?? new Date();
+  const issuedAt = new Date(today.getTime() - (EXPIRED_VALID_DAYS + EXPIRED_DAYS_AGO) * DAY_MS);
+  return { ...deps, now: () => issuedAt };
 }
 
 /** The factory makes working cards; the locked persona's starts with its passcode blocked. */

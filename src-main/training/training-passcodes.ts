@@ -12,10 +12,17 @@ export const TRAINING_PASSCODES: Readonly<Record<PersonaKey, string>> = {
   'ra-manager': '123456',
   'card-near-expiry': '123456',
   'locked-card': '654321',
+  'card-expired': '123456',
 };
 
 /** The near-expiry persona's certificate ends this many days after the card is made (< 90). */
 export const NEAR_EXPIRY_DAYS = 30;
+
+/** The expired persona's certificate ended this many days before the card is made. */
+export const EXPIRED_DAYS_AGO = 10;
+
+/** ...after being valid this long: the card is made as if issued that long before it expired. */
+export const EXPIRED_VALID_DAYS = 365;
 
 /** The two in-process readers of training mode. */
 export const TRAINING_READERS = ['Reader 1', 'Reader 2'] as const;

@@ -5,7 +5,8 @@ import { SeedError } from './seed-error.js';
 
 // The training personas: fixed people in a fixed "Training" organisation subtree, one for each
 // part a trainee plays or meets (a clinician, a sponsor, a local smartcard administrator, an RA
-// agent and manager, and two clinicians whose cards need attention). Their UUIDs, NI numbers
+// agent and manager, and three clinicians whose cards need attention: near expiry, locked,
+// expired). Their UUIDs, NI numbers
 // and organisation codes never change, so the card factory (src-service/ca/) and training mode
 // can make their cards and scripts can name them. This file only writes their profiles,
 // positions and assignments: they get no cards here.
@@ -30,7 +31,7 @@ export const TRAINING_ORGANISATIONS: readonly TrainingOrganisation[] = [
 /** The training trust hangs under this organisation when the directory has it (the synthetic national root). */
 export const TRAINING_PARENT_CODE = 'X24';
 
-export type PersonaKey = 'clinician' | 'sponsor' | 'lsa' | 'ra-agent' | 'ra-manager' | 'card-near-expiry' | 'locked-card';
+export type PersonaKey = 'clinician' | 'sponsor' | 'lsa' | 'ra-agent' | 'ra-manager' | 'card-near-expiry' | 'locked-card' | 'card-expired';
 
 export interface Persona {
   readonly key: PersonaKey;
@@ -50,7 +51,7 @@ export interface Persona {
   readonly mobile: string;
   readonly niNumber: string;
   /** The state the card factory should give their card. */
-  readonly card: 'active' | 'near-expiry' | 'locked';
+  readonly card: 'active' | 'near-expiry' | 'locked' | 'expired';
 }
 
 const emailPart = (name: string): string => normaliseName(name).replace(/[^a-z-]/g, '');
@@ -93,6 +94,8 @@ export const PERSONAS: readonly Persona[] = [
   persona(5, 'ra-manager', 'RA Manager', 'Seán', "O'Connor", ['RAM'], 'RZZ', 'Registration Authority Manager', 'Registration Authority Access Role'),
   persona(6, 'card-near-expiry', 'Card near expiry', 'Zoë', 'Smith-Jones', [], 'Y99901', 'Salaried GP', 'Clinical Practitioner Access Role', 'near-expiry'),
   persona(7, 'locked-card', 'Locked card', 'Rhys', 'Evans', [], 'RZZ01', 'Staff Nurse', 'Nurse Access Role', 'locked'),
+  // Renewed only by RA staff, in person: a sponsor or LSA is refused, an RA agent renews it.
+  persona(8, 'card-expired', 'Card expired', 'Nia', 'Roberts', [], 'RZZ01', 'Physiotherapist', 'Clinical Practitioner Access Role', 'expired'),
 ];
 
 export const personaByKey = (key: PersonaKey): Persona => PERSONAS.find((p) => p.key === key) as Persona;
@@ -110,15 +113,24 @@ const START_DATE = '2024-04-01';
 
 /**
  * Writes the training subtree and the personas, or finds them when they are there already (so
- * training mode can call this on every start). Throws when only some of them are present: that
- * database was changed by hand and guessing would hide it.
+ * training mode can call this on every start). A database written before later personas were
+ * added (the first ones present, the newer ones missing) gets the missing ones. Throws when the
+ * personas present are not such a beginning of the list: that database was changed by hand and
+ * guessing would hide it.
  */
 export function seedPersonas(db: Db): SeededPersona[] {
-  const present = db.prepare(`SELECT count(*) FROM users WHERE uuid IN (${PERSONAS.map(() => '?').join(',')})`).pluck().get(...PERSONAS.map((p) => p.uuid)) as number;
-  if (present !== 0 && present !== PERSONAS.length) {
-    throw new SeedError(`only ${present} of the ${PERSONAS.length} training personas are in this database`);
+  const known = new Set(
+    db
+      .prepare(`SELECT uuid FROM users WHERE uuid IN (${PERSONAS.map(() => '?').join(',')})`)
+      .pluck()
+      .all(...PERSONAS.map((p) => p.uuid)) as string[],
+  );
+  const present = known.size;
+  if (present !== 0 && PERSONAS.slice(0, present).some((p) => !known.has(p.uuid))) {
+    throw new SeedError(`only ${present} of the ${PERSONAS.length} training personas are in this database, and not the first ${present}`);
   }
   if (present === 0) db.transaction(() => insertPersonas(db)).immediate();
+  else if (present < PERSONAS.length) db.transaction(() => addPersonas(db, PERSONAS.slice(present))).immediate();
   return PERSONAS.map((persona) => {
     const row = db
       .prepare(
@@ -130,6 +142,24 @@ export function seedPersonas(db: Db): SeededPersona[] {
     if (!row) throw new Error(`training persona ${persona.key} has lost their position`);
     return { persona, ...row };
   });
+}
+
+/** Personas added since the database was seeded, into the training organisations already there. */
+function addPersonas(db: Db, missing: readonly Persona[]): void {
+  const orgs = new Map<string, { id: number }>();
+  for (const o of TRAINING_ORGANISATIONS) {
+    const row = db.prepare('SELECT id FROM organisations WHERE code = ?').get(o.code) as { id: number } | undefined;
+    if (!row) throw new SeedError(`the training organisation ${o.code} is missing from this database`);
+    orgs.set(o.code, row);
+  }
+  const positions = new Map<string, number>();
+  for (const p of missing) {
+    const id = db.prepare('SELECT id FROM positions WHERE org_id = ? AND title = ? ORDER BY id LIMIT 1').pluck().get((orgs.get(p.orgCode) as { id: number }).id, p.positionTitle) as
+      | number
+      | undefined;
+    if (id !== undefined) positions.set(`${p.orgCode}/${p.positionTitle}`, id);
+  }
+  insertPeople(db, missing, orgs, positions);
 }
 
 function insertPersonas(db: Db): void {
@@ -145,14 +175,17 @@ function insertPersonas(db: Db): void {
     setPath.run(path, id);
     orgs.set(o.code, { id, path });
   }
-  const positions = new Map<string, number>();
+  insertPeople(db, PERSONAS, orgs, new Map());
+}
+
+function insertPeople(db: Db, people: readonly Persona[], orgs: ReadonlyMap<string, { id: number }>, positions: Map<string, number>): void {
   const insertPosition = db.prepare('INSERT INTO positions (org_id, title, job_role, roles, assignable) VALUES (?, ?, ?, ?, ?)');
   const insertUser = db.prepare(
     `INSERT INTO users (uuid, given_name, family_name, family_name_norm, given_name_norm, ni_number, email, mobile, status, home_org_id, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
   );
   const insertAssignment = db.prepare('INSERT INTO position_assignments (user_id, position_id, start_date) VALUES (?, ?, ?)');
-  for (const p of PERSONAS) {
+  for (const p of people) {
     const org = orgs.get(p.orgCode) as { id: number };
     const positionKey = `${p.orgCode}/${p.positionTitle}`;
     let positionId = positions.get(positionKey);

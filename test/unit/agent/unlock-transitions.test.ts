@@ -117,7 +117,7 @@ describe('unlock state', () => {
     expect(fresh).not.toBe(1);
     // The next locked card, inserted and continued under the new number.
     m = withCard(m, R2, zoe, 0);
-    m = unlockStepped(m, fresh, { step: 'choose', certificateNotAfter: '2030-01-01T00:00:00.000Z', unlockRefusal: null }, { reader: R2, insertion: insertionIn(m, R2) ?? null, cardUuid: zoe.cardUuid });
+    m = unlockStepped(m, fresh, { step: 'choose', certificateNotAfter: '2030-01-01T00:00:00.000Z', daysToExpiry: 400, unlockRefusal: null, renewRefusal: null }, { reader: R2, insertion: insertionIn(m, R2) ?? null, cardUuid: zoe.cardUuid });
     expect(unlockDone(m, 1)).toBe(m);
     expect(unlockFailed(m, 1, 'late', { step: 'new-passcode' })).toBe(m);
     expect(unlockRefused(m, 1, 'late')).toBe(m);

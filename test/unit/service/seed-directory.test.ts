@@ -281,6 +281,7 @@ describe('seed: training personas', () => {
       'RA Manager',
       'Card near expiry',
       'Locked card',
+      'Card expired',
     ]);
     for (const p of PERSONAS) {
       const row = db
@@ -296,7 +297,7 @@ describe('seed: training personas', () => {
       expect(NiNumber.parse(p.niNumber)).toBe(p.niNumber);
     }
     const roles = Object.fromEntries(PERSONAS.map((p) => [p.key, p.roles.join(',')]));
-    expect(roles).toEqual({ clinician: '', sponsor: 'S', lsa: 'LSA', 'ra-agent': 'RAA', 'ra-manager': 'RAM', 'card-near-expiry': '', 'locked-card': '' });
+    expect(roles).toEqual({ clinician: '', sponsor: 'S', lsa: 'LSA', 'ra-agent': 'RAA', 'ra-manager': 'RAM', 'card-near-expiry': '', 'locked-card': '', 'card-expired': '' });
   });
 
   it('gives the personas no cards (the card factory makes those)', () => {
@@ -322,7 +323,25 @@ describe('seed: training personas', () => {
     rw.pragma('foreign_keys = OFF');
     rw.prepare('DELETE FROM position_assignments WHERE user_id = (SELECT id FROM users WHERE uuid = ?)').run(PERSONAS[0]!.uuid);
     rw.prepare('DELETE FROM users WHERE uuid = ?').run(PERSONAS[0]!.uuid);
-    expect(() => seedPersonas(rw)).toThrow(/only 6 of the 7/);
+    expect(() => seedPersonas(rw)).toThrow(/only 7 of the 8/);
+    rw.close();
+  });
+
+  it('adds the personas introduced since to a database seeded with the older seven', () => {
+    const alone = seededFile({ users: 0, personas: true });
+    const rw = openDatabase(alone);
+    const newest = PERSONAS.at(-1)!;
+    rw.pragma('foreign_keys = OFF');
+    rw.prepare('DELETE FROM position_assignments WHERE user_id = (SELECT id FROM users WHERE uuid = ?)').run(newest.uuid);
+    rw.prepare('DELETE FROM users WHERE uuid = ?').run(newest.uuid);
+    rw.prepare('DELETE FROM positions WHERE title = ?').run(newest.positionTitle);
+    rw.pragma('foreign_keys = ON');
+    const organisations = rw.prepare('SELECT count(*) FROM organisations').pluck().get();
+    const seeded = seedPersonas(rw);
+    expect(seeded.map((s) => s.persona.key)).toEqual(PERSONAS.map((p) => p.key));
+    expect(rw.prepare('SELECT count(*) FROM users').pluck().get()).toBe(PERSONAS.length);
+    expect(rw.prepare('SELECT count(*) FROM organisations').pluck().get()).toBe(organisations);
+    expect(seedPersonas(rw)).toEqual(seeded);
     rw.close();
   });
 });

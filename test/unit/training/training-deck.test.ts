@@ -11,7 +11,7 @@ import { WrongPasscodeError } from '../../../src-main/card/status-words.js';
 import { startTraining, type TrainingSetup } from '../../../src-main/training/start-training.js';
 import { trainingCardPath } from '../../../src-main/training/training-card-file.js';
 import { TRAINING_PASSCODES, TRAINING_READERS } from '../../../src-main/training/training-passcodes.js';
-import { personaByKey, type PersonaKey } from '../../../src-service/seed/personas.js';
+import { PERSONAS, personaByKey, type PersonaKey } from '../../../src-service/seed/personas.js';
 import { startService, type RunningService } from '../../../src-service/start-service.js';
 import { VirtualCardState } from '../../../src-shared/card/virtual-card-state.js';
 
@@ -67,6 +67,7 @@ describe('the panel view', () => {
       'RA Manager',
       'Card near expiry',
       'Locked card',
+      'Card expired',
     ]);
     for (const p of view.personas) {
       expect(p.passcode).toBe(TRAINING_PASSCODES[p.key as PersonaKey]);
@@ -169,6 +170,17 @@ describe('the cards', () => {
     expect(days).toBeLessThan(31);
   });
 
+  it('the "Card expired" persona\'s certificate expired 10 days ago, after a year\'s validity (notBefore < notAfter < today)', async () => {
+    training.deck.insert('card-expired', 'Reader 1');
+    const der = await onCard(training, 'Reader 1', (piv) => piv.readCertificate(SLOT.AUTHENTICATION));
+    training.deck.remove('Reader 1');
+    const cert = new X509Certificate(der as Buffer);
+    const daysAgo = (Date.now() - Date.parse(cert.validTo)) / 86_400_000;
+    expect(daysAgo).toBeGreaterThan(9);
+    expect(daysAgo).toBeLessThan(11);
+    expect(Date.parse(cert.validFrom)).toBeLessThan(Date.parse(cert.validTo) - 300 * 86_400_000);
+  });
+
   it('every other persona\'s certificate is valid for far longer than 90 days', async () => {
     training.deck.insert('sponsor', 'Reader 1');
     const der = await onCard(training, 'Reader 1', (piv) => piv.readCertificate(SLOT.AUTHENTICATION));
@@ -180,7 +192,7 @@ describe('the cards', () => {
     const rows = service.ctx.db
       .prepare("SELECT u.uuid AS userUuid, c.status FROM cards c JOIN users u ON u.id = c.user_id WHERE u.uuid LIKE 'c1a55e00-%'")
       .all() as Array<{ userUuid: string; status: string }>;
-    expect(rows).toHaveLength(7);
+    expect(rows).toHaveLength(PERSONAS.length);
     expect(rows.every((r) => r.status === 'active')).toBe(true);
   });
 });
@@ -215,7 +227,7 @@ describe('card state files', () => {
       // Old card files in place, but this directory never issued them: they must not be used.
       const setup = startTraining(fresh.ctx, dataDir);
       try {
-        expect(fresh.ctx.db.prepare('SELECT count(*) FROM cards').pluck().get()).toBe(7);
+        expect(fresh.ctx.db.prepare('SELECT count(*) FROM cards').pluck().get()).toBe(PERSONAS.length);
         expect(await pinStatusOf(setup, 'ra-manager')).toEqual({ verified: false, attemptsRemaining: 3 });
       } finally {
         setup.deck.dispose();

@@ -34,12 +34,23 @@ export interface TestCard {
   triesLeft(): number;
 }
 
+export interface CardOptions {
+  readonly algorithm?: 'rsa2048' | 'p256';
+  readonly validDays?: number;
+  /** Exact certificate end (expiry boundaries). */
+  readonly notAfter?: Date;
+  /** Made by a factory whose clock is this many days back (an expired card: with validDays). */
+  readonly issuedDaysAgo?: number;
+  readonly passcode?: string;
+  readonly locked?: boolean;
+}
+
 export interface ServiceRig {
   readonly service: RunningService;
   readonly db: Db;
   readonly dbFile: string;
   readonly personas: ReadonlyMap<PersonaKey, SeededPersona>;
-  card(key: PersonaKey, options?: { algorithm?: 'rsa2048' | 'p256'; validDays?: number; passcode?: string; locked?: boolean }): TestCard;
+  card(key: PersonaKey, options?: CardOptions): TestCard;
   /** Live sessions in the service's database (not ended, not expired). */
   liveSessions(): number;
   close(): Promise<void>;
@@ -76,10 +87,12 @@ function rigFor(service: RunningService, dbFile: string, personas: Map<PersonaKe
     card: (key, o = {}) => {
       const persona = personas.get(key);
       if (!persona) throw new Error(`no persona ${key}`);
-      const made = makeCard(service.ctx, {
+      const issuedAt = o.issuedDaysAgo === undefined ? undefined : new Date(service.ctx.now().getTime() - o.issuedDaysAgo * 86_400_000);
+      const made = makeCard(issuedAt ? { ...service.ctx, now: () => issuedAt } : service.ctx, {
         userUuid: persona.persona.uuid,
         algorithm: o.algorithm ?? 'p256',
         ...(o.validDays !== undefined ? { validDays: o.validDays } : {}),
+        ...(o.notAfter !== undefined ? { notAfter: o.notAfter } : {}),
         ...(o.passcode !== undefined ? { passcode: o.passcode } : {}),
       });
       const state: VirtualCardState = structuredClone(made.state);

@@ -21,6 +21,10 @@ export const INS_NAMES: Readonly<Record<number, string>> = {
   0x24: 'CHANGE REFERENCE DATA',
   0xcb: 'GET DATA',
   0xc0: 'GET RESPONSE',
+  0x47: 'GENERATE',
+  0xdb: 'PUT DATA',
+  0xf7: 'GET METADATA',
+  0xf9: 'ATTEST',
 };
 
 const RESET_RETRY_COUNTER = 0x2c;

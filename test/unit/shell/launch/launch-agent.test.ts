@@ -9,6 +9,7 @@ import { parseLaunchOptions } from '../../../../src-main/launch/launch-options.j
 import type { ReaderDriverEvents, ReaderState } from '../../../../src-main/pcsc/reader-driver.js';
 import { InProcessReaderDriver } from '../../../../src-main/virtual-card/in-process-readers.js';
 import { startService } from '../../../../src-service/start-service.js';
+import { PERSONAS } from '../../../../src-service/seed/personas.js';
 import { FakeAgent } from '../support/fake-agent.js';
 
 // The launch builds what the agent core is given: readers, the service (embedded or not), the
@@ -66,7 +67,7 @@ describe('training', () => {
     expect(launched.serviceUrl).toBe(options.serviceUrl);
     expect(options.readers).toBeInstanceOf(InProcessReaderDriver);
     expect(readersAtCreation).toEqual(['Reader 1', 'Reader 2']);
-    expect(options.training?.view().personas).toHaveLength(7);
+    expect(options.training?.view().personas).toHaveLength(PERSONAS.length);
     expect(existsSync(join(launched.dataDir, 'service.sqlite'))).toBe(true);
     expect(await health(options.serviceUrl)).toBe(200);
 

@@ -26,6 +26,7 @@ export function signedIn(options: { renewalDue?: boolean; daysToExpiry?: number;
         signedInAt: options.signedInAt ?? '2025-11-23T09:00:00.000Z',
       },
       serviceCard: null,
+      renewal: null,
     },
   });
 }

@@ -1,0 +1,66 @@
+import { X509Certificate } from 'node:crypto';
+import { ALG, SLOT } from '../card/piv/piv-constants.js';
+import type { ManagementKeyResponder } from '../card/piv/piv-management-key.js';
+import type { ReaderDriver } from '../pcsc/reader-driver.js';
+import { pivSession } from './card-facts.js';
+import { sameKey } from './card-key-check.js';
+import type { RenewalRelay } from './card-renewal.js';
+
+// Finishing a renewal cut short after the certificate was issued, without the passcode: ONE
+// reader transaction, reset afterwards, five commands:
+//
+//   SELECT; GENERAL AUTHENTICATE 9B twice (the card proves itself to the service, which answers
+//   with the certificate it issued in the renewal); GET METADATA 9A (is that the card's key?);
+//   PUT DATA 5FC105 (the certificate).
+//
+// Writing a certificate needs only the management key, so the holder is not asked for anything.
+// When the service issued nothing, or issued it for a key the card no longer holds, nothing is
+// written and the caller goes on to a full renewal (the card makes its key again, which does
+// need the passcode: card-renewal.ts).
+
+export type RecoveryWrite = { readonly written: Buffer; readonly apdus: number } | { readonly written: null; readonly apdus: number };
+
+/** Service-held management keys are AES-128 (src-service/crypto/card-secrets.ts). */
+const SERVICE_MANAGEMENT_KEY_ALG = ALG.AES128;
+
+export function writeIssuedCertificate(input: {
+  readonly readers: ReaderDriver;
+  readonly reader: string;
+  readonly relay: Pick<RenewalRelay, 'cardWitness' | 'authenticate'>;
+}): Promise<RecoveryWrite> {
+  return input.readers.transaction(
+    input.reader,
+    async (transport, atr) => {
+      const piv = pivSession(transport, atr);
+      await piv.select();
+      let exchangeId: string | undefined;
+      let issued: Buffer | null = null;
+      const responder: ManagementKeyResponder = {
+        algorithm: SERVICE_MANAGEMENT_KEY_ALG,
+        answerWitness: async (encryptedWitness) => {
+          const reply = await input.relay.cardWitness(encryptedWitness);
+          exchangeId = reply.exchangeId;
+          return { witness: reply.witness, challenge: reply.challenge };
+        },
+        checkCardResponse: async (encryptedChallenge) => {
+          if (exchangeId === undefined) throw new Error('no card witness was answered');
+          issued = (await input.relay.authenticate(exchangeId, encryptedChallenge)).issuedCertificate;
+        },
+      };
+      await piv.authenticateManagementKey(responder);
+      const certificate = issued as Buffer | null;
+      if (certificate === null) return { written: null, apdus: piv.apduCount };
+      let key;
+      try {
+        key = new X509Certificate(certificate).publicKey;
+      } catch {
+        return { written: null, apdus: piv.apduCount };
+      }
+      const metadata = await piv.keyMetadata(SLOT.AUTHENTICATION);
+      if (!metadata || !sameKey(metadata.publicKey, key)) return { written: null, apdus: piv.apduCount };
+      await piv.writeCertificate(SLOT.AUTHENTICATION, certificate);
+      return { written: certificate, apdus: piv.apduCount };
+    },
+    { resetAfter: true },
+  );
+}

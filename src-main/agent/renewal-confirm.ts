@@ -1,0 +1,89 @@
+import { X509Certificate } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SignedInSession } from '../../src-shared/api/agent-api.js';
+import { RENEWAL_WINDOW_DAYS } from '../../src-shared/api/service-renewal.js';
+import { ServiceRefusedError, ServiceUnreachableError } from '../service-client/service-client-errors.js';
+import type { AgentRuntime } from './agent-runtime.js';
+import { COMMIT_RETRY_DELAYS_MS } from './unlock-commit.js';
+import type { RenewalFlow } from './renewal-model.js';
+import type { JournalMode } from './renewal-journal.js';
+import { RENEWAL_MESSAGES } from './renewal-messages.js';
+import { cardRenewed, renewalDone, renewalRefused, renewalWorking } from './renewal-transitions.js';
+
+// The last step of a renewal: the card holds its new certificate, so the agent takes it into the
+// card's (and the session's) facts at once, then tells the service, which makes it live and
+// revokes the old one. A service that cannot be reached does not undo anything: the confirmation
+// is tried again in the background, and failing that the card's next login rolls it forward
+// (the service sees the issued certificate signing in). A refusal is shown in the service's words.
+
+const DAY_MS = 86_400_000;
+const utcDay = (d: Date): number => Math.floor(d.getTime() / DAY_MS);
+
+/** The serial of a DER certificate, for the journal (hex, as Node gives it). */
+export function serialOf(der: Buffer): string | null {
+  try {
+    return new X509Certificate(der).serialNumber;
+  } catch {
+    return null;
+  }
+}
+
+/** The expiry facts of a certificate as the service counts them (whole UTC days). */
+export function expiryOf(notAfter: Date, now: Date): SignedInSession['expiry'] {
+  const days = utcDay(notAfter) - utcDay(now);
+  return { certificateNotAfter: notAfter.toISOString(), daysToExpiry: days, renewalDue: days <= RENEWAL_WINDOW_DAYS };
+}
+
+export interface RenewedCard {
+  readonly flow: Pick<RenewalFlow, 'id' | 'reader' | 'insertion' | 'cardUuid'>;
+  readonly mode: JournalMode;
+  readonly renewalId: string;
+  readonly certificate: Buffer;
+  readonly oldSerial: string | null;
+}
+
+/** Takes the certificate into the facts, confirms at the service, and shows the renewal done. */
+export async function confirmRenewed(rt: AgentRuntime, r: RenewedCard): Promise<void> {
+  const { flow } = r;
+  const newSerial = serialOf(r.certificate);
+  const ownNotAfter = new Date(new X509Certificate(r.certificate).validTo);
+  rt.apply((m) => cardRenewed(m, flow, r.certificate, expiryOf(ownNotAfter, rt.now())));
+  rt.apply((m) => renewalWorking(m, flow.id, RENEWAL_MESSAGES.progressConfirming));
+  rt.journal.record({ cardUuid: flow.cardUuid, mode: r.mode, step: 'confirming', oldSerial: r.oldSerial, newSerial });
+  let expiry: SignedInSession['expiry'];
+  try {
+    const answer = await rt.monitor.track(rt.client.confirmRenewal(r.renewalId, rt.options.workstationId));
+    expiry = { certificateNotAfter: answer.certificateNotAfter, daysToExpiry: answer.daysToExpiry, renewalDue: answer.daysToExpiry <= RENEWAL_WINDOW_DAYS };
+    rt.journal.record({ cardUuid: flow.cardUuid, mode: r.mode, step: 'confirmed', oldSerial: r.oldSerial, newSerial });
+  } catch (err) {
+    if (!passing(err)) {
+      rt.journal.record({ cardUuid: flow.cardUuid, mode: r.mode, step: 'refused', oldSerial: r.oldSerial, newSerial });
+      const message = err instanceof ServiceRefusedError ? err.message : RENEWAL_MESSAGES.serviceUnreachable;
+      rt.apply((m) => renewalRefused(m, flow.id, message));
+      return;
+    }
+    expiry = expiryOf(ownNotAfter, rt.now());
+    void confirmLater(rt, r, newSerial);
+  }
+  rt.apply((m) => cardRenewed(m, flow, r.certificate, expiry));
+  rt.apply((m) => renewalDone(m, flow.id, expiry.certificateNotAfter));
+}
+
+const passing = (err: unknown): boolean => err instanceof ServiceUnreachableError || (err instanceof ServiceRefusedError && err.status >= 500);
+
+async function confirmLater(rt: AgentRuntime, r: RenewedCard, newSerial: string | null): Promise<void> {
+  for (const delay of COMMIT_RETRY_DELAYS_MS) {
+    try {
+      await sleep(delay, undefined, { signal: rt.closing, ref: false });
+    } catch {
+      return; // the agent is closing; the card's next login rolls the renewal forward
+    }
+    try {
+      await rt.monitor.track(rt.client.confirmRenewal(r.renewalId, rt.options.workstationId));
+      rt.journal.record({ cardUuid: r.flow.cardUuid, mode: r.mode, step: 'confirmed', oldSerial: r.oldSerial, newSerial });
+      return;
+    } catch (err) {
+      if (!passing(err)) return;
+    }
+  }
+}
