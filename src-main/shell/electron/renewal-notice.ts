@@ -19,6 +19,6 @@ export function renewalNotice(previous: AgentState | undefined, next: AgentState
   const when = days <= 0 ? 'today' : days === 1 ? 'in 1 day' : `in ${days} days`;
   return {
     title: `Your smartcard certificate expires ${when}`,
-    body: 'Renew it before then, or you will not be able to sign in. Your sponsor or local smartcard administrator can renew it with you.',
+    body: 'Select "Yes" on the Smartcard Expiry Notification in the Identity Agent to renew it now: it takes a few seconds.',
   };
 }
