@@ -9,7 +9,7 @@ describe('renewalNotice', () => {
   it('a session starting with renewal due: one notice saying when', () => {
     const notice = renewalNotice(initialState(), signedIn({ renewalDue: true, daysToExpiry: 30 }));
     expect(notice?.title).toBe('Your smartcard certificate expires in 30 days');
-    expect(notice?.body).toMatch(/Renew it/);
+    expect(notice?.body).toMatch(/Select "Yes" on the Smartcard Expiry Notification/);
   });
 
   it('says "in 1 day" and "today" properly', () => {
