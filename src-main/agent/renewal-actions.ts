@@ -12,7 +12,7 @@ import { classifyRenewalFailure, type RenewalOutcome } from './renewal-failures.
 import { RENEWAL_MESSAGES } from './renewal-messages.js';
 import type { RenewalFlow } from './renewal-model.js';
 import { journaledRelay } from './renewal-relay.js';
-import { renewalClosed, renewalFailed, renewalPasscodeWrong, renewalRefused, renewalStepped, renewalWorking } from './renewal-transitions.js';
+import { noticeAtLogin, renewalClosed, renewalFailed, renewalPasscodeWrong, renewalRefused, renewalStarted, renewalStepped, renewalWorking } from './renewal-transitions.js';
 
 // The renewal's requests: "Yes" on the notification, the card holder's passcode (which runs the
 // card operation and the confirmation, for all three modes), and close. Each checks it is the
@@ -31,7 +31,15 @@ export function renewalAt(m: AgentModel, steps: readonly RenewalStep['step'][], 
 /** renewal.start: "Yes" on the Smartcard Expiry Notification. */
 export function startRenewal(rt: AgentRuntime): void {
   const m = rt.model();
-  const flow = renewalAt(m, ['notice'], 'self');
+  // "Renew now" after "No": the notification was dismissed for this login, but the renewal is
+  // still due, so the same self renewal opens again, straight at the passcode.
+  const session = m.session;
+  if (!m.renewal && session && !session.locked) {
+    const reopened = noticeAtLogin(session);
+    if (!reopened) throw new AgentFailure('not-now', RENEWAL_MESSAGES.noRenewal);
+    rt.apply((s) => renewalStarted(s, reopened));
+  }
+  const flow = renewalAt(rt.model(), ['notice'], 'self');
   const card = readyCardAt(m, flow.reader, flow.insertion);
   if (!card) throw new AgentFailure('card-removed', RENEWAL_MESSAGES.selfRemoved);
   rt.apply((s) => renewalStepped(s, flow.id, { step: 'passcode', attemptsRemaining: card.attemptsRemaining }));

@@ -38,9 +38,11 @@ export interface IdentityAgentBoxProps {
   readonly headingLevel?: 1 | 2;
   /** Offer "Service smartcard" (sponsors and LSAs, in the main window, when not already at it). */
   readonly offerServiceCard?: boolean;
+  /** Offer "Renew now" on a due certificate (in the main window, where the renewal's pages show, when no renewal is open). */
+  readonly offerRenewal?: boolean;
 }
 
-export function IdentityAgentBox({ session, headingLevel = 2, offerServiceCard = false }: IdentityAgentBoxProps) {
+export function IdentityAgentBox({ session, headingLevel = 2, offerServiceCard = false, offerRenewal = false }: IdentityAgentBoxProps) {
   const client = useAgentClient();
   const [problem, setProblem] = useState<string | null>(null);
   const [changing, setChanging] = useState(false);
@@ -57,7 +59,7 @@ export function IdentityAgentBox({ session, headingLevel = 2, offerServiceCard =
   const Heading = headingLevel === 1 ? 'h1' : 'h2';
   const { expiry, position } = session;
 
-  const run = (channel: 'agent.lock' | 'agent.logout' | 'serviceCard.begin'): void => {
+  const run = (channel: 'agent.lock' | 'agent.logout' | 'serviceCard.begin' | 'renewal.start'): void => {
     setProblem(null);
     client.invoke(channel, {}).catch((error: unknown) => setProblem(toAgentCallError(error).message));
   };
@@ -91,7 +93,13 @@ export function IdentityAgentBox({ session, headingLevel = 2, offerServiceCard =
                 ? `Your smartcard certificate expires ${describeDaysToExpiry(expiry.daysToExpiry)}, on ${formatDate(expiry.certificateNotAfter)}. Renew it before then so you can keep logging in.`
                 : `Your smartcard certificate expired on ${formatDate(expiry.certificateNotAfter)}. Make an appointment with your Registration Authority team to renew it in person.`}
             </p>
-            <p>Renewing from this workstation comes in a later release. Until then, your sponsor or local smartcard administrator can renew it.</p>
+            {offerRenewal && expiry.daysToExpiry >= 0 && (
+              <p>
+                <button className="nhsuk-button nhsuk-button--small" type="button" onClick={() => run('renewal.start')}>
+                  Renew now
+                </button>
+              </p>
+            )}
           </WarningCallout>
         )}
         {problem && (
@@ -120,7 +128,7 @@ export function IdentityAgentBox({ session, headingLevel = 2, offerServiceCard =
         {offerServiceCard && (
           <>
             <p className="nhsuk-body-s nhsuk-u-margin-bottom-2" id="service-card-hint">
-              Unlock a colleague&apos;s smartcard in the second reader.
+              Unlock or renew a colleague&apos;s smartcard in the second reader.
             </p>
             <p>
               <button className="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" aria-describedby="service-card-hint" onClick={() => run('serviceCard.begin')}>

@@ -45,6 +45,8 @@ function describeWaiting(snapshot: AgentSnapshot): string {
       return `Enter the passcode for ${state.screen.holderName} in the Care Identity window.`;
     case 'locked-card':
       return 'Your smartcard is locked.';
+    case 'renewal-recovery':
+      return "Finishing your smartcard's renewal in the Care Identity window.";
     case 'self-unlock':
       return 'Unlocking your smartcard in the Care Identity window.';
     case 'choose-position':

@@ -1,4 +1,5 @@
 import type { AgentState } from '../../src-shared/api/agent-api.js';
+import { RenewalPage } from '../renewal/renewal-page.js';
 import { UnlockPage } from '../unlock/unlock-page.js';
 import { ChoosePositionScreen } from './choose-position-screen.js';
 import { LockedCardScreen } from './locked-card-screen.js';
@@ -30,6 +31,8 @@ export function ScreenView({ state }: { state: AgentState }) {
       return <ChoosePositionScreen key={`choose-${screen.reader}`} screen={screen} />;
     case 'signed-in':
       return <SignedInScreen key={`signed-in-${screen.session.cardUuid}-${screen.session.signedInAt}`} screen={screen} />;
+    case 'renewal-recovery':
+      return <RenewalPage key={`renewal-recovery-${screen.renewal.cardUuid ?? ''}`} view={screen.renewal} />;
     case 'self-unlock':
       return <UnlockPage key={`self-unlock-${screen.unlock.cardUuid ?? ''}`} view={screen.unlock} />;
     case 'session-locked':

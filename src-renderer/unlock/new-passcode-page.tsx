@@ -5,7 +5,7 @@ import { ErrorSummary, type ErrorItem } from '../components/error-summary.js';
 import { PageHeading } from '../components/page-heading.js';
 import { SecretField, takeSecrets } from '../components/secret-field.js';
 import { StepButtons } from './unlock-buttons.js';
-import { useUnlockRequests } from './use-unlock-requests.js';
+import { useStepRequests } from '../components/use-step-requests.js';
 
 // The card holder chooses the passcode an unlock sets, in either flow. The two fields are
 // uncontrolled: their values never enter React state; they are read and cleared in the same
@@ -27,7 +27,7 @@ interface FieldError {
 }
 
 export function NewPasscodePage({ view }: { view: UnlockView }) {
-  const requests = useUnlockRequests(view);
+  const requests = useStepRequests(view);
   const refs: Record<Field, RefObject<HTMLInputElement | null>> = { next: useRef<HTMLInputElement>(null), confirm: useRef<HTMLInputElement>(null) };
   const [localErrors, setLocalErrors] = useState<readonly FieldError[]>([]);
   const sponsor = view.mode === 'sponsor';

@@ -6,8 +6,8 @@ import { PageHeading } from '../components/page-heading.js';
 import { SecretField } from '../components/secret-field.js';
 import { formatTime } from '../format/dates.js';
 import { StepButtons } from './unlock-buttons.js';
-import { UnlockProblemSummary } from './unlock-problem-summary.js';
-import { useUnlockRequests } from './use-unlock-requests.js';
+import { StepProblemSummary } from '../components/step-problem-summary.js';
+import { useStepRequests } from '../components/use-step-requests.js';
 
 // Self-service unlock, step 2: the security code the service sent. The field is uncontrolled
 // and cleared as it is read, like a passcode: a code is one use only, and a wrong one is typed
@@ -20,7 +20,7 @@ const FIELD_ID = 'security-code';
 const SENT_BY: Readonly<Record<UnlockChannel, string>> = { email: 'email', sms: 'text message' };
 
 export function SecurityCodePage({ view, step }: { view: UnlockView; step: CodeStep }) {
-  const requests = useUnlockRequests(view);
+  const requests = useStepRequests(view);
   const inputRef = useRef<HTMLInputElement>(null);
   // A new code keeps this page open: say so where it is heard, since focus stays put. Each code
   // has its own expiry, which makes a second code within the minute (the same words) heard again.
@@ -42,7 +42,7 @@ export function SecurityCodePage({ view, step }: { view: UnlockView; step: CodeS
   return (
     <>
       <PageHeading caption="Unlock your smartcard">Enter your security code</PageHeading>
-      <UnlockProblemSummary requests={requests} href={`#${FIELD_ID}`} />
+      <StepProblemSummary requests={requests} href={`#${FIELD_ID}`} />
       <p>
         We have sent a 6-digit security code by {SENT_BY[step.channel]} to <strong>{step.sentTo}</strong>.
       </p>

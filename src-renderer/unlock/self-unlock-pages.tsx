@@ -3,18 +3,18 @@ import { SECURITY_CODE_VALID_MINUTES } from '../../src-shared/api/service-unlock
 import { InsetText } from '../components/callouts.js';
 import { PageHeading } from '../components/page-heading.js';
 import { CloseButton, StepButtons } from './unlock-buttons.js';
-import { UnlockProblemSummary } from './unlock-problem-summary.js';
-import { useUnlockRequests } from './use-unlock-requests.js';
+import { StepProblemSummary } from '../components/step-problem-summary.js';
+import { useStepRequests } from '../components/use-step-requests.js';
 
 // Self-service unlock (domain.md, "Smartcards"): the pages around the security code and the
 // new passcode. What happens next is said before it happens, and a refusal says what to do.
 
 export function SelfUnlockIntroPage({ view }: { view: UnlockView }) {
-  const requests = useUnlockRequests(view);
+  const requests = useStepRequests(view);
   return (
     <>
       <PageHeading caption={view.holderName ?? undefined}>Unlock your smartcard</PageHeading>
-      <UnlockProblemSummary requests={requests} />
+      <StepProblemSummary requests={requests} />
       <p>You can unlock your smartcard yourself, without your sponsor.</p>
       <ol className="nhsuk-list nhsuk-list--number">
         <li>We send a 6-digit security code to the email address or mobile number on your Care Identity profile.</li>
@@ -28,11 +28,11 @@ export function SelfUnlockIntroPage({ view }: { view: UnlockView }) {
 }
 
 export function SelfUnlockDonePage({ view }: { view: UnlockView }) {
-  const requests = useUnlockRequests(view);
+  const requests = useStepRequests(view);
   return (
     <>
       <PageHeading caption={view.holderName ?? undefined}>Your smartcard is unlocked</PageHeading>
-      <UnlockProblemSummary requests={requests} />
+      <StepProblemSummary requests={requests} />
       <p>Your new passcode is set. Use it to log in now and from now on.</p>
       <CloseButton requests={requests}>Continue</CloseButton>
     </>
@@ -40,11 +40,11 @@ export function SelfUnlockDonePage({ view }: { view: UnlockView }) {
 }
 
 export function SelfUnlockRefusedPage({ view, message }: { view: UnlockView; message: string }) {
-  const requests = useUnlockRequests(view);
+  const requests = useStepRequests(view);
   return (
     <>
       <PageHeading caption={view.holderName ?? undefined}>Your smartcard cannot be unlocked here</PageHeading>
-      <UnlockProblemSummary requests={requests} />
+      <StepProblemSummary requests={requests} />
       <p>{message}</p>
       <InsetText>
         <p>

@@ -2,20 +2,20 @@ import type { UnlockView } from '../../src-shared/api/agent-api.js';
 import { InsetText } from '../components/callouts.js';
 import { PageHeading } from '../components/page-heading.js';
 import { CloseButton, StepButtons } from './unlock-buttons.js';
-import { UnlockProblemSummary } from './unlock-problem-summary.js';
-import { useUnlockRequests } from './use-unlock-requests.js';
+import { StepProblemSummary } from '../components/step-problem-summary.js';
+import { useStepRequests } from '../components/use-step-requests.js';
 
 // "Service smartcard" (domain.md): a sponsor or local smartcard administrator, signed in with
 // their own card, puts a colleague's card in the second reader. These are the pages before and
 // after the card holder types a new passcode; the service decides what may be done to the card.
 
 export function ServiceCardInsertPage({ view }: { view: UnlockView }) {
-  const requests = useUnlockRequests(view);
+  const requests = useStepRequests(view);
   return (
     <>
       <PageHeading>Service smartcard</PageHeading>
-      <UnlockProblemSummary requests={requests} />
-      <p>Insert the locked smartcard into the second smartcard reader, then select Continue.</p>
+      <StepProblemSummary requests={requests} />
+      <p>Insert the card holder&apos;s smartcard into the second smartcard reader, then select Continue.</p>
       <p>Keep your own smartcard in its reader: you stay logged in while you service the other card.</p>
       <StepButtons requests={requests} next="Continue" onNext={() => requests.send('serviceCard.continue', {})} />
     </>
@@ -23,12 +23,12 @@ export function ServiceCardInsertPage({ view }: { view: UnlockView }) {
 }
 
 export function ServiceCardConfirmPage({ view }: { view: UnlockView }) {
-  const requests = useUnlockRequests(view);
+  const requests = useStepRequests(view);
   const holder = view.holderName ?? 'the card holder';
   return (
     <>
       <PageHeading caption="Service smartcard">Ask the card holder to choose a new passcode</PageHeading>
-      <UnlockProblemSummary requests={requests} />
+      <StepProblemSummary requests={requests} />
       <p>
         On the next page, {holder} types a new passcode for their smartcard, twice. Hand over the keyboard now, and do not watch while they type.
       </p>
@@ -39,12 +39,12 @@ export function ServiceCardConfirmPage({ view }: { view: UnlockView }) {
 }
 
 export function ServiceCardDonePage({ view }: { view: UnlockView }) {
-  const requests = useUnlockRequests(view);
+  const requests = useStepRequests(view);
   const holder = view.holderName ?? 'The card holder';
   return (
     <>
       <PageHeading caption="Service smartcard">Smartcard unlocked</PageHeading>
-      <UnlockProblemSummary requests={requests} />
+      <StepProblemSummary requests={requests} />
       <p>{holder} can now log in with their new passcode.</p>
       <p>Remove their smartcard from {view.reader ?? 'the second reader'} and give it back to them.</p>
       <CloseButton requests={requests}>Done</CloseButton>
@@ -53,11 +53,11 @@ export function ServiceCardDonePage({ view }: { view: UnlockView }) {
 }
 
 export function ServiceCardRefusedPage({ view, message }: { view: UnlockView; message: string }) {
-  const requests = useUnlockRequests(view);
+  const requests = useStepRequests(view);
   return (
     <>
       <PageHeading caption="Service smartcard">This smartcard cannot be unlocked</PageHeading>
-      <UnlockProblemSummary requests={requests} />
+      <StepProblemSummary requests={requests} />
       <p>{message}</p>
       <InsetText>
         <p>

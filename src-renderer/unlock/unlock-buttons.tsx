@@ -1,37 +1,16 @@
-import type { UnlockRequests } from './use-unlock-requests.js';
+import { CloseButton as FlowCloseButton, StepButtons as FlowStepButtons, type StepButtonsProps } from '../components/step-buttons.js';
+import type { StepRequests } from '../components/use-step-requests.js';
 
-// The buttons every unlock page ends with. Each waits while the agent works, so one press is
-// one request.
+// The flow buttons with the unlock's way out: "unlock.close" ends the unlock at any step.
 
-/** Leaves the unlock: the agent closes the flow, whichever step it is at. */
-export function CloseButton({ requests, secondary = false, children }: { requests: UnlockRequests; secondary?: boolean; children: string }) {
+export function CloseButton({ requests, secondary = false, children }: { requests: StepRequests; secondary?: boolean; children: string }) {
   return (
-    <button
-      className={`nhsuk-button${secondary ? ' nhsuk-button--secondary' : ''}`}
-      type="button"
-      disabled={requests.working}
-      onClick={() => requests.send('unlock.close', {})}
-    >
+    <FlowCloseButton requests={requests} channel="unlock.close" secondary={secondary}>
       {children}
-    </button>
+    </FlowCloseButton>
   );
 }
 
-/**
- * The step's way on, then its way out. Without `onNext` the first button submits the page's
- * form; with `next` null there is no way on (the service refused), only out.
- */
-export function StepButtons({ requests, next, onNext, close = 'Cancel' }: { requests: UnlockRequests; next: string | null; onNext?: () => void; close?: string }) {
-  return (
-    <div className="nhsuk-button-group">
-      {next !== null && (
-        <button className="nhsuk-button" type={onNext ? 'button' : 'submit'} disabled={requests.working} onClick={onNext}>
-          {next}
-        </button>
-      )}
-      <CloseButton requests={requests} secondary>
-        {close}
-      </CloseButton>
-    </div>
-  );
+export function StepButtons(props: Omit<StepButtonsProps, 'channel'>) {
+  return <FlowStepButtons {...props} channel="unlock.close" />;
 }

@@ -265,11 +265,22 @@ test('unlock pages training mode shows only for a moment or never: progress, ref
     (state.screen as { serviceCard: unknown }).serviceCard = view('sponsor', step);
   };
 
-  tap.pushState(withServiceCard({ step: 'choose', certificateNotAfter: '2027-01-31T12:00:00.000Z', unlockRefusal: 'This smartcard is not locked.' }));
+  tap.pushState(
+    withServiceCard({
+      step: 'choose',
+      certificateNotAfter: '2027-01-31T12:00:00.000Z',
+      daysToExpiry: 300,
+      unlockRefusal: 'This smartcard is not locked.',
+      renewRefusal: 'Renewal opens on 2 November 2026, 90 days before the certificates expire.',
+    }),
+  );
   await expect(pageHeading(page)).toContainText('Check the smartcard');
   await expect(page.getByRole('main')).toContainText('You cannot unlock this smartcard. This smartcard is not locked.');
   await expect(page.getByRole('button', { name: 'Unlock smartcard', exact: true })).toHaveCount(0);
-  await expectNoAxeViolations(page, 'Service smartcard: a card that may not be unlocked');
+  await expect(page.getByRole('main')).toContainText("You cannot renew this smartcard's certificate. Renewal opens on 2 November 2026");
+  await expect(page.getByRole('button', { name: 'Renew smartcard certificate', exact: true })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Close', exact: true }), 'nothing to do but leave').toBeVisible();
+  await expectNoAxeViolations(page, 'Service smartcard: a card that may not be unlocked or renewed');
 
   tap.pushState(withServiceCard({ step: 'working', progress: 'Setting the new passcode on the smartcard…' }));
   await expect(page.getByRole('status').filter({ hasText: 'Setting the new passcode on the smartcard…' })).toBeVisible();

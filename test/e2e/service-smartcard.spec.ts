@@ -54,7 +54,7 @@ test('a sponsor unlocks the locked card in the second reader, and its holder log
   // Insert: the CIM page gives way; Cancel and Continue are there.
   await expect(pageHeading(page)).toHaveText('Service smartcard');
   await expect(pageHeading(page)).toBeFocused();
-  await expect(page.getByRole('main')).toContainText('Insert the locked smartcard into the second smartcard reader');
+  await expect(page.getByRole('main')).toContainText("Insert the card holder's smartcard into the second smartcard reader");
   await expect(serviceCardButton(page), 'not offered twice').toHaveCount(0);
   await expectNoAxeViolations(page, 'Service smartcard: insert');
 

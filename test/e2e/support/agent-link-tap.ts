@@ -17,6 +17,12 @@ export interface AgentLinkTap {
    * agent (a failure training mode cannot produce on demand); null lets them through again.
    */
   refuse(channel: string, error: { code: string; message: string } | null): void;
+  /**
+   * Once, when the agent sends a state `matches` accepts, asks the agent for `channel` at that
+   * moment on the page's link (its reply is not passed to the page): a card pulled at an exact
+   * step, sooner than any click could.
+   */
+  whenState(matches: (state: StateJson) => boolean, channel: string, payload: unknown): void;
 }
 
 export async function tapAgentLink(page: Page): Promise<AgentLinkTap> {
@@ -24,6 +30,10 @@ export async function tapAgentLink(page: Page): Promise<AgentLinkTap> {
   let latest: StateJson | null = null;
   let invented = 0;
   const refusals = new Map<string, { code: string; message: string }>();
+  const watches: { matches: (state: StateJson) => boolean; channel: string; payload: unknown }[] = [];
+  // Far above the page's own request ids, so the agent's replies to these are told apart.
+  let ownId = 1_000_000;
+  const ownIds = new Set<number>();
   await page.routeWebSocket(/\/api\?/, (link) => {
     links.push(link);
     const server = link.connectToServer();
@@ -35,8 +45,19 @@ export async function tapAgentLink(page: Page): Promise<AgentLinkTap> {
       else server.send(message);
     });
     server.onMessage((message) => {
-      const parsed = JSON.parse(message.toString()) as { type: string; state?: StateJson; result?: StateJson };
-      if (parsed.type === 'state' && parsed.state) latest = parsed.state;
+      const parsed = JSON.parse(message.toString()) as { type: string; id?: number; state?: StateJson; result?: StateJson };
+      if (typeof parsed.id === 'number' && ownIds.delete(parsed.id)) return;
+      if (parsed.type === 'state' && parsed.state) {
+        latest = parsed.state;
+        const state = parsed.state;
+        const due = watches.findIndex((w) => w.matches(state));
+        const watch = due >= 0 ? watches.splice(due, 1)[0] : undefined;
+        if (watch) {
+          const id = ownId++;
+          ownIds.add(id);
+          server.send(JSON.stringify({ id, channel: watch.channel, payload: watch.payload }));
+        }
+      }
       if (parsed.type === 'result' && parsed.result && 'screen' in parsed.result) latest = parsed.result;
       link.send(message);
     });
@@ -54,6 +75,9 @@ export async function tapAgentLink(page: Page): Promise<AgentLinkTap> {
     refuse(channel, error) {
       if (error) refusals.set(channel, error);
       else refusals.delete(channel);
+    },
+    whenState(matches, channel, payload) {
+      watches.push({ matches, channel, payload });
     },
   };
 }

@@ -56,3 +56,11 @@ export const LSA: Persona = {
   organisation: 'Training NHS Trust',
   position: 'IT Service Desk Analyst',
 };
+
+export const EXPIRED_CARD: Persona = {
+  role: 'Card expired',
+  name: 'Nia Roberts',
+  passcode: '123456',
+  organisation: 'Training General Hospital',
+  position: 'Physiotherapist',
+};

@@ -108,6 +108,23 @@ describe('rule: the Smartcard Expiry Notification at every login within 90 days 
     await signIn(a, card);
     expect(renewal(a).step.step).toBe('notice');
   });
+
+  it('"Renew now" after "No" opens the renewal at the passcode; with no renewal due it is refused', async () => {
+    const a = await agent();
+    const card = rig.card('clinician', { validDays: 30 });
+    await signIn(a, card);
+    await a.call('renewal.close', {});
+    await a.call('renewal.start', {});
+    expect(renewal(a)).toMatchObject({ mode: 'self', step: { step: 'passcode' } });
+    await a.call('renewal.close', {});
+    await a.call('agent.logout', {});
+    a.readers.remove(R1);
+
+    const fresh = rig.card('sponsor');
+    await signIn(a, fresh);
+    expect(a.screen()).toMatchObject({ kind: 'signed-in', renewal: null });
+    await expect(a.call('renewal.start', {})).rejects.toMatchObject({ code: 'not-now' });
+  });
 });
 
 describe('rule: self renewal from the notification (DESIGN.md §5: the card makes a new key; the old certificate is revoked)', () => {

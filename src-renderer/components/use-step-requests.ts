@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import type { AgentChannel, AgentRequest, UnlockView } from '../../src-shared/api/agent-api.js';
+import type { AgentChannel, AgentRequest } from '../../src-shared/api/agent-api.js';
 import { toAgentCallError, type AgentCallErrorCode } from '../api/agent-call-error.js';
 import { useAgentClient } from '../api/agent-context.js';
 
-// What every unlock page does with the agent: send one request at a time, keep its buttons
+// What every page of a step-by-step flow (unlocking, renewing) does with the agent: send one request at a time, keep its buttons
 // disabled while the agent works, and show one problem at a time in the error summary, whether
 // the page found it (a code of the wrong shape), the call failed, or the agent's state says so
 // (a wrong code, with the tries left). Focus goes to the summary each time a problem appears.
@@ -20,7 +20,13 @@ interface Failure {
   readonly onField: boolean;
 }
 
-export interface UnlockRequests {
+/** What a flow's view says about the agent's side: at work, and the last request's problem. */
+export interface StepView {
+  readonly busy: boolean;
+  readonly error: string | null;
+}
+
+export interface StepRequests {
   /** A request is on its way, or the agent says it is busy: every button waits. */
   readonly working: boolean;
   /** The problem to show in the error summary, or null. */
@@ -34,7 +40,7 @@ export interface UnlockRequests {
   reject(message: string): void;
 }
 
-export function useUnlockRequests(view: UnlockView): UnlockRequests {
+export function useStepRequests(view: StepView): StepRequests {
   const client = useAgentClient();
   const summaryRef = useRef<HTMLDivElement>(null);
   const [sending, setSending] = useState(false);
