@@ -1,23 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AsymmetricAlgorithm, VirtualCardState } from '../src-shared/card/virtual-card-state.js';
-import { makeCard } from '../src-service/ca/card-factory.js';
-import { personaByKey, seedPersonas, type PersonaKey } from '../src-service/seed/personas.js';
-import { startService, type RunningService } from '../src-service/start-service.js';
-import { createAgent } from '../src-main/agent/create-agent.js';
-import type { Agent } from '../src-main/agent/agent-types.js';
-import { PcscReaderDriver } from '../src-main/pcsc/pcsc-reader-driver.js';
-import { PivCardEngine, type CommandRecord } from '../src-main/virtual-card/piv-card-engine.js';
-import { saveCardState } from '../src-main/virtual-card/state-file.js';
-import { VpcdCard, VPCD_BASE_PORT } from '../src-main/virtual-card/vpcd-card.js';
+import type { AsymmetricAlgorithm } from '../src-shared/card/virtual-card-state.js';
 import { cardReadIn, nextState, signInFromPrompt } from '../test/support/agent-states.js';
 import { renewalSweepTable, runRenewalCrashSweep } from '../test/unit/agent/support/renewal-crash-sweep.js';
 import { renewalOf } from '../test/unit/agent/support/renewal-rig.js';
 import { PCSC_STATE_MS, quickack, READER_0 } from './support/pcsc-card.js';
 import { runIfMain } from './support/run-main.js';
-import { fmt, median, percentile } from './support/stats.js';
+import { measure, pull, READER_1, report, reportSweep, serveCard, startWorkstation, timed, type Round, type ServedCard, type Workstation } from './support/two-reader-workstation.js';
 
 // Renewing a smartcard certificate as people meet it: `npx tsx bench/renewal.ts` [--rounds 5]
 // [--no-sweep]. Self renewal from the Smartcard Expiry Notification (the holder's card in vpcd
@@ -29,134 +17,67 @@ import { fmt, median, percentile } from './support/stats.js';
 // confirmation), and the APDUs the renewed card received in that time.
 // Then the crash-safety sweep (in-process readers) and its table.
 
-const READER_1 = 'Virtual PCD 00 01';
 const PASSCODE = '123456';
-
-interface ServedCard {
-  readonly vpcd: VpcdCard;
-  readonly log: CommandRecord[];
-  readonly cardUuid: string;
-}
-
-function serveCard(service: RunningService, dir: string, key: PersonaKey, slot: 0 | 1, algorithm: AsymmetricAlgorithm, validDays: number): ServedCard {
-  const made = makeCard(service.ctx, { userUuid: personaByKey(key).uuid, algorithm, validDays });
-  const state: VirtualCardState = structuredClone(made.state);
-  const path = join(dir, `${made.cardUuid}.json`);
-  saveCardState(path, state);
-  const log: CommandRecord[] = [];
-  const engine = new PivCardEngine(state, { onPersist: (s) => saveCardState(path, s), onCommand: (r) => log.push(r) });
-  return { vpcd: new VpcdCard({ engine, port: VPCD_BASE_PORT + slot }), log, cardUuid: made.cardUuid };
-}
-
-async function pull(driver: PcscReaderDriver, card: ServedCard, reader: string): Promise<void> {
-  const present = driver.readers().some((r) => r.name === reader && r.cardPresent);
-  const gone = present
-    ? new Promise<void>((resolve) => {
-        const off = (name: string): void => {
-          if (name !== reader) return;
-          driver.off('card-removed', off);
-          resolve();
-        };
-        driver.on('card-removed', off);
-      })
-    : Promise.resolve();
-  await card.vpcd.remove();
-  await gone;
-}
-
-interface Round {
-  readonly ms: number;
-  readonly apdus: number;
-}
 
 const renewed = (s: Parameters<typeof renewalOf>[0]): boolean => renewalOf(s)?.step.step === 'done';
 
-async function selfRound(service: RunningService, dir: string, driver: PcscReaderDriver, agent: Agent, algorithm: AsymmetricAlgorithm): Promise<Round> {
-  const card = serveCard(service, dir, 'clinician', 0, algorithm, 30);
+/** From the holder's passcode to "renewed": the part of a round that is measured. */
+async function passcodeToRenewed(ws: Workstation, card: ServedCard): Promise<Round> {
+  return timed(card, async () => {
+    await ws.agent.handle('renewal.submitPasscode', { passcode: PASSCODE });
+    await nextState(ws.agent, renewed, 'renewed', PCSC_STATE_MS);
+  });
+}
+
+async function selfRound(ws: Workstation, algorithm: AsymmetricAlgorithm): Promise<Round> {
+  const card = serveCard(ws, 'clinician', 0, { algorithm, validDays: 30 });
   await card.vpcd.insert();
-  await signInFromPrompt(agent, 'holder', PASSCODE, PCSC_STATE_MS);
-  await agent.handle('renewal.start', {});
-  const before = card.log.length;
-  const t0 = performance.now();
-  await agent.handle('renewal.submitPasscode', { passcode: PASSCODE });
-  await nextState(agent, renewed, 'renewed', PCSC_STATE_MS);
-  const round = { ms: performance.now() - t0, apdus: card.log.length - before };
-  await agent.handle('renewal.close', {});
-  await agent.handle('agent.logout', {});
-  await pull(driver, card, READER_0);
+  await signInFromPrompt(ws.agent, 'holder', PASSCODE, PCSC_STATE_MS);
+  await ws.agent.handle('renewal.start', {});
+  const round = await passcodeToRenewed(ws, card);
+  await ws.agent.handle('renewal.close', {});
+  await ws.agent.handle('agent.logout', {});
+  await pull(ws.driver, card, READER_0);
   return round;
 }
 
-async function sponsorRound(service: RunningService, dir: string, driver: PcscReaderDriver, agent: Agent, algorithm: AsymmetricAlgorithm): Promise<Round> {
-  const card = serveCard(service, dir, 'clinician', 1, algorithm, 30);
-  await agent.handle('serviceCard.begin', {});
+async function sponsorRound(ws: Workstation, algorithm: AsymmetricAlgorithm): Promise<Round> {
+  const card = serveCard(ws, 'clinician', 1, { algorithm, validDays: 30 });
+  await ws.agent.handle('serviceCard.begin', {});
   await card.vpcd.insert();
-  await nextState(agent, cardReadIn(READER_1, card.cardUuid), 'the holder card read', PCSC_STATE_MS);
-  await agent.handle('serviceCard.continue', {});
-  await agent.handle('serviceCard.renew', {});
-  const before = card.log.length;
-  const t0 = performance.now();
-  await agent.handle('renewal.submitPasscode', { passcode: PASSCODE });
-  await nextState(agent, renewed, 'renewed', PCSC_STATE_MS);
-  const round = { ms: performance.now() - t0, apdus: card.log.length - before };
-  await agent.handle('renewal.close', {});
-  await pull(driver, card, READER_1);
+  await nextState(ws.agent, cardReadIn(READER_1, card.cardUuid), 'the holder card read', PCSC_STATE_MS);
+  await ws.agent.handle('serviceCard.continue', {});
+  await ws.agent.handle('serviceCard.renew', {});
+  const round = await passcodeToRenewed(ws, card);
+  await ws.agent.handle('renewal.close', {});
+  await pull(ws.driver, card, READER_1);
   return round;
-}
-
-function report(label: string, rounds: readonly Round[]): void {
-  const ms = rounds.map((r) => r.ms);
-  const apdus = [...new Set(rounds.map((r) => r.apdus))].join('/');
-  console.log(`${label.padEnd(44)} APDUs ${apdus.padStart(3)}  median ${fmt(median(ms)).padStart(10)}  p95 ${fmt(percentile(ms, 95)).padStart(10)}`);
-}
-
-async function measure(rounds: number, run: () => Promise<Round>): Promise<Round[]> {
-  const out: Round[] = [];
-  for (let i = 0; i <= rounds; i++) {
-    const r = await run();
-    if (i > 0) out.push(r);
-  }
-  return out;
 }
 
 export async function benchRenewal(argv: string[] = process.argv.slice(2)): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { rounds: { type: 'string', default: '5' }, 'no-sweep': { type: 'boolean', default: false } } });
   const rounds = Number(values.rounds);
-  const dir = mkdtempSync(join(tmpdir(), 'bench-renewal-'));
-  const service = await startService({ dbFile: join(dir, 'service.sqlite') });
-  seedPersonas(service.ctx.db);
-  const driver = new PcscReaderDriver();
-  const agent = createAgent({ readers: driver, serviceUrl: service.url, workstationId: 'ws-bench', removalMode: 'normal', dataDir: join(dir, 'agent') });
+  const ws = await startWorkstation('renewal');
   const quick = quickack('on');
   console.log(`# Smartcard certificate renewal over pcscd + vpcd (embedded service over HTTP, quickack ${quick ? 'on' : 'unchanged: not root'}), ${rounds} rounds each after one warm-up`);
-  driver.start();
-  const sponsor = serveCard(service, dir, 'sponsor', 0, 'p256', 1000);
+  ws.driver.start();
+  const sponsor = serveCard(ws, 'sponsor', 0, { algorithm: 'p256', validDays: 1000 });
   try {
-    await nextState(agent, (s) => s.readers.some((r) => r.name === READER_1) && s.service.status === 'connected', 'the readers and the service', PCSC_STATE_MS);
+    await ws.ready();
     for (const algorithm of ['rsa2048', 'p256'] as const) {
-      report(`self ${algorithm}: passcode -> renewed`, await measure(rounds, () => selfRound(service, dir, driver, agent, algorithm)));
+      report(`self ${algorithm}: passcode -> renewed`, await measure(rounds, () => selfRound(ws, algorithm)));
     }
     await sponsor.vpcd.insert();
-    await signInFromPrompt(agent, 'sponsor', PASSCODE, PCSC_STATE_MS);
+    await signInFromPrompt(ws.agent, 'sponsor', PASSCODE, PCSC_STATE_MS);
     for (const algorithm of ['rsa2048', 'p256'] as const) {
-      report(`sponsor ${algorithm}: passcode -> renewed`, await measure(rounds, () => sponsorRound(service, dir, driver, agent, algorithm)));
+      report(`sponsor ${algorithm}: passcode -> renewed`, await measure(rounds, () => sponsorRound(ws, algorithm)));
     }
   } finally {
-    await agent.close();
-    await pull(driver, sponsor, READER_0);
-    await driver.close();
-    await service.close();
-    rmSync(dir, { recursive: true, force: true });
+    await ws.close([[sponsor, READER_0]]);
   }
 
   if (values['no-sweep']) return;
-  console.log('\n# Crash-safety sweep (in-process readers): card pulled at each command, agent kept or restarted, then the card back in');
-  const t0 = performance.now();
-  const rows = await runRenewalCrashSweep();
-  console.log(renewalSweepTable(rows));
-  const failed = rows.filter((r) => !r.ok).length;
-  console.log(`${rows.length} cases, ${failed} unusable cards, ${fmt(performance.now() - t0)}`);
-  if (failed > 0) process.exitCode = 1;
+  await reportSweep('card pulled at each command, agent kept or restarted, then the card back in', () => runRenewalCrashSweep(), renewalSweepTable, 'unusable cards');
 }
 
 runIfMain(import.meta.url, benchRenewal);

@@ -1,10 +1,10 @@
 import { X509Certificate } from 'node:crypto';
-import { ALG, SLOT } from '../card/piv/piv-constants.js';
-import type { ManagementKeyResponder } from '../card/piv/piv-management-key.js';
+import { SLOT } from '../card/piv/piv-constants.js';
 import type { ReaderDriver } from '../pcsc/reader-driver.js';
 import { pivSession } from './card-facts.js';
 import { sameKey } from './card-key-check.js';
 import type { RenewalRelay } from './card-renewal.js';
+import { authenticateThroughService } from './relayed-management-key.js';
 
 // Finishing a renewal cut short after the certificate was issued, without the passcode: ONE
 // reader transaction, reset afterwards, five commands:
@@ -20,9 +20,6 @@ import type { RenewalRelay } from './card-renewal.js';
 
 export type RecoveryWrite = { readonly written: Buffer; readonly apdus: number } | { readonly written: null; readonly apdus: number };
 
-/** Service-held management keys are AES-128 (src-service/crypto/card-secrets.ts). */
-const SERVICE_MANAGEMENT_KEY_ALG = ALG.AES128;
-
 export function writeIssuedCertificate(input: {
   readonly readers: ReaderDriver;
   readonly reader: string;
@@ -33,22 +30,7 @@ export function writeIssuedCertificate(input: {
     async (transport, atr) => {
       const piv = pivSession(transport, atr);
       await piv.select();
-      let exchangeId: string | undefined;
-      let issued: Buffer | null = null;
-      const responder: ManagementKeyResponder = {
-        algorithm: SERVICE_MANAGEMENT_KEY_ALG,
-        answerWitness: async (encryptedWitness) => {
-          const reply = await input.relay.cardWitness(encryptedWitness);
-          exchangeId = reply.exchangeId;
-          return { witness: reply.witness, challenge: reply.challenge };
-        },
-        checkCardResponse: async (encryptedChallenge) => {
-          if (exchangeId === undefined) throw new Error('no card witness was answered');
-          issued = (await input.relay.authenticate(exchangeId, encryptedChallenge)).issuedCertificate;
-        },
-      };
-      await piv.authenticateManagementKey(responder);
-      const certificate = issued as Buffer | null;
+      const { issuedCertificate: certificate } = await authenticateThroughService(piv, input.relay, (exchangeId, cardResponse) => input.relay.authenticate(exchangeId, cardResponse));
       if (certificate === null) return { written: null, apdus: piv.apduCount };
       let key;
       try {

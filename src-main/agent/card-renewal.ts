@@ -4,11 +4,11 @@ import { assembleCertificationRequest, certificationRequestInfo, CertificationRe
 import { wipe } from '../card/bytes.js';
 import { CardError } from '../card/card-error.js';
 import { ALG, SLOT } from '../card/piv/piv-constants.js';
-import type { ManagementKeyResponder } from '../card/piv/piv-management-key.js';
 import type { PivSession } from '../card/piv/piv-session.js';
 import type { ReaderDriver } from '../pcsc/reader-driver.js';
 import { cardAlgorithm, pivSession } from './card-facts.js';
 import { sameKey } from './card-key-check.js';
+import { authenticateThroughService, type CardWitnessRelay } from './relayed-management-key.js';
 
 // Renewing the 9A certificate on the card: ONE reader transaction, reset afterwards. With
 // extended-length APDUs, eight commands:
@@ -33,9 +33,7 @@ import { sameKey } from './card-key-check.js';
 // the renewal after this (not here). The passcode is bytes, wiped whatever happens.
 
 /** The service's half of a renewal, through the agent's connection to it (service-renewal.ts). */
-export interface RenewalRelay {
-  /** The card's encrypted witness -> the decrypted witness and the service's challenge. */
-  cardWitness(witness: Uint8Array): Promise<{ exchangeId: string; witness: Buffer; challenge: Buffer }>;
+export interface RenewalRelay extends CardWitnessRelay {
   /** The card's encryption of that challenge; a certificate already issued in this renewal, if any. */
   authenticate(exchangeId: string, cardResponse: Uint8Array): Promise<{ issuedCertificate: Buffer | null }>;
   /**
@@ -77,9 +75,6 @@ export class RenewalCertificateMismatchError extends Error {
   }
 }
 
-/** Service-held management keys are AES-128 (src-service/crypto/card-secrets.ts). */
-const SERVICE_MANAGEMENT_KEY_ALG = ALG.AES128;
-
 export async function cardRenewal(input: CardRenewalInput): Promise<CardRenewalResult> {
   try {
     return await input.readers.transaction(
@@ -91,7 +86,7 @@ export async function cardRenewal(input: CardRenewalInput): Promise<CardRenewalR
         await piv.verifyPin(input.passcode);
         wipe(input.passcode);
         input.onStage?.('checking-card');
-        const { issuedCertificate } = await authenticate(piv, input.relay);
+        const { issuedCertificate } = await authenticateThroughService(piv, input.relay, (exchangeId, cardResponse) => input.relay.authenticate(exchangeId, cardResponse));
         const alg = cardAlgorithm(input.algorithm);
 
         if (issuedCertificate !== null) {
@@ -118,27 +113,6 @@ export async function cardRenewal(input: CardRenewalInput): Promise<CardRenewalR
   } finally {
     wipe(input.passcode);
   }
-}
-
-/** Management-key mutual authentication relayed to the service; its answer comes back with it. */
-async function authenticate(piv: PivSession, relay: RenewalRelay): Promise<{ issuedCertificate: Buffer | null }> {
-  let exchangeId: string | undefined;
-  let answer: { issuedCertificate: Buffer | null } | undefined;
-  const responder: ManagementKeyResponder = {
-    algorithm: SERVICE_MANAGEMENT_KEY_ALG,
-    answerWitness: async (encryptedWitness) => {
-      const reply = await relay.cardWitness(encryptedWitness);
-      exchangeId = reply.exchangeId;
-      return { witness: reply.witness, challenge: reply.challenge };
-    },
-    checkCardResponse: async (encryptedChallenge) => {
-      if (exchangeId === undefined) throw new Error('no card witness was answered');
-      answer = await relay.authenticate(exchangeId, encryptedChallenge);
-    },
-  };
-  await piv.authenticateManagementKey(responder);
-  if (!answer) throw new Error('the management key authentication did not complete');
-  return answer;
 }
 
 /** The request for the new key, laid out here and signed by the card with it (9A). */

@@ -1,10 +1,9 @@
 import { wipe } from '../card/bytes.js';
-import { ALG } from '../card/piv/piv-constants.js';
-import type { ManagementKeyResponder } from '../card/piv/piv-management-key.js';
 import { WrongPasscodeError } from '../card/status-words.js';
 import type { ReaderDriver } from '../pcsc/reader-driver.js';
 import type { ReleasedPuks } from '../service-client/service-client.js';
 import { pivSession } from './card-facts.js';
+import { authenticateThroughService, type CardWitnessRelay } from './relayed-management-key.js';
 
 // Unlocking a locked card, on the card: ONE reader transaction, reset afterwards, six commands
 // when nothing is out of step:
@@ -38,9 +37,7 @@ export class PukMismatchError extends Error {
 }
 
 /** The service's half of the card's management-key authentication, for one unlock. */
-export interface UnlockRelay {
-  /** The card's encrypted witness -> the decrypted witness and the service's challenge. */
-  cardWitness(witness: Uint8Array): Promise<{ exchangeId: string; witness: Buffer; challenge: Buffer }>;
+export interface UnlockRelay extends CardWitnessRelay {
   /** The card's encryption of that challenge -> the PUKs (bytes, wiped here). */
   release(exchangeId: string, cardResponse: Uint8Array): Promise<ReleasedPuks>;
   /** The card refused the current PUK with a rotation pending: it holds the next one. */
@@ -66,9 +63,6 @@ export interface CardUnlockResult {
   readonly apdus: number;
 }
 
-/** Service-held management keys are AES-128 (src-service/crypto/card-secrets.ts). */
-const SERVICE_MANAGEMENT_KEY_ALG = ALG.AES128;
-
 export async function cardUnlock(input: CardUnlockInput): Promise<CardUnlockResult> {
   let puks: ReleasedPuks | undefined;
   try {
@@ -81,21 +75,8 @@ export async function cardUnlock(input: CardUnlockInput): Promise<CardUnlockResu
         // Checked before the service is asked for anything: a working card's PUK is never released.
         if (pin.verified || pin.attemptsRemaining !== 0) throw new CardNotLockedError(pin.verified ? null : pin.attemptsRemaining);
         input.onStage?.('checking-card');
-        let exchangeId: string | undefined;
-        const responder: ManagementKeyResponder = {
-          algorithm: SERVICE_MANAGEMENT_KEY_ALG,
-          answerWitness: async (encryptedWitness) => {
-            const answer = await input.relay.cardWitness(encryptedWitness);
-            exchangeId = answer.exchangeId;
-            return { witness: answer.witness, challenge: answer.challenge };
-          },
-          checkCardResponse: async (encryptedChallenge) => {
-            if (exchangeId === undefined) throw new Error('no card witness was answered');
-            puks = await input.relay.release(exchangeId, encryptedChallenge);
-          },
-        };
-        await piv.authenticateManagementKey(responder);
-        const released = puks as ReleasedPuks;
+        // Kept as soon as they arrive, so they are wiped whatever happens after.
+        const released = await authenticateThroughService(piv, input.relay, async (exchangeId, cardResponse) => (puks = await input.relay.release(exchangeId, cardResponse)));
         input.onStage?.('setting-passcode');
         const reconciled = await resetRetryCounter(piv, released, input.passcode, input.relay);
         if (!reconciled) await piv.changePuk(released.puk, released.nextPuk);

@@ -1,5 +1,6 @@
 import type { RenewalStep, RenewalView } from '../../src-shared/api/agent-api.js';
 import type { AsymmetricAlgorithm } from '../../src-shared/card/virtual-card-state.js';
+import { cardFlowView } from './card-flow-view.js';
 
 // A renewal under way, as part of the agent's model: self (the Smartcard Expiry Notification
 // at login), sponsor (the card in a signed-in sponsor's second reader) or recovery (a card whose
@@ -26,14 +27,4 @@ export interface RenewalFlow {
   readonly algorithm: AsymmetricAlgorithm | null;
 }
 
-export function renewalViewOf(flow: RenewalFlow): RenewalView {
-  return {
-    mode: flow.mode,
-    reader: flow.reader,
-    holderName: flow.holderName,
-    cardUuid: flow.cardUuid,
-    step: flow.step,
-    busy: flow.busy,
-    error: flow.error,
-  };
-}
+export const renewalViewOf = (flow: RenewalFlow): RenewalView => cardFlowView(flow);

@@ -1,4 +1,5 @@
 import type { UnlockStep, UnlockView } from '../../src-shared/api/agent-api.js';
+import { cardFlowView } from './card-flow-view.js';
 
 // An unlock under way, as part of the agent's model: self-service (the locked card's holder, no
 // session) or "Service smartcard" (a sponsor or LSA signed in, the locked card in another
@@ -34,14 +35,4 @@ export function newFlowId(): number {
   return lastFlowId;
 }
 
-export function unlockViewOf(flow: UnlockFlow): UnlockView {
-  return {
-    mode: flow.mode,
-    reader: flow.reader,
-    holderName: flow.holderName,
-    cardUuid: flow.cardUuid,
-    step: flow.step,
-    busy: flow.busy,
-    error: flow.error,
-  };
-}
+export const unlockViewOf = (flow: UnlockFlow): UnlockView => cardFlowView(flow);

@@ -2,12 +2,11 @@ import { useRef, type FormEvent } from 'react';
 import type { RenewalStep, RenewalView } from '../../src-shared/api/agent-api.js';
 import { checkPasscode } from '../../src-shared/domain/passcode-policy.js';
 import { WarningCallout } from '../components/callouts.js';
+import { CardPasscodeField } from '../components/card-passcode-field.js';
 import { LiveStatus } from '../components/live-status.js';
 import { PageHeading } from '../components/page-heading.js';
-import { SecretField } from '../components/secret-field.js';
 import { StepProblemSummary } from '../components/step-problem-summary.js';
 import type { StepRequests } from '../components/use-step-requests.js';
-import { plural } from '../format/dates.js';
 import { RenewalStepButtons } from './renewal-buttons.js';
 import { renewalCaption } from './renewal-headings.js';
 
@@ -18,7 +17,6 @@ import { renewalCaption } from './renewal-headings.js';
 type PasscodeStep = Extract<RenewalStep, { step: 'passcode' }>;
 
 const FIELD_ID = 'renewal-passcode';
-const ATTEMPTS_ID = `${FIELD_ID}-attempts`;
 
 const HEADINGS: Readonly<Record<RenewalView['mode'], string>> = {
   self: 'Enter your passcode to renew your smartcard',
@@ -66,23 +64,7 @@ export function RenewalPasscodePage({ view, step, requests }: { view: RenewalVie
         </WarningCallout>
       )}
       <form noValidate onSubmit={submit}>
-        <SecretField
-          id={FIELD_ID}
-          label="Passcode"
-          labelSize="m"
-          ref={inputRef}
-          hint="Your smartcard passcode is 6 to 8 numbers."
-          describedBy={attemptsRemaining !== null ? [ATTEMPTS_ID] : []}
-          error={requests.fieldProblem}
-          autoComplete="off"
-          maxLength={64}
-        >
-          {attemptsRemaining !== null && (
-            <p className="nhsuk-body nhsuk-u-font-weight-bold" id={ATTEMPTS_ID}>
-              {plural(attemptsRemaining, 'attempt')} remaining
-            </p>
-          )}
-        </SecretField>
+        <CardPasscodeField id={FIELD_ID} ref={inputRef} attemptsRemaining={attemptsRemaining} error={requests.fieldProblem} maxLength={64} />
         <LiveStatus className="nhsuk-body" message={requests.working ? 'Checking the passcode…' : ''} />
         <RenewalStepButtons requests={requests} next="Continue" />
       </form>

@@ -3,9 +3,8 @@ import { checkPasscode } from '../../src-shared/domain/passcode-policy.js';
 import { toAgentCallError } from '../api/agent-call-error.js';
 import { useAgentClient } from '../api/agent-context.js';
 import { WarningCallout } from '../components/callouts.js';
+import { CardPasscodeField } from '../components/card-passcode-field.js';
 import { ErrorSummary } from '../components/error-summary.js';
-import { SecretField } from '../components/secret-field.js';
-import { plural } from '../format/dates.js';
 
 // The passcode goes from the field to the agent once. The field is uncontrolled so the value
 // never enters React state; it is read and cleared in the same tick as the submission, and
@@ -24,7 +23,6 @@ export interface PasscodeFormProps {
 }
 
 const FIELD_ID = 'passcode';
-const ATTEMPTS_ID = `${FIELD_ID}-attempts`;
 
 export function PasscodeForm({ attemptsRemaining, lastAttempt, busy, agentError, onCancel }: PasscodeFormProps) {
   const client = useAgentClient();
@@ -75,22 +73,7 @@ export function PasscodeForm({ attemptsRemaining, lastAttempt, busy, agentError,
           <p>This is your last attempt. If you enter the wrong passcode again, your smartcard will be locked.</p>
         </WarningCallout>
       )}
-      <SecretField
-        id={FIELD_ID}
-        label="Passcode"
-        labelSize="m"
-        ref={inputRef}
-        hint="Your smartcard passcode is 6 to 8 numbers."
-        describedBy={attemptsRemaining !== null ? [ATTEMPTS_ID] : []}
-        error={error}
-        autoComplete="off"
-      >
-        {attemptsRemaining !== null && (
-          <p className="nhsuk-body nhsuk-u-font-weight-bold" id={ATTEMPTS_ID}>
-            {plural(attemptsRemaining, 'attempt')} remaining
-          </p>
-        )}
-      </SecretField>
+      <CardPasscodeField id={FIELD_ID} ref={inputRef} attemptsRemaining={attemptsRemaining} error={error} />
       <div role="status" className="nhsuk-body">
         {working ? 'Checking your passcode…' : ''}
       </div>

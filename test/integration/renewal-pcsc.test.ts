@@ -3,17 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AgentState, type RenewalView } from '../../src-shared/api/agent-api.js';
-import { createAgent } from '../../src-main/agent/create-agent.js';
-import type { Agent } from '../../src-main/agent/agent-types.js';
-import { PcscReaderDriver } from '../../src-main/pcsc/pcsc-reader-driver.js';
-import { cardReadIn, nextState, signInFromPrompt } from '../support/agent-states.js';
+import type { RenewalView } from '../../src-shared/api/agent-api.js';
 import { startServiceRig, type ServiceRig } from '../unit/agent/support/agent-rig.js';
 import { cardCertificate, normSerial, serviceCertificates } from '../unit/agent/support/renewal-rig.js';
 import { commandNames } from '../unit/agent/support/unlock-rig.js';
-import { waitFor } from './support/pcsc.js';
+import { readInSecondReader, sponsorSignedIn, startPcscAgent, type PcscAgent } from './support/pcsc-agent.js';
 import { runTool, type ToolResult } from './support/run-tool.js';
-import { makeTestCard, READER, type TestCard } from './support/virtual-card.js';
+import { READER } from './support/virtual-card.js';
 
 // Sponsor renewal ("Service smartcard" -> Renew smartcard certificate) through the real stack:
 // the sponsor's card in vpcd slot 0, the holder's card due for renewal in slot 1, pcscd, the
@@ -21,37 +17,22 @@ import { makeTestCard, READER, type TestCard } from './support/virtual-card.js';
 // tools judge the renewed card: pkcs15-tool reads the new certificate, and pkcs11-tool signs
 // with the card's key, which openssl verifies with the new certificate's key.
 
-const STATE_MS = 15_000;
 const HOLDER_SLOT = 1 as const;
 const PKCS11_MODULE = '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';
 const PASSCODE = '123456';
 
 let rig: ServiceRig;
-let driver: PcscReaderDriver;
-let agent: Agent;
-let dataDir: string;
-let cards: { card: TestCard; reader: string }[] = [];
+let pcsc: PcscAgent;
 
 beforeAll(async () => {
   rig = await startServiceRig();
 });
 afterAll(async () => rig.close());
 
-afterEach(async () => {
-  for (const { card, reader } of cards) {
-    const present = driver.readers().some((r) => r.name === reader && r.cardPresent);
-    const gone = present ? waitFor(driver, 'card-removed', reader) : Promise.resolve();
-    await card.remove();
-    await gone;
-  }
-  cards = [];
-  await agent.close();
-  await driver.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterEach(async () => pcsc.close());
 
 function renewal(): RenewalView {
-  const screen = agent.state().screen;
+  const screen = pcsc.agent.state().screen;
   if (screen.kind !== 'signed-in' || !screen.renewal) throw new Error(`no renewal under way: ${JSON.stringify(screen)}`);
   return screen.renewal;
 }
@@ -63,26 +44,17 @@ function succeeded(result: ToolResult, what: string): ToolResult {
 
 describe('sponsor renewal over pcscd + vpcd, two readers', () => {
   it('sponsor in 00 00, the holder\'s card in 00 01: renew -> the holder\'s passcode -> done; pkcs15-tool shows the new certificate and pkcs11-tool signs with its key', async () => {
-    driver = new PcscReaderDriver({ reconnectMs: 200 });
-    dataDir = mkdtempSync(join(tmpdir(), 'agent-renewal-pcsc-'));
-    agent = createAgent({ readers: driver, serviceUrl: rig.service.url, workstationId: 'ws-pcsc-renewal', removalMode: 'normal', dataDir });
-    agent.onState((s) => expect(AgentState.safeParse(s).success).toBe(true));
-    driver.start();
-
-    const sponsor = makeTestCard(0, { state: rig.card('sponsor', { algorithm: 'p256' }).made.state });
-    cards.push({ card: sponsor, reader: READER[0] });
-    await sponsor.insert();
-    await signInFromPrompt(agent, 'sponsor', PASSCODE, STATE_MS);
+    pcsc = startPcscAgent(rig.service.url, 'renewal');
+    const { agent } = pcsc;
+    const sponsor = await sponsorSignedIn(pcsc, rig.card('sponsor', { algorithm: 'p256' }).made.state, PASSCODE);
 
     const made = rig.card('clinician', { algorithm: 'rsa2048', validDays: 40 });
-    const holder = makeTestCard(HOLDER_SLOT, { state: made.engine.snapshot() });
-    cards.push({ card: holder, reader: READER[HOLDER_SLOT] });
+    const holder = pcsc.card(HOLDER_SLOT, made.engine.snapshot());
     const oldCertificate = cardCertificate(holder.engine);
     const sponsorCommands = sponsor.log.length;
 
     await agent.handle('serviceCard.begin', {});
-    await holder.insert();
-    await nextState(agent, cardReadIn(READER[HOLDER_SLOT], made.cardUuid), 'the holder card read in reader 2', STATE_MS);
+    await readInSecondReader(pcsc, holder, made.cardUuid, 'the holder card read in reader 2');
     await agent.handle('serviceCard.continue', {});
     await agent.handle('serviceCard.renew', {});
     expect(renewal()).toMatchObject({ mode: 'sponsor', reader: READER[HOLDER_SLOT], holderName: 'Amelia Hart', step: { step: 'passcode' } });

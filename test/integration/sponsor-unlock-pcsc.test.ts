@@ -1,15 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AgentState, type UnlockView } from '../../src-shared/api/agent-api.js';
-import { createAgent } from '../../src-main/agent/create-agent.js';
-import type { Agent } from '../../src-main/agent/agent-types.js';
-import { PcscReaderDriver } from '../../src-main/pcsc/pcsc-reader-driver.js';
-import { cardReadIn, nextState, signInFromPrompt } from '../support/agent-states.js';
+import type { UnlockView } from '../../src-shared/api/agent-api.js';
 import { startServiceRig, type ServiceRig } from '../unit/agent/support/agent-rig.js';
 import { cardHolds, cardPukIs, commandNames, servicePuks } from '../unit/agent/support/unlock-rig.js';
-import { makeTestCard, READER, type TestCard } from './support/virtual-card.js';
+import { readInSecondReader, sponsorSignedIn, startPcscAgent, type PcscAgent } from './support/pcsc-agent.js';
+import { READER, type TestCard } from './support/virtual-card.js';
 import { waitFor } from './support/pcsc.js';
 
 // "Service smartcard" through the real stack (domain.md: sponsor unlock needs two readers): the
@@ -17,67 +11,36 @@ import { waitFor } from './support/pcsc.js';
 // ("Virtual PCD 00 01"), both factory cards served from state files; pcscd, the PC/SC reader
 // driver, the agent, and the embedded identity service over HTTP.
 
-/** pcscd polls for cards: agent states take longer to come than with in-process readers. */
-const STATE_MS = 15_000;
 let rig: ServiceRig;
-let driver: PcscReaderDriver;
-let agent: Agent;
-let dataDir: string;
-let cards: { card: TestCard; reader: string }[] = [];
+let pcsc: PcscAgent;
 
 beforeAll(async () => {
   rig = await startServiceRig();
 });
 afterAll(async () => rig.close());
 
-function start(): void {
-  driver = new PcscReaderDriver({ reconnectMs: 200 });
-  dataDir = mkdtempSync(join(tmpdir(), 'agent-unlock-pcsc-'));
-  agent = createAgent({ readers: driver, serviceUrl: rig.service.url, workstationId: 'ws-pcsc-unlock', removalMode: 'normal', dataDir });
-  agent.onState((s) => expect(AgentState.safeParse(s).success).toBe(true));
-  driver.start();
-}
-
-afterEach(async () => {
-  // Wait until pcscd has seen every card go, so the next test (or file) starts with empty readers.
-  for (const { card, reader } of cards) {
-    const present = driver.readers().some((r) => r.name === reader && r.cardPresent);
-    const gone = present ? waitFor(driver, 'card-removed', reader) : Promise.resolve();
-    await card.remove();
-    await gone;
-  }
-  cards = [];
-  await agent.close();
-  await driver.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterEach(async () => pcsc.close());
 
 function serviceCard(): UnlockView {
-  const screen = agent.state().screen;
+  const screen = pcsc.agent.state().screen;
   if (screen.kind !== 'signed-in' || !screen.serviceCard) throw new Error(`no Service smartcard under way: ${JSON.stringify(screen)}`);
   return screen.serviceCard;
 }
 
-async function sponsorSignedIn(): Promise<TestCard> {
-  const sponsor = makeTestCard(0, { state: rig.card('sponsor', { algorithm: 'rsa2048' }).made.state });
-  cards.push({ card: sponsor, reader: READER[0] });
-  await sponsor.insert();
-  await signInFromPrompt(agent, 'sponsor', '123456', STATE_MS);
-  return sponsor;
+/** An agent, and the sponsor signed in on it with their card in the first reader. */
+async function sponsorReady(): Promise<TestCard> {
+  pcsc = startPcscAgent(rig.service.url, 'unlock');
+  return sponsorSignedIn(pcsc, rig.card('sponsor', { algorithm: 'rsa2048' }).made.state);
 }
 
-async function lockedCardIn(slot1: TestCard, cardUuid: string): Promise<void> {
-  await slot1.insert();
-  await nextState(agent, cardReadIn(READER[1], cardUuid), 'the locked card read in reader 2', STATE_MS);
-}
+const lockedCardIn = (slot1: TestCard, cardUuid: string): Promise<void> => readInSecondReader(pcsc, slot1, cardUuid, 'the locked card read in reader 2');
 
 describe('sponsor unlock over pcscd + vpcd, two readers', () => {
   it('sponsor in Virtual PCD 00 00, locked card in 00 01: continue -> unlock -> new passcode -> done; six APDUs on the locked card, its PUK rotated and committed', async () => {
-    start();
-    const sponsor = await sponsorSignedIn();
+    const sponsor = await sponsorReady();
+    const { agent } = pcsc;
     const made = rig.card('locked-card', { algorithm: 'p256', locked: true });
-    const locked = makeTestCard(1, { state: made.engine.snapshot() });
-    cards.push({ card: locked, reader: READER[1] });
+    const locked = pcsc.card(1, made.engine.snapshot());
     const sponsorCommands = sponsor.log.length;
 
     await agent.handle('serviceCard.begin', {});
@@ -104,11 +67,10 @@ describe('sponsor unlock over pcscd + vpcd, two readers', () => {
   });
 
   it('the locked card pulled from 00 01 mid-way: back to "insert" saying so; put back, the unlock finishes', async () => {
-    start();
-    await sponsorSignedIn();
+    await sponsorReady();
+    const { agent, driver } = pcsc;
     const made = rig.card('locked-card', { algorithm: 'p256', locked: true });
-    const locked = makeTestCard(1, { state: made.engine.snapshot() });
-    cards.push({ card: locked, reader: READER[1] });
+    const locked = pcsc.card(1, made.engine.snapshot());
     await agent.handle('serviceCard.begin', {});
     await lockedCardIn(locked, made.cardUuid);
     await agent.handle('serviceCard.continue', {});

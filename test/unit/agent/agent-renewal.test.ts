@@ -212,17 +212,27 @@ describe('rule: self renewal from the notification (DESIGN.md §5: the card make
 });
 
 describe('rule: sponsor, LSA and RA renewal with two readers ("Service smartcard" -> Renew smartcard certificate -> the card holder enters their passcode)', () => {
-  async function renewInReader2(a: AgentRig, card: TestCard, passcode = '123456'): Promise<void> {
+  /** Service smartcard begun, `card` read in reader 2, and on to what can be done with it. */
+  async function chooseInReader2(a: AgentRig, card: TestCard): Promise<void> {
     await a.call('serviceCard.begin', {});
     a.readers.insert(R2, card.engine);
     await a.until((s) => s.readers.find((r) => r.name === R2)?.card?.cardUuid === card.cardUuid, 'the card in reader 2 read');
     await a.call('serviceCard.continue', {});
+  }
+
+  /** Service smartcard with `card` in reader 2, up to the holder's passcode for its renewal. */
+  async function renewalPasscodeInReader2(a: AgentRig, card: TestCard): Promise<void> {
+    await chooseInReader2(a, card);
     const screen = a.screen();
     if (screen.kind !== 'signed-in' || screen.serviceCard?.step.step !== 'choose') throw new Error(JSON.stringify(screen));
     expect(screen.serviceCard.step.renewRefusal).toBeNull();
     await a.call('serviceCard.renew', {});
     expect(a.screen()).toMatchObject({ kind: 'signed-in', serviceCard: null });
     expect(renewal(a)).toMatchObject({ mode: 'sponsor', reader: R2, cardUuid: card.cardUuid, step: { step: 'passcode' } });
+  }
+
+  async function renewInReader2(a: AgentRig, card: TestCard, passcode = '123456'): Promise<void> {
+    await renewalPasscodeInReader2(a, card);
     await a.call('renewal.submitPasscode', { passcode });
   }
 
@@ -248,10 +258,7 @@ describe('rule: sponsor, LSA and RA renewal with two readers ("Service smartcard
   it.each(['sponsor', 'lsa'] as const)('an expired card is refused for a %s: "make an appointment with your Registration Authority", on the choose step', async (who) => {
     const { a } = await signedInAs(who);
     const expired = rig.card('card-expired', { validDays: 365, issuedDaysAgo: 375 });
-    await a.call('serviceCard.begin', {});
-    a.readers.insert(R2, expired.engine);
-    await a.until((s) => s.readers.find((r) => r.name === R2)?.card?.cardUuid === expired.cardUuid, 'the card read');
-    await a.call('serviceCard.continue', {});
+    await chooseInReader2(a, expired);
     const screen = a.screen();
     if (screen.kind !== 'signed-in' || screen.serviceCard?.step.step !== 'choose') throw new Error(JSON.stringify(screen));
     expect(screen.serviceCard.step.daysToExpiry).toBe(-10);
@@ -278,11 +285,7 @@ describe('rule: sponsor, LSA and RA renewal with two readers ("Service smartcard
   it('a wrong passcode on the card in reader 2 shows the attempts left; its third locks it and the sponsor is told to unlock it first', async () => {
     const { a } = await signedInAs('sponsor');
     const card = rig.card('clinician', { validDays: 40 });
-    await a.call('serviceCard.begin', {});
-    a.readers.insert(R2, card.engine);
-    await a.until((s) => s.readers.find((r) => r.name === R2)?.card?.cardUuid === card.cardUuid, 'the card read');
-    await a.call('serviceCard.continue', {});
-    await a.call('serviceCard.renew', {});
+    await renewalPasscodeInReader2(a, card);
     for (const left of [2, 1]) {
       await a.failure('renewal.submitPasscode', { passcode: '999999' });
       expect(renewal(a)).toMatchObject({ step: { step: 'passcode', attemptsRemaining: left } });
@@ -296,11 +299,7 @@ describe('rule: sponsor, LSA and RA renewal with two readers ("Service smartcard
   it('the card pulled from reader 2 ends the renewal; a late answer never lands on the next card', async () => {
     const { a } = await signedInAs('sponsor');
     const card = rig.card('clinician', { validDays: 40 });
-    await a.call('serviceCard.begin', {});
-    a.readers.insert(R2, card.engine);
-    await a.until((s) => s.readers.find((r) => r.name === R2)?.card?.cardUuid === card.cardUuid, 'the card read');
-    await a.call('serviceCard.continue', {});
-    await a.call('serviceCard.renew', {});
+    await renewalPasscodeInReader2(a, card);
     a.readers.faults(R2).vanishAfter(5, 'after-processing');
     const failure = await a.failure('renewal.submitPasscode', { passcode: '123456' });
     expect(failure.code).toBe('card-removed');

@@ -90,6 +90,16 @@ function localRelay(card: MadeCard, o: { issuedCertificate?: Buffer | null; issu
   return relay;
 }
 
+/** A certificate the CA issued to the card's holder for a fresh P-256 key, one no card holds (DER). */
+const certificateForAnotherKey = (): Buffer =>
+  issueAuthenticationCertificate(rig.service.ctx.ca, {
+    givenName: 'Cara',
+    familyName: 'Near-Expiry',
+    userUuid: rig.personas.get('card-near-expiry')!.persona.uuid,
+    publicKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey,
+    now: new Date(),
+  }).der;
+
 /** As the service checks it: signed by the card's registered attestation key, for `key`, 9A, its serial. */
 function attests(card: MadeCard, attestation: Buffer, key: KeyObject): boolean {
   const read = readAttestation(attestation);
@@ -216,13 +226,7 @@ describe.each(['rsa2048', 'p256'] as const)('renewing a %s card', (algorithm) =>
 
   it('an issued certificate whose key is not on the card: a new key is made and a new request sent', async () => {
     const card = made[algorithm]!;
-    const other = issueAuthenticationCertificate(rig.service.ctx.ca, {
-      givenName: 'Cara',
-      familyName: 'Near-Expiry',
-      userUuid: rig.personas.get('card-near-expiry')!.persona.uuid,
-      publicKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey,
-      now: new Date(),
-    }).der;
+    const other = certificateForAnotherKey();
     const { commands } = insertCard(card);
     const relay = localRelay(card, { issuedCertificate: other });
     const result = await renew(card, relay);
@@ -327,13 +331,7 @@ describe('a card without GET METADATA', () => {
     const card = made.p256!;
     const { commands } = insertPlain(card.state);
     // The card's current certificate stands in for one issued for a key no longer on the card.
-    const stale = issueAuthenticationCertificate(rig.service.ctx.ca, {
-      givenName: 'Cara',
-      familyName: 'Near-Expiry',
-      userUuid: rig.personas.get('card-near-expiry')!.persona.uuid,
-      publicKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey,
-      now: new Date(),
-    }).der;
+    const stale = certificateForAnotherKey();
     const result = await renew(card, localRelay(card, { issuedCertificate: stale }));
     expect(result.recovered).toBe(false);
     expect(names(commands)).toEqual(['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GENERATE', 'ATTEST', 'GENERAL AUTHENTICATE', 'PUT DATA']);

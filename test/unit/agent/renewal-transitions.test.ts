@@ -1,46 +1,19 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AgentState } from '../../../src-shared/api/agent-api.js';
-import { initialModel, type AgentModel, type CardFacts } from '../../../src-main/agent/agent-model.js';
-import { cardInserted, cardRead, cardRemoved, insertionIn, loginVerified, readerAdded, sessionLocked, sessionOpened } from '../../../src-main/agent/agent-transitions.js';
+import type { AgentModel, CardFacts } from '../../../src-main/agent/agent-model.js';
+import { cardRemoved, insertionIn, sessionLocked } from '../../../src-main/agent/agent-transitions.js';
 import { screenOf, viewOf } from '../../../src-main/agent/agent-view.js';
 import type { RenewalFlow } from '../../../src-main/agent/renewal-model.js';
 import { cardRenewed, renewalDone, renewalFailed, renewalRefused, renewalStarted } from '../../../src-main/agent/renewal-transitions.js';
+import { base, facts, R1, R2, signedIn, TOKEN, withCard } from './support/model-steps.js';
 
 // The renewal's part of the state machine, without readers, cards or a service: the notification
 // at login (not on resume), a renewal living only as long as its card and (self, sponsor) its
 // session, a late answer for a card that left never landing on the next one, no login offered on
 // a card being finished, and no renewal id in any view.
 
-const R1 = 'Reader 1';
-const R2 = 'Reader 2';
-const TOKEN = 'S'.repeat(43);
 const RENEWAL_ID = 'R'.repeat(43);
-
-const facts = (holderName: string): CardFacts => ({ cardUuid: randomUUID(), holderName, certificate: randomBytes(64), algorithm: 'p256' });
-
-function withCard(m: AgentModel, reader: string, f: CardFacts, recovery?: { progress: string }): AgentModel {
-  const inserted = cardInserted(m, reader);
-  return cardRead(inserted, reader, insertionIn(inserted, reader) as number, f, 3, recovery);
-}
-
-const base = (): AgentModel => readerAdded(readerAdded(initialModel('normal'), R1), R2);
-const org = { code: 'RZZ01', name: 'Training General Hospital', kind: 'site' as const, parentCode: 'RZZ' };
-const position = { id: 7, title: 'Ward Manager', jobRole: 'Nurse', organisation: org, roles: ['S' as const], assignable: true };
-
-function signedIn(m: AgentModel, reader: string, f: CardFacts, daysToExpiry = 1000): AgentModel {
-  const insertion = insertionIn(m, reader) as number;
-  const card = { uuid: f.cardUuid, certificateNotAfter: '2030-01-01T00:00:00.000Z', daysToExpiry, renewalDue: daysToExpiry <= 90 };
-  const verified = loginVerified(m, reader, insertion, { loginTicket: 'T'.repeat(43), user: { uuid: randomUUID(), name: f.holderName }, card, positions: [position], rememberedPositionId: null });
-  return sessionOpened(verified, {
-    token: TOKEN,
-    response: { token: TOKEN, expiresAt: '2030-01-01T00:00:00.000Z', user: { uuid: randomUUID(), name: f.holderName }, card, position },
-    facts: f,
-    reader,
-    insertion,
-    signedInAt: new Date('2026-01-01T09:00:00Z'),
-  });
-}
 
 function sponsorFlow(m: AgentModel, reader: string, f: CardFacts, id = 100): RenewalFlow {
   return {
@@ -107,7 +80,7 @@ describe('renewal state', () => {
 
   it('a card whose key does not match its certificate is finished before any login is offered on it; the recovery screen comes first', () => {
     const rhys = facts('Rhys Evans');
-    const m = withCard(base(), R1, rhys, { progress: 'Finishing.' });
+    const m = withCard(base(), R1, rhys, 3, { progress: 'Finishing.' });
     expect(m.login).toBeNull();
     expect(m.renewal).toMatchObject({ mode: 'recovery', reader: R1, busy: true, step: { step: 'working', progress: 'Finishing.' } });
     expect(screenOf(m)).toMatchObject({ kind: 'renewal-recovery', renewal: { mode: 'recovery', holderName: 'Rhys Evans' } });

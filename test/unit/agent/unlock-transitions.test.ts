@@ -1,45 +1,17 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AgentState } from '../../../src-shared/api/agent-api.js';
-import { initialModel, type AgentModel, type CardFacts } from '../../../src-main/agent/agent-model.js';
-import { cardInserted, cardRead, cardRemoved, insertionIn, loginVerified, readerAdded, sessionLocked, sessionOpened } from '../../../src-main/agent/agent-transitions.js';
+import type { AgentModel, CardFacts } from '../../../src-main/agent/agent-model.js';
+import { cardRemoved, insertionIn, sessionLocked } from '../../../src-main/agent/agent-transitions.js';
 import { indicatorOf, screenOf, viewOf } from '../../../src-main/agent/agent-view.js';
 import type { UnlockFlow } from '../../../src-main/agent/unlock-model.js';
 import { unlockClosed, unlockDone, unlockFailed, unlockRefused, unlockStarted, unlockStepped } from '../../../src-main/agent/unlock-transitions.js';
+import { base, facts, R1, R2, signedIn, TOKEN, withCard } from './support/model-steps.js';
 
 // The unlock's part of the state machine, without readers, cards or a service: an unlock lives
 // only as long as its card (self-service) or its sponsor's unlocked session; the view never
 // carries the unlock's capability; a finished unlock gives the card its tries back.
 
-const R1 = 'Reader 1';
-const R2 = 'Reader 2';
 const UNLOCK_ID = 'U'.repeat(43);
-const TOKEN = 'S'.repeat(43);
-
-const facts = (holderName: string): CardFacts => ({ cardUuid: randomUUID(), holderName, certificate: randomBytes(64), algorithm: 'p256' });
-
-function withCard(m: AgentModel, reader: string, f: CardFacts, attempts: number | null): AgentModel {
-  const inserted = cardInserted(m, reader);
-  return cardRead(inserted, reader, insertionIn(inserted, reader) as number, f, attempts);
-}
-
-const base = (): AgentModel => readerAdded(readerAdded(initialModel('normal'), R1), R2);
-const org = { code: 'RZZ01', name: 'Training General Hospital', kind: 'site' as const, parentCode: 'RZZ' };
-const position = { id: 7, title: 'Ward Manager', jobRole: 'Nurse', organisation: org, roles: ['S' as const], assignable: true };
-
-function signedIn(m: AgentModel, reader: string, f: CardFacts): AgentModel {
-  const insertion = insertionIn(m, reader) as number;
-  const card = { uuid: f.cardUuid, certificateNotAfter: '2030-01-01T00:00:00.000Z', daysToExpiry: 1000, renewalDue: false };
-  const verified = loginVerified(m, reader, insertion, { loginTicket: 'T'.repeat(43), user: { uuid: randomUUID(), name: f.holderName }, card, positions: [position], rememberedPositionId: null });
-  return sessionOpened(verified, {
-    token: TOKEN,
-    response: { token: TOKEN, expiresAt: '2030-01-01T00:00:00.000Z', user: { uuid: randomUUID(), name: f.holderName }, card, position },
-    facts: f,
-    reader,
-    insertion,
-    signedInAt: new Date('2026-01-01T09:00:00Z'),
-  });
-}
 
 function flow(mode: UnlockFlow['mode'], m: AgentModel, reader: string | null, f: CardFacts | null): UnlockFlow {
   return {

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pivSession } from '../../../src-main/agent/card-facts.js';
 import { ALG, SLOT } from '../../../src-main/card/piv/piv-constants.js';
 import { localManagementKeyResponder } from '../../../src-main/card/piv/piv-management-key.js';
@@ -12,18 +12,22 @@ import {
   attestationFor,
   csrFor,
   expiringIn,
-  morning,
+  holderWithCard,
   newCardKey,
+  openSelfRenewal,
   proofFor,
   proveCard,
+  renewalRigPerFile,
   renewalRows,
   requestCertificate,
-  startRenewalRig,
+  requestSelfRenewal,
+  requestSponsorRenewal,
   throughIssue,
   type KeyProof,
   type RenewalRig,
+  type SelfRenewal,
 } from './support/renewal-rig.js';
-import { auditRows, certificateOf, WS, type Person } from './support/unlock-rig.js';
+import { auditRows, WS } from './support/unlock-rig.js';
 
 // A renewal's new key must have been made on the card (src-service/renewal/attestation.ts): a
 // card with a registered attestation key sends the card's attestation of the key with the
@@ -32,28 +36,15 @@ import { auditRows, certificateOf, WS, type Person } from './support/unlock-rig.
 
 let rig: RenewalRig;
 let orgId: number;
-beforeAll(async () => {
-  rig = await startRenewalRig();
-  orgId = rig.org().id;
-});
-afterAll(async () => rig.close());
-beforeEach(() => rig.setClock(morning()));
-
-interface Proved {
-  readonly holder: Person;
-  readonly card: MadeCard;
-  readonly renewalId: string;
-}
+renewalRigPerFile((file) => ({ rig, orgId } = file));
 
 /** A holder's own renewal of a card expiring in 30 days, the card's management-key proof given. */
-async function provedSelfRenewal(o: { unregistered?: boolean } = {}): Promise<Proved> {
-  const holder = rig.person({ orgId, given: 'Ash' });
-  const card = rig.makeCard(holder.uuid, { notAfter: expiringIn(rig.now(), 30) });
+async function provedSelfRenewal(o: { unregistered?: boolean } = {}): Promise<SelfRenewal> {
+  const { holder, card } = holderWithCard(rig, { orgId, given: 'Ash', days: 30 });
   if (o.unregistered) forgetAttestationKey(card);
-  const opened = await rig.call('POST', '/v1/renewals', {}, { token: rig.signIn(holder, card).token });
-  expect(opened.status, opened.text).toBe(200);
-  expect((await proveCard(rig, opened.body.renewalId, card)).status).toBe(200);
-  return { holder, card, renewalId: opened.body.renewalId };
+  const renewalId = await openSelfRenewal(rig, holder, card);
+  expect((await proveCard(rig, renewalId, card)).status).toBe(200);
+  return { holder, card, renewalId };
 }
 
 /** A card made before cards had attestation keys, or enrolled elsewhere. */
@@ -73,7 +64,7 @@ const issuedAudit = (card: MadeCard): Record<string, unknown> => {
 };
 
 /** Refused: the status, the message, nothing issued, the refusal audited with its reason. */
-async function expectRefused(p: Proved, proof: KeyProof, status: number, reason: string, message: RegExp): Promise<void> {
+async function expectRefused(p: SelfRenewal, proof: KeyProof, status: number, reason: string, message: RegExp): Promise<void> {
   const res = await requestCertificate(rig, p.renewalId, proof);
   expect(res.status, res.text).toBe(status);
   expect(res.body.message).toMatch(message);
@@ -109,7 +100,7 @@ describe('a card with a registered attestation key', () => {
 
   it.each([
     ['random bytes', () => Buffer.from('deadbeef'.repeat(40), 'hex')],
-    ['a certificate with bytes after it', (p: Proved) => Buffer.concat([attestationFor(p.card, newCardKey().publicKey), Buffer.from([0])])],
+    ['a certificate with bytes after it', (p: SelfRenewal) => Buffer.concat([attestationFor(p.card, newCardKey().publicKey), Buffer.from([0])])],
     ['far too large', () => Buffer.alloc(5000, 0x30)],
   ])('rule: an attestation that is not one (%s) is 400', async (_what, make) => {
     const p = await provedSelfRenewal();
@@ -149,7 +140,7 @@ describe('a card with a registered attestation key', () => {
     const p = await provedSelfRenewal();
     const recovered = await rig.call('POST', '/v1/renewals/recover', { workstationId: WS, cardUuid: p.card.cardUuid });
     expect(recovered.status, recovered.text).toBe(200);
-    const r: Proved = { ...p, renewalId: recovered.body.renewalId };
+    const r: SelfRenewal = { ...p, renewalId: recovered.body.renewalId };
     expect((await proveCard(rig, r.renewalId, p.card)).status).toBe(200);
     await expectRefused(r, { csr: csrFor(newCardKey()), attestation: null }, 400, 'attestation-missing', /did not show/);
     expect((await requestCertificate(rig, r.renewalId, proofFor(p.card, newCardKey()))).status).toBe(200);
@@ -195,7 +186,7 @@ describe('a card without a registered attestation key', () => {
     const sponsor = rig.sponsor(orgId, ['S']);
     const card = rig.makeCard(rig.person({ orgId }).uuid, { notAfter: expiringIn(rig.now(), 20) });
     forgetAttestationKey(card);
-    const opened = await rig.call('POST', '/v1/card-service/renew', { cardUuid: card.cardUuid, certificate: certificateOf(card) }, { token: sponsor.token });
+    const opened = await requestSponsorRenewal(rig, sponsor.token, card);
     expect(opened.status, opened.text).toBe(200);
     expect((await proveCard(rig, opened.body.renewalId, card)).status).toBe(200);
     const res = await requestCertificate(rig, opened.body.renewalId, { csr: csrFor(newCardKey()), attestation: null });
@@ -207,7 +198,7 @@ describe('a card without a registered attestation key', () => {
     const p = await provedSelfRenewal({ unregistered: true });
     const recovered = await rig.call('POST', '/v1/renewals/recover', { workstationId: WS, cardUuid: p.card.cardUuid });
     expect(recovered.status, recovered.text).toBe(200);
-    const r: Proved = { ...p, renewalId: recovered.body.renewalId };
+    const r: SelfRenewal = { ...p, renewalId: recovered.body.renewalId };
     expect((await proveCard(rig, r.renewalId, p.card)).status).toBe(200);
     const message = new RegExp(`^${UNATTESTED_RECOVERY.replace(/[.;]/g, '\\$&')}$`);
     await expectRefused(r, { csr: csrFor(newCardKey()), attestation: null }, 409, 'recovery-unattested', message);
@@ -217,7 +208,7 @@ describe('a card without a registered attestation key', () => {
 
   it('rule: a certificate a session-backed renewal issued is still carried into its recovery (nothing new is issued there)', async () => {
     const p = await provedSelfRenewal({ unregistered: true });
-    const opened = await rig.call('POST', '/v1/renewals', {}, { token: rig.signIn(p.holder, p.card).token });
+    const opened = await requestSelfRenewal(rig, p.holder, p.card);
     const { issued } = await throughIssue(rig, opened.body.renewalId, p.card);
     expect(issued.status, issued.text).toBe(200);
     const recovered = await rig.call('POST', '/v1/renewals/recover', { workstationId: WS, cardUuid: p.card.cardUuid });

@@ -1,5 +1,5 @@
 import { randomBytes, sign, X509Certificate } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RenewalAuthenticateResponse, RenewalCertificateResponse } from '../../../src-shared/api/service-renewal.js';
 import { assembleCertificationRequest, certificationRequestInfo } from '../../../src-shared/crypto/pkcs10.js';
 import { endSession } from '../../../src-service/auth/session-store.js';
@@ -11,17 +11,20 @@ import {
   csrFor,
   DAY,
   expiringIn,
-  morning,
+  holderWithCard,
   newCardKey,
+  openSelfRenewal,
   proofFor,
   proveCard,
+  renewalRigPerFile,
   renewalRows,
   requestCertificate,
-  startRenewalRig,
+  requestSponsorRenewal,
   throughIssue,
   type RenewalRig,
+  type SelfRenewal,
 } from './support/renewal-rig.js';
-import { auditRows, cardEncrypt, certificateOf, OTHER_WS, WS, type Person } from './support/unlock-rig.js';
+import { auditRows, cardEncrypt, OTHER_WS, WS } from './support/unlock-rig.js';
 
 // The card steps of a renewal: the card proves itself with its management key, makes a new key
 // and sends a PKCS#10 request signed with it; the service issues a certificate with the subject
@@ -30,26 +33,12 @@ import { auditRows, cardEncrypt, certificateOf, OTHER_WS, WS, type Person } from
 
 let rig: RenewalRig;
 let orgId: number;
-beforeAll(async () => {
-  rig = await startRenewalRig();
-  orgId = rig.org().id;
-});
-afterAll(async () => rig.close());
-beforeEach(() => rig.setClock(morning()));
-
-interface Opened {
-  readonly holder: Person;
-  readonly card: MadeCard;
-  readonly renewalId: string;
-}
+renewalRigPerFile((file) => ({ rig, orgId } = file));
 
 /** A holder whose card expires in 30 days, and a renewal of it they opened themselves. */
-async function openedSelfRenewal(algorithm: 'p256' | 'rsa2048' = 'p256'): Promise<Opened> {
-  const holder = rig.person({ orgId, given: 'Rowan' });
-  const card = rig.makeCard(holder.uuid, { algorithm, notAfter: expiringIn(rig.now(), 30) });
-  const res = await rig.call('POST', '/v1/renewals', {}, { token: rig.signIn(holder, card).token });
-  expect(res.status, res.text).toBe(200);
-  return { holder, card, renewalId: res.body.renewalId };
+async function openedSelfRenewal(algorithm: 'p256' | 'rsa2048' = 'p256'): Promise<SelfRenewal> {
+  const { holder, card } = holderWithCard(rig, { orgId, given: 'Rowan', days: 30, algorithm });
+  return { holder, card, renewalId: await openSelfRenewal(rig, holder, card) };
 }
 
 const issuedSerial = (card: MadeCard): string | null => renewalRows(rig, card.cardId).at(-1)!.issued_serial;
@@ -126,7 +115,7 @@ describe('the card proves itself', () => {
     const sponsor = rig.sponsor(orgId, ['S']);
     const holder = rig.person({ orgId });
     const card = rig.makeCard(holder.uuid, { notAfter: expiringIn(rig.now(), 20) });
-    const opened = await rig.call('POST', '/v1/card-service/renew', { cardUuid: card.cardUuid, certificate: certificateOf(card) }, { token: sponsor.token });
+    const opened = await requestSponsorRenewal(rig, sponsor.token, card);
     expect((await proveCard(rig, opened.body.renewalId, card)).status).toBe(200);
     endSession(rig.db, sponsor.sessionId, 'logout', rig.now().getTime());
     const res = await requestCertificate(rig, opened.body.renewalId, proofFor(card, newCardKey()));

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RenewalConfirmResponse } from '../../../src-shared/api/service-renewal.js';
 import { revokeCard } from '../../../src-service/auth/card-revocation.js';
 import { endSession } from '../../../src-service/auth/session-store.js';
@@ -8,16 +8,20 @@ import {
   certificateRows,
   confirm,
   expiringIn,
+  holderWithCard,
   loginWith,
-  morning,
   newCardKey,
+  openSelfRenewal,
+  renewalRigPerFile,
   renewalRows,
-  startRenewalRig,
+  requestSelfRenewal,
+  requestSponsorRenewal,
   throughIssue,
   type KeyPair,
   type RenewalRig,
+  type SelfRenewal,
 } from './support/renewal-rig.js';
-import { auditRows, certificateOf, WS, type Person } from './support/unlock-rig.js';
+import { auditRows, WS } from './support/unlock-rig.js';
 
 // The end of a renewal: the certificate on the card goes live and the old one is revoked
 // ('superseded'), when the agent confirms it or, if nobody did, when the card signs in with it
@@ -25,29 +29,20 @@ import { auditRows, certificateOf, WS, type Person } from './support/unlock-rig.
 
 let rig: RenewalRig;
 let orgId: number;
-beforeAll(async () => {
-  rig = await startRenewalRig();
-  orgId = rig.org().id;
-});
-afterAll(async () => rig.close());
-beforeEach(() => rig.setClock(morning()));
+renewalRigPerFile((file) => ({ rig, orgId } = file));
 
-interface Issued {
-  readonly holder: Person;
-  readonly card: MadeCard;
-  readonly renewalId: string;
+interface Issued extends SelfRenewal {
   readonly key: KeyPair;
   readonly der: Buffer;
 }
 
 /** A holder's own renewal taken up to the issued certificate (not yet written, not confirmed). */
 async function issuedRenewal(): Promise<Issued> {
-  const holder = rig.person({ orgId, given: 'Ines' });
-  const card = rig.makeCard(holder.uuid, { notAfter: expiringIn(rig.now(), 45) });
-  const opened = await rig.call('POST', '/v1/renewals', {}, { token: rig.signIn(holder, card).token });
-  const { key, issued } = await throughIssue(rig, opened.body.renewalId, card);
+  const { holder, card } = holderWithCard(rig, { orgId, given: 'Ines', days: 45 });
+  const renewalId = await openSelfRenewal(rig, holder, card);
+  const { key, issued } = await throughIssue(rig, renewalId, card);
   expect(issued.status, issued.text).toBe(200);
-  return { holder, card, renewalId: opened.body.renewalId, key, der: Buffer.from(issued.body.certificate, 'base64') };
+  return { holder, card, renewalId, key, der: Buffer.from(issued.body.certificate, 'base64') };
 }
 
 const serialOf = (der: Buffer): string => new X509Certificate(der).serialNumber.toLowerCase();
@@ -107,7 +102,7 @@ describe('confirming', () => {
 
   it('rule: the confirmation voids the card\'s other unfinished renewals', async () => {
     const r = await issuedRenewal();
-    const other = await rig.call('POST', '/v1/renewals', {}, { token: rig.signIn(r.holder, r.card).token });
+    const other = await requestSelfRenewal(rig, r.holder, r.card);
     expect(other.status).toBe(200);
     await confirm(rig, r.renewalId);
     expect(renewalRows(rig, r.card.cardId).map((x) => x.status)).toEqual(['confirmed', 'void']);
@@ -117,7 +112,7 @@ describe('confirming', () => {
     const sponsor = rig.sponsor(orgId, ['LSA']);
     const holder = rig.person({ orgId });
     const card = rig.makeCard(holder.uuid, { notAfter: expiringIn(rig.now(), 5) });
-    const opened = await rig.call('POST', '/v1/card-service/renew', { cardUuid: card.cardUuid, certificate: certificateOf(card) }, { token: sponsor.token });
+    const opened = await requestSponsorRenewal(rig, sponsor.token, card);
     const { issued } = await throughIssue(rig, opened.body.renewalId, card);
     endSession(rig.db, sponsor.sessionId, 'logout', rig.now().getTime());
     rig.advance(11 * 60_000);

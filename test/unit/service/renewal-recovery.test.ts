@@ -1,19 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RenewalOpened } from '../../../src-shared/api/service-renewal.js';
 import type { MadeCard } from '../../../src-service/ca/card-factory.js';
 import {
   certificateRows,
   confirm,
-  proofFor,
   DAY,
-  expiringIn,
+  holderWithCard,
   loginWith,
-  morning,
   newCardKey,
+  openSelfRenewal,
+  proofFor,
   proveCard,
+  renewalRigPerFile,
   renewalRows,
   requestCertificate,
-  startRenewalRig,
   throughIssue,
   type RenewalRig,
 } from './support/renewal-rig.js';
@@ -26,25 +26,12 @@ import { auditRows, OTHER_WS, WS, type Person } from './support/unlock-rig.js';
 
 let rig: RenewalRig;
 let orgId: number;
-beforeAll(async () => {
-  rig = await startRenewalRig();
-  orgId = rig.org().id;
-});
-afterAll(async () => rig.close());
-beforeEach(() => rig.setClock(morning()));
+renewalRigPerFile((file) => ({ rig, orgId } = file));
 
 const NOTHING = 'No renewal of this smartcard is waiting to be finished. If the smartcard does not work, contact your Registration Authority.';
 
-function holderCard(): { holder: Person; card: MadeCard } {
-  const holder = rig.person({ orgId, given: 'Remy' });
-  return { holder, card: rig.makeCard(holder.uuid, { notAfter: expiringIn(rig.now(), 60) }) };
-}
-
-async function openSelf(holder: Person, card: MadeCard): Promise<string> {
-  const res = await rig.call('POST', '/v1/renewals', {}, { token: rig.signIn(holder, card).token });
-  expect(res.status, res.text).toBe(200);
-  return res.body.renewalId;
-}
+const holderCard = () => holderWithCard(rig, { orgId, given: 'Remy', days: 60 });
+const openSelf = (holder: Person, card: MadeCard): Promise<string> => openSelfRenewal(rig, holder, card);
 
 const recover = (card: MadeCard, workstationId = WS) => rig.call('POST', '/v1/renewals/recover', { workstationId, cardUuid: card.cardUuid });
 

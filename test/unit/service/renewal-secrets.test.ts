@@ -3,14 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MadeCard } from '../../../src-service/ca/card-factory.js';
 import {
   confirm,
-  proofFor,
   DAY,
   expiringIn,
   loginWith,
   morning,
   newCardKey,
+  proofFor,
   proveCard,
   requestCertificate,
+  requestSponsorRenewal,
   startRenewalRig,
   throughIssue,
   type RenewalRig,
@@ -55,7 +56,7 @@ beforeAll(async () => {
   await loginWith(rig, Buffer.from(issued.body.certificate, 'base64'), key.privateKey, 'p256');
 
   // RA staff renew the expired card: cut short after issue, recovered, finished.
-  const sponsored = await rig.call('POST', '/v1/card-service/renew', { cardUuid: serviced.cardUuid, certificate: certificateOf(serviced) }, { token: sponsor.token });
+  const sponsored = await requestSponsorRenewal(rig, sponsor.token, serviced);
   renewalIds.push(sponsored.body.renewalId);
   const cut = await throughIssue(rig, sponsored.body.renewalId, serviced);
   privateKeys.push(cut.key.privateKey);
@@ -65,7 +66,7 @@ beforeAll(async () => {
   await confirm(rig, recovered.body.renewalId);
   await confirm(rig, sponsored.body.renewalId);
   // The sponsor tries their own card; a stranger tries without a session.
-  await rig.call('POST', '/v1/card-service/renew', { cardUuid: sponsor.card.cardUuid, certificate: certificateOf(sponsor.card) }, { token: sponsor.token });
+  await requestSponsorRenewal(rig, sponsor.token, sponsor.card);
   await rig.call('POST', '/v1/card-service/renew', { cardUuid: serviced.cardUuid, certificate: certificateOf(serviced) });
 });
 afterAll(async () => rig.close());

@@ -1,22 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditRows, certificateOf, codeFromOutbox, OTHER_WS, startUnlockRig, WS, type UnlockRig } from './support/unlock-rig.js';
+import { describe, expect, it } from 'vitest';
+import { auditRows, certificateOf, codeFromOutbox, OTHER_WS, selfUnlockRequest, unlockRigPerFile, WS, type UnlockRig } from './support/unlock-rig.js';
 
 // POST /v1/unlock/{unlockId}/code: the security code is valid 15 minutes, works once, and
 // allows five tries (domain.md, "Self-service unlock"; SECURITY_CODE_MAX_TRIES).
 
 let rig: UnlockRig;
 let orgId: number;
-beforeAll(async () => {
-  rig = await startUnlockRig();
-  orgId = rig.org().id;
-});
-afterAll(async () => rig.close());
+unlockRigPerFile((file) => ({ rig, orgId } = file));
 
 /** A fresh card with a code sent: its unlock id, the code, and a wrong code. */
 async function codeSent(): Promise<{ unlockId: string; code: string; wrong: string; cardUuid: string }> {
   const person = rig.person({ orgId, email: 'sam@nhs.net' });
   const card = rig.card(person.uuid);
-  const res = await rig.call('POST', '/v1/unlock/self', { workstationId: WS, cardUuid: card.cardUuid, certificate: certificateOf(card) });
+  const res = await rig.call('POST', '/v1/unlock/self', selfUnlockRequest(card));
   expect(res.status).toBe(200);
   const code = codeFromOutbox(rig.db);
   const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');

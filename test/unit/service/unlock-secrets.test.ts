@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOutbox } from '../../../src-service/notify/outbox.js';
 import type { MadeCard } from '../../../src-service/ca/card-factory.js';
-import { certificateOf, OTHER_WS, sealedPuks, startUnlockRig, witnessAndRelease, WS, type UnlockRig } from './support/unlock-rig.js';
+import { certificateOf, OTHER_WS, sealedPuks, selfUnlockRequest, startUnlockRig, witnessAndRelease, WS, type UnlockRig } from './support/unlock-rig.js';
 
 // Secrets of an unlock stay secret: the security code reaches only the holder (the outbox here)
 // and never a response, an error or the audit log; the PUKs reach only the release response;
@@ -25,7 +25,7 @@ beforeAll(async () => {
   for (const card of cards) puks.push(sealedPuks(rig, card).puk as string);
 
   // Self-service: a code by email, then one by text; wrong codes, a wrong workstation, the right code.
-  const request = { workstationId: WS, cardUuid: selfCard.cardUuid, certificate: certificateOf(selfCard) };
+  const request = selfUnlockRequest(selfCard);
   await rig.call('POST', '/v1/unlock/self', request);
   const sent = await rig.call('POST', '/v1/unlock/self', { ...request, channel: 'sms' });
   const code = /\b(\d{6})\b/.exec(readOutbox(rig.db, 1)[0]!.text)![1]!;

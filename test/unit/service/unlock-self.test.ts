@@ -3,7 +3,7 @@ import { OutboxMessage, SelfUnlockResponse } from '../../../src-shared/api/servi
 import { revokeCard } from '../../../src-service/auth/card-revocation.js';
 import { closeProfile } from '../../../src-service/auth/login-profile-closure.js';
 import { onOutboxMessage, readOutbox } from '../../../src-service/notify/outbox.js';
-import { auditRows, certificateOf, codeFromOutbox, lastAudit, startUnlockRig, WS, type UnlockRig } from './support/unlock-rig.js';
+import { auditRows, codeFromOutbox, lastAudit, selfUnlockRequest, startUnlockRig, unlockRigPerFile, WS, type UnlockRig } from './support/unlock-rig.js';
 
 // POST /v1/unlock/self: a holder of a locked card asks for a security code (domain.md,
 // "Self-service unlock": an NHS, AC or GOV email or a mobile on the profile, unexpired
@@ -11,18 +11,14 @@ import { auditRows, certificateOf, codeFromOutbox, lastAudit, startUnlockRig, WS
 
 let rig: UnlockRig;
 let orgId: number;
-beforeAll(async () => {
-  rig = await startUnlockRig();
-  orgId = rig.org().id;
-});
-afterAll(async () => rig.close());
+unlockRigPerFile((file) => ({ rig, orgId } = file));
 
 const HOUR = 3_600_000;
 
 function holderWithCard(contact: { email?: string | null; mobile?: string | null } = {}, cardOptions: { notAfter?: Date } = {}) {
   const person = rig.person({ orgId, ...contact });
   const card = rig.card(person.uuid, cardOptions);
-  return { person, card, request: { workstationId: WS, cardUuid: card.cardUuid, certificate: certificateOf(card) } };
+  return { person, card, request: selfUnlockRequest(card) };
 }
 
 describe('sending a security code', () => {
@@ -295,7 +291,7 @@ describe('the email domains come from the configuration', () => {
   const requestFor = (email: string) => {
     const person = custom.person({ orgId: customOrg, email });
     const card = custom.card(person.uuid);
-    return { workstationId: WS, cardUuid: card.cardUuid, certificate: certificateOf(card) };
+    return selfUnlockRequest(card);
   };
 
   it('rule: an email in a configured domain is eligible; one in a default domain no longer is', async () => {
@@ -335,7 +331,7 @@ describe('when the code cannot be sent', () => {
     try {
       const person = failing.person({ orgId: failing.org().id, email: null, mobile: '07700900123' });
       const card = failing.card(person.uuid);
-      const res = await failing.call('POST', '/v1/unlock/self', { workstationId: WS, cardUuid: card.cardUuid, certificate: certificateOf(card) });
+      const res = await failing.call('POST', '/v1/unlock/self', selfUnlockRequest(card));
       expect(res.status).toBe(503);
       expect(res.body.code).toBe('unavailable');
       expect(res.body.message).toMatch(/could not be sent by text message/);
@@ -353,7 +349,7 @@ describe('when the code cannot be sent', () => {
     try {
       const person = failing.person({ orgId: failing.org().id, email: 'sam@nhs.net' });
       const card = failing.card(person.uuid);
-      const res = await failing.call('POST', '/v1/unlock/self', { workstationId: WS, cardUuid: card.cardUuid, certificate: certificateOf(card) });
+      const res = await failing.call('POST', '/v1/unlock/self', selfUnlockRequest(card));
       expect(res.status).toBe(503);
       expect(res.body.message).toMatch(/could not be sent by email/);
       expect(readOutbox(failing.db, 10)).toEqual([]);

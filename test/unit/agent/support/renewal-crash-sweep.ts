@@ -1,16 +1,25 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { VirtualCardState } from '../../../../src-shared/card/virtual-card-state.js';
-import { makeCard } from '../../../../src-service/ca/card-factory.js';
-import { personaByKey, seedPersonas } from '../../../../src-service/seed/personas.js';
-import { startService, type RunningService } from '../../../../src-service/start-service.js';
-import { createAgent } from '../../../../src-main/agent/create-agent.js';
-import { AgentFailure, type Agent } from '../../../../src-main/agent/agent-types.js';
-import type { VanishMode } from '../../../../src-main/virtual-card/fault-plan.js';
-import { InProcessReaderDriver } from '../../../../src-main/virtual-card/in-process-readers.js';
-import { PivCardEngine } from '../../../../src-main/virtual-card/piv-card-engine.js';
-import { cardReadIn, nextState, screenIs, signInFromPrompt } from '../../../support/agent-states.js';
+import type { PivCardEngine } from '../../../../src-main/virtual-card/piv-card-engine.js';
+import { cardReadIn, nextState, signInFromPrompt } from '../../../support/agent-states.js';
+import {
+  failureOf,
+  R1,
+  R2,
+  startSweepAgent,
+  startSweepService,
+  sweepCard,
+  sweepRow,
+  textTable,
+  vanishCases,
+  type RunningAgent,
+  type SweepCard,
+  type SweepCase,
+  type SweepEnv,
+  type SweepFlow,
+  type SweepRow,
+} from './crash-sweep-env.js';
 import { cardCertificate, normSerial, renewalOf, serviceCertificates } from './renewal-rig.js';
 
 // The renewal's crash-safety sweep, shared by the unit test and the bench (so no test runner in
@@ -23,7 +32,7 @@ import { cardCertificate, normSerial, renewalOf, serviceCertificates } from './r
 // must end usable: it signs in with its passcode, the certificate on it is the one the service
 // holds live, and the service holds exactly one live certificate for it.
 
-export type RenewalSweepFlow = 'self' | 'sponsor';
+export type RenewalSweepFlow = SweepFlow;
 
 /** The renewal card operation, command by command (card-renewal.ts). */
 export const RENEWAL_COMMANDS = [
@@ -37,89 +46,21 @@ export const RENEWAL_COMMANDS = [
   'PUT DATA 5FC105',
 ] as const;
 
-export interface RenewalSweepCase {
-  readonly flow: RenewalSweepFlow;
-  readonly n: number;
-  readonly mode: VanishMode;
-  readonly agent: 'kept' | 'restarted';
-}
+export type RenewalSweepCase = SweepCase;
 
-export interface RenewalSweepRow extends RenewalSweepCase {
-  readonly step: string;
-  readonly outcome: string;
-  readonly ok: boolean;
-  readonly problems: readonly string[];
-}
+export type RenewalSweepRow = SweepRow;
 
 export function renewalSweepCases(flows: readonly RenewalSweepFlow[] = ['self', 'sponsor']): RenewalSweepCase[] {
-  const cases: RenewalSweepCase[] = [];
-  for (const flow of flows)
-    for (let n = 0; n < RENEWAL_COMMANDS.length; n++)
-      for (const mode of ['before-processing', 'after-processing'] as const) for (const agent of ['kept', 'restarted'] as const) cases.push({ flow, n, mode, agent });
-  return cases;
+  return vanishCases(flows, RENEWAL_COMMANDS.length);
 }
 
-const R1 = 'Reader 1';
-const R2 = 'Reader 2';
 const PASSCODE = '123456';
 
-export interface RenewalSweepEnv {
-  readonly service: RunningService;
-  close(): Promise<void>;
-}
+export type RenewalSweepEnv = SweepEnv;
 
-export async function startRenewalSweepEnv(): Promise<RenewalSweepEnv> {
-  const dir = mkdtempSync(join(tmpdir(), 'renewal-sweep-'));
-  const service = await startService({ dbFile: join(dir, 'service.sqlite') });
-  seedPersonas(service.ctx.db);
-  return {
-    service,
-    close: async () => {
-      await service.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+export const startRenewalSweepEnv = (): Promise<RenewalSweepEnv> => startSweepService('renewal');
 
-interface RunningAgent {
-  readonly agent: Agent;
-  readonly readers: InProcessReaderDriver;
-  close(): Promise<void>;
-}
-
-function startSweepAgent(env: RenewalSweepEnv, dataDir: string): RunningAgent {
-  const readers = new InProcessReaderDriver([R1, R2]);
-  const agent = createAgent({ readers, serviceUrl: env.service.url, workstationId: 'ws-renewal-sweep', removalMode: 'normal', dataDir, serviceMonitor: { firstRetryMs: 100, maxRetryMs: 200 } });
-  readers.start();
-  return {
-    agent,
-    readers,
-    close: async () => {
-      await agent.close();
-      await readers.close();
-    },
-  };
-}
-
-interface SweepCard {
-  readonly engine: PivCardEngine;
-  readonly cardUuid: string;
-}
-
-function card(env: RenewalSweepEnv, key: 'clinician' | 'sponsor', validDays: number): SweepCard {
-  const made = makeCard(env.service.ctx, { userUuid: personaByKey(key).uuid, algorithm: 'p256', validDays });
-  const state: VirtualCardState = structuredClone(made.state);
-  return { engine: new PivCardEngine(state), cardUuid: made.cardUuid };
-}
-
-async function failureOf(run: Promise<unknown>): Promise<string> {
-  try {
-    await run;
-    return 'no failure';
-  } catch (err) {
-    return err instanceof AgentFailure ? err.code : String(err);
-  }
-}
+const WORKSTATION = 'ws-renewal-sweep';
 
 /** Up to the renewal's passcode: self from the notification; sponsor through Service smartcard. */
 async function upToPasscode(a: RunningAgent, flow: RenewalSweepFlow, holder: SweepCard, sponsor?: SweepCard): Promise<void> {
@@ -169,8 +110,7 @@ async function reinsert(a: RunningAgent, reader: string, holder: SweepCard, prob
 
 /** Signs in with the card on a fresh agent: what its holder does next. */
 async function signsIn(env: RenewalSweepEnv, engine: PivCardEngine): Promise<boolean> {
-  const dir = mkdtempSync(join(tmpdir(), 'renewal-sweep-check-'));
-  const a = startSweepAgent(env, dir);
+  const a = startSweepAgent(env, WORKSTATION);
   try {
     a.readers.insert(R1, engine);
     await signInFromPrompt(a.agent, 'holder', PASSCODE);
@@ -179,18 +119,17 @@ async function signsIn(env: RenewalSweepEnv, engine: PivCardEngine): Promise<boo
     return false;
   } finally {
     await a.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
 export async function runRenewalSweepCase(env: RenewalSweepEnv, c: RenewalSweepCase): Promise<RenewalSweepRow> {
   const problems: string[] = [];
   const story: string[] = [];
-  const holder = card(env, 'clinician', 30);
-  const sponsor = c.flow === 'sponsor' ? card(env, 'sponsor', 1000) : undefined;
+  const holder = sweepCard(env, 'clinician', { validDays: 30 });
+  const sponsor = c.flow === 'sponsor' ? sweepCard(env, 'sponsor', { validDays: 1000 }) : undefined;
   const reader = c.flow === 'self' ? R1 : R2;
   const dataDir = mkdtempSync(join(tmpdir(), 'renewal-sweep-agent-'));
-  let a = startSweepAgent(env, dataDir);
+  let a = startSweepAgent(env, WORKSTATION, dataDir);
   try {
     await upToPasscode(a, c.flow, holder, sponsor);
     a.readers.faults(reader).vanishAfter(c.n, c.mode);
@@ -200,7 +139,7 @@ export async function runRenewalSweepCase(env: RenewalSweepEnv, c: RenewalSweepC
 
     if (c.agent === 'restarted') {
       await a.close();
-      a = startSweepAgent(env, dataDir);
+      a = startSweepAgent(env, WORKSTATION, dataDir);
       if (sponsor) {
         a.readers.insert(R1, sponsor.engine);
         await signInFromPrompt(a.agent, 'sponsor', PASSCODE);
@@ -223,7 +162,7 @@ export async function runRenewalSweepCase(env: RenewalSweepEnv, c: RenewalSweepC
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
-  return { ...c, step: `${c.n} ${RENEWAL_COMMANDS[c.n]} ${c.mode}`, outcome: story.join(', '), ok: problems.length === 0, problems };
+  return sweepRow(c, `${c.n} ${RENEWAL_COMMANDS[c.n]} ${c.mode}`, story, problems);
 }
 
 export async function runRenewalCrashSweep(flows?: readonly RenewalSweepFlow[]): Promise<RenewalSweepRow[]> {
@@ -240,8 +179,5 @@ export async function runRenewalCrashSweep(flows?: readonly RenewalSweepFlow[]):
 /** The rows as a text table (the bench prints it). */
 export function renewalSweepTable(rows: readonly RenewalSweepRow[]): string {
   const head = ['flow', 'step (command, vanish mode)', 'agent', 'outcome', 'ok'];
-  const body = rows.map((r) => [r.flow, r.step, r.agent, r.outcome, r.ok ? 'yes' : `NO: ${r.problems.join('; ')}`]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));
-  const line = (cells: string[]): string => cells.map((cell, i) => cell.padEnd(widths[i] as number)).join(' | ');
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('-+-'), ...body.map(line)].join('\n');
+  return textTable(head, rows.map((r) => [r.flow, r.step, r.agent, r.outcome, r.ok ? 'yes' : `NO: ${r.problems.join('; ')}`]));
 }

@@ -1,16 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { VirtualCardState } from '../../../../src-shared/card/virtual-card-state.js';
-import { makeCard } from '../../../../src-service/ca/card-factory.js';
-import { personaByKey, seedPersonas } from '../../../../src-service/seed/personas.js';
-import { startService, type RunningService } from '../../../../src-service/start-service.js';
-import { createAgent } from '../../../../src-main/agent/create-agent.js';
-import { AgentFailure, type Agent } from '../../../../src-main/agent/agent-types.js';
-import type { VanishMode } from '../../../../src-main/virtual-card/fault-plan.js';
-import { InProcessReaderDriver } from '../../../../src-main/virtual-card/in-process-readers.js';
-import { PivCardEngine, type CommandRecord } from '../../../../src-main/virtual-card/piv-card-engine.js';
+import { personaByKey } from '../../../../src-service/seed/personas.js';
+import type { PivCardEngine } from '../../../../src-main/virtual-card/piv-card-engine.js';
 import { cardReadIn, nextState, screenIs, signInFromPrompt } from '../../../support/agent-states.js';
+import {
+  failureOf,
+  R1,
+  R2,
+  startSweepAgent,
+  startSweepService,
+  sweepCard,
+  sweepRow,
+  textTable,
+  vanishCases,
+  VANISH_MODES,
+  type RunningAgent,
+  type SweepCard,
+  type SweepCase,
+  type SweepEnv,
+  type SweepFlow,
+  type SweepRow as BaseSweepRow,
+} from './crash-sweep-env.js';
 import { cardHolds, cardPukIs, latestCodeFor, pukAttemptsSpent } from './unlock-rig.js';
 
 // The unlock's crash-safety sweep, shared by the unit test and the bench (so no test runner in
@@ -23,91 +31,26 @@ import { cardHolds, cardPukIs, latestCodeFor, pukAttemptsSpent } from './unlock-
 // The card must end unlocked, with the PUK the service holds as current (or as pending when no
 // unlock after the crash committed), and no more than one PUK attempt spent finding out which.
 
-export type SweepFlow = 'self' | 'sponsor';
+export type { SweepCase, SweepEnv, SweepFlow };
 
 /** The unlock card operation, command by command (card-unlock.ts). */
 export const UNLOCK_COMMANDS = ['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE (witness)', 'GENERAL AUTHENTICATE (challenge)', 'RESET RETRY COUNTER', 'CHANGE REFERENCE DATA'] as const;
 
-export interface SweepCase {
-  readonly flow: SweepFlow;
-  /** Index of the command at which the card vanishes. */
-  readonly n: number;
-  readonly mode: VanishMode;
-  /** The agent carries on, or is killed and a fresh one started. */
-  readonly agent: 'kept' | 'restarted';
-}
-
-export interface SweepRow extends SweepCase {
-  readonly step: string;
-  /** What the user saw and did, and how the card ended. */
-  readonly outcome: string;
+export interface SweepRow extends BaseSweepRow {
   readonly pukAttemptsSpent: number;
-  readonly ok: boolean;
-  readonly problems: readonly string[];
 }
 
 export function sweepCases(flows: readonly SweepFlow[] = ['self', 'sponsor']): SweepCase[] {
-  const cases: SweepCase[] = [];
-  for (const flow of flows)
-    for (let n = 0; n < UNLOCK_COMMANDS.length; n++)
-      for (const mode of ['before-processing', 'after-processing'] as const) for (const agent of ['kept', 'restarted'] as const) cases.push({ flow, n, mode, agent });
-  return cases;
+  return vanishCases(flows, UNLOCK_COMMANDS.length);
 }
 
-const R1 = 'Reader 1';
-const R2 = 'Reader 2';
 const FIRST_PASSCODE = '24681357';
 const RETRY_PASSCODE = '13572468';
 const HOLDER = personaByKey('locked-card');
 
-export interface SweepEnv {
-  readonly service: RunningService;
-  close(): Promise<void>;
-}
+export const startSweepEnv = (): Promise<SweepEnv> => startSweepService('unlock', { unlockCodesPerHour: 100 });
 
-export async function startSweepEnv(): Promise<SweepEnv> {
-  const dir = mkdtempSync(join(tmpdir(), 'unlock-sweep-'));
-  const service = await startService({ dbFile: join(dir, 'service.sqlite'), unlockCodesPerHour: 100 });
-  seedPersonas(service.ctx.db);
-  return {
-    service,
-    close: async () => {
-      await service.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-interface RunningAgent {
-  readonly agent: Agent;
-  readonly readers: InProcessReaderDriver;
-  close(): Promise<void>;
-}
-
-function startSweepAgent(env: SweepEnv): RunningAgent {
-  const readers = new InProcessReaderDriver([R1, R2]);
-  const dataDir = mkdtempSync(join(tmpdir(), 'unlock-sweep-agent-'));
-  const agent = createAgent({ readers, serviceUrl: env.service.url, workstationId: 'ws-sweep', removalMode: 'normal', dataDir, serviceMonitor: { firstRetryMs: 100, maxRetryMs: 200 } });
-  readers.start();
-  return {
-    agent,
-    readers,
-    close: async () => {
-      await agent.close();
-      await readers.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-
-function card(env: SweepEnv, key: 'locked-card' | 'sponsor', locked: boolean): { engine: PivCardEngine; cardUuid: string; commands: CommandRecord[] } {
-  const made = makeCard(env.service.ctx, { userUuid: personaByKey(key).uuid, algorithm: 'p256' });
-  const state: VirtualCardState = structuredClone(made.state);
-  if (locked) state.pin.triesLeft = 0;
-  const commands: CommandRecord[] = [];
-  return { engine: new PivCardEngine(state, { onCommand: (r) => commands.push(r) }), cardUuid: made.cardUuid, commands };
-}
+const WORKSTATION = 'ws-sweep';
 
 async function signInSponsor(a: RunningAgent, sponsor: PivCardEngine): Promise<void> {
   a.readers.insert(R1, sponsor);
@@ -136,18 +79,16 @@ async function sponsorUpToPasscode(a: RunningAgent, locked: PivCardEngine, cardU
   await a.agent.handle('serviceCard.confirm', {});
 }
 
-async function failureOf(run: Promise<unknown>): Promise<string> {
-  try {
-    await run;
-    return 'no failure';
-  } catch (err) {
-    return err instanceof AgentFailure ? err.code : String(err);
-  }
+/** Up to the new passcode, whichever the flow; the sponsor signed in first if need be. */
+async function upToPasscode(env: SweepEnv, a: RunningAgent, flow: SweepFlow, locked: SweepCard, sponsor?: PivCardEngine): Promise<void> {
+  if (sponsor && a.agent.state().screen.kind !== 'signed-in') await signInSponsor(a, sponsor);
+  if (flow === 'self') await selfUpToPasscode(env, a, locked.engine);
+  else await sponsorUpToPasscode(a, locked.engine, locked.cardUuid);
 }
 
 /** Signs in with `passcode` on a fresh agent: what a holder does with an unlocked card. */
 async function signsIn(env: SweepEnv, engine: PivCardEngine, passcode: string): Promise<boolean> {
-  const a = startSweepAgent(env);
+  const a = startSweepAgent(env, WORKSTATION);
   try {
     a.readers.insert(R1, engine);
     await nextState(a.agent, screenIs('passcode'), 'the passcode prompt');
@@ -164,7 +105,7 @@ async function signsIn(env: SweepEnv, engine: PivCardEngine, passcode: string): 
 /** Three wrong passcodes on a fresh agent: the card is locked again. */
 async function lockAgain(env: SweepEnv, engine: PivCardEngine, passcode: string): Promise<void> {
   const wrong = passcode === '99999999' ? '88888888' : '99999999';
-  const a = startSweepAgent(env);
+  const a = startSweepAgent(env, WORKSTATION);
   try {
     a.readers.insert(R1, engine);
     await nextState(a.agent, screenIs('passcode'), 'the passcode prompt');
@@ -175,17 +116,40 @@ async function lockAgain(env: SweepEnv, engine: PivCardEngine, passcode: string)
   }
 }
 
+/**
+ * How the card ended, after the user's last unlock with `passcode`: the PUK it holds goes into
+ * the story; still locked, without that passcode, a PUK `pukProblems` finds wrong, or not
+ * signing in with it are problems. Returns which PUK.
+ */
+async function judgeUnlocked(
+  env: SweepEnv,
+  locked: SweepCard,
+  passcode: string,
+  story: string[],
+  problems: string[],
+  pukProblems: (puk: ReturnType<typeof cardPukIs>) => string[],
+): Promise<ReturnType<typeof cardPukIs>> {
+  const state = locked.engine.snapshot();
+  const puk = cardPukIs(env.service, locked.cardUuid, state);
+  story.push(`PUK ${puk}`);
+  if (state.pin.triesLeft === 0) problems.push('the card is still locked');
+  if (!cardHolds(state, 'pin', passcode)) problems.push('the card does not hold the passcode the holder set last');
+  problems.push(...pukProblems(puk));
+  const signedIn = await signsIn(env, locked.engine, passcode);
+  story.push(signedIn ? 'signs in' : 'cannot sign in');
+  if (!signedIn) problems.push('the holder cannot sign in with the new passcode');
+  return puk;
+}
+
 export async function runSweepCase(env: SweepEnv, c: SweepCase): Promise<SweepRow> {
   const problems: string[] = [];
-  const locked = card(env, 'locked-card', true);
-  const sponsor = c.flow === 'sponsor' ? card(env, 'sponsor', false) : undefined;
+  const locked = sweepCard(env, 'locked-card', { locked: true });
+  const sponsor = c.flow === 'sponsor' ? sweepCard(env, 'sponsor') : undefined;
   const reader = c.flow === 'self' ? R1 : R2;
-  let a = startSweepAgent(env);
+  let a = startSweepAgent(env, WORKSTATION);
   const story: string[] = [];
   try {
-    if (sponsor) await signInSponsor(a, sponsor.engine);
-    if (c.flow === 'self') await selfUpToPasscode(env, a, locked.engine);
-    else await sponsorUpToPasscode(a, locked.engine, locked.cardUuid);
+    await upToPasscode(env, a, c.flow, locked, sponsor?.engine);
 
     // The card vanishes at command n.
     a.readers.faults(reader).vanishAfter(c.n, c.mode);
@@ -195,7 +159,7 @@ export async function runSweepCase(env: SweepEnv, c: SweepCase): Promise<SweepRo
 
     if (c.agent === 'restarted') {
       await a.close();
-      a = startSweepAgent(env);
+      a = startSweepAgent(env, WORKSTATION);
       if (sponsor) await signInSponsor(a, sponsor.engine);
     }
 
@@ -204,8 +168,7 @@ export async function runSweepCase(env: SweepEnv, c: SweepCase): Promise<SweepRo
     let passcode = FIRST_PASSCODE;
     if (stillLocked) {
       story.push('still locked');
-      if (c.flow === 'self') await selfUpToPasscode(env, a, locked.engine);
-      else await sponsorUpToPasscode(a, locked.engine, locked.cardUuid);
+      await upToPasscode(env, a, c.flow, locked, sponsor?.engine);
       await a.agent.handle('unlock.setPasscode', { next: RETRY_PASSCODE, confirm: RETRY_PASSCODE });
       const screen = a.agent.state().screen;
       const step = screen.kind === 'self-unlock' ? screen.unlock.step.step : screen.kind === 'signed-in' ? screen.serviceCard?.step.step : undefined;
@@ -217,25 +180,17 @@ export async function runSweepCase(env: SweepEnv, c: SweepCase): Promise<SweepRo
     }
     await a.close();
 
-    const state = locked.engine.snapshot();
-    const puk = cardPukIs(env.service, locked.cardUuid, state);
-    story.push(`PUK ${puk}`);
-    if (state.pin.triesLeft === 0) problems.push('the card is still locked');
-    if (!cardHolds(state, 'pin', passcode)) problems.push('the card does not hold the passcode the holder set last');
-    if (puk === 'neither') problems.push('the card holds neither PUK the service has');
-    if (stillLocked && puk !== 'current') problems.push('the retried unlock committed, yet the card PUK is not the current one');
-    const signedIn = await signsIn(env, locked.engine, passcode);
-    story.push(signedIn ? 'signs in' : 'cannot sign in');
-    if (!signedIn) problems.push('the holder cannot sign in with the new passcode');
+    const puk = await judgeUnlocked(env, locked, passcode, story, problems, (p) => [
+      ...(p === 'neither' ? ['the card holds neither PUK the service has'] : []),
+      ...(stillLocked && p !== 'current' ? ['the retried unlock committed, yet the card PUK is not the current one'] : []),
+    ]);
 
     if (puk === 'pending') {
       // The rotation never committed: the next unlock (the card locked again some day) finds
       // the card's PUK with at most one attempt, and commits it.
       await lockAgain(env, locked.engine, passcode);
-      a = startSweepAgent(env);
-      if (sponsor) await signInSponsor(a, sponsor.engine);
-      if (c.flow === 'self') await selfUpToPasscode(env, a, locked.engine);
-      else await sponsorUpToPasscode(a, locked.engine, locked.cardUuid);
+      a = startSweepAgent(env, WORKSTATION);
+      await upToPasscode(env, a, c.flow, locked, sponsor?.engine);
       await a.agent.handle('unlock.setPasscode', { next: RETRY_PASSCODE, confirm: RETRY_PASSCODE });
       await a.close();
       const later = cardPukIs(env.service, locked.cardUuid, locked.engine.snapshot());
@@ -249,14 +204,7 @@ export async function runSweepCase(env: SweepEnv, c: SweepCase): Promise<SweepRo
   }
   const spent = pukAttemptsSpent(locked.commands);
   if (spent > 1) problems.push(`${spent} PUK attempts were spent`);
-  return {
-    ...c,
-    step: `${c.n} ${UNLOCK_COMMANDS[c.n]} ${c.mode}`,
-    outcome: story.join(', '),
-    pukAttemptsSpent: spent,
-    ok: problems.length === 0,
-    problems,
-  };
+  return { ...sweepRow(c, `${c.n} ${UNLOCK_COMMANDS[c.n]} ${c.mode}`, story, problems), pukAttemptsSpent: spent };
 }
 
 // The double fault. An unlock cut short after the card took the next PUK leaves the card on it,
@@ -279,23 +227,17 @@ export const RECONCILING_COMMANDS = [
 export function doubleFaultCases(flows: readonly SweepFlow[] = ['self', 'sponsor']): SweepCase[] {
   const cases: SweepCase[] = [];
   for (const flow of flows)
-    for (let n = 0; n < RECONCILING_COMMANDS.length; n++) for (const mode of ['before-processing', 'after-processing'] as const) cases.push({ flow, n, mode, agent: 'kept' });
+    for (let n = 0; n < RECONCILING_COMMANDS.length; n++) for (const mode of VANISH_MODES) cases.push({ flow, n, mode, agent: 'kept' });
   return cases;
-}
-
-async function upToPasscode(env: SweepEnv, a: RunningAgent, flow: SweepFlow, locked: { engine: PivCardEngine; cardUuid: string }, sponsor?: PivCardEngine): Promise<void> {
-  if (sponsor && a.agent.state().screen.kind !== 'signed-in') await signInSponsor(a, sponsor);
-  if (flow === 'self') await selfUpToPasscode(env, a, locked.engine);
-  else await sponsorUpToPasscode(a, locked.engine, locked.cardUuid);
 }
 
 export async function runDoubleFaultCase(env: SweepEnv, c: SweepCase): Promise<SweepRow> {
   const problems: string[] = [];
   const story: string[] = [];
-  const locked = card(env, 'locked-card', true);
-  const sponsor = c.flow === 'sponsor' ? card(env, 'sponsor', false).engine : undefined;
+  const locked = sweepCard(env, 'locked-card', { locked: true });
+  const sponsor = c.flow === 'sponsor' ? sweepCard(env, 'sponsor').engine : undefined;
   const reader = c.flow === 'self' ? R1 : R2;
-  let a = startSweepAgent(env);
+  let a = startSweepAgent(env, WORKSTATION);
   try {
     // The first fault: pulled once the card has acted on CHANGE REFERENCE DATA.
     await upToPasscode(env, a, c.flow, locked, sponsor);
@@ -307,7 +249,7 @@ export async function runDoubleFaultCase(env: SweepEnv, c: SweepCase): Promise<S
     story.push('on the pending PUK, locked again');
 
     // The second: the reconciling unlock pulled at command n.
-    a = startSweepAgent(env);
+    a = startSweepAgent(env, WORKSTATION);
     await upToPasscode(env, a, c.flow, locked, sponsor);
     a.readers.faults(reader).vanishAfter(c.n, c.mode);
     const failed = await failureOf(a.agent.handle('unlock.setPasscode', { next: FIRST_PASSCODE, confirm: FIRST_PASSCODE }));
@@ -325,27 +267,12 @@ export async function runDoubleFaultCase(env: SweepEnv, c: SweepCase): Promise<S
     }
     await a.close();
 
-    const state = locked.engine.snapshot();
-    const puk = cardPukIs(env.service, locked.cardUuid, state);
-    story.push(`PUK ${puk}`);
-    if (state.pin.triesLeft === 0) problems.push('the card is still locked');
-    if (!cardHolds(state, 'pin', passcode)) problems.push('the card does not hold the passcode the holder set last');
-    if (puk !== 'current') problems.push(`the card is on the ${puk} PUK, not the current one`);
-    const signedIn = await signsIn(env, locked.engine, passcode);
-    story.push(signedIn ? 'signs in' : 'cannot sign in');
-    if (!signedIn) problems.push('the holder cannot sign in with the new passcode');
+    await judgeUnlocked(env, locked, passcode, story, problems, (puk) => (puk !== 'current' ? [`the card is on the ${puk} PUK, not the current one`] : []));
   } catch (err) {
     problems.push(`the sweep itself failed: ${err instanceof Error ? err.message : String(err)}`);
     await a.close().catch(() => undefined);
   }
-  return {
-    ...c,
-    step: `reconciling: ${c.n} ${RECONCILING_COMMANDS[c.n]} ${c.mode}`,
-    outcome: story.join(', '),
-    pukAttemptsSpent: pukAttemptsSpent(locked.commands),
-    ok: problems.length === 0,
-    problems,
-  };
+  return { ...sweepRow(c, `reconciling: ${c.n} ${RECONCILING_COMMANDS[c.n]} ${c.mode}`, story, problems), pukAttemptsSpent: pukAttemptsSpent(locked.commands) };
 }
 
 /** Every case, one after the other (they share the service), then the double faults. */
@@ -364,8 +291,5 @@ export async function runUnlockCrashSweep(flows?: readonly SweepFlow[]): Promise
 /** The rows as a text table (the bench prints it). */
 export function sweepTable(rows: readonly SweepRow[]): string {
   const head = ['flow', 'step (command, vanish mode)', 'agent', 'outcome', 'PUK tries spent', 'ok'];
-  const body = rows.map((r) => [r.flow, r.step, r.agent, r.outcome, String(r.pukAttemptsSpent), r.ok ? 'yes' : `NO: ${r.problems.join('; ')}`]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));
-  const line = (cells: string[]): string => cells.map((cell, i) => cell.padEnd(widths[i] as number)).join(' | ');
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('-+-'), ...body.map(line)].join('\n');
+  return textTable(head, rows.map((r) => [r.flow, r.step, r.agent, r.outcome, String(r.pukAttemptsSpent), r.ok ? 'yes' : `NO: ${r.problems.join('; ')}`]));
 }

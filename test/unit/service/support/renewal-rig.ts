@@ -1,11 +1,12 @@
 import { createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { loginSignedPayload } from '../../../../src-shared/api/service-login.js';
 import { attestationCertificate } from '../../../../src-shared/card/piv-attestation.js';
 import type { AsymmetricAlgorithm } from '../../../../src-shared/card/virtual-card-state.js';
 import { assembleCertificationRequest, certificationRequestInfo } from '../../../../src-shared/crypto/pkcs10.js';
 import { makeCard, type MadeCard } from '../../../../src-service/ca/card-factory.js';
 import { openSession } from '../../../../src-service/auth/session-store.js';
-import { cardEncrypt, startUnlockRig, WS, type Person, type Reply, type UnlockRig } from './unlock-rig.js';
+import { cardEncrypt, certificateOf, startUnlockRig, WS, type Person, type Reply, type RigOfFile, type UnlockRig } from './unlock-rig.js';
 
 // What the renewal tests share, on top of the unlock rig (a real service on a fresh SQLite file,
 // people, made cards, sponsor sessions, the card's side of the management-key proof): a clock
@@ -37,6 +38,20 @@ export async function startRenewalRig(): Promise<RenewalRig> {
   };
 }
 
+/**
+ * Starts a rig with one organisation before the file's tests (`ready` gets both), sets its clock
+ * to `morning()` before each test, and closes it after them.
+ */
+export function renewalRigPerFile(ready: (file: RigOfFile<RenewalRig>) => void): void {
+  let rig: RenewalRig | undefined;
+  beforeAll(async () => {
+    rig = await startRenewalRig();
+    ready({ rig, orgId: rig.org().id });
+  });
+  afterAll(async () => rig?.close());
+  beforeEach(() => rig?.setClock(morning()));
+}
+
 /** 09:00 UTC tomorrow: a moment whose UTC day is unambiguous, near the real date (the CA's life). */
 export function morning(): Date {
   return new Date(Math.floor(Date.now() / DAY) * DAY + DAY + 9 * HOUR);
@@ -44,6 +59,35 @@ export function morning(): Date {
 
 /** A certificate end `days` whole UTC days after `at`'s day (at 21:00, so 0 is later the same day). */
 export const expiringIn = (at: Date, days: number): Date => new Date(at.getTime() + days * DAY + 12 * HOUR);
+
+/** A person in `orgId` and their card, whose certificate ends `days` UTC days after the rig's clock. */
+export function holderWithCard(rig: RenewalRig, o: { orgId: number; days: number; given?: string; algorithm?: AsymmetricAlgorithm }): { holder: Person; card: MadeCard } {
+  const holder = rig.person({ orgId: o.orgId, ...(o.given !== undefined ? { given: o.given } : {}) });
+  const card = rig.makeCard(holder.uuid, { notAfter: expiringIn(rig.now(), o.days), ...(o.algorithm ? { algorithm: o.algorithm } : {}) });
+  return { holder, card };
+}
+
+/** The holder, signed in with `card`, asks to renew it: the answer as it comes. */
+export const requestSelfRenewal = (rig: RenewalRig, holder: Person, card: MadeCard): Promise<Reply> =>
+  rig.call('POST', '/v1/renewals', {}, { token: rig.signIn(holder, card).token });
+
+/** A renewal the holder opened of their own card. */
+export interface SelfRenewal {
+  readonly holder: Person;
+  readonly card: MadeCard;
+  readonly renewalId: string;
+}
+
+/** The holder opens a renewal of their own card: its id (a refusal throws). */
+export async function openSelfRenewal(rig: RenewalRig, holder: Person, card: MadeCard): Promise<string> {
+  const res = await requestSelfRenewal(rig, holder, card);
+  if (res.status !== 200) throw new Error(`the renewal was not opened (${res.status}): ${res.text}`);
+  return res.body.renewalId;
+}
+
+/** A sponsor (session `token`) asks to renew `card`, in their second reader: the answer as it comes. */
+export const requestSponsorRenewal = (rig: UnlockRig, token: string, card: MadeCard): Promise<Reply> =>
+  rig.call('POST', '/v1/card-service/renew', { cardUuid: card.cardUuid, certificate: certificateOf(card) }, { token });
 
 export interface KeyPair {
   readonly publicKey: KeyObject;

@@ -1,6 +1,7 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { WORKSTATION_HEADER } from '../../../../src-shared/api/service-login.js';
 import type { RoleCode } from '../../../../src-shared/domain/roles.js';
 import { makeCard, type MadeCard } from '../../../../src-service/ca/card-factory.js';
@@ -57,6 +58,22 @@ export interface UnlockRig {
   /** A person with a card, signed in with it at `workstationId` as their position. */
   sponsor(orgId: number, roles: RoleCode[], workstationId?: string): Sponsor;
   close(): Promise<void>;
+}
+
+/** A file's rig, and the one organisation its people are in. */
+export interface RigOfFile<Rig> {
+  readonly rig: Rig;
+  readonly orgId: number;
+}
+
+/** Starts a rig with one organisation before the file's tests (`ready` gets both), and closes it after them. */
+export function unlockRigPerFile(ready: (file: RigOfFile<UnlockRig>) => void): void {
+  let rig: UnlockRig | undefined;
+  beforeAll(async () => {
+    rig = await startUnlockRig();
+    ready({ rig, orgId: rig.org().id });
+  });
+  afterAll(async () => rig?.close());
 }
 
 let orgCounter = 0;
@@ -125,6 +142,9 @@ export async function startUnlockRig(options: Omit<StartServiceOptions, 'dbFile'
 }
 
 export const certificateOf = (card: MadeCard): string => card.certificate.der.toString('base64');
+
+/** What the agent of a locked card's holder sends to ask for a security code (POST /v1/unlock/self). */
+export const selfUnlockRequest = (card: MadeCard, workstationId = WS) => ({ workstationId, cardUuid: card.cardUuid, certificate: certificateOf(card) });
 
 /** The card's side of GENERAL AUTHENTICATE with its management key (AES-128, one block, ECB). */
 export function cardEncrypt(card: MadeCard, block: Buffer): Buffer {
