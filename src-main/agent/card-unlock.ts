@@ -1,4 +1,6 @@
 import { wipe } from '../card/bytes.js';
+import { KEY_REF } from '../card/piv/piv-constants.js';
+import type { PivSession } from '../card/piv/piv-session.js';
 import { WrongPasscodeError } from '../card/status-words.js';
 import type { ReaderDriver } from '../pcsc/reader-driver.js';
 import type { ReleasedPuks } from '../service-client/service-client.js';
@@ -14,10 +16,19 @@ import { authenticateThroughService, type CardWitnessRelay } from './relayed-man
 //
 // The service commits the new PUK only after this (unlock-commit.ts). Until then it keeps both,
 // and says so (`rotationPending`) when an earlier unlock was cut short: the card then holds one
-// of the two, and RESET RETRY COUNTER tells which at the cost of at most one PUK attempt. If it
-// was the next PUK, the card already has it and the PUK change is skipped; and the service is
-// told so before the next PUK is tried, so that, should the card be pulled in between, the next
-// unlock is handed that PUK as the current one and spends no further attempt.
+// of the two, and RESET RETRY COUNTER with the current PUK tells which, at the cost of at most
+// one PUK attempt. If it was the next PUK, the card already has it and the PUK change is
+// skipped; and the service is told so before the next PUK is tried, so that, should the card be
+// pulled in between, the next unlock is handed that PUK as the current one.
+//
+// With a rotation pending, GET METADATA first reads the PUK's retry counter (one more command,
+// no attempt): a card pulled just after it refused the current PUK, its answer lost, shows that
+// refusal there, and the next PUK is tried first instead of spending a second attempt on the
+// current one. The counter only hints: it may also hold a refusal from before the service last
+// changed its PUKs (a reconciling unlock cut short, then another one). So the service is told
+// nothing before, and the current PUK is still tried should the next be refused: at worst two
+// attempts, never a PUK the service no longer holds. A card without GET METADATA, or a full
+// counter, keeps the current-first order.
 // The PUKs and the passcode are bytes, wiped whatever happens; none leaves this file.
 
 /** The card's passcode is not blocked: there is nothing to unlock. */
@@ -90,25 +101,43 @@ export async function cardUnlock(input: CardUnlockInput): Promise<CardUnlockResu
 }
 
 /**
- * RESET RETRY COUNTER with the current PUK; when the card refuses it and a rotation is pending,
- * once more with the next PUK (which the card then already holds). True when it was the next.
+ * RESET RETRY COUNTER with the current PUK; when a rotation is pending and the card refuses it
+ * (or its counter shows it refused it before), with the next PUK, which the card then already
+ * holds. True when it was the next.
  */
-async function resetRetryCounter(piv: ReturnType<typeof pivSession>, puks: ReleasedPuks, passcode: Buffer, relay: UnlockRelay): Promise<boolean> {
-  try {
-    await piv.unblockPin(puks.puk, passcode);
-    return false;
-  } catch (err) {
-    if (!(err instanceof WrongPasscodeError && err.reference === 'PUK')) throw err;
-    if (!puks.rotationPending || err.attemptsRemaining === 0) throw new PukMismatchError();
+async function resetRetryCounter(piv: PivSession, puks: ReleasedPuks, passcode: Buffer, relay: UnlockRelay): Promise<boolean> {
+  if (puks.rotationPending && (await pukRefusedBefore(piv))) {
+    const left = await tryPuk(piv, puks.nextPuk, passcode);
+    if (left === true) return true;
+    if (left > 0 && (await tryPuk(piv, puks.puk, passcode)) === true) return false;
+    throw new PukMismatchError();
   }
+  const left = await tryPuk(piv, puks.puk, passcode);
+  if (left === true) return false;
+  if (!puks.rotationPending || left === 0) throw new PukMismatchError();
   // Best effort: if the service does not hear it, the unlock still goes on, and its commit makes
-  // the next PUK current all the same; only a card pulled before that costs an attempt again.
+  // the next PUK current all the same; a card pulled before that shows the refusal in its counter.
   await relay.pukReconciled?.().catch(() => undefined);
+  if ((await tryPuk(piv, puks.nextPuk, passcode)) === true) return true;
+  throw new PukMismatchError();
+}
+
+/** Whether the PUK's counter shows a refused attempt. False when the card cannot say. */
+async function pukRefusedBefore(piv: PivSession): Promise<boolean> {
+  const retries = await piv.referenceRetries(KEY_REF.PUK);
+  if (!retries) return false;
+  // A blocked PUK opens nothing: no attempt is left to spend on either.
+  if (retries.remaining === 0) throw new PukMismatchError();
+  return retries.remaining < retries.total;
+}
+
+/** RESET RETRY COUNTER with `puk`: true when the card took it, else the PUK tries it has left. */
+async function tryPuk(piv: PivSession, puk: Uint8Array, passcode: Buffer): Promise<true | number> {
   try {
-    await piv.unblockPin(puks.nextPuk, passcode);
+    await piv.unblockPin(puk, passcode);
     return true;
   } catch (err) {
-    if (err instanceof WrongPasscodeError && err.reference === 'PUK') throw new PukMismatchError();
+    if (err instanceof WrongPasscodeError && err.reference === 'PUK') return err.attemptsRemaining;
     throw err;
   }
 }

@@ -39,6 +39,26 @@ export function parseKeyMetadata(data: Uint8Array): KeyMetadata {
   }
 }
 
+/** A PIN's or PUK's tries, from GET METADATA on its reference (tag 06), read without using one. */
+export interface ReferenceRetries {
+  readonly total: number;
+  readonly remaining: number;
+}
+
+export function parseReferenceRetries(data: Uint8Array): ReferenceRetries {
+  try {
+    const retries = requireTlv(decodeTlvs(data), METADATA_TAG.RETRIES, 'reference metadata');
+    if (retries.length !== 2) throw new TlvError('the retries field is not two bytes');
+    const total = retries[0] as number;
+    const remaining = retries[1] as number;
+    if (remaining > total) throw new TlvError('more tries left than in all');
+    return { total, remaining };
+  } catch (err) {
+    if (err instanceof TlvError) throw new CardError('malformed-response', `The card's retry counter could not be read: ${err.message}.`, { cause: err });
+    throw err;
+  }
+}
+
 function single(value: Buffer): number {
   if (value.length !== 1) throw new TlvError('a one-byte metadata field is not one byte');
   return value[0] as number;

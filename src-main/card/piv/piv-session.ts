@@ -11,7 +11,7 @@ import { passcodeBlock, pukBlock } from './piv-reference-data.js';
 import { parsePublicKeyTemplate } from './piv-public-key.js';
 import { signatureInput } from './piv-signature-input.js';
 import type { ManagementKeyResponder } from './piv-management-key.js';
-import { parseKeyMetadata, type KeyMetadata } from './piv-metadata.js';
+import { parseKeyMetadata, parseReferenceRetries, type KeyMetadata, type ReferenceRetries } from './piv-metadata.js';
 
 // The PIV card edge: one method per card operation, over a channel the caller owns (inside a
 // reader transaction). No UI and no service knowledge: passcodes come in as bytes, management
@@ -182,6 +182,16 @@ export class PivSession {
     if (resp.sw === SW.INS_NOT_SUPPORTED || resp.sw === SW.CLA_NOT_SUPPORTED || resp.sw === SW.FUNCTION_NOT_SUPPORTED) return undefined;
     if (resp.sw === SW.REFERENCE_NOT_FOUND) return null;
     return parseKeyMetadata(expectOk(resp, 'Reading what key the card holds'));
+  }
+
+  /**
+   * Yubico GET METADATA for the PIN or the PUK: its retry counter, read without spending a try;
+   * undefined when the card does not know the command (a plain NIST PIV card).
+   */
+  async referenceRetries(keyRef: typeof KEY_REF.PIN | typeof KEY_REF.PUK): Promise<ReferenceRetries | undefined> {
+    const resp = await this.channel.send({ cla: 0, ins: INS.GET_METADATA, p1: 0x00, p2: keyRef, ne: this.channel.maxNe });
+    if (resp.sw === SW.INS_NOT_SUPPORTED || resp.sw === SW.CLA_NOT_SUPPORTED || resp.sw === SW.FUNCTION_NOT_SUPPORTED) return undefined;
+    return parseReferenceRetries(expectOk(resp, "Reading the card's retry counter"));
   }
 
   /**

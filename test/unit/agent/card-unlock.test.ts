@@ -19,19 +19,26 @@ const MANAGEMENT_KEY = '00112233445566778899aabbccddeeff';
 let readers: InProcessReaderDriver;
 afterEach(async () => readers?.close());
 
-function lockedCard(o: { puk?: string; pinTries?: number } = {}): { engine: PivCardEngine; commands: CommandRecord[] } {
+/** A card without Yubico GET METADATA (a plain NIST PIV card) answers it "instruction not supported". */
+class PlainPivCard extends PivCardEngine {
+  override process(apdu: Uint8Array): Buffer {
+    return apdu[1] === 0xf7 ? Buffer.from([0x6d, 0x00]) : super.process(apdu);
+  }
+}
+
+function lockedCard(o: { puk?: string; pinTries?: number; pukTries?: number; metadata?: false } = {}): { engine: PivCardEngine; commands: CommandRecord[] } {
   const state: VirtualCardState = {
     format: 'piv-virtual-card/1',
     serial: 4242,
     version: [5, 4, 3],
     pin: { ...referenceData('123456'), triesLeft: o.pinTries ?? 0 },
-    puk: referenceData(o.puk ?? PUK),
+    puk: { ...referenceData(o.puk ?? PUK), ...(o.pukTries === undefined ? {} : { triesLeft: o.pukTries }) },
     managementKey: { algorithm: 'aes128', key: MANAGEMENT_KEY },
     keys: {},
     objects: {},
   };
   const commands: CommandRecord[] = [];
-  const engine = new PivCardEngine(state, { onCommand: (r) => commands.push(r) });
+  const engine = new (o.metadata === false ? PlainPivCard : PivCardEngine)(state, { onCommand: (r) => commands.push(r) });
   readers = new InProcessReaderDriver([READER]);
   readers.insert(READER, engine);
   return { engine, commands };
@@ -63,11 +70,11 @@ describe('the unlock card operation', () => {
     expect(cardHolds(engine.snapshot(), 'puk', PUK)).toBe(true);
   });
 
-  it('a rotation pending and the card already on the next PUK: one PUK attempt finds it, the PUK change is skipped', async () => {
+  it('a rotation pending and the card already on the next PUK: its counter read first, one PUK attempt finds it, the PUK change is skipped', async () => {
     const { engine, commands } = lockedCard({ puk: NEXT });
     const result = await unlock(localRelay(MANAGEMENT_KEY, { puk: PUK, nextPuk: NEXT, rotationPending: true }));
     expect(result.reconciled).toBe(true);
-    expect(commandNames(commands)).toEqual(['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'RESET RETRY COUNTER', 'RESET RETRY COUNTER']);
+    expect(commandNames(commands)).toEqual(['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GET METADATA', 'RESET RETRY COUNTER', 'RESET RETRY COUNTER']);
     expect(pukAttemptsSpent(commands)).toBe(1);
     const state = engine.snapshot();
     expect(cardHolds(state, 'pin', '24681357')).toBe(true);
@@ -91,7 +98,7 @@ describe('the unlock card operation', () => {
       };
       const result = await unlock(relay);
       expect(result.reconciled).toBe(true);
-      expect(told).toEqual([['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'RESET RETRY COUNTER']]);
+      expect(told).toEqual([['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GET METADATA', 'RESET RETRY COUNTER']]);
       expect(pukAttemptsSpent(commands)).toBe(1);
       expect(cardHolds(engine.snapshot(), 'pin', '24681357')).toBe(true);
       await readers.close();
@@ -109,11 +116,50 @@ describe('the unlock card operation', () => {
     }
   });
 
-  it('a rotation pending and the card still on the current PUK: the usual six commands', async () => {
+  it('a rotation pending and the card still on the current PUK: the usual six commands, and its PUK counter read', async () => {
     const { engine, commands } = lockedCard();
     const result = await unlock(localRelay(MANAGEMENT_KEY, { puk: PUK, nextPuk: NEXT, rotationPending: true }));
-    expect(result).toEqual({ reconciled: false, apdus: 6 });
+    expect(result).toEqual({ reconciled: false, apdus: 7 });
+    expect(commandNames(commands)).toEqual(['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GET METADATA', 'RESET RETRY COUNTER', 'CHANGE REFERENCE DATA']);
     expect(pukAttemptsSpent(commands)).toBe(0);
+    expect(cardHolds(engine.snapshot(), 'puk', NEXT)).toBe(true);
+  });
+
+  it('a rotation pending and the PUK counter showing a refusal (the answer lost with a pulled card): the next PUK first, no attempt spent', async () => {
+    const { engine, commands } = lockedCard({ puk: NEXT, pukTries: 2 });
+    const inner = localRelay(MANAGEMENT_KEY, { puk: PUK, nextPuk: NEXT, rotationPending: true });
+    let told = 0;
+    const result = await unlock({ cardWitness: (w) => inner.cardWitness(w), release: (id, r) => inner.release(id, r), pukReconciled: async () => void (told += 1) });
+    expect(result).toEqual({ reconciled: true, apdus: 6 });
+    expect(commandNames(commands)).toEqual(['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GET METADATA', 'RESET RETRY COUNTER']);
+    expect(pukAttemptsSpent(commands)).toBe(0);
+    // The unlock's own commit makes the next PUK current; nothing is said before the card took it.
+    expect(told).toBe(0);
+    const state = engine.snapshot();
+    expect(cardHolds(state, 'pin', '24681357')).toBe(true);
+    expect(cardHolds(state, 'puk', NEXT)).toBe(true);
+    expect(state.puk.triesLeft).toBe(3);
+  });
+
+  it('a counter refusal from before the service last changed its PUKs: the next PUK refused, the current one still opens the card and is rotated', async () => {
+    const { engine, commands } = lockedCard({ pukTries: 2 });
+    const inner = localRelay(MANAGEMENT_KEY, { puk: PUK, nextPuk: NEXT, rotationPending: true });
+    let told = 0;
+    const result = await unlock({ cardWitness: (w) => inner.cardWitness(w), release: (id, r) => inner.release(id, r), pukReconciled: async () => void (told += 1) });
+    expect(result.reconciled).toBe(false);
+    expect(commandNames(commands).slice(4)).toEqual(['GET METADATA', 'RESET RETRY COUNTER', 'RESET RETRY COUNTER', 'CHANGE REFERENCE DATA']);
+    expect(pukAttemptsSpent(commands)).toBe(1);
+    expect(told).toBe(0);
+    expect(cardHolds(engine.snapshot(), 'puk', NEXT)).toBe(true);
+  });
+
+  it('a card without GET METADATA keeps the current-first order, whatever its counter', async () => {
+    const { engine, commands } = lockedCard({ puk: NEXT, pukTries: 2, metadata: false });
+    const result = await unlock(localRelay(MANAGEMENT_KEY, { puk: PUK, nextPuk: NEXT, rotationPending: true }));
+    expect(result).toEqual({ reconciled: true, apdus: 7 });
+    // The refused GET METADATA never reaches the card's own command log.
+    expect(commandNames(commands).slice(4)).toEqual(['RESET RETRY COUNTER', 'RESET RETRY COUNTER']);
+    expect(pukAttemptsSpent(commands)).toBe(1);
     expect(cardHolds(engine.snapshot(), 'puk', NEXT)).toBe(true);
   });
 

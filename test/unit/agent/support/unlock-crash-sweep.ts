@@ -209,8 +209,8 @@ export async function runSweepCase(env: SweepEnv, c: SweepCase): Promise<SweepRo
 
 // The double fault. An unlock cut short after the card took the next PUK leaves the card on it,
 // unlocked, the rotation pending; some day the card is locked again. The reconciling unlock then
-// tries the current PUK (refused: one attempt), tells the service the card holds the pending one,
-// and resets with that. Here that reconciling unlock is cut short too, at each of its commands
+// reads the PUK's counter (full), tries the current PUK (refused: one attempt), tells the service
+// the card holds the pending one, and resets with that. Here that reconciling unlock is cut short too, at each of its commands
 // and both ways, then the user retries cleanly. The card must end unlocked on the current PUK;
 // the PUK attempts spent over the whole story are counted (see the unit test for the limit).
 
@@ -220,6 +220,7 @@ export const RECONCILING_COMMANDS = [
   'VERIFY',
   'GENERAL AUTHENTICATE (witness)',
   'GENERAL AUTHENTICATE (challenge)',
+  'GET METADATA (PUK counter)',
   'RESET RETRY COUNTER (current PUK)',
   'RESET RETRY COUNTER (next PUK)',
 ] as const;
