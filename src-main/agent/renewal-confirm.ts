@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SignedInSession } from '../../src-shared/api/agent-api.js';
-import { RENEWAL_WINDOW_DAYS } from '../../src-shared/api/service-renewal.js';
+import { certificateExpiry, isRenewalDue } from '../../src-shared/domain/certificate-expiry.js';
 import { ServiceRefusedError, ServiceUnreachableError } from '../service-client/service-client-errors.js';
 import type { AgentRuntime } from './agent-runtime.js';
 import { COMMIT_RETRY_DELAYS_MS } from './unlock-commit.js';
@@ -16,8 +16,6 @@ import { cardRenewed, renewalDone, renewalRefused, renewalWorking } from './rene
 // is tried again in the background, and failing that the card's next login rolls it forward
 // (the service sees the issued certificate signing in). A refusal is shown in the service's words.
 
-const DAY_MS = 86_400_000;
-const utcDay = (d: Date): number => Math.floor(d.getTime() / DAY_MS);
 
 /** The serial of a DER certificate, for the journal (hex, as Node gives it). */
 export function serialOf(der: Buffer): string | null {
@@ -26,12 +24,6 @@ export function serialOf(der: Buffer): string | null {
   } catch {
     return null;
   }
-}
-
-/** The expiry facts of a certificate as the service counts them (whole UTC days). */
-export function expiryOf(notAfter: Date, now: Date): SignedInSession['expiry'] {
-  const days = utcDay(notAfter) - utcDay(now);
-  return { certificateNotAfter: notAfter.toISOString(), daysToExpiry: days, renewalDue: days <= RENEWAL_WINDOW_DAYS };
 }
 
 export interface RenewedCard {
@@ -47,13 +39,13 @@ export async function confirmRenewed(rt: AgentRuntime, r: RenewedCard): Promise<
   const { flow } = r;
   const newSerial = serialOf(r.certificate);
   const ownNotAfter = new Date(new X509Certificate(r.certificate).validTo);
-  rt.apply((m) => cardRenewed(m, flow, r.certificate, expiryOf(ownNotAfter, rt.now())));
+  rt.apply((m) => cardRenewed(m, flow, r.certificate, certificateExpiry(ownNotAfter, rt.now())));
   rt.apply((m) => renewalWorking(m, flow.id, RENEWAL_MESSAGES.progressConfirming));
   rt.journal.record({ cardUuid: flow.cardUuid, mode: r.mode, step: 'confirming', oldSerial: r.oldSerial, newSerial });
   let expiry: SignedInSession['expiry'];
   try {
     const answer = await rt.monitor.track(rt.client.confirmRenewal(r.renewalId, rt.options.workstationId));
-    expiry = { certificateNotAfter: answer.certificateNotAfter, daysToExpiry: answer.daysToExpiry, renewalDue: answer.daysToExpiry <= RENEWAL_WINDOW_DAYS };
+    expiry = { certificateNotAfter: answer.certificateNotAfter, daysToExpiry: answer.daysToExpiry, renewalDue: isRenewalDue(answer.daysToExpiry) };
     rt.journal.record({ cardUuid: flow.cardUuid, mode: r.mode, step: 'confirmed', oldSerial: r.oldSerial, newSerial });
   } catch (err) {
     if (!passing(err)) {
@@ -62,7 +54,7 @@ export async function confirmRenewed(rt: AgentRuntime, r: RenewedCard): Promise<
       rt.apply((m) => renewalRefused(m, flow.id, message));
       return;
     }
-    expiry = expiryOf(ownNotAfter, rt.now());
+    expiry = certificateExpiry(ownNotAfter, rt.now());
     void confirmLater(rt, r, newSerial);
   }
   rt.apply((m) => cardRenewed(m, flow, r.certificate, expiry));

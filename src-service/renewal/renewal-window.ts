@@ -1,18 +1,15 @@
-import { RENEWAL_WINDOW_DAYS } from '../../src-shared/api/service-renewal.js';
-import { daysToExpiry } from '../auth/login-summary.js';
+import { DAY_MS, daysToExpiry, isRenewalDue, RENEWAL_WINDOW_DAYS } from '../../src-shared/domain/certificate-expiry.js';
 
 // When a certificate may be renewed (domain.md, smartcards): from RENEWAL_WINDOW_DAYS whole UTC
 // calendar days before notAfter (the same count the Smartcard Expiry Notification shows) until
 // it expires; after that only registration authority staff, in person. One place decides it for
 // the holder's own renewal, a sponsor's, and what "Service smartcard" reports.
 
-const DAY_MS = 86_400_000;
-
 export type RenewalWindow = { readonly state: 'due' } | { readonly state: 'expired' } | { readonly state: 'early'; readonly opensOn: Date };
 
 export function renewalWindow(notAfter: Date, now: Date): RenewalWindow {
   if (now > notAfter) return { state: 'expired' };
-  if (daysToExpiry(notAfter, now) <= RENEWAL_WINDOW_DAYS) return { state: 'due' };
+  if (isRenewalDue(daysToExpiry(notAfter, now))) return { state: 'due' };
   return { state: 'early', opensOn: new Date(notAfter.getTime() - RENEWAL_WINDOW_DAYS * DAY_MS) };
 }
 

@@ -21,8 +21,7 @@ import { WorkstationId } from './service-login.js';
 
 export const RenewalId = Base64Url;
 
-/** Days before notAfter from which a certificate may be renewed (domain.md, smartcards). */
-export const RENEWAL_WINDOW_DAYS = 90;
+export { RENEWAL_WINDOW_DAYS } from '../domain/certificate-expiry.js';
 
 export const RenewalOpened = z.strictObject({
   renewalId: RenewalId,
