@@ -1,10 +1,9 @@
 import { X509Certificate } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { SignedInSession } from '../../src-shared/api/agent-api.js';
 import { certificateExpiry, isRenewalDue } from '../../src-shared/domain/certificate-expiry.js';
-import { ServiceRefusedError, ServiceUnreachableError } from '../service-client/service-client-errors.js';
+import { ServiceRefusedError } from '../service-client/service-client-errors.js';
 import type { AgentRuntime } from './agent-runtime.js';
-import { COMMIT_RETRY_DELAYS_MS } from './unlock-commit.js';
+import { retryInBackground, worthRetrying } from './background-retry.js';
 import type { RenewalFlow } from './renewal-model.js';
 import type { JournalMode } from './renewal-journal.js';
 import { RENEWAL_MESSAGES } from './renewal-messages.js';
@@ -48,7 +47,7 @@ export async function confirmRenewed(rt: AgentRuntime, r: RenewedCard): Promise<
     expiry = { certificateNotAfter: answer.certificateNotAfter, daysToExpiry: answer.daysToExpiry, renewalDue: isRenewalDue(answer.daysToExpiry) };
     rt.journal.record({ cardUuid: flow.cardUuid, mode: r.mode, step: 'confirmed', oldSerial: r.oldSerial, newSerial });
   } catch (err) {
-    if (!passing(err)) {
+    if (!worthRetrying(err)) {
       rt.journal.record({ cardUuid: flow.cardUuid, mode: r.mode, step: 'refused', oldSerial: r.oldSerial, newSerial });
       const message = err instanceof ServiceRefusedError ? err.message : RENEWAL_MESSAGES.serviceUnreachable;
       rt.apply((m) => renewalRefused(m, flow.id, message));
@@ -61,21 +60,10 @@ export async function confirmRenewed(rt: AgentRuntime, r: RenewedCard): Promise<
   rt.apply((m) => renewalDone(m, flow.id, expiry.certificateNotAfter));
 }
 
-const passing = (err: unknown): boolean => err instanceof ServiceUnreachableError || (err instanceof ServiceRefusedError && err.status >= 500);
-
-async function confirmLater(rt: AgentRuntime, r: RenewedCard, newSerial: string | null): Promise<void> {
-  for (const delay of COMMIT_RETRY_DELAYS_MS) {
-    try {
-      await sleep(delay, undefined, { signal: rt.closing, ref: false });
-    } catch {
-      return; // the agent is closing; the card's next login rolls the renewal forward
-    }
-    try {
-      await rt.monitor.track(rt.client.confirmRenewal(r.renewalId, rt.options.workstationId));
-      rt.journal.record({ cardUuid: r.flow.cardUuid, mode: r.mode, step: 'confirmed', oldSerial: r.oldSerial, newSerial });
-      return;
-    } catch (err) {
-      if (!passing(err)) return;
-    }
-  }
+function confirmLater(rt: AgentRuntime, r: RenewedCard, newSerial: string | null): Promise<void> {
+  // Given up when the agent closes: the card's next login then rolls the renewal forward.
+  return retryInBackground(rt, async () => {
+    await rt.monitor.track(rt.client.confirmRenewal(r.renewalId, rt.options.workstationId));
+    rt.journal.record({ cardUuid: r.flow.cardUuid, mode: r.mode, step: 'confirmed', oldSerial: r.oldSerial, newSerial });
+  });
 }
