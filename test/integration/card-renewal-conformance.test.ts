@@ -87,9 +87,9 @@ function localRelay(card: MadeCard, sent: Sent): RenewalRelay {
     },
     authenticate: async (_exchangeId, cardResponse) => {
       await responder.checkCardResponse(cardResponse);
-      return { issuedCertificate: null };
+      return { issuedCertificate: null, newKeyProof: 'attestation' };
     },
-    certificate: async (csr, attestation) => {
+    certificate: async (csr, { attestation }) => {
       const request = verifyCertificationRequest(csr);
       expect(request.commonName).toBe(HOLDER);
       sent.attestation = attestation;
@@ -145,6 +145,7 @@ describe.each([
       reader: READER_NAME,
       passcode: Buffer.from(PASSCODE, 'ascii'),
       relay: localRelay(made, sent),
+      renewal: { renewalId: 'renewal-1', cardUuid: made.cardUuid },
       algorithm,
       holderName: HOLDER,
     });
