@@ -1,4 +1,5 @@
 import { randomBytes, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { renewalKeyAuthorisation, type NewKeyProof } from '../../src-shared/api/service-renewal.js';
 import type { AsymmetricAlgorithm } from '../../src-shared/card/virtual-card-state.js';
 import { assembleCertificationRequest, certificationRequestInfo, CertificationRequestError, verifyCertificationRequest } from '../../src-shared/crypto/pkcs10.js';
 import { wipe } from '../card/bytes.js';
@@ -11,7 +12,7 @@ import { sameKey } from './card-key-check.js';
 import { authenticateThroughService, type CardWitnessRelay } from './relayed-management-key.js';
 
 // Renewing the 9A certificate on the card: ONE reader transaction, reset afterwards. With
-// extended-length APDUs, eight commands:
+// extended-length APDUs, eight commands for a card with a registered attestation key:
 //
 //   SELECT; VERIFY (the holder's passcode: 9A signs the request); GENERAL AUTHENTICATE 9B twice
 //   (management-key mutual authentication, the key's half done by the service); GENERATE 9A;
@@ -20,8 +21,13 @@ import { authenticateThroughService, type CardWitnessRelay } from './relayed-man
 //   certificate).
 //
 // The request proves only that its signer holds the key; the attestation proves the key was
-// made on this card, so the service can refuse a key made anywhere else. A card without
-// attestation (6D00 or 6A81) sends none, and the service decides whether that will do.
+// made on this card, so the service refuses a key made anywhere else. For a card without a
+// registered attestation key the service asks instead (newKeyProof 'old-key-signature') for a
+// signature by the card's OLD 9A key, which the verified passcode unlocks, over this renewal
+// (renewalKeyAuthorisation): one more GENERAL AUTHENTICATE 9A, nine commands, made just before
+// GENERATE because GENERATE 9A destroys the old key. PIV cannot generate elsewhere and move the
+// key into 9A, so the old key never sees the new public key; the service takes the signature for
+// this renewal's one new key (src-service/renewal/attestation.ts).
 //
 // When the service already issued a certificate in this renewal (a renewal cut short after
 // issue) and its key is the card's 9A key, it is written without generating again: one GET
@@ -34,13 +40,17 @@ import { authenticateThroughService, type CardWitnessRelay } from './relayed-man
 
 /** The service's half of a renewal, through the agent's connection to it (service-renewal.ts). */
 export interface RenewalRelay extends CardWitnessRelay {
-  /** The card's encryption of that challenge; a certificate already issued in this renewal, if any. */
-  authenticate(exchangeId: string, cardResponse: Uint8Array): Promise<{ issuedCertificate: Buffer | null }>;
   /**
-   * The PKCS#10 request signed by the card's new key, and the card's attestation of that key
-   * (DER; null from a card without attestation) -> the new certificate (DER).
+   * The card's encryption of that challenge -> a certificate already issued in this renewal, if
+   * any, and how the service must be shown the new key is the holder's.
    */
-  certificate(csrDer: Buffer, attestation: Buffer | null): Promise<{ certificate: Buffer }>;
+  authenticate(exchangeId: string, cardResponse: Uint8Array): Promise<{ issuedCertificate: Buffer | null; newKeyProof: NewKeyProof }>;
+  /**
+   * The PKCS#10 request signed by the card's new key, the card's attestation of that key (DER;
+   * null from a card without attestation) and the old key's signature over the renewal (null
+   * unless the service asked for it) -> the new certificate (DER).
+   */
+  certificate(csrDer: Buffer, proof: { attestation: Buffer | null; oldKeySignature: Buffer | null }): Promise<{ certificate: Buffer }>;
 }
 
 export interface CardRenewalInput {
@@ -49,6 +59,8 @@ export interface CardRenewalInput {
   /** The holder's passcode; wiped here. */
   readonly passcode: Buffer;
   readonly relay: RenewalRelay;
+  /** The renewal the card's old key vouches for, when the service asks it to. */
+  readonly renewal: { readonly renewalId: string; readonly cardUuid: string };
   /** The card's algorithm, which a renewal keeps (RenewalOpened.algorithm). */
   readonly algorithm: AsymmetricAlgorithm;
   /** The subject of the request (RenewalOpened.holder.name); the CA sets the certificate's own. */
@@ -86,7 +98,7 @@ export async function cardRenewal(input: CardRenewalInput): Promise<CardRenewalR
         await piv.verifyPin(input.passcode);
         wipe(input.passcode);
         input.onStage?.('checking-card');
-        const { issuedCertificate } = await authenticateThroughService(piv, input.relay, (exchangeId, cardResponse) => input.relay.authenticate(exchangeId, cardResponse));
+        const { issuedCertificate, newKeyProof } = await authenticateThroughService(piv, input.relay, (exchangeId, cardResponse) => input.relay.authenticate(exchangeId, cardResponse));
         const alg = cardAlgorithm(input.algorithm);
 
         if (issuedCertificate !== null) {
@@ -99,10 +111,13 @@ export async function cardRenewal(input: CardRenewalInput): Promise<CardRenewalR
         }
 
         input.onStage?.('making-key');
+        // Now or never: GENERATE replaces the key that the passcode unlocks.
+        const oldKeySignature =
+          newKeyProof === 'old-key-signature' ? await piv.sign(SLOT.AUTHENTICATION, alg, Buffer.from(renewalKeyAuthorisation(input.renewal), 'utf8')) : null;
         const newKey = await piv.generateKey(SLOT.AUTHENTICATION, alg);
         const attestation = (await piv.attest(SLOT.AUTHENTICATION)) ?? null;
         const csr = await signedRequest(piv, alg, newKey, input.holderName);
-        const { certificate } = await input.relay.certificate(csr, attestation);
+        const { certificate } = await input.relay.certificate(csr, { attestation, oldKeySignature });
         if (!sameKey(certificateKey(certificate), newKey)) throw new RenewalCertificateMismatchError();
         input.onStage?.('writing-certificate');
         await piv.writeCertificate(SLOT.AUTHENTICATION, certificate);

@@ -96,6 +96,7 @@ export async function submitRenewalPasscode(rt: AgentRuntime, passcode: string):
       reader,
       passcode: secret,
       relay: journaledRelay(rt, { renewalId, cardUuid, mode: flow.mode, oldSerial }),
+      renewal: { renewalId, cardUuid },
       algorithm: algorithm ?? card.facts.algorithm,
       holderName: holderName ?? card.facts.holderName,
       onStage: (stage) => rt.apply((s) => renewalWorking(s, id, PROGRESS[stage])),

@@ -13,9 +13,9 @@ export function journaledRelay(rt: AgentRuntime, r: { renewalId: string; cardUui
   return {
     cardWitness: (witness) => rt.monitor.track(rt.client.renewalWitness(renewalId, workstationId, witness)),
     authenticate: (exchangeId, cardResponse) => rt.monitor.track(rt.client.renewalAuthenticate(renewalId, workstationId, exchangeId, cardResponse)),
-    certificate: async (csr, attestation) => {
+    certificate: async (csr, proof) => {
       rt.journal.record({ cardUuid: r.cardUuid, mode: r.mode, step: 'requesting-certificate', oldSerial: r.oldSerial });
-      const { certificate } = await rt.monitor.track(rt.client.renewalCertificate(renewalId, workstationId, csr, attestation));
+      const { certificate } = await rt.monitor.track(rt.client.renewalCertificate(renewalId, workstationId, csr, proof));
       // Written to the card next: journaled first, with the serial it will carry.
       rt.journal.record({ cardUuid: r.cardUuid, mode: r.mode, step: 'writing-certificate', oldSerial: r.oldSerial, newSerial: serialOf(certificate) });
       return { certificate };

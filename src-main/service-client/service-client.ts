@@ -24,6 +24,7 @@ import {
 } from '../../src-shared/api/service-unlock.js';
 import {
   RenewalAuthenticateResponse,
+  type NewKeyProof,
   RenewalCertificateResponse,
   RenewalConfirmResponse,
   RenewalOpened,
@@ -179,17 +180,28 @@ export class ServiceClient {
   }
 
   /** Step 2: the card's answer; a certificate this renewal already issued comes back, if any. */
-  async renewalAuthenticate(renewalId: string, workstationId: string, exchangeId: string, cardResponse: Uint8Array): Promise<{ issuedCertificate: Buffer | null }> {
+  async renewalAuthenticate(
+    renewalId: string,
+    workstationId: string,
+    exchangeId: string,
+    cardResponse: Uint8Array,
+  ): Promise<{ issuedCertificate: Buffer | null; newKeyProof: NewKeyProof }> {
     const answer = await this.call('POST', `${renewalPath(renewalId)}/authenticate`, RenewalAuthenticateResponse, {
       body: { workstationId, exchangeId, cardResponse: Buffer.from(cardResponse).toString('base64') },
     });
-    return { issuedCertificate: answer.issuedCertificate === null ? null : Buffer.from(answer.issuedCertificate, 'base64') };
+    return { issuedCertificate: answer.issuedCertificate === null ? null : Buffer.from(answer.issuedCertificate, 'base64'), newKeyProof: answer.newKeyProof };
   }
 
-  /** The card-signed request for its new key (and the card's attestation of it) -> the new certificate. */
-  async renewalCertificate(renewalId: string, workstationId: string, csr: Buffer, attestation: Buffer | null): Promise<{ certificate: Buffer; notAfter: string }> {
+  /** The card-signed request for its new key (and the card's attestation of it, or its old key's signature) -> the new certificate. */
+  async renewalCertificate(
+    renewalId: string,
+    workstationId: string,
+    csr: Buffer,
+    proof: { attestation: Buffer | null; oldKeySignature: Buffer | null },
+  ): Promise<{ certificate: Buffer; notAfter: string }> {
+    const base64 = (bytes: Buffer | null): string | null => (bytes === null ? null : bytes.toString('base64'));
     const answer = await this.call('POST', `${renewalPath(renewalId)}/certificate`, RenewalCertificateResponse, {
-      body: { workstationId, csr: csr.toString('base64'), attestation: attestation === null ? null : attestation.toString('base64') },
+      body: { workstationId, csr: csr.toString('base64'), attestation: base64(proof.attestation), oldKeySignature: base64(proof.oldKeySignature) },
     });
     return { certificate: Buffer.from(answer.certificate, 'base64'), notAfter: answer.notAfter };
   }

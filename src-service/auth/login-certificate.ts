@@ -67,7 +67,7 @@ export function checkPresentedCertificate(ca: CertificateAuthority, base64Der: s
 }
 
 /** SHA-256 signature check: PKCS#1 v1.5 for RSA, DER-encoded ECDSA for P-256. */
-export function signatureVerifies(certificate: PresentedCertificate, payload: Buffer, signature: Buffer): boolean {
+export function signatureVerifies(certificate: Pick<PresentedCertificate, 'publicKey'>, payload: Buffer, signature: Buffer): boolean {
   try {
     return verify('sha256', payload, { key: certificate.publicKey, dsaEncoding: 'der' }, signature);
   } catch {

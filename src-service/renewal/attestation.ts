@@ -1,29 +1,38 @@
-import { createPublicKey, type X509Certificate } from 'node:crypto';
+import { createPublicKey, X509Certificate } from 'node:crypto';
+import { renewalKeyAuthorisation, type NewKeyProof } from '../../src-shared/api/service-renewal.js';
 import { AttestationFormatError, readAttestation, type ReadAttestation } from '../../src-shared/card/piv-attestation.js';
+import { signatureVerifies } from '../auth/login-certificate.js';
 import type { ServiceContext } from '../service-context.js';
 import { prepared } from '../store/prepared.js';
 import { refuse } from '../unlock/unlock-refusal.js';
 import type { RenewalRow } from './renewal-store.js';
 
-// Whether a renewal's new key was made on the card being renewed.
+// Whether a renewal's new key is the card holder's: made on the card, or vouched for by them.
 //
 // A PKCS#10 request proves that its signer holds the key, not where the key lives. Whoever
 // brings a renewal to the certificate step (the holder, a sponsor with the card in their second
 // reader, or, for a renewal cut short, anyone holding the card: recovery needs no session) could
-// sign a request with a key made in software, and the certificate would put the holder's
-// identity on a key that is not on their card. So:
+// sign a request with a key made in software, and the certificate would let them log in as the
+// holder without the card. Holding the card for a moment gives the management-key proof, not the
+// passcode. So nothing is issued unless:
 //
-//   A card whose attestation key the directory registered (every card the factory makes) must
-//   send the card's attestation of the new key (Yubico INS F9): a certificate that verifies
+//   (a) A card whose attestation key the directory registered (every card the factory makes)
+//   sends the card's attestation of the new key (Yubico INS F9): a certificate that verifies
 //   with that registered key, for exactly the request's public key (SubjectPublicKeyInfo bytes
 //   equal), naming slot 9A and carrying the card's serial. The card makes one only for a key it
-//   generated, so nothing else is issued.
+//   generated, so nothing else is issued. It is the only proof such a card may give.
 //
-//   A card without a registered attestation key (made before cards had one, or enrolled
-//   elsewhere) cannot prove it. A self or sponsor renewal goes ahead on the strength of its
-//   session: a person signed in with their own card is there and answerable for it. A recovery
-//   has no session, only the card's management-key proof, so it is refused and the holder's
-//   registration authority finishes it.
+//   (b) A card without one (made before cards had one, or enrolled elsewhere: most PIV cards)
+//   sends a signature by its OLD 9A key, which needs the holder's passcode, over
+//   renewalKeyAuthorisation (this renewal), checked against the card's live certificate.
+//   PIV generates a key in place, destroying the old one, and cannot move keys between slots,
+//   so the old key cannot sign the new public key itself: it signs before GENERATE, and the
+//   signature is taken for one new key only (a second key in the same renewal could only come
+//   with a copy of it: the old key is gone once the first was made). Whoever can make it knows
+//   the passcode, and could sign with the card as its holder anyway.
+//
+//   A recovery has no passcode, only the card's management-key proof: it takes (a) alone, and
+//   a card without attestation is sent to its registration authority.
 
 const SLOT_9A = 0x9a;
 const START_AGAIN = 'so no certificate was issued. Start the renewal again.';
@@ -35,13 +44,35 @@ interface CardAttestationKey {
   readonly attestationKey: Buffer | null;
 }
 
-/** Refuses a key the card cannot show it made; `attested` says whether it showed it (for the audit). */
-export function requireKeyMadeOnCard(ctx: ServiceContext, row: RenewalRow, spki: Buffer, attestationBase64: string | null): { attested: boolean } {
-  const card = prepared(ctx.db, 'SELECT serial, attestation_key AS attestationKey FROM cards WHERE id = ?').get(row.cardId) as CardAttestationKey;
+const cardAttestationKey = (ctx: ServiceContext, row: RenewalRow): CardAttestationKey =>
+  prepared(ctx.db, 'SELECT serial, attestation_key AS attestationKey FROM cards WHERE id = ?').get(row.cardId) as CardAttestationKey;
+
+/** The proof of its new key the service will take from this renewal's card (told to the agent once the card has proved itself). */
+export function newKeyProofFor(ctx: ServiceContext, row: RenewalRow): NewKeyProof {
+  return cardAttestationKey(ctx, row).attestationKey === null ? 'old-key-signature' : 'attestation';
+}
+
+/** What came with the request for the new key `spki`. */
+export interface NewKeyEvidence {
+  readonly renewalId: string;
+  readonly spki: Buffer;
+  readonly attestation: string | null;
+  readonly oldKeySignature: string | null;
+}
+
+/** Refuses a key that is neither attested by the card nor vouched for by its old key; says which proof it was (for the audit). */
+export function requireHoldersNewKey(ctx: ServiceContext, row: RenewalRow, evidence: NewKeyEvidence): { attested: boolean; proof: NewKeyProof } {
+  const card = cardAttestationKey(ctx, row);
   if (card.attestationKey === null) {
     if (row.kind === 'recovery') throw refuse(409, 'conflict', 'recovery-unattested', UNATTESTED_RECOVERY);
-    return { attested: false };
+    requireOldKeySignature(ctx, row, evidence);
+    return { attested: false, proof: 'old-key-signature' };
   }
+  requireAttestation({ serial: card.serial, attestationKey: card.attestationKey }, evidence.spki, evidence.attestation);
+  return { attested: true, proof: 'attestation' };
+}
+
+function requireAttestation(card: { readonly serial: number; readonly attestationKey: Buffer }, spki: Buffer, attestationBase64: string | null): void {
   if (attestationBase64 === null) {
     throw refuse(400, 'bad-request', 'attestation-missing', `The smartcard did not show that it made the new key (no attestation came with the request), ${START_AGAIN}`);
   }
@@ -62,7 +93,30 @@ export function requireKeyMadeOnCard(ctx: ServiceContext, row: RenewalRow, spki:
       attestedSerial: attestation.serial ?? null,
     });
   }
-  return { attested: true };
+}
+
+const NOT_VOUCHED = "This smartcard cannot show that it made the new key, so its current key must vouch for it with the card holder's passcode";
+
+function requireOldKeySignature(ctx: ServiceContext, row: RenewalRow, evidence: NewKeyEvidence): void {
+  if (evidence.oldKeySignature === null) {
+    throw refuse(400, 'bad-request', 'old-key-signature-missing', `${NOT_VOUCHED}, and no such signature came with the request, ${START_AGAIN}`);
+  }
+  const live = liveCertificate(ctx, row.cardId);
+  const payload = Buffer.from(renewalKeyAuthorisation({ renewalId: evidence.renewalId, cardUuid: row.cardUuid }), 'utf8');
+  if (!live || !signatureVerifies(live, payload, Buffer.from(evidence.oldKeySignature, 'base64'))) {
+    throw refuse(409, 'conflict', 'old-key-signature-invalid', `${NOT_VOUCHED}, and the signature that came was not made by it for this renewal, ${START_AGAIN}`);
+  }
+  // The signature vouches for one key: the old key is gone once the card made it, so a second
+  // key in this renewal could only come with a copy of the signature.
+  if (row.issuedDer && !new X509Certificate(row.issuedDer).publicKey.export({ type: 'spki', format: 'der' }).equals(evidence.spki)) {
+    throw refuse(409, 'conflict', 'old-key-signature-spent', `This renewal has already certified the new key its holder's passcode vouched for; it certifies no other, ${START_AGAIN}`);
+  }
+}
+
+/** The card's live certificate (newest unrevoked): the key the holder's passcode unlocks now. */
+function liveCertificate(ctx: ServiceContext, cardId: number): X509Certificate | undefined {
+  const der = prepared(ctx.db, 'SELECT der FROM certificates WHERE card_id = ? AND revoked_at IS NULL ORDER BY not_after DESC LIMIT 1').pluck().get(cardId) as Buffer | null | undefined;
+  return der ? new X509Certificate(der) : undefined;
 }
 
 function readCardAttestation(base64: string): ReadAttestation {

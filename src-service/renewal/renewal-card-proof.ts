@@ -6,12 +6,16 @@ import type { ServiceContext } from '../service-context.js';
 import { prepared } from '../store/prepared.js';
 import { relayCardWitness, requireCardProof } from '../unlock/card-proof.js';
 import { auditedStep, refuse, type RefusalFacts } from '../unlock/unlock-refusal.js';
+import { newKeyProofFor } from './attestation.js';
 import { requireNotExpired, requireStep, requireStillAllowed } from './renewal-liveness.js';
 import { findRenewal, setRenewalStatus, type RenewalRow, type RenewalStatus } from './renewal-store.js';
 
 // POST /v1/renewals/{id}/card-witness and /authenticate: the card proves it is the card being
 // renewed (management-key mutual authentication, relayed, as for an unlock). After it the card
 // accepts GENERATE and PUT DATA, and the service accepts a certificate request.
+//
+// The answer tells the agent how the card must vouch for its new key (attestation.ts): a card
+// without attestation signs with its old key before GENERATE replaces it.
 //
 // The proof may be given again later in the same renewal (the card was pulled and put back
 // while the agent kept the renewal): the card needs the management key again to generate anew
@@ -79,6 +83,6 @@ export function authenticateRenewalCard(ctx: ServiceContext, renewalId: string, 
       },
       new Date(now),
     );
-    return { authenticated: true as const, issuedCertificate: row.issuedDer ? row.issuedDer.toString('base64') : null };
+    return { authenticated: true as const, newKeyProof: newKeyProofFor(ctx, row), issuedCertificate: row.issuedDer ? row.issuedDer.toString('base64') : null };
   });
 }

@@ -7,7 +7,7 @@ import { issueAuthenticationCertificate } from '../ca/authentication-certificate
 import type { ServiceContext } from '../service-context.js';
 import { prepared } from '../store/prepared.js';
 import { auditedStep, refuse, type RefusalFacts } from '../unlock/unlock-refusal.js';
-import { requireKeyMadeOnCard } from './attestation.js';
+import { requireHoldersNewKey } from './attestation.js';
 import { renewalStepFacts } from './renewal-card-proof.js';
 import { requireNotExpired, requireStep, requireStillAllowed } from './renewal-liveness.js';
 import { findRenewal, setRenewalStatus, storeIssuedCertificate, type RenewalRow } from './renewal-store.js';
@@ -15,9 +15,10 @@ import { findRenewal, setRenewalStatus, storeIssuedCertificate, type RenewalRow 
 // POST /v1/renewals/{id}/certificate: the card has made a new key and signed a PKCS#10 request
 // with it. The request proves possession of the key and nothing else: the certificate's subject
 // comes from the directory, never from the request. The key must be of the card's type and new
-// (a renewal that kept the old key would leave a copy of it valid for three more years), and made
-// on the card, which the card's attestation shows (attestation.ts: when the card cannot show it,
-// only a renewal with a signed-in person behind it goes on).
+// (a renewal that kept the old key would leave a copy of it valid for three more years), and the
+// holder's: attested by the card, or, on a card that cannot attest, vouched for by its old key
+// with the holder's passcode (attestation.ts). Nothing is issued otherwise, so nothing can be
+// confirmed and the old certificate stays live.
 //
 // The certificate is kept in the renewal, not yet live: it becomes the card's certificate when
 // the agent confirms it is on the card, or when a login with it rolls the renewal forward. Asked
@@ -72,7 +73,7 @@ export function issueRenewalCertificate(ctx: ServiceContext, renewalId: string, 
     const request = readRequest(body.csr);
     const spki = spkiOf(request.publicKey);
     requireNewKeyOfCardType(ctx, row, request, spki);
-    const { attested } = requireKeyMadeOnCard(ctx, row, spki, body.attestation);
+    const { attested, proof } = requireHoldersNewKey(ctx, row, { renewalId, spki, attestation: body.attestation, oldKeySignature: body.oldKeySignature });
 
     if (row.issuedDer && row.issuedNotAfter && spkiOf(new X509Certificate(row.issuedDer).publicKey).equals(spki)) {
       if (row.status !== 'issued') setRenewalStatus(ctx.db, row.id, 'issued');
@@ -100,6 +101,7 @@ export function issueRenewalCertificate(ctx: ServiceContext, renewalId: string, 
           oldSerial: row.oldSerial,
           replacesSerial: row.issuedSerial,
           attested,
+          newKeyProof: proof,
         },
       },
       now,

@@ -10,9 +10,13 @@ import { WorkstationId } from './service-login.js';
 //   open (self: POST /v1/renewals; sponsor: POST /v1/card-service/renew; after a cut-short
 //     renewal, without a session: POST /v1/renewals/recover)
 //   card-witness, authenticate: management-key mutual authentication relayed through the
-//     service (the key never leaves it); after it the card accepts GENERATE and PUT DATA
+//     service (the key never leaves it); after it the card accepts GENERATE and PUT DATA; the
+//     answer says how the new key must be vouched for (newKeyProof)
+//   a card without a registered attestation key: its old 9A key signs renewalKeyAuthorisation
+//     (the holder's passcode is verified), before GENERATE replaces it
 //   the card generates a new 9A key; the agent builds a PKCS#10 request the card signs
-//   certificate: the service checks the request and issues (kept as the renewal's, not yet live)
+//   certificate: the service checks the request and how the key is vouched for, and issues
+//     (kept as the renewal's, not yet live)
 //   the agent writes the certificate to the card
 //   confirm: the new certificate goes live and the old one is revoked ('superseded')
 //
@@ -52,8 +56,21 @@ export const RenewalWitnessRequest = z.strictObject({ workstationId: Workstation
 export const RenewalWitnessResponse = z.strictObject({ exchangeId: Base64Url, witness: Base64, challenge: Base64 });
 
 export const RenewalAuthenticateRequest = z.strictObject({ workstationId: WorkstationId, exchangeId: Base64Url, cardResponse: Base64 });
+
+/**
+ * How the service must be shown that a renewal's new key is the card holder's, before it issues
+ * a certificate for it:
+ *   'attestation': the card's registered attestation key certifies that the card made the key
+ *     (every card the factory makes). The only proof a recovery (no passcode) can give.
+ *   'old-key-signature': a card without one signs renewalKeyAuthorisation with its current 9A
+ *     key, which needs the holder's passcode, checked against the card's live certificate.
+ */
+export const NewKeyProof = z.enum(['attestation', 'old-key-signature']);
+export type NewKeyProof = z.infer<typeof NewKeyProof>;
+
 export const RenewalAuthenticateResponse = z.strictObject({
   authenticated: z.literal(true),
+  newKeyProof: NewKeyProof,
   /**
    * A certificate already issued in this renewal (recovering one cut short after issue), DER in
    * base64: if its key is the card's key, the agent writes it rather than generating again.
@@ -68,7 +85,31 @@ export const RenewalAuthenticateResponse = z.strictObject({
  * A request alone proves possession of a key, not that the key lives on the card; the attestation
  * proves the card generated it, so nobody holding the card can have a software key certified.
  */
-export const RenewalCertificateRequest = z.strictObject({ workstationId: WorkstationId, csr: Base64, attestation: Base64.nullable() });
+export const RenewalCertificateRequest = z.strictObject({
+  workstationId: WorkstationId,
+  csr: Base64,
+  attestation: Base64.nullable(),
+  /**
+   * newKeyProof 'old-key-signature': the card's signature over renewalKeyAuthorisation (UTF-8) with the
+   * 9A key its live certificate is for (SHA-256; PKCS#1 v1.5 or DER ECDSA), made before GENERATE.
+   */
+  oldKeySignature: Base64.nullable().default(null),
+});
+
+export const RENEWAL_KEY_PURPOSE = 'care-identity-renewal-new-key/v1';
+
+/**
+ * The exact bytes a card without a registered attestation key signs with its old 9A key to let
+ * this renewal certify a new key. PIV makes the new key in place (GENERATE 9A destroys the old
+ * one, and no standard command moves a key between slots), so the old key can never sign the new
+ * public key: it signs this, before GENERATE, with the holder's passcode verified. The renewal id
+ * is random, one renewal's, and known only to the workstation that opened it, so the signature
+ * vouches for this renewal alone, and the service takes it for one new key only.
+ * The purpose keeps it from being taken for a login signature or anything else the key signs.
+ */
+export function renewalKeyAuthorisation(p: { renewalId: string; cardUuid: string }): string {
+  return `purpose=${RENEWAL_KEY_PURPOSE}\nrenewal=${p.renewalId}\ncard=${p.cardUuid.toLowerCase()}\n`;
+}
 export const RenewalCertificateResponse = z.strictObject({
   /** The new 9A certificate, DER in base64, to write to the card. */
   certificate: Base64,

@@ -10,6 +10,7 @@ import { localManagementKeyResponder } from '../../src-main/card/piv/piv-managem
 import { PcscReaderDriver } from '../../src-main/pcsc/pcsc-reader-driver.js';
 import { issueAuthenticationCertificate } from '../../src-service/ca/authentication-certificate.js';
 import type { MadeCard } from '../../src-service/ca/card-factory.js';
+import { renewalKeyAuthorisation, type NewKeyProof } from '../../src-shared/api/service-renewal.js';
 import { attestationPublicKey, readAttestation } from '../../src-shared/card/piv-attestation.js';
 import { verifyCertificationRequest } from '../../src-shared/crypto/pkcs10.js';
 import { startServiceRig, type ServiceRig } from '../unit/agent/support/agent-rig.js';
@@ -70,6 +71,7 @@ afterAll(async () => {
 interface Sent {
   attestation: Buffer | null;
   attested: boolean;
+  oldKeySignature?: Buffer | null;
 }
 
 /**
@@ -77,7 +79,7 @@ interface Sent {
  * its key checked (by the card's registered attestation key, for the request's key, slot 9A, the
  * card's serial), the real CA issuing.
  */
-function localRelay(card: MadeCard, sent: Sent): RenewalRelay {
+function localRelay(card: MadeCard, sent: Sent, newKeyProof: NewKeyProof = 'attestation'): RenewalRelay {
   const responder = localManagementKeyResponder(ALG.AES128, Buffer.from(card.state.managementKey.key, 'hex'));
   const persona = rig.personas.get('card-near-expiry')!.persona;
   return {
@@ -87,12 +89,13 @@ function localRelay(card: MadeCard, sent: Sent): RenewalRelay {
     },
     authenticate: async (_exchangeId, cardResponse) => {
       await responder.checkCardResponse(cardResponse);
-      return { issuedCertificate: null };
+      return { issuedCertificate: null, newKeyProof };
     },
-    certificate: async (csr, attestation) => {
+    certificate: async (csr, { attestation, oldKeySignature }) => {
       const request = verifyCertificationRequest(csr);
       expect(request.commonName).toBe(HOLDER);
       sent.attestation = attestation;
+      sent.oldKeySignature = oldKeySignature;
       if (attestation) {
         const read = readAttestation(attestation);
         const registered = createPublicKey({ key: attestationPublicKey(card.state.attestation!), format: 'der', type: 'spki' });
@@ -145,6 +148,7 @@ describe.each([
       reader: READER_NAME,
       passcode: Buffer.from(PASSCODE, 'ascii'),
       relay: localRelay(made, sent),
+      renewal: { renewalId: 'renewal-1', cardUuid: made.cardUuid },
       algorithm,
       holderName: HOLDER,
     });
@@ -219,4 +223,48 @@ describe.each([
     // And the attestation sent with the request was for the same key as this one.
     expect(readAttestation(sent.attestation!).spki.equals(attestation.publicKey.export({ type: 'spki', format: 'der' }))).toBe(true);
   });
+});
+
+describe('a card without a registered attestation key renewed through pcscd', () => {
+  it("its old 9A key signs the renewal (the passcode verified) before GENERATE replaces it: nine commands, the signature checks with the old certificate", async () => {
+    const made = rig.card('card-near-expiry', { algorithm: 'p256', passcode: PASSCODE, validDays: 20 }).made;
+    const card = makeTestCard(CARD_SLOT, { state: made.state });
+    const sent: Sent = { attestation: null, attested: false };
+    await card.insert();
+    try {
+      await untilCardPresent(driver, READER_NAME);
+      const logStart = card.log.length;
+      const renewal = { renewalId: 'conformance-renewal', cardUuid: made.cardUuid };
+      const result = await cardRenewal({
+        readers: driver,
+        reader: READER_NAME,
+        passcode: Buffer.from(PASSCODE, 'ascii'),
+        relay: localRelay(made, sent, 'old-key-signature'),
+        renewal,
+        algorithm: 'p256',
+        holderName: HOLDER,
+      });
+      expect(result.apdus).toBe(9);
+      expect(card.log.slice(logStart, logStart + 9).map((c) => [c.ins, c.p2])).toEqual([
+        [0xa4, 0x00],
+        [0x20, 0x80],
+        [0x87, 0x9b],
+        [0x87, 0x9b],
+        [0x87, 0x9a],
+        [0x47, 0x9a],
+        [0xf9, 0x00], // ATTEST names its slot in P1
+        [0x87, 0x9a],
+        [0xdb, 0xff],
+      ]);
+      const payload = Buffer.from(renewalKeyAuthorisation(renewal), 'utf8');
+      const oldKey = new X509Certificate(made.certificate.der).publicKey;
+      expect(verify('sha256', payload, { key: oldKey, dsaEncoding: 'der' }, sent.oldKeySignature!)).toBe(true);
+      expect(verify('sha256', payload, { key: new X509Certificate(result.certificate).publicKey, dsaEncoding: 'der' }, sent.oldKeySignature!)).toBe(false);
+      expect(await keyCheck()).toBe(true);
+    } finally {
+      const gone = driver.readers().some((r) => r.name === READER_NAME && r.cardPresent) ? waitFor(driver, 'card-removed', READER_NAME) : Promise.resolve();
+      await card.remove();
+      await gone;
+    }
+  }, 120_000);
 });

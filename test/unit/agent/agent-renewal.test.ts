@@ -40,6 +40,11 @@ function renewal(a: AgentRig): NonNullable<ReturnType<typeof renewalOf>> {
   return r;
 }
 
+/** The card, as one enrolled before cards had attestation keys: the directory has none for it. */
+function forgetAttestationKey(card: TestCard): void {
+  rig.service.ctx.db.prepare('UPDATE cards SET attestation_key = NULL WHERE uuid = ?').run(card.cardUuid);
+}
+
 async function signedInAs(key: PersonaKey, options: CardOptions = {}): Promise<{ a: AgentRig; own: TestCard }> {
   const a = await agent();
   const own = rig.card(key, options);
@@ -161,6 +166,31 @@ describe('rule: self renewal from the notification (DESIGN.md §5: the card make
     expect(a.screen()).toMatchObject({ kind: 'signed-in', renewal: null });
   });
 
+  it("rule: a card without a registered attestation key: its old key signs the renewal with the holder's passcode before GENERATE, and it renews", async () => {
+    const { a, own } = await signedInAs('clinician', { algorithm: 'p256', validDays: 30 });
+    forgetAttestationKey(own);
+    const oldCertificate = cardCertificate(own.engine);
+    await a.call('renewal.start', {});
+    const before = own.commands.length;
+    await a.call('renewal.submitPasscode', { passcode: '123456' });
+    expect(renewal(a)).toMatchObject({ mode: 'self', step: { step: 'done' }, error: null });
+    // One command more than an attested card's: the old key's signature, before GENERATE replaces it.
+    expect(commandNames(own.commands.slice(before))).toEqual([
+      'SELECT',
+      'VERIFY',
+      'GENERAL AUTHENTICATE',
+      'GENERAL AUTHENTICATE',
+      'GENERAL AUTHENTICATE',
+      'GENERATE',
+      'ATTEST',
+      'GENERAL AUTHENTICATE',
+      'PUT DATA',
+    ]);
+    const certificates = serviceCertificates(rig.service, own.cardUuid);
+    expect(certificates.live).toEqual([normSerial(cardCertificate(own.engine))]);
+    expect(certificates.revoked).toEqual([{ serial: normSerial(oldCertificate), reason: 'superseded' }]);
+  });
+
   it('in session-lock mode the renewed card still resumes its session (the session knows its new certificate)', async () => {
     const a = await agent({ removalMode: 'session-lock' });
     const own = rig.card('clinician', { validDays: 30 });
@@ -253,6 +283,16 @@ describe('rule: sponsor, LSA and RA renewal with two readers ("Service smartcard
     expect(certificates.revoked).toEqual([{ serial: normSerial(oldCertificate), reason: 'superseded' }]);
     await a.call('renewal.close', {});
     expect(a.screen()).toMatchObject({ kind: 'signed-in', renewal: null, serviceCard: null });
+  });
+
+  it("rule: a card without a registered attestation key is renewed in reader 2 once its holder's passcode lets its old key vouch for the new one", async () => {
+    const { a } = await signedInAs('sponsor');
+    const card = rig.card('clinician', { validDays: 40 });
+    forgetAttestationKey(card);
+    const oldCertificate = cardCertificate(card.engine);
+    await renewInReader2(a, card);
+    expect(renewal(a)).toMatchObject({ mode: 'sponsor', step: { step: 'done' }, error: null });
+    expect(serviceCertificates(rig.service, card.cardUuid).revoked).toEqual([{ serial: normSerial(oldCertificate), reason: 'superseded' }]);
   });
 
   it.each(['sponsor', 'lsa'] as const)('an expired card is refused for a %s: "make an appointment with your Registration Authority", on the choose step', async (who) => {

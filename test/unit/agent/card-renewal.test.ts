@@ -12,6 +12,7 @@ import { InProcessReaderDriver } from '../../../src-main/virtual-card/in-process
 import { PivCardEngine, type CommandRecord } from '../../../src-main/virtual-card/piv-card-engine.js';
 import { makeCard, type MadeCard } from '../../../src-service/ca/card-factory.js';
 import { issueAuthenticationCertificate } from '../../../src-service/ca/authentication-certificate.js';
+import { renewalKeyAuthorisation, type NewKeyProof } from '../../../src-shared/api/service-renewal.js';
 import { attestationPublicKey, readAttestation } from '../../../src-shared/card/piv-attestation.js';
 import { parseCertificateObject } from '../../../src-shared/card/piv-objects.js';
 import type { VirtualCardState } from '../../../src-shared/card/virtual-card-state.js';
@@ -52,12 +53,12 @@ afterAll(async () => rig?.close());
 afterEach(async () => readers?.close());
 
 interface LocalRelay extends RenewalRelay {
-  readonly requests: { commonName: string | null; publicKey: KeyObject; attested: boolean | null }[];
+  readonly requests: { commonName: string | null; publicKey: KeyObject; attested: boolean | null; oldKeySignature: Buffer | null }[];
   readonly authentications: number;
 }
 
 /** The service's half: answers with the card's management key, checks the request, issues. */
-function localRelay(card: MadeCard, o: { issuedCertificate?: Buffer | null; issueForAnotherKey?: boolean } = {}): LocalRelay {
+function localRelay(card: MadeCard, o: { issuedCertificate?: Buffer | null; issueForAnotherKey?: boolean; newKeyProof?: NewKeyProof } = {}): LocalRelay {
   const responder = localManagementKeyResponder(ALG.AES128, Buffer.from(card.state.managementKey.key, 'hex'));
   const persona = rig.personas.get('card-near-expiry')!.persona;
   const relay = {
@@ -71,11 +72,11 @@ function localRelay(card: MadeCard, o: { issuedCertificate?: Buffer | null; issu
       expect(exchangeId).toBe('exchange-1');
       await responder.checkCardResponse(cardResponse);
       relay.authentications += 1;
-      return { issuedCertificate: o.issuedCertificate ?? null };
+      return { issuedCertificate: o.issuedCertificate ?? null, newKeyProof: o.newKeyProof ?? 'attestation' };
     },
-    certificate: async (csr: Buffer, attestation: Buffer | null) => {
+    certificate: async (csr: Buffer, { attestation, oldKeySignature }: { attestation: Buffer | null; oldKeySignature: Buffer | null }) => {
       const request = verifyCertificationRequest(csr);
-      relay.requests.push({ commonName: request.commonName, publicKey: request.publicKey, attested: attestation && attests(card, attestation, request.publicKey) });
+      relay.requests.push({ commonName: request.commonName, publicKey: request.publicKey, attested: attestation && attests(card, attestation, request.publicKey), oldKeySignature });
       const publicKey = o.issueForAnotherKey ? generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey : request.publicKey;
       const issued = issueAuthenticationCertificate(rig.service.ctx.ca, {
         givenName: persona.givenName,
@@ -115,8 +116,10 @@ function insertCard(card: MadeCard, state: VirtualCardState = card.state): { eng
   return { engine, commands };
 }
 
+const RENEWAL_ID = 'renewal-id-1';
+const renewalOf = (card: MadeCard) => ({ renewalId: RENEWAL_ID, cardUuid: card.cardUuid });
 const renew = (card: MadeCard, relay: RenewalRelay, passcode = PASSCODE) =>
-  cardRenewal({ readers, reader: READER, passcode: Buffer.from(passcode, 'ascii'), relay, algorithm: card.algorithm, holderName: 'Cara Near-Expiry' });
+  cardRenewal({ readers, reader: READER, passcode: Buffer.from(passcode, 'ascii'), relay, renewal: renewalOf(card), algorithm: card.algorithm, holderName: 'Cara Near-Expiry' });
 
 const spki = (k: KeyObject): Buffer => k.export({ type: 'spki', format: 'der' });
 const certificateOn = (state: VirtualCardState): Buffer => parseCertificateObject(Buffer.from(state.objects['5fc105'] ?? '', 'hex'));
@@ -138,7 +141,7 @@ describe.each(['rsa2048', 'p256'] as const)('renewing a %s card', (algorithm) =>
     const { engine, commands } = insertCard(card);
     const relay = localRelay(card);
     const passcode = Buffer.from(PASSCODE, 'ascii');
-    const result = await cardRenewal({ readers, reader: READER, passcode, relay, algorithm, holderName: 'Cara Near-Expiry' });
+    const result = await cardRenewal({ readers, reader: READER, passcode, relay, renewal: renewalOf(card), algorithm, holderName: 'Cara Near-Expiry' });
 
     expect(result.recovered).toBe(false);
     expect(result.apdus).toBe(8);
@@ -204,8 +207,8 @@ describe.each(['rsa2048', 'p256'] as const)('renewing a %s card', (algorithm) =>
     const cutShort: RenewalRelay = {
       cardWitness: relay.cardWitness,
       authenticate: relay.authenticate,
-      certificate: async (csr, attestation) => {
-        const answer = await relay.certificate(csr, attestation);
+      certificate: async (csr, proof) => {
+        const answer = await relay.certificate(csr, proof);
         issued = answer.certificate;
         throw new CardError('card-removed', 'The smartcard was removed.');
       },
@@ -312,8 +315,8 @@ describe('a card without GET METADATA', () => {
     const relay = localRelay(card);
     await renew(card, {
       ...relay,
-      certificate: async (csr, attestation) => {
-        issued = (await relay.certificate(csr, attestation)).certificate;
+      certificate: async (csr, proof) => {
+        issued = (await relay.certificate(csr, proof)).certificate;
         throw new CardError('card-removed', 'The smartcard was removed.');
       },
     }).catch(() => undefined);
@@ -372,6 +375,53 @@ describe('a card without attestation', () => {
     expect(result.apdus).toBe(8);
     expect(names(commands)).toEqual(['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GENERATE', 'GENERAL AUTHENTICATE', 'PUT DATA']);
     expect(relay.requests.map((r) => r.attested)).toEqual([null]);
+  });
+
+  it("rule: when the service asks for the old key's signature, the old 9A key signs the renewal before GENERATE replaces it (nine commands)", async () => {
+    for (const algorithm of ['rsa2048', 'p256'] as const) {
+      const card = made[algorithm]!;
+      const commands: CommandRecord[] = [];
+      const engine = new NoAttestationCard(structuredClone(card.state), 0x6d00, { onCommand: (r) => commands.push(r) });
+      insertWith(engine);
+      const relay = localRelay(card, { newKeyProof: 'old-key-signature' });
+      const result = await renew(card, relay);
+      expect(result.apdus).toBe(9);
+      // ATTEST is refused before the card's log sees it; the count above includes it.
+      expect(names(commands)).toEqual(['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GENERAL AUTHENTICATE', 'GENERATE', 'GENERAL AUTHENTICATE', 'PUT DATA']);
+      expect(commands[4]?.p2).toBe(0x9a);
+      const [request] = relay.requests;
+      expect(request?.attested).toBeNull();
+      const payload = Buffer.from(renewalKeyAuthorisation(renewalOf(card)), 'utf8');
+      const oldKey = new X509Certificate(card.certificate.der).publicKey;
+      // Made by the key the old certificate is for (so with the passcode), not by the new one.
+      expect(verify('sha256', payload, { key: oldKey, dsaEncoding: 'der' }, request!.oldKeySignature!)).toBe(true);
+      expect(verify('sha256', payload, { key: request!.publicKey, dsaEncoding: 'der' }, request!.oldKeySignature!)).toBe(false);
+      expect(certificateOn(engine.snapshot()).equals(result.certificate)).toBe(true);
+      await readers.close();
+    }
+  });
+
+  it('pulled at the old-key signature, the card keeps its old key and certificate (renew again)', async () => {
+    const card = made.p256!;
+    for (const mode of ['before-processing', 'after-processing'] as const) {
+      const engine = new NoAttestationCard(structuredClone(card.state), 0x6d00, {});
+      insertWith(engine);
+      readers.faults(READER).vanishAfter(4, mode);
+      const err = await renew(card, localRelay(card, { newKeyProof: 'old-key-signature' })).catch((e: unknown) => e);
+      expect((err as CardError).code).toBe('card-removed');
+      const state = engine.snapshot();
+      expect(state.keys['9a']).toEqual(card.state.keys['9a']);
+      expect(certificateOn(state).equals(card.certificate.der)).toBe(true);
+      await readers.close();
+    }
+  });
+
+  it("the service asking for attestation gets no old-key signature, even from a card that cannot attest", async () => {
+    const card = made.p256!;
+    insertWith(new NoAttestationCard(structuredClone(card.state), 0x6d00, {}));
+    const relay = localRelay(card);
+    await renew(card, relay);
+    expect(relay.requests.map((r) => r.oldKeySignature)).toEqual([null]);
   });
 
   it('a virtual card from before attestation keys (its state has none) answers 6A81 and renews the same way', async () => {

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { pivSession } from '../../../src-main/agent/card-facts.js';
 import { ALG, SLOT } from '../../../src-main/card/piv/piv-constants.js';
@@ -10,10 +10,14 @@ import type { MadeCard } from '../../../src-service/ca/card-factory.js';
 import { UNATTESTED_RECOVERY } from '../../../src-service/renewal/attestation.js';
 import {
   attestationFor,
+  certificateRows,
+  confirm,
   csrFor,
   expiringIn,
   holderWithCard,
+  loginWith,
   newCardKey,
+  oldKeySignatureFor,
   openSelfRenewal,
   proofFor,
   proveCard,
@@ -22,17 +26,18 @@ import {
   requestCertificate,
   requestSelfRenewal,
   requestSponsorRenewal,
-  throughIssue,
   type KeyProof,
   type RenewalRig,
   type SelfRenewal,
 } from './support/renewal-rig.js';
 import { auditRows, WS } from './support/unlock-rig.js';
 
-// A renewal's new key must have been made on the card (src-service/renewal/attestation.ts): a
-// card with a registered attestation key sends the card's attestation of the key with the
-// request, and nothing is issued for a key it does not attest; a card without one renews only
-// with a signed-in person behind the renewal, never by recovery.
+// A renewal's new key must be the card holder's (src-service/renewal/attestation.ts): a card
+// with a registered attestation key sends the card's attestation of the key with the request,
+// and nothing is issued for a key it does not attest; a card without one sends its old 9A key's
+// signature over the renewal (which needs the holder's passcode), checked against its live
+// certificate, and is never renewed by recovery. Someone holding the card for a moment, without
+// its passcode, gets no certificate for a key of their own, and the holder's stays live.
 
 let rig: RenewalRig;
 let orgId: number;
@@ -171,30 +176,109 @@ describe('a card with a registered attestation key', () => {
   });
 });
 
-describe('a card without a registered attestation key', () => {
-  it('rule: its holder renews it (the session vouches), with or without an attestation, audited as not attested', async () => {
-    const p = await provedSelfRenewal({ unregistered: true });
-    const res = await requestCertificate(rig, p.renewalId, { csr: csrFor(newCardKey()), attestation: null });
-    expect(res.status, res.text).toBe(200);
-    expect(issuedAudit(p.card)).toMatchObject({ kind: 'self', attested: false });
-    // An attestation nobody can check changes nothing.
-    const again = await provedSelfRenewal({ unregistered: true });
-    expect((await requestCertificate(rig, again.renewalId, proofFor(again.card, newCardKey()))).status).toBe(200);
+describe('a card without a registered attestation key (most PIV cards)', () => {
+  /** The card's old key vouching for this renewal, as the agent sends it with the request for `key`. */
+  const vouchedFor = (p: SelfRenewal, key: ReturnType<typeof newCardKey>, signer?: KeyObject): KeyProof => ({
+    csr: csrFor(key, p.card.algorithm),
+    attestation: null,
+    oldKeySignature: oldKeySignatureFor(p.card, p.renewalId, signer),
   });
 
-  it('rule: a sponsor renews it', async () => {
+  /** Nothing issued, nothing to confirm, the old certificate still live and still signing in. */
+  async function expectOldCertificateStillLive(p: SelfRenewal): Promise<void> {
+    expect((await confirm(rig, p.renewalId)).status).toBe(409);
+    expect(certificateRows(rig, p.card.cardId)).toEqual([{ serial: p.card.certificate.serial, revoked_at: null, revocation_reason: null }]);
+    expect((await loginWith(rig, p.card.certificate.der, p.card.privateKey, p.card.algorithm)).status).toBe(200);
+    expect(auditRows(rig.db).some((r) => r.action === 'card.certificate-issued' && r.subject === p.card.cardUuid)).toBe(false);
+  }
+
+  it("rule: once the card has proved itself, the service asks for its old key's signature", async () => {
+    const { holder, card } = holderWithCard(rig, { orgId, days: 30 });
+    forgetAttestationKey(card);
+    const renewalId = await openSelfRenewal(rig, holder, card);
+    const proved = await proveCard(rig, renewalId, card);
+    expect(proved.body).toEqual({ authenticated: true, newKeyProof: 'old-key-signature', issuedCertificate: null });
+  });
+
+  it("rule: a software key with neither an attestation nor the old key's signature is refused (400): nothing issued, the old certificate still live", async () => {
+    const p = await provedSelfRenewal({ unregistered: true });
+    const software = newCardKey();
+    await expectRefused(p, { csr: csrFor(software), attestation: null }, 400, 'old-key-signature-missing', /cannot show that it made the new key.*passcode/);
+    // An attestation nobody can check vouches for nothing.
+    await expectRefused(p, proofFor(p.card, software), 400, 'old-key-signature-missing', /no such signature came with the request/);
+    await expectOldCertificateStillLive(p);
+  });
+
+  it('rule: a software key with a signature made by some other key, or for another renewal, is refused (409)', async () => {
+    const p = await provedSelfRenewal({ unregistered: true });
+    const software = newCardKey();
+    const other = rig.makeCard(rig.person({ orgId }).uuid);
+    const refusedSigners: [string, KeyProof][] = [
+      ['a key made in software', vouchedFor(p, software, newCardKey().privateKey)],
+      ['the new key itself', vouchedFor(p, software, software.privateKey)],
+      ["another card's 9A key", vouchedFor(p, software, other.privateKey)],
+      ['the old key, for another renewal', { csr: csrFor(software), attestation: null, oldKeySignature: oldKeySignatureFor(p.card, 'another-renewal-id') }],
+      ['the old key, over something else', { csr: csrFor(software), attestation: null, oldKeySignature: sign('sha256', Buffer.from(p.renewalId), { key: p.card.privateKey, dsaEncoding: 'der' }) }],
+      ['not a signature', { csr: csrFor(software), attestation: null, oldKeySignature: Buffer.from('not a signature') }],
+    ];
+    for (const [what, proof] of refusedSigners) {
+      const res = await requestCertificate(rig, p.renewalId, proof);
+      expect(res.status, what).toBe(409);
+      expect(res.body.message, what).toMatch(/was not made by it for this renewal/);
+      expect(lastRefusal(), what).toMatchObject({ step: 'certificate', reason: 'old-key-signature-invalid' });
+    }
+    expect(renewalRows(rig, p.card.cardId).at(-1)).toMatchObject({ status: 'authenticated', issued_serial: null });
+    await expectOldCertificateStillLive(p);
+  });
+
+  it("rule: with its old key's signature over this renewal, its holder renews it; confirmed, the old certificate is superseded", async () => {
+    for (const algorithm of ['p256', 'rsa2048'] as const) {
+      const { holder, card } = holderWithCard(rig, { orgId, days: 30, algorithm });
+      forgetAttestationKey(card);
+      const p: SelfRenewal = { holder, card, renewalId: await openSelfRenewal(rig, holder, card) };
+      expect((await proveCard(rig, p.renewalId, card)).status).toBe(200);
+      const key = newCardKey(algorithm);
+      const res = await requestCertificate(rig, p.renewalId, vouchedFor(p, key));
+      expect(res.status, res.text).toBe(200);
+      expect(issuedAudit(card)).toMatchObject({ kind: 'self', attested: false, newKeyProof: 'old-key-signature' });
+      expect((await confirm(rig, p.renewalId)).status).toBe(200);
+      expect(certificateRows(rig, card.cardId).map((c) => c.revocation_reason)).toEqual(['superseded', null]);
+      expect((await loginWith(rig, Buffer.from(res.body.certificate, 'base64'), key.privateKey, algorithm)).status).toBe(200);
+    }
+  });
+
+  it("rule: a sponsor renews it only with the old key's signature, which needs the holder's passcode", async () => {
     const sponsor = rig.sponsor(orgId, ['S']);
-    const card = rig.makeCard(rig.person({ orgId }).uuid, { notAfter: expiringIn(rig.now(), 20) });
+    const holder = rig.person({ orgId });
+    const card = rig.makeCard(holder.uuid, { notAfter: expiringIn(rig.now(), 20) });
     forgetAttestationKey(card);
     const opened = await requestSponsorRenewal(rig, sponsor.token, card);
     expect(opened.status, opened.text).toBe(200);
-    expect((await proveCard(rig, opened.body.renewalId, card)).status).toBe(200);
-    const res = await requestCertificate(rig, opened.body.renewalId, { csr: csrFor(newCardKey()), attestation: null });
+    const p: SelfRenewal = { holder, card, renewalId: opened.body.renewalId };
+    expect((await proveCard(rig, p.renewalId, card)).status).toBe(200);
+    // The sponsor holding the card for a moment, without its passcode: a key of their own.
+    await expectRefused(p, { csr: csrFor(newCardKey()), attestation: null }, 400, 'old-key-signature-missing', /cannot show that it made the new key/);
+    await expectOldCertificateStillLive(p);
+    const res = await requestCertificate(rig, p.renewalId, vouchedFor(p, newCardKey()));
     expect(res.status, res.text).toBe(200);
-    expect(issuedAudit(card)).toMatchObject({ kind: 'sponsor', attested: false });
+    expect(issuedAudit(card)).toMatchObject({ kind: 'sponsor', attested: false, newKeyProof: 'old-key-signature' });
   });
 
-  it('rule: a recovery is refused (409) and sent to the registration authority, even with an attestation', async () => {
+  it("rule: the old key's signature vouches for one new key: another key in the same renewal is refused (409)", async () => {
+    const p = await provedSelfRenewal({ unregistered: true });
+    const key = newCardKey();
+    const first = await requestCertificate(rig, p.renewalId, vouchedFor(p, key));
+    expect(first.status, first.text).toBe(200);
+    const signature = oldKeySignatureFor(p.card, p.renewalId);
+    await expect(requestCertificate(rig, p.renewalId, { csr: csrFor(newCardKey()), attestation: null, oldKeySignature: signature })).resolves.toMatchObject({ status: 409 });
+    expect(lastRefusal()).toMatchObject({ step: 'certificate', reason: 'old-key-signature-spent' });
+    expect(renewalRows(rig, p.card.cardId).at(-1)!.issued_serial).toBe(new X509Certificate(Buffer.from(first.body.certificate, 'base64')).serialNumber.toLowerCase());
+    // The same key again (its answer was lost): the same certificate.
+    const again = await requestCertificate(rig, p.renewalId, vouchedFor(p, key));
+    expect(again.body.certificate).toBe(first.body.certificate);
+  });
+
+  it("rule: a recovery (no passcode) is refused (409) and sent to the registration authority, even with an attestation or the old key's signature", async () => {
     const p = await provedSelfRenewal({ unregistered: true });
     const recovered = await rig.call('POST', '/v1/renewals/recover', { workstationId: WS, cardUuid: p.card.cardUuid });
     expect(recovered.status, recovered.text).toBe(200);
@@ -203,13 +287,17 @@ describe('a card without a registered attestation key', () => {
     const message = new RegExp(`^${UNATTESTED_RECOVERY.replace(/[.;]/g, '\\$&')}$`);
     await expectRefused(r, { csr: csrFor(newCardKey()), attestation: null }, 409, 'recovery-unattested', message);
     await expectRefused(r, proofFor(p.card, newCardKey()), 409, 'recovery-unattested', message);
+    await expectRefused(r, vouchedFor(r, newCardKey()), 409, 'recovery-unattested', message);
     expect(UNATTESTED_RECOVERY).toMatch(/cannot prove its new key was made on the card; finish the renewal with your registration authority/);
+    await expectOldCertificateStillLive(r);
   });
 
-  it('rule: a certificate a session-backed renewal issued is still carried into its recovery (nothing new is issued there)', async () => {
+  it("rule: a certificate issued with the old key's signature is still carried into its recovery (nothing new is issued there)", async () => {
     const p = await provedSelfRenewal({ unregistered: true });
     const opened = await requestSelfRenewal(rig, p.holder, p.card);
-    const { issued } = await throughIssue(rig, opened.body.renewalId, p.card);
+    const renewalId = opened.body.renewalId as string;
+    expect((await proveCard(rig, renewalId, p.card)).status).toBe(200);
+    const issued = await requestCertificate(rig, renewalId, vouchedFor({ ...p, renewalId }, newCardKey()));
     expect(issued.status, issued.text).toBe(200);
     const recovered = await rig.call('POST', '/v1/renewals/recover', { workstationId: WS, cardUuid: p.card.cardUuid });
     const proved = await proveCard(rig, recovered.body.renewalId, p.card);

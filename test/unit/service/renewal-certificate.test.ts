@@ -48,7 +48,7 @@ describe('the card proves itself', () => {
     const { card, renewalId } = await openedSelfRenewal();
     const proved = await proveCard(rig, renewalId, card);
     expect(proved.status, proved.text).toBe(200);
-    expect(RenewalAuthenticateResponse.parse(proved.body)).toEqual({ authenticated: true, issuedCertificate: null });
+    expect(RenewalAuthenticateResponse.parse(proved.body)).toEqual({ authenticated: true, newKeyProof: 'attestation', issuedCertificate: null });
     expect(renewalRows(rig, card.cardId).at(-1)!.status).toBe('authenticated');
     expect(auditRows(rig.db).at(-1)).toMatchObject({ action: 'card.renewal-card-proved', subject: card.cardUuid });
   });

@@ -50,7 +50,7 @@ describe('recovering a renewal cut short', () => {
     // Nothing before the card's proof: not even the confirmation.
     expect((await confirm(rig, opened.renewalId)).status).toBe(409);
     const proved = await proveCard(rig, opened.renewalId, card);
-    expect(proved.body).toEqual({ authenticated: true, issuedCertificate: issued.body.certificate });
+    expect(proved.body).toEqual({ authenticated: true, newKeyProof: 'attestation', issuedCertificate: issued.body.certificate });
     // The card's key is that certificate's: the agent writes it and confirms.
     const done = await confirm(rig, opened.renewalId);
     expect(done.status, done.text).toBe(200);

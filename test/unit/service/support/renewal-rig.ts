@@ -1,6 +1,7 @@
 import { createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { loginSignedPayload } from '../../../../src-shared/api/service-login.js';
+import { renewalKeyAuthorisation } from '../../../../src-shared/api/service-renewal.js';
 import { attestationCertificate } from '../../../../src-shared/card/piv-attestation.js';
 import type { AsymmetricAlgorithm } from '../../../../src-shared/card/virtual-card-state.js';
 import { assembleCertificationRequest, certificationRequestInfo } from '../../../../src-shared/crypto/pkcs10.js';
@@ -122,10 +123,22 @@ export function attestationFor(card: MadeCard, publicKey: KeyObject, o: { slot?:
   });
 }
 
-/** What the agent sends for a new key: the request the card signed with it, and its attestation. */
+/**
+ * What the agent sends for a new key: the request the card signed with it, its attestation, and
+ * (a card without attestation) the old 9A key's signature over the renewal.
+ */
 export interface KeyProof {
   readonly csr: Buffer;
   readonly attestation: Buffer | null;
+  readonly oldKeySignature?: Buffer | null;
+}
+
+/**
+ * The signature a card without attestation makes with its old 9A key (the holder's passcode
+ * verified) before GENERATE: over `renewalId` of `card`, by `signer` (default the card's old key).
+ */
+export function oldKeySignatureFor(card: MadeCard, renewalId: string, signer: KeyObject = card.privateKey): Buffer {
+  return sign('sha256', Buffer.from(renewalKeyAuthorisation({ renewalId, cardUuid: card.cardUuid }), 'utf8'), { key: signer, dsaEncoding: 'der' });
 }
 
 /** The proof `card` gives for `key`, a key it made (of its own algorithm). */
@@ -149,6 +162,7 @@ export const requestCertificate = (rig: UnlockRig, renewalId: string, proof: Key
     workstationId,
     csr: proof.csr.toString('base64'),
     attestation: proof.attestation === null ? null : proof.attestation.toString('base64'),
+    ...(proof.oldKeySignature !== undefined ? { oldKeySignature: proof.oldKeySignature === null ? null : proof.oldKeySignature.toString('base64') } : {}),
   });
 
 export const confirm = (rig: UnlockRig, renewalId: string, workstationId = WS): Promise<Reply> =>
