@@ -121,7 +121,6 @@ describe("a contact change needs the session card's fresh signature", () => {
     expect(res.status).toBe(403);
     expect(res.body.message).toMatch(/not approved by the smartcard you signed in with/);
     expect(contactOf(h, me.userId)).toEqual(before);
-    expect(readOutbox(h.db, 1)[0]?.to).not.toBe(before.email);
   });
 
   it('rule: a stale approval (its challenge more than a minute old) is refused and nothing changes', async () => {
