@@ -25,6 +25,7 @@ import { readCard, UnusableCardError } from './card-facts.js';
 import { findUsers, getProfile, myProfile } from './cim-actions.js';
 import { cancelPasscode, choosePosition, lock, logout, submitPasscode } from './login-actions.js';
 import { changePasscode } from './passcode-change.js';
+import { changeOwnContact } from './contact-change.js';
 import { beginSelfUnlock, sendSecurityCode, submitSecurityCode } from './self-unlock-actions.js';
 import { beginServiceCard, confirmServiceCard, continueServiceCard, unlockServicedCard } from './service-card-actions.js';
 import { closeUnlock, setUnlockPasscode } from './unlock-actions.js';
@@ -228,6 +229,7 @@ export class AgentCore implements Agent {
     'cim.findUsers': (r) => findUsers(this.runtime, r),
     'cim.getProfile': (r) => getProfile(this.runtime, r.uuid),
     'cim.myProfile': () => myProfile(this.runtime),
+    'cim.changeOwnContact': (r) => changeOwnContact(this.runtime, r),
     'training.insertCard': (r) => {
       const training = this.trainingCards();
       guardTraining(() => training.insert(r.persona, r.reader));

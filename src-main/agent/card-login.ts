@@ -26,6 +26,35 @@ async function openVerified(transport: CardTransport, atr: Buffer, passcode: Buf
   return piv;
 }
 
+export interface CardSignatureInput<T> {
+  readonly readers: ReaderDriver;
+  readonly reader: string;
+  readonly facts: CardFacts;
+  /** Wiped here, right after VERIFY. */
+  readonly passcode: Buffer;
+  /** Asked once the card has accepted the passcode: the service's challenge, as the exact bytes to sign. */
+  readonly challenge: () => Promise<Buffer>;
+  /** The card's 9A signature over them, for the service to check. */
+  readonly submit: (signature: Buffer) => Promise<T>;
+}
+
+/**
+ * VERIFY, then the card's 9A signature over a service challenge, in one transaction: what a
+ * login and every change the card must approve (a contact change) have in common.
+ */
+export function cardSignChallenge<T>(input: CardSignatureInput<T>): Promise<T> {
+  return input.readers.transaction(
+    input.reader,
+    async (transport, atr) => {
+      const piv = await openVerified(transport, atr, input.passcode);
+      const payload = await input.challenge();
+      const signature = await piv.sign(SLOT.AUTHENTICATION, cardAlgorithm(input.facts.algorithm), payload);
+      return input.submit(signature);
+    },
+    { resetAfter: true },
+  );
+}
+
 export interface CardLoginInput {
   readonly readers: ReaderDriver;
   readonly reader: string;
@@ -39,23 +68,23 @@ export interface CardLoginInput {
 /** VERIFY, then the service's challenge, the card's 9A signature over it, and the service's check. */
 export function cardLogin(input: CardLoginInput): Promise<z.infer<typeof VerifyResponse>> {
   const { facts, workstationId } = input;
-  return input.readers.transaction(
-    input.reader,
-    async (transport, atr) => {
-      const piv = await openVerified(transport, atr, input.passcode);
+  let nonce = '';
+  return cardSignChallenge({
+    ...input,
+    challenge: async () => {
       const challenge = await input.service.challenge(workstationId);
-      const payload = Buffer.from(loginSignedPayload({ nonce: challenge.nonce, serviceOrigin: challenge.serviceOrigin, workstationId }), 'utf8');
-      const signature = await piv.sign(SLOT.AUTHENTICATION, cardAlgorithm(facts.algorithm), payload);
-      return input.service.verify({
-        nonce: challenge.nonce,
+      nonce = challenge.nonce;
+      return Buffer.from(loginSignedPayload({ nonce, serviceOrigin: challenge.serviceOrigin, workstationId }), 'utf8');
+    },
+    submit: (signature) =>
+      input.service.verify({
+        nonce,
         workstationId,
         algorithm: facts.algorithm,
         certificate: facts.certificate.toString('base64'),
         signature: signature.toString('base64'),
-      });
-    },
-    { resetAfter: true },
-  );
+      }),
+  });
 }
 
 /** The card in the reader is not the one whose certificate opened the session. */

@@ -11,7 +11,7 @@ import { AgentFailure } from './agent-types.js';
 // in the main process, and never goes back to the renderer. The service decides every
 // permission; its refusals are passed on in its own words.
 
-async function withSession<T>(rt: AgentRuntime, call: (token: string, userUuid: string) => Promise<T>): Promise<T> {
+export async function withSession<T>(rt: AgentRuntime, call: (token: string, userUuid: string) => Promise<T>): Promise<T> {
   const session = rt.model().session;
   if (!session) throw new AgentFailure('not-signed-in', MESSAGES.notSignedIn);
   if (session.locked) throw new AgentFailure('not-signed-in', MESSAGES.sessionLockedNow);
@@ -19,6 +19,8 @@ async function withSession<T>(rt: AgentRuntime, call: (token: string, userUuid: 
   try {
     return await rt.monitor.track(call(token, session.view.user.uuid));
   } catch (err) {
+    // Already in the user's words (a card's answer, from a call that used the card too).
+    if (err instanceof AgentFailure) throw err;
     if (err instanceof ServiceUnreachableError) throw new AgentFailure('service-unreachable', MESSAGES.serviceUnreachableStatus);
     if (err instanceof ServiceRefusedError) {
       if (err.status === 401) {

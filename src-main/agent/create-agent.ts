@@ -31,6 +31,9 @@ import type { Agent, AgentOptions } from './agent-types.js';
  *   otherwise). Mismatch, policy and "same as current" are refused before the card is touched;
  *   a wrong current passcode is 'wrong-passcode' with the attempts left, and the last one locks
  *   the card and ends the session ('card-locked'). Success sets session.passcodeChangedAt.
+ * - cim.changeOwnContact: the same conditions; the service checks the new values first (a
+ *   refused email costs no attempt), then the card VERIFYs the passcode and its 9A key signs the
+ *   service's contact-change challenge; wrong passcodes count down and lock as above.
  * - After a correct passcode the card's counter is shown as unknown (null) until the card is read
  *   again: it is full, but the card has not said how many tries that is.
  * - Self-service unlock (unlock.*) starts only from the 'locked-card' screen ('card-not-locked'

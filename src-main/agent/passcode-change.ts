@@ -6,7 +6,7 @@ import type { AgentRuntime } from './agent-runtime.js';
 import { passcodeChanged, passcodeWrong, sessionEnded } from './agent-transitions.js';
 import { AgentFailure } from './agent-types.js';
 import { cardChangePasscode } from './card-login.js';
-import { classifyPasscodeFailure } from './passcode-failures.js';
+import { classifyPasscodeFailure, type PasscodeOutcome } from './passcode-failures.js';
 
 // agent.changePasscode: the signed-in holder changes their card's passcode. Every check that
 // needs no card runs first (a mistake typed costs no attempt); then one reader transaction does
@@ -49,16 +49,24 @@ export async function changePasscode(rt: AgentRuntime, request: { current: strin
   try {
     await cardChangePasscode({ readers: rt.options.readers, reader, current, next });
   } catch (err) {
-    const outcome = classifyPasscodeFailure(err);
-    if (outcome.kind === 'wrong') {
-      rt.apply((s) => passcodeWrong(s, reader, insertion, outcome.attemptsRemaining, outcome.message));
-      // The card is locked now: the session ends as it does for any locked card.
-      if (outcome.attemptsRemaining === 0) rt.apply((s) => (s.session?.token === token ? sessionEnded(s, { dismissCard: false }) : s));
-    }
+    const outcome = signedInPasscodeFailure(rt, err, { reader, insertion, token });
     throw new AgentFailure(outcome.code, outcome.message);
   } finally {
     changing.delete(rt);
     wipe(current, next);
   }
   rt.apply((s) => passcodeChanged(s, token, reader, insertion, rt.now()));
+}
+
+/**
+ * What went wrong while the session's card checked its passcode again: a wrong passcode updates
+ * the attempts shown for the card, and a card locked by it ends the session as any locked card does.
+ */
+export function signedInPasscodeFailure(rt: AgentRuntime, err: unknown, at: { reader: string; insertion: number; token: string }): PasscodeOutcome {
+  const outcome = classifyPasscodeFailure(err);
+  if (outcome.kind === 'wrong') {
+    rt.apply((s) => passcodeWrong(s, at.reader, at.insertion, outcome.attemptsRemaining, outcome.message));
+    if (outcome.attemptsRemaining === 0) rt.apply((s) => (s.session?.token === at.token ? sessionEnded(s, { dismissCard: false }) : s));
+  }
+  return outcome;
 }

@@ -1,5 +1,5 @@
 import { z, type ZodType } from 'zod';
-import { FindUsersResponse, Profile } from '../../src-shared/api/service-cim.js';
+import { ContactChallenge, ContactDetails, FindUsersResponse, Profile, type ChangeOwnContactBody, type ContactChallengeBody } from '../../src-shared/api/service-cim.js';
 import { HealthResponse } from '../../src-shared/api/service-common.js';
 import { ServiceErrorBody } from '../../src-shared/api/service-errors.js';
 import {
@@ -110,6 +110,16 @@ export class ServiceClient {
     return this.call('GET', `/v1/users/${encodeURIComponent(userUuid)}`, Profile, { token });
   }
 
+  /** The new email or mobile checked, and the challenge the session's card signs to approve the change. */
+  contactChallenge(token: string, body: z.input<typeof ContactChallengeBody>): Promise<z.infer<typeof ContactChallenge>> {
+    return this.call('POST', '/v1/me/contact/challenge', ContactChallenge, { token, body });
+  }
+
+  /** The change of one's own email or mobile, with the card's signature over the challenge. */
+  changeOwnContact(token: string, body: z.input<typeof ChangeOwnContactBody>): Promise<z.infer<typeof ContactDetails>> {
+    return this.call('PUT', '/v1/me/contact', ContactDetails, { token, body });
+  }
+
   /** Self-service: the service sends a security code to the locked card's holder. */
   selfUnlock(body: z.input<typeof SelfUnlockRequest>): Promise<SelfUnlockResponse> {
     return this.call('POST', '/v1/unlock/self', SelfUnlockResponse, { body });
@@ -211,7 +221,7 @@ export class ServiceClient {
     return this.call('POST', `${renewalPath(renewalId)}/confirm`, RenewalConfirmResponse, { body: { workstationId } });
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, schema: ZodType<T>, options: CallOptions = {}): Promise<T> {
+  private async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, schema: ZodType<T>, options: CallOptions = {}): Promise<T> {
     const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';

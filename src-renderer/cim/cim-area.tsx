@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { SignedInSession } from '../../src-shared/api/agent-api.js';
 import { routeHref, useRoute } from '../routing/hash-route.js';
+import { ChangeContactPage } from './change-contact-page.js';
 import { CimHome } from './cim-home.js';
 import { FindUser, type SavedSearch } from './find-user.js';
 import { EMPTY_FIND_USER_VALUES } from './find-user-request.js';
@@ -15,6 +16,8 @@ export function CimArea({ session }: { session: SignedInSession }) {
       return <FindUser saved={search} onSaved={setSearch} />;
     case 'my-profile':
       return <ProfileView key="mine" source={{ kind: 'mine' }} backHref={routeHref({ name: 'cim-home' })} />;
+    case 'change-my-contact':
+      return <ChangeContactPage key={route.field} field={route.field} />;
     case 'user-profile':
       return <ProfileView key={route.uuid} source={{ kind: 'user', uuid: route.uuid }} backHref={routeHref({ name: 'find-user' })} />;
     default:

@@ -5,6 +5,7 @@ import { useAgentClient } from '../api/agent-context.js';
 import { ErrorSummary } from '../components/error-summary.js';
 import { PageHeading } from '../components/page-heading.js';
 import { SummaryList } from '../components/summary-list.js';
+import { routeHref, type ContactField } from '../routing/hash-route.js';
 import { ProfileTables } from './profile-tables.js';
 
 // A user's profile: your own ("View your profile") or one found by "Find an existing user".
@@ -44,12 +45,14 @@ export function ProfileView({ source, backHref }: { source: ProfileSource; backH
         {loaded.status === 'loading' ? 'Loading the profile…' : ''}
       </div>
       {loaded.status === 'failed' && <ErrorSummary errors={[{ text: loaded.message }]} />}
-      {loaded.status === 'ready' && <ProfileDetails profile={loaded.profile} />}
+      {loaded.status === 'ready' && <ProfileDetails profile={loaded.profile} own={uuid === null} />}
     </>
   );
 }
 
-function ProfileDetails({ profile }: { profile: Profile }) {
+/** Your own profile offers to change your email and mobile (your name and NI number are changed by RA staff). */
+function ProfileDetails({ profile, own }: { profile: Profile; own: boolean }) {
+  const change = (field: ContactField, what: string) => (own ? { change: { href: routeHref({ name: 'change-my-contact', field }), what } } : {});
   return (
     <>
       <h2 className="nhsuk-heading-m">Personal details</h2>
@@ -58,8 +61,8 @@ function ProfileDetails({ profile }: { profile: Profile }) {
           { key: 'Name', value: fullName(profile) },
           { key: 'User ID', value: <span className="app-code">{profile.uuid}</span> },
           { key: 'National Insurance number', value: profile.niNumber ?? 'Not recorded' },
-          { key: 'Email address', value: profile.email ?? 'Not recorded' },
-          { key: 'Mobile number', value: profile.mobile ?? 'Not recorded' },
+          { key: 'Email address', value: profile.email ?? 'Not recorded', ...change('email', 'email address') },
+          { key: 'Mobile number', value: profile.mobile ?? 'Not recorded', ...change('mobile', 'mobile number') },
           { key: 'Profile status', value: profile.status === 'open' ? 'Open' : 'Closed' },
         ]}
       />

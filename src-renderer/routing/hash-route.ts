@@ -4,11 +4,15 @@ import { useSyncExternalStore } from 'react';
 // never reach a server, and give browser mode a working Back button. "#identity-agent" is the
 // small window Electron opens for the Identity Agent box alone.
 
+/** Your own contact details that you may change (with your smartcard's approval). */
+export type ContactField = 'email' | 'mobile';
+
 export type Route =
   | { readonly name: 'identity-agent' }
   | { readonly name: 'cim-home' }
   | { readonly name: 'find-user' }
   | { readonly name: 'my-profile' }
+  | { readonly name: 'change-my-contact'; readonly field: ContactField }
   | { readonly name: 'user-profile'; readonly uuid: string };
 
 const USER_PROFILE = /^#\/cim\/users\/([0-9a-fA-F-]{36})$/;
@@ -17,6 +21,8 @@ export function parseRoute(hash: string): Route {
   if (hash === '#identity-agent') return { name: 'identity-agent' };
   if (hash === '#/cim/find-user') return { name: 'find-user' };
   if (hash === '#/cim/my-profile') return { name: 'my-profile' };
+  if (hash === '#/cim/my-profile/change-email') return { name: 'change-my-contact', field: 'email' };
+  if (hash === '#/cim/my-profile/change-mobile') return { name: 'change-my-contact', field: 'mobile' };
   const user = USER_PROFILE.exec(hash);
   if (user?.[1]) return { name: 'user-profile', uuid: user[1].toLowerCase() };
   return { name: 'cim-home' };
@@ -32,6 +38,8 @@ export function routeHref(route: Route): string {
       return '#/cim/find-user';
     case 'my-profile':
       return '#/cim/my-profile';
+    case 'change-my-contact':
+      return `#/cim/my-profile/change-${route.field}`;
     case 'user-profile':
       return `#/cim/users/${route.uuid}`;
   }

@@ -4,9 +4,11 @@ import type { ChallengeResponse } from '../../src-shared/api/service-login.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { LoginFailure } from './login-failure.js';
-import { loginStatements } from './login-store.js';
+import { loginStatements, type ChallengeRow } from './login-store.js';
 
-// Login challenges: 32 random bytes, for one workstation, usable once, within 60 seconds.
+// Card challenges: 32 random bytes, for one workstation, usable once, within 60 seconds. Most
+// are for a login; a contact change asks for one bound to its session (ChallengeBinding), and
+// a challenge is only ever accepted for what it was issued for.
 
 export const CHALLENGE_TTL_MS = 60_000;
 /** Spent and expired challenges (and tickets) are kept this long, so a late answer is told "expired" or "used", not "unknown". */
@@ -16,7 +18,14 @@ const PRUNE_EVERY_MS = 5_000;
 
 const lastPrune = new WeakMap<Db, number>();
 
-export function issueChallenge(ctx: ServiceContext, workstationId: string): z.infer<typeof ChallengeResponse> {
+/** What a challenge is for: a login (no session yet), or a contact change by one session. */
+export interface ChallengeBinding {
+  readonly purpose: 'login' | 'contact-change';
+  readonly sessionId: number | null;
+}
+const LOGIN: ChallengeBinding = { purpose: 'login', sessionId: null };
+
+export function issueChallenge(ctx: ServiceContext, workstationId: string, binding: ChallengeBinding = LOGIN): z.infer<typeof ChallengeResponse> {
   const now = ctx.now().getTime();
   const s = loginStatements(ctx.db);
   // abs: a clock set back (NTP, or a test) must not stop the sweeps until it catches up.
@@ -27,7 +36,7 @@ export function issueChallenge(ctx: ServiceContext, workstationId: string): z.in
   }
   const nonce = randomBytes(32).toString('base64url');
   const expiresAt = now + CHALLENGE_TTL_MS;
-  s.insertChallenge.run(nonce, workstationId, expiresAt);
+  s.insertChallenge.run(nonce, workstationId, expiresAt, binding.purpose, binding.sessionId);
   return { nonce, serviceOrigin: ctx.serviceOrigin, expiresAt: new Date(expiresAt).toISOString() };
 }
 
@@ -35,10 +44,11 @@ export function issueChallenge(ctx: ServiceContext, workstationId: string): z.in
  * Spends the challenge, then checks it. It is marked used first, atomically, so it is spent
  * even when this or a later check fails: a challenge never gets a second try.
  */
-export function consumeChallenge(ctx: ServiceContext, nonce: string, workstationId: string, now: Date): void {
+export function consumeChallenge(ctx: ServiceContext, nonce: string, workstationId: string, now: Date, binding: ChallengeBinding = LOGIN): void {
   const s = loginStatements(ctx.db);
-  const row = s.challenge.get(nonce) as { workstationId: string; expiresAt: number; used: number } | undefined;
-  if (!row) throw new LoginFailure('nonce-unknown');
+  const row = s.challenge.get(nonce) as ChallengeRow | undefined;
+  // Issued for something else: to this caller it does not exist (and it is left unspent).
+  if (!row || row.purpose !== binding.purpose || row.sessionId !== binding.sessionId) throw new LoginFailure('nonce-unknown');
   const won = s.useChallenge.run(nonce).changes === 1;
   if (!won) throw new LoginFailure('nonce-used');
   if (now.getTime() >= row.expiresAt) throw new LoginFailure('nonce-expired');

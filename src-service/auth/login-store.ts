@@ -10,6 +10,8 @@ export interface ChallengeRow {
   readonly workstationId: string;
   readonly expiresAt: number;
   readonly used: number;
+  readonly purpose: string;
+  readonly sessionId: number | null;
 }
 
 export interface CertificateRecord {
@@ -48,8 +50,10 @@ export interface TicketRow {
 
 function build(db: Db) {
   return {
-    insertChallenge: db.prepare('INSERT INTO login_challenges (nonce, workstation_id, expires_at) VALUES (?, ?, ?)'),
-    challenge: db.prepare('SELECT workstation_id AS workstationId, expires_at AS expiresAt, used FROM login_challenges WHERE nonce = ?'),
+    insertChallenge: db.prepare('INSERT INTO login_challenges (nonce, workstation_id, expires_at, purpose, session_id) VALUES (?, ?, ?, ?, ?)'),
+    challenge: db.prepare(
+      'SELECT workstation_id AS workstationId, expires_at AS expiresAt, used, purpose, session_id AS sessionId FROM login_challenges WHERE nonce = ?',
+    ),
     // The one-use guarantee: only the request whose UPDATE changes the row may go on.
     useChallenge: db.prepare('UPDATE login_challenges SET used = 1 WHERE nonce = ? AND used = 0'),
     pruneChallenges: db.prepare('DELETE FROM login_challenges WHERE expires_at < ?'),

@@ -1,42 +1,91 @@
 import type { z } from 'zod';
-import type { ContactDetails } from '../../src-shared/api/service-cim.js';
+import type { ChangeOwnContactBody, ContactChallenge, ContactChallengeBody, ContactDetails } from '../../src-shared/api/service-cim.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { authorize } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
 import { badRequest } from '../http/service-error.js';
+import { sendContactChangeNotice, type ContactChangeNotice } from '../notify/contact-change-notice.js';
 import type { ServiceContext } from '../service-context.js';
+import { prepared } from '../store/prepared.js';
 import { isAllowedEmail, selfServiceEmailMessage } from '../unlock/self-service-email.js';
+import { ApprovalRefused, issueContactChallenge, requireApproval, signedBySessionCard, type NewContact } from './contact-change-approval.js';
 
-// PUT /v1/me/contact: anyone changes their own email or mobile. The email must be one the
-// self-service functions can use (they send security codes there), so another domain is refused
-// rather than stored and found useless on the day the card locks. The domains are the service's
-// configured allow-list (ServiceConfig.unlockEmailDomains), the same one the unlock checks.
+// PUT /v1/me/contact: anyone changes their own email or mobile, approved by their card
+// (contact-change-approval.ts). The email must be one the self-service functions can use (they
+// send security codes there), so another domain is refused rather than stored and found useless
+// on the day the card locks. The domains are the service's configured allow-list
+// (ServiceConfig.unlockEmailDomains), the same one the unlock checks.
+//
+// Each changed value gets its change time (no unlock codes go to it for a day, see
+// unlock/contact-channels.ts), and the OLD email or mobile a notice, so a change the holder did
+// not make does not go unseen.
 
-export function changeOwnContact(ctx: ServiceContext, session: SessionContext, body: { email?: string; mobile?: string }): z.infer<typeof ContactDetails> {
+type Contact = z.infer<typeof ContactDetails>;
+
+function checkNewContact(ctx: ServiceContext, session: SessionContext, body: { email?: string | undefined; mobile?: string | undefined }): NewContact {
   authorize(session, 'change-own-contact');
   const domains = ctx.config.unlockEmailDomains;
   if (body.email !== undefined && !isAllowedEmail(body.email, domains)) {
     throw badRequest('The request body is not valid.', [{ path: 'body.email', message: selfServiceEmailMessage(domains) }]);
   }
+  return { email: body.email ?? null, mobile: body.mobile ?? null };
+}
+
+/** POST /v1/me/contact/challenge: the values are checked now, before the passcode is asked for. */
+export function contactChangeChallenge(ctx: ServiceContext, session: SessionContext, body: z.infer<typeof ContactChallengeBody>): z.infer<typeof ContactChallenge> {
+  return issueContactChallenge(ctx, session, checkNewContact(ctx, session, body));
+}
+
+type Outcome = { readonly contact: Contact; readonly notices: readonly ContactChangeNotice[] } | { readonly refused: ApprovalRefused };
+
+export async function changeOwnContact(ctx: ServiceContext, session: SessionContext, body: z.infer<typeof ChangeOwnContactBody>): Promise<Contact> {
+  const values = checkNewContact(ctx, session, body);
+  const signed = signedBySessionCard(ctx, session, body.nonce, values, body.signature);
   const now = ctx.now();
-  return ctx.db
-    .transaction(() => {
-      ctx.db
-        .prepare('UPDATE users SET email = COALESCE(@email, email), mobile = COALESCE(@mobile, mobile) WHERE id = @id')
-        .run({ email: body.email ?? null, mobile: body.mobile ?? null, id: session.userId });
-      appendAudit(
+  const audit = { actor: session.userUuid, subject: session.userUuid, workstationId: session.workstationId };
+  const outcome = ctx.db
+    .transaction((): Outcome => {
+      try {
+        requireApproval(ctx, session, body.nonce, signed);
+      } catch (err) {
+        if (!(err instanceof ApprovalRefused)) throw err;
+        // Committed with the challenge it spent; the profile is left as it was.
+        appendAudit(ctx.db, { ...audit, action: 'contact.change-refused', details: { reason: err.reason } }, now);
+        return { refused: err };
+      }
+      const before = prepared(ctx.db, 'SELECT email, mobile FROM users WHERE id = ?').get(session.userId) as Contact;
+      const emailChanged = values.email !== null && values.email !== before.email;
+      const mobileChanged = values.mobile !== null && values.mobile !== before.mobile;
+      prepared(
         ctx.db,
-        {
-          action: 'contact.changed',
-          actor: session.userUuid,
-          subject: session.userUuid,
-          workstationId: session.workstationId,
-          // Which fields changed, not their values: the log is for accountability, not a copy of the directory.
-          details: { fields: Object.keys(body).filter((k) => body[k as keyof typeof body] !== undefined) },
-        },
-        now,
-      );
-      return ctx.db.prepare('SELECT email, mobile FROM users WHERE id = ?').get(session.userId) as { email: string | null; mobile: string | null };
+        `UPDATE users SET email = COALESCE(@email, email), mobile = COALESCE(@mobile, mobile),
+                email_changed_at = CASE WHEN @emailChanged THEN @now ELSE email_changed_at END,
+                mobile_changed_at = CASE WHEN @mobileChanged THEN @now ELSE mobile_changed_at END
+          WHERE id = @id`,
+      ).run({ ...values, emailChanged: emailChanged ? 1 : 0, mobileChanged: mobileChanged ? 1 : 0, now: now.getTime(), id: session.userId });
+      // Which fields changed, not their values: the log is for accountability, not a copy of the directory.
+      appendAudit(ctx.db, { ...audit, action: 'contact.changed', details: { fields: (['email', 'mobile'] as const).filter((k) => values[k] !== null) } }, now);
+      const notices: ContactChangeNotice[] = [];
+      if (emailChanged && before.email) notices.push({ channel: 'email', to: before.email });
+      if (mobileChanged && before.mobile) notices.push({ channel: 'sms', to: before.mobile });
+      return { contact: prepared(ctx.db, 'SELECT email, mobile FROM users WHERE id = ?').get(session.userId) as Contact, notices };
     })
     .immediate();
+  if ('refused' in outcome) throw outcome.refused.toServiceError();
+  // After the commit: a mail server is never waited on while holding the database.
+  for (const notice of outcome.notices) await sendNotice(ctx, session, notice, now);
+  return outcome.contact;
+}
+
+/** The change stands if its notice cannot be sent; that it was not sent is audited (without the address). */
+async function sendNotice(ctx: ServiceContext, session: SessionContext, notice: ContactChangeNotice, at: Date): Promise<void> {
+  try {
+    await sendContactChangeNotice(ctx, notice, at);
+  } catch {
+    appendAudit(
+      ctx.db,
+      { action: 'contact.change-notice-not-sent', actor: session.userUuid, subject: session.userUuid, workstationId: session.workstationId, details: { channel: notice.channel } },
+      ctx.now(),
+    );
+  }
 }

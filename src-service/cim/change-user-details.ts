@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ChangeDetailsResponse } from '../../src-shared/api/service-cim.js';
+import type { RoleCode } from '../../src-shared/domain/roles.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { SessionContext } from '../auth/session-store.js';
 import { conflict, forbidden } from '../http/service-error.js';
@@ -14,6 +15,11 @@ import { authorizeOnUser, userOrgPaths } from './user-scope.js';
 // PATCH /v1/users/:uuid/details: RA staff and ID checkers change another user's personal or
 // contact details directly; a sponsor's change is stored as a request for RA staff to accept
 // (the * of seed 004) and the user is left as they were.
+//
+// Not on one's own profile: RA staff and ID checkers do not change their own name or NI number
+// (the people who vouch for identities do not edit their own), and one's own email or mobile
+// changes only through PUT /v1/me/contact, which the card must approve. A changed email or
+// mobile gets its change time, so no unlock codes go to it for a day (unlock/contact-channels.ts).
 
 export interface DetailChanges {
   givenName?: string;
@@ -24,6 +30,21 @@ export interface DetailChanges {
 }
 
 type Outcome = z.infer<typeof ChangeDetailsResponse>;
+
+/** The roles that vouch for other people's identities. */
+const IDENTITY_ROLES: readonly RoleCode[] = ['RAM', 'RAA(A)', 'RAA', 'IDC'];
+
+export const OWN_IDENTITY_REFUSED =
+  'Registration authority staff and ID checkers cannot change their own name or National Insurance number. Ask another member of your registration authority to change it.';
+export const OWN_CONTACT_HERE_REFUSED = 'Change your own email address or mobile number from your profile, where your smartcard approves the change.';
+
+function refuseOwnChanges(session: SessionContext, targetId: number, fields: readonly (keyof DetailChanges)[]): void {
+  if (targetId !== session.userId) return;
+  if (fields.some((f) => f === 'email' || f === 'mobile')) throw forbidden(OWN_CONTACT_HERE_REFUSED);
+  if (session.roles.some((r) => IDENTITY_ROLES.includes(r)) && fields.some((f) => f === 'givenName' || f === 'familyName' || f === 'niNumber')) {
+    throw forbidden(OWN_IDENTITY_REFUSED);
+  }
+}
 
 const COLUMN: Record<keyof DetailChanges, string> = {
   givenName: 'given_name',
@@ -39,6 +60,7 @@ export function changeUserDetails(ctx: ServiceContext, session: SessionContext, 
   const grant = authorizeOnUser(session, 'change-user-details', userOrgPaths(ctx.db, target.id, today));
   assertPlainText({ 'body.givenName': changes.givenName, 'body.familyName': changes.familyName });
   const fields = (Object.keys(COLUMN) as (keyof DetailChanges)[]).filter((k) => changes[k] !== undefined);
+  refuseOwnChanges(session, target.id, fields);
   const now = ctx.now();
 
   const outcome = ctx.db
@@ -63,10 +85,13 @@ export function changeUserDetails(ctx: ServiceContext, session: SessionContext, 
       // The normalised names move with the names, or searches would find the old name.
       if (changes.givenName !== undefined) sets.push('given_name_norm = @givenNameNorm');
       if (changes.familyName !== undefined) sets.push('family_name_norm = @familyNameNorm');
+      if (changes.email !== undefined) sets.push('email_changed_at = CASE WHEN email IS @email THEN email_changed_at ELSE @now END');
+      if (changes.mobile !== undefined) sets.push('mobile_changed_at = CASE WHEN mobile IS @mobile THEN mobile_changed_at ELSE @now END');
       ctx.db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = @id`).run({
         ...Object.fromEntries(fields.map((k) => [k, changes[k]])),
         givenNameNorm: changes.givenName === undefined ? null : normaliseName(changes.givenName),
         familyNameNorm: changes.familyName === undefined ? null : normaliseName(changes.familyName),
+        now: now.getTime(),
         id: target.id,
       });
       appendAudit(ctx.db, { ...audit, action: 'user-details.changed', details: { fields } }, now);

@@ -2,6 +2,8 @@ import {
   ChangeDetailsBody,
   ChangeDetailsResponse,
   ChangeOwnContactBody,
+  ContactChallenge,
+  ContactChallengeBody,
   ContactDetails,
   PositionRequest,
   PositionRequestList,
@@ -12,7 +14,7 @@ import {
   RequestPositionsBody,
   UserUuidParams,
 } from '../../src-shared/api/service-cim.js';
-import { changeOwnContact } from '../cim/change-own-contact.js';
+import { changeOwnContact, contactChangeChallenge } from '../cim/change-own-contact.js';
 import { changeUserDetails } from '../cim/change-user-details.js';
 import { grantPositionRequest, listPositionRequests, rejectPositionRequest, requestOwnPositions } from '../cim/position-requests.js';
 import { viewProfile } from '../cim/view-profile.js';
@@ -50,9 +52,19 @@ export function cimRoutes(): AnyRoute[] {
       },
     }),
     defineRoute({
+      method: 'POST',
+      url: '/v1/me/contact/challenge',
+      summary: 'Check a new email or mobile number of your own and get the challenge your smartcard signs to approve the change',
+      tag: 'cim',
+      auth: 'session',
+      body: ContactChallengeBody,
+      response: ContactChallenge,
+      handler: ({ ctx, session, body }) => contactChangeChallenge(ctx, session, body),
+    }),
+    defineRoute({
       method: 'PUT',
       url: '/v1/me/contact',
-      summary: 'Change your own email or mobile number',
+      summary: 'Change your own email or mobile number, approved by the signature of the smartcard you signed in with',
       tag: 'cim',
       auth: 'session',
       body: ChangeOwnContactBody,

@@ -315,4 +315,18 @@ CREATE INDEX card_renewals_issued_serial ON card_renewals(issued_serial) WHERE i
 ALTER TABLE cards ADD COLUMN attestation_key BLOB;
 `,
   },
+  {
+    // Contact changes approved by the card (src-service/cim/change-own-contact.ts). A challenge
+    // now says what it is for: a login (any workstation's, no session) or a contact change (one
+    // session's). users: when the email and the mobile last changed (epoch milliseconds), so a
+    // contact changed in the last 24 hours is not sent self-service unlock codes.
+    version: 50,
+    name: 'contact change approval',
+    sql: `
+ALTER TABLE login_challenges ADD COLUMN purpose TEXT NOT NULL DEFAULT 'login' CHECK (purpose IN ('login','contact-change'));
+ALTER TABLE login_challenges ADD COLUMN session_id INTEGER;
+ALTER TABLE users ADD COLUMN email_changed_at INTEGER;
+ALTER TABLE users ADD COLUMN mobile_changed_at INTEGER;
+`,
+  },
 ];

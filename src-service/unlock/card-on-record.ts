@@ -17,6 +17,9 @@ export interface CardOnRecord {
   readonly holderStatus: string;
   readonly holderEmail: string | null;
   readonly holderMobile: string | null;
+  /** When the holder's email and mobile last changed (epoch ms): a new one gets no unlock codes for a day. */
+  readonly holderEmailChangedAt: number | null;
+  readonly holderMobileChangedAt: number | null;
   readonly certificateNotAfter: Date;
   /** Not revoked, and no later unrevoked certificate on the card. */
   readonly certificateCurrent: boolean;
@@ -32,6 +35,8 @@ interface CardRow {
   holderStatus: string;
   holderEmail: string | null;
   holderMobile: string | null;
+  holderEmailChangedAt: number | null;
+  holderMobileChangedAt: number | null;
 }
 
 interface CertificateRow {
@@ -44,7 +49,8 @@ export function cardOnRecord(db: Db, cardUuid: string, certificateBase64: string
   const card = prepared(
     db,
     `SELECT k.id AS cardId, k.uuid AS cardUuid, k.status AS cardStatus, u.id AS holderId, u.uuid AS holderUuid,
-            u.given_name || ' ' || u.family_name AS holderName, u.status AS holderStatus, u.email AS holderEmail, u.mobile AS holderMobile
+            u.given_name || ' ' || u.family_name AS holderName, u.status AS holderStatus, u.email AS holderEmail, u.mobile AS holderMobile,
+            u.email_changed_at AS holderEmailChangedAt, u.mobile_changed_at AS holderMobileChangedAt
        FROM cards k JOIN users u ON u.id = k.user_id WHERE k.uuid = ?`,
   ).get(cardUuid.toLowerCase()) as CardRow | undefined;
   if (!card) throw refuse(404, 'not-found', 'card-unknown', 'This smartcard is not registered with the identity service. Contact your registration authority.');

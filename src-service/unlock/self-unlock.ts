@@ -64,8 +64,8 @@ function prepareCode(ctx: ServiceContext, body: z.infer<typeof SelfUnlockRequest
     );
   }
   const domains = ctx.config.unlockEmailDomains;
-  const contact = { email: card.holderEmail, mobile: card.holderMobile };
-  const { channel, to, otherChannel } = chooseChannel(eligibleDestinations(contact, domains), contact, domains, body.channel);
+  const contact = { email: card.holderEmail, mobile: card.holderMobile, emailChangedAt: card.holderEmailChangedAt, mobileChangedAt: card.holderMobileChangedAt };
+  const { channel, to, otherChannel } = chooseChannel(eligibleDestinations(contact, domains, now.getTime()), contact, domains, body.channel);
   refuseBarredCard(ctx, card.cardId, now.getTime());
   rateLimit(ctx, card.cardId, now.getTime());
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RoleCode } from '../domain/roles.js';
-import { FindUsersRequest, FindUsersResponse, Profile } from './service-cim.js';
+import { ChangeOwnContactRequest, ContactDetails, FindUsersRequest, FindUsersResponse, Profile } from './service-cim.js';
 import { IsoDateTime, OrganisationSummary, PositionSummary, Uuid } from './service-common.js';
 import { OutboxMessage, UnlockChannel } from './service-unlock.js';
 
@@ -233,7 +233,7 @@ const Ok = z.strictObject({ ok: z.literal(true) });
 
 /**
  * Every request the renderer may make, with its payload and result schemas. The passcode is
- * accepted once, in submitPasscode / resumeSession (and changePasscode), and never sent back in any form.
+ * accepted once, in submitPasscode / resumeSession (and changePasscode, cim.changeOwnContact), and never sent back in any form.
  */
 export const AGENT_CHANNELS = {
   'agent.getState': { request: z.strictObject({}), response: AgentState },
@@ -279,6 +279,8 @@ export const AGENT_CHANNELS = {
   'cim.findUsers': { request: FindUsersRequest, response: FindUsersResponse },
   'cim.getProfile': { request: z.strictObject({ uuid: Uuid }), response: Profile },
   'cim.myProfile': { request: z.strictObject({}), response: Profile },
+  /** Changes your own email or mobile; the passcode goes to the session's card, which signs the change. */
+  'cim.changeOwnContact': { request: ChangeOwnContactRequest, response: ContactDetails },
   'training.insertCard': { request: z.strictObject({ persona: z.string().max(64), reader: z.string().max(64) }), response: Ok },
   'training.removeCard': { request: z.strictObject({ reader: z.string().max(64) }), response: Ok },
 } as const;

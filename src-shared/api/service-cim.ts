@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { cardSignedPayload } from './service-login.js';
 import {
+  Base64,
+  Base64Url,
   CardStatus,
   Email,
   IsoDate,
@@ -104,10 +107,64 @@ export const PositionRequestQuery = z.strictObject({ status: z.enum(['pending', 
 export const RequestIdParams = z.strictObject({ id: z.coerce.number().int().positive() });
 export const RejectBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
 
+const newContact = { email: Email.optional(), mobile: Mobile.optional() };
+const hasContact = (b: { email?: string | undefined; mobile?: string | undefined }): boolean => b.email !== undefined || b.mobile !== undefined;
+const NO_CONTACT = { message: 'give an email or a mobile number', path: ['email'] };
+
+/**
+ * POST /v1/me/contact/challenge: the new values, checked before the holder is asked for their
+ * passcode; the answer is what the card signs to approve exactly that change.
+ */
+export const ContactChallengeBody = z.strictObject(newContact).refine(hasContact, NO_CONTACT);
+export const ContactChallenge = z.strictObject({
+  nonce: Base64Url,
+  serviceOrigin: z.string(),
+  /** Names the session the change is for; signed, so the approval cannot serve another session. */
+  session: z.string(),
+  expiresAt: IsoDateTime,
+  /** The new values as the service will store them (a mobile without spaces); null: unchanged. */
+  email: z.string().nullable(),
+  mobile: z.string().nullable(),
+});
+
+export const CONTACT_CHANGE_PURPOSE = 'care-identity-contact-change/v1';
+
+/**
+ * The exact bytes the card signs to approve a change of its holder's own email or mobile: the
+ * purpose, the service, the workstation, the session and the new values. A signature for any
+ * other purpose, session or value does not verify.
+ */
+export function contactChangeSignedPayload(p: {
+  nonce: string;
+  serviceOrigin: string;
+  workstationId: string;
+  session: string;
+  email: string | null;
+  mobile: string | null;
+}): string {
+  return cardSignedPayload(CONTACT_CHANGE_PURPOSE, [
+    ['nonce', p.nonce],
+    ['origin', p.serviceOrigin],
+    ['workstation', p.workstationId],
+    ['session', p.session],
+    ['email', p.email ?? ''],
+    ['mobile', p.mobile ?? ''],
+  ]);
+}
+
+/** PUT /v1/me/contact: the new values with the card's signature over contactChangeSignedPayload. */
 export const ChangeOwnContactBody = z
-  .strictObject({ email: Email.optional(), mobile: Mobile.optional() })
-  .refine((b) => b.email !== undefined || b.mobile !== undefined, { message: 'give an email or a mobile number', path: ['email'] });
+  .strictObject({
+    ...newContact,
+    nonce: Base64Url,
+    /** The session card's 9A signature (SHA-256; PKCS#1 v1.5 or DER ECDSA), base64. */
+    signature: Base64,
+  })
+  .refine(hasContact, NO_CONTACT);
 export const ContactDetails = z.strictObject({ email: z.string().nullable(), mobile: z.string().nullable() });
+
+/** What the renderer asks the agent: the new value(s) and the passcode the card checks (never sent on). */
+export const ChangeOwnContactRequest = z.strictObject({ ...newContact, passcode: z.string().max(64) }).refine(hasContact, NO_CONTACT);
 
 export const ChangeDetailsBody = z
   .strictObject({

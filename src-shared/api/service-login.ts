@@ -22,11 +22,25 @@ export const ChallengeResponse = z.strictObject({
 export const LOGIN_PURPOSE = 'care-identity-card-login/v1';
 
 /**
+ * The text a card signs for the service: the purpose first, then one `name=value` line per
+ * field. Every signed action has its own purpose, so a signature made for one (a login) can
+ * never be presented as another (a contact change). Values never contain a newline (they are
+ * nonces, origins, workstation ids and validated contact details).
+ */
+export function cardSignedPayload(purpose: string, fields: readonly (readonly [string, string])[]): string {
+  return `purpose=${purpose}\n${fields.map(([name, value]) => `${name}=${value}\n`).join('')}`;
+}
+
+/**
  * The exact bytes a card signs to log in. Naming the purpose, the service and the workstation
  * means a signature made for anything else, anywhere else, cannot be replayed here.
  */
 export function loginSignedPayload(p: { nonce: string; serviceOrigin: string; workstationId: string }): string {
-  return `purpose=${LOGIN_PURPOSE}\nnonce=${p.nonce}\norigin=${p.serviceOrigin}\nworkstation=${p.workstationId}\n`;
+  return cardSignedPayload(LOGIN_PURPOSE, [
+    ['nonce', p.nonce],
+    ['origin', p.serviceOrigin],
+    ['workstation', p.workstationId],
+  ]);
 }
 
 export const VerifyRequest = z.strictObject({

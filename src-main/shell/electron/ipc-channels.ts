@@ -30,6 +30,7 @@ export const IPC_INVOKE_CHANNELS = [
   'cim.findUsers',
   'cim.getProfile',
   'cim.myProfile',
+  'cim.changeOwnContact',
   'training.insertCard',
   'training.removeCard',
 ] as const satisfies readonly AgentChannel[];

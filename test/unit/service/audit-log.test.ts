@@ -5,6 +5,7 @@ import { appendAudit, verifyAuditLog } from '../../../src-service/audit/audit-lo
 import { openDatabase, type Db } from '../../../src-service/store/database.js';
 import { actor, addPosition, addUser, tempDbFile } from '../../support/service-fixtures.js';
 import { auditLength, NOW, startHarness, uniqueNi, type Harness } from './cim-harness.js';
+import { cardHolder, changeContact } from './support/contact-change-rig.js';
 
 // The audit log: every CIM change adds one entry naming actor, subject and workstation; the
 // entries form a hash chain; the store refuses to change or delete them; an edit made around the
@@ -37,7 +38,7 @@ describe('entries appended by the CIM endpoints', () => {
     const orgs = h.tree();
     const ram = actor(h.db, orgs.trustA.id, ['RAM'], 'Manager');
     const sponsor = actor(h.db, orgs.trustA.id, ['S'], 'Sponsor');
-    const requester = actor(h.db, orgs.siteA1.id, [], 'Requester');
+    const requester = cardHolder(h, orgs.siteA1.id, { name: 'Requester' });
     const user = addUser(h.db, { given: 'Audited', family: 'User', homeOrgId: orgs.siteA1.id, ni: uniqueNi() });
     const [p, q] = [addPosition(h.db, { orgId: orgs.siteA1.id, title: 'P' }), addPosition(h.db, { orgId: orgs.siteA1.id, title: 'Q' })];
     const startSeq = (h.db.prepare('SELECT COALESCE(MAX(seq), 0) FROM audit_log').pluck().get() as number) ?? 0;
@@ -53,7 +54,11 @@ describe('entries appended by the CIM endpoints', () => {
       ['PATCH', `/v1/users/${user.uuid}/details`, { mobile: '07700900555' }, sponsor.token],
     ];
     for (const [method, path, json, token] of calls) {
-      const res = await h.call(method, path, { ...(token ? { token } : {}), ...(json !== undefined ? { json } : {}) });
+      // The own contact change is approved by the requester's card (a challenge, then the change).
+      const res =
+        path === '/v1/me/contact'
+          ? await changeContact(h, requester, json as { email: string })
+          : await h.call(method, path, { ...(token ? { token } : {}), ...(json !== undefined ? { json } : {}) });
       expect(res.status).toBeLessThan(300);
     }
 

@@ -185,3 +185,51 @@ describe('who may not', () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe('changes to your own profile', () => {
+  it.each(['RAM', 'RAA(A)', 'RAA', 'IDC'] as const)(
+    'rule: %s cannot change their own name or National Insurance number; nothing changes',
+    async (role) => {
+      const staff = actor(h.db, orgs.trustA.id, [role]);
+      const before = stateOf(staff.userId);
+      for (const json of [{ givenName: 'Self' }, { familyName: 'Made' }, { niNumber: uniqueNi() }]) {
+        const res = await h.call('PATCH', `/v1/users/${staff.uuid}/details`, { token: staff.token, json });
+        expect(res.status).toBe(403);
+        expect(res.body.message).toBe(
+          'Registration authority staff and ID checkers cannot change their own name or National Insurance number. Ask another member of your registration authority to change it.',
+        );
+      }
+      expect(stateOf(staff.userId)).toEqual(before);
+    },
+  );
+
+  it.each(['RAM', 'RAA(A)', 'RAA', 'IDC'] as const)("rule: %s still changes another user's name and NI number in their scope", async (role) => {
+    const staff = actor(h.db, orgs.trustA.id, [role]);
+    const user = target();
+    const ni = uniqueNi();
+    const res = await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: staff.token, json: { familyName: 'Renamed', niNumber: ni } });
+    expect(res.status).toBe(200);
+    expect(stateOf(user.id)).toMatchObject({ family_name: 'Renamed', ni_number: ni });
+  });
+
+  it.each(['RAM', 'IDC', 'S'] as const)(
+    'rule: your own email or mobile never changes here, without your smartcard (%s)',
+    async (role) => {
+      const me = actor(h.db, orgs.trustA.id, [role]);
+      const before = stateOf(me.userId);
+      const res = await h.call('PATCH', `/v1/users/${me.uuid}/details`, { token: me.token, json: { email: 'elsewhere@nhs.net' } });
+      expect(res.status).toBe(403);
+      expect(res.body.message).toMatch(/from your profile, where your smartcard approves the change/);
+      expect(stateOf(me.userId)).toEqual(before);
+    },
+  );
+
+  it("rule: a contact RA staff change on another user's profile is kept with its change time (no unlock codes to it for a day)", async () => {
+    const staff = actor(h.db, orgs.trustA.id, ['RAA']);
+    const user = target();
+    expect((await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: staff.token, json: { email: 'jo.new@nhs.net' } })).status).toBe(200);
+    const stamped = h.db.prepare('SELECT email_changed_at AS e, mobile_changed_at AS m FROM users WHERE id = ?').get(user.id) as { e: number | null; m: number | null };
+    expect(stamped.e).toEqual(expect.any(Number));
+    expect(stamped.m).toBeNull();
+  });
+});

@@ -117,7 +117,7 @@ describe.each(['grant', 'reject'] as const)('POST /v1/position-requests/:id/%s (
   });
 });
 
-describe('POST /v1/me/position-requests and PUT /v1/me/contact (everyone, on themselves)', () => {
+describe('POST /v1/me/position-requests and /v1/me/contact/challenge (everyone, on themselves)', () => {
   // Open to every role and done to oneself: there is no refused role and no target to be out of
   // scope; the boundary is the session itself.
   it.each(ROLES)('rule: %s requests positions for themselves', async (role) => {
@@ -126,8 +126,9 @@ describe('POST /v1/me/position-requests and PUT /v1/me/contact (everyone, on the
     expect(res.status).toBe(201);
   });
 
-  it.each(ROLES)('rule: %s changes their own contact details', async (role) => {
-    const res = await h.call('PUT', '/v1/me/contact', { token: staff(orgs.trustA.id, role).token, json: { mobile: '07700900321' } });
+  // The change itself is then approved by the card (cim-contact.test.ts).
+  it.each(ROLES)('rule: %s may start changing their own contact details', async (role) => {
+    const res = await h.call('POST', '/v1/me/contact/challenge', { token: staff(orgs.trustA.id, role).token, json: { mobile: '07700900321' } });
     expect(res.status).toBe(200);
   });
 });
@@ -136,7 +137,8 @@ describe('no session', () => {
   const ENDPOINTS: [string, string, unknown?][] = [
     ['GET', '/v1/users/0b5f3c1e-8d2a-4c7e-9f10-2a3b4c5d6e7f'],
     ['PATCH', '/v1/users/0b5f3c1e-8d2a-4c7e-9f10-2a3b4c5d6e7f/details', { familyName: 'X' }],
-    ['PUT', '/v1/me/contact', { email: 'x@nhs.net' }],
+    ['POST', '/v1/me/contact/challenge', { email: 'x@nhs.net' }],
+    ['PUT', '/v1/me/contact', { email: 'x@nhs.net', nonce: 'abc', signature: 'AAAA' }],
     ['POST', '/v1/me/position-requests', { positionIds: [1], startDate: '2025-07-01' }],
     ['GET', '/v1/position-requests'],
     ['POST', '/v1/position-requests/1/grant'],

@@ -305,8 +305,8 @@ describe('the email domains come from the configuration', () => {
 
   it('rule: changing your own email obeys the same configured domains', async () => {
     const me = custom.sponsor(customOrg, []);
-    expect((await custom.call('PUT', '/v1/me/contact', { email: 'me@example.org' }, { token: me.token })).status).toBe(200);
-    const refused = await custom.call('PUT', '/v1/me/contact', { email: 'me@nhs.net' }, { token: me.token });
+    expect((await custom.call('POST', '/v1/me/contact/challenge', { email: 'me@example.org' }, { token: me.token })).status).toBe(200);
+    const refused = await custom.call('POST', '/v1/me/contact/challenge', { email: 'me@nhs.net' }, { token: me.token });
     expect(refused.status).toBe(400);
     expect(refused.body.fields[0].message).toMatch(/example\.org/);
   });

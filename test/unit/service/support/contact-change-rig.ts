@@ -1,0 +1,77 @@
+import { makeCard, type MadeCard } from '../../../../src-service/ca/card-factory.js';
+import { contactChangeSignedPayload } from '../../../../src-shared/api/service-cim.js';
+import type { RoleCode } from '../../../../src-shared/domain/roles.js';
+import { addPosition, addUser, assign, sessionFor } from '../../../support/service-fixtures.js';
+import type { Harness, Reply } from '../cim-harness.js';
+import { cardAnswer } from './card-login-rig.js';
+
+// A holder signed in with a real factory card (the software PIV card engine), and the card's
+// approval of a change of their own contact details: challenge, passcode and 9A signature,
+// then PUT /v1/me/contact, as the agent does it. (Not a test file.)
+
+export interface CardHolder {
+  readonly userId: number;
+  readonly uuid: string;
+  readonly positionId: number;
+  readonly token: string;
+  readonly card: MadeCard;
+}
+
+export function cardHolder(h: Harness, orgId: number, options: { roles?: RoleCode[]; email?: string | null; mobile?: string | null; name?: string } = {}): CardHolder {
+  const name = options.name ?? 'Holder';
+  const user = addUser(h.db, {
+    given: 'Test',
+    family: name,
+    homeOrgId: orgId,
+    email: options.email === undefined ? `${name.toLowerCase()}@nhs.net` : options.email,
+    mobile: options.mobile ?? null,
+  });
+  const positionId = addPosition(h.db, { orgId, title: `${name} position`, roles: options.roles ?? [] });
+  assign(h.db, user.id, positionId);
+  const card = makeCard(h.service.ctx, { userUuid: user.uuid, algorithm: 'p256' });
+  // sessionFor signs in with the user's active card: the one just made.
+  return { userId: user.id, uuid: user.uuid, positionId, token: sessionFor(h.db, user.id, positionId), card };
+}
+
+export interface NewValues {
+  readonly email?: string;
+  readonly mobile?: string;
+}
+
+export interface Approval {
+  readonly nonce: string;
+  readonly signature: string;
+}
+
+/**
+ * The card's approval of `values`: a challenge for `holder`'s session, signed by `signer`'s card
+ * (the holder's own unless a test says otherwise) over `signed` (the values unless a test changes them).
+ */
+export async function approve(h: Harness, holder: CardHolder, values: NewValues, options: { signer?: MadeCard; signed?: NewValues } = {}): Promise<Approval> {
+  const challenge = await h.call('POST', '/v1/me/contact/challenge', { token: holder.token, json: values });
+  if (challenge.status !== 200) throw new Error(`challenge refused: ${JSON.stringify(challenge.body)}`);
+  const signed = options.signed ?? values;
+  const payload = contactChangeSignedPayload({
+    nonce: challenge.body.nonce,
+    serviceOrigin: challenge.body.serviceOrigin,
+    workstationId: 'test-ws',
+    session: challenge.body.session,
+    email: signed === values ? challenge.body.email : (signed.email ?? null),
+    mobile: signed === values ? challenge.body.mobile : (signed.mobile ?? null),
+  });
+  const answer = await cardAnswer((options.signer ?? holder.card).state, payload);
+  return { nonce: challenge.body.nonce, signature: answer.signature.toString('base64') };
+}
+
+export function putContact(h: Harness, holder: CardHolder, values: NewValues, approval: Approval): Promise<Reply> {
+  return h.call('PUT', '/v1/me/contact', { token: holder.token, json: { ...values, ...approval } });
+}
+
+/** The whole change, approved by the holder's own card. */
+export async function changeContact(h: Harness, holder: CardHolder, values: NewValues): Promise<Reply> {
+  return putContact(h, holder, values, await approve(h, holder, values));
+}
+
+export function contactOf(h: Harness, userId: number): { email: string | null; mobile: string | null } {
+  return h.db.prepare('SELECT email, mobile FROM users WHERE id = ?').get(userId) as { email: string | null; mobile: string | null };
+}
