@@ -1,34 +1,12 @@
-// `npm start`: the Electron app. Electron is an optional dependency: where its binary cannot be
-// downloaded, npm leaves it out and this says what to do instead, before building anything.
+// `npm start`: the Electron app, or, where npm could not install Electron, what to do instead,
+// said before anything is built.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { findElectronBinary, missingElectronMessage } from './electron-binary.mjs';
 import { lockedElectronVersion, projectRoot } from './locked-electron.mjs';
 
-/** The Electron binary's path, or null when npm could not install it. */
-function electronBinary() {
-  try {
-    // The electron package's main export is the path of its downloaded binary; it throws when
-    // the download did not happen, and the package is absent when npm dropped it.
-    const path = createRequire(import.meta.url)('electron');
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
-
-const binary = electronBinary();
+const binary = findElectronBinary(projectRoot);
 if (binary === null) {
-  const version = lockedElectronVersion();
-  console.error(`Electron is not installed here: npm could not download its binary (Electron ${version}), so it left the optional package out.
-
-- To use the app now without Electron, in your browser:
-    npm run build:renderer && npm run training      (training cards, no hardware)
-    npm run build:renderer && npm run start:browser (real readers)
-- To install Electron, on a machine that can reach Electron's download server (github.com):
-    npm ci
-  or through a mirror of it: ELECTRON_MIRROR=https://<mirror>/electron/ npm ci
-  then: npm run rebuild:electron && npm start`);
+  console.error(missingElectronMessage(lockedElectronVersion()));
   process.exit(1);
 }
 
