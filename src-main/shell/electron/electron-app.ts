@@ -10,6 +10,7 @@ import { setupIpcHub } from './ipc-hub.js';
 import { denyAllPermissions, lockDownContents, type WindowPolicy } from './lockdown.js';
 import { createMainWindow, showWindow } from './main-window.js';
 import { packagedStartRefusal, REFUSED_SWITCHES, refusedSwitches } from './packaged-switches.js';
+import { renewalWantsMainWindow } from './renewal-focus.js';
 import { renewalNotice } from './renewal-notice.js';
 import { appIconPath, preloadPath, rendererDir, trayIconPath } from './resource-paths.js';
 import { StatusTray } from './status-tray.js';
@@ -119,6 +120,7 @@ function startUi(agent: Agent): Ui {
     box.update(state);
     const notice = renewalNotice(previous, state);
     if (notice && Notification.isSupported()) new Notification({ ...notice, icon: appIconPath() }).show();
+    if (renewalWantsMainWindow(previous, state)) showWindow(main);
     previous = state;
   });
 
