@@ -8,37 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd opensc yubico-piv-tool iproute2 procps openssl chromium postgresql)
-say() { echo "prepare-test-machine: $*" >&2; }
-stop() {
-  say "$1"
-  shift
-  printf '\n    %s\n\n' "$@" >&2
-  say 'then run the tests again.'
-  exit 1
-}
-is_root() { [ "$(id -u)" = 0 ]; }
+source scripts/machine.sh
 
-node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' ||
-  stop "Node.js $(node -v) is too old: the project needs 20.19 or newer." 'https://nodejs.org/en/download (or your distribution'"'"'s nodejs 20.19+)'
-
-if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
-  stop 'This script knows Debian and Ubuntu. Elsewhere, install the equivalents of these Debian packages:' "${PACKAGES[*]}"
-fi
-
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  if ! is_root; then
-    stop "the tests need these packages: ${missing[*]}. Install them with:" "sudo apt-get install -y --no-install-recommends ${missing[*]}"
-  fi
-  say "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null
-fi
+require_node
+ensure_packages 'the tests need' pcscd libpcsclite-dev vsmartcard-vpcd opensc yubico-piv-tool iproute2 procps openssl chromium postgresql
 
 [ -x /usr/bin/chromium ] || stop 'the end-to-end tests run Debian'"'"'s Chromium at /usr/bin/chromium, which is missing:' 'sudo apt-get install -y --no-install-recommends chromium'
 [ -e /etc/reader.conf.d/vpcd ] || stop 'pcscd has no vpcd readers configured (/etc/reader.conf.d/vpcd):' 'sudo apt-get install --reinstall -y vsmartcard-vpcd'
