@@ -6,15 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lockedElectronVersion, projectRoot as root } from './locked-electron.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
 const installed = join(root, 'node_modules/electron/electron.d.ts');
 const fallbackDir = join(root, 'node_modules/.electron-types');
 const fallback = join(fallbackDir, 'electron.d.ts');
 
-const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
-const version = lock.packages?.['node_modules/electron']?.version;
-if (!version) throw new Error('package-lock.json does not lock an electron version');
+const version = lockedElectronVersion();
 
 const stamp = join(fallbackDir, 'version');
 const current = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : '';

@@ -7,6 +7,7 @@ import { SummaryList } from '../components/summary-list.js';
 import { describeDaysToExpiry, formatDate } from '../format/dates.js';
 import { describeRoles } from '../format/roles.js';
 import { ChangePasscodeForm } from './change-passcode-form.js';
+import type { RenewalOffer } from './renewal-offer.js';
 
 // The Identity Agent box (seed 003: "displays ... the details of the Smartcard Authentication").
 // It is a named region so assistive technology can jump to it, in the main window and in the
@@ -38,11 +39,11 @@ export interface IdentityAgentBoxProps {
   readonly headingLevel?: 1 | 2;
   /** Offer "Service smartcard" (sponsors and LSAs, in the main window, when not already at it). */
   readonly offerServiceCard?: boolean;
-  /** Offer "Renew now" on a due certificate (in the main window, where the renewal's pages show, when no renewal is open). */
-  readonly offerRenewal?: boolean;
+  /** The renewal buttons to show on a due certificate (renewal-offer.ts); none by default. */
+  readonly renewalOffer?: RenewalOffer;
 }
 
-export function IdentityAgentBox({ session, headingLevel = 2, offerServiceCard = false, offerRenewal = false }: IdentityAgentBoxProps) {
+export function IdentityAgentBox({ session, headingLevel = 2, offerServiceCard = false, renewalOffer = null }: IdentityAgentBoxProps) {
   const client = useAgentClient();
   const [problem, setProblem] = useState<string | null>(null);
   const [changing, setChanging] = useState(false);
@@ -59,7 +60,7 @@ export function IdentityAgentBox({ session, headingLevel = 2, offerServiceCard =
   const Heading = headingLevel === 1 ? 'h1' : 'h2';
   const { expiry, position } = session;
 
-  const run = (channel: 'agent.lock' | 'agent.logout' | 'serviceCard.begin' | 'renewal.start'): void => {
+  const run = (channel: 'agent.lock' | 'agent.logout' | 'serviceCard.begin' | 'renewal.start' | 'renewal.close'): void => {
     setProblem(null);
     client.invoke(channel, {}).catch((error: unknown) => setProblem(toAgentCallError(error).message));
   };
@@ -93,12 +94,25 @@ export function IdentityAgentBox({ session, headingLevel = 2, offerServiceCard =
                 ? `Your smartcard certificate expires ${describeDaysToExpiry(expiry.daysToExpiry)}, on ${formatDate(expiry.certificateNotAfter)}. Renew it before then so you can keep logging in.`
                 : `Your smartcard certificate expired on ${formatDate(expiry.certificateNotAfter)}. Make an appointment with your Registration Authority team to renew it in person.`}
             </p>
-            {offerRenewal && expiry.daysToExpiry >= 0 && (
+            {renewalOffer === 'renew-now' && (
               <p>
                 <button className="nhsuk-button nhsuk-button--small" type="button" onClick={() => run('renewal.start')}>
                   Renew now
                 </button>
               </p>
+            )}
+            {renewalOffer === 'yes' && (
+              <>
+                <p>Renew it now? You will need your smartcard passcode.</p>
+                <div className="nhsuk-button-group">
+                  <button className="nhsuk-button nhsuk-button--small" type="button" onClick={() => run('renewal.start')}>
+                    Yes
+                  </button>
+                  <button className="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" onClick={() => run('renewal.close')}>
+                    No
+                  </button>
+                </div>
+              </>
             )}
           </WarningCallout>
         )}

@@ -1,6 +1,7 @@
 import type { AgentSnapshot } from '../api/agent-client.js';
 import { useDocumentTitle } from '../components/use-document-title.js';
 import { IDENTITY_AGENT_HEADING_ID, IdentityAgentBox } from './identity-agent-box.js';
+import { renewalOffer } from './renewal-offer.js';
 
 // "#identity-agent": the small window Electron opens from the tray, the Identity Agent box and
 // nothing else. When nobody is signed in it says what the agent is waiting for.
@@ -11,7 +12,8 @@ export function IdentityAgentWindow({ snapshot }: { snapshot: AgentSnapshot }) {
   return (
     <main className="app-compact" id="maincontent">
       {screen?.kind === 'signed-in' ? (
-        <IdentityAgentBox session={screen.session} headingLevel={1} />
+        // The same Yes / Renew now as the main window, whose renewal pages then take over.
+        <IdentityAgentBox session={screen.session} headingLevel={1} renewalOffer={renewalOffer(screen)} />
       ) : (
         <section className="nhsuk-card app-identity-agent" aria-labelledby={IDENTITY_AGENT_HEADING_ID}>
           <div className="nhsuk-card__content">

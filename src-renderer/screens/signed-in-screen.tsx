@@ -2,6 +2,7 @@ import type { Screen } from '../../src-shared/api/agent-api.js';
 import { grantFor, type Activity } from '../../src-shared/domain/roles.js';
 import { CimArea } from '../cim/cim-area.js';
 import { IdentityAgentBox } from '../identity-agent/identity-agent-box.js';
+import { renewalOffer } from '../identity-agent/renewal-offer.js';
 import { RenewalPage } from '../renewal/renewal-page.js';
 import { UnlockPage } from '../unlock/unlock-page.js';
 
@@ -26,7 +27,8 @@ export function SignedInScreen({ screen }: { screen: SignedInState }) {
         {renewal ? <RenewalPage key={`renewal-${renewal.mode}-${renewal.cardUuid ?? ''}`} view={renewal} /> : serviceCard ? <UnlockPage view={serviceCard} /> : <CimArea session={session} />}
       </div>
       <div className="nhsuk-grid-column-one-third">
-        <IdentityAgentBox session={session} offerServiceCard={mayServiceCards && !flowOpen} offerRenewal={!flowOpen} />
+        {/* "Yes" on an open notification is on the renewal's own page here, beside the box. */}
+        <IdentityAgentBox session={session} offerServiceCard={mayServiceCards && !flowOpen} renewalOffer={renewalOffer(screen) === 'renew-now' ? 'renew-now' : null} />
       </div>
     </div>
   );

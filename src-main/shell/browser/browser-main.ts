@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultLaunchDeps } from '../../launch/default-launch-deps.js';
 import { launchAgent, type LaunchedAgent } from '../../launch/launch-agent.js';
@@ -13,8 +13,15 @@ import { startBrowserShell, type BrowserShell } from './browser-shell.js';
 
 const USAGE = `usage: npm run start:browser -- [options]    (npm run training: the same with --training)\n${LAUNCH_USAGE}`;
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const RENDERER_DIR = join(projectRoot, 'dist', 'renderer');
+/** The nearest folder up with a package.json: the project, run from src-main (tsx) or dist/browser (`npm run build`). */
+function projectRootFrom(dir: string): string {
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, 'package.json'))) return at;
+    if (dirname(at) === at) return dir;
+  }
+}
+
+export const RENDERER_DIR = join(projectRootFrom(dirname(fileURLToPath(import.meta.url))), 'dist', 'renderer');
 
 async function main(argv: string[]): Promise<number> {
   let options;

@@ -1,4 +1,4 @@
-import { app, dialog, Notification, session } from 'electron';
+import { app, dialog, Menu, Notification, session } from 'electron';
 import { CHANGE_PASSCODE_HASH, type AgentState } from '../../../src-shared/api/agent-api.js';
 import type { Agent } from '../../agent/agent-types.js';
 import { defaultLaunchDeps } from '../../launch/default-launch-deps.js';
@@ -7,8 +7,10 @@ import { LAUNCH_USAGE, LaunchOptionsError, parseLaunchOptions, type LaunchOption
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { IdentityAgentWindow } from './identity-agent-window.js';
 import { setupIpcHub } from './ipc-hub.js';
-import { denyAllPermissions, lockDownContents } from './lockdown.js';
+import { denyAllPermissions, lockDownContents, type WindowPolicy } from './lockdown.js';
 import { createMainWindow, showWindow } from './main-window.js';
+import { packagedStartRefusal, REFUSED_SWITCHES, refusedSwitches } from './packaged-switches.js';
+import { renewalWantsMainWindow } from './renewal-focus.js';
 import { renewalNotice } from './renewal-notice.js';
 import { appIconPath, preloadPath, rendererDir, trayIconPath } from './resource-paths.js';
 import { StatusTray } from './status-tray.js';
@@ -22,6 +24,7 @@ import { TrustedSenders } from './trusted-senders.js';
 export const APP_USER_MODEL_ID = 'uk.care-identity.workstation';
 
 export function runElectronShell(argv: readonly string[] = process.argv.slice(1)): void {
+  if (app.isPackaged && refuseDebugSwitches()) return;
   let options: LaunchOptions;
   try {
     // Chromium's and Electron's own switches share the command line: let them through.
@@ -53,6 +56,8 @@ export function runElectronShell(argv: readonly string[] = process.argv.slice(1)
   app.on('window-all-closed', () => undefined);
 
   void app.whenReady().then(async () => {
+    // Packaged: no application menu, and with it none of the default menu's DevTools and reload keys.
+    if (app.isPackaged) Menu.setApplicationMenu(null);
     denyAllPermissions(session.defaultSession);
     serveRenderer(session.defaultSession, rendererDir());
     let launched: LaunchedAgent;
@@ -79,10 +84,11 @@ function startUi(agent: Agent): Ui {
   const isQuitting = (): boolean => quitting;
   const preload = preloadPath();
   const trusted = new TrustedSenders();
+  const policy: WindowPolicy = { devTools: !app.isPackaged };
 
-  const main = createMainWindow({ preload, icon: appIconPath(), quitting: isQuitting });
+  const main = createMainWindow({ preload, icon: appIconPath(), policy, quitting: isQuitting });
   trusted.add(main.webContents);
-  const box = new IdentityAgentWindow(preload, isQuitting);
+  const box = new IdentityAgentWindow(preload, policy, isQuitting);
   trusted.add(box.window.webContents);
   const closeHub = setupIpcHub(agent, trusted);
 
@@ -114,6 +120,7 @@ function startUi(agent: Agent): Ui {
     box.update(state);
     const notice = renewalNotice(previous, state);
     if (notice && Notification.isSupported()) new Notification({ ...notice, icon: appIconPath() }).show();
+    if (renewalWantsMainWindow(previous, state)) showWindow(main);
     previous = state;
   });
 
@@ -148,6 +155,23 @@ function handleQuit(launched: LaunchedAgent, ui: Ui): void {
       });
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+}
+
+/**
+ * Packaged only: a debugging, sandbox or web-security switch stops the start at once (see
+ * packaged-switches.ts). Both the raw arguments and Chromium's parsed command line are read, so
+ * a switch spelt the way only Chromium understands it is caught too. True when refused.
+ */
+function refuseDebugSwitches(): boolean {
+  const found = refusedSwitches(process.argv);
+  for (const name of REFUSED_SWITCHES) if (!found.includes(name) && app.commandLine.hasSwitch(name)) found.push(name);
+  const refusal = packagedStartRefusal(found);
+  if (refusal === null) return false;
+  console.error(refusal);
+  // Before 'ready' this is a plain message box on Windows and macOS and stderr on Linux.
+  dialog.showErrorBox('Care Identity cannot start', refusal);
+  app.exit(2);
+  return true;
 }
 
 function failBeforeStart(title: string, message: string, code: number): void {

@@ -1,7 +1,7 @@
 import { BrowserWindow, screen } from 'electron';
 import type { AgentState } from '../../../src-shared/api/agent-api.js';
 import { identityBoxBounds, identityBoxVisible } from './identity-box.js';
-import { secureWebPreferences } from './lockdown.js';
+import { secureWebPreferences, type WindowPolicy } from './lockdown.js';
 import { APP_ORIGIN } from './sender-check.js';
 
 // The Identity Agent box: the same renderer at #identity-agent (the renderer draws its compact
@@ -14,7 +14,7 @@ export class IdentityAgentWindow {
     if (!this.window.isDestroyed()) this.window.setBounds(identityBoxBounds(screen.getPrimaryDisplay().workArea));
   };
 
-  constructor(preload: string, quitting: () => boolean) {
+  constructor(preload: string, policy: WindowPolicy, quitting: () => boolean) {
     this.window = new BrowserWindow({
       ...identityBoxBounds(screen.getPrimaryDisplay().workArea),
       frame: false,
@@ -27,7 +27,7 @@ export class IdentityAgentWindow {
       fullscreenable: false,
       title: 'Identity Agent',
       backgroundColor: '#ffffff',
-      webPreferences: secureWebPreferences(preload),
+      webPreferences: secureWebPreferences(preload, policy),
     });
     // Above ordinary windows, including full-screen clinical systems on some desktops.
     this.window.setAlwaysOnTop(true, 'floating');

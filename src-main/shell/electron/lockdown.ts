@@ -4,9 +4,15 @@ import type { Session, WebContents, WebPreferences } from 'electron';
 // navigation or new windows from any page, no webviews, and no permission ever granted (the
 // app needs no camera, microphone, location, notifications from pages, or anything else).
 
-export function secureWebPreferences(preload: string): WebPreferences {
+export interface WindowPolicy {
+  /** False in a packaged app: no DevTools, so no console into a signed-in session. */
+  readonly devTools: boolean;
+}
+
+export function secureWebPreferences(preload: string, policy: WindowPolicy): WebPreferences {
   return {
     preload,
+    devTools: policy.devTools,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,

@@ -1,5 +1,5 @@
 import { BrowserWindow } from 'electron';
-import { secureWebPreferences } from './lockdown.js';
+import { secureWebPreferences, type WindowPolicy } from './lockdown.js';
 import { APP_ORIGIN } from './sender-check.js';
 
 // The main window: the renderer's full view. Closing it hides it to the tray (the Identity
@@ -8,6 +8,7 @@ import { APP_ORIGIN } from './sender-check.js';
 export interface MainWindowOptions {
   readonly preload: string;
   readonly icon: string;
+  readonly policy: WindowPolicy;
   /** True once the app is quitting: then closing really closes. */
   readonly quitting: () => boolean;
 }
@@ -23,7 +24,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     icon: options.icon,
     backgroundColor: '#f0f4f5',
     autoHideMenuBar: true,
-    webPreferences: secureWebPreferences(options.preload),
+    webPreferences: secureWebPreferences(options.preload, options.policy),
   });
   win.once('ready-to-show', () => win.show());
   win.on('close', (event) => {

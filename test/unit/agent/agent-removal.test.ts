@@ -141,6 +141,7 @@ describe('session-lock removal mode', () => {
     const a = agent({ removalMode: 'session-lock' });
     const card = rig.card('clinician');
     await signIn(a, card);
+    const live = rig.liveSessions();
     a.readers.remove(R1);
     // Another card (its own 9A key) given the session card's CHUID and certificate objects.
     const donor = rig.card('sponsor');
@@ -153,7 +154,8 @@ describe('session-lock removal mode', () => {
     expect(failure.code).toBe('not-now');
     expect(failure.message).toMatch(/did not prove/);
     expect(a.screen()).toMatchObject({ kind: 'session-locked', busy: false, error: failure.message });
-    expect(rig.liveSessions()).toBeGreaterThan(0);
+    // The locked session is neither ended nor handed over: it is still there for its own card.
+    expect(rig.liveSessions()).toBe(live);
   });
 
   it('logging out of a locked session lets the other card sign in', async () => {

@@ -130,7 +130,10 @@ describe('card identity and secrets', () => {
 
   it('the default passcode is 123456', async () => {
     const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
-    await withCard(card.state, (piv) => piv.verifyPin(ascii('123456')));
+    await withCard(card.state, async (piv) => {
+      await expect(piv.verifyPin(ascii('654321'))).rejects.toBeInstanceOf(WrongPasscodeError);
+      await expect(piv.verifyPin(ascii('123456'))).resolves.toBeUndefined();
+    });
   });
 
   it.each([['12345'], ['123456789'], ['12ab56'], ['']])('passcode %j breaks the national rule (6-8 digits) and is refused without being repeated', (passcode) => {

@@ -142,7 +142,16 @@ describe('inserting and removing', () => {
   });
 
   it('removing from an empty reader is harmless', () => {
-    expect(() => training.deck.remove('Reader 2')).not.toThrow();
+    training.deck.insert('clinician', 'Reader 1');
+    const before = training.deck.view();
+    let heard = 0;
+    const off = training.deck.onChange(() => heard++);
+    training.deck.remove('Reader 2');
+    off();
+    // Nothing changes: the card in the other reader stays, and nobody is told of a change.
+    expect(training.deck.view()).toEqual(before);
+    expect(heard).toBe(0);
+    training.deck.remove('Reader 1');
   });
 });
 

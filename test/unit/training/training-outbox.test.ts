@@ -8,6 +8,7 @@ import type { Agent } from '../../../src-main/agent/agent-types.js';
 import { startTraining, type TrainingSetup } from '../../../src-main/training/start-training.js';
 import { personaByKey } from '../../../src-service/seed/personas.js';
 import { startService, type RunningService } from '../../../src-service/start-service.js';
+import { UNLOCK_CODE_SUBJECT } from '../../../src-service/notify/unlock-code-message.js';
 
 // Training mode's panel shows the embedded service's outbox (DESIGN.md §6-7: the embedded
 // default writes mail to an outbox the training panel can show), so a trainee at the locked
@@ -58,7 +59,7 @@ describe('the training panel outbox', () => {
     const mailed = await until((s) => (s.training?.outbox.length ?? 0) === 1, 'the email in the panel');
     const email = mailed.training?.outbox[0];
     expect(email).toMatchObject({ channel: 'email', to: rhys.email });
-    expect(email?.subject).toBeTruthy();
+    expect(email?.subject).toBe(UNLOCK_CODE_SUBJECT);
 
     await agent.handle('unlock.sendCode', { channel: 'sms' });
     const texted = await until((s) => (s.training?.outbox.length ?? 0) === 2, 'the text message in the panel');

@@ -17,6 +17,14 @@ describe('renewalNotice', () => {
     expect(renewalNotice(undefined, signedIn({ renewalDue: true, daysToExpiry: 0 }))?.title).toBe('Your smartcard certificate expires today');
   });
 
+  it('the OS expiry notice for an already-expired certificate says it has expired and to see the RA', () => {
+    const notice = renewalNotice(initialState(), signedIn({ renewalDue: true, daysToExpiry: -3 }));
+    expect(notice?.title).toBe('Your smartcard certificate has expired');
+    expect(notice?.body).toBe('It expired 3 days ago. Make an appointment with your Registration Authority (RA) team to renew it in person.');
+    expect(notice?.body).not.toMatch(/Yes/);
+    expect(renewalNotice(undefined, signedIn({ renewalDue: true, daysToExpiry: -1 }))?.body).toMatch(/^It expired 1 day ago\./);
+  });
+
   it('not again for later states of the same session', () => {
     const first = signedIn({ renewalDue: true, daysToExpiry: 30 });
     expect(renewalNotice(first, { ...first, version: first.version + 1 })).toBeNull();

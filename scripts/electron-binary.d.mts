@@ -1,0 +1,2 @@
+export function findElectronBinary(projectDir: string): string | null;
+export function missingElectronMessage(version: string): string;
