@@ -72,6 +72,11 @@ export class ServiceClient {
     this.workstationId = options.workstationId;
   }
 
+  /** The service's origin (scheme, host, port) as this client is configured: what a card login signs for. */
+  get origin(): string {
+    return new URL(this.baseUrl).origin;
+  }
+
   async health(): Promise<void> {
     await this.call('GET', '/v1/health', HealthResponse);
   }
