@@ -35,19 +35,64 @@ export function openSession(
   return { token, sessionId: Number(info.lastInsertRowid), expiresAt };
 }
 
-/** The live session for `token` opened on `workstationId`, with its card still active. */
-export function resolveSession(db: Db, token: string, workstationId: string, now = Date.now()): SessionContext | undefined {
-  const row = prepared(db, 
-      `SELECT s.id AS sessionId, s.user_id AS userId, u.uuid AS userUuid, u.given_name || ' ' || u.family_name AS userName,
+/**
+ * Why a session that has not ended or expired may no longer be used: the card was revoked,
+ * cancelled or locked, the profile closed, or the assignment to the session's position removed,
+ * ended or its position closed since login. Each authorised call checks these afresh, so a
+ * change in the directory takes effect on the next call, not when the session runs out.
+ */
+export type SessionStanding = 'live' | 'card-stopped' | 'profile-closed' | 'position-ended';
+
+/** A session with its standing now; the two `?` before the WHERE clause are today's UTC date. */
+const SESSION_WITH_STANDING = `SELECT s.id AS sessionId, s.user_id AS userId, u.uuid AS userUuid, u.given_name || ' ' || u.family_name AS userName,
               s.card_id AS cardId, s.position_id AS positionId, p.org_id AS orgId, o.path AS orgPath, p.roles AS roles,
-              s.workstation_id AS workstationId, s.expires_at AS expiresAt
+              s.workstation_id AS workstationId, s.expires_at AS expiresAt,
+              CASE WHEN c.status <> 'active' THEN 'card-stopped'
+                   WHEN u.status <> 'open' THEN 'profile-closed'
+                   WHEN p.closed <> 0 OR NOT EXISTS (
+                     SELECT 1 FROM position_assignments a
+                      WHERE a.user_id = s.user_id AND a.position_id = s.position_id AND a.removed_at IS NULL
+                        AND a.start_date <= ? AND (a.end_date IS NULL OR a.end_date >= ?)) THEN 'position-ended'
+                   ELSE 'live' END AS standing
          FROM sessions s JOIN users u ON u.id = s.user_id JOIN positions p ON p.id = s.position_id JOIN organisations o ON o.id = p.org_id
-         JOIN cards c ON c.id = s.card_id
-        WHERE s.token_hash = ? AND s.workstation_id = ? AND s.ended_at IS NULL AND s.expires_at > ? AND u.status = 'open' AND c.status = 'active'`,
-    )
-    .get(hashToken(token), workstationId, now) as (Omit<SessionContext, 'roles'> & { roles: string }) | undefined;
+         JOIN cards c ON c.id = s.card_id`;
+
+type StandingRow = Omit<SessionContext, 'roles'> & { roles: string; standing: SessionStanding };
+
+const utcDate = (now: number): string => new Date(now).toISOString().slice(0, 10);
+
+/** The session for `token` opened on `workstationId`, not ended nor expired, with its standing now. */
+export function findSession(db: Db, token: string, workstationId: string, now = Date.now()): (SessionContext & { standing: SessionStanding }) | undefined {
+  const today = utcDate(now);
+  const row = prepared(db, `${SESSION_WITH_STANDING} WHERE s.token_hash = ? AND s.workstation_id = ? AND s.ended_at IS NULL AND s.expires_at > ?`).get(
+    today,
+    today,
+    hashToken(token),
+    workstationId,
+    now,
+  ) as StandingRow | undefined;
   if (!row) return undefined;
   return { ...row, roles: row.roles ? (row.roles.split(',') as RoleCode[]) : [] };
+}
+
+/**
+ * Session `sessionId` may still act: not ended nor expired, and live in every other way. What a
+ * sponsor's unlock or renewal checks at each card step, long after the call that opened it.
+ */
+export function sessionStillLive(db: Db, sessionId: number, now: number): boolean {
+  const today = utcDate(now);
+  const row = prepared(db, `${SESSION_WITH_STANDING} WHERE s.id = ? AND s.ended_at IS NULL AND s.expires_at > ?`).get(today, today, sessionId, now) as
+    | StandingRow
+    | undefined;
+  return row?.standing === 'live';
+}
+
+/** The session for `token` if it may be used now: live, with its card, profile and position current. */
+export function resolveSession(db: Db, token: string, workstationId: string, now = Date.now()): SessionContext | undefined {
+  const found = findSession(db, token, workstationId, now);
+  if (found?.standing !== 'live') return undefined;
+  const { standing: _live, ...session } = found;
+  return session;
 }
 
 export function endSession(db: Db, sessionId: number, reason: string, now = Date.now()): void {

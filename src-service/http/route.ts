@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z, type ZodType } from 'zod';
-import { resolveSession, type SessionContext } from '../auth/session-store.js';
+import { liveSession } from '../auth/session-auth.js';
+import type { SessionContext } from '../auth/session-store.js';
 import { WORKSTATION_HEADER, WorkstationId } from '../../src-shared/api/service-login.js';
 import type { ServiceContext } from '../service-context.js';
 import { ServiceError } from './service-error.js';
@@ -67,9 +68,7 @@ export function sessionFrom(ctx: ServiceContext, request: FastifyRequest): Sessi
   if (!match) throw new ServiceError(401, 'unauthenticated', 'Sign in with your smartcard first.');
   const workstation = WorkstationId.safeParse(request.headers[WORKSTATION_HEADER]);
   if (!workstation.success) throw new ServiceError(401, 'unauthenticated', 'Sign in with your smartcard on this workstation.');
-  const session = resolveSession(ctx.db, match[1] as string, workstation.data, ctx.now().getTime());
-  if (!session) throw new ServiceError(401, 'unauthenticated', 'Your session has ended. Sign in with your smartcard again.');
-  return session;
+  return liveSession(ctx, match[1] as string, workstation.data);
 }
 
 export const EmptyBody = z.strictObject({});
