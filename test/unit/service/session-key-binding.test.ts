@@ -5,7 +5,7 @@ import { WorkstationKey } from '../../../src-main/service-client/workstation-key
 import { DPOP_HEADER, DPOP_SCHEME } from '../../../src-shared/api/service-login.js';
 import { makeCard } from '../../../src-service/ca/card-factory.js';
 import { startService } from '../../../src-service/start-service.js';
-import { addOrg, addPosition, addUser, assign, proofHeaders, sessionFor, TEST_KEY, tempDbFile } from '../../support/service-fixtures.js';
+import { addOrg, addPosition, addUser, assign, sessionFor, TEST_KEY, tempDbFile } from '../../support/service-fixtures.js';
 import { call, cardLogin, holder, startServiceRig, type ServiceRig } from './support/card-login-rig.js';
 
 // DESIGN §10: tokens are bound to the agent that holds them (proof of possession, DPoP, RFC
@@ -164,13 +164,5 @@ describe('rule: spent proofs are recorded in the database every service instance
       await first.close();
       rmSync(dirname(dbFile), { recursive: true, force: true });
     }
-  });
-});
-
-describe('rule: the test support proves calls the way the agent does', () => {
-  it('proofHeaders carries the DPoP scheme and a proof', async () => {
-    const headers = await proofHeaders(rig.service, 'GET', '/v1/session?x=1', 'A'.repeat(43));
-    expect(headers.authorization).toBe(`${DPOP_SCHEME} ${'A'.repeat(43)}`);
-    expect(headers[DPOP_HEADER]?.split('.')).toHaveLength(3);
   });
 });
