@@ -5,7 +5,8 @@ import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loginSignedPayload } from '../src-shared/api/service-login.js';
+import { WorkstationKey } from '../src-main/service-client/workstation-key.js';
+import { DPOP_HEADER, loginSignedPayload } from '../src-shared/api/service-login.js';
 import type { AsymmetricAlgorithm } from '../src-shared/card/virtual-card-state.js';
 import { makeCard } from '../src-service/ca/card-factory.js';
 import { loadOrCreateCertificateAuthority } from '../src-service/ca/certificate-authority.js';
@@ -91,10 +92,10 @@ function rssMiB(pid: number): number {
 // more CPU per request, and on two cores the client's CPU is taken from the service.
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-function post(url: string, body: unknown): Promise<Record<string, unknown>> {
+function post(url: string, body: unknown, extraHeaders: Record<string, string> = {}): Promise<Record<string, unknown>> {
   const data = Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': data.length } }, (res) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': data.length, ...extraHeaders } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -109,13 +110,19 @@ function post(url: string, body: unknown): Promise<Record<string, unknown>> {
   });
 }
 
+/** One key for the bench's client, as one agent has one. */
+const workstationKey = WorkstationKey.ephemeral();
+
 async function login(base: string, card: BenchCard, workstationId: string): Promise<void> {
   const challenge = await post(`${base}/v1/login/challenge`, { workstationId });
   const nonce = challenge.nonce as string;
   const payload = Buffer.from(loginSignedPayload({ nonce, serviceOrigin: challenge.serviceOrigin as string, workstationId }));
   const signature = sign('sha256', payload, card.privateKey).toString('base64');
   const verify = await post(`${base}/v1/login/verify`, { nonce, workstationId, algorithm: card.algorithm, certificate: card.certificate, signature });
-  await post(`${base}/v1/login/session`, { loginTicket: verify.loginTicket, positionId: card.positionId });
+  // The session is bound to the workstation key that proves itself here, as the agent's is.
+  const url = `${base}/v1/login/session`;
+  const proof = await workstationKey.proof({ method: 'POST', url, now: new Date() });
+  await post(url, { loginTicket: verify.loginTicket, positionId: card.positionId }, { [DPOP_HEADER]: proof });
 }
 
 export async function benchServiceLogin(argv: string[] = process.argv.slice(2)): Promise<void> {

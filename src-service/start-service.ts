@@ -47,7 +47,8 @@ export async function startService(input: StartServiceOptions = {}): Promise<Run
     db,
     config,
     now: clock,
-    serviceOrigin: config.serviceOrigin ?? '',
+    // Only the origin: it is what a card signs for and what agents compare with their own.
+    serviceOrigin: config.serviceOrigin ? new URL(config.serviceOrigin).origin : '',
     dataKey: secret.dataKey,
     ca,
     mailer: createMailer(config, db, clock),

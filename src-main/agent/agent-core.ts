@@ -3,6 +3,7 @@ import { AGENT_CHANNELS, type AgentChannel } from '../../src-shared/api/agent-ap
 import { CardError } from '../card/card-error.js';
 import type { ReaderDriverEvents } from '../pcsc/reader-driver.js';
 import { ServiceClient } from '../service-client/service-client.js';
+import { WorkstationKey } from '../service-client/workstation-key.js';
 import { ServiceRefusedError } from '../service-client/service-client-errors.js';
 import { initialModel, type AgentModel } from './agent-model.js';
 import { MESSAGES } from './agent-messages.js';
@@ -63,13 +64,13 @@ export class AgentCore implements Agent {
   private readonly closing = new AbortController();
 
   constructor(private readonly options: AgentOptions) {
-    this.client = new ServiceClient(options.serviceUrl, { workstationId: options.workstationId });
+    const now = options.now ?? (() => new Date());
+    this.client = new ServiceClient(options.serviceUrl, { key: WorkstationKey.loadOrCreate(options.dataDir), now });
     this.monitor = new ServiceMonitor({
       probe: () => this.probe(),
       onStatus: (status) => this.apply((m) => serviceChanged(m, status)),
       ...options.serviceMonitor,
     });
-    const now = options.now ?? (() => new Date());
     this.journal = new RenewalJournal(options.dataDir, now);
     this.runtime = {
       options,

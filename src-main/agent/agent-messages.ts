@@ -12,6 +12,8 @@ export const MESSAGES = {
   serviceUnreachable: 'The identity service cannot be reached, so you cannot sign in just now. Check the network connection; the agent keeps trying.',
   serviceUnreachableStatus: 'The identity service cannot be reached. Check the network connection; the agent keeps trying.',
   serviceConfused: 'The identity service gave an answer this workstation does not understand. Try again, and call the service desk if it keeps happening.',
+  foreignServiceOrigin:
+    'The identity service answered for a different address than this workstation is set up for, so your smartcard did not sign in. Call the service desk.',
   internal: 'Something went wrong in the Identity Agent. Try again, and call the service desk if it keeps happening.',
   noCertificate: 'This smartcard has no sign-in certificate, so it cannot be used to sign in. Contact your Registration Authority.',
   noCardId: 'This smartcard has no card identifier (CHUID), so it cannot be used to sign in. Contact your Registration Authority.',

@@ -47,7 +47,7 @@ export interface AgentOptions {
   /** Where the agent keeps its own small state (remembered selections). */
   readonly dataDir: string;
   readonly training?: TrainingCards;
-  /** Injectable clock for expiry rules. */
+  /** Injectable clock for expiry rules, and the date on the proofs the agent sends the service. */
   readonly now?: () => Date;
   /**
    * How the agent watches the identity service: while it answers, a health check every

@@ -62,19 +62,32 @@ export interface CardLoginInput {
   /** Wiped here, right after VERIFY. */
   readonly passcode: Buffer;
   readonly workstationId: string;
+  /** The origin of the service this agent is configured for: the one its card signs for. */
+  readonly serviceOrigin: string;
   readonly service: Pick<ServiceClient, 'challenge' | 'verify'>;
 }
 
-/** VERIFY, then the service's challenge, the card's 9A signature over it, and the service's check. */
+/** The challenge came from a service answering for another origin than the one configured. */
+export class ForeignServiceOriginError extends Error {
+  override name = 'ForeignServiceOriginError';
+}
+
+/**
+ * VERIFY, then the service's challenge, the card's 9A signature over it, and the service's check.
+ * The card signs for the origin this agent is configured with, never for one the answer names: a
+ * service (or anything in between) naming another origin is asking for a signature it could
+ * replay there, so the card is not asked at all.
+ */
 export function cardLogin(input: CardLoginInput): Promise<z.infer<typeof VerifyResponse>> {
-  const { facts, workstationId } = input;
+  const { facts, workstationId, serviceOrigin } = input;
   let nonce = '';
   return cardSignChallenge({
     ...input,
     challenge: async () => {
       const challenge = await input.service.challenge(workstationId);
+      if (challenge.serviceOrigin !== serviceOrigin) throw new ForeignServiceOriginError('the challenge names another service origin');
       nonce = challenge.nonce;
-      return Buffer.from(loginSignedPayload({ nonce, serviceOrigin: challenge.serviceOrigin, workstationId }), 'utf8');
+      return Buffer.from(loginSignedPayload({ nonce, serviceOrigin, workstationId }), 'utf8');
     },
     submit: (signature) =>
       input.service.verify({

@@ -51,7 +51,11 @@ export async function changeOwnContact(rt: AgentRuntime, request: ContactChange)
     return await withSession(rt, async (sessionToken) => {
       // Asked before the card is: new values the service refuses cost none of the card's attempts.
       const challenge = await rt.client.contactChallenge(sessionToken, values);
-      const payload = Buffer.from(contactChangeSignedPayload({ ...challenge, workstationId }), 'utf8');
+      // As at login: the card signs for the origin this agent is configured with, and is not asked
+      // at all by an answer naming another.
+      const serviceOrigin = rt.client.origin;
+      if (challenge.serviceOrigin !== serviceOrigin) throw new AgentFailure('service-refused', MESSAGES.foreignServiceOrigin);
+      const payload = Buffer.from(contactChangeSignedPayload({ ...challenge, serviceOrigin, workstationId }), 'utf8');
       try {
         return await cardSignChallenge({
           readers: rt.options.readers,

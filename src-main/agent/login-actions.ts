@@ -71,6 +71,7 @@ export async function submitPasscode(rt: AgentRuntime, passcode: string): Promis
       facts: card.facts,
       passcode: secret,
       workstationId: rt.options.workstationId,
+      serviceOrigin: rt.client.origin,
       service: {
         challenge: (workstationId) => rt.monitor.track(rt.client.challenge(workstationId)),
         verify: (body) => rt.monitor.track(rt.client.verify(body)),

@@ -3,7 +3,7 @@ import { CardBlockedError, WrongPasscodeError } from '../card/status-words.js';
 import { ServiceProtocolError, ServiceRefusedError, ServiceUnreachableError } from '../service-client/service-client-errors.js';
 import type { AgentErrorCode } from '../../src-shared/api/agent-api.js';
 import { MESSAGES, wrongPasscodeMessage } from './agent-messages.js';
-import { NotTheSessionCardError } from './card-login.js';
+import { ForeignServiceOriginError, NotTheSessionCardError } from './card-login.js';
 import { UnusableCardError } from './card-facts.js';
 
 // Sorting what went wrong while the card and the service checked a passcode into what the
@@ -31,6 +31,7 @@ export function classifyPasscodeFailure(err: unknown): PasscodeOutcome {
     if (err.status === 401 && err.code === 'unauthenticated') return { kind: 'session-gone', code: 'not-signed-in', message: MESSAGES.sessionEnded };
     return { kind: 'failed', code: 'service-refused', message: err.message };
   }
+  if (err instanceof ForeignServiceOriginError) return { kind: 'failed', code: 'service-refused', message: MESSAGES.foreignServiceOrigin };
   if (err instanceof NotTheSessionCardError) return { kind: 'failed', code: 'not-now', message: MESSAGES.notSameCard };
   if (err instanceof ServiceProtocolError) return { kind: 'failed', code: 'internal', message: MESSAGES.serviceConfused };
   // Card layer messages never carry command or response data (card-error.ts).

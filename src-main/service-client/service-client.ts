@@ -8,7 +8,8 @@ import {
   SessionInfo,
   SessionResponse,
   VerifyResponse,
-  WORKSTATION_HEADER,
+  DPOP_HEADER,
+  DPOP_SCHEME,
   type VerifyRequest,
 } from '../../src-shared/api/service-login.js';
 import {
@@ -32,17 +33,24 @@ import {
   type SponsorRenewalRequest,
 } from '../../src-shared/api/service-renewal.js';
 import { ServiceProtocolError, ServiceRefusedError, ServiceUnreachableError } from './service-client-errors.js';
+import { WorkstationKey } from './workstation-key.js';
 
 // A small typed client for the identity service over HTTP (global fetch). Every answer is
 // checked against the shared zod contract before anyone uses it. The client keeps nothing but
-// the base URL: the session token is handed in per call by the agent, which alone holds it.
+// the base URL and the workstation key: the session token is handed in per call by the agent,
+// which alone holds it, and goes out with a proof from the key (DPoP) every time.
 
 
 export interface ServiceClientOptions {
   /** Longest wait for one answer before the service counts as unreachable (default 15 s). */
   readonly timeoutMs?: number;
-  /** Sent with every session call: the service binds each session to its workstation. */
-  readonly workstationId?: string;
+  /**
+   * The key sessions are bound to and every session call is proved with. Without one, the client
+   * makes a key that lives as long as it does (tools, tests): its sessions die with it.
+   */
+  readonly key?: WorkstationKey;
+  /** The clock proofs are dated by (the agent's). */
+  readonly now?: () => Date;
 }
 
 export interface FindUsersParams {
@@ -57,6 +65,8 @@ interface CallOptions {
   readonly body?: unknown;
   readonly token?: string;
   readonly query?: Record<string, string>;
+  /** Prove possession of the workstation key even without a token (opening a session). */
+  readonly proof?: true;
 }
 
 /** A gateway's way of saying the service behind it is not there. */
@@ -65,12 +75,19 @@ const GATEWAY_DOWN = new Set([502, 503, 504]);
 export class ServiceClient {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
-  private readonly workstationId: string | undefined;
+  private readonly now: () => Date;
+  private key: WorkstationKey | undefined;
 
   constructor(baseUrl: string, options: ServiceClientOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 15_000;
-    this.workstationId = options.workstationId;
+    this.key = options.key;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** The service's origin (scheme, host, port) as this client is configured: what a card login signs for. */
+  get origin(): string {
+    return new URL(this.baseUrl).origin;
   }
 
   async health(): Promise<void> {
@@ -86,7 +103,7 @@ export class ServiceClient {
   }
 
   openSession(loginTicket: string, positionId: number): Promise<z.infer<typeof SessionResponse>> {
-    return this.call('POST', '/v1/login/session', SessionResponse, { body: { loginTicket, positionId } });
+    return this.call('POST', '/v1/login/session', SessionResponse, { body: { loginTicket, positionId }, proof: true });
   }
 
   session(token: string): Promise<z.infer<typeof SessionInfo>> {
@@ -225,9 +242,11 @@ export class ServiceClient {
     const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    if (options.token !== undefined) {
-      headers.authorization = `Bearer ${options.token}`;
-      if (this.workstationId !== undefined) headers[WORKSTATION_HEADER] = this.workstationId;
+    if (options.token !== undefined) headers.authorization = `${DPOP_SCHEME} ${options.token}`;
+    if (options.token !== undefined || options.proof) {
+      this.key ??= WorkstationKey.ephemeral();
+      const proved = { method, url: `${this.baseUrl}${path}`, now: this.now() };
+      headers[DPOP_HEADER] = await this.key.proof(options.token !== undefined ? { ...proved, token: options.token } : proved);
     }
     let response: Response;
     let text: string;

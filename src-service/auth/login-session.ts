@@ -28,8 +28,11 @@ function cardAndUser(ctx: ServiceContext, cardId: number): CardAndUser {
   return row;
 }
 
-/** Spending the ticket, the checks, the session and the audit entry are one transaction. */
-export function openLoginSession(ctx: ServiceContext, body: z.infer<typeof SessionRequest>): SessionResponse {
+/**
+ * Spending the ticket, the checks, the session and the audit entry are one transaction. The
+ * session is bound to `keyThumbprint`, the workstation key whose proof came with the request.
+ */
+export function openLoginSession(ctx: ServiceContext, body: z.infer<typeof SessionRequest>, keyThumbprint: string): SessionResponse {
   const now = ctx.now();
   const outcome = ctx.db
     .transaction((): Outcome<SessionResponse> => {
@@ -54,6 +57,7 @@ export function openLoginSession(ctx: ServiceContext, body: z.infer<typeof Sessi
           cardId: ticket.cardId,
           positionId: position.id,
           workstationId: ticket.workstationId,
+          keyThumbprint,
           ttlMs: ctx.config.sessionTtlMinutes * 60_000,
           now: now.getTime(),
         });

@@ -68,7 +68,7 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
       method: route.method,
       url: route.url,
       handler: async (request, reply) => {
-        const session = route.auth === 'session' ? sessionFrom(ctx, request) : (undefined as never);
+        const session = route.auth === 'session' ? await sessionFrom(ctx, request, reply) : (undefined as never);
         const params = parseOrThrow(route.params, request.params, 'params');
         const query = parseOrThrow(route.query, request.query, 'query');
         const body = parseOrThrow(route.body, request.body, 'body');

@@ -43,6 +43,11 @@ export function openApiDocument(routes: readonly AnyRoute[], info: { title: stri
     openapi: '3.1.0',
     info,
     paths,
-    components: { securitySchemes: { session: { type: 'http', scheme: 'bearer' } } },
+    components: {
+      securitySchemes: {
+        // RFC 9449: the token with a DPoP proof header from the workstation key the session is bound to.
+        session: { type: 'http', scheme: 'DPoP', description: 'Authorization: DPoP <session token>, with a DPoP proof header (RFC 9449) from the key the session was opened with.' },
+      },
+    },
   };
 }

@@ -1,7 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z, type ZodType } from 'zod';
-import { resolveSession, type SessionContext } from '../auth/session-store.js';
-import { WORKSTATION_HEADER, WorkstationId } from '../../src-shared/api/service-login.js';
+import { dpopChallenge, ProofRefusal, provedKey } from '../auth/dpop-proof.js';
+import { liveSession } from '../auth/session-auth.js';
+import type { SessionContext } from '../auth/session-store.js';
+import { DPOP_HEADER } from '../../src-shared/api/service-login.js';
 import type { ServiceContext } from '../service-context.js';
 import { ServiceError } from './service-error.js';
 
@@ -59,17 +61,30 @@ export function parseOrThrow<T>(schema: ZodType<T> | undefined, value: unknown, 
   throw new ServiceError(400, 'bad-request', `The request ${where} is not valid.`, fields);
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]{16,128})$/;
+/** A refused proof of possession says so in WWW-Authenticate (RFC 9449 section 7.1), whatever answers it. */
+async function challenged<T>(reply: FastifyReply, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof ServiceError && err.status === 401) reply.header('www-authenticate', err instanceof ProofRefusal ? err.challenge : dpopChallenge());
+    throw err;
+  }
+}
 
-export function sessionFrom(ctx: ServiceContext, request: FastifyRequest): SessionContext {
-  const header = request.headers.authorization;
-  const match = typeof header === 'string' ? BEARER.exec(header) : null;
-  if (!match) throw new ServiceError(401, 'unauthenticated', 'Sign in with your smartcard first.');
-  const workstation = WorkstationId.safeParse(request.headers[WORKSTATION_HEADER]);
-  if (!workstation.success) throw new ServiceError(401, 'unauthenticated', 'Sign in with your smartcard on this workstation.');
-  const session = resolveSession(ctx.db, match[1] as string, workstation.data, ctx.now().getTime());
-  if (!session) throw new ServiceError(401, 'unauthenticated', 'Your session has ended. Sign in with your smartcard again.');
-  return session;
+const provedCall = (request: FastifyRequest) => ({
+  method: request.method,
+  path: request.url.split('?', 1)[0] as string,
+  proof: request.headers[DPOP_HEADER],
+});
+
+/** The session of a call made with `Authorization: DPoP <token>` and a proof from the key it is bound to. */
+export function sessionFrom(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply): Promise<SessionContext> {
+  return challenged(reply, () => liveSession(ctx, { ...provedCall(request), authorization: request.headers.authorization }));
+}
+
+/** The workstation key a call without a session proves it holds: what the session it opens is bound to. */
+export function proofKeyFrom(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply): Promise<string> {
+  return challenged(reply, () => provedKey(ctx, provedCall(request)));
 }
 
 export const EmptyBody = z.strictObject({});

@@ -11,7 +11,7 @@ import {
 import { issueChallenge } from '../auth/login-challenge.js';
 import { logout, openLoginSession, sessionInfo } from '../auth/login-session.js';
 import { verifyLogin } from '../auth/login-verify.js';
-import { defineRoute, type AnyRoute } from './route.js';
+import { defineRoute, proofKeyFrom, type AnyRoute } from './route.js';
 
 /** The login endpoints: challenge -> card signs -> verify -> pick a position -> session. */
 export function loginRoutes(): AnyRoute[] {
@@ -39,12 +39,12 @@ export function loginRoutes(): AnyRoute[] {
     defineRoute({
       method: 'POST',
       url: '/v1/login/session',
-      summary: 'Open a session for one of the positions, with the login ticket',
+      summary: 'Open a session for one of the positions, with the login ticket; bound to the workstation key the DPoP proof is made with',
       tag: 'login',
       auth: 'none',
       body: SessionRequest,
       response: SessionResponse,
-      handler: ({ ctx, body }) => openLoginSession(ctx, body),
+      handler: async ({ ctx, body, request, reply }) => openLoginSession(ctx, body, await proofKeyFrom(ctx, request, reply)),
     }),
     defineRoute({
       method: 'GET',

@@ -329,4 +329,23 @@ ALTER TABLE users ADD COLUMN email_changed_at INTEGER;
 ALTER TABLE users ADD COLUMN mobile_changed_at INTEGER;
 `,
   },
+  {
+    // Sessions bound to the agent's workstation key (DPoP, RFC 9449, src-service/auth/dpop-proof.ts):
+    // the key's RFC 7638 thumbprint, and the ids of the proofs already used (per key, kept until
+    // the proof would be too old anyway), in the database so that every service instance sharing
+    // it refuses a replay. Sessions opened before this have no key and no longer work.
+    version: 55,
+    name: 'sessions bound to a workstation key',
+    sql: `
+ALTER TABLE sessions ADD COLUMN key_thumbprint TEXT;
+
+CREATE TABLE dpop_proofs (
+  key_thumbprint TEXT NOT NULL,
+  jti TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (key_thumbprint, jti)
+) WITHOUT ROWID;
+CREATE INDEX dpop_proofs_expiry ON dpop_proofs(expires_at);
+`,
+  },
 ];

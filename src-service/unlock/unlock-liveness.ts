@@ -1,12 +1,13 @@
 import type { ServiceContext } from '../service-context.js';
-import { prepared } from '../store/prepared.js';
+import { sessionStillLive } from '../auth/session-store.js';
 import { refuse } from './unlock-refusal.js';
 import { setUnlockStatus, type UnlockRow, type UnlockStatus } from './unlock-store.js';
 
 // What must still hold when an unlock reaches the card: the unlock is at the right step; for a
 // sponsor's, the sponsor's session is live (not signed out, not expired, their own card still
-// active, their profile open), which is how a sponsor whose card was revoked mid-way is stopped;
-// and the card and its holder may still be unlocked.
+// active, their profile open, their position still held and open), which is how a sponsor whose
+// card was revoked or whose position ended mid-way is stopped; and the card and its holder may
+// still be unlocked.
 
 const WRONG_STEP: Record<UnlockStatus, [string, string]> = {
   'code-sent': ['code-not-entered', 'Enter the security code first.'],
@@ -23,15 +24,12 @@ export function requireStep(row: UnlockRow, status: UnlockStatus): void {
   throw refuse(409, 'conflict', reason, message);
 }
 
-/** The sponsor's session is live: not signed out or expired, their card active, their profile open. */
+/**
+ * The sponsor's session is live: not signed out or expired, their card active, their profile
+ * open, and the position they signed in with still theirs and open.
+ */
 export function sponsorSessionLive(ctx: ServiceContext, sessionId: number, now: number): boolean {
-  return (
-    prepared(
-      ctx.db,
-      `SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id JOIN cards c ON c.id = s.card_id
-        WHERE s.id = ? AND s.ended_at IS NULL AND s.expires_at > ? AND u.status = 'open' AND c.status = 'active'`,
-    ).get(sessionId, now) !== undefined
-  );
+  return sessionStillLive(ctx.db, sessionId, now);
 }
 
 /** The checks every card step repeats; a dead sponsor session also voids the unlock. */

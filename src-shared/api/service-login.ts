@@ -7,10 +7,37 @@ import { Base64, Base64Url, CardAlgorithm, IsoDateTime, PositionSummary, Uuid } 
 export const WorkstationId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, dash, underscore; 1-64');
 
 /**
- * Every call made with a session token names its workstation in this header: a session is bound
- * to the card and the workstation it was opened on, so a token copied elsewhere is useless.
+ * Proof of possession (DPoP, RFC 9449). Each agent holds a workstation key (EC P-256) of its own;
+ * the session opened at login is bound to that key's JWK thumbprint (RFC 7638), and every call
+ * made with the session token carries `Authorization: DPoP <token>` and, in the `DPoP` header, a
+ * proof: a JWT the key signs, naming the method and URL of that one call, when it was made, a
+ * one-use id and the token's hash. A token copied to another machine is useless without the key;
+ * a proof copied off the wire is good for nothing but the call it was made for, once.
+ * `POST /v1/login/session` carries a proof too (no `ath`: there is no token yet): it names the
+ * key the session is bound to.
  */
-export const WORKSTATION_HEADER = 'x-workstation-id';
+export const DPOP_HEADER = 'dpop';
+export const DPOP_SCHEME = 'DPoP';
+/** The one signature algorithm proofs are made with (the workstation key is P-256). */
+export const DPOP_ALGORITHM = 'ES256';
+export const DPOP_PROOF_TYPE = 'dpop+jwt';
+/** How far a proof's `iat` may be from the service's clock, either way, in seconds. */
+export const DPOP_MAX_SKEW_SECONDS = 60;
+
+/** The claims of a DPoP proof, as the service reads them. */
+export const DpopProofClaims = z.object({
+  /** HTTP method of the call. */
+  htm: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+  /** URL of the call: the service origin and path, without query or fragment. */
+  htu: z.url().max(2048),
+  /** Seconds since the epoch when the proof was made. */
+  iat: z.number().int().nonnegative(),
+  /** One-use id: the service refuses a proof whose id it has seen from the same key. */
+  jti: z.string().min(16).max(128),
+  /** base64url(SHA-256(token)): present on every call made with a session token. */
+  ath: Base64Url.optional(),
+});
+export type DpopProofClaims = z.infer<typeof DpopProofClaims>;
 
 export const ChallengeRequest = z.strictObject({ workstationId: WorkstationId });
 export const ChallengeResponse = z.strictObject({
@@ -71,9 +98,10 @@ export const VerifyResponse = z.strictObject({
 });
 export type VerifyResponse = z.infer<typeof VerifyResponse>;
 
+/** Sent with a DPoP proof (see DPOP_HEADER): the session is bound to the key that made it. */
 export const SessionRequest = z.strictObject({ loginTicket: Base64Url, positionId: z.number().int().positive() });
 export const SessionResponse = z.strictObject({
-  /** Bearer token; the service keeps only its hash. */
+  /** Session token, usable only with proofs from the key the session was opened with; the service keeps only its hash. */
   token: Base64Url,
   expiresAt: IsoDateTime,
   user: z.strictObject({ uuid: Uuid, name: z.string() }),

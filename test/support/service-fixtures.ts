@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WorkstationKey } from '../../src-main/service-client/workstation-key.js';
+import { DPOP_HEADER, DPOP_SCHEME } from '../../src-shared/api/service-login.js';
 import type { RoleCode } from '../../src-shared/domain/roles.js';
 import { openSession } from '../../src-service/auth/session-store.js';
+import type { RunningService } from '../../src-service/start-service.js';
 import type { Db } from '../../src-service/store/database.js';
 
 // Small, explicit directories for service tests: organisations, users, positions, assignments,
@@ -60,11 +63,28 @@ export function addCard(db: Db, userId: number, c: { status?: 'active' | 'locked
   return { id: Number(info.lastInsertRowid), uuid };
 }
 
-/** A live session for `userId` working as `positionId`, as if they had logged in with a card. */
+/** The workstation key test sessions are bound to, unless a test brings another. */
+export const TEST_KEY = WorkstationKey.ephemeral();
+
+/**
+ * The headers of a call to `service` made with session `token`, as the agent sends them: the
+ * DPoP scheme and a fresh proof from `key` for this method and path, dated by the service's clock.
+ * Without a token: the proof alone (opening a session).
+ */
+export async function proofHeaders(service: RunningService, method: string, path: string, token?: string, key = TEST_KEY): Promise<Record<string, string>> {
+  const url = `${service.url}${path.split('?', 1)[0] as string}`;
+  const proved = { method, url, now: service.ctx.now() };
+  return {
+    ...(token !== undefined ? { authorization: `${DPOP_SCHEME} ${token}` } : {}),
+    [DPOP_HEADER]: await key.proof(token !== undefined ? { ...proved, token } : proved),
+  };
+}
+
+/** A live session for `userId` working as `positionId`, as if they had logged in with a card (bound to TEST_KEY). */
 export function sessionFor(db: Db, userId: number, positionId: number, ttlMs = 3_600_000): string {
   const cardId =
     (db.prepare("SELECT id FROM cards WHERE user_id = ? AND status = 'active' LIMIT 1").pluck().get(userId) as number | undefined) ?? addCard(db, userId).id;
-  return openSession(db, { userId, cardId, positionId, workstationId: 'test-ws', ttlMs }).token;
+  return openSession(db, { userId, cardId, positionId, workstationId: 'test-ws', keyThumbprint: TEST_KEY.thumbprint, ttlMs }).token;
 }
 
 /** One user holding `roles` through a position at `orgId`, signed in as that position. */

@@ -38,7 +38,7 @@ describe('normal removal mode', () => {
     const live = liveSessionIds();
     await signIn(a, card);
     const token = secrets.tokens.at(-1) as string;
-    expect(await sessionStatus(rig.service, token)).toBe(200);
+    expect(await sessionStatus(rig.service, token, a.dataDir)).toBe(200);
     expect(liveSessionIds()).toHaveLength(live.length + 1);
 
     // Listening after the agent: by the time this runs, in the same emit, the agent has moved on.
@@ -50,7 +50,7 @@ describe('normal removal mode', () => {
     expect(seen?.screen).toEqual({ kind: 'no-card' });
     expect(seen?.indicator).toBe('no-card');
     await vi.waitFor(() => expect(liveSessionIds()).toEqual(live), { timeout: 3000 });
-    expect(await sessionStatus(rig.service, token)).toBe(401);
+    expect(await sessionStatus(rig.service, token, a.dataDir)).toBe(401);
     expect((await a.failure('cim.myProfile', {})).code).toBe('not-signed-in');
   });
 
@@ -76,7 +76,7 @@ describe('normal removal mode', () => {
     a.readers.remove(R1);
     expect(a.screen()).toEqual({ kind: 'no-card' });
     await vi.waitFor(() => expect(liveSessionIds()).toHaveLength(ids.length - 1), { timeout: 3000 });
-    expect(await sessionStatus(rig.service, secrets.tokens[0] as string)).toBe(401);
+    expect(await sessionStatus(rig.service, secrets.tokens[0] as string, a.dataDir)).toBe(401);
   });
 
   it('agent.logout ends the session; the card stays in but is not asked for its passcode again until re-inserted', async () => {
@@ -87,7 +87,7 @@ describe('normal removal mode', () => {
     await a.call('agent.logout', {});
     expect(a.screen()).toEqual({ kind: 'no-card' });
     expect(a.agent.state().indicator).toBe('card-present');
-    await vi.waitFor(async () => expect(await sessionStatus(rig.service, secrets.tokens[0] as string)).toBe(401), { timeout: 3000 });
+    await vi.waitFor(async () => expect(await sessionStatus(rig.service, secrets.tokens[0] as string, a.dataDir)).toBe(401), { timeout: 3000 });
     expect((await a.failure('agent.logout', {})).code).toBe('not-signed-in');
   });
 });
@@ -132,7 +132,7 @@ describe('session-lock removal mode', () => {
     expect(liveSessionIds()).toEqual(ids);
     // Same session: no second token was ever issued, and the first still works.
     expect(secrets.tokens).toHaveLength(1);
-    expect(await sessionStatus(rig.service, secrets.tokens[0] as string)).toBe(200);
+    expect(await sessionStatus(rig.service, secrets.tokens[0] as string, a.dataDir)).toBe(200);
     expect(card.triesLeft()).toBe(3);
     await a.call('agent.logout', {});
   });

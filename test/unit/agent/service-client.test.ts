@@ -55,7 +55,7 @@ describe('service client', () => {
   });
 
   it("a refusal carries the service's status, code and message, and never the token", async () => {
-    const client = new ServiceClient(rig.service.url, { workstationId: 'ws-agent-test' });
+    const client = new ServiceClient(rig.service.url);
     const err = await failureOf(client.session(TOKEN));
     expect(err).toBeInstanceOf(ServiceRefusedError);
     expect(err).toMatchObject({ status: 401, code: 'unauthenticated', message: 'Your session has ended. Sign in with your smartcard again.' });

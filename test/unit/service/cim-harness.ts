@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { startService, type RunningService } from '../../../src-service/start-service.js';
 import type { Db } from '../../../src-service/store/database.js';
-import { addOrg, tempDbFile } from '../../support/service-fixtures.js';
+import { addOrg, proofHeaders, tempDbFile } from '../../support/service-fixtures.js';
 
 // A running identity service over a fresh SQLite file in a temp directory, small organisation
 // trees, a settable clock and a fetch helper: what the CIM, permission, bad-input and audit tests
@@ -81,11 +81,7 @@ export async function startHarness(config: { bodyLimitBytes?: number } = {}): Pr
   };
 
   const call = async (method: string, path: string, options: CallOptions = {}): Promise<Reply> => {
-    const headers: Record<string, string> = {};
-    if (options.token) {
-      headers.authorization = `Bearer ${options.token}`;
-      headers['x-workstation-id'] = 'test-ws';
-    }
+    const headers: Record<string, string> = options.token ? await proofHeaders(service, method, path, options.token) : {};
     let body: string | Uint8Array | undefined;
     if (options.json !== undefined) {
       body = JSON.stringify(options.json);
@@ -124,9 +120,15 @@ export async function startHarness(config: { bodyLimitBytes?: number } = {}): Pr
   };
 }
 
-/** Row counts of every table: "nothing changed" is these being equal before and after. */
+/**
+ * Row counts of every table: "nothing changed" is these being equal before and after. The spent
+ * proof ids are left out: every authenticated call spends its proof, refused or not (replay).
+ */
 export function tableCounts(db: Db): Record<string, number> {
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'dpop_proofs' ORDER BY name")
+    .pluck()
+    .all() as string[];
   return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT COUNT(*) FROM "${t}"`).pluck().get() as number]));
 }
 

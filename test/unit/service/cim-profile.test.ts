@@ -161,8 +161,8 @@ describe('profile scope', () => {
     const { db } = h;
     const me = addUser(db, { given: 'Own', family: 'Profile', homeOrgId: orgs.trustB.id });
     const shift = addPosition(db, { orgId: orgs.siteA1.id, title: 'Agency Nurse' });
-    // Signed in with a position whose assignment ended: the session still names the site.
-    assign(db, me.id, shift, '2024-01-01', '2024-12-31');
+    // Signed in with a position at a site of another trust: the session names the site.
+    assign(db, me.id, shift);
     const token = sessionFor(db, me.id, shift);
     const res = await h.call('GET', `/v1/users/${me.uuid}`, { token });
     expect(res.status).toBe(200);

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '../../../src-service/start-service.js';
-import { actor, addOrg, tempDbFile } from '../../support/service-fixtures.js';
+import { actor, addOrg, proofHeaders, tempDbFile } from '../../support/service-fixtures.js';
 
 // GET /v1/organisations over real HTTP: find an organisation by its code or its name.
 
@@ -16,7 +16,7 @@ interface Reply {
 }
 
 async function find(query: Record<string, string>, auth: string | null = token): Promise<Reply> {
-  const response = await fetch(`${service.url}/v1/organisations?${new URLSearchParams(query)}`, { headers: auth ? { authorization: `Bearer ${auth}`, 'x-workstation-id': 'test-ws' } : {} });
+  const response = await fetch(`${service.url}/v1/organisations?${new URLSearchParams(query)}`, { headers: auth ? await proofHeaders(service, 'GET', '/v1/organisations', auth) : {} });
   return { status: response.status, body: await response.json() };
 }
 

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '../../../src-service/start-service.js';
 import type { Db } from '../../../src-service/store/database.js';
-import { actor, addCard, addOrg, addPosition, addUser, assign, tempDbFile } from '../../support/service-fixtures.js';
+import { actor, addCard, addOrg, addPosition, addUser, assign, proofHeaders, tempDbFile } from '../../support/service-fixtures.js';
 
 // GET /v1/users over real HTTP: "Find an existing user" by name, National Insurance number or
 // smartcard UUID, and "only show users in my organisation and child organisations".
@@ -26,7 +26,7 @@ interface Reply {
 }
 
 async function get(path: string, query: Record<string, string>, token?: string): Promise<Reply> {
-  const response = await fetch(`${service.url}${path}?${new URLSearchParams(query)}`, { headers: token ? { authorization: `Bearer ${token}`, 'x-workstation-id': 'test-ws' } : {} });
+  const response = await fetch(`${service.url}${path}?${new URLSearchParams(query)}`, { headers: token ? await proofHeaders(service, 'GET', path, token) : {} });
   return { status: response.status, body: await response.json() };
 }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCard, type MadeCard } from '../../../src-service/ca/card-factory.js';
 import { revokeCard } from '../../../src-service/auth/card-revocation.js';
 import { closeProfile } from '../../../src-service/auth/login-profile-closure.js';
+import { WorkstationKey } from '../../../src-main/service-client/workstation-key.js';
 import { auditRows, call, cardLogin, holder, startServiceRig, type Holder, type ServiceRig } from './support/card-login-rig.js';
 
 // Revoking a card and closing a profile take effect at once: live sessions end (their tokens
@@ -14,26 +15,28 @@ beforeAll(async () => {
 });
 afterAll(async () => rig.close());
 
-async function signIn(card: MadeCard, h: Holder, workstationId = 'ws-ward-7'): Promise<string> {
+/** Signs in from `workstationId`, the session bound to `key` (the rig's test key unless said). */
+async function signIn(card: MadeCard, h: Holder, workstationId = 'ws-ward-7', key?: WorkstationKey): Promise<string> {
   const verify = await cardLogin(rig.service, card.state, { workstationId });
   expect(verify.status).toBe(200);
-  const session = await call(rig.service, 'POST', '/v1/login/session', { loginTicket: verify.body.loginTicket, positionId: h.positionId });
+  const session = await call(rig.service, 'POST', '/v1/login/session', { loginTicket: verify.body.loginTicket, positionId: h.positionId }, undefined, key);
   expect(session.status).toBe(200);
   return session.body.token as string;
 }
 
-const sessionStatus = async (token: string, workstationId?: string): Promise<number> =>
-  (await call(rig.service, 'GET', '/v1/session', undefined, token, workstationId)).status;
+const sessionStatus = async (token: string, key?: WorkstationKey): Promise<number> =>
+  (await call(rig.service, 'GET', '/v1/session', undefined, token, key)).status;
 
 describe('session binding', () => {
-  it('rule: a session is bound to its workstation: the same token from another workstation gets 401', async () => {
+  it('rule: a session is bound to the workstation key it was opened with: the same token proved by another key gets 401', async () => {
     const h = holder(rig.db);
     const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
-    const token = await signIn(card, h, 'ws-ward-7');
-    expect(await sessionStatus(token, 'ws-ward-7')).toBe(200);
-    expect(await sessionStatus(token, 'ws-elsewhere')).toBe(401);
+    const ward = WorkstationKey.ephemeral();
+    const token = await signIn(card, h, 'ws-ward-7', ward);
+    expect(await sessionStatus(token, ward)).toBe(200);
+    expect(await sessionStatus(token, WorkstationKey.ephemeral())).toBe(401);
     // And the session itself is untouched by the refused attempt.
-    expect(await sessionStatus(token, 'ws-ward-7')).toBe(200);
+    expect(await sessionStatus(token, ward)).toBe(200);
   });
 });
 
@@ -50,7 +53,7 @@ describe('revoking a card', () => {
     expect(result).toEqual({ certificatesRevoked: 1, sessionsEnded: 2 });
 
     expect(await sessionStatus(onWard)).toBe(401);
-    expect(await sessionStatus(inClinic, 'ws-clinic-1')).toBe(401);
+    expect(await sessionStatus(inClinic)).toBe(401);
     expect(await sessionStatus(spareToken)).toBe(200);
     const cert = rig.db.prepare('SELECT revoked_at, revocation_reason FROM certificates WHERE serial = ?').get(lost.certificate.serial) as {
       revoked_at: string | null;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RoleCode } from '../../../src-shared/domain/roles.js';
 import { endSession, resolveSession } from '../../../src-service/auth/session-store.js';
-import { actor, addPosition, addUser } from '../../support/service-fixtures.js';
+import { actor, addPosition, addUser, TEST_KEY } from '../../support/service-fixtures.js';
 import { startHarness, uniqueNi, type Harness, type Orgs } from './cim-harness.js';
 
 // The permission matrix at the HTTP boundary: for each CIM endpoint, the roles that may call it
@@ -148,7 +148,7 @@ describe('no session', () => {
   it.each(ENDPOINTS)('rule: %s %s needs a live session (none, a malformed or unknown token, an ended session: 401)', async (method, path, json) => {
     const body = json === undefined ? {} : { json };
     const ended = staff(orgs.trustA.id, 'RAM');
-    endSession(h.db, (resolveSession(h.db, ended.token, 'test-ws') as { sessionId: number }).sessionId, 'test');
+    endSession(h.db, (resolveSession(h.db, ended.token, TEST_KEY.thumbprint) as { sessionId: number }).sessionId, 'test');
     for (const token of [undefined, 'not a bearer token', 'A'.repeat(43), ended.token]) {
       const res = await h.call(method, path, { ...body, ...(token ? { token } : {}) });
       expectRefused(res, 401, 'unauthenticated');

@@ -6,7 +6,7 @@ import { authorize } from '../../../src-service/auth/authorize.js';
 import { resolveSession, type SessionContext } from '../../../src-service/auth/session-store.js';
 import { ServiceError } from '../../../src-service/http/service-error.js';
 import { openDatabase, type Db } from '../../../src-service/store/database.js';
-import { actor, addOrg, tempDbFile } from '../../support/service-fixtures.js';
+import { actor, addOrg, tempDbFile, TEST_KEY } from '../../support/service-fixtures.js';
 
 // The permission matrix through the service's one check, authorize(). The expected table below
 // is written out by hand from domain.md (seed 004), independently of src-shared/domain/roles.ts:
@@ -87,7 +87,7 @@ beforeAll(() => {
   orgs = { region: region.path, trustA: trustA.path, siteA1: siteA1.path, trustB: trustB.path };
   const entries = ROLES.map((role) => {
     const a = actor(db, trustA.id, role === 'none' ? [] : [role]);
-    const session = resolveSession(db, a.token, 'test-ws');
+    const session = resolveSession(db, a.token, TEST_KEY.thumbprint);
     if (!session) throw new Error(`no session for ${role}`);
     return [role, session] as const;
   });
@@ -150,7 +150,7 @@ describe('grants reported as such', () => {
 
   it('rule: a session holding several roles gets the strongest grant any of them gives', () => {
     const a = actor(db, db.prepare("SELECT id FROM organisations WHERE code = 'RXA'").pluck().get() as number, ['S', 'IDC'], 'Sponsor and ID checker');
-    const both = resolveSession(db, a.token, 'test-ws') as SessionContext;
+    const both = resolveSession(db, a.token, TEST_KEY.thumbprint) as SessionContext;
     expect(authorize(both, 'change-user-details', { orgPath: orgs.trustA })).toBe('direct');
     expect(authorize(both, 'assign-position', { orgPath: orgs.trustA })).toBe('assignable-only');
     expect(authorize(both, 'create-user', { orgPath: orgs.trustA })).toBe('direct');

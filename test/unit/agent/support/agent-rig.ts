@@ -1,4 +1,3 @@
-import { WORKSTATION_HEADER } from '../../../../src-shared/api/service-login.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,7 +13,8 @@ import { AgentFailure, type Agent, type AgentOptions, type TrainingCards } from 
 import { InProcessReaderDriver } from '../../../../src-main/virtual-card/in-process-readers.js';
 import { PivCardEngine, type CommandRecord } from '../../../../src-main/virtual-card/piv-card-engine.js';
 import { nextState } from '../../../support/agent-states.js';
-import { tempDbFile } from '../../../support/service-fixtures.js';
+import { WorkstationKey } from '../../../../src-main/service-client/workstation-key.js';
+import { proofHeaders, tempDbFile } from '../../../support/service-fixtures.js';
 
 // The agent's test rig: the real identity service on a temp SQLite file with the training
 // personas, factory-made cards for them in the software PIV card, the in-process readers, and
@@ -225,9 +225,12 @@ export function watchServiceSecrets(): { tokens: string[]; tickets: string[]; re
   return { tokens, tickets, restore: () => spy.mockRestore() };
 }
 
-/** GET /v1/session with `token`, straight to the service: 200 while the session lives. */
-export async function sessionStatus(service: RunningService, token: string, workstationId = 'ws-agent-test'): Promise<number> {
-  const res = await fetch(`${service.url}/v1/session`, { headers: { authorization: `Bearer ${token}`, [WORKSTATION_HEADER]: workstationId } });
+/**
+ * GET /v1/session with `token`, straight to the service, proved with the workstation key in
+ * `dataDir` (the agent's own, so only the session decides): 200 while the session lives.
+ */
+export async function sessionStatus(service: RunningService, token: string, dataDir: string): Promise<number> {
+  const res = await fetch(`${service.url}/v1/session`, { headers: await proofHeaders(service, 'GET', '/v1/session', token, WorkstationKey.loadOrCreate(dataDir)) });
   await res.text();
   return res.status;
 }

@@ -1,4 +1,3 @@
-import { WORKSTATION_HEADER } from '../../../../src-shared/api/service-login.js';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ApduChannel } from '../../../../src-main/card/apdu-channel.js';
@@ -11,7 +10,8 @@ import { loginSignedPayload } from '../../../../src-shared/api/service-login.js'
 import type { VirtualCardState } from '../../../../src-shared/card/virtual-card-state.js';
 import { startService, type RunningService } from '../../../../src-service/start-service.js';
 import type { Db } from '../../../../src-service/store/database.js';
-import { addOrg, addPosition, addUser, assign, tempDbFile } from '../../../support/service-fixtures.js';
+import type { WorkstationKey } from '../../../../src-main/service-client/workstation-key.js';
+import { addOrg, addPosition, addUser, assign, proofHeaders, TEST_KEY, tempDbFile } from '../../../support/service-fixtures.js';
 
 export { auditRows } from '../../../support/service-fixtures.js';
 
@@ -65,12 +65,17 @@ export const DEFAULT_WORKSTATION = 'ws-ward-7';
 /** Every body the tests received, for the "no secret in any response" checks. */
 export const seenBodies: string[] = [];
 
-export async function call(service: RunningService, method: string, path: string, json?: unknown, token?: string, workstationId = DEFAULT_WORKSTATION): Promise<Reply> {
+/**
+ * One JSON call. A call with a session token, and the one opening a session, carry a DPoP proof
+ * from `key` (the agent's workstation key stand-in) as the agent sends them.
+ */
+export async function call(service: RunningService, method: string, path: string, json?: unknown, token?: string, key: WorkstationKey = TEST_KEY): Promise<Reply> {
+  const proved = token || path === '/v1/login/session';
   const res = await fetch(`${service.url}${path}`, {
     method,
     headers: {
       ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}`, [WORKSTATION_HEADER]: workstationId } : {}),
+      ...(proved ? await proofHeaders(service, method, path, token || undefined, key) : {}),
     },
     ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
   });

@@ -7,6 +7,7 @@ import type { AsymmetricAlgorithm } from '../../../../src-shared/card/virtual-ca
 import { assembleCertificationRequest, certificationRequestInfo } from '../../../../src-shared/crypto/pkcs10.js';
 import { makeCard, type MadeCard } from '../../../../src-service/ca/card-factory.js';
 import { openSession } from '../../../../src-service/auth/session-store.js';
+import { TEST_KEY } from '../../../support/service-fixtures.js';
 import { cardEncrypt, certificateOf, startUnlockRig, WS, type Person, type Reply, type RigOfFile, type UnlockRig } from './unlock-rig.js';
 
 // What the renewal tests share, on top of the unlock rig (a real service on a fresh SQLite file,
@@ -35,7 +36,7 @@ export async function startRenewalRig(): Promise<RenewalRig> {
     setClock: (at) => rig.advance(at.getTime() - rig.now().getTime()),
     makeCard: (userUuid, o = {}) => makeCard(rig.service.ctx, { userUuid, algorithm: o.algorithm ?? 'p256', ...(o.notAfter ? { notAfter: o.notAfter } : {}) }),
     signIn: (person, card, workstationId = WS) =>
-      openSession(rig.db, { userId: person.userId, cardId: card.cardId, positionId: person.positionId, workstationId, ttlMs: HOUR, now: rig.now().getTime() }),
+      openSession(rig.db, { userId: person.userId, cardId: card.cardId, positionId: person.positionId, workstationId, keyThumbprint: TEST_KEY.thumbprint, ttlMs: HOUR, now: rig.now().getTime() }),
   };
 }
 

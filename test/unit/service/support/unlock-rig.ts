@@ -2,7 +2,6 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { WORKSTATION_HEADER } from '../../../../src-shared/api/service-login.js';
 import type { RoleCode } from '../../../../src-shared/domain/roles.js';
 import { makeCard, type MadeCard } from '../../../../src-service/ca/card-factory.js';
 import { openSession } from '../../../../src-service/auth/session-store.js';
@@ -10,7 +9,7 @@ import { openCardSecret } from '../../../../src-service/crypto/card-secrets.js';
 import { readOutbox } from '../../../../src-service/notify/outbox.js';
 import { startService, type RunningService, type StartServiceOptions } from '../../../../src-service/start-service.js';
 import type { Db } from '../../../../src-service/store/database.js';
-import { addOrg, addPosition, addUser, assign, auditRows, tempDbFile } from '../../../support/service-fixtures.js';
+import { addOrg, addPosition, addUser, assign, auditRows, proofHeaders, TEST_KEY, tempDbFile } from '../../../support/service-fixtures.js';
 
 // What the unlock tests share: a real service on a fresh SQLite file with a clock that can be
 // moved forward, people with made cards (the card factory: real certificates, PUKs and
@@ -50,7 +49,8 @@ export interface UnlockRig {
   now(): Date;
   /** Moves the service clock forward by `ms` (it keeps running from there). */
   advance(ms: number): void;
-  call(method: string, path: string, json?: unknown, auth?: { token: string; workstationId?: string }): Promise<Reply>;
+  /** With `auth`: the session token and a proof from the test workstation key. */
+  call(method: string, path: string, json?: unknown, auth?: { token: string }): Promise<Reply>;
   /** An organisation, under `parentId` when given. */
   org(parentId?: number): { id: number; path: string };
   person(p: { orgId: number; email?: string | null; mobile?: string | null; roles?: RoleCode[]; given?: string }): Person;
@@ -101,7 +101,7 @@ export async function startUnlockRig(options: Omit<StartServiceOptions, 'dbFile'
         method,
         headers: {
           ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(auth ? { authorization: `Bearer ${auth.token}`, [WORKSTATION_HEADER]: auth.workstationId ?? WS } : {}),
+          ...(auth ? await proofHeaders(service, method, path, auth.token) : {}),
         },
         ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
       });
@@ -130,7 +130,7 @@ export async function startUnlockRig(options: Omit<StartServiceOptions, 'dbFile'
     sponsor: (orgId, roles, workstationId = WS) => {
       const p = rig.person({ orgId, roles, given: 'Sponsor', email: 'sponsor@nhs.net' });
       const card = rig.card(p.uuid);
-      const session = openSession(db, { userId: p.userId, cardId: card.cardId, positionId: p.positionId, workstationId, ttlMs: 3_600_000, now: now().getTime() });
+      const session = openSession(db, { userId: p.userId, cardId: card.cardId, positionId: p.positionId, workstationId, keyThumbprint: TEST_KEY.thumbprint, ttlMs: 3_600_000, now: now().getTime() });
       return { ...p, card, token: session.token, sessionId: session.sessionId };
     },
     close: async () => {
