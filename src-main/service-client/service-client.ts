@@ -55,7 +55,6 @@ export interface FindUsersParams {
 interface CallOptions {
   readonly body?: unknown;
   readonly token?: string;
-  readonly query?: Record<string, string>;
 }
 
 /** A gateway's way of saying the service behind it is not there. */
@@ -97,12 +96,8 @@ export class ServiceClient {
   }
 
   findUsers(token: string, params: FindUsersParams): Promise<z.infer<typeof FindUsersResponse>> {
-    const query: Record<string, string> = { onlyMyOrganisations: String(params.onlyMyOrganisations) };
-    if (params.name !== undefined) query.name = params.name;
-    if (params.niNumber !== undefined) query.niNumber = params.niNumber;
-    if (params.cardUuid !== undefined) query.cardUuid = params.cardUuid;
-    if (params.limit !== undefined) query.limit = String(params.limit);
-    return this.call('GET', '/v1/users', FindUsersResponse, { token, query });
+    // In the body, never the URL: names and NI numbers must not reach a proxy's or server's log.
+    return this.call('POST', '/v1/users/search', FindUsersResponse, { token, body: params });
   }
 
   profile(token: string, userUuid: string): Promise<z.infer<typeof Profile>> {
@@ -200,7 +195,6 @@ export class ServiceClient {
   }
 
   private async call<T>(method: 'GET' | 'POST', path: string, schema: ZodType<T>, options: CallOptions = {}): Promise<T> {
-    const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.token !== undefined) {
@@ -210,7 +204,7 @@ export class ServiceClient {
     let response: Response;
     let text: string;
     try {
-      response = await fetch(`${this.baseUrl}${path}${query}`, {
+      response = await fetch(`${this.baseUrl}${path}`, {
         method,
         headers,
         ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
