@@ -9,6 +9,7 @@ import type { ServiceContext } from './service-context.js';
 import { createMailer } from './notify/mailer.js';
 import { pruneOutbox } from './notify/outbox.js';
 import { outboxSmsSender, type SmsSender } from './notify/sms.js';
+import { flushRefusalTallies, TALLY_BUCKET_MS } from './audit/refusal-tally.js';
 
 // Starts the identity service: embedded by the agent (loopback, ephemeral port) or standalone.
 // Old outbox messages (they may hold security codes) are pruned at start and every hour.
@@ -58,6 +59,10 @@ export async function startService(input: StartServiceOptions = {}): Promise<Run
   await app.listen({ host: config.host, port: config.port });
   const pruning = setInterval(() => pruneOutbox(db, clock()), OUTBOX_PRUNE_EVERY_MS);
   pruning.unref();
+  // Counted refusals reach the audit log once their bucket closes, even when no more come.
+  flushRefusalTallies(db, clock());
+  const tallying = setInterval(() => flushRefusalTallies(db, clock()), TALLY_BUCKET_MS);
+  tallying.unref();
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -67,6 +72,7 @@ export async function startService(input: StartServiceOptions = {}): Promise<Run
     ctx,
     close: async () => {
       clearInterval(pruning);
+      clearInterval(tallying);
       await app.close();
       ctx.mailer.close();
       db.close();

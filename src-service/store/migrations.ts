@@ -315,4 +315,32 @@ CREATE INDEX card_renewals_issued_serial ON card_renewals(issued_serial) WHERE i
 ALTER TABLE cards ADD COLUMN attestation_key BLOB;
 `,
   },
+  {
+    // Numbered 62 so it cannot collide with other migrations being written at the same time.
+    // Requests without a session are counted per key (a client address, or all clients) in
+    // fixed windows, here rather than in memory so every service instance on this database
+    // shares the count (src-service/http/rate-limit-store.ts); rows go once their window ends.
+    // Refusals that prove nothing about who sent them (a bad signature, an unknown nonce, a
+    // request over the limit) are counted per kind per bucket and reach the audit log as one
+    // summary entry per kind and bucket (src-service/audit/refusal-tally.ts).
+    version: 62,
+    name: 'request limits and refusal tallies',
+    sql: `
+CREATE TABLE rate_limit_hits (
+  key TEXT NOT NULL,
+  window_start INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  hits INTEGER NOT NULL,
+  PRIMARY KEY (key, window_start)
+) WITHOUT ROWID;
+CREATE INDEX rate_limit_hits_expiry ON rate_limit_hits(expires_at);
+
+CREATE TABLE refusal_tallies (
+  bucket_start INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (bucket_start, kind)
+) WITHOUT ROWID;
+`,
+  },
 ];
