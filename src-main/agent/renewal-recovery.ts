@@ -1,5 +1,6 @@
 import { ServiceRefusedError, ServiceUnreachableError } from '../service-client/service-client-errors.js';
 import { readyCardAt } from './agent-model.js';
+import { withCardProof } from './card-proof.js';
 import type { AgentRuntime } from './agent-runtime.js';
 import { writeIssuedCertificate } from './card-recovery-write.js';
 import { applyRenewalOutcome } from './renewal-actions.js';
@@ -30,7 +31,8 @@ export async function recoverCard(rt: AgentRuntime, id: number): Promise<void> {
   rt.journal.record({ cardUuid, mode: 'recovery', step: 'opening', oldSerial });
   let opened;
   try {
-    opened = await rt.monitor.track(rt.client.recoverRenewal(rt.options.workstationId, cardUuid));
+    // The card proves itself first: its UUID alone, which is public, gets nothing done or told.
+    opened = await rt.monitor.track(withCardProof(rt, reader, cardUuid, (proof) => rt.client.recoverRenewal(rt.options.workstationId, cardUuid, proof)));
   } catch (err) {
     const message =
       err instanceof ServiceRefusedError

@@ -30,6 +30,7 @@ import {
   RenewalWitnessResponse,
   type SponsorRenewalRequest,
 } from '../../src-shared/api/service-renewal.js';
+import { CardProofWitnessResponse, type CardProof } from '../../src-shared/api/service-card-proof.js';
 import { ServiceProtocolError, ServiceRefusedError, ServiceUnreachableError } from './service-client-errors.js';
 
 // A small typed client for the identity service over HTTP (global fetch). Every answer is
@@ -127,7 +128,15 @@ export class ServiceClient {
     const answer = await this.call('POST', `${unlockPath(unlockId)}/card-witness`, CardWitnessResponse, {
       body: { workstationId, witness: Buffer.from(witness).toString('base64') },
     });
-    return { exchangeId: answer.exchangeId, witness: Buffer.from(answer.witness, 'base64'), challenge: Buffer.from(answer.challenge, 'base64') };
+    return witnessFromWire(answer);
+  }
+
+  /** A card named only by its UUID proves itself, step 1 (before a self-service unlock or a renewal recovery). */
+  async cardProofWitness(cardUuid: string, workstationId: string, witness: Uint8Array): Promise<{ exchangeId: string; witness: Buffer; challenge: Buffer }> {
+    const answer = await this.call('POST', '/v1/card-proof/witness', CardProofWitnessResponse, {
+      body: { workstationId, cardUuid, witness: Buffer.from(witness).toString('base64') },
+    });
+    return witnessFromWire(answer);
   }
 
   /**
@@ -161,8 +170,8 @@ export class ServiceClient {
   }
 
   /** No session: a renewal of `cardUuid` cut short, to be finished. */
-  recoverRenewal(workstationId: string, cardUuid: string): Promise<RenewalOpened> {
-    return this.call('POST', '/v1/renewals/recover', RenewalOpened, { body: { workstationId, cardUuid } });
+  recoverRenewal(workstationId: string, cardUuid: string, cardProof: CardProof): Promise<RenewalOpened> {
+    return this.call('POST', '/v1/renewals/recover', RenewalOpened, { body: { workstationId, cardUuid, cardProof } });
   }
 
   /** Renewal card proof, step 1 (as for an unlock, under the renewal's id). */
@@ -170,7 +179,7 @@ export class ServiceClient {
     const answer = await this.call('POST', `${renewalPath(renewalId)}/card-witness`, RenewalWitnessResponse, {
       body: { workstationId, witness: Buffer.from(witness).toString('base64') },
     });
-    return { exchangeId: answer.exchangeId, witness: Buffer.from(answer.witness, 'base64'), challenge: Buffer.from(answer.challenge, 'base64') };
+    return witnessFromWire(answer);
   }
 
   /** Step 2: the card's answer; a certificate this renewal already issued comes back, if any. */
@@ -235,6 +244,12 @@ export interface ReleasedPuks {
   readonly nextPuk: Buffer;
   readonly rotationPending: boolean;
 }
+
+const witnessFromWire = (answer: { exchangeId: string; witness: string; challenge: string }): { exchangeId: string; witness: Buffer; challenge: Buffer } => ({
+  exchangeId: answer.exchangeId,
+  witness: Buffer.from(answer.witness, 'base64'),
+  challenge: Buffer.from(answer.challenge, 'base64'),
+});
 
 const unlockPath = (unlockId: string): string => `/v1/unlock/${encodeURIComponent(unlockId)}`;
 const renewalPath = (renewalId: string): string => `/v1/renewals/${encodeURIComponent(renewalId)}`;

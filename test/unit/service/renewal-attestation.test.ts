@@ -138,7 +138,7 @@ describe('a card with a registered attestation key', () => {
 
   it('rule: a recovery needs the attestation too, and with it finishes', async () => {
     const p = await provedSelfRenewal();
-    const recovered = await rig.call('POST', '/v1/renewals/recover', { workstationId: WS, cardUuid: p.card.cardUuid });
+    const recovered = await rig.call('POST', '/v1/renewals/recover', await rig.proved({ workstationId: WS, cardUuid: p.card.cardUuid }));
     expect(recovered.status, recovered.text).toBe(200);
     const r: SelfRenewal = { ...p, renewalId: recovered.body.renewalId };
     expect((await proveCard(rig, r.renewalId, p.card)).status).toBe(200);
@@ -196,7 +196,7 @@ describe('a card without a registered attestation key', () => {
 
   it('rule: a recovery is refused (409) and sent to the registration authority, even with an attestation', async () => {
     const p = await provedSelfRenewal({ unregistered: true });
-    const recovered = await rig.call('POST', '/v1/renewals/recover', { workstationId: WS, cardUuid: p.card.cardUuid });
+    const recovered = await rig.call('POST', '/v1/renewals/recover', await rig.proved({ workstationId: WS, cardUuid: p.card.cardUuid }));
     expect(recovered.status, recovered.text).toBe(200);
     const r: SelfRenewal = { ...p, renewalId: recovered.body.renewalId };
     expect((await proveCard(rig, r.renewalId, p.card)).status).toBe(200);
@@ -211,7 +211,7 @@ describe('a card without a registered attestation key', () => {
     const opened = await requestSelfRenewal(rig, p.holder, p.card);
     const { issued } = await throughIssue(rig, opened.body.renewalId, p.card);
     expect(issued.status, issued.text).toBe(200);
-    const recovered = await rig.call('POST', '/v1/renewals/recover', { workstationId: WS, cardUuid: p.card.cardUuid });
+    const recovered = await rig.call('POST', '/v1/renewals/recover', await rig.proved({ workstationId: WS, cardUuid: p.card.cardUuid }));
     const proved = await proveCard(rig, recovered.body.renewalId, p.card);
     expect(proved.body.issuedCertificate).toBe(issued.body.certificate);
   });

@@ -6,7 +6,7 @@ import { WORKSTATION_HEADER } from '../../../../src-shared/api/service-login.js'
 import type { RoleCode } from '../../../../src-shared/domain/roles.js';
 import { makeCard, type MadeCard } from '../../../../src-service/ca/card-factory.js';
 import { openSession } from '../../../../src-service/auth/session-store.js';
-import { openCardSecret } from '../../../../src-service/crypto/card-secrets.js';
+import { openCardSecret, readCardSecret } from '../../../../src-service/crypto/card-secrets.js';
 import { readOutbox } from '../../../../src-service/notify/outbox.js';
 import { startService, type RunningService, type StartServiceOptions } from '../../../../src-service/start-service.js';
 import type { Db } from '../../../../src-service/store/database.js';
@@ -51,6 +51,12 @@ export interface UnlockRig {
   /** Moves the service clock forward by `ms` (it keeps running from there). */
   advance(ms: number): void;
   call(method: string, path: string, json?: unknown, auth?: { token: string; workstationId?: string }): Promise<Reply>;
+  /**
+   * `body` (for POST /v1/unlock/self or /v1/renewals/recover) with the card's own proof, as the
+   * agent adds it: the card named by body.cardUuid answers POST /v1/card-proof/witness with its
+   * management key. A card the service does not know answers with a key of its own.
+   */
+  proved<T extends { workstationId: string; cardUuid: string }>(body: T): Promise<T & { cardProof: { exchangeId: string; cardResponse: string } }>;
   /** An organisation, under `parentId` when given. */
   org(parentId?: number): { id: number; path: string };
   person(p: { orgId: number; email?: string | null; mobile?: string | null; roles?: RoleCode[]; given?: string }): Person;
@@ -110,6 +116,14 @@ export async function startUnlockRig(options: Omit<StartServiceOptions, 'dbFile'
       if (res.status >= 300) errorBodies.push(text);
       return { status: res.status, text, body: text ? JSON.parse(text) : undefined };
     },
+    proved: async (body) => {
+      const key = readCardSecret(db, service.ctx.dataKey, body.cardUuid.toLowerCase(), 'management-key')?.value ?? randomBytes(16);
+      const plain = randomBytes(16);
+      const witness = await rig.call('POST', '/v1/card-proof/witness', { workstationId: body.workstationId, cardUuid: body.cardUuid, witness: aesBlock(key, plain).toString('base64') });
+      if (witness.status !== 200) throw new Error(`card proof witness refused: ${witness.status}`);
+      const cardResponse = aesBlock(key, Buffer.from(witness.body.challenge, 'base64')).toString('base64');
+      return { ...body, cardProof: { exchangeId: witness.body.exchangeId, cardResponse } };
+    },
     org: (parentId) => {
       const code = `U${++orgCounter}${Math.floor(Math.random() * 1e6)}`;
       return addOrg(db, { code, name: `Unlock Trust ${code}`, parentId: parentId ?? null });
@@ -146,12 +160,15 @@ export const certificateOf = (card: MadeCard): string => card.certificate.der.to
 /** What the agent of a locked card's holder sends to ask for a security code (POST /v1/unlock/self). */
 export const selfUnlockRequest = (card: MadeCard, workstationId = WS) => ({ workstationId, cardUuid: card.cardUuid, certificate: certificateOf(card) });
 
-/** The card's side of GENERAL AUTHENTICATE with its management key (AES-128, one block, ECB). */
-export function cardEncrypt(card: MadeCard, block: Buffer): Buffer {
-  const cipher = createCipheriv('aes-128-ecb', Buffer.from(card.state.managementKey.key, 'hex'), null);
+/** One AES-128 block, ECB: the card's side of GENERAL AUTHENTICATE with its management key. */
+function aesBlock(key: Buffer, block: Buffer): Buffer {
+  const cipher = createCipheriv('aes-128-ecb', key, null);
   cipher.setAutoPadding(false);
   return Buffer.concat([cipher.update(block), cipher.final()]);
 }
+
+/** The card's side of GENERAL AUTHENTICATE with its management key (AES-128, one block, ECB). */
+export const cardEncrypt = (card: MadeCard, block: Buffer): Buffer => aesBlock(Buffer.from(card.state.managementKey.key, 'hex'), block);
 
 /** Card witness then release, as the agent relays them: the release reply. */
 export async function witnessAndRelease(rig: UnlockRig, unlockId: string, card: MadeCard, workstationId = WS): Promise<{ witness: Reply; release: Reply }> {
