@@ -1,4 +1,4 @@
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
@@ -6,11 +6,12 @@ import { WORKSTATION_HEADER } from '../../../../src-shared/api/service-login.js'
 import type { RoleCode } from '../../../../src-shared/domain/roles.js';
 import { makeCard, type MadeCard } from '../../../../src-service/ca/card-factory.js';
 import { openSession } from '../../../../src-service/auth/session-store.js';
-import { openCardSecret, readCardSecret } from '../../../../src-service/crypto/card-secrets.js';
+import { openCardSecret } from '../../../../src-service/crypto/card-secrets.js';
 import { readOutbox } from '../../../../src-service/notify/outbox.js';
 import { startService, type RunningService, type StartServiceOptions } from '../../../../src-service/start-service.js';
 import type { Db } from '../../../../src-service/store/database.js';
 import { addOrg, addPosition, addUser, assign, auditRows, tempDbFile } from '../../../support/service-fixtures.js';
+import { aesBlock, withCardProof } from '../../../support/card-proof.js';
 
 // What the unlock tests share: a real service on a fresh SQLite file with a clock that can be
 // moved forward, people with made cards (the card factory: real certificates, PUKs and
@@ -116,14 +117,7 @@ export async function startUnlockRig(options: Omit<StartServiceOptions, 'dbFile'
       if (res.status >= 300) errorBodies.push(text);
       return { status: res.status, text, body: text ? JSON.parse(text) : undefined };
     },
-    proved: async (body) => {
-      const key = readCardSecret(db, service.ctx.dataKey, body.cardUuid.toLowerCase(), 'management-key')?.value ?? randomBytes(16);
-      const plain = randomBytes(16);
-      const witness = await rig.call('POST', '/v1/card-proof/witness', { workstationId: body.workstationId, cardUuid: body.cardUuid, witness: aesBlock(key, plain).toString('base64') });
-      if (witness.status !== 200) throw new Error(`card proof witness refused: ${witness.status}`);
-      const cardResponse = aesBlock(key, Buffer.from(witness.body.challenge, 'base64')).toString('base64');
-      return { ...body, cardProof: { exchangeId: witness.body.exchangeId, cardResponse } };
-    },
+    proved: (body) => withCardProof(service, body),
     org: (parentId) => {
       const code = `U${++orgCounter}${Math.floor(Math.random() * 1e6)}`;
       return addOrg(db, { code, name: `Unlock Trust ${code}`, parentId: parentId ?? null });
@@ -159,13 +153,6 @@ export const certificateOf = (card: MadeCard): string => card.certificate.der.to
 
 /** What the agent of a locked card's holder sends to ask for a security code (POST /v1/unlock/self). */
 export const selfUnlockRequest = (card: MadeCard, workstationId = WS) => ({ workstationId, cardUuid: card.cardUuid, certificate: certificateOf(card) });
-
-/** One AES-128 block, ECB: the card's side of GENERAL AUTHENTICATE with its management key. */
-function aesBlock(key: Buffer, block: Buffer): Buffer {
-  const cipher = createCipheriv('aes-128-ecb', key, null);
-  cipher.setAutoPadding(false);
-  return Buffer.concat([cipher.update(block), cipher.final()]);
-}
 
 /** The card's side of GENERAL AUTHENTICATE with its management key (AES-128, one block, ECB). */
 export const cardEncrypt = (card: MadeCard, block: Buffer): Buffer => aesBlock(Buffer.from(card.state.managementKey.key, 'hex'), block);
