@@ -265,5 +265,6 @@ function refusal(status: number, text: string): Error {
   if (parsed.success) return new ServiceRefusedError(status, parsed.data.code, parsed.data.message, parsed.data.fields ?? []);
   // Not the service's own voice: a proxy or load balancer in between.
   if (GATEWAY_DOWN.has(status)) return new ServiceUnreachableError();
+  if (status === 429) return new ServiceRefusedError(429, 'rate-limited', 'The identity service is busy just now. Try again in a minute.');
   return new ServiceProtocolError(`HTTP ${status} without an error body`);
 }

@@ -33,6 +33,7 @@ beforeAll(async () => {
     if (req.url?.startsWith('/gateway')) return void res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>Service Unavailable</h1>');
     if (req.url?.startsWith('/html')) return void res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>hello</h1>');
     if (req.url?.startsWith('/shape')) return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"nonce":"x"}');
+    if (req.url?.startsWith('/busy')) return void res.writeHead(429, { 'content-type': 'text/html', 'retry-after': '60' }).end('<h1>Too Many Requests</h1>');
     if (req.url?.startsWith('/teapot')) return void res.writeHead(418).end('no');
     res.writeHead(302, { location: 'http://example.invalid/' }).end();
   });
@@ -63,6 +64,12 @@ describe('service client', () => {
     expect(await failureOf(new ServiceClient(`${oddUrl}/elsewhere`).health())).toBeInstanceOf(ServiceUnreachableError);
     const hanging = await failureOf(new ServiceClient(`${oddUrl}/hang`, { timeoutMs: 200 }).health());
     expect(hanging).toBeInstanceOf(ServiceUnreachableError);
+  });
+
+  it('rule: a proxy refusing with 429 in its own words is still "too many requests, try again", never a fault', async () => {
+    const err = await failureOf(new ServiceClient(`${oddUrl}/busy`).challenge('ws-client-test'));
+    expect(err).toBeInstanceOf(ServiceRefusedError);
+    expect(err).toMatchObject({ status: 429, code: 'rate-limited', message: expect.stringMatching(/busy just now\. Try again/) });
   });
 
   it('rule: names and NI numbers travel in the request body, never in the URL', async () => {
