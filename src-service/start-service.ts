@@ -10,6 +10,8 @@ import { createMailer } from './notify/mailer.js';
 import { pruneOutbox } from './notify/outbox.js';
 import { outboxSmsSender, type SmsSender } from './notify/sms.js';
 import { flushRefusalTallies, TALLY_BUCKET_MS } from './audit/refusal-tally.js';
+import { pruneLoginRows } from './auth/login-challenge.js';
+import { pruneRequestCounts } from './http/rate-limit-store.js';
 
 // Starts the identity service: embedded by the agent (loopback, ephemeral port) or standalone.
 // Old outbox messages (they may hold security codes) are pruned at start and every hour.
@@ -59,9 +61,16 @@ export async function startService(input: StartServiceOptions = {}): Promise<Run
   await app.listen({ host: config.host, port: config.port });
   const pruning = setInterval(() => pruneOutbox(db, clock()), OUTBOX_PRUNE_EVERY_MS);
   pruning.unref();
-  // Counted refusals reach the audit log once their bucket closes, even when no more come.
-  flushRefusalTallies(db, clock());
-  const tallying = setInterval(() => flushRefusalTallies(db, clock()), TALLY_BUCKET_MS);
+  // Counted refusals reach the audit log once their bucket closes, even when no more come; spent
+  // challenges, tickets and ended request-count windows go even when no more requests come.
+  const sweep = (): void => {
+    const at = clock();
+    flushRefusalTallies(db, at);
+    pruneLoginRows(db, at.getTime());
+    pruneRequestCounts(db, at.getTime());
+  };
+  sweep();
+  const tallying = setInterval(sweep, TALLY_BUCKET_MS);
   tallying.unref();
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -157,6 +157,22 @@ describe('request limits on the endpoints without a session', () => {
   });
 });
 
+describe('what the endpoints without a session leave behind', () => {
+  it('rule: expired challenges and ended request counts are swept even when no more requests come', async () => {
+    const first = await start({ rateLimitPerClient: 50 });
+    for (let i = 0; i < 5; i++) expect((await challenge(first)).status).toBe(200);
+    const rows = (db: Db): { challenges: unknown; counts: unknown } => ({
+      challenges: db.prepare('SELECT COUNT(*) FROM login_challenges').pluck().get(),
+      counts: db.prepare('SELECT COUNT(*) FROM rate_limit_hits').pluck().get(),
+    });
+    expect(rows(first.ctx.db)).toEqual({ challenges: 5, counts: 2 });
+    // An hour on, a service starting on the same database sweeps them before any request.
+    clock += 3_600_000;
+    const later = await start({ dbFile: first.ctx.config.dbFile });
+    expect(rows(later.ctx.db)).toEqual({ challenges: 0, counts: 0 });
+  });
+});
+
 describe('the Host names the service answers to', () => {
   it('rule: a request under another Host name is refused (DNS rebinding); the loopback names on the listening port are answered', async () => {
     const service = await start();
