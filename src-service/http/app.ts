@@ -33,10 +33,10 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
   const app = Fastify({
     // No request logging: bodies and headers carry names, NI numbers and credentials.
     logger: false,
-    // Behind a load balancer the client is the one X-Forwarded-For names, if the balancer is trusted.
-    ...(ctx.config.trustedProxies.length > 0 ? { trustProxy: ctx.config.trustedProxies } : {}),
     bodyLimit: ctx.config.bodyLimitBytes,
     routerOptions: { maxParamLength: 200 },
+    // Behind a load balancer the client is the one X-Forwarded-For names, if the balancer is trusted.
+    ...(ctx.config.trustedProxies.length > 0 ? { trustProxy: ctx.config.trustedProxies } : {}),
     // The router's own refusals (a URL that is not valid percent-encoding, a path parameter past
     // maxParamLength) bypass the error handler and would answer in Fastify's shape, echoing the
     // URL; answer them in the service's shape instead.
@@ -70,29 +70,26 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
   });
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ code: 'not-found', message: 'No such endpoint.' }));
 
-  // Registered after the limiter plugin has loaded (its decorators exist only then). The health
-  // check is left out: load balancers poll it, and it writes nothing.
-  void app.register(async (scope) => {
-    const limited = requestLimitHook(scope, ctx);
-    for (const route of routes) {
-      scope.route({
-        method: route.method,
-        url: route.url,
-        ...(route.auth === 'none' && route.url !== '/v1/health' ? { onRequest: limited } : {}),
-        handler: async (request, reply) => {
-          const session = route.auth === 'session' ? sessionFrom(ctx, request) : (undefined as never);
-          const params = parseOrThrow(route.params, request.params, 'params');
-          const query = parseOrThrow(route.query, request.query, 'query');
-          const body = parseOrThrow(route.body, request.body, 'body');
-          const result = await route.handler({ body, query, params, request, reply, ctx, session });
-          // A handler whose success status depends on the outcome (a change made: 200; a change
-          // requested: 202) sets it with reply.code(); otherwise the route's declared status holds.
-          const status = reply.statusCode !== 200 ? reply.statusCode : (route.status ?? 200);
-          return reply.status(status).send(route.response.parse(result));
-        },
-      });
-    }
-  });
+  // The health check is left out of the limits: load balancers poll it, and it writes nothing.
+  const limited = requestLimitHook(app, ctx);
+  for (const route of routes) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      ...(route.auth === 'none' && route.url !== '/v1/health' ? { onRequest: limited } : {}),
+      handler: async (request, reply) => {
+        const session = route.auth === 'session' ? sessionFrom(ctx, request) : (undefined as never);
+        const params = parseOrThrow(route.params, request.params, 'params');
+        const query = parseOrThrow(route.query, request.query, 'query');
+        const body = parseOrThrow(route.body, request.body, 'body');
+        const result = await route.handler({ body, query, params, request, reply, ctx, session });
+        // A handler whose success status depends on the outcome (a change made: 200; a change
+        // requested: 202) sets it with reply.code(); otherwise the route's declared status holds.
+        const status = reply.statusCode !== 200 ? reply.statusCode : (route.status ?? 200);
+        return reply.status(status).send(route.response.parse(result));
+      },
+    });
+  }
   const doc = openApiDocument(routes, { title: 'Care Identity Service', version: '1' });
   app.get('/openapi.json', async () => doc);
   return app;

@@ -16,16 +16,25 @@ const clientMessage = (seconds: number): string =>
 const everyoneMessage = (seconds: number): string =>
   `The identity service is answering too many sign-in requests just now. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
 
-/** Registers the limiter plugin; `limitedHook` then gives the hook for each endpoint without a session. */
+/** Registers the limiter plugin; `requestLimitHook` gives the hook for each endpoint without a session. */
 export function registerRequestLimits(app: FastifyInstance, ctx: ServiceContext): void {
   void app.register(rateLimit, { global: false, store: databaseRateLimitStore(ctx.db, () => ctx.now().getTime()) });
 }
 
-/** The onRequest hook limiting one endpoint; call inside a plugin registered after registerRequestLimits. */
+type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
+
+/**
+ * The onRequest hook limiting the endpoints without a session. The limiters are made at the
+ * first request: the plugin's decorators exist only once it has loaded, after the routes are declared.
+ */
 export function requestLimitHook(app: FastifyInstance, ctx: ServiceContext): onRequestAsyncHookHandler {
   const timeWindow = ctx.config.rateLimitWindowSeconds * 1000;
-  const perClient = app.createRateLimit({ max: ctx.config.rateLimitPerClient, timeWindow, keyGenerator: (req) => `client ${normalizeIP(req.ip)}` });
-  const everyone = app.createRateLimit({ max: ctx.config.rateLimitGlobal, timeWindow, keyGenerator: () => 'all clients' });
+  let limiters: { perClient: Limiter; everyone: Limiter } | undefined;
+  const made = (): { perClient: Limiter; everyone: Limiter } =>
+    (limiters ??= {
+      perClient: app.createRateLimit({ max: ctx.config.rateLimitPerClient, timeWindow, keyGenerator: (req) => `client ${normalizeIP(req.ip)}` }),
+      everyone: app.createRateLimit({ max: ctx.config.rateLimitGlobal, timeWindow, keyGenerator: () => 'all clients' }),
+    });
 
   const refuse = (reply: FastifyReply, kind: 'client' | 'all', seconds: number): FastifyReply => {
     tallyRefusal(ctx.db, `rate-limited:${kind}`, ctx.now());
@@ -38,6 +47,7 @@ export function requestLimitHook(app: FastifyInstance, ctx: ServiceContext): onR
 
   // Returning the reply after sending it tells Fastify the request is answered.
   return async function limitRequest(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+    const { perClient, everyone } = made();
     const own = await perClient(request);
     if (!own.isAllowed && own.isExceeded) return refuse(reply, 'client', own.ttlInSeconds);
     const all = await everyone(request);
