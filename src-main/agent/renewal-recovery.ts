@@ -15,7 +15,8 @@ import { renewalRefused, renewalStepped } from './renewal-transitions.js';
 // the card proves itself with its management key, no passcode; if the certificate the service
 // issued is for the key the card made, it is written and confirmed, and the holder signs in as
 // usual. Otherwise the card must make its key again: the holder's passcode, then a full renewal
-// (renewal-actions.ts). A card the service knows nothing about is not touched.
+// (renewal-actions.ts). The card proves itself before the service is asked anything (its UUID is
+// public: card-proof.ts); beyond that, a card the service knows nothing about is not touched.
 
 /** Runs the recovery flow `id` (started by cardRead); never throws: what happens is on screen. */
 export async function recoverCard(rt: AgentRuntime, id: number): Promise<void> {
