@@ -12,7 +12,7 @@ import { runIfMain } from './support/run-main.js';
 
 // The synthetic national directory and the user search over it: seed a fresh database, then
 // time 1,000 random searches (surname prefix, NI number, card UUID) through findUsers, the
-// function GET /v1/users calls, and compare the surname searches with the naive way (a LIKE
+// function POST /v1/users/search calls, and compare the surname searches with the naive way (a LIKE
 // scan of the table). Figures only: the targets (seed <= 120 s, p95 <= 10 ms) are for a reader.
 //
 // npx tsx bench/service-seed-and-search.ts [--users N] [--seed K]

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { MachineSecretError } from './crypto/machine-secret.js';
 import { startService } from './start-service.js';
 import { missingSmtpWarning } from './notify/mailer.js';
+import { plainHttpWarning } from './http/allowed-hosts.js';
 import { openDatabase } from './store/database.js';
 import { verifyAuditLog } from './audit/audit-log.js';
 import { CaError } from './ca/ca-storage.js';
@@ -58,6 +59,8 @@ async function serve(args: string[]): Promise<number> {
   // The embedded service (launch-agent.ts) means to use the outbox; a standalone one should not.
   const smtpWarning = missingSmtpWarning(config);
   if (smtpWarning) console.error(smtpWarning);
+  const tlsWarning = plainHttpWarning(config);
+  if (tlsWarning) console.error(tlsWarning);
   console.log(`identity service ready: ${service.url} (database ${config.dbFile})`);
   const stop = (): void => {
     void service.close().then(() => process.exit(0));

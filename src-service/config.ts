@@ -24,7 +24,53 @@ const DomainList = z.preprocess(
   z.array(MailDomain).min(1, 'name at least one domain'),
 );
 
+// ---- HTTP hardening: request limits, trusted proxies, allowed Host names -------------------
+// Kept in one block (settings and their CIS_* variables) apart from the rest of the file.
+// Limits count the requests that need no session (login, self-service unlock, renewal
+// recovery), in fixed windows kept in the database so every instance on it shares the count.
+
+/** A Host header value the service answers to: "name", "name:port", "1.2.3.4:port", "[::1]:port". */
+const HostName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:[0-9]{1,5})?$/, 'not a host name such as cis.example.nhs.uk or cis.example.nhs.uk:8443');
+
+/** A proxy address or range whose X-Forwarded-For is believed: "10.0.0.5", "10.0.0.0/8". */
+const ProxyAddress = z.string().trim().regex(/^[0-9a-fA-F:.]+(\/[0-9]{1,3})?$/, 'not an IP address or CIDR range');
+
+/** A list from a file or flag, or comma-separated text from the environment. */
+const listOf = <T extends z.ZodType<string>>(item: T) =>
+  z.preprocess((value) => (typeof value === 'string' ? value.split(',').map((d) => d.trim()).filter((d) => d !== '') : value), z.array(item));
+
+const HTTP_HARDENING = {
+  /** Length of one request-limit window, in seconds. */
+  rateLimitWindowSeconds: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Requests without a session one client address may make per window (all such endpoints together). */
+  rateLimitPerClient: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Requests without a session all clients together may make per window. */
+  rateLimitGlobal: z.coerce.number().int().min(1).max(100_000_000).default(30_000),
+  /** Proxies in front of the service whose X-Forwarded-For names the client; none by default. */
+  trustedProxies: listOf(ProxyAddress).default(() => []),
+  /**
+   * Host header values answered (DNS rebinding); others get 421. Unset: the listening host,
+   * localhost, 127.0.0.1 and [::1], each on the listening port. The host of serviceOrigin is
+   * always answered.
+   */
+  allowedHosts: listOf(HostName).optional(),
+};
+
+const HTTP_HARDENING_ENV = {
+  CIS_RATE_LIMIT_WINDOW_SECONDS: 'rateLimitWindowSeconds',
+  CIS_RATE_LIMIT_PER_CLIENT: 'rateLimitPerClient',
+  CIS_RATE_LIMIT_GLOBAL: 'rateLimitGlobal',
+  CIS_TRUSTED_PROXIES: 'trustedProxies',
+  CIS_ALLOWED_HOSTS: 'allowedHosts',
+} as const;
+// ---- end of HTTP hardening ------------------------------------------------------------------
+
 export const ServiceConfig = z.strictObject({
+  ...HTTP_HARDENING,
   host: z.string().default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(0),
   dbFile: z.string().min(1).default('care-identity.sqlite'),
@@ -52,6 +98,7 @@ export class ConfigError extends Error {
 }
 
 const ENV: Record<string, keyof ServiceConfigInput> = {
+  ...HTTP_HARDENING_ENV,
   CIS_HOST: 'host',
   CIS_PORT: 'port',
   CIS_DB: 'dbFile',

@@ -9,6 +9,9 @@ import type { ServiceContext } from './service-context.js';
 import { createMailer } from './notify/mailer.js';
 import { pruneOutbox } from './notify/outbox.js';
 import { outboxSmsSender, type SmsSender } from './notify/sms.js';
+import { flushRefusalTallies, TALLY_BUCKET_MS } from './audit/refusal-tally.js';
+import { pruneLoginRows } from './auth/login-challenge.js';
+import { pruneRequestCounts } from './http/rate-limit-store.js';
 
 // Starts the identity service: embedded by the agent (loopback, ephemeral port) or standalone.
 // Old outbox messages (they may hold security codes) are pruned at start and every hour.
@@ -59,6 +62,17 @@ export async function startService(input: StartServiceOptions = {}): Promise<Run
   await app.listen({ host: config.host, port: config.port });
   const pruning = setInterval(() => pruneOutbox(db, clock()), OUTBOX_PRUNE_EVERY_MS);
   pruning.unref();
+  // Counted refusals reach the audit log once their bucket closes, even when no more come; spent
+  // challenges, tickets and ended request-count windows go even when no more requests come.
+  const sweep = (): void => {
+    const at = clock();
+    flushRefusalTallies(db, at);
+    pruneLoginRows(db, at.getTime());
+    pruneRequestCounts(db, at.getTime());
+  };
+  sweep();
+  const tallying = setInterval(sweep, TALLY_BUCKET_MS);
+  tallying.unref();
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -68,6 +82,7 @@ export async function startService(input: StartServiceOptions = {}): Promise<Run
     ctx,
     close: async () => {
       clearInterval(pruning);
+      clearInterval(tallying);
       await app.close();
       ctx.mailer.close();
       db.close();

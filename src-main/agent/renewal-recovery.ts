@@ -1,5 +1,6 @@
 import { ServiceRefusedError, ServiceUnreachableError } from '../service-client/service-client-errors.js';
 import { readyCardAt } from './agent-model.js';
+import { withCardProof } from './card-proof.js';
 import type { AgentRuntime } from './agent-runtime.js';
 import { writeIssuedCertificate } from './card-recovery-write.js';
 import { applyRenewalOutcome } from './renewal-actions.js';
@@ -14,7 +15,8 @@ import { renewalRefused, renewalStepped } from './renewal-transitions.js';
 // the card proves itself with its management key, no passcode; if the certificate the service
 // issued is for the key the card made, it is written and confirmed, and the holder signs in as
 // usual. Otherwise the card must make its key again: the holder's passcode, then a full renewal
-// (renewal-actions.ts). A card the service knows nothing about is not touched.
+// (renewal-actions.ts). The card proves itself before the service is asked anything (its UUID is
+// public: card-proof.ts); beyond that, a card the service knows nothing about is not touched.
 
 /** Runs the recovery flow `id` (started by cardRead); never throws: what happens is on screen. */
 export async function recoverCard(rt: AgentRuntime, id: number): Promise<void> {
@@ -30,7 +32,8 @@ export async function recoverCard(rt: AgentRuntime, id: number): Promise<void> {
   rt.journal.record({ cardUuid, mode: 'recovery', step: 'opening', oldSerial });
   let opened;
   try {
-    opened = await rt.monitor.track(rt.client.recoverRenewal(rt.options.workstationId, cardUuid));
+    // The card proves itself first: its UUID alone, which is public, gets nothing done or told.
+    opened = await rt.monitor.track(withCardProof(rt, reader, cardUuid, (proof) => rt.client.recoverRenewal(rt.options.workstationId, cardUuid, proof)));
   } catch (err) {
     const message =
       err instanceof ServiceRefusedError

@@ -1,6 +1,7 @@
 import { SecurityCode, type UnlockChannel } from '../../src-shared/api/service-unlock.js';
 import { ServiceRefusedError } from '../service-client/service-client-errors.js';
 import { readyCardAt } from './agent-model.js';
+import { withCardProof } from './card-proof.js';
 import type { AgentRuntime } from './agent-runtime.js';
 import { AgentFailure } from './agent-types.js';
 import { applyOutcome, flowAt, nextFlowId } from './unlock-actions.js';
@@ -50,13 +51,17 @@ export async function sendSecurityCode(rt: AgentRuntime, channel: UnlockChannel 
   rt.apply((s) => unlockBusy(s, id));
   let sent;
   try {
+    // The card proves itself first: its UUID and certificate alone, both public, get nothing done.
     sent = await rt.monitor.track(
-      rt.client.selfUnlock({
-        workstationId: rt.options.workstationId,
-        cardUuid: card.facts.cardUuid,
-        certificate: card.facts.certificate.toString('base64'),
-        ...(channel ? { channel } : {}),
-      }),
+      withCardProof(rt, reader as string, card.facts.cardUuid, (cardProof) =>
+        rt.client.selfUnlock({
+          workstationId: rt.options.workstationId,
+          cardUuid: card.facts.cardUuid,
+          certificate: card.facts.certificate.toString('base64'),
+          ...(channel ? { channel } : {}),
+          cardProof,
+        }),
+      ),
     );
   } catch (err) {
     throw applyOutcome(rt, flow, classifyUnlockFailure(err));

@@ -32,6 +32,7 @@ import {
   RenewalWitnessResponse,
   type SponsorRenewalRequest,
 } from '../../src-shared/api/service-renewal.js';
+import { CardProofWitnessResponse, type CardProof } from '../../src-shared/api/service-card-proof.js';
 import { ServiceProtocolError, ServiceRefusedError, ServiceUnreachableError } from './service-client-errors.js';
 import { WorkstationKey } from './workstation-key.js';
 
@@ -64,7 +65,6 @@ export interface FindUsersParams {
 interface CallOptions {
   readonly body?: unknown;
   readonly token?: string;
-  readonly query?: Record<string, string>;
   /** Prove possession of the workstation key even without a token (opening a session). */
   readonly proof?: true;
 }
@@ -115,12 +115,8 @@ export class ServiceClient {
   }
 
   findUsers(token: string, params: FindUsersParams): Promise<z.infer<typeof FindUsersResponse>> {
-    const query: Record<string, string> = { onlyMyOrganisations: String(params.onlyMyOrganisations) };
-    if (params.name !== undefined) query.name = params.name;
-    if (params.niNumber !== undefined) query.niNumber = params.niNumber;
-    if (params.cardUuid !== undefined) query.cardUuid = params.cardUuid;
-    if (params.limit !== undefined) query.limit = String(params.limit);
-    return this.call('GET', '/v1/users', FindUsersResponse, { token, query });
+    // In the body, never the URL: names and NI numbers must not reach a proxy's or server's log.
+    return this.call('POST', '/v1/users/search', FindUsersResponse, { token, body: params });
   }
 
   profile(token: string, userUuid: string): Promise<z.infer<typeof Profile>> {
@@ -160,7 +156,15 @@ export class ServiceClient {
     const answer = await this.call('POST', `${unlockPath(unlockId)}/card-witness`, CardWitnessResponse, {
       body: { workstationId, witness: Buffer.from(witness).toString('base64') },
     });
-    return { exchangeId: answer.exchangeId, witness: Buffer.from(answer.witness, 'base64'), challenge: Buffer.from(answer.challenge, 'base64') };
+    return witnessFromWire(answer);
+  }
+
+  /** A card named only by its UUID proves itself, step 1 (before a self-service unlock or a renewal recovery). */
+  async cardProofWitness(cardUuid: string, workstationId: string, witness: Uint8Array): Promise<{ exchangeId: string; witness: Buffer; challenge: Buffer }> {
+    const answer = await this.call('POST', '/v1/card-proof/witness', CardProofWitnessResponse, {
+      body: { workstationId, cardUuid, witness: Buffer.from(witness).toString('base64') },
+    });
+    return witnessFromWire(answer);
   }
 
   /**
@@ -194,8 +198,8 @@ export class ServiceClient {
   }
 
   /** No session: a renewal of `cardUuid` cut short, to be finished. */
-  recoverRenewal(workstationId: string, cardUuid: string): Promise<RenewalOpened> {
-    return this.call('POST', '/v1/renewals/recover', RenewalOpened, { body: { workstationId, cardUuid } });
+  recoverRenewal(workstationId: string, cardUuid: string, cardProof: CardProof): Promise<RenewalOpened> {
+    return this.call('POST', '/v1/renewals/recover', RenewalOpened, { body: { workstationId, cardUuid, cardProof } });
   }
 
   /** Renewal card proof, step 1 (as for an unlock, under the renewal's id). */
@@ -203,7 +207,7 @@ export class ServiceClient {
     const answer = await this.call('POST', `${renewalPath(renewalId)}/card-witness`, RenewalWitnessResponse, {
       body: { workstationId, witness: Buffer.from(witness).toString('base64') },
     });
-    return { exchangeId: answer.exchangeId, witness: Buffer.from(answer.witness, 'base64'), challenge: Buffer.from(answer.challenge, 'base64') };
+    return witnessFromWire(answer);
   }
 
   /** Step 2: the card's answer; a certificate this renewal already issued comes back, if any. */
@@ -239,7 +243,6 @@ export class ServiceClient {
   }
 
   private async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, schema: ZodType<T>, options: CallOptions = {}): Promise<T> {
-    const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.token !== undefined) headers.authorization = `${DPOP_SCHEME} ${options.token}`;
@@ -251,7 +254,7 @@ export class ServiceClient {
     let response: Response;
     let text: string;
     try {
-      response = await fetch(`${this.baseUrl}${path}${query}`, {
+      response = await fetch(`${this.baseUrl}${path}`, {
         method,
         headers,
         ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
@@ -283,6 +286,12 @@ export interface ReleasedPuks {
   readonly rotationPending: boolean;
 }
 
+const witnessFromWire = (answer: { exchangeId: string; witness: string; challenge: string }): { exchangeId: string; witness: Buffer; challenge: Buffer } => ({
+  exchangeId: answer.exchangeId,
+  witness: Buffer.from(answer.witness, 'base64'),
+  challenge: Buffer.from(answer.challenge, 'base64'),
+});
+
 const unlockPath = (unlockId: string): string => `/v1/unlock/${encodeURIComponent(unlockId)}`;
 const renewalPath = (renewalId: string): string => `/v1/renewals/${encodeURIComponent(renewalId)}`;
 
@@ -297,5 +306,6 @@ function refusal(status: number, text: string): Error {
   if (parsed.success) return new ServiceRefusedError(status, parsed.data.code, parsed.data.message, parsed.data.fields ?? []);
   // Not the service's own voice: a proxy or load balancer in between.
   if (GATEWAY_DOWN.has(status)) return new ServiceUnreachableError();
+  if (status === 429) return new ServiceRefusedError(429, 'rate-limited', 'The identity service is busy just now. Try again in a minute.');
   return new ServiceProtocolError(`HTTP ${status} without an error body`);
 }

@@ -29,15 +29,19 @@ export function issueChallenge(ctx: ServiceContext, workstationId: string, bindi
   const now = ctx.now().getTime();
   const s = loginStatements(ctx.db);
   // abs: a clock set back (NTP, or a test) must not stop the sweeps until it catches up.
-  if (Math.abs(now - (lastPrune.get(ctx.db) ?? 0)) >= PRUNE_EVERY_MS) {
-    lastPrune.set(ctx.db, now);
-    s.pruneChallenges.run(now - KEEP_AFTER_EXPIRY_MS);
-    s.pruneTickets.run(now - KEEP_AFTER_EXPIRY_MS);
-  }
+  if (Math.abs(now - (lastPrune.get(ctx.db) ?? 0)) >= PRUNE_EVERY_MS) pruneLoginRows(ctx.db, now);
   const nonce = randomBytes(32).toString('base64url');
   const expiresAt = now + CHALLENGE_TTL_MS;
   s.insertChallenge.run(nonce, workstationId, expiresAt, binding.purpose, binding.sessionId);
   return { nonce, serviceOrigin: ctx.serviceOrigin, expiresAt: new Date(expiresAt).toISOString() };
+}
+
+/** Deletes challenges and tickets spent or expired more than two minutes before `now`. */
+export function pruneLoginRows(db: Db, now: number): void {
+  const s = loginStatements(db);
+  lastPrune.set(db, now);
+  s.pruneChallenges.run(now - KEEP_AFTER_EXPIRY_MS);
+  s.pruneTickets.run(now - KEEP_AFTER_EXPIRY_MS);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { appendAudit } from '../audit/audit-log.js';
+import { tallyRefusal } from '../audit/refusal-tally.js';
 import { ServiceError } from '../http/service-error.js';
 import type { ServiceContext } from '../service-context.js';
 
@@ -34,6 +35,23 @@ const FAILURES = {
 
 export type LoginFailureReason = keyof typeof FAILURES;
 
+/**
+ * Refusals anyone can cause with no card and no ticket: nothing was proved, so they are counted
+ * (audit/refusal-tally.ts), not given an audit entry each. The rest come after a card signed,
+ * or with a login ticket once handed out, and each keeps its entry.
+ */
+const PROVES_NOTHING: ReadonlySet<LoginFailureReason> = new Set<LoginFailureReason>([
+  'nonce-unknown',
+  'nonce-expired',
+  'nonce-used',
+  'nonce-other-workstation',
+  'certificate-unreadable',
+  'certificate-foreign',
+  'algorithm-mismatch',
+  'signature-invalid',
+  'ticket-unknown',
+]);
+
 /** Facts for the audit entry; never secrets. */
 export interface LoginFacts {
   actor?: string;
@@ -56,8 +74,9 @@ export class LoginFailure extends Error {
 export const cardStatusFailure = (status: string): LoginFailureReason =>
   status === 'locked' ? 'card-locked' : status === 'cancelled' ? 'card-cancelled' : 'card-revoked';
 
-/** Records a refusal in the audit log (inside the caller's transaction, with what it spent). */
+/** Records a refusal in the audit log, or counts it (inside the caller's transaction, with what it spent). */
 export function auditRefusal(ctx: ServiceContext, failure: LoginFailure, action: string, workstationId: string | null, facts: LoginFacts, at: Date): void {
+  if (PROVES_NOTHING.has(failure.reason)) return tallyRefusal(ctx.db, `${action}:${failure.reason}`, at);
   appendAudit(
     ctx.db,
     {

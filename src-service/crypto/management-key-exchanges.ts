@@ -46,8 +46,12 @@ export class ManagementKeyExchanges {
     return this.pending.size;
   }
 
-  /** Step 1: decrypts the card's witness with the card's key and makes a challenge. */
-  answerWitness(cardUuid: string, encryptedWitness: Uint8Array): WitnessAnswer {
+  /**
+   * Step 1: decrypts the card's witness with the card's key and makes a challenge. A card that
+   * cannot be changed (revoked, cancelled) is refused, unless `proofOnly`: it is only proving
+   * itself, so that it can be told why nothing can be done for it.
+   */
+  answerWitness(cardUuid: string, encryptedWitness: Uint8Array, options: { proofOnly?: boolean } = {}): WitnessAnswer {
     if (encryptedWitness.length !== BLOCK) throw badRequest('The card witness must be one AES block (16 bytes).');
     const now = this.now();
     this.prune(now);
@@ -57,7 +61,7 @@ export class ManagementKeyExchanges {
       if (secret.managementKeyAlgorithm !== MANAGEMENT_KEY_ALGORITHM) {
         throw new ServiceError(409, 'conflict', 'That smartcard does not use a service-held AES-128 management key.');
       }
-      if (secret.status !== 'active' && secret.status !== 'locked') {
+      if (!options.proofOnly && secret.status !== 'active' && secret.status !== 'locked') {
         throw new ServiceError(409, 'conflict', `That smartcard is ${secret.status} and cannot be changed.`);
       }
       const witness = aes128Ecb(secret.value, encryptedWitness, 'decrypt');

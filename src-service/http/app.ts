@@ -5,6 +5,8 @@ import { HealthResponse } from '../../src-shared/api/service-common.js';
 import { defineRoute, parseOrThrow, sessionFrom, type AnyRoute } from './route.js';
 import { ServiceError } from './service-error.js';
 import { serviceRoutes } from './routes.js';
+import { allowedHostCheck } from './allowed-hosts.js';
+import { registerRequestLimits, requestLimitHook } from './request-limits.js';
 
 // The HTTP face of the identity service. Every request is validated against the shared zod
 // contracts; every failure becomes a JSON error body with the right status, never a 5xx for a
@@ -29,9 +31,12 @@ export function healthRoute(): AnyRoute {
 export function buildApp(ctx: ServiceContext): FastifyInstance {
   // routerOptions: the top-level maxParamLength is deprecated in Fastify 5 and warns on every start.
   const app = Fastify({
+    // No request logging: bodies and headers carry names, NI numbers and credentials.
     logger: false,
     bodyLimit: ctx.config.bodyLimitBytes,
     routerOptions: { maxParamLength: 200 },
+    // Behind a load balancer the client is the one X-Forwarded-For names, if the balancer is trusted.
+    ...(ctx.config.trustedProxies.length > 0 ? { trustProxy: ctx.config.trustedProxies } : {}),
     // The router's own refusals (a URL that is not valid percent-encoding, a path parameter past
     // maxParamLength) bypass the error handler and would answer in Fastify's shape, echoing the
     // URL; answer them in the service's shape instead.
@@ -46,6 +51,8 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
     },
   });
   const routes: AnyRoute[] = [healthRoute(), ...serviceRoutes()];
+  app.addHook('onRequest', allowedHostCheck(ctx));
+  registerRequestLimits(app, ctx);
 
   app.setErrorHandler((err, _request, reply) => {
     if (err instanceof ServiceError) {
@@ -63,10 +70,13 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
   });
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ code: 'not-found', message: 'No such endpoint.' }));
 
+  // The health check is left out of the limits: load balancers poll it, and it writes nothing.
+  const limited = requestLimitHook(app, ctx);
   for (const route of routes) {
     app.route({
       method: route.method,
       url: route.url,
+      ...(route.auth === 'none' && route.url !== '/v1/health' ? { onRequest: limited } : {}),
       handler: async (request, reply) => {
         const session = route.auth === 'session' ? await sessionFrom(ctx, request, reply) : (undefined as never);
         const params = parseOrThrow(route.params, request.params, 'params');

@@ -1,4 +1,4 @@
-import { FindOrganisationsQuery, FindOrganisationsResponse, FindUsersQuery, FindUsersResponse } from '../../src-shared/api/service-cim.js';
+import { FindOrganisationsQuery, FindOrganisationsResponse, FindUsersBody, FindUsersResponse } from '../../src-shared/api/service-cim.js';
 import { authorize } from '../auth/authorize.js';
 import { findOrganisations } from '../cim/find-organisations.js';
 import { findUsers } from '../cim/find-users.js';
@@ -9,14 +9,15 @@ import { defineRoute, type AnyRoute } from './route.js';
 export function directoryRoutes(): AnyRoute[] {
   return [
     defineRoute({
-      method: 'GET',
-      url: '/v1/users',
+      // POST, not GET: the criteria (names, NI numbers) must not appear in a URL.
+      method: 'POST',
+      url: '/v1/users/search',
       summary: 'Find users by name, National Insurance number or smartcard UUID',
       tag: 'directory',
       auth: 'session',
-      query: FindUsersQuery,
+      body: FindUsersBody,
       response: FindUsersResponse,
-      handler: ({ query, session, ctx }) => {
+      handler: ({ body: query, session, ctx }) => {
         // Anyone signed in may search the national directory; "only my organisations" narrows it
         // to the session organisation's subtree.
         authorize(session, 'find-user');

@@ -15,6 +15,8 @@ import {
   UnlockCommitResponse,
   UnlockId,
 } from '../../src-shared/api/service-unlock.js';
+import { CardProofWitnessRequest, CardProofWitnessResponse } from '../../src-shared/api/service-card-proof.js';
+import { startCardProof } from '../unlock/card-proof.js';
 import { inspectCard } from '../unlock/card-service.js';
 import { answerCardWitness } from '../unlock/card-witness.js';
 import { enterSecurityCode } from '../unlock/code-entry.js';
@@ -33,6 +35,16 @@ const UnlockParams = z.strictObject({ unlockId: UnlockId });
 /** The unlock endpoints. */
 export function unlockRoutes(): AnyRoute[] {
   return [
+    defineRoute({
+      method: 'POST',
+      url: '/v1/card-proof/witness',
+      summary: "A card named only by its UUID proves itself, step 1: decrypt its management-key witness and set it a challenge (for /v1/unlock/self and /v1/renewals/recover)",
+      tag: 'unlock',
+      auth: 'none',
+      body: CardProofWitnessRequest,
+      response: CardProofWitnessResponse,
+      handler: ({ ctx, body }) => startCardProof(ctx, body),
+    }),
     defineRoute({
       method: 'POST',
       url: '/v1/unlock/self',

@@ -3,14 +3,16 @@ import type { RecoverRenewalRequest, RenewalOpened } from '../../src-shared/api/
 import type { ServiceContext } from '../service-context.js';
 import { prepared } from '../store/prepared.js';
 import { auditedStep, refuse, type RefusalFacts } from '../unlock/unlock-refusal.js';
+import { requireProvenCard } from '../unlock/card-proof.js';
 import { requireRenewableCard } from './renewal-liveness.js';
 import { openRenewal, renewableCard } from './renewal-opening.js';
 import { recoveriesSince, unfinishedRenewalsSince } from './renewal-store.js';
 
 // POST /v1/renewals/recover: no session, because a card whose renewal was cut short may not be
-// able to sign in (its key no longer matches its certificate). All that is presented is the
-// card's UUID, which is public, so this only ever continues what the service journaled: a
-// renewal of that card, unfinished, from the last 30 days. The new renewal carries over the
+// able to sign in (its key no longer matches its certificate). The card's UUID is public, so the
+// card proves itself first (unlock/card-proof.ts): until it has, no renewal is voided or opened
+// and nobody learns whether one is waiting. Then this only ever continues what the service
+// journaled: a renewal of that card, unfinished, from the last 30 days. The new renewal carries over the
 // certificate the old one issued, if any (the card may hold its key), and the card must prove
 // itself with its management key before anything else is done. A few recoveries an hour at most.
 
@@ -36,6 +38,7 @@ function rateLimit(ctx: ServiceContext, cardId: number, now: number): void {
 }
 
 export function recoverRenewal(ctx: ServiceContext, body: z.infer<typeof RecoverRenewalRequest>): RenewalOpened {
+  requireProvenCard(ctx, body.cardUuid, body.cardProof);
   const facts: RefusalFacts = { workstationId: body.workstationId, details: { kind: 'recovery' } };
   return auditedStep(ctx, 'card.renewal-refused', facts, () => {
     const now = ctx.now();

@@ -348,4 +348,31 @@ CREATE TABLE dpop_proofs (
 CREATE INDEX dpop_proofs_expiry ON dpop_proofs(expires_at);
 `,
   },
+  {
+    // Requests without a session are counted per key (a client address, or all clients) in
+    // fixed windows, here rather than in memory so every service instance on this database
+    // shares the count (src-service/http/rate-limit-store.ts); rows go once their window ends.
+    // Refusals that prove nothing about who sent them (a bad signature, an unknown nonce, a
+    // request over the limit) are counted per kind per bucket and reach the audit log as one
+    // summary entry per kind and bucket (src-service/audit/refusal-tally.ts).
+    version: 60,
+    name: 'request limits and refusal tallies',
+    sql: `
+CREATE TABLE rate_limit_hits (
+  key TEXT NOT NULL,
+  window_start INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  hits INTEGER NOT NULL,
+  PRIMARY KEY (key, window_start)
+) WITHOUT ROWID;
+CREATE INDEX rate_limit_hits_expiry ON rate_limit_hits(expires_at);
+
+CREATE TABLE refusal_tallies (
+  bucket_start INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (bucket_start, kind)
+) WITHOUT ROWID;
+`,
+  },
 ];

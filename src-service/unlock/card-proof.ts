@@ -1,3 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import type { CardProof, CardProofWitnessRequest, CardProofWitnessResponse } from '../../src-shared/api/service-card-proof.js';
+import { tallyRefusal } from '../audit/refusal-tally.js';
 import { managementKeyExchangesFor } from '../crypto/management-key-exchanges.js';
 import { ServiceError } from '../http/service-error.js';
 import type { ServiceContext } from '../service-context.js';
@@ -9,8 +13,8 @@ import { refuse } from './unlock-refusal.js';
 // issued) both go through here, so both ask the same of the card.
 
 /** Step 1: the card's witness decrypted and a challenge set, in base64 for the agent. */
-export function relayCardWitness(ctx: ServiceContext, cardUuid: string, witnessBase64: string): { exchangeId: string; witness: string; challenge: string } {
-  const answer = managementKeyExchangesFor(ctx).answerWitness(cardUuid, Buffer.from(witnessBase64, 'base64'));
+export function relayCardWitness(ctx: ServiceContext, cardUuid: string, witnessBase64: string, options: { proofOnly?: boolean } = {}): { exchangeId: string; witness: string; challenge: string } {
+  const answer = managementKeyExchangesFor(ctx).answerWitness(cardUuid, Buffer.from(witnessBase64, 'base64'), options);
   try {
     return { exchangeId: answer.exchangeId, witness: answer.witness.toString('base64'), challenge: answer.challenge.toString('base64') };
   } finally {
@@ -31,4 +35,39 @@ export function requireCardProof(ctx: ServiceContext, cardUuid: string, exchange
     throw refuse(err.status, err.code, 'card-proof-failed', err.message);
   }
   if (proved.cardUuid !== cardUuid) throw refuse(403, 'forbidden', 'other-card', otherCardMessage);
+}
+
+// Before the service acts on a card named only by its UUID and certificate, both public (a
+// security code asked for, a renewal resumed), the card proves itself the same way
+// (src-shared/api/service-card-proof.ts). Until it has, nothing about the card is told: any card,
+// known or not, usable or not, gets an answer of the same form at step 1, and any failed proof
+// the same refusal, counted rather than audited one by one (nothing proves who sent it).
+
+export const CARD_NOT_PROVED =
+  'This smartcard did not prove itself to the identity service. Remove it, put it back in the reader and try again.';
+
+/** POST /v1/card-proof/witness: step 1, for a card named only by its UUID. */
+export function startCardProof(ctx: ServiceContext, body: z.infer<typeof CardProofWitnessRequest>): z.infer<typeof CardProofWitnessResponse> {
+  try {
+    // proofOnly: a revoked or cancelled card may prove itself too, to be told why nothing is done.
+    return relayCardWitness(ctx, body.cardUuid.toLowerCase(), body.witness, { proofOnly: true });
+  } catch (err) {
+    // A malformed witness is refused alike for every card; anything else about the card is not told.
+    if (!(err instanceof ServiceError) || err.status === 400) throw err;
+    // An exchange no card can complete, in the form of a real one.
+    return { exchangeId: randomBytes(16).toString('base64url'), witness: randomBytes(16).toString('base64'), challenge: randomBytes(16).toString('base64') };
+  }
+}
+
+/** Step 2: refuses (403, the same for every failure) unless the card `cardUuid` answered the exchange. */
+export function requireProvenCard(ctx: ServiceContext, cardUuid: string, proof: CardProof): void {
+  let proved: { cardUuid: string } | null = null;
+  try {
+    proved = managementKeyExchangesFor(ctx).checkCardResponse(proof.exchangeId, Buffer.from(proof.cardResponse, 'base64'));
+  } catch (err) {
+    if (!(err instanceof ServiceError)) throw err;
+  }
+  if (proved?.cardUuid === cardUuid.toLowerCase()) return;
+  tallyRefusal(ctx.db, 'card-proof-failed', ctx.now());
+  throw new ServiceError(403, 'forbidden', CARD_NOT_PROVED);
 }

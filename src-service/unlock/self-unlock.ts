@@ -5,6 +5,7 @@ import { ServiceError } from '../http/service-error.js';
 import { sendUnlockCode } from '../notify/unlock-code-message.js';
 import type { ServiceContext } from '../service-context.js';
 import { cardOnRecord, refuseOldCertificate, refuseStoppedCard } from './card-on-record.js';
+import { requireProvenCard } from './card-proof.js';
 import { refuseBarredCard } from './code-guess-limit.js';
 import { chooseChannel, eligibleDestinations, maskDestination } from './contact-channels.js';
 import { newSecurityCode, securityCodeMac } from './security-code.js';
@@ -12,7 +13,8 @@ import { codesSentSince, hashUnlockId, insertUnlock, newUnlockId, setUnlockStatu
 import { auditedStep, refuse, type RefusalFacts } from './unlock-refusal.js';
 
 // POST /v1/unlock/self: a holder whose card is locked asks for a security code. No session (the
-// card is locked): what is presented is the card's UUID and its certificate, both public, so
+// card is locked): the card's UUID and its certificate are public, so the card must first prove
+// itself (card-proof.ts) before any code is voided or sent or anything about the card is told;
 // the code only ever goes to the contact details already on the holder's profile, a few times
 // an hour at most. The unlock row is committed before the code is sent, and voided again if the
 // sending fails, so a code that never arrived cannot be used and no request waits on the mail
@@ -110,6 +112,8 @@ function prepareCode(ctx: ServiceContext, body: z.infer<typeof SelfUnlockRequest
 }
 
 export async function startSelfUnlock(ctx: ServiceContext, body: z.infer<typeof SelfUnlockRequest>): Promise<SelfUnlockResponse> {
+  // Outside the step's transaction, so a failed proof's count is kept while nothing else is written.
+  requireProvenCard(ctx, body.cardUuid, body.cardProof);
   const facts: RefusalFacts = { workstationId: body.workstationId };
   const sending = auditedStep(ctx, 'card.unlock-refused', facts, () => prepareCode(ctx, body, facts));
   try {

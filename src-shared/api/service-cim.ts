@@ -24,23 +24,27 @@ const findUsersCriteria = {
   niNumber: NiNumber.optional(),
   cardUuid: Uuid.optional(),
 };
+/** "Only show users in my organisation and child organisations". */
+const onlyMyOrganisations = { onlyMyOrganisations: z.boolean().default(false) };
 const hasCriterion = (q: { name?: string | undefined; niNumber?: string | undefined; cardUuid?: string | undefined }): boolean =>
   q.name !== undefined || q.niNumber !== undefined || q.cardUuid !== undefined;
 const NO_CRITERION = { message: 'give a name, a National Insurance number or a smartcard UUID', path: ['name'] };
 
-/** GET /v1/users query string. */
-export const FindUsersQuery = z
+/**
+ * POST /v1/users/search body. Names and National Insurance numbers are personal data: they travel
+ * in a request body, never in a URL, where proxies, browser history and access logs keep them.
+ */
+export const FindUsersBody = z
   .strictObject({
     ...findUsersCriteria,
-    /** "Only show users in my organisation and child organisations". */
-    onlyMyOrganisations: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-    limit: z.coerce.number().int().min(1).max(100).default(25),
+    ...onlyMyOrganisations,
+    limit: z.number().int().min(1).max(100).default(25),
   })
   .refine(hasCriterion, NO_CRITERION);
 
 /** The same search as the renderer asks the agent for it (JSON, so a real boolean). */
 export const FindUsersRequest = z
-  .strictObject({ ...findUsersCriteria, onlyMyOrganisations: z.boolean().default(false) })
+  .strictObject({ ...findUsersCriteria, ...onlyMyOrganisations })
   .refine(hasCriterion, NO_CRITERION);
 
 export const UserSearchResult = z.strictObject({

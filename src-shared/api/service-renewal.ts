@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Base64, Base64Url, CardAlgorithm, IsoDateTime, Uuid } from './service-common.js';
 import { WorkstationId } from './service-login.js';
+import { CardProof } from './service-card-proof.js';
 
 // Renewing a card's authentication (9A) certificate on the same card, by its holder (signed in
 // with it) or by a sponsor, LSA or RA member signed in with their own card (the card in a second
@@ -47,10 +48,11 @@ export const SponsorRenewalRequest = z.strictObject({ cardUuid: Uuid, certificat
 /**
  * POST /v1/renewals/recover (no session): a card whose renewal was cut short (its 9A key no
  * longer matches its certificate, or its certificate is the unconfirmed new one). Answers a new
- * renewal id only when the service journaled an unfinished renewal of that card; the card must
- * then prove itself (card-witness, authenticate) before anything else is done.
+ * renewal id only when the service journaled an unfinished renewal of that card. The card proves
+ * itself first (`cardProof`, service-card-proof.ts): without that no renewal is voided or opened,
+ * and nothing is told; then again in the renewal's card steps (card-witness, authenticate).
  */
-export const RecoverRenewalRequest = z.strictObject({ workstationId: WorkstationId, cardUuid: Uuid });
+export const RecoverRenewalRequest = z.strictObject({ workstationId: WorkstationId, cardUuid: Uuid, cardProof: CardProof });
 
 export const RenewalWitnessRequest = z.strictObject({ workstationId: WorkstationId, witness: Base64 });
 export const RenewalWitnessResponse = z.strictObject({ exchangeId: Base64Url, witness: Base64, challenge: Base64 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Base64, Base64Url, IsoDateTime, Uuid } from './service-common.js';
 import { WorkstationId } from './service-login.js';
+import { CardProof, CardProofWitnessResponse } from './service-card-proof.js';
 
 // Unlocking a locked smartcard, self-service (a security code sent to the holder) or by a
 // sponsor or local smartcard administrator signed in at the workstation (the locked card in a
@@ -44,6 +45,8 @@ export const SelfUnlockRequest = z.strictObject({
   certificate: Base64,
   /** Where to send the code; by default email when the profile has an eligible address, otherwise SMS. */
   channel: UnlockChannel.optional(),
+  /** The card's own proof (service-card-proof.ts): without it nothing is sent, voided or told. */
+  cardProof: CardProof,
 });
 
 export const SelfUnlockResponse = z.strictObject({
@@ -93,13 +96,7 @@ export type SponsorUnlockResponse = z.infer<typeof SponsorUnlockResponse>;
 
 /** POST /v1/unlock/{unlockId}/card-witness: the card's encrypted witness (GENERAL AUTHENTICATE 9B). */
 export const CardWitnessRequest = z.strictObject({ workstationId: WorkstationId, witness: Base64 });
-export const CardWitnessResponse = z.strictObject({
-  exchangeId: Base64Url,
-  /** The decrypted witness, for the card. */
-  witness: Base64,
-  /** The service's challenge, for the card to encrypt. */
-  challenge: Base64,
-});
+export const CardWitnessResponse = CardProofWitnessResponse;
 
 /** Eight digits: what a PUK is here. */
 export const Puk = z.string().regex(/^\d{8}$/);

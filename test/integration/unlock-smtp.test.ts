@@ -7,6 +7,7 @@ import { makeCard } from '../../src-service/ca/card-factory.js';
 import { readOutbox } from '../../src-service/notify/outbox.js';
 import { startService, type RunningService } from '../../src-service/start-service.js';
 import { addOrg, addPosition, addUser, assign, tempDbFile } from '../support/service-fixtures.js';
+import { withCardProof } from '../support/card-proof.js';
 
 // Self-service unlock through a real SMTP server: the smtp-server package in its own process on
 // loopback (no TLS, no login), printing each message it receives as one JSON line. The service
@@ -96,7 +97,7 @@ describe('self-service unlock over SMTP', () => {
     const card = makeCard(service.ctx, { userUuid: user.uuid, algorithm: 'p256' });
 
     const arriving = nextMessage();
-    const sent = await post('/v1/unlock/self', { workstationId: 'ws-smtp-1', cardUuid: card.cardUuid, certificate: card.certificate.der.toString('base64') });
+    const sent = await post('/v1/unlock/self', await withCardProof(service, { workstationId: 'ws-smtp-1', cardUuid: card.cardUuid, certificate: card.certificate.der.toString('base64') }));
     expect(sent.status).toBe(200);
     expect(sent.body).toMatchObject({ channel: 'email', sentTo: 'm•••@nhs.net' });
 

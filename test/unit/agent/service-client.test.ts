@@ -13,15 +13,27 @@ let rig: ServiceRig;
 let odd: Server;
 let oddUrl: string;
 const TOKEN = 'A'.repeat(43);
+/** What the stand-in server was sent on its /record path: method, URL and body. */
+const recorded: { method: string; url: string; body: string }[] = [];
 
 beforeAll(async () => {
   rig = await startServiceRig();
   // A server that is not the identity service, answering per path.
   odd = createServer((req, res) => {
     if (req.url === '/hang/v1/health') return; // never answers
+    if (req.url?.startsWith('/record')) {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        recorded.push({ method: req.method ?? '', url: req.url ?? '', body });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"results":[],"truncated":false}');
+      });
+      return;
+    }
     if (req.url?.startsWith('/gateway')) return void res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>Service Unavailable</h1>');
     if (req.url?.startsWith('/html')) return void res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>hello</h1>');
     if (req.url?.startsWith('/shape')) return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"nonce":"x"}');
+    if (req.url?.startsWith('/busy')) return void res.writeHead(429, { 'content-type': 'text/html', 'retry-after': '60' }).end('<h1>Too Many Requests</h1>');
     if (req.url?.startsWith('/teapot')) return void res.writeHead(418).end('no');
     res.writeHead(302, { location: 'http://example.invalid/' }).end();
   });
@@ -52,6 +64,21 @@ describe('service client', () => {
     expect(await failureOf(new ServiceClient(`${oddUrl}/elsewhere`).health())).toBeInstanceOf(ServiceUnreachableError);
     const hanging = await failureOf(new ServiceClient(`${oddUrl}/hang`, { timeoutMs: 200 }).health());
     expect(hanging).toBeInstanceOf(ServiceUnreachableError);
+  });
+
+  it('rule: a proxy refusing with 429 in its own words is still "too many requests, try again", never a fault', async () => {
+    const err = await failureOf(new ServiceClient(`${oddUrl}/busy`).challenge('ws-client-test'));
+    expect(err).toBeInstanceOf(ServiceRefusedError);
+    expect(err).toMatchObject({ status: 429, code: 'rate-limited', message: expect.stringMatching(/busy just now\. Try again/) });
+  });
+
+  it('rule: names and NI numbers travel in the request body, never in the URL', async () => {
+    const client = new ServiceClient(`${oddUrl}/record`);
+    await client.findUsers(TOKEN, { name: "O'Brien", niNumber: 'AB123456C', onlyMyOrganisations: true });
+    const sent = recorded.at(-1);
+    expect(sent?.method).toBe('POST');
+    expect(sent?.url).toBe('/record/v1/users/search');
+    expect(JSON.parse(sent?.body ?? '{}')).toEqual({ name: "O'Brien", niNumber: 'AB123456C', onlyMyOrganisations: true });
   });
 
   it("a refusal carries the service's status, code and message, and never the token", async () => {

@@ -44,6 +44,10 @@ describe('loadConfig', () => {
       mailFrom: 'Care Identity Service <no-reply@care-identity.invalid>',
       unlockEmailDomains: ['nhs.net', 'nhs.uk', 'ac.uk', 'gov.uk'],
       unlockCodesPerHour: 5,
+      rateLimitWindowSeconds: 60,
+      rateLimitPerClient: 600,
+      rateLimitGlobal: 30000,
+      trustedProxies: [],
     });
   });
 
@@ -73,6 +77,11 @@ describe('loadConfig', () => {
         CIS_MAIL_FROM: 'Trust Smartcards <smartcards@example.nhs.uk>',
         CIS_UNLOCK_EMAIL_DOMAINS: 'nhs.net, Example.NHS.uk',
         CIS_UNLOCK_CODES_PER_HOUR: '3',
+        CIS_RATE_LIMIT_WINDOW_SECONDS: '30',
+        CIS_RATE_LIMIT_PER_CLIENT: '100',
+        CIS_RATE_LIMIT_GLOBAL: '5000',
+        CIS_TRUSTED_PROXIES: '10.0.0.5, 10.1.0.0/16',
+        CIS_ALLOWED_HOSTS: 'cis.example.nhs.uk, CIS.example.nhs.uk:8443',
       },
     });
     expect(config).toEqual({
@@ -88,6 +97,11 @@ describe('loadConfig', () => {
       mailFrom: 'Trust Smartcards <smartcards@example.nhs.uk>',
       unlockEmailDomains: ['nhs.net', 'example.nhs.uk'],
       unlockCodesPerHour: 3,
+      rateLimitWindowSeconds: 30,
+      rateLimitPerClient: 100,
+      rateLimitGlobal: 5000,
+      trustedProxies: ['10.0.0.5', '10.1.0.0/16'],
+      allowedHosts: ['cis.example.nhs.uk', 'cis.example.nhs.uk:8443'],
     });
   });
 

@@ -5,7 +5,7 @@ import { startService, type RunningService } from '../../../src-service/start-se
 import type { Db } from '../../../src-service/store/database.js';
 import { actor, addCard, addOrg, addPosition, addUser, assign, proofHeaders, tempDbFile } from '../../support/service-fixtures.js';
 
-// GET /v1/users over real HTTP: "Find an existing user" by name, National Insurance number or
+// POST /v1/users/search over real HTTP: "Find an existing user" by name, National Insurance number or
 // smartcard UUID, and "only show users in my organisation and child organisations".
 
 const TODAY = '2025-06-15';
@@ -25,12 +25,24 @@ interface Reply {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-async function get(path: string, query: Record<string, string>, token?: string): Promise<Reply> {
-  const response = await fetch(`${service.url}${path}?${new URLSearchParams(query)}`, { headers: token ? await proofHeaders(service, 'GET', path, token) : {} });
+async function post(path: string, body: unknown, token?: string): Promise<Reply> {
+  const response = await fetch(`${service.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? await proofHeaders(service, 'POST', path, token) : {}) },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: await response.json() };
 }
 
-const findUsers = (query: Record<string, string>, token = atTrustA): Promise<Reply> => get('/v1/users', query, token);
+/** The criteria as a form holds them (text); sent as JSON, numbers and booleans typed where they read as such. */
+function searchBody(query: Record<string, string>): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...query };
+  if (query.limit !== undefined && /^-?[0-9.]+$/.test(query.limit)) body.limit = Number(query.limit);
+  if (query.onlyMyOrganisations === 'true' || query.onlyMyOrganisations === 'false') body.onlyMyOrganisations = query.onlyMyOrganisations === 'true';
+  return body;
+}
+
+const findUsers = (query: Record<string, string>, token = atTrustA): Promise<Reply> => post('/v1/users/search', searchBody(query), token);
 const names = (reply: Reply): string[] => reply.body.results.map((r: { name: string }) => r.name);
 
 beforeAll(async () => {
@@ -69,7 +81,7 @@ afterAll(async () => {
   rmSync(dirname(dbFile), { recursive: true, force: true });
 });
 
-describe('GET /v1/users by name', () => {
+describe('POST /v1/users/search by name', () => {
   it('rule: a surname prefix matches case- and accent-insensitively, ordered by family name then given name', async () => {
     const all = ['John Smith', 'Zoe Smith', 'Zoë Smith-Jones', 'Mary Smithers', 'Grace Smithfield', 'Peter Smithson'];
     expect(names(await findUsers({ name: 'smi' }))).toEqual(all);
@@ -131,7 +143,7 @@ describe('GET /v1/users by name', () => {
   });
 });
 
-describe('GET /v1/users by National Insurance number and card UUID', () => {
+describe('POST /v1/users/search by National Insurance number and card UUID', () => {
   it('rule: an NI number matches exactly, typed with spaces or in lower case', async () => {
     expect(names(await findUsers({ niNumber: 'AB123456C' }))).toEqual(['John Smith']);
     expect(names(await findUsers({ niNumber: 'ab 12 34 56 c' }))).toEqual(['John Smith']);
@@ -144,7 +156,7 @@ describe('GET /v1/users by National Insurance number and card UUID', () => {
   it('refuses a malformed NI number as a bad request naming the field', async () => {
     const reply = await findUsers({ niNumber: 'DROP TABLE' });
     expect(reply.status).toBe(400);
-    expect(reply.body.fields.map((f: { path: string }) => f.path)).toContain('query.niNumber');
+    expect(reply.body.fields.map((f: { path: string }) => f.path)).toContain('body.niNumber');
   });
 
   it('rule: a smartcard UUID matches exactly, in either case', async () => {
@@ -155,7 +167,7 @@ describe('GET /v1/users by National Insurance number and card UUID', () => {
   });
 });
 
-describe('GET /v1/users: only my organisation and child organisations', () => {
+describe('POST /v1/users/search: only my organisation and child organisations', () => {
   it('rule: scope covers home organisations in the subtree, child organisations included, and users with an active assignment there', async () => {
     expect(names(await findUsers({ name: 'smi', onlyMyOrganisations: 'true' }))).toEqual(['Zoe Smith', 'Zoë Smith-Jones', 'Mary Smithers', 'Grace Smithfield']);
     // Seán's GP practice is a child organisation of trust A.
@@ -185,7 +197,7 @@ describe('GET /v1/users: only my organisation and child organisations', () => {
   });
 });
 
-describe('GET /v1/users: hostile and unusual input', () => {
+describe('POST /v1/users/search: hostile and unusual input', () => {
   const hostile = [
     "'; DROP TABLE users; --",
     "Smith' OR '1'='1",
@@ -228,7 +240,7 @@ describe('GET /v1/users: hostile and unusual input', () => {
   it('a name over the contract limit of 100 characters is a bad request, not a server error', async () => {
     const reply = await findUsers({ name: 'x'.repeat(101) });
     expect(reply.status).toBe(400);
-    expect(reply.body.fields.map((f: { path: string }) => f.path)).toContain('query.name');
+    expect(reply.body.fields.map((f: { path: string }) => f.path)).toContain('body.name');
   });
 
   it('rule: a search with no name, NI number or card UUID is a bad request naming the field', async () => {
@@ -236,20 +248,29 @@ describe('GET /v1/users: hostile and unusual input', () => {
       const reply = await findUsers(query);
       expect(reply.status, JSON.stringify(query)).toBe(400);
       expect(reply.body.code).toBe('bad-request');
-      expect(reply.body.fields.map((f: { path: string }) => f.path)).toContain('query.name');
+      expect(reply.body.fields.map((f: { path: string }) => f.path)).toContain('body.name');
     }
   });
 
-  it('rule: an unknown query parameter is a bad request', async () => {
+  it('rule: an unknown search field is a bad request', async () => {
     const reply = await findUsers({ name: 'smith', surname: 'smith' });
     expect(reply.status).toBe(400);
     expect(reply.body.code).toBe('bad-request');
   });
 
+  it('rule: names and NI numbers travel in the request body, never in a URL: the old query-string search does not exist', async () => {
+    const reply = await fetch(`${service.url}/v1/users?${new URLSearchParams({ name: 'smith', niNumber: 'AB123456C' })}`, {
+      headers: await proofHeaders(service, 'GET', '/v1/users', atTrustA),
+    });
+    expect(reply.status).toBe(404);
+    expect(await reply.text()).not.toMatch(/smith|AB123456C/i);
+    expect(service.ctx.db.prepare('SELECT COUNT(*) FROM audit_log WHERE details LIKE ?').pluck().get('%AB123456C%')).toBe(0);
+  });
+
   it('rule: searching needs a session: none, or an unknown token, is 401', async () => {
-    const none = await get('/v1/users', { name: 'smith' });
+    const none = await post('/v1/users/search', { name: 'smith' });
     expect(none.status).toBe(401);
     expect(none.body.code).toBe('unauthenticated');
-    expect((await get('/v1/users', { name: 'smith' }, 'x'.repeat(43))).status).toBe(401);
+    expect((await post('/v1/users/search', { name: 'smith' }, 'x'.repeat(43))).status).toBe(401);
   });
 });

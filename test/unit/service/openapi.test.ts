@@ -57,6 +57,7 @@ describe('the OpenAPI document', () => {
     const listed = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     expect(listed).toEqual(
       expect.arrayContaining([
+        'POST /v1/users/search',
         'GET /v1/users/{uuid}',
         'PATCH /v1/users/{uuid}/details',
         'PUT /v1/me/contact',

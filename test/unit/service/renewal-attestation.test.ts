@@ -143,7 +143,7 @@ describe('a card with a registered attestation key', () => {
 
   it('rule: a recovery needs the attestation too, and with it finishes', async () => {
     const p = await provedSelfRenewal();
-    const recovered = await rig.call('POST', '/v1/renewals/recover', { workstationId: WS, cardUuid: p.card.cardUuid });
+    const recovered = await rig.call('POST', '/v1/renewals/recover', await rig.proved({ workstationId: WS, cardUuid: p.card.cardUuid }));
     expect(recovered.status, recovered.text).toBe(200);
     const r: SelfRenewal = { ...p, renewalId: recovered.body.renewalId };
     expect((await proveCard(rig, r.renewalId, p.card)).status).toBe(200);
@@ -280,7 +280,7 @@ describe('a card without a registered attestation key (most PIV cards)', () => {
 
   it("rule: a recovery (no passcode) is refused (409) and sent to the registration authority, even with an attestation or the old key's signature", async () => {
     const p = await provedSelfRenewal({ unregistered: true });
-    const recovered = await rig.call('POST', '/v1/renewals/recover', { workstationId: WS, cardUuid: p.card.cardUuid });
+    const recovered = await rig.call('POST', '/v1/renewals/recover', await rig.proved({ workstationId: WS, cardUuid: p.card.cardUuid }));
     expect(recovered.status, recovered.text).toBe(200);
     const r: SelfRenewal = { ...p, renewalId: recovered.body.renewalId };
     expect((await proveCard(rig, r.renewalId, p.card)).status).toBe(200);
@@ -299,7 +299,7 @@ describe('a card without a registered attestation key (most PIV cards)', () => {
     expect((await proveCard(rig, renewalId, p.card)).status).toBe(200);
     const issued = await requestCertificate(rig, renewalId, vouchedFor({ ...p, renewalId }, newCardKey()));
     expect(issued.status, issued.text).toBe(200);
-    const recovered = await rig.call('POST', '/v1/renewals/recover', { workstationId: WS, cardUuid: p.card.cardUuid });
+    const recovered = await rig.call('POST', '/v1/renewals/recover', await rig.proved({ workstationId: WS, cardUuid: p.card.cardUuid }));
     const proved = await proveCard(rig, recovered.body.renewalId, p.card);
     expect(proved.body.issuedCertificate).toBe(issued.body.certificate);
   });

@@ -33,7 +33,7 @@ const NOTHING = 'No renewal of this smartcard is waiting to be finished. If the 
 const holderCard = () => holderWithCard(rig, { orgId, given: 'Remy', days: 60 });
 const openSelf = (holder: Person, card: MadeCard): Promise<string> => openSelfRenewal(rig, holder, card);
 
-const recover = (card: MadeCard, workstationId = WS) => rig.call('POST', '/v1/renewals/recover', { workstationId, cardUuid: card.cardUuid });
+const recover = async (card: MadeCard, workstationId = WS) => rig.call('POST', '/v1/renewals/recover', await rig.proved({ workstationId, cardUuid: card.cardUuid }));
 
 describe('recovering a renewal cut short', () => {
   it('rule: after the certificate was issued, the new renewal carries it; the card proves itself, and it is confirmed', async () => {
@@ -95,9 +95,10 @@ describe('recovering a renewal cut short', () => {
     rig.advance(30 * DAY + 60_000);
     expect((await recover(old.card)).status).toBe(404);
 
-    const unknown = await rig.call('POST', '/v1/renewals/recover', { workstationId: WS, cardUuid: '2b1e3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d' });
-    expect(unknown.status).toBe(404);
-    expect(unknown.body.message).toBe(NOTHING);
+    // A card the service does not know cannot prove itself: refused like any card that did not.
+    const unknown = await rig.call('POST', '/v1/renewals/recover', await rig.proved({ workstationId: WS, cardUuid: '2b1e3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d' }));
+    expect(unknown.status).toBe(403);
+    expect(unknown.body.message).toMatch(/did not prove itself/);
   });
 
   it('rule: at most 10 recoveries of a card an hour (429 rate-limited)', async () => {

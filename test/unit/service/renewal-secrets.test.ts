@@ -60,7 +60,7 @@ beforeAll(async () => {
   renewalIds.push(sponsored.body.renewalId);
   const cut = await throughIssue(rig, sponsored.body.renewalId, serviced);
   privateKeys.push(cut.key.privateKey);
-  const recovered = await rig.call('POST', '/v1/renewals/recover', { workstationId: WS, cardUuid: serviced.cardUuid });
+  const recovered = await rig.call('POST', '/v1/renewals/recover', await rig.proved({ workstationId: WS, cardUuid: serviced.cardUuid }));
   renewalIds.push(recovered.body.renewalId);
   await proveCard(rig, recovered.body.renewalId, serviced);
   await confirm(rig, recovered.body.renewalId);

@@ -12,7 +12,7 @@ unlockRigPerFile((file) => ({ rig, orgId } = file));
 async function codeSent(): Promise<{ unlockId: string; code: string; wrong: string; cardUuid: string }> {
   const person = rig.person({ orgId, email: 'sam@nhs.net' });
   const card = rig.card(person.uuid);
-  const res = await rig.call('POST', '/v1/unlock/self', selfUnlockRequest(card));
+  const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(selfUnlockRequest(card)));
   expect(res.status).toBe(200);
   const code = codeFromOutbox(rig.db);
   const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');

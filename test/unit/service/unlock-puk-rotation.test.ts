@@ -168,7 +168,7 @@ describe('release and commit', () => {
 
   it('rule: a self-service unlock ends the same way, audited with the holder as actor and no sponsor', async () => {
     const { card, holderUuid } = lockedCard();
-    const sent = await rig.call('POST', '/v1/unlock/self', selfUnlockRequest(card));
+    const sent = await rig.call('POST', '/v1/unlock/self', await rig.proved(selfUnlockRequest(card)));
     const unlockId = sent.body.unlockId;
     expect((await rig.call('POST', `/v1/unlock/${unlockId}/code`, { workstationId: WS, code: codeFromOutbox(rig.db) })).status).toBe(200);
     const { release } = await witnessAndRelease(rig, unlockId, card);
@@ -183,7 +183,7 @@ describe('release and commit', () => {
 describe('the steps in order, on one workstation, by the card itself', () => {
   it('rule: before the security code is entered the card steps are refused (409)', async () => {
     const { card } = lockedCard();
-    const sent = await rig.call('POST', '/v1/unlock/self', selfUnlockRequest(card));
+    const sent = await rig.call('POST', '/v1/unlock/self', await rig.proved(selfUnlockRequest(card)));
     const { witness } = await witnessAndRelease(rig, sent.body.unlockId, card);
     expect(witness.status).toBe(409);
     expect(witness.body.message).toMatch(/Enter the security code first/);

@@ -26,8 +26,8 @@ beforeAll(async () => {
 
   // Self-service: a code by email, then one by text; wrong codes, a wrong workstation, the right code.
   const request = selfUnlockRequest(selfCard);
-  await rig.call('POST', '/v1/unlock/self', request);
-  const sent = await rig.call('POST', '/v1/unlock/self', { ...request, channel: 'sms' });
+  await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
+  const sent = await rig.call('POST', '/v1/unlock/self', await rig.proved({ ...request, channel: 'sms' }));
   const code = /\b(\d{6})\b/.exec(readOutbox(rig.db, 1)[0]!.text)![1]!;
   const wrong = String((Number(code) + 7) % 1_000_000).padStart(6, '0');
   const unlockId = sent.body.unlockId;

@@ -25,7 +25,7 @@ describe('sending a security code', () => {
   it('rule: the code goes to the eligible email by default, masked in the answer, and expires in 15 minutes', async () => {
     const { card, request } = holderWithCard({ email: 'amara.okafor@nhs.net', mobile: '07700900012' });
     const before = rig.now().getTime();
-    const res = await rig.call('POST', '/v1/unlock/self', request);
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(200);
     const body = SelfUnlockResponse.parse(res.body);
     expect(body).toMatchObject({ channel: 'email', sentTo: 'a•••@nhs.net', otherChannel: 'sms' });
@@ -50,7 +50,7 @@ describe('sending a security code', () => {
 
   it('rule: the holder may ask for the code by text message; the number is masked to its last three digits', async () => {
     const { request } = holderWithCard({ email: 'sam@nhs.net', mobile: '07700900012' });
-    const res = await rig.call('POST', '/v1/unlock/self', { ...request, channel: 'sms' });
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved({ ...request, channel: 'sms' }));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ channel: 'sms', sentTo: '•••••••012', otherChannel: 'email' });
     expect(readOutbox(rig.db, 1)[0]).toMatchObject({ channel: 'sms', to: '07700900012', subject: null });
@@ -58,21 +58,21 @@ describe('sending a security code', () => {
 
   it('rule: with no email in an allowed domain the code goes to the mobile, and there is no other channel', async () => {
     const { request } = holderWithCard({ email: 'sam@gmail.com', mobile: '07700900345' });
-    const res = await rig.call('POST', '/v1/unlock/self', request);
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ channel: 'sms', sentTo: '•••••••345', otherChannel: null });
   });
 
   it('rule: an email in a subdomain of an allowed domain is eligible', async () => {
     const { request } = holderWithCard({ email: 'sam@leeds.nhs.uk' });
-    const res = await rig.call('POST', '/v1/unlock/self', request);
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(200);
     expect(res.body.sentTo).toBe('s•••@leeds.nhs.uk');
   });
 
   it('rule: a profile with neither an eligible email nor a mobile is refused (409), naming what is missing', async () => {
     const other = holderWithCard({ email: 'sam@gmail.com', mobile: null });
-    const res = await rig.call('POST', '/v1/unlock/self', other.request);
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(other.request));
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('conflict');
     expect(res.body.message).toMatch(/email address on your profile is not an NHS, AC or GOV email address/);
@@ -80,7 +80,7 @@ describe('sending a security code', () => {
     expect(res.body.message).not.toContain('gmail');
 
     const none = holderWithCard({ email: null, mobile: null });
-    const res2 = await rig.call('POST', '/v1/unlock/self', none.request);
+    const res2 = await rig.call('POST', '/v1/unlock/self', await rig.proved(none.request));
     expect(res2.status).toBe(409);
     expect(res2.body.message).toMatch(/no email address on your profile, and there is no mobile number/);
     expect(lastAudit(rig.db)).toMatchObject({ action: 'card.unlock-refused', subject: none.card.cardUuid });
@@ -89,29 +89,29 @@ describe('sending a security code', () => {
 
   it('rule: a channel asked for that the profile cannot use is refused (409)', async () => {
     const emailOnly = holderWithCard({ email: 'sam@nhs.net', mobile: null });
-    const sms = await rig.call('POST', '/v1/unlock/self', { ...emailOnly.request, channel: 'sms' });
+    const sms = await rig.call('POST', '/v1/unlock/self', await rig.proved({ ...emailOnly.request, channel: 'sms' }));
     expect(sms.status).toBe(409);
     expect(sms.body.message).toMatch(/no mobile number/);
 
     const mobileOnly = holderWithCard({ email: 'sam@example.com', mobile: '07700900999' });
-    const email = await rig.call('POST', '/v1/unlock/self', { ...mobileOnly.request, channel: 'email' });
+    const email = await rig.call('POST', '/v1/unlock/self', await rig.proved({ ...mobileOnly.request, channel: 'email' }));
     expect(email.status).toBe(409);
     expect(email.body.message).toMatch(/cannot be emailed/);
   });
 });
 
 describe('which cards may ask', () => {
-  it('rule: an unknown card is 404', async () => {
+  it('rule: an unknown card cannot prove itself, so it is refused like any card that did not (403)', async () => {
     const { request } = holderWithCard();
-    const res = await rig.call('POST', '/v1/unlock/self', { ...request, cardUuid: '0b5f2c0e-8a47-4d3c-9c1e-2f6a1b7d9e00' });
-    expect(res.status).toBe(404);
-    expect(res.body.code).toBe('not-found');
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved({ ...request, cardUuid: '0b5f2c0e-8a47-4d3c-9c1e-2f6a1b7d9e00' }));
+    expect(res.status).toBe(403);
+    expect(res.body.message).toMatch(/did not prove itself/);
   });
 
   it("rule: the certificate must be the one issued to that card (another card's certificate is 409)", async () => {
     const a = holderWithCard();
     const b = holderWithCard();
-    const res = await rig.call('POST', '/v1/unlock/self', { ...a.request, certificate: b.request.certificate });
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved({ ...a.request, certificate: b.request.certificate }));
     expect(res.status).toBe(409);
     expect(res.body.message).toMatch(/not the one the identity service issued to it/);
   });
@@ -120,7 +120,7 @@ describe('which cards may ask', () => {
     const { request } = holderWithCard({}, { notAfter: new Date(rig.now().getTime() + HOUR) });
     rig.advance(HOUR + 60_000);
     const sent = readOutbox(rig.db, 1)[0]?.id;
-    const res = await rig.call('POST', '/v1/unlock/self', request);
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(409);
     expect(res.body.message).toBe("This smartcard's certificates have expired, so it cannot be unlocked here; contact your registration authority.");
     expect(readOutbox(rig.db, 1)[0]?.id).toBe(sent);
@@ -129,7 +129,7 @@ describe('which cards may ask', () => {
   it('rule: a revoked card is refused (409)', async () => {
     const { card, request } = holderWithCard();
     revokeCard(rig.service.ctx, { cardUuid: card.cardUuid, reason: 'lost', actor: 'system' });
-    const res = await rig.call('POST', '/v1/unlock/self', request);
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(409);
     expect(res.body.message).toMatch(/has been revoked/);
   });
@@ -137,7 +137,7 @@ describe('which cards may ask', () => {
   it('rule: a cancelled card is refused (409)', async () => {
     const { card, request } = holderWithCard();
     rig.db.prepare("UPDATE cards SET status = 'cancelled' WHERE id = ?").run(card.cardId);
-    const res = await rig.call('POST', '/v1/unlock/self', request);
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(409);
     expect(res.body.message).toMatch(/has been cancelled/);
   });
@@ -145,13 +145,13 @@ describe('which cards may ask', () => {
   it('rule: a card the directory has locked may ask (the unlock makes it active again)', async () => {
     const { card, request } = holderWithCard();
     rig.db.prepare("UPDATE cards SET status = 'locked' WHERE id = ?").run(card.cardId);
-    expect((await rig.call('POST', '/v1/unlock/self', request)).status).toBe(200);
+    expect((await rig.call('POST', '/v1/unlock/self', await rig.proved(request))).status).toBe(200);
   });
 
   it('rule: a closed profile is refused (409)', async () => {
     const { person, request } = holderWithCard();
     closeProfile(rig.service.ctx, { userUuid: person.uuid, actor: 'system' });
-    const res = await rig.call('POST', '/v1/unlock/self', request);
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(409);
     expect(res.body.message).toMatch(/profile is closed/);
   });
@@ -160,24 +160,24 @@ describe('which cards may ask', () => {
 describe('how often', () => {
   it('rule: more than 5 codes for one card in an hour is 429 rate-limited; an hour later codes flow again', async () => {
     const { request } = holderWithCard();
-    for (let i = 0; i < 5; i++) expect((await rig.call('POST', '/v1/unlock/self', request)).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await rig.call('POST', '/v1/unlock/self', await rig.proved(request))).status).toBe(200);
     const sent = readOutbox(rig.db, 1)[0]?.id;
-    const res = await rig.call('POST', '/v1/unlock/self', request);
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(429);
     expect(res.body.code).toBe('rate-limited');
     expect(res.body.message).toMatch(/Try again in \d+ minutes?/);
     expect(readOutbox(rig.db, 1)[0]?.id).toBe(sent);
     // Another card is not held back by this one.
-    expect((await rig.call('POST', '/v1/unlock/self', holderWithCard().request)).status).toBe(200);
+    expect((await rig.call('POST', '/v1/unlock/self', await rig.proved(holderWithCard().request))).status).toBe(200);
     rig.advance(HOUR + 1000);
-    expect((await rig.call('POST', '/v1/unlock/self', request)).status).toBe(200);
+    expect((await rig.call('POST', '/v1/unlock/self', await rig.proved(request))).status).toBe(200);
   });
 
   it('rule: asking for a new code makes the earlier one useless', async () => {
     const { request } = holderWithCard();
-    const first = await rig.call('POST', '/v1/unlock/self', request);
+    const first = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     const firstCode = codeFromOutbox(rig.db);
-    const second = await rig.call('POST', '/v1/unlock/self', request);
+    const second = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(second.status).toBe(200);
     const old = await rig.call('POST', `/v1/unlock/${first.body.unlockId}/code`, { workstationId: WS, code: firstCode });
     expect(old.status).toBe(409);
@@ -190,7 +190,7 @@ describe('how often', () => {
 describe('guessing codes, and asking again', () => {
   /** A new code for the card, then `wrong` wrong guesses at it; the last answer. */
   async function guess(request: { workstationId: string; cardUuid: string; certificate: string }, wrong: number) {
-    const sent = await rig.call('POST', '/v1/unlock/self', request);
+    const sent = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(sent.status).toBe(200);
     const code = codeFromOutbox(rig.db);
     const bad = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
@@ -214,15 +214,15 @@ describe('guessing codes, and asking again', () => {
 
     const sent = readOutbox(rig.db, 1)[0]?.id;
     rig.advance(2 * HOUR);
-    const refused = await rig.call('POST', '/v1/unlock/self', request);
+    const refused = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(refused.status).toBe(429);
     expect(refused.body.message).toMatch(/Ask your sponsor, local smartcard administrator or registration authority/);
     expect(JSON.parse(lastAudit(rig.db)!.details)).toMatchObject({ reason: 'self-unlock-barred' });
     expect(readOutbox(rig.db, 1)[0]?.id).toBe(sent);
     // Another card is not held back, and a day later this one may try again.
-    expect((await rig.call('POST', '/v1/unlock/self', holderWithCard().request)).status).toBe(200);
+    expect((await rig.call('POST', '/v1/unlock/self', await rig.proved(holderWithCard().request))).status).toBe(200);
     rig.advance(22 * HOUR + 1000);
-    expect((await rig.call('POST', '/v1/unlock/self', request)).status).toBe(200);
+    expect((await rig.call('POST', '/v1/unlock/self', await rig.proved(request))).status).toBe(200);
   });
 
   it('rule: the code in hand when the card is barred can no longer be used', async () => {
@@ -242,14 +242,14 @@ describe('guessing codes, and asking again', () => {
     rig.advance(24 * HOUR + 1000);
     const { last } = await guess(request, 5);
     expect(last.body.message).not.toMatch(/24 hours/);
-    expect((await rig.call('POST', '/v1/unlock/self', request)).status).toBe(200);
+    expect((await rig.call('POST', '/v1/unlock/self', await rig.proved(request))).status).toBe(200);
   });
 
   it('rule: asking for a new code does not void an unlock whose code was already entered', async () => {
     const { request } = holderWithCard();
-    const first = await rig.call('POST', '/v1/unlock/self', request);
+    const first = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect((await rig.call('POST', `/v1/unlock/${first.body.unlockId}/code`, { workstationId: WS, code: codeFromOutbox(rig.db) })).status).toBe(200);
-    expect((await rig.call('POST', '/v1/unlock/self', request)).status).toBe(200);
+    expect((await rig.call('POST', '/v1/unlock/self', await rig.proved(request))).status).toBe(200);
     const statuses = rig.db.prepare("SELECT u.status FROM card_unlocks u JOIN cards k ON k.id = u.card_id WHERE k.uuid = ? ORDER BY u.id").pluck().all(request.cardUuid);
     expect(statuses).toEqual(['ready', 'code-sent']);
   });
@@ -259,10 +259,10 @@ describe('the outbox', () => {
   it('rule: a listener hears each message as it is written, until it unsubscribes; the outbox reads newest first', async () => {
     const heard: OutboxMessage[] = [];
     const stop = onOutboxMessage(rig.service.ctx, (m) => heard.push(m));
-    await rig.call('POST', '/v1/unlock/self', holderWithCard({ email: 'one@nhs.net' }).request);
-    await rig.call('POST', '/v1/unlock/self', holderWithCard({ email: 'two@nhs.net' }).request);
+    await rig.call('POST', '/v1/unlock/self', await rig.proved(holderWithCard({ email: 'one@nhs.net' }).request));
+    await rig.call('POST', '/v1/unlock/self', await rig.proved(holderWithCard({ email: 'two@nhs.net' }).request));
     stop();
-    await rig.call('POST', '/v1/unlock/self', holderWithCard({ email: 'three@nhs.net' }).request);
+    await rig.call('POST', '/v1/unlock/self', await rig.proved(holderWithCard({ email: 'three@nhs.net' }).request));
     expect(heard.map((m) => m.to)).toEqual(['one@nhs.net', 'two@nhs.net']);
     expect(readOutbox(rig.db, 3).map((m) => m.to)).toEqual(['three@nhs.net', 'two@nhs.net', 'one@nhs.net']);
   });
@@ -272,7 +272,7 @@ describe('the outbox', () => {
       throw new Error('panel gone');
     });
     try {
-      expect((await rig.call('POST', '/v1/unlock/self', holderWithCard().request)).status).toBe(200);
+      expect((await rig.call('POST', '/v1/unlock/self', await rig.proved(holderWithCard().request))).status).toBe(200);
     } finally {
       stop();
     }
@@ -295,10 +295,10 @@ describe('the email domains come from the configuration', () => {
   };
 
   it('rule: an email in a configured domain is eligible; one in a default domain no longer is', async () => {
-    const ok = await custom.call('POST', '/v1/unlock/self', requestFor('sam@mail.example.org'));
+    const ok = await custom.call('POST', '/v1/unlock/self', await custom.proved(requestFor('sam@mail.example.org')));
     expect(ok.status).toBe(200);
     expect(ok.body.sentTo).toBe('s•••@mail.example.org');
-    const refused = await custom.call('POST', '/v1/unlock/self', requestFor('sam@nhs.net'));
+    const refused = await custom.call('POST', '/v1/unlock/self', await custom.proved(requestFor('sam@nhs.net')));
     expect(refused.status).toBe(409);
     expect(refused.body.message).toMatch(/example\.org/);
   });
@@ -313,9 +313,9 @@ describe('the email domains come from the configuration', () => {
 
   it('rule: the codes-per-hour limit comes from the configuration', async () => {
     const request = requestFor('limit@example.org');
-    expect((await custom.call('POST', '/v1/unlock/self', request)).status).toBe(200);
-    expect((await custom.call('POST', '/v1/unlock/self', request)).status).toBe(200);
-    expect((await custom.call('POST', '/v1/unlock/self', request)).status).toBe(429);
+    expect((await custom.call('POST', '/v1/unlock/self', await custom.proved(request))).status).toBe(200);
+    expect((await custom.call('POST', '/v1/unlock/self', await custom.proved(request))).status).toBe(200);
+    expect((await custom.call('POST', '/v1/unlock/self', await custom.proved(request))).status).toBe(429);
   });
 });
 
@@ -331,7 +331,7 @@ describe('when the code cannot be sent', () => {
     try {
       const person = failing.person({ orgId: failing.org().id, email: null, mobile: '07700900123' });
       const card = failing.card(person.uuid);
-      const res = await failing.call('POST', '/v1/unlock/self', selfUnlockRequest(card));
+      const res = await failing.call('POST', '/v1/unlock/self', await failing.proved(selfUnlockRequest(card)));
       expect(res.status).toBe(503);
       expect(res.body.code).toBe('unavailable');
       expect(res.body.message).toMatch(/could not be sent by text message/);
@@ -349,7 +349,7 @@ describe('when the code cannot be sent', () => {
     try {
       const person = failing.person({ orgId: failing.org().id, email: 'sam@nhs.net' });
       const card = failing.card(person.uuid);
-      const res = await failing.call('POST', '/v1/unlock/self', selfUnlockRequest(card));
+      const res = await failing.call('POST', '/v1/unlock/self', await failing.proved(selfUnlockRequest(card)));
       expect(res.status).toBe(503);
       expect(res.body.message).toMatch(/could not be sent by email/);
       expect(readOutbox(failing.db, 10)).toEqual([]);

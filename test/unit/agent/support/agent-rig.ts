@@ -63,6 +63,8 @@ export interface ServiceRigOptions {
   readonly now?: () => Date;
   /** Self-service security codes per card and hour (the sweep asks for many). */
   readonly unlockCodesPerHour?: number;
+  /** Requests without a session this workstation may make per minute. */
+  readonly rateLimitPerClient?: number;
 }
 
 export async function startServiceRig(options: ServiceRigOptions = {}): Promise<ServiceRig> {
@@ -72,6 +74,7 @@ export async function startServiceRig(options: ServiceRigOptions = {}): Promise<
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.unlockCodesPerHour !== undefined ? { unlockCodesPerHour: options.unlockCodesPerHour } : {}),
+    ...(options.rateLimitPerClient !== undefined ? { rateLimitPerClient: options.rateLimitPerClient } : {}),
   });
   const seeded = seedPersonas(service.ctx.db);
   return rigFor(service, dbFile, new Map(seeded.map((s) => [s.persona.key, s])), options.dbFile === undefined);

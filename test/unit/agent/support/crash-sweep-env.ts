@@ -67,7 +67,8 @@ export interface SweepEnv {
 /** A service on a fresh SQLite file in a temporary folder named after `name`, personas seeded. */
 export async function startSweepService(name: string, options: Omit<StartServiceOptions, 'dbFile'> = {}): Promise<SweepEnv> {
   const dir = mkdtempSync(join(tmpdir(), `${name}-sweep-`));
-  const service = await startService({ dbFile: join(dir, 'service.sqlite'), ...options });
+  // One workstation driving hundreds of flows a minute: the request limits are not what a sweep checks.
+  const service = await startService({ dbFile: join(dir, 'service.sqlite'), rateLimitPerClient: 1_000_000, rateLimitGlobal: 100_000_000, ...options });
   seedPersonas(service.ctx.db);
   return {
     service,

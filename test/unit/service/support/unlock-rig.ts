@@ -1,4 +1,4 @@
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
@@ -10,6 +10,7 @@ import { readOutbox } from '../../../../src-service/notify/outbox.js';
 import { startService, type RunningService, type StartServiceOptions } from '../../../../src-service/start-service.js';
 import type { Db } from '../../../../src-service/store/database.js';
 import { addOrg, addPosition, addUser, assign, auditRows, proofHeaders, TEST_KEY, tempDbFile } from '../../../support/service-fixtures.js';
+import { aesBlock, withCardProof } from '../../../support/card-proof.js';
 
 // What the unlock tests share: a real service on a fresh SQLite file with a clock that can be
 // moved forward, people with made cards (the card factory: real certificates, PUKs and
@@ -51,6 +52,12 @@ export interface UnlockRig {
   advance(ms: number): void;
   /** With `auth`: the session token and a proof from the test workstation key. */
   call(method: string, path: string, json?: unknown, auth?: { token: string }): Promise<Reply>;
+  /**
+   * `body` (for POST /v1/unlock/self or /v1/renewals/recover) with the card's own proof, as the
+   * agent adds it: the card named by body.cardUuid answers POST /v1/card-proof/witness with its
+   * management key. A card the service does not know answers with a key of its own.
+   */
+  proved<T extends { workstationId: string; cardUuid: string }>(body: T): Promise<T & { cardProof: { exchangeId: string; cardResponse: string } }>;
   /** An organisation, under `parentId` when given. */
   org(parentId?: number): { id: number; path: string };
   person(p: { orgId: number; email?: string | null; mobile?: string | null; roles?: RoleCode[]; given?: string }): Person;
@@ -110,6 +117,7 @@ export async function startUnlockRig(options: Omit<StartServiceOptions, 'dbFile'
       if (res.status >= 300) errorBodies.push(text);
       return { status: res.status, text, body: text ? JSON.parse(text) : undefined };
     },
+    proved: (body) => withCardProof(service, body),
     org: (parentId) => {
       const code = `U${++orgCounter}${Math.floor(Math.random() * 1e6)}`;
       return addOrg(db, { code, name: `Unlock Trust ${code}`, parentId: parentId ?? null });
@@ -147,11 +155,7 @@ export const certificateOf = (card: MadeCard): string => card.certificate.der.to
 export const selfUnlockRequest = (card: MadeCard, workstationId = WS) => ({ workstationId, cardUuid: card.cardUuid, certificate: certificateOf(card) });
 
 /** The card's side of GENERAL AUTHENTICATE with its management key (AES-128, one block, ECB). */
-export function cardEncrypt(card: MadeCard, block: Buffer): Buffer {
-  const cipher = createCipheriv('aes-128-ecb', Buffer.from(card.state.managementKey.key, 'hex'), null);
-  cipher.setAutoPadding(false);
-  return Buffer.concat([cipher.update(block), cipher.final()]);
-}
+export const cardEncrypt = (card: MadeCard, block: Buffer): Buffer => aesBlock(Buffer.from(card.state.managementKey.key, 'hex'), block);
 
 /** Card witness then release, as the agent relays them: the release reply. */
 export async function witnessAndRelease(rig: UnlockRig, unlockId: string, card: MadeCard, workstationId = WS): Promise<{ witness: Reply; release: Reply }> {

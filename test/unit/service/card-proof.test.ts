@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { MadeCard } from '../../../src-service/ca/card-factory.js';
+import { holderWithCard as renewalHolder, openSelfRenewal, renewalRigPerFile, type RenewalRig } from './support/renewal-rig.js';
+import { auditRows, codeFromOutbox, selfUnlockRequest, WS, type Reply } from './support/unlock-rig.js';
+
+// A card's UUID and its certificate are public. Someone who knows only those must not be able
+// to void its holder's pending security codes, bar their self-service unlock for a day, cancel
+// a renewal in progress, or learn anything about the card: the card proves itself first
+// (POST /v1/card-proof/witness, then `cardProof`), and every card that has not gets the same answers.
+
+let rig: RenewalRig;
+let orgId: number;
+renewalRigPerFile((file) => ({ rig, orgId } = file));
+
+const holder = () => renewalHolder(rig, { orgId, given: 'Ines', days: 60 });
+const lock = (card: MadeCard): void => void rig.db.prepare("UPDATE cards SET status = 'locked' WHERE id = ?").run(card.cardId);
+
+/** What someone holding only the UUID and certificate can send: a proof made up without the card's key. */
+async function withoutTheCard<T extends { workstationId: string; cardUuid: string }>(body: T): Promise<{ witness: Reply; body: T & { cardProof: { exchangeId: string; cardResponse: string } } }> {
+  const witness = await rig.call('POST', '/v1/card-proof/witness', { workstationId: body.workstationId, cardUuid: body.cardUuid, witness: randomBytes(16).toString('base64') });
+  const exchangeId = witness.body?.exchangeId ?? randomBytes(16).toString('base64url');
+  return { witness, body: { ...body, cardProof: { exchangeId, cardResponse: randomBytes(16).toString('base64') } } };
+}
+
+/** Rows that record what was done for or to cards, and the audit log. */
+const footprint = () => ({
+  unlocks: rig.db.prepare('SELECT COUNT(*) FROM card_unlocks').pluck().get(),
+  renewals: rig.db.prepare("SELECT COUNT(*) FROM card_renewals WHERE status <> 'void'").pluck().get(),
+  barred: rig.db.prepare('SELECT COUNT(*) FROM cards WHERE self_unlock_barred_until IS NOT NULL').pluck().get(),
+  audit: auditRows(rig.db).length,
+  outbox: rig.db.prepare('SELECT COUNT(*) FROM outbox').pluck().get(),
+});
+
+describe("a card's UUID and certificate alone get nothing done and tell nothing", () => {
+  it("rule: with only a card's UUID and certificate nobody can void its holder's pending security code", async () => {
+    const { card } = holder();
+    lock(card);
+    const sent = await rig.call('POST', '/v1/unlock/self', await rig.proved(selfUnlockRequest(card)));
+    expect(sent.status).toBe(200);
+    const code = codeFromOutbox(rig.db);
+    const before = footprint();
+
+    // Asking again without the card's proof: refused, whether the proof is missing or made up.
+    const { body } = await withoutTheCard(selfUnlockRequest(card));
+    const { cardProof: _dropped, ...noProof } = body;
+    expect((await rig.call('POST', '/v1/unlock/self', noProof)).status).toBe(400);
+    const refused = await rig.call('POST', '/v1/unlock/self', body);
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(/did not prove itself/);
+    expect(footprint()).toEqual(before);
+
+    // The holder's code still works.
+    const entered = await rig.call('POST', `/v1/unlock/${sent.body.unlockId}/code`, { workstationId: WS, code });
+    expect(entered.status).toBe(200);
+  });
+
+  it("rule: with only a card's UUID and certificate nobody can bar its self-service unlock: no unlock to guess codes against is opened", async () => {
+    const { card } = holder();
+    lock(card);
+    const before = footprint();
+    for (let i = 0; i < 20; i++) {
+      const { body } = await withoutTheCard(selfUnlockRequest(card));
+      const refused = await rig.call('POST', '/v1/unlock/self', body);
+      expect(refused.status).toBe(403);
+      expect(refused.body.unlockId).toBeUndefined();
+    }
+    expect(footprint()).toEqual(before);
+    // The holder, with the card, is sent a code as usual.
+    expect((await rig.call('POST', '/v1/unlock/self', await rig.proved(selfUnlockRequest(card)))).status).toBe(200);
+  });
+
+  it("rule: with only a card's UUID nobody can cancel its renewal in progress", async () => {
+    const { holder: person, card } = holder();
+    await openSelfRenewal(rig, person, card);
+    const open = (): unknown => rig.db.prepare("SELECT id, status FROM card_renewals WHERE card_id = ? AND status <> 'void'").all(card.cardId);
+    const renewals = open();
+    expect(renewals).toHaveLength(1);
+    const before = footprint();
+
+    const { body } = await withoutTheCard({ workstationId: WS, cardUuid: card.cardUuid });
+    const refused = await rig.call('POST', '/v1/renewals/recover', body);
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(/did not prove itself/);
+    expect(open()).toEqual(renewals);
+    expect(footprint()).toEqual(before);
+  });
+
+  it("rule: without the card's proof nobody learns a card's status: locked, active, revoked, barred or unknown get the same answers", async () => {
+    const active = holder().card;
+    const locked = holder().card;
+    lock(locked);
+    const revoked = holder().card;
+    rig.db.prepare("UPDATE cards SET status = 'revoked' WHERE id = ?").run(revoked.cardId);
+    const barred = holder().card;
+    lock(barred);
+    rig.db.prepare('UPDATE cards SET self_unlock_barred_until = ? WHERE id = ?').run(rig.now().getTime() + 3_600_000, barred.cardId);
+    const renewing = renewalHolder(rig, { orgId, given: 'Ren', days: 60 });
+    await openSelfRenewal(rig, renewing.holder, renewing.card);
+    const unknown = { ...selfUnlockRequest(active), cardUuid: '7c9e6679-7425-40de-944b-e07fc1f90ae7' };
+
+    const answers: string[] = [];
+    for (const request of [selfUnlockRequest(active), selfUnlockRequest(locked), selfUnlockRequest(revoked), selfUnlockRequest(barred), selfUnlockRequest(renewing.card), unknown]) {
+      const { witness, body } = await withoutTheCard(request);
+      // Step 1 answers every card in the same form.
+      expect(witness.status).toBe(200);
+      expect(Object.keys(witness.body).sort()).toEqual(['challenge', 'exchangeId', 'witness']);
+      expect(Buffer.from(witness.body.witness, 'base64')).toHaveLength(16);
+      const unlock = await rig.call('POST', '/v1/unlock/self', body);
+      const recover = await rig.call('POST', '/v1/renewals/recover', (await withoutTheCard({ workstationId: WS, cardUuid: request.cardUuid })).body);
+      answers.push(JSON.stringify([unlock.status, unlock.body, recover.status, recover.body]));
+    }
+    expect(new Set(answers).size).toBe(1);
+    expect(JSON.parse(answers[0] as string)[0]).toBe(403);
+  });
+
+  it('rule: a card that has proved itself is told why nothing can be done for it (a revoked card)', async () => {
+    const { card } = holder();
+    rig.db.prepare("UPDATE cards SET status = 'revoked' WHERE id = ?").run(card.cardId);
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(selfUnlockRequest(card)));
+    expect(res.status).toBe(409);
+    expect(res.body.message).toMatch(/has been revoked/);
+  });
+
+  it("rule: one card's proof does not speak for another card", async () => {
+    const a = holder().card;
+    const b = holder().card;
+    lock(b);
+    const proofOfA = await rig.proved(selfUnlockRequest(a));
+    const before = footprint();
+    const res = await rig.call('POST', '/v1/unlock/self', { ...selfUnlockRequest(b), cardProof: proofOfA.cardProof });
+    expect(res.status).toBe(403);
+    expect(footprint()).toEqual(before);
+  });
+});
