@@ -69,6 +69,8 @@ export async function startServiceRig(options: ServiceRigOptions = {}): Promise<
   const dbFile = options.dbFile ?? tempDbFile('cis-agent-');
   const service = await startService({
     dbFile,
+    // The tests read the security codes the service "sent", as a trainee does.
+    outbox: true,
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.unlockCodesPerHour !== undefined ? { unlockCodesPerHour: options.unlockCodesPerHour } : {}),

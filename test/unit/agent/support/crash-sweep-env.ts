@@ -67,7 +67,8 @@ export interface SweepEnv {
 /** A service on a fresh SQLite file in a temporary folder named after `name`, personas seeded. */
 export async function startSweepService(name: string, options: Omit<StartServiceOptions, 'dbFile'> = {}): Promise<SweepEnv> {
   const dir = mkdtempSync(join(tmpdir(), `${name}-sweep-`));
-  const service = await startService({ dbFile: join(dir, 'service.sqlite'), ...options });
+  // Unlock sweeps read the security codes from the outbox.
+  const service = await startService({ dbFile: join(dir, 'service.sqlite'), outbox: true, ...options });
   seedPersonas(service.ctx.db);
   return {
     service,
