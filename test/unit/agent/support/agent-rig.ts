@@ -63,6 +63,8 @@ export interface ServiceRigOptions {
   readonly now?: () => Date;
   /** Self-service security codes per card and hour (the sweep asks for many). */
   readonly unlockCodesPerHour?: number;
+  /** false: a service with no way to send codes (the embedded one outside training). */
+  readonly outbox?: boolean;
 }
 
 export async function startServiceRig(options: ServiceRigOptions = {}): Promise<ServiceRig> {
@@ -70,7 +72,7 @@ export async function startServiceRig(options: ServiceRigOptions = {}): Promise<
   const service = await startService({
     dbFile,
     // The tests read the security codes the service "sent", as a trainee does.
-    outbox: true,
+    outbox: options.outbox ?? true,
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.unlockCodesPerHour !== undefined ? { unlockCodesPerHour: options.unlockCodesPerHour } : {}),
