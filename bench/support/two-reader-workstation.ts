@@ -36,7 +36,8 @@ export interface Workstation {
 /** `name` names the temporary folder; the driver is not started yet (the bench says what it runs first). */
 export async function startWorkstation(name: string, serviceOptions: Omit<StartServiceOptions, 'dbFile'> = {}): Promise<Workstation> {
   const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
-  const service = await startService({ dbFile: join(dir, 'service.sqlite'), ...serviceOptions });
+  // Self-service rounds read their security codes from the outbox, as training does.
+  const service = await startService({ dbFile: join(dir, 'service.sqlite'), outbox: true, ...serviceOptions });
   seedPersonas(service.ctx.db);
   const driver = new PcscReaderDriver();
   const agent = createAgent({ readers: driver, serviceUrl: service.url, workstationId: 'ws-bench', removalMode: 'normal', dataDir: join(dir, 'agent') });
