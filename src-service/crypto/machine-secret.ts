@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fchmodSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { PrivateFileError, refuseSharedFile } from '../store/private-files.js';
+import { PrivateFileError, refuseSharedFile, writePrivateFile } from '../store/private-files.js';
 
 // The service's machine-local secret: a data key (seals card secrets), the CA key passphrase,
 // and the audit key (keys the audit log's hash chain, audit/audit-chain.ts). Created on first
@@ -34,22 +34,7 @@ export class MachineSecretError extends Error {
   override name = 'MachineSecretError';
 }
 
-/** Replaces `file` in one step with a private one holding `content`. */
-function writeSecretFile(file: string, content: SecretFile): void {
-  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    // The mode given to open is reduced by the umask, never widened; make it exactly 0600.
-    fchmodSync(fd, 0o600);
-    writeSync(fd, JSON.stringify(content));
-  } catch (err) {
-    closeSync(fd);
-    rmSync(temp, { force: true });
-    throw err;
-  }
-  closeSync(fd);
-  renameSync(temp, file);
-}
+const writeSecretFile = (file: string, content: SecretFile): void => writePrivateFile(file, JSON.stringify(content));
 
 function readSecretFile(file: string): SecretFile {
   try {

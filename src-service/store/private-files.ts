@@ -1,4 +1,5 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, fchmodSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 // Files that hold secrets (databases with sealed card secrets and audit entries, the service's
@@ -54,5 +55,30 @@ export function refuseSharedFilesUnder(dir: string): void {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) refuseSharedFilesUnder(path);
     else if (entry.isFile()) refuseSharedFile(path);
+  }
+}
+
+/**
+ * Replaces `file` in one step with a 0600 file holding `text`: written to a temporary file beside
+ * it, then renamed over it, so a crash leaves the old file or the new one, never half of one.
+ */
+export function writePrivateFile(file: string, text: string): void {
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    // The mode given to open is reduced by the umask, never widened; make it exactly 0600.
+    if (POSIX) fchmodSync(fd, 0o600);
+    writeSync(fd, text);
+    closeSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw err;
+  }
+  try {
+    renameSync(temp, file);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
   }
 }
