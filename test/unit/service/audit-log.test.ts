@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit, GENESIS, useAuditKey, verifyAuditLog } from '../../../src-service/audit/audit-log.js';
@@ -211,6 +211,29 @@ describe('the keyed chain', () => {
     db.prepare("UPDATE audit_log SET actor = 'someone', hash = ? WHERE seq = 1").run(forged);
     db.prepare('UPDATE audit_log SET prev_hash = ? WHERE seq = 2').run(forged);
     expect(verifyAuditLog(db, secret.audit)).toMatchObject({ ok: false, brokenAt: 2 });
+    discard(db);
+  });
+});
+
+describe('a secret file from before the audit key', () => {
+  it('rule: the next start adds the audit key beside the data key, 0600, and keys the entries after those already written', () => {
+    const dbFile = tempDbFile('cis-audit-upgrade-');
+    const secretFile = machineSecretFileFor({ dbFile });
+    const old = { dataKey: Buffer.alloc(32, 9).toString('base64'), caPassphrase: 'an old passphrase of enough length' };
+    writeFileSync(secretFile, JSON.stringify(old), { mode: 0o600 });
+    const legacy = openDatabase(dbFile);
+    useAuditKey(legacy, { key: Buffer.alloc(32), keyedAfter: Number.MAX_SAFE_INTEGER });
+    for (let i = 1; i <= 2; i++) appendAudit(legacy, { action: 'old.event', actor: 'system' });
+    legacy.close();
+
+    const { db, secret } = openWithMachineSecret({ dbFile });
+    expect(secret.dataKey.equals(Buffer.alloc(32, 9))).toBe(true);
+    expect(secret.caPassphrase).toBe(old.caPassphrase);
+    expect(secret.audit.keyedAfter).toBe(2);
+    expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(secretFile, 'utf8'))).toMatchObject({ ...old, auditKeyedAfter: 2, auditKey: secret.audit.key.toString('base64') });
+    appendAudit(db, { action: 'new.event', actor: 'system' });
+    expect(verifyAuditLog(db, keyOf(db))).toEqual({ ok: true, entries: 3 });
     discard(db);
   });
 });
