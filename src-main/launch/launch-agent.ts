@@ -9,7 +9,7 @@ import type { ReaderDriver } from '../pcsc/reader-driver.js';
 import { startTraining } from '../training/start-training.js';
 import { resolveDataDir, type PlatformFacts } from './data-dir.js';
 import type { LaunchOptions } from './launch-options.js';
-import { EMBEDDED_DB_FILE, guardDataFolder } from './private-data.js';
+import { EMBEDDED_CONFIG_FILE, EMBEDDED_DB_FILE, guardDataFolder } from './private-data.js';
 
 // Builds the agent both shells host, from the launch options: the readers (pcscd, or training's
 // in-process readers and persona cards), the identity service (configured, or embedded on
@@ -45,10 +45,7 @@ export interface LaunchedAgent {
   close(): Promise<void>;
 }
 
-export { EMBEDDED_DB_FILE } from './private-data.js';
-
-/** The embedded service's configuration file when CIS_CONFIG names none. */
-export const EMBEDDED_CONFIG_FILE = 'service-config.json';
+export { EMBEDDED_CONFIG_FILE, EMBEDDED_DB_FILE } from './private-data.js';
 
 /** What the embedded service runs with: the standalone settings, on loopback, in the data folder. */
 export function embeddedServiceConfig(dataDir: string, training: boolean, env: NodeJS.ProcessEnv): ServiceConfig {

@@ -127,7 +127,7 @@ describe('private files', () => {
     }
   });
 
-  it.each(['service-secret.json', 'service.sqlite', 'service.sqlite-wal', 'agent-journal.sqlite', 'remembered-positions.json'])(
+  it.each(['service-secret.json', 'service.sqlite', 'service.sqlite-wal', 'agent-journal.sqlite', 'remembered-positions.json', 'service-config.json'])(
     'rule: a start is refused while %s can be read by other users, with the command that fixes it',
     async (name) => {
       const dir = dataDir();
