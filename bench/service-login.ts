@@ -10,9 +10,7 @@ import { DPOP_HEADER, loginSignedPayload } from '../src-shared/api/service-login
 import type { AsymmetricAlgorithm } from '../src-shared/card/virtual-card-state.js';
 import { makeCard } from '../src-service/ca/card-factory.js';
 import { loadOrCreateCertificateAuthority } from '../src-service/ca/certificate-authority.js';
-import { loadOrCreateMachineSecret } from '../src-service/crypto/machine-secret.js';
-import { caPassphraseFor, machineSecretFileFor } from '../src-service/crypto/machine-secret-file.js';
-import { openDatabase } from '../src-service/store/database.js';
+import { caPassphraseFor, openWithMachineSecret } from '../src-service/crypto/machine-secret-file.js';
 import { runIfMain } from './support/run-main.js';
 import { fmt, median, percentile } from './support/stats.js';
 
@@ -32,9 +30,8 @@ interface BenchCard {
 const WORKSTATIONS = ['ws-ward-1', 'ws-ward-2', 'ws-clinic-1', 'ws-theatre-3'];
 
 async function setUp(dbFile: string, count: number, mix: 'p256' | 'rsa2048' | 'mixed'): Promise<BenchCard[]> {
-  const db = openDatabase(dbFile);
+  const { db, secret } = openWithMachineSecret({ dbFile });
   try {
-    const secret = loadOrCreateMachineSecret(machineSecretFileFor({ dbFile }));
     const ca = await loadOrCreateCertificateAuthority(db, { passphrase: caPassphraseFor({}, secret) });
     const org = Number(db.prepare("INSERT INTO organisations (code, name, name_norm, kind, path) VALUES ('RBN', 'Bench Trust', 'bench trust', 'trust', '/')").run().lastInsertRowid);
     db.prepare('UPDATE organisations SET path = ? WHERE id = ?').run(`/${org}/`, org);

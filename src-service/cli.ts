@@ -1,24 +1,25 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config.js';
+import { CONFIG_FILE_ENV, ConfigError, loadConfig } from './config.js';
 import { MachineSecretError } from './crypto/machine-secret.js';
+import { PrivateFileError } from './store/private-files.js';
+import { AuditCommandError, auditCheckpointCommand, auditVerifyCommand, AUDIT_USAGE } from './audit/audit-commands.js';
 import { startService } from './start-service.js';
 import { missingSmtpWarning } from './notify/mailer.js';
 import { plainHttpWarning } from './http/allowed-hosts.js';
-import { openDatabase } from './store/database.js';
-import { verifyAuditLog } from './audit/audit-log.js';
 import { CaError } from './ca/ca-storage.js';
 import { CardFactoryError } from './ca/card-factory.js';
 import { makeCardCommand, MAKE_CARD_USAGE } from './ca/make-card-command.js';
 import { seedCommand, SEED_USAGE } from './seed/seed-cli.js';
 
 // `npm run service -- [serve] --port <p> --db <file> [--config <file>]`
-// `npm run service -- audit-verify --db <file>`
+// `npm run service -- audit-verify --db <file> [--checkpoint <file>]` (see audit/audit-commands.ts)
+// `npm run service -- audit-checkpoint --db <file> --out <file>`
 // `npm run service -- make-card --user <uuid> --state <file> [...]` (see ca/make-card-command.ts)
 // `npm run service -- seed --users <n> [...]` (see seed/seed-cli.ts)
 
 const USAGE = `usage:
   npm run service -- [serve] [--port <p>] [--db <file>] [--config <file.json>]
-  npm run service -- audit-verify --db <file>
+  ${AUDIT_USAGE}
   ${MAKE_CARD_USAGE}
   ${SEED_USAGE}`;
 
@@ -29,7 +30,9 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       return serve(rest);
     case 'audit-verify':
-      return auditVerify(rest);
+      return auditVerifyCommand(rest);
+    case 'audit-checkpoint':
+      return auditCheckpointCommand(rest);
     case 'make-card':
       return makeCardCommand(rest);
     case 'seed':
@@ -46,8 +49,9 @@ async function serve(args: string[]): Promise<number> {
     options: { port: { type: 'string' }, db: { type: 'string' }, config: { type: 'string' }, host: { type: 'string' } },
     strict: true,
   });
+  const file = values.config ?? process.env[CONFIG_FILE_ENV];
   const config = loadConfig({
-    ...(values.config ? { file: values.config } : {}),
+    ...(file ? { file } : {}),
     env: process.env,
     overrides: {
       ...(values.port !== undefined ? { port: values.port as unknown as number } : {}),
@@ -56,7 +60,7 @@ async function serve(args: string[]): Promise<number> {
     },
   });
   const service = await startService(config);
-  // The embedded service (launch-agent.ts) means to use the outbox; a standalone one should not.
+  // A standalone service with no mail sender offers self-service unlock by text only, if at all.
   const smtpWarning = missingSmtpWarning(config);
   if (smtpWarning) console.error(smtpWarning);
   const tlsWarning = plainHttpWarning(config);
@@ -70,23 +74,6 @@ async function serve(args: string[]): Promise<number> {
   return -1;
 }
 
-function auditVerify(args: string[]): number {
-  const { values } = parseArgs({ args, options: { db: { type: 'string' } }, strict: true });
-  if (!values.db) {
-    console.error(USAGE);
-    return 2;
-  }
-  const db = openDatabase(values.db, { readonly: true });
-  const result = verifyAuditLog(db);
-  db.close();
-  if (result.ok) {
-    console.log(`audit log intact: ${result.entries} entries`);
-    return 0;
-  }
-  console.error(`audit log BROKEN at entry ${result.brokenAt} (of ${result.entries} read)`);
-  return 1;
-}
-
 main(process.argv.slice(2)).then(
   (code) => {
     if (code >= 0) process.exit(code);
@@ -95,6 +82,8 @@ main(process.argv.slice(2)).then(
     if (
       err instanceof ConfigError ||
       err instanceof MachineSecretError ||
+      err instanceof PrivateFileError ||
+      err instanceof AuditCommandError ||
       err instanceof CaError ||
       err instanceof CardFactoryError ||
       (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'

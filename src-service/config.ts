@@ -8,8 +8,12 @@ import { SELF_SERVICE_EMAIL_DOMAINS } from '../src-shared/api/service-common.js'
 // Environment variables (CIS_*): CIS_HOST, CIS_PORT, CIS_DB, CIS_SECRET_FILE, CIS_CA_PASSPHRASE,
 // CIS_SERVICE_ORIGIN, CIS_SESSION_TTL_MINUTES, CIS_BODY_LIMIT_BYTES; for mail and smartcard
 // unlocking: CIS_SMTP_URL (smtp://user:pass@host:587 or smtps://...; unset: mail goes to the
-// outbox table, as in the embedded and training services), CIS_MAIL_FROM, CIS_UNLOCK_EMAIL_DOMAINS
-// (comma-separated, e.g. "nhs.net,nhs.uk") and CIS_UNLOCK_CODES_PER_HOUR.
+// outbox table when CIS_OUTBOX is on, otherwise email is not sent), CIS_MAIL_FROM, CIS_UNLOCK_EMAIL_DOMAINS
+// (comma-separated, e.g. "nhs.net,nhs.uk") and CIS_UNLOCK_CODES_PER_HOUR; for GOV.UK Notify
+// (texts, and email instead of SMTP): CIS_NOTIFY_API_KEY, CIS_NOTIFY_SMS_TEMPLATE_ID,
+// CIS_NOTIFY_EMAIL_TEMPLATE_ID, CIS_NOTIFY_NOTICE_SMS_TEMPLATE_ID, CIS_NOTIFY_NOTICE_EMAIL_TEMPLATE_ID,
+// CIS_NOTIFY_BASE_URL; CIS_OUTBOX=true keeps messages nobody can
+// send in the outbox table (training does this itself). CIS_CONFIG names a JSON file of settings.
 
 /** A mail domain: lower-case labels separated by dots ("nhs.net"); subdomains count as it. */
 const MailDomain = z
@@ -17,6 +21,25 @@ const MailDomain = z
   .trim()
   .toLowerCase()
   .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'not a mail domain such as nhs.net');
+
+/** A switch from a file (true/false) or the environment ("true", "1", "false", "0"). */
+const Switch = z.preprocess((value) => {
+  if (typeof value !== 'string') return value;
+  const text = value.trim().toLowerCase();
+  return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : value;
+}, z.boolean({ error: 'not true or false' }));
+
+/**
+ * A GOV.UK Notify API key: "<key name>-<service id>-<secret>", both ids UUIDs. Checked for shape
+ * only; the message never repeats the key.
+ */
+const NotifyApiKey = z
+  .string()
+  .trim()
+  .regex(/^.+-[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}-[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$/, 'not a GOV.UK Notify API key (name-service id-secret)');
+
+/** A Notify template id (a UUID, from the template's page in Notify). */
+const NotifyTemplateId = z.string().trim().toLowerCase().regex(/^[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$/, 'not a Notify template id (a UUID)');
 
 /** A list from a file or flag, or comma-separated text from the environment. */
 const DomainList = z.preprocess(
@@ -82,13 +105,37 @@ export const ServiceConfig = z.strictObject({
   serviceOrigin: z.url().optional(),
   sessionTtlMinutes: z.coerce.number().int().min(1).max(24 * 60).default(12 * 60),
   bodyLimitBytes: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
-  /** Outgoing mail server; unset: messages are written to the outbox table instead. */
+  /** Outgoing mail server; unset: email goes through Notify, or the outbox, or is not available. */
   smtpUrl: z.url({ protocol: /^smtps?$/, error: 'not an smtp:// or smtps:// URL' }).optional(),
   mailFrom: z.string().trim().min(3).max(320).default('Care Identity Service <no-reply@care-identity.invalid>'),
+  /**
+   * Keep messages that no SMTP server or Notify takes in the outbox table, in clear. Training
+   * turns it on (its panel shows the codes); anywhere else it hands security codes to whoever
+   * can read the database, so it is off unless a test deployment asks for it.
+   */
+  outbox: Switch.default(false),
+  /** GOV.UK Notify: the API key, and the templates for the unlock code (((code)) and ((minutes))). */
+  notifyApiKey: NotifyApiKey.optional(),
+  notifySmsTemplateId: NotifyTemplateId.optional(),
+  /** When set, email goes through Notify rather than SMTP. */
+  notifyEmailTemplateId: NotifyTemplateId.optional(),
+  /**
+   * Notify templates for the notice sent to an old email or mobile when a holder changes it
+   * (one ((body)) field; email also ((subject))). Without one, that notice is not sent by Notify.
+   */
+  notifyNoticeSmsTemplateId: NotifyTemplateId.optional(),
+  notifyNoticeEmailTemplateId: NotifyTemplateId.optional(),
+  /** Notify's API; another origin only for a test peer. */
+  notifyBaseUrl: z.url({ protocol: /^https?$/, error: 'not an https:// URL' }).default('https://api.notifications.service.gov.uk'),
   /** Email domains (and their subdomains) self-service unlock may send security codes to. */
   unlockEmailDomains: DomainList.default(() => [...SELF_SERVICE_EMAIL_DOMAINS]),
   /** Security codes one smartcard may be sent in an hour, so nobody can flood a holder's inbox. */
   unlockCodesPerHour: z.coerce.number().int().min(1).max(100).default(5),
+}).superRefine((config, issues) => {
+  // A template without the key (or a key with no template) would fail at the first code sent.
+  const templates = config.notifySmsTemplateId !== undefined || config.notifyEmailTemplateId !== undefined;
+  if (templates && config.notifyApiKey === undefined) issues.addIssue({ code: 'custom', path: ['notifyApiKey'], message: 'needed with a Notify template id' });
+  if (config.notifyApiKey !== undefined && !templates) issues.addIssue({ code: 'custom', path: ['notifySmsTemplateId'], message: 'name at least one Notify template id with the API key' });
 });
 export type ServiceConfig = z.infer<typeof ServiceConfig>;
 export type ServiceConfigInput = z.input<typeof ServiceConfig>;
@@ -111,7 +158,17 @@ const ENV: Record<string, keyof ServiceConfigInput> = {
   CIS_MAIL_FROM: 'mailFrom',
   CIS_UNLOCK_EMAIL_DOMAINS: 'unlockEmailDomains',
   CIS_UNLOCK_CODES_PER_HOUR: 'unlockCodesPerHour',
+  CIS_OUTBOX: 'outbox',
+  CIS_NOTIFY_API_KEY: 'notifyApiKey',
+  CIS_NOTIFY_SMS_TEMPLATE_ID: 'notifySmsTemplateId',
+  CIS_NOTIFY_EMAIL_TEMPLATE_ID: 'notifyEmailTemplateId',
+  CIS_NOTIFY_NOTICE_SMS_TEMPLATE_ID: 'notifyNoticeSmsTemplateId',
+  CIS_NOTIFY_NOTICE_EMAIL_TEMPLATE_ID: 'notifyNoticeEmailTemplateId',
+  CIS_NOTIFY_BASE_URL: 'notifyBaseUrl',
 };
+
+/** The environment variable naming a configuration file, when no --config is given. */
+export const CONFIG_FILE_ENV = 'CIS_CONFIG';
 
 export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Partial<ServiceConfigInput> } = {}): ServiceConfig {
   let fromFile: Record<string, unknown> = {};

@@ -16,8 +16,8 @@ export interface ServiceContext {
   readonly dataKey: Buffer;
   /** Issues card certificates; every login is checked against its issuing CA. */
   readonly ca: CertificateAuthority;
-  /** Email out: SMTP when configured, otherwise the outbox. */
-  readonly mailer: Mailer;
-  /** Text messages out: a deployment's gateway, otherwise the outbox. */
-  readonly smsSender: SmsSender;
+  /** Email out: Notify or SMTP when configured, the outbox where it is on; null: none. */
+  readonly mailer: Mailer | null;
+  /** Text messages out: Notify or a deployment's gateway, the outbox where it is on; null: none. */
+  readonly smsSender: SmsSender | null;
 }

@@ -1,14 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './http/app.js';
-import { loadOrCreateMachineSecret } from './crypto/machine-secret.js';
-import { caPassphraseFor, machineSecretFileFor } from './crypto/machine-secret-file.js';
+import { caPassphraseFor, openWithMachineSecret } from './crypto/machine-secret-file.js';
 import { loadOrCreateCertificateAuthority } from './ca/certificate-authority.js';
-import { openDatabase } from './store/database.js';
 import { loadConfig, type ServiceConfigInput } from './config.js';
 import type { ServiceContext } from './service-context.js';
 import { createMailer } from './notify/mailer.js';
 import { pruneOutbox } from './notify/outbox.js';
-import { outboxSmsSender, type SmsSender } from './notify/sms.js';
+import { createSmsSender, type SmsSender } from './notify/sms.js';
 import { flushRefusalTallies, TALLY_BUCKET_MS } from './audit/refusal-tally.js';
 import { pruneLoginRows } from './auth/login-challenge.js';
 import { pruneRequestCounts } from './http/rate-limit-store.js';
@@ -28,17 +26,16 @@ export interface RunningService {
 export interface StartServiceOptions extends ServiceConfigInput {
   /** The service clock; injectable so expiry rules can be tested at exact boundaries. */
   now?: () => Date;
-  /** An SMS gateway for security codes; without one, texts go to the outbox. */
+  /** An SMS gateway for security codes, in place of the configured one (Notify, or the outbox). */
   smsSender?: SmsSender;
 }
 
 export async function startService(input: StartServiceOptions = {}): Promise<RunningService> {
   const { now, smsSender, ...configInput } = input;
   const config = loadConfig({ overrides: configInput });
-  const db = openDatabase(config.dbFile);
-  let secret, ca;
+  const { db, secret } = openWithMachineSecret(config);
+  let ca;
   try {
-    secret = loadOrCreateMachineSecret(machineSecretFileFor(config));
     // Created on the first start; later starts load it (a wrong passphrase stops the start).
     ca = await loadOrCreateCertificateAuthority(db, { passphrase: caPassphraseFor(config, secret), ...(now ? { now } : {}) });
   } catch (err) {
@@ -55,7 +52,7 @@ export async function startService(input: StartServiceOptions = {}): Promise<Run
     dataKey: secret.dataKey,
     ca,
     mailer: createMailer(config, db, clock),
-    smsSender: smsSender ?? outboxSmsSender(db, clock),
+    smsSender: smsSender ?? createSmsSender(config, db, clock),
   };
   pruneOutbox(db, clock());
   const app = buildApp(ctx);
@@ -84,7 +81,7 @@ export async function startService(input: StartServiceOptions = {}): Promise<Run
       clearInterval(pruning);
       clearInterval(tallying);
       await app.close();
-      ctx.mailer.close();
+      ctx.mailer?.close();
       db.close();
     },
   };

@@ -37,7 +37,8 @@ export interface Workstation {
 export async function startWorkstation(name: string, serviceOptions: Omit<StartServiceOptions, 'dbFile'> = {}): Promise<Workstation> {
   const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
   // One workstation driving flows as fast as it can: the request limits are not what is measured.
-  const service = await startService({ dbFile: join(dir, 'service.sqlite'), rateLimitPerClient: 1_000_000, rateLimitGlobal: 100_000_000, ...serviceOptions });
+  // Self-service rounds read their security codes from the outbox, as training does.
+  const service = await startService({ dbFile: join(dir, 'service.sqlite'), outbox: true, rateLimitPerClient: 1_000_000, rateLimitGlobal: 100_000_000, ...serviceOptions });
   seedPersonas(service.ctx.db);
   const driver = new PcscReaderDriver();
   const agent = createAgent({ readers: driver, serviceUrl: service.url, workstationId: 'ws-bench', removalMode: 'normal', dataDir: join(dir, 'agent') });

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Uuid } from '../../src-shared/api/service-common.js';
+import { writePrivateFile } from '../../src-service/store/private-files.js';
 
 // "Remember my selection": the position last chosen with each card, by card UUID, in a small
 // JSON file in the agent's data folder. Nothing else goes in it (no names, no tokens). It is
@@ -58,13 +58,6 @@ export class RememberedPositions {
   private save(cards: Map<string, number>): void {
     mkdirSync(this.dataDir, { recursive: true, mode: 0o700 });
     const body = JSON.stringify({ format: 'remembered-positions/1', cards: Object.fromEntries(cards) } satisfies z.infer<typeof FileFormat>, null, 2);
-    const temp = `${this.file}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      writeFileSync(temp, `${body}\n`, { mode: 0o600, flag: 'wx' });
-      renameSync(temp, this.file);
-    } catch (err) {
-      rmSync(temp, { force: true });
-      throw err;
-    }
+    writePrivateFile(this.file, `${body}\n`);
   }
 }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { preparePrivateDatabase } from '../../src-service/store/private-files.js';
 
 // The agent's own record of the renewals it runs, in a small SQLite file in its data folder.
 // Each step is written BEFORE it is taken (synchronously, WAL), so after a card pulled or the
@@ -96,7 +97,9 @@ export class RenewalJournal {
     if (file === null) db = new Database(':memory:');
     else {
       try {
-        mkdirSync(this.dataDir as string, { recursive: true });
+        mkdirSync(this.dataDir as string, { recursive: true, mode: 0o700 });
+        // Private like the service's database: 0600, and its -wal and -shm files with it.
+        preparePrivateDatabase(file);
         db = new Database(file);
         db.pragma('journal_mode = WAL');
         db.pragma('busy_timeout = 2000');

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CONFIG_FILE_ENV, loadConfig, type ServiceConfig } from '../../src-service/config.js';
 import { startService, type RunningService } from '../../src-service/start-service.js';
 import type { Agent, AgentOptions } from '../agent/agent-types.js';
 import { PcscReaderDriver } from '../pcsc/pcsc-reader-driver.js';
@@ -7,11 +9,18 @@ import type { ReaderDriver } from '../pcsc/reader-driver.js';
 import { startTraining } from '../training/start-training.js';
 import { resolveDataDir, type PlatformFacts } from './data-dir.js';
 import type { LaunchOptions } from './launch-options.js';
+import { EMBEDDED_CONFIG_FILE, EMBEDDED_DB_FILE, guardDataFolder } from './private-data.js';
 
 // Builds the agent both shells host, from the launch options: the readers (pcscd, or training's
 // in-process readers and persona cards), the identity service (configured, or embedded on
 // loopback with its SQLite file in the data folder), then the agent core over them. Closing
 // takes everything down in the reverse order.
+//
+// The embedded service reads the standalone service's configuration (the file CIS_CONFIG names,
+// else service-config.json in the data folder, then CIS_* variables), so a workstation can send
+// codes through SMTP or GOV.UK Notify; where it listens and its database are the agent's to say.
+// Its outbox (codes kept in clear) is on only in training, or when that configuration asks. A
+// training service reads no configuration: its people are synthetic and nothing leaves it.
 
 export type CreateAgent = (options: AgentOptions) => Agent | Promise<Agent>;
 
@@ -22,6 +31,8 @@ export interface LaunchDeps {
   /** Replaced in tests (which must not touch the machine's pcscd); PC/SC otherwise. */
   readonly pcscReaders?: () => StartableReaders;
   readonly platform?: PlatformFacts;
+  /** The environment the embedded service's CIS_* settings come from; the process's otherwise. */
+  readonly env?: NodeJS.ProcessEnv;
   readonly now?: () => Date;
 }
 
@@ -34,7 +45,16 @@ export interface LaunchedAgent {
   close(): Promise<void>;
 }
 
-export const EMBEDDED_DB_FILE = 'service.sqlite';
+export { EMBEDDED_CONFIG_FILE, EMBEDDED_DB_FILE } from './private-data.js';
+
+/** What the embedded service runs with: the standalone settings, on loopback, in the data folder. */
+export function embeddedServiceConfig(dataDir: string, training: boolean, env: NodeJS.ProcessEnv): ServiceConfig {
+  const place = { host: '127.0.0.1', port: 0, dbFile: join(dataDir, EMBEDDED_DB_FILE), secretFile: undefined };
+  if (training) return loadConfig({ overrides: { ...place, outbox: true } });
+  const local = join(dataDir, EMBEDDED_CONFIG_FILE);
+  const file = env[CONFIG_FILE_ENV] || (existsSync(local) ? local : undefined);
+  return loadConfig({ ...(file ? { file } : {}), env, overrides: place });
+}
 
 /** A driver that announces its readers once started (after the agent listens to it). */
 export interface StartableReaders extends ReaderDriver {
@@ -58,15 +78,12 @@ export async function launchAgent(options: LaunchOptions, deps: LaunchDeps): Pro
   };
 
   try {
+    guardDataFolder(dataDir.path);
     let serviceUrl = options.serviceUrl;
     let service: RunningService | undefined;
     if (serviceUrl === undefined) {
-      service = await (deps.startService ?? startService)({
-        host: '127.0.0.1',
-        port: 0,
-        dbFile: join(dataDir.path, EMBEDDED_DB_FILE),
-        ...(deps.now ? { now: deps.now } : {}),
-      });
+      const config = embeddedServiceConfig(dataDir.path, options.training, deps.env ?? process.env);
+      service = await (deps.startService ?? startService)({ ...config, ...(deps.now ? { now: deps.now } : {}) });
       const running = service;
       cleanups.push(() => running.close());
       serviceUrl = service.url;

@@ -1,10 +1,16 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { AuditChainKey } from '../crypto/machine-secret.js';
 import type { Db } from '../store/database.js';
 import { prepared } from '../store/prepared.js';
 
 // Append-only, hash-chained audit log: each entry's hash covers its content and the previous
 // entry's hash, so removing, reordering or editing any entry breaks every hash after it.
 // (Triggers in the schema refuse UPDATE and DELETE; the chain catches edits made around them.)
+// The hash is an HMAC under the audit key, held with the service's other secrets and never in
+// the database, so whoever can write the database cannot write a chain that verifies. Entries
+// from before the key (up to `keyedAfter`) keep their plain SHA-256 links; the first keyed entry
+// covers the last of them, so they cannot be rewritten either. A chain cannot show that entries
+// were cut from its end: a checkpoint kept elsewhere does (audit/audit-checkpoint.ts).
 
 export interface AuditEntry {
   readonly action: string;
@@ -17,16 +23,37 @@ export interface AuditEntry {
   readonly details?: Record<string, unknown>;
 }
 
-const GENESIS = '0'.repeat(64);
+export const GENESIS = '0'.repeat(64);
 
-function entryHash(prev: string, at: string, e: { actor: string | null; action: string; subject: string | null; workstation: string | null; details: string }): string {
-  return createHash('sha256')
-    .update(JSON.stringify([prev, at, e.actor, e.action, e.subject, e.workstation, e.details]))
-    .digest('hex');
+interface EntryFields {
+  actor: string | null;
+  action: string;
+  subject: string | null;
+  workstation: string | null;
+  details: string;
+}
+
+// Keyed by the database: whoever opens it with the service's secrets registers the key.
+const keys = new WeakMap<Db, AuditChainKey>();
+
+/** Every entry appended to `db` from now on is keyed with `key`. */
+export function useAuditKey(db: Db, key: AuditChainKey): void {
+  keys.set(db, key);
+}
+
+function entryHash(key: AuditChainKey | null, seq: number, prev: string, at: string, e: EntryFields): string {
+  const content = JSON.stringify([prev, at, e.actor, e.action, e.subject, e.workstation, e.details]);
+  if (key === null || seq <= key.keyedAfter) return createHash('sha256').update(content).digest('hex');
+  return createHmac('sha256', key.key).update(`audit-chain/2\n${content}`).digest('hex');
 }
 
 export function appendAudit(db: Db, entry: AuditEntry, at = new Date()): void {
-  const prev = (prepared(db, 'SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined) ?? GENESIS;
+  const key = keys.get(db);
+  // An unkeyed entry after keyed ones would break the chain for good: refuse to write one.
+  if (!key) throw new Error('The audit key is not loaded for this database; open it with the service secret.');
+  const head = prepared(db, 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+  const prev = head?.hash ?? GENESIS;
+  const seq = (head?.seq ?? 0) + 1;
   const fields = {
     actor: entry.actor,
     action: entry.action,
@@ -35,7 +62,8 @@ export function appendAudit(db: Db, entry: AuditEntry, at = new Date()): void {
     details: JSON.stringify(entry.details ?? {}),
   };
   const iso = at.toISOString();
-  prepared(db, 'INSERT INTO audit_log (at, actor, action, subject, workstation_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+  prepared(db, 'INSERT INTO audit_log (seq, at, actor, action, subject, workstation_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    seq,
     iso,
     fields.actor,
     fields.action,
@@ -43,7 +71,7 @@ export function appendAudit(db: Db, entry: AuditEntry, at = new Date()): void {
     fields.workstation,
     fields.details,
     prev,
-    entryHash(prev, iso, fields),
+    entryHash(key, seq, prev, iso, fields),
   );
 }
 
@@ -54,24 +82,35 @@ export interface AuditVerification {
   readonly brokenAt?: number;
 }
 
-export function verifyAuditLog(db: Db): AuditVerification {
+interface AuditRow extends EntryFields {
+  seq: number;
+  at: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const sameHex = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/**
+ * Walks the chain from its start. `key` null: a log from before the audit key, every link plain
+ * SHA-256 (which anyone could have recomputed).
+ */
+export function verifyAuditLog(db: Db, key: AuditChainKey | null): AuditVerification {
   let prev = GENESIS;
   let entries = 0;
-  const rows = db.prepare('SELECT seq, at, actor, action, subject, workstation_id AS workstation, details, prev_hash, hash FROM audit_log ORDER BY seq').iterate() as Iterable<{
-    seq: number;
-    at: string;
-    actor: string | null;
-    action: string;
-    subject: string | null;
-    workstation: string | null;
-    details: string;
-    prev_hash: string;
-    hash: string;
-  }>;
+  const rows = db
+    .prepare('SELECT seq, at, actor, action, subject, workstation_id AS workstation, details, prev_hash, hash FROM audit_log ORDER BY seq')
+    .iterate() as Iterable<AuditRow>;
   for (const row of rows) {
     entries++;
-    if (row.prev_hash !== prev || entryHash(prev, row.at, row) !== row.hash) return { ok: false, entries, brokenAt: row.seq };
+    if (row.prev_hash !== prev || !sameHex(entryHash(key, row.seq, prev, row.at, row), row.hash)) return { ok: false, entries, brokenAt: row.seq };
     prev = row.hash;
   }
   return { ok: true, entries };
+}
+
+/** The newest entry's sequence number and hash (0 and the genesis hash for an empty log). */
+export function auditHead(db: Db): { seq: number; hash: string } {
+  const head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+  return head ?? { seq: 0, hash: GENESIS };
 }

@@ -2,9 +2,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AsymmetricAlgorithm } from '../../src-shared/card/virtual-card-state.js';
 import { loadConfig } from '../config.js';
-import { loadOrCreateMachineSecret } from '../crypto/machine-secret.js';
-import { caPassphraseFor, machineSecretFileFor } from '../crypto/machine-secret-file.js';
-import { openDatabase } from '../store/database.js';
+import { caPassphraseFor, openWithMachineSecret } from '../crypto/machine-secret-file.js';
 import { makeCard, CardFactoryError } from './card-factory.js';
 import { writeCardStateFile } from './card-state-file.js';
 import { loadOrCreateCertificateAuthority } from './certificate-authority.js';
@@ -46,9 +44,8 @@ export async function makeCardCommand(args: string[], out: (line: string) => voi
     env: process.env,
     overrides: values.db ? { dbFile: values.db } : {},
   });
-  const db = openDatabase(config.dbFile);
+  const { db, secret } = openWithMachineSecret(config);
   try {
-    const secret = loadOrCreateMachineSecret(machineSecretFileFor(config));
     const ca = await loadOrCreateCertificateAuthority(db, { passphrase: caPassphraseFor(config, secret) });
     const card = makeCard(
       { db, dataKey: secret.dataKey, ca },

@@ -25,9 +25,19 @@ export function contactChangedText(channel: UnlockChannel, at: Date): string {
   );
 }
 
-/** Sends one notice; rejects when the mail server or gateway did not take it. */
+export class NoticeNotSentError extends Error {
+  override name = 'NoticeNotSentError';
+}
+
+/** Sends one notice; rejects when there is no sender for its channel, or it did not take it. */
 export async function sendContactChangeNotice(notifiers: Notifiers, notice: ContactChangeNotice, at: Date): Promise<void> {
   const text = contactChangedText(notice.channel, at);
-  if (notice.channel === 'email') await notifiers.mailer.send({ to: notice.to, subject: CONTACT_CHANGED_SUBJECT, text });
-  else await notifiers.smsSender.send(notice.to, text);
+  const kind = 'contact-changed';
+  if (notice.channel === 'email') {
+    if (!notifiers.mailer) throw new NoticeNotSentError('this service has no way to send email');
+    await notifiers.mailer.send({ to: notice.to, subject: CONTACT_CHANGED_SUBJECT, text, kind });
+  } else {
+    if (!notifiers.smsSender) throw new NoticeNotSentError('this service has no way to send text messages');
+    await notifiers.smsSender.send({ to: notice.to, text, kind });
+  }
 }

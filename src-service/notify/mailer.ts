@@ -1,15 +1,28 @@
 import { createTransport } from 'nodemailer';
 import type { Db } from '../store/database.js';
+import type { ServiceConfig } from '../config.js';
+import type { MessageKind } from './sms.js';
+import { notifyClientFor, notifyMailer } from './gov-notify.js';
 import { writeOutbox } from './outbox.js';
 
-// Email: through the configured SMTP server (nodemailer), or into the outbox when there is none
-// (the embedded service on a workstation, training mode, development). Nothing here logs: a
+// Email: through GOV.UK Notify or the configured SMTP server (nodemailer), or into the outbox
+// where that is switched on (training, test deployments). With none of them the service has no
+// mailer, and says so rather than keeping codes nobody can read safely. Nothing here logs: a
 // message body may hold a security code.
 
 export interface MailMessage {
+  /**
+   * What the message is, for senders that fill a template per kind (Notify): a security code
+   * (the default), or a notice that a contact detail changed.
+   */
+  readonly kind?: MessageKind;
   readonly to: string;
   readonly subject: string;
   readonly text: string;
+  /** The same words' parts, for senders that fill a template (Notify): e.g. code and minutes. */
+  readonly fields?: Readonly<Record<string, string>>;
+  /** A name for this message in the sender's own records; never a secret. */
+  readonly reference?: string;
 }
 
 export interface Mailer {
@@ -36,11 +49,12 @@ export function smtpTransportOptions(smtpUrl: string): { url: string; requireTLS
   return { url: smtpUrl, ...SMTP_TIMEOUTS, requireTLS: url.protocol === 'smtp:' && !isLoopback(url.hostname) };
 }
 
-/** The start-up warning of a standalone service that has no mail server, or null. Names no code. */
-export function missingSmtpWarning(config: { readonly smtpUrl?: string | undefined }): string | null {
-  return config.smtpUrl
-    ? null
-    : 'warning: CIS_SMTP_URL is not set, so security codes for self-service unlock are not emailed: they are written to the outbox table.';
+/** The start-up warning of a standalone service that cannot send codes by email, or null. Names no code. */
+export function missingSmtpWarning(config: { readonly smtpUrl?: string | undefined; readonly notifyEmailTemplateId?: string | undefined; readonly outbox?: boolean }): string | null {
+  if (config.smtpUrl || config.notifyEmailTemplateId) return null;
+  return config.outbox
+    ? 'warning: CIS_SMTP_URL is not set, so security codes for self-service unlock are not emailed: they are written to the outbox table (CIS_OUTBOX).'
+    : 'warning: CIS_SMTP_URL is not set, so security codes for self-service unlock cannot be sent by email.';
 }
 
 export function smtpMailer(smtpUrl: string, from: string): Mailer {
@@ -62,6 +76,11 @@ export function outboxMailer(db: Db, now: () => Date): Mailer {
   };
 }
 
-export function createMailer(config: { readonly smtpUrl?: string | undefined; readonly mailFrom: string }, db: Db, now: () => Date): Mailer {
-  return config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : outboxMailer(db, now);
+/** Notify when its email template is set, else SMTP, else the outbox where it is on, else none. */
+export function createMailer(config: ServiceConfig, db: Db, now: () => Date): Mailer | null {
+  if (config.notifyApiKey && config.notifyEmailTemplateId) {
+    return notifyMailer(notifyClientFor(config), { 'unlock-code': config.notifyEmailTemplateId, 'contact-changed': config.notifyNoticeEmailTemplateId });
+  }
+  if (config.smtpUrl) return smtpMailer(config.smtpUrl, config.mailFrom);
+  return config.outbox ? outboxMailer(db, now) : null;
 }

@@ -2,8 +2,8 @@ import type { OutboxMessage, UnlockChannel } from '../../src-shared/api/service-
 import type { Db } from '../store/database.js';
 import { prepared } from '../store/prepared.js';
 
-// The outbox: where mail goes when no SMTP server is configured, and where text messages go
-// unless a deployment plugs in an SMS gateway. Training mode runs the service in its own process
+// The outbox: where messages go, in clear, when the configuration switches it on (`outbox`) and
+// no SMTP server or Notify template takes them. Training mode runs the service in its own process
 // and shows the outbox in a panel, so a trainee can read the security code they were "sent";
 // listeners let that panel refresh the moment a message is written.
 

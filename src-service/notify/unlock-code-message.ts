@@ -16,14 +16,27 @@ export function unlockCodeText(code: string): string {
   );
 }
 
+/** The service's senders; null where it has none for that channel. */
 export interface Notifiers {
-  readonly mailer: Mailer;
-  readonly smsSender: SmsSender;
+  readonly mailer: Mailer | null;
+  readonly smsSender: SmsSender | null;
 }
 
-/** Sends `code` to `to` by `channel`; rejects when the mail server or gateway did not take it. */
-export async function sendUnlockCode(notifiers: Notifiers, channel: UnlockChannel, to: string, code: string): Promise<void> {
-  const text = unlockCodeText(code);
-  if (channel === 'email') await notifiers.mailer.send({ to, subject: UNLOCK_CODE_SUBJECT, text });
-  else await notifiers.smsSender.send(to, text);
+/** The channels a code can go out by from this service. */
+export const sendableChannels = (notifiers: Notifiers): Readonly<Record<UnlockChannel, boolean>> => ({
+  email: notifiers.mailer !== null,
+  sms: notifiers.smsSender !== null,
+});
+
+/**
+ * Sends `code` to `to` by `channel`; rejects when the mail server or gateway did not take it.
+ * `reference` names the message in the sender's records (Notify keeps it); never a secret.
+ */
+export async function sendUnlockCode(notifiers: Notifiers, channel: UnlockChannel, to: string, code: string, reference: string): Promise<void> {
+  const message = { to, text: unlockCodeText(code), fields: { code, minutes: String(SECURITY_CODE_VALID_MINUTES) }, reference };
+  const { mailer, smsSender } = notifiers;
+  // The callers offer only sendable channels; this is the last word if one slips through.
+  if (channel === 'email' && mailer) await mailer.send({ ...message, subject: UNLOCK_CODE_SUBJECT });
+  else if (channel === 'sms' && smsSender) await smsSender.send(message);
+  else throw new Error(`this service has no ${channel} sender`);
 }

@@ -2,15 +2,21 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS } from './migrations.js';
+import { preparePrivateDatabase } from './private-files.js';
 
 // The service's SQLite file: WAL (readers never wait for the writer), foreign keys on, a busy
 // timeout so concurrent service processes queue rather than fail, and the migrations applied.
+// The file and its -wal and -shm are private to this account (store/private-files.ts).
 
 export type Db = Database.Database;
 
 export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file, { readonly: options.readonly ?? false });
+  const readonly = options.readonly ?? false;
+  if (file !== ':memory:' && !readonly) {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    preparePrivateDatabase(file);
+  }
+  const db = new Database(file, { readonly });
   db.pragma('busy_timeout = 5000');
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');

@@ -4,8 +4,10 @@ import { allowedEmailWords, isAllowedEmail } from './self-service-email.js';
 import { refuse } from './unlock-refusal.js';
 
 // Where a self-service security code may go: the profile's email when its domain is on the
-// allow-list, and the profile's mobile number. Email first when both are there (the holder may
-// ask for the other), and the response shows the destination masked, never in full.
+// allow-list, and the profile's mobile number, each only if this service has a sender for it
+// (an embedded service may have none: then self-service unlock is not available here). Email
+// first when both are there (the holder may ask for the other), and the response shows the
+// destination masked, never in full.
 //
 // A contact changed in the last 24 hours gets no code: whoever changed it (a colleague at an
 // unattended workstation, say) must not be able to unlock the card with it straight away,
@@ -62,16 +64,46 @@ function refuseRecentlyChanged(destinations: Destinations): never {
   );
 }
 
+const CHANNEL_WORDS: Readonly<Record<UnlockChannel, string>> = { email: 'email', sms: 'text message' };
+
+/** Said when this service can send no security code at all: only a sponsor or LSA can unlock here. */
+export const NOT_AVAILABLE_HERE =
+  'Self-service unlock is not available at this workstation: it has no way to send you a security code by email or text message. ' +
+  'Ask your sponsor or local smartcard administrator to unlock your smartcard.';
+
+/** Refuses (409) when this service has no sender for any channel. */
+export function refuseWithoutSenders(sendable: Readonly<Record<UnlockChannel, boolean>>): void {
+  if (!sendable.email && !sendable.sms) throw refuse(409, 'conflict', 'not-available-here', NOT_AVAILABLE_HERE);
+}
+
 /** The channel to use: the one asked for, or email before SMS; refuses (409) naming what is missing. */
 export function chooseChannel(
-  destinations: Destinations,
+  eligible: Destinations,
   contact: { email: string | null; mobile: string | null },
   domains: readonly string[],
   requested: UnlockChannel | undefined,
+  sendable: Readonly<Record<UnlockChannel, boolean>>,
 ): { channel: UnlockChannel; to: string; otherChannel: UnlockChannel | null } {
   const emailProblem = contact.email
     ? `The email address on your profile is not ${allowedEmailWords(domains)}`
     : 'There is no email address on your profile';
+  if (requested !== undefined && !sendable[requested]) {
+    const other: UnlockChannel = requested === 'email' ? 'sms' : 'email';
+    throw refuse(409, 'conflict', 'channel-not-available', `Security codes cannot be sent by ${CHANNEL_WORDS[requested]} from this workstation. Ask for the code by ${CHANNEL_WORDS[other]} instead.`);
+  }
+  const destinations: Destinations = { email: sendable.email ? eligible.email : null, sms: sendable.sms ? eligible.sms : null, heldUntil: eligible.heldUntil };
+  if (!destinations.email && !destinations.sms && (eligible.email || eligible.sms)) {
+    // The profile has somewhere to send a code, but not by the one channel this service has.
+    const only: UnlockChannel = sendable.email ? 'email' : 'sms';
+    const missing = only === 'email' ? emailProblem : 'There is no mobile number on your profile';
+    throw refuse(
+      409,
+      'conflict',
+      'not-available-here',
+      `Self-service unlock is not available at this workstation for your smartcard: security codes can be sent from here only by ${CHANNEL_WORDS[only]}. ` +
+        `${missing}. Ask your sponsor or local smartcard administrator to unlock your smartcard.`,
+    );
+  }
   if (!destinations.email && !destinations.sms) {
     if (destinations.heldUntil.email || destinations.heldUntil.sms) refuseRecentlyChanged(destinations);
     throw refuse(

@@ -2,12 +2,12 @@ import type { z } from 'zod';
 import { SECURITY_CODE_VALID_MINUTES, type SelfUnlockRequest, type SelfUnlockResponse, type UnlockChannel } from '../../src-shared/api/service-unlock.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { ServiceError } from '../http/service-error.js';
-import { sendUnlockCode } from '../notify/unlock-code-message.js';
+import { sendableChannels, sendUnlockCode } from '../notify/unlock-code-message.js';
 import type { ServiceContext } from '../service-context.js';
 import { cardOnRecord, refuseOldCertificate, refuseStoppedCard } from './card-on-record.js';
 import { requireProvenCard } from './card-proof.js';
 import { refuseBarredCard } from './code-guess-limit.js';
-import { chooseChannel, eligibleDestinations, maskDestination } from './contact-channels.js';
+import { chooseChannel, eligibleDestinations, maskDestination, refuseWithoutSenders } from './contact-channels.js';
 import { newSecurityCode, securityCodeMac } from './security-code.js';
 import { codesSentSince, hashUnlockId, insertUnlock, newUnlockId, setUnlockStatus, voidOpenUnlocks } from './unlock-store.js';
 import { auditedStep, refuse, type RefusalFacts } from './unlock-refusal.js';
@@ -52,6 +52,9 @@ function prepareCode(ctx: ServiceContext, body: z.infer<typeof SelfUnlockRequest
   const card = cardOnRecord(ctx.db, body.cardUuid, body.certificate);
   facts.subject = card.cardUuid;
   facts.actor = card.holderUuid;
+  // Said first: with no way to send a code, nothing else about the card changes the answer.
+  const sendable = sendableChannels(ctx);
+  refuseWithoutSenders(sendable);
   refuseStoppedCard(card);
   refuseOldCertificate(card);
   if (card.holderStatus !== 'open') {
@@ -67,7 +70,7 @@ function prepareCode(ctx: ServiceContext, body: z.infer<typeof SelfUnlockRequest
   }
   const domains = ctx.config.unlockEmailDomains;
   const contact = { email: card.holderEmail, mobile: card.holderMobile, emailChangedAt: card.holderEmailChangedAt, mobileChangedAt: card.holderMobileChangedAt };
-  const { channel, to, otherChannel } = chooseChannel(eligibleDestinations(contact, domains, now.getTime()), contact, domains, body.channel);
+  const { channel, to, otherChannel } = chooseChannel(eligibleDestinations(contact, domains, now.getTime()), contact, domains, body.channel, sendable);
   refuseBarredCard(ctx, card.cardId, now.getTime());
   rateLimit(ctx, card.cardId, now.getTime());
 
@@ -117,7 +120,7 @@ export async function startSelfUnlock(ctx: ServiceContext, body: z.infer<typeof 
   const facts: RefusalFacts = { workstationId: body.workstationId };
   const sending = auditedStep(ctx, 'card.unlock-refused', facts, () => prepareCode(ctx, body, facts));
   try {
-    await sendUnlockCode(ctx, sending.channel, sending.to, sending.code);
+    await sendUnlockCode(ctx, sending.channel, sending.to, sending.code, `unlock-${sending.rowId}`);
   } catch {
     // The reason (a mail server's reply, a gateway error) may name the address: it is not kept.
     ctx.db

@@ -11,7 +11,7 @@ import { VirtualCardState } from './virtual-card-state.js';
 export function writeVirtualCardStateFile(path: string, state: VirtualCardState): void {
   const valid = VirtualCardState.parse(state);
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(tmp, 'wx', 0o600);
   try {

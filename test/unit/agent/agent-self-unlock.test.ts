@@ -348,3 +348,24 @@ describe('self-service unlock', () => {
     expect(unlockScreen(a)).toMatchObject({ step: { step: 'code' }, error: null });
   });
 });
+
+describe('at a workstation whose service cannot send codes', () => {
+  let silent: ServiceRig;
+  beforeAll(async () => {
+    silent = await startServiceRig({ outbox: false });
+  });
+  afterAll(async () => silent.close());
+
+  it('rule: the unlock page says self-service unlock is not available at this workstation and points to a sponsor or local smartcard administrator', async () => {
+    const a = startAgent(silent.service.url);
+    agents.push(a);
+    await a.until((s) => s.service.status === 'connected', 'the service');
+    a.readers.insert(R1, silent.card('locked-card', { passcode: '654321', locked: true }).engine);
+    await a.untilScreen('locked-card');
+    await a.call('unlock.begin', {});
+    await expect(a.call('unlock.sendCode', {})).rejects.toThrow(/not available at this workstation/);
+    const step = unlockScreen(a).step;
+    expect(step).toEqual({ step: 'refused', message: expect.stringMatching(/^Self-service unlock is not available at this workstation/) });
+    if (step.step === 'refused') expect(step.message).toMatch(/Ask your sponsor or local smartcard administrator to unlock your smartcard\./);
+  });
+});

@@ -16,6 +16,10 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const NOTIFY_KEY = 'care-identity-test-8b3b3a7c-2f0e-4c59-9a1e-3f2d6c1b0a99-0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
+const SMS_TEMPLATE = '11111111-2222-4333-8444-555555555555';
+const EMAIL_TEMPLATE = '66666666-7777-4888-9999-aaaaaaaaaaaa';
+
 let files = 0;
 function configFile(text: string): string {
   const file = join(dir, `config-${++files}.json`);
@@ -48,6 +52,8 @@ describe('loadConfig', () => {
       rateLimitPerClient: 600,
       rateLimitGlobal: 30000,
       trustedProxies: [],
+      outbox: false,
+      notifyBaseUrl: 'https://api.notifications.service.gov.uk',
     });
   });
 
@@ -74,6 +80,11 @@ describe('loadConfig', () => {
         CIS_SESSION_TTL_MINUTES: '15',
         CIS_BODY_LIMIT_BYTES: '4096',
         CIS_SMTP_URL: 'smtp://mailer:pw@smtp.example.nhs.uk:587',
+        CIS_OUTBOX: 'true',
+        CIS_NOTIFY_API_KEY: NOTIFY_KEY,
+        CIS_NOTIFY_SMS_TEMPLATE_ID: SMS_TEMPLATE,
+        CIS_NOTIFY_EMAIL_TEMPLATE_ID: EMAIL_TEMPLATE,
+        CIS_NOTIFY_BASE_URL: 'http://127.0.0.1:9999',
         CIS_MAIL_FROM: 'Trust Smartcards <smartcards@example.nhs.uk>',
         CIS_UNLOCK_EMAIL_DOMAINS: 'nhs.net, Example.NHS.uk',
         CIS_UNLOCK_CODES_PER_HOUR: '3',
@@ -102,7 +113,22 @@ describe('loadConfig', () => {
       rateLimitGlobal: 5000,
       trustedProxies: ['10.0.0.5', '10.1.0.0/16'],
       allowedHosts: ['cis.example.nhs.uk', 'cis.example.nhs.uk:8443'],
+      outbox: true,
+      notifyApiKey: NOTIFY_KEY,
+      notifySmsTemplateId: SMS_TEMPLATE,
+      notifyEmailTemplateId: EMAIL_TEMPLATE,
+      notifyBaseUrl: 'http://127.0.0.1:9999',
     });
+  });
+
+  it('rule: a Notify key or template without the other, or a malformed key, names the setting and never echoes the key', () => {
+    expect(configError(() => loadConfig({ env: { CIS_NOTIFY_SMS_TEMPLATE_ID: SMS_TEMPLATE } }))).toMatch(/notifyApiKey: needed with a Notify template id/);
+    expect(configError(() => loadConfig({ env: { CIS_NOTIFY_API_KEY: NOTIFY_KEY } }))).toMatch(/notifySmsTemplateId: name at least one Notify template id/);
+    const bad = 'not-a-key-but-a-secret-0f1e2d3c';
+    const message = configError(() => loadConfig({ env: { CIS_NOTIFY_API_KEY: bad, CIS_NOTIFY_SMS_TEMPLATE_ID: SMS_TEMPLATE } }));
+    expect(message).toMatch(/notifyApiKey: not a GOV.UK Notify API key/);
+    expect(message).not.toContain(bad);
+    expect(configError(() => loadConfig({ env: { CIS_OUTBOX: 'perhaps' } }))).toMatch(/outbox: not true or false/);
   });
 
   it('rule: the unlock email domains are a list in a file and comma-separated text in the environment', () => {

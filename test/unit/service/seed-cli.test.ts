@@ -57,7 +57,8 @@ describe('seed command', () => {
       expect(run.stderr).not.toMatch(/\n\s+at /);
     }
     const notADatabase = newFile();
-    writeFileSync(notADatabase, 'this is not a database, it is a shopping list\n'.repeat(200));
+    // Private, as a database must be, so what is refused is its content.
+    writeFileSync(notADatabase, 'this is not a database, it is a shopping list\n'.repeat(200), { mode: 0o600 });
     const run = seedCli('--users', '5', '--db', notADatabase);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('is not a SQLite database');

@@ -44,7 +44,7 @@ async function pinStatusOf(setup: TrainingSetup, persona: PersonaKey): Promise<P
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'training-'));
-  service = await startService({ host: '127.0.0.1', port: 0, dbFile: join(dataDir, 'service.sqlite') });
+  service = await startService({ host: '127.0.0.1', port: 0, dbFile: join(dataDir, 'service.sqlite'), outbox: true });
   training = startTraining(service.ctx, dataDir);
 });
 
@@ -231,7 +231,7 @@ describe('card state files', () => {
 
   it('a fresh directory (new database, old card files) gets newly issued cards that it knows', async () => {
     const otherDir = mkdtempSync(join(tmpdir(), 'training-fresh-'));
-    const fresh = await startService({ host: '127.0.0.1', port: 0, dbFile: join(otherDir, 'service.sqlite') });
+    const fresh = await startService({ host: '127.0.0.1', port: 0, dbFile: join(otherDir, 'service.sqlite'), outbox: true });
     try {
       // Old card files in place, but this directory never issued them: they must not be used.
       const setup = startTraining(fresh.ctx, dataDir);

@@ -65,12 +65,16 @@ export interface ServiceRigOptions {
   readonly unlockCodesPerHour?: number;
   /** Requests without a session this workstation may make per minute. */
   readonly rateLimitPerClient?: number;
+  /** false: a service with no way to send codes (the embedded one outside training). */
+  readonly outbox?: boolean;
 }
 
 export async function startServiceRig(options: ServiceRigOptions = {}): Promise<ServiceRig> {
   const dbFile = options.dbFile ?? tempDbFile('cis-agent-');
   const service = await startService({
     dbFile,
+    // The tests read the security codes the service "sent", as a trainee does.
+    outbox: options.outbox ?? true,
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.unlockCodesPerHour !== undefined ? { unlockCodesPerHour: options.unlockCodesPerHour } : {}),

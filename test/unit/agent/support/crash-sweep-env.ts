@@ -67,8 +67,9 @@ export interface SweepEnv {
 /** A service on a fresh SQLite file in a temporary folder named after `name`, personas seeded. */
 export async function startSweepService(name: string, options: Omit<StartServiceOptions, 'dbFile'> = {}): Promise<SweepEnv> {
   const dir = mkdtempSync(join(tmpdir(), `${name}-sweep-`));
-  // One workstation driving hundreds of flows a minute: the request limits are not what a sweep checks.
-  const service = await startService({ dbFile: join(dir, 'service.sqlite'), rateLimitPerClient: 1_000_000, rateLimitGlobal: 100_000_000, ...options });
+  // One workstation driving hundreds of flows a minute: the request limits are not what a sweep
+  // checks. Unlock sweeps read the security codes from the outbox.
+  const service = await startService({ dbFile: join(dir, 'service.sqlite'), outbox: true, rateLimitPerClient: 1_000_000, rateLimitGlobal: 100_000_000, ...options });
   seedPersonas(service.ctx.db);
   return {
     service,

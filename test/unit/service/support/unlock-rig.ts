@@ -89,7 +89,8 @@ export async function startUnlockRig(options: Omit<StartServiceOptions, 'dbFile'
   const dbFile = tempDbFile('cis-unlock-');
   let offset = 0;
   const now = (): Date => new Date(Date.now() + offset);
-  const service = await startService({ host: '127.0.0.1', port: 0, ...options, dbFile, now });
+  // The outbox is where these tests read the codes sent; a test of its absence says outbox: false.
+  const service = await startService({ host: '127.0.0.1', port: 0, outbox: true, ...options, dbFile, now });
   const db = service.ctx.db;
   const errorBodies: string[] = [];
   const bodies: string[] = [];
