@@ -67,7 +67,8 @@ export interface Harness {
 export async function startHarness(config: { bodyLimitBytes?: number } = {}): Promise<Harness> {
   const dbFile = tempDbFile('cis-cim-');
   let now = NOW;
-  const service = await startService({ dbFile, host: '127.0.0.1', port: 0, now: () => now, ...config });
+  // Messages (the notice to an old contact) are read back from the outbox.
+  const service = await startService({ dbFile, host: '127.0.0.1', port: 0, now: () => now, outbox: true, ...config });
   const db = service.ctx.db;
   let trees = 0;
   const tree = (): Orgs => {

@@ -27,7 +27,7 @@ describe('a contact changed in the last 24 hours receives no security codes', ()
   it('rule: an email changed an hour ago, the only contact, is refused with the reason and when to try again; no code is sent', async () => {
     const { card, request, changedAt } = holderWithCard({ email: 'sam@nhs.net', mobile: null }, { email: HOUR });
     const sent = readOutbox(rig.db, 1)[0]?.id ?? 0;
-    const res = await rig.call('POST', '/v1/unlock/self', request);
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(409);
     expect(res.body.message).toBe(
       'Your email address was changed less than 24 hours ago, so we cannot send a security code to it. ' +
@@ -40,14 +40,14 @@ describe('a contact changed in the last 24 hours receives no security codes', ()
 
   it('rule: a mobile changed recently, the only contact, is refused naming the mobile number', async () => {
     const { request } = holderWithCard({ email: null, mobile: '07700900321' }, { mobile: 23 * HOUR });
-    const res = await rig.call('POST', '/v1/unlock/self', request);
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(409);
     expect(res.body.message).toMatch(/^Your mobile number was changed less than 24 hours ago, so we cannot send a security code to it\. Try again after /);
   });
 
   it('rule: both changed recently: refused naming both, with the earlier time they may be used again', async () => {
     const { request, changedAt } = holderWithCard({ email: 'sam@nhs.net', mobile: '07700900321' }, { email: 2 * HOUR, mobile: HOUR });
-    const res = await rig.call('POST', '/v1/unlock/self', request);
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(409);
     expect(res.body.message).toContain('Your email address and mobile number were changed less than 24 hours ago, so we cannot send a security code to either.');
     expect(res.body.message).toContain(`Try again after ${ukTimeOnDate(new Date(changedAt - 2 * HOUR + 24 * HOUR))}`);
@@ -55,19 +55,19 @@ describe('a contact changed in the last 24 hours receives no security codes', ()
 
   it('rule: with one contact changed recently the code goes to the other, which is then the only one offered', async () => {
     const { request } = holderWithCard({ email: 'sam@nhs.net', mobile: '07700900654' }, { email: HOUR });
-    const res = await rig.call('POST', '/v1/unlock/self', request);
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ channel: 'sms', sentTo: '•••••••654', otherChannel: null });
     expect(readOutbox(rig.db, 1)[0]).toMatchObject({ channel: 'sms', to: '07700900654' });
 
-    const asked = await rig.call('POST', '/v1/unlock/self', { ...request, channel: 'email' });
+    const asked = await rig.call('POST', '/v1/unlock/self', await rig.proved({ ...request, channel: 'email' }));
     expect(asked.status).toBe(409);
     expect(asked.body.message).toBe('Your email address was changed less than 24 hours ago, so we cannot send a security code to it. Ask for the code by text message instead.');
   });
 
   it('rule: a contact changed more than 24 hours ago receives codes again', async () => {
     const { request } = holderWithCard({ email: 'sam@nhs.net', mobile: null }, { email: 24 * HOUR + 1000 });
-    const res = await rig.call('POST', '/v1/unlock/self', request);
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(200);
     expect(res.body.channel).toBe('email');
   });

@@ -18,7 +18,7 @@ describe('a service with no sender', () => {
   it('rule: without a mail or SMS sender, self-service unlock is not available at this workstation, pointing to a sponsor, and no code is kept', async () => {
     const person = rig.person({ orgId: rig.org().id, email: 'amara.okafor@nhs.net', mobile: '07700900012' });
     const card = rig.card(person.uuid);
-    const res = await rig.call('POST', '/v1/unlock/self', selfUnlockRequest(card));
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(selfUnlockRequest(card)));
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('conflict');
     expect(res.body.message).toMatch(/^Self-service unlock is not available at this workstation/);
@@ -41,18 +41,18 @@ describe('a service that can send text messages only', () => {
   it('rule: the code goes by text, the email is not offered, and asking for email is refused', async () => {
     const person = rig.person({ orgId: rig.org().id, email: 'sam.jones@nhs.net', mobile: '07700900034' });
     const card = rig.card(person.uuid);
-    const res = await rig.call('POST', '/v1/unlock/self', selfUnlockRequest(card));
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(selfUnlockRequest(card)));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ channel: 'sms', otherChannel: null });
     expect(sent.at(-1)).toMatchObject({ to: '07700900034', fields: { minutes: '15' }, reference: expect.stringMatching(/^unlock-\d+$/) });
-    const byEmail = await rig.call('POST', '/v1/unlock/self', { ...selfUnlockRequest(card), channel: 'email' });
+    const byEmail = await rig.call('POST', '/v1/unlock/self', await rig.proved({ ...selfUnlockRequest(card), channel: 'email' }));
     expect(byEmail.status).toBe(409);
     expect(byEmail.body.message).toBe('Security codes cannot be sent by email from this workstation. Ask for the code by text message instead.');
   });
 
   it('rule: a holder with an email only is told self-service unlock is not available here, and to ask a sponsor', async () => {
     const person = rig.person({ orgId: rig.org().id, email: 'kai.lee@nhs.net', mobile: null });
-    const res = await rig.call('POST', '/v1/unlock/self', selfUnlockRequest(rig.card(person.uuid)));
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(selfUnlockRequest(rig.card(person.uuid))));
     expect(res.status).toBe(409);
     expect(res.body.message).toMatch(/not available at this workstation for your smartcard: security codes can be sent from here only by text message/);
     expect(res.body.message).toMatch(/There is no mobile number on your profile\. Ask your sponsor or local smartcard administrator/);
