@@ -8,6 +8,7 @@ import { makeCard } from '../../src-service/ca/card-factory.js';
 import { notifyClientFor, notifySmsSender } from '../../src-service/notify/gov-notify.js';
 import { readOutbox } from '../../src-service/notify/outbox.js';
 import { startService, type RunningService } from '../../src-service/start-service.js';
+import { withCardProof } from '../support/card-proof.js';
 import { addOrg, addPosition, addUser, assign, tempDbFile } from '../support/service-fixtures.js';
 
 // Self-service unlock through GOV.UK Notify, with its official Node client, against a local peer
@@ -92,18 +93,19 @@ async function post(path: string, json: unknown): Promise<{ status: number; body
 }
 
 let people = 0;
-function holderCard(contact: { email?: string; mobile?: string }) {
+/** A holder with a made card, and the request for a code with the card's own proof, as the agent sends it. */
+async function holderCard(contact: { email?: string; mobile?: string }) {
   const db = service.ctx.db;
   const org = addOrg(db, { code: `NTF${++people}`, name: `Notify Test Trust ${people}` });
   const user = addUser(db, { given: 'Mary', family: 'Seacole', homeOrgId: org.id, ...contact });
   assign(db, user.id, addPosition(db, { orgId: org.id, title: 'Staff Nurse' }));
   const card = makeCard(service.ctx, { userUuid: user.uuid, algorithm: 'p256' });
-  return { workstationId: 'ws-notify-1', cardUuid: card.cardUuid, certificate: card.certificate.der.toString('base64') };
+  return withCardProof(service, { workstationId: 'ws-notify-1', cardUuid: card.cardUuid, certificate: card.certificate.der.toString('base64') });
 }
 
 describe('self-service unlock through GOV.UK Notify', () => {
   it('rule: the security code is texted through Notify (signed request, template, personalisation, reference), and that code unlocks', async () => {
-    const request = holderCard({ mobile: '07700900461' });
+    const request = await holderCard({ mobile: '07700900461' });
     const sent = await post('/v1/unlock/self', request);
     expect(sent.status).toBe(200);
     expect(sent.body).toMatchObject({ channel: 'sms', sentTo: '•••••••461' });
@@ -128,7 +130,7 @@ describe('self-service unlock through GOV.UK Notify', () => {
   });
 
   it('rule: email goes through Notify too when its email template is set', async () => {
-    const sent = await post('/v1/unlock/self', holderCard({ email: 'mary.seacole@nhs.net' }));
+    const sent = await post('/v1/unlock/self', await holderCard({ email: 'mary.seacole@nhs.net' }));
     expect(sent.status).toBe(200);
     const got = received.at(-1) as Received;
     expect(got.path).toBe('/v2/notifications/email');
@@ -143,7 +145,7 @@ describe('self-service unlock through GOV.UK Notify', () => {
 
   it('rule: a Notify refusal is "could not be sent" (503), naming neither the code nor the API key', async () => {
     answer = 400;
-    const request = holderCard({ mobile: '07700900462' });
+    const request = await holderCard({ mobile: '07700900462' });
     const sent = await post('/v1/unlock/self', request);
     expect(sent.status).toBe(503);
     expect(sent.body.message).toMatch(/could not be sent by text message/);
