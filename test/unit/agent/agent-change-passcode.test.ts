@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { R1, signIn, startAgent, startServiceRig, type AgentRig, type ServiceRig } from './support/agent-rig.js';
+import { R1, signedInClinician, startAgent, startServiceRig, type AgentRig, type ServiceRig } from './support/agent-rig.js';
 
 // agent.changePasscode through the agent: the real identity service, factory cards in the
 // software PIV card, the in-process readers. Typing mistakes are refused before the card sees
@@ -17,14 +17,7 @@ afterEach(async () => {
   for (const a of agents.splice(0)) await a.close();
 });
 
-async function signedIn(passcode = '123456'): Promise<{ a: AgentRig; card: ReturnType<ServiceRig['card']> }> {
-  const a = startAgent(rig.service.url);
-  agents.push(a);
-  await a.until((s) => s.service.status === 'connected', 'the service');
-  const card = rig.card('clinician', { passcode });
-  await signIn(a, card, { passcode });
-  return { a, card };
-}
+const signedIn = (passcode = '123456'): ReturnType<typeof signedInClinician> => signedInClinician(rig, agents, passcode);
 
 const changes = (commands: { ins: number }[]): number => commands.filter((c) => c.ins === CHANGE_REFERENCE_DATA).length;
 

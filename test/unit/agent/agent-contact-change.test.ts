@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readOutbox } from '../../../src-service/notify/outbox.js';
-import { signIn, startAgent, startServiceRig, type AgentRig, type ServiceRig } from './support/agent-rig.js';
+import { signedInClinician, startAgent, startServiceRig, type AgentRig, type ServiceRig } from './support/agent-rig.js';
 import { captureConsole, rendererSaw, secretForms } from './support/secret-scan.js';
 
 // cim.changeOwnContact through the agent: the real identity service, factory cards in the
@@ -20,14 +20,7 @@ afterEach(async () => {
   for (const a of agents.splice(0)) await a.close();
 });
 
-async function signedIn(passcode = '123456'): Promise<{ a: AgentRig; card: ReturnType<ServiceRig['card']> }> {
-  const a = startAgent(rig.service.url);
-  agents.push(a);
-  await a.until((s) => s.service.status === 'connected', 'the service');
-  const card = rig.card('clinician', { passcode });
-  await signIn(a, card, { passcode });
-  return { a, card };
-}
+const signedIn = (passcode = '123456'): ReturnType<typeof signedInClinician> => signedInClinician(rig, agents, passcode);
 
 const count = (commands: { ins: number }[], ins: number): number => commands.filter((c) => c.ins === ins).length;
 const clinicianId = (): number => rig.db.prepare('SELECT id FROM users WHERE uuid = ?').pluck().get(rig.personas.get('clinician')?.persona.uuid) as number;

@@ -211,6 +211,19 @@ export async function signIn(rig: AgentRig, card: TestCard, o: { reader?: string
 }
 
 /**
+ * A new agent on `service`'s identity service (kept in `agents` for the test file to close) with
+ * the clinician persona's card signed in, its passcode `passcode`.
+ */
+export async function signedInClinician(service: ServiceRig, agents: AgentRig[], passcode = '123456'): Promise<{ a: AgentRig; card: TestCard }> {
+  const a = startAgent(service.service.url);
+  agents.push(a);
+  await a.until((s) => s.service.status === 'connected', 'the service');
+  const card = service.card('clinician', { passcode });
+  await signIn(a, card, { passcode });
+  return { a, card };
+}
+
+/**
  * Records the session tokens and login tickets the service hands out, read off the wire (the
  * agent has no way to give them out): for checking that they never reach the renderer and that
  * a token stops working once the agent ends its session.
