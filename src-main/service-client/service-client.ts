@@ -69,6 +69,12 @@ interface CallOptions {
   readonly proof?: true;
 }
 
+/**
+ * A Date header counts whole seconds and is stamped before the answer travels: a difference
+ * smaller than this is noise, not a clock that has drifted.
+ */
+const CLOCK_NOISE_MS = 5_000;
+
 /** A gateway's way of saying the service behind it is not there. */
 const GATEWAY_DOWN = new Set([502, 503, 504]);
 
@@ -77,6 +83,12 @@ export class ServiceClient {
   private readonly timeoutMs: number;
   private readonly now: () => Date;
   private key: WorkstationKey | undefined;
+  /**
+   * How far the service's clock is ahead of this one (negative: behind), from its Date header.
+   * Proofs are dated by the service's clock: a workstation whose clock has drifted past the
+   * proofs' window would otherwise be refused on every session call.
+   */
+  private clockOffsetMs = 0;
 
   constructor(baseUrl: string, options: ServiceClientOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
@@ -248,7 +260,7 @@ export class ServiceClient {
     if (options.token !== undefined) headers.authorization = `${DPOP_SCHEME} ${options.token}`;
     if (options.token !== undefined || options.proof) {
       this.key ??= WorkstationKey.ephemeral();
-      const proved = { method, url: `${this.baseUrl}${path}`, now: this.now() };
+      const proved = { method, url: `${this.baseUrl}${path}`, now: new Date(this.now().getTime() + this.clockOffsetMs) };
       headers[DPOP_HEADER] = await this.key.proof(options.token !== undefined ? { ...proved, token: options.token } : proved);
     }
     let response: Response;
@@ -262,6 +274,7 @@ export class ServiceClient {
         redirect: 'error',
       });
       text = await response.text();
+      this.learnServiceClock(response.headers.get('date'));
     } catch (err) {
       // fetch rejects only when no answer arrived (refused, reset, timeout, redirect refused).
       throw new ServiceUnreachableError({ cause: err });
@@ -276,6 +289,13 @@ export class ServiceClient {
     const parsed = schema.safeParse(json);
     if (!parsed.success) throw new ServiceProtocolError(`unexpected ${method} ${path.split('/').slice(0, 3).join('/')} answer`);
     return parsed.data;
+  }
+
+  private learnServiceClock(date: string | null): void {
+    const at = date === null ? Number.NaN : Date.parse(date);
+    if (Number.isNaN(at)) return;
+    const offset = at - this.now().getTime();
+    this.clockOffsetMs = Math.abs(offset) > CLOCK_NOISE_MS ? offset : 0;
   }
 }
 

@@ -52,6 +52,12 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
   });
   const routes: AnyRoute[] = [healthRoute(), ...serviceRoutes()];
   app.addHook('onRequest', allowedHostCheck(ctx));
+  // Every answer is dated by the service's own clock, the one DPoP proofs are judged by, so an
+  // agent on a workstation whose clock has drifted can date its proofs by it.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('date', ctx.now().toUTCString());
+    return payload;
+  });
   registerRequestLimits(app, ctx);
 
   app.setErrorHandler((err, _request, reply) => {
