@@ -171,7 +171,7 @@ function extensionValue(der: Buffer, oid: string): Buffer | undefined {
     throw new AttestationFormatError('its structure could not be read');
   }
   const explicit = tbs.find((n) => n.tagClass === asn1.Class.CONTEXT_SPECIFIC && n.type === 3);
-  const extensions = explicit ? (((explicit.value as Asn1[])[0] as Asn1 | undefined)?.value as Asn1[] | undefined) : undefined;
+  const extensions = explicit ? ((explicit.value as Asn1[])[0]?.value as Asn1[] | undefined) : undefined;
   for (const extension of extensions ?? []) {
     const parts = extension.value as Asn1[];
     const id = parts[0];

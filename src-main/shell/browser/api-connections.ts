@@ -101,7 +101,7 @@ function readRequest(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): 
 /** The id of a malformed request, when it has a usable one, so the client can match the error. */
 function idOf(json: unknown): number | null {
   if (typeof json !== 'object' || json === null || !('id' in json)) return null;
-  const id = (json as { id: unknown }).id;
+  const id = json.id;
   return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : null;
 }
 
