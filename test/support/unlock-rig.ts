@@ -1,13 +1,13 @@
-import type { OutboxMessage } from '../../../../src-shared/api/service-unlock.js';
-import { digestReferenceData, padReferenceData } from '../../../../src-shared/card/reference-data.js';
-import type { VirtualCardState } from '../../../../src-shared/card/virtual-card-state.js';
-import { openCardSecret } from '../../../../src-service/crypto/card-secrets.js';
-import { readOutbox } from '../../../../src-service/notify/outbox.js';
-import type { RunningService } from '../../../../src-service/start-service.js';
-import type { UnlockRelay } from '../../../../src-main/agent/card-unlock.js';
-import { ALG } from '../../../../src-main/card/piv/piv-constants.js';
-import { localManagementKeyResponder } from '../../../../src-main/card/piv/piv-management-key.js';
-import type { CommandRecord } from '../../../../src-main/virtual-card/piv-card-engine.js';
+import type { OutboxMessage } from '../../src-shared/api/service-unlock.js';
+import { digestReferenceData, padReferenceData } from '../../src-shared/card/reference-data.js';
+import type { VirtualCardState } from '../../src-shared/card/virtual-card-state.js';
+import { openCardSecret } from '../../src-service/crypto/card-secrets.js';
+import { readOutbox } from '../../src-service/notify/outbox.js';
+import type { RunningService } from '../../src-service/start-service.js';
+import type { UnlockRelay } from '../../src-main/agent/card-unlock.js';
+import { ALG } from '../../src-main/card/piv/piv-constants.js';
+import { localManagementKeyResponder } from '../../src-main/card/piv/piv-management-key.js';
+import type { CommandRecord } from '../../src-main/virtual-card/piv-card-engine.js';
 
 // What the unlock tests look at: what a card holds (its PUK and passcode, by the digests the
 // card keeps), which PUKs the service holds for it (current, and pending until a commit), the
