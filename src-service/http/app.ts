@@ -7,6 +7,7 @@ import { ServiceError } from './service-error.js';
 import { serviceRoutes } from './routes.js';
 import { allowedHostCheck } from './allowed-hosts.js';
 import { registerRequestLimits, requestLimitHook } from './request-limits.js';
+import { schemaVersion } from '../store/database.js';
 
 // The HTTP face of the identity service. Every request is validated against the shared zod
 // contracts; every failure becomes a JSON error body with the right status, never a 5xx for a
@@ -23,7 +24,7 @@ export function healthRoute(): AnyRoute {
     response: HealthResponse,
     handler: ({ ctx }) => ({
       status: 'ok' as const,
-      schemaVersion: ctx.db.prepare('SELECT COALESCE(MAX(version),0) FROM schema_migrations').pluck().get() as number,
+      schemaVersion: schemaVersion(ctx.db),
     }),
   });
 }

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z, type ZodType } from 'zod';
+import type { ZodType } from 'zod';
 import { dpopChallenge, ProofRefusal, provedKey } from '../auth/dpop-proof.js';
 import { liveSession } from '../auth/session-auth.js';
 import type { SessionContext } from '../auth/session-store.js';
@@ -86,5 +86,3 @@ export function sessionFrom(ctx: ServiceContext, request: FastifyRequest, reply:
 export function proofKeyFrom(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply): Promise<string> {
   return challenged(reply, () => provedKey(ctx, provedCall(request)));
 }
-
-export const EmptyBody = z.strictObject({});

@@ -26,8 +26,6 @@ import { CardProof } from './service-card-proof.js';
 
 export const RenewalId = Base64Url;
 
-export { RENEWAL_WINDOW_DAYS } from '../domain/certificate-expiry.js';
-
 export const RenewalOpened = z.strictObject({
   renewalId: RenewalId,
   cardUuid: Uuid,
