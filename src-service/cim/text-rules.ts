@@ -10,7 +10,7 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u20
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-export function textProblem(value: string, options: { multiline?: boolean } = {}): string | undefined {
+function textProblem(value: string, options: { multiline?: boolean } = {}): string | undefined {
   if (CONTROL.test(value)) return 'must not contain control characters';
   if (!options.multiline && /[\t\r\n]/.test(value)) return 'must be a single line';
   if (LONE_SURROGATE.test(value)) return 'is not valid text';

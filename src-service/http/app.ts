@@ -14,7 +14,7 @@ import { schemaVersion } from '../store/database.js';
 // client's mistake and never a stack trace.
 
 
-export function healthRoute(): AnyRoute {
+function healthRoute(): AnyRoute {
   return defineRoute({
     method: 'GET',
     url: '/v1/health',

@@ -11,7 +11,7 @@ import { ServiceError } from './service-error.js';
 // session, and a handler that only ever sees validated input. The same declarations produce
 // the OpenAPI document, so the documentation cannot drift from what is enforced.
 
-export interface RouteInput<B, Q, P> {
+interface RouteInput<B, Q, P> {
   readonly body: B;
   readonly query: Q;
   readonly params: P;

@@ -26,7 +26,7 @@ export const YUBICO_EXTENSION = {
 const NO_EXPIRY = new Date('9999-12-31T23:59:59Z');
 const BACKDATE_MS = 60_000;
 /** An attestation certificate is well under 1 KiB; anything far larger is not one. */
-export const MAX_ATTESTATION_BYTES = 4096;
+const MAX_ATTESTATION_BYTES = 4096;
 
 /** A new P-256 attestation key and its self-signed certificate, named `commonName`. */
 export function newAttestationKey(commonName: string, now: Date): AttestationKeyState {

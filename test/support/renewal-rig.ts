@@ -25,7 +25,7 @@ export function cardCertificate(engine: PivCardEngine): Buffer {
 }
 
 /** The serial of a DER certificate as the service stores it. */
-export const serialOf = (der: Buffer): string => new X509Certificate(der).serialNumber;
+const serialOf = (der: Buffer): string => new X509Certificate(der).serialNumber;
 
 export interface ServiceCertificates {
   readonly live: string[];

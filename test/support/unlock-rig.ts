@@ -13,7 +13,7 @@ import type { CommandRecord } from '../../src-main/virtual-card/piv-card-engine.
 // card keeps), which PUKs the service holds for it (current, and pending until a commit), the
 // security codes the service "sent" (its outbox), and the card's own command log.
 
-export const INS_NAMES: Readonly<Record<number, string>> = {
+const INS_NAMES: Readonly<Record<number, string>> = {
   0xa4: 'SELECT',
   0x20: 'VERIFY',
   0x87: 'GENERAL AUTHENTICATE',
@@ -55,7 +55,7 @@ export function cardPukIs(service: RunningService, cardUuid: string, state: Virt
 }
 
 /** The newest message the service sent to `to` (its outbox), if any. */
-export function latestMessageTo(service: RunningService, to: string): OutboxMessage | undefined {
+function latestMessageTo(service: RunningService, to: string): OutboxMessage | undefined {
   return readOutbox(service.ctx.db, 50).find((m) => m.to === to);
 }
 

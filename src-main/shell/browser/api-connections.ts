@@ -18,7 +18,7 @@ export interface ShellSocket {
 
 const OPEN = 1;
 /** A page has a handful of requests in flight at most; more means a runaway or a hostile client. */
-export const MAX_IN_FLIGHT = 16;
+const MAX_IN_FLIGHT = 16;
 
 export class ApiConnections {
   private readonly sockets = new Set<ShellSocket>();
