@@ -5,7 +5,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** A no-restricted-imports rule refusing every import whose path matches one of `groups`. */
+/** A no-restricted-imports rule refusing every import whose path matches one of `patterns`. */
 const refuse = (...patterns) => ['error', { patterns }];
 
 export default tseslint.config(
