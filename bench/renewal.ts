@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { AsymmetricAlgorithm } from '../src-shared/card/virtual-card-state.js';
 import { cardReadIn, nextState, signInFromPrompt } from '../test/support/agent-states.js';
-import { renewalSweepTable, runRenewalCrashSweep } from '../test/unit/agent/support/renewal-crash-sweep.js';
-import { renewalOf } from '../test/unit/agent/support/renewal-rig.js';
+import { renewalSweepTable, runRenewalCrashSweep } from '../test/support/renewal-crash-sweep.js';
+import { renewalOf } from '../test/support/renewal-rig.js';
 import { PCSC_STATE_MS, quickack, READER_0 } from './support/pcsc-card.js';
 import { runIfMain } from './support/run-main.js';
 import { measure, pull, READER_1, report, reportSweep, serveCard, startWorkstation, timed, type Round, type ServedCard, type Workstation } from './support/two-reader-workstation.js';

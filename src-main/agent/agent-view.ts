@@ -70,7 +70,7 @@ export function screenOf(m: AgentModel): Screen {
   return m.readers.length === 0 ? { kind: 'no-readers' } : { kind: 'no-card' };
 }
 
-export function readersOf(m: AgentModel): z.infer<typeof ReaderView>[] {
+function readersOf(m: AgentModel): z.infer<typeof ReaderView>[] {
   const sessionUuid = m.session?.facts.cardUuid;
   return m.readers.map((r) => {
     const card = r.card;

@@ -71,7 +71,7 @@ export function certificateFacts(der: Buffer): { holderName: string; algorithm: 
 }
 
 /** CN from Node's subject text: one `KEY=value` per line, values with specials JSON-quoted. */
-export function commonName(subject: string): string | undefined {
+function commonName(subject: string): string | undefined {
   const line = /^CN=(.*)$/m.exec(subject)?.[1];
   if (line === undefined) return undefined;
   let value = line;

@@ -17,7 +17,7 @@ import { passcodeBytes } from './passcode-input.js';
 // live certificate before changing anything. The passcode is bytes from the start and wiped after
 // VERIFY whatever happens; it is never put in the model, a result, an error or a log.
 
-export const CONTACT_MESSAGES = {
+const CONTACT_MESSAGES = {
   busy: 'Your contact details are already being changed.',
   cardAway: 'Insert the smartcard you signed in with: it must approve the change.',
 } as const;

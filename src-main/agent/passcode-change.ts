@@ -14,7 +14,7 @@ import { classifyPasscodeFailure, type PasscodeOutcome } from './passcode-failur
 // passcodes are bytes from the start and wiped whatever happens; none is ever put in the model,
 // a result, an error or a log.
 
-export const CHANGE_MESSAGES = {
+const CHANGE_MESSAGES = {
   busy: 'Your passcode is already being changed.',
   notSignedIn: 'Sign in with your smartcard before changing its passcode.',
   locked: 'Unlock your session before changing your passcode.',

@@ -20,7 +20,7 @@ import { noticeAtLogin, renewalClosed, renewalFailed, renewalPasscodeWrong, rene
 // started from: an answer for a flow that has ended (its card pulled, its session gone) is dropped.
 
 /** The renewal under way, of `mode` when given, not busy, at one of `steps`. */
-export function renewalAt(m: AgentModel, steps: readonly RenewalStep['step'][], mode?: RenewalFlow['mode']): RenewalFlow {
+function renewalAt(m: AgentModel, steps: readonly RenewalStep['step'][], mode?: RenewalFlow['mode']): RenewalFlow {
   const r = m.renewal;
   if (!r || (mode !== undefined && r.mode !== mode)) throw new AgentFailure('not-now', RENEWAL_MESSAGES.noRenewal);
   if (r.busy) throw new AgentFailure('not-now', RENEWAL_MESSAGES.alreadyBusy);

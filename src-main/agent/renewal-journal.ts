@@ -16,7 +16,7 @@ export const RENEWAL_JOURNAL_FILE = 'agent-journal.sqlite';
 export type JournalMode = 'self' | 'sponsor' | 'recovery';
 
 /** The steps in the order a renewal takes them; the last four end it. */
-export type JournalStep =
+type JournalStep =
   | 'opening'
   | 'card-operation'
   | 'requesting-certificate'

@@ -25,7 +25,7 @@ export function parseRequest<C extends AgentChannel>(channel: C, payload: unknow
 }
 
 /** Field-by-field words for a failed parse; paths are the schema's (strict objects only). */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string {
+function describeIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string {
   return issues
     .slice(0, 10)
     .map((issue) => {

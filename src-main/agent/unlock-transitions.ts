@@ -11,7 +11,7 @@ import { newFlowId, type UnlockFlow } from './unlock-model.js';
 type Model = AgentModel;
 
 /** A card that has just been unlocked has its full count of tries (three, the national rule). */
-export const UNLOCKED_ATTEMPTS = 3;
+const UNLOCKED_ATTEMPTS = 3;
 
 /**
  * An unlock lives only while what it works on does: a self-service unlock while its card is in

@@ -21,9 +21,9 @@ export interface ResponseApdu {
 }
 
 export const SHORT_MAX_NC = 255;
-export const SHORT_MAX_NE = 256;
-export const EXTENDED_MAX_NC = 65535;
-export const EXTENDED_MAX_NE = 65536;
+const SHORT_MAX_NE = 256;
+const EXTENDED_MAX_NC = 65535;
+const EXTENDED_MAX_NE = 65536;
 
 export function needsExtended(cmd: CommandApdu): boolean {
   return (cmd.data?.length ?? 0) > SHORT_MAX_NC || (cmd.ne ?? 0) > SHORT_MAX_NE;

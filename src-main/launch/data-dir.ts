@@ -6,7 +6,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 // folder, the one given with --data-dir, or (training without --data-dir) a fresh temporary
 // folder so every training start begins with the same cards.
 
-export const DATA_DIR_NAME = 'care-identity-workstation';
+const DATA_DIR_NAME = 'care-identity-workstation';
 
 export interface PlatformFacts {
   readonly platform: NodeJS.Platform;

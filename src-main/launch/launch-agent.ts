@@ -22,7 +22,7 @@ import { EMBEDDED_CONFIG_FILE, EMBEDDED_DB_FILE, guardDataFolder } from './priva
 // Its outbox (codes kept in clear) is on only in training, or when that configuration asks. A
 // training service reads no configuration: its people are synthetic and nothing leaves it.
 
-export type CreateAgent = (options: AgentOptions) => Agent | Promise<Agent>;
+type CreateAgent = (options: AgentOptions) => Agent | Promise<Agent>;
 
 export interface LaunchDeps {
   readonly createAgent: CreateAgent;
@@ -45,10 +45,8 @@ export interface LaunchedAgent {
   close(): Promise<void>;
 }
 
-export { EMBEDDED_CONFIG_FILE, EMBEDDED_DB_FILE } from './private-data.js';
-
 /** What the embedded service runs with: the standalone settings, on loopback, in the data folder. */
-export function embeddedServiceConfig(dataDir: string, training: boolean, env: NodeJS.ProcessEnv): ServiceConfig {
+function embeddedServiceConfig(dataDir: string, training: boolean, env: NodeJS.ProcessEnv): ServiceConfig {
   const place = { host: '127.0.0.1', port: 0, dbFile: join(dataDir, EMBEDDED_DB_FILE), secretFile: undefined };
   if (training) return loadConfig({ overrides: { ...place, outbox: true } });
   const local = join(dataDir, EMBEDDED_CONFIG_FILE);

@@ -5,7 +5,7 @@ import type { ServiceErrorCode } from '../../src-shared/api/service-errors.js';
 // words), or it answered something outside the contract (a fault, not the user's doing).
 // Messages never carry a token, a request body or a response body.
 
-export class ServiceClientError extends Error {
+class ServiceClientError extends Error {
   override name = 'ServiceClientError';
 }
 

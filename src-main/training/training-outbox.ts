@@ -7,7 +7,7 @@ import { onOutboxMessage, readOutbox } from '../../src-service/notify/outbox.js'
 // (training mode has no real mail), and refreshed whenever the service sends one.
 
 /** How many messages the panel shows; older ones stay in the service's outbox. */
-export const TRAINING_OUTBOX_LIMIT = 20;
+const TRAINING_OUTBOX_LIMIT = 20;
 
 export interface OutboxFeed {
   /** The latest messages, newest first. */

@@ -10,8 +10,8 @@ import { DEFAULT_MANAGEMENT_KEY } from '../card/piv/piv-constants.js';
 
 export const FACTORY_PIN = '123456';
 export const FACTORY_PUK = '12345678';
-export const FACTORY_TRIES = 3;
-export const REPORTED_VERSION: [number, number, number] = [5, 4, 3];
+const FACTORY_TRIES = 3;
+const REPORTED_VERSION: [number, number, number] = [5, 4, 3];
 
 export function referenceData(value: string | Uint8Array, maxTries = FACTORY_TRIES): ReferenceDataState {
   const salt = randomBytes(16);

@@ -22,8 +22,6 @@ export class AgentCallError extends Error {
   }
 }
 
-export const AGENT_UNREACHABLE_MESSAGE = 'Cannot reach the Identity Agent. Try again in a moment.';
-
 /** Turns whatever a transport threw into an AgentCallError with words a user can act on. */
 export function toAgentCallError(error: unknown): AgentCallError {
   if (error instanceof AgentCallError) return error;

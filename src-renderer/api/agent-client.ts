@@ -20,9 +20,10 @@ export interface AgentSnapshot {
 
 export interface AgentClient {
   invoke<C extends AgentChannel>(channel: C, payload: AgentRequest<C>): Promise<AgentResult<C>>;
-  snapshot(): AgentSnapshot;
+  // Properties, not methods: useSyncExternalStore is handed them detached from the client.
+  readonly snapshot: () => AgentSnapshot;
   /** For useSyncExternalStore: called after every change of snapshot(). */
-  subscribe(listener: () => void): () => void;
+  readonly subscribe: (listener: () => void) => () => void;
   close(): void;
 }
 
@@ -82,7 +83,7 @@ export function createAgentClient(transport: AgentTransport): AgentClient {
   return {
     invoke,
     snapshot: () => snapshot,
-    subscribe(listener) {
+    subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },

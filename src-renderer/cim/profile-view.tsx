@@ -21,6 +21,8 @@ export function ProfileView({ source, backHref }: { source: ProfileSource; backH
 
   useEffect(() => {
     let current = true;
+    // Another user's profile: stop showing the last one while this one loads.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setLoaded({ status: 'loading' });
     const request = uuid === null ? client.invoke('cim.myProfile', {}) : client.invoke('cim.getProfile', { uuid });
     request.then(

@@ -20,6 +20,8 @@ export interface LiveStatusProps {
 export function LiveStatus({ message, occasion, className }: LiveStatusProps) {
   const [shown, setShown] = useState('');
   useEffect(() => {
+    // Emptying the region first is what makes the new words heard (see above).
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setShown('');
     if (message === '') return;
     const timer = setTimeout(() => setShown(message), FILL_DELAY_MS);

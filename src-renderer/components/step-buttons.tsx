@@ -4,7 +4,7 @@ import type { StepRequests } from './use-step-requests.js';
 // one press is one request.
 
 /** The request that leaves the flow, whichever step it is at. */
-export type CloseChannel = 'unlock.close' | 'renewal.close';
+type CloseChannel = 'unlock.close' | 'renewal.close';
 
 export interface CloseButtonProps {
   readonly requests: StepRequests;

@@ -18,7 +18,7 @@ const FIELDS: Readonly<Record<PasscodeChangeField, { id: string; label: string }
 };
 const ORDER: readonly PasscodeChangeField[] = ['current', 'next', 'confirm'];
 const HINT_ID = 'change-passcode-hint';
-export const CHANGE_PASSCODE_HEADING_ID = 'change-passcode-heading';
+const CHANGE_PASSCODE_HEADING_ID = 'change-passcode-heading';
 
 interface FieldError {
   readonly field: PasscodeChangeField | null;

@@ -5,8 +5,6 @@ import type { RenewalView } from '../../src-shared/api/agent-api.js';
 // since the sponsor reads them and hands over for the passcode; recovery comes before anyone is
 // signed in, so it names the card's holder too and has its own heading.
 
-export type RenewalMode = RenewalView['mode'];
-
 export const RECOVERY_HEADING = "Finishing your smartcard's renewal";
 
 /** The caption over a page's heading: the card holder, when the agent knows who. */

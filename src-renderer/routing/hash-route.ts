@@ -17,7 +17,7 @@ export type Route =
 
 const USER_PROFILE = /^#\/cim\/users\/([0-9a-fA-F-]{36})$/;
 
-export function parseRoute(hash: string): Route {
+function parseRoute(hash: string): Route {
   if (hash === '#identity-agent') return { name: 'identity-agent' };
   if (hash === '#/cim/find-user') return { name: 'find-user' };
   if (hash === '#/cim/my-profile') return { name: 'my-profile' };

@@ -19,7 +19,7 @@ export function ReaderList({ readers }: { readers: readonly Reader[] }) {
   );
 }
 
-export function describeReaderCard(reader: Reader): string {
+function describeReaderCard(reader: Reader): string {
   if (!reader.card) return 'no smartcard';
   const holder = reader.card.holderName ? `smartcard of ${reader.card.holderName}` : 'a smartcard';
   return reader.card.inSession ? `${holder} (signed in)` : holder;

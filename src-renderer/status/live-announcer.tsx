@@ -17,6 +17,8 @@ export function LiveAnnouncer({ snapshot }: { snapshot: AgentSnapshot }) {
     if (snapshot.state && snapshot.state !== before.state) said.push(...describeStateChange(before.state, snapshot.state));
     const link = describeConnectionChange(before.connection, snapshot.connection);
     if (link) said.push(link);
+    // The announcement follows from comparing with the last snapshot, which only an effect sees.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     if (said.length > 0) setMessage(said.join(' '));
   }, [snapshot]);
 

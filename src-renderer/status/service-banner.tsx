@@ -10,8 +10,11 @@ import { useSecondsUntil } from './use-seconds-until.js';
 export function ServiceBanner({ service, version }: { service: AgentState['service']; version: number }) {
   // The agent says how many seconds were left when it sent this state; count down from there.
   const deadline = useMemo(
+    // The deadline is fixed when the state arrives, so reading the clock here is the point.
+    // eslint-disable-next-line react-hooks/purity
     () => (service.status === 'unreachable' && service.retryInSeconds !== null ? Date.now() + service.retryInSeconds * 1000 : null),
     // `version` changes whenever the agent sends a new figure, even an equal one.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [service.status, service.retryInSeconds, version],
   );
   const seconds = useSecondsUntil(deadline);

@@ -33,7 +33,7 @@ function algorithmOf(key: KeyObject): AsymmetricAlgorithm | undefined {
 /** `base64Der` as sent by the agent; throws LoginFailure when unreadable or not ours. */
 export function checkPresentedCertificate(ca: CertificateAuthority, base64Der: string): PresentedCertificate {
   let cache = remembered.get(ca);
-  if (!cache) remembered.set(ca, (cache = new Map()));
+  if (!cache) remembered.set(ca, (cache = new Map<string, PresentedCertificate>()));
   const hit = cache.get(base64Der);
   if (hit) return hit;
 

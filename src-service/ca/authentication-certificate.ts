@@ -8,7 +8,7 @@ import { OID } from '../../src-shared/crypto/x509-builder.js';
 // holder's user UUID in the `uid` attribute (what login matches against the directory),
 // digitalSignature only, clientAuth, RSA-2048 or P-256 subject key.
 
-export const DEFAULT_VALIDITY_YEARS = 3;
+const DEFAULT_VALIDITY_YEARS = 3;
 const DAY_MS = 24 * 3600 * 1000;
 /** Allows for clocks a little behind the service's between issue and first use. */
 const BACKDATE_MS = 60_000;

@@ -18,7 +18,7 @@ import type { CertificateAuthority, IssuedCertificate } from './certificate-auth
 // card registered as active, and the virtual card state the PIV card engine runs from.
 // Used by `make-card`, by tests and by training mode. Shares only src-shared with the card side.
 
-export const DEFAULT_CARD_PASSCODE = '123456';
+const DEFAULT_CARD_PASSCODE = '123456';
 const TRIES = 3;
 /** The PIV version the card reports: 5.4.3, the floor yubico-piv-tool accepts. */
 const CARD_VERSION: [number, number, number] = [5, 4, 3];

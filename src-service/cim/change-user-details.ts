@@ -34,9 +34,9 @@ type Outcome = z.infer<typeof ChangeDetailsResponse>;
 /** The roles that vouch for other people's identities. */
 const IDENTITY_ROLES: readonly RoleCode[] = ['RAM', 'RAA(A)', 'RAA', 'IDC'];
 
-export const OWN_IDENTITY_REFUSED =
+const OWN_IDENTITY_REFUSED =
   'Registration authority staff and ID checkers cannot change their own name or National Insurance number. Ask another member of your registration authority to change it.';
-export const OWN_CONTACT_HERE_REFUSED = 'Change your own email address or mobile number from your profile, where your smartcard approves the change.';
+const OWN_CONTACT_HERE_REFUSED = 'Change your own email address or mobile number from your profile, where your smartcard approves the change.';
 
 function refuseOwnChanges(session: SessionContext, targetId: number, fields: readonly (keyof DetailChanges)[]): void {
   if (targetId !== session.userId) return;

@@ -34,7 +34,7 @@ const CHALLENGE_REFUSALS: Partial<Record<LoginFailureReason, string>> = {
   'nonce-expired': `Your smartcard did not approve the change in time. ${START_AGAIN}`,
   'nonce-used': `That approval has already been used. ${START_AGAIN}`,
 };
-export const NOT_THE_SESSION_CARD = 'The change was not approved by the smartcard you signed in with. Insert that smartcard and try again.';
+const NOT_THE_SESSION_CARD = 'The change was not approved by the smartcard you signed in with. Insert that smartcard and try again.';
 
 /** Why a change was not approved: the words for the holder, and a reason for the audit log. */
 export class ApprovalRefused extends Error {

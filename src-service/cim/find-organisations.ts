@@ -7,7 +7,7 @@ import { normaliseSearch } from './find-users.js';
 // name_norm), then names containing it anywhere. The search text is bound, never spliced into
 // SQL, and compared with >= / < and instr(), so '%' and '_' are ordinary characters.
 
-export const MAX_ORGANISATION_RESULTS = 25;
+const MAX_ORGANISATION_RESULTS = 25;
 
 const TOP = '\u{10FFFF}';
 

@@ -166,7 +166,7 @@ function withColumns(candidates: string): string {
  * limit x (directory size / subtree size) index steps. At 1.5 million users a trust of 8,000
  * took 13 ms by its subtree and 3 ms by names; a practice or a site is far quicker by its subtree.
  */
-export const SMALL_SUBTREE_USERS = 2_000;
+const SMALL_SUBTREE_USERS = 2_000;
 
 const SUBTREE_SIZE = `SELECT count(*) FROM (SELECT 1 FROM organisations s CROSS JOIN users u ON u.home_org_id = s.id
   WHERE s.path >= ? AND s.path < ? LIMIT ${SMALL_SUBTREE_USERS + 1})`;

@@ -36,7 +36,7 @@ export function userInScope(session: SessionContext, orgPaths: readonly string[]
  * one, else one outside it (so the check refuses), else null (a user with no organisation is in
  * nobody's scope).
  */
-export function scopePathFor(session: SessionContext, orgPaths: readonly string[]): string | null {
+function scopePathFor(session: SessionContext, orgPaths: readonly string[]): string | null {
   return orgPaths.find((path) => inScope(session, path)) ?? orgPaths[0] ?? null;
 }
 

@@ -11,7 +11,7 @@ import { open, seal } from './secret-box.js';
 // confirms the card has it (src-service/unlock/puk-rotation.ts).
 export type CardSecretName = 'puk' | 'puk-pending' | 'management-key';
 export const MANAGEMENT_KEY_ALGORITHM = 'aes128';
-export const MANAGEMENT_KEY_BYTES = 16;
+const MANAGEMENT_KEY_BYTES = 16;
 
 const COLUMN: Record<CardSecretName, 'puk_sealed' | 'puk_pending_sealed' | 'management_key_sealed'> = {
   puk: 'puk_sealed',
@@ -19,7 +19,7 @@ const COLUMN: Record<CardSecretName, 'puk_sealed' | 'puk_pending_sealed' | 'mana
   'management-key': 'management_key_sealed',
 };
 
-export const cardSecretContext = (cardUuid: string, name: CardSecretName): string => `card-secret/v1:${cardUuid}:${name}`;
+const cardSecretContext = (cardUuid: string, name: CardSecretName): string => `card-secret/v1:${cardUuid}:${name}`;
 
 /** Eight uniformly random digits (leading zeros kept). */
 export function newPuk(): string {

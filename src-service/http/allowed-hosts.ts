@@ -15,7 +15,7 @@ const HOST = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::([0-9]{1,5}))?$/;
 interface HostEntry {
   readonly name: string;
   /** A port number; 'listening' for the port the request came in on; undefined for any port. */
-  readonly port: string | 'listening' | undefined;
+  readonly port: string | undefined;
 }
 
 function parseHost(value: string): { name: string; port: string | undefined } | null {

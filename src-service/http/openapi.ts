@@ -26,7 +26,7 @@ export function openApiDocument(routes: readonly AnyRoute[], info: { title: stri
   for (const r of routes) {
     const path = r.url.replace(/:([A-Za-z]+)/g, '{$1}');
     paths[path] ??= {};
-    (paths[path] as Record<string, unknown>)[r.method.toLowerCase()] = {
+    paths[path][r.method.toLowerCase()] = {
       summary: r.summary,
       tags: [r.tag],
       ...(r.auth === 'session' ? { security: [{ session: [] }] } : {}),

@@ -15,7 +15,7 @@ const lastPrune = new WeakMap<Db, number>();
 type Callback = (err: Error | null, result?: { current: number; ttl: number }) => void;
 
 /** Counts one request for `key` in the window that holds `now`; the count so far and the time left in the window. */
-export function countRequest(db: Db, key: string, windowMs: number, now: number): { current: number; ttl: number } {
+function countRequest(db: Db, key: string, windowMs: number, now: number): { current: number; ttl: number } {
   const windowStart = Math.floor(now / windowMs) * windowMs;
   const expiresAt = windowStart + windowMs;
   if (Math.abs(now - (lastPrune.get(db) ?? 0)) >= PRUNE_EVERY_MS) pruneRequestCounts(db, now);

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z, type ZodType } from 'zod';
+import type { ZodType } from 'zod';
 import { dpopChallenge, ProofRefusal, provedKey } from '../auth/dpop-proof.js';
 import { liveSession } from '../auth/session-auth.js';
 import type { SessionContext } from '../auth/session-store.js';
@@ -11,7 +11,7 @@ import { ServiceError } from './service-error.js';
 // session, and a handler that only ever sees validated input. The same declarations produce
 // the OpenAPI document, so the documentation cannot drift from what is enforced.
 
-export interface RouteInput<B, Q, P> {
+interface RouteInput<B, Q, P> {
   readonly body: B;
   readonly query: Q;
   readonly params: P;
@@ -86,5 +86,3 @@ export function sessionFrom(ctx: ServiceContext, request: FastifyRequest, reply:
 export function proofKeyFrom(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply): Promise<string> {
   return challenged(reply, () => provedKey(ctx, provedCall(request)));
 }
-
-export const EmptyBody = z.strictObject({});

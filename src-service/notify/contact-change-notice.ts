@@ -7,7 +7,7 @@ import { ukTimeOnDate } from './uk-time.js';
 // hears of it where they still read. It says what changed and what to do, and never carries a
 // code, a link or the new value.
 
-export const CONTACT_CHANGED_SUBJECT = 'The contact details on your Care Identity profile were changed';
+const CONTACT_CHANGED_SUBJECT = 'The contact details on your Care Identity profile were changed';
 
 export interface ContactChangeNotice {
   /** Where the notice goes: the old value, by its own channel. */
@@ -15,7 +15,7 @@ export interface ContactChangeNotice {
   readonly to: string;
 }
 
-export function contactChangedText(channel: UnlockChannel, at: Date): string {
+function contactChangedText(channel: UnlockChannel, at: Date): string {
   const what = channel === 'email' ? 'email address' : 'mobile number';
   return (
     `The ${what} on your Care Identity profile was changed at ${ukTimeOnDate(at)} (UK time). ` +
@@ -25,7 +25,7 @@ export function contactChangedText(channel: UnlockChannel, at: Date): string {
   );
 }
 
-export class NoticeNotSentError extends Error {
+class NoticeNotSentError extends Error {
   override name = 'NoticeNotSentError';
 }
 

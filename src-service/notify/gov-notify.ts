@@ -10,9 +10,9 @@ import type { MessageKind, SmsSender } from './sms.js';
 // here, naming neither.
 
 /** How long a send may take before it counts as failed: well under the agent's 15 s wait. */
-export const NOTIFY_TIMEOUT_MS = 8_000;
+const NOTIFY_TIMEOUT_MS = 8_000;
 
-export class NotifySendError extends Error {
+class NotifySendError extends Error {
   override name = 'NotifySendError';
 }
 

@@ -10,7 +10,7 @@ import { writeOutbox } from './outbox.js';
 // mailer, and says so rather than keeping codes nobody can read safely. Nothing here logs: a
 // message body may hold a security code.
 
-export interface MailMessage {
+interface MailMessage {
   /**
    * What the message is, for senders that fill a template per kind (Notify): a security code
    * (the default), or a notice that a contact detail changed.
@@ -57,7 +57,7 @@ export function missingSmtpWarning(config: { readonly smtpUrl?: string | undefin
     : 'warning: CIS_SMTP_URL is not set, so security codes for self-service unlock cannot be sent by email.';
 }
 
-export function smtpMailer(smtpUrl: string, from: string): Mailer {
+function smtpMailer(smtpUrl: string, from: string): Mailer {
   const transport = createTransport({ ...smtpTransportOptions(smtpUrl), logger: false, debug: false });
   return {
     send: async (message) => {
@@ -67,7 +67,7 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
   };
 }
 
-export function outboxMailer(db: Db, now: () => Date): Mailer {
+function outboxMailer(db: Db, now: () => Date): Mailer {
   return {
     send: async (message) => {
       writeOutbox(db, { channel: 'email', to: message.to, subject: message.subject, text: message.text }, now());

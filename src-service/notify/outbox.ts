@@ -65,7 +65,7 @@ export function readOutbox(db: Db, limit = 50): OutboxMessage[] {
 }
 
 /** How long the outbox keeps a message: long enough to read a code, not a store of them. */
-export const OUTBOX_KEEP_DAYS = 7;
+const OUTBOX_KEEP_DAYS = 7;
 
 /** Deletes messages older than OUTBOX_KEEP_DAYS; returns how many. */
 export function pruneOutbox(db: Db, now: Date): number {

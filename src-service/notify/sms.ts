@@ -28,7 +28,7 @@ export interface SmsSender {
   send(message: TextMessage): Promise<void>;
 }
 
-export function outboxSmsSender(db: Db, now: () => Date): SmsSender {
+function outboxSmsSender(db: Db, now: () => Date): SmsSender {
   return {
     send: async ({ to, text }) => {
       writeOutbox(db, { channel: 'sms', to, subject: null, text }, now());

@@ -8,7 +8,7 @@ import type { SmsSender } from './sms.js';
 
 export const UNLOCK_CODE_SUBJECT = 'Your smartcard security code';
 
-export function unlockCodeText(code: string): string {
+function unlockCodeText(code: string): string {
   return (
     `Your security code to unlock your smartcard is ${code}. ` +
     `It expires in ${SECURITY_CODE_VALID_MINUTES} minutes and can be used once. ` +

@@ -25,7 +25,7 @@ import { findRenewal, setRenewalStatus, type RenewalRow, type RenewalStatus } fr
 
 const CARD_STEPS: readonly RenewalStatus[] = ['opened', 'authenticated', 'issued'];
 /** Card proofs one renewal may be given. */
-export const CARD_PROOFS_MAX = 5;
+const CARD_PROOFS_MAX = 5;
 const OTHER_CARD = 'The smartcard that answered is not the one being renewed. Start again.';
 
 /** The audit facts of a renewal's card steps: who did it (the sponsor, or the holder) and to what. */

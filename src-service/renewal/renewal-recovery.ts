@@ -20,8 +20,8 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 /** How far back an unfinished renewal may be recovered. */
-export const RECOVERABLE_DAYS = 30;
-export const RECOVERIES_PER_HOUR = 10;
+const RECOVERABLE_DAYS = 30;
+const RECOVERIES_PER_HOUR = 10;
 
 const NOTHING_WAITING = 'No renewal of this smartcard is waiting to be finished. If the smartcard does not work, contact your Registration Authority.';
 

@@ -18,7 +18,7 @@ export type RenewalKind = 'self' | 'sponsor' | 'recovery';
 export type RenewalStatus = 'opened' | 'authenticated' | 'issued' | 'confirmed' | 'void';
 
 /** How long a renewal stays open for the card steps. */
-export const RENEWAL_OPEN_MINUTES = 10;
+const RENEWAL_OPEN_MINUTES = 10;
 const MINUTE_MS = 60_000;
 export const renewalExpiry = (now: number): number => now + RENEWAL_OPEN_MINUTES * MINUTE_MS;
 

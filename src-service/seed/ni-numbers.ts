@@ -11,7 +11,7 @@ const SECOND = 'ABCEGHJKLMNPRSTWXYZ';
 const NEVER_ISSUED = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ']);
 
 /** Prefix kept for the training personas, so no seeded user can ever share their numbers. */
-export const TRAINING_NI_PREFIX = 'TR';
+const TRAINING_NI_PREFIX = 'TR';
 
 const PREFIXES: readonly string[] = [...FIRST].flatMap((a) => [...SECOND].map((b) => a + b)).filter((p) => !NEVER_ISSUED.has(p) && p !== TRAINING_NI_PREFIX);
 const SPACE = PREFIXES.length * 1_000_000;

@@ -10,7 +10,7 @@ import type { Random } from './prng.js';
 // Codes follow the ODS shapes (trust RXX, site RXX01, practice A81001, pharmacy FA1B2) but are
 // drawn at random: any resemblance to a real organisation's code is chance.
 
-export type OrgKind = 'trust' | 'gp-practice' | 'pharmacy' | 'site' | 'directorate' | 'other';
+type OrgKind = 'trust' | 'gp-practice' | 'pharmacy' | 'site' | 'directorate' | 'other';
 
 export interface PlannedOrg {
   readonly id: number;
@@ -47,7 +47,7 @@ const PHARMACY_SHARE = 0.07;
 /** Of a trust's staff, the part in corporate services (records, HR, IT, the RA team). */
 const CORPORATE_SHARE = 0.08;
 
-export interface TreeSize {
+interface TreeSize {
   readonly regions: number;
   readonly boards: number;
   readonly trusts: number;
@@ -58,7 +58,7 @@ export interface TreeSize {
 const clamp = (n: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, n));
 
 /** Organisation counts for `users` staff: at 1.5 million, close to England's 42 boards and ~220 trusts. */
-export function treeSize(users: number): TreeSize {
+function treeSize(users: number): TreeSize {
   const regions = REGION_NAMES.length;
   const boards = clamp(Math.round(users / 36_000), regions, 42);
   return {

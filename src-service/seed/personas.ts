@@ -11,7 +11,7 @@ import { SeedError } from './seed-error.js';
 // can make their cards and scripts can name them. This file only writes their profiles,
 // positions and assignments: they get no cards here.
 
-export type TrainingOrgKind = 'trust' | 'site' | 'gp-practice';
+type TrainingOrgKind = 'trust' | 'site' | 'gp-practice';
 
 export interface TrainingOrganisation {
   readonly code: string;
@@ -29,7 +29,7 @@ export const TRAINING_ORGANISATIONS: readonly TrainingOrganisation[] = [
 ];
 
 /** The training trust hangs under this organisation when the directory has it (the synthetic national root). */
-export const TRAINING_PARENT_CODE = 'X24';
+const TRAINING_PARENT_CODE = 'X24';
 
 export type PersonaKey = 'clinician' | 'sponsor' | 'lsa' | 'ra-agent' | 'ra-manager' | 'card-near-expiry' | 'locked-card' | 'card-expired';
 

@@ -17,7 +17,7 @@ const whole = (text: string | undefined, name: string, max: number): number => {
 
 const mb = (bytes: number): string => `${(bytes / 1_048_576).toFixed(1)} MB`;
 
-export function summaryLine(r: SeedFileReport): string {
+function summaryLine(r: SeedFileReport): string {
   return (
     `seeded ${r.file}: ${r.organisations} organisations, ${r.positions} positions, ${r.users} users, ` +
     `${r.assignments} position assignments, ${r.cards} cards, ${r.certificates} certificates, ${r.personas} training personas ` +

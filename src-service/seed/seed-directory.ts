@@ -90,7 +90,7 @@ function trustDomain(trust: PlannedOrg): string {
 
 const emailPart = (norm: string): string => norm.replace(/[^a-z-]/g, '');
 
-export function assertNoDirectory(db: Db): void {
+function assertNoDirectory(db: Db): void {
   const orgs = db.prepare('SELECT count(*) FROM organisations').pluck().get() as number;
   const users = db.prepare('SELECT count(*) FROM users').pluck().get() as number;
   if (orgs > 0 || users > 0) {

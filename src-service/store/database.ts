@@ -27,7 +27,7 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
   return db;
 }
 
-export function migrate(db: Db): number {
+function migrate(db: Db): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
   const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
   let count = 0;

@@ -43,7 +43,7 @@ export function requireCardProof(ctx: ServiceContext, cardUuid: string, exchange
 // known or not, usable or not, gets an answer of the same form at step 1, and any failed proof
 // the same refusal, counted rather than audited one by one (nothing proves who sent it).
 
-export const CARD_NOT_PROVED =
+const CARD_NOT_PROVED =
   'This smartcard did not prove itself to the identity service. Remove it, put it back in the reader and try again.';
 
 /** POST /v1/card-proof/witness: step 1, for a card named only by its UUID. */

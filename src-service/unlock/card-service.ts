@@ -71,7 +71,7 @@ export function renewAction(roles: readonly RoleCode[], notAfter: Date, now: Dat
   return grantFor(roles, 'renew-smartcard-due') ? { allowed: true, reason: null } : { allowed: false, reason: NO_RENEW_ROLE };
 }
 
-export function unlockAction(roles: readonly RoleCode[]): { allowed: boolean; reason: string | null } {
+function unlockAction(roles: readonly RoleCode[]): { allowed: boolean; reason: string | null } {
   return grantFor(roles, 'unlock-smartcard') ? { allowed: true, reason: null } : { allowed: false, reason: 'Your role does not allow unlocking smartcards.' };
 }
 

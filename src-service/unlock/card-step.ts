@@ -13,7 +13,7 @@ import { requireStep } from './unlock-liveness.js';
 // with the card's key per proof, so nobody gets to ask for many.
 
 /** How many times a released unlock may release the PUKs again, each after a fresh card proof. */
-export const RELEASE_AGAIN_MAX = 3;
+const RELEASE_AGAIN_MAX = 3;
 
 export function requireCardStep(row: UnlockRow): void {
   if (row.status === 'released') {

@@ -9,8 +9,8 @@ import { voidOpenUnlocks, wrongCodesSince } from './unlock-store.js';
 // counted per card over a day: at the cap, self-service unlock of that card stops for a day,
 // and the holder is sent to a person who can check who they are.
 
-export const WRONG_CODES_PER_DAY = 15;
-export const SELF_UNLOCK_BAR_HOURS = 24;
+const WRONG_CODES_PER_DAY = 15;
+const SELF_UNLOCK_BAR_HOURS = 24;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 

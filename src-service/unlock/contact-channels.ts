@@ -14,7 +14,7 @@ import { refuse } from './unlock-refusal.js';
 // while the holder has a day to see the notice sent to the old one and raise the alarm.
 
 /** How long after a change a contact detail gets no security codes. */
-export const RECENTLY_CHANGED_MS = 24 * 3_600_000;
+const RECENTLY_CHANGED_MS = 24 * 3_600_000;
 
 export interface HolderContact {
   readonly email: string | null;
@@ -67,7 +67,7 @@ function refuseRecentlyChanged(destinations: Destinations): never {
 const CHANNEL_WORDS: Readonly<Record<UnlockChannel, string>> = { email: 'email', sms: 'text message' };
 
 /** Said when this service can send no security code at all: only a sponsor or LSA can unlock here. */
-export const NOT_AVAILABLE_HERE =
+const NOT_AVAILABLE_HERE =
   'Self-service unlock is not available at this workstation: it has no way to send you a security code by email or text message. ' +
   'Ask your sponsor or local smartcard administrator to unlock your smartcard.';
 
@@ -130,13 +130,13 @@ export function chooseChannel(
 }
 
 /** "a•••@nhs.net": the first letter and the domain. */
-export function maskEmail(email: string): string {
+function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
   return `${email.slice(0, 1)}•••@${email.slice(at + 1)}`;
 }
 
 /** "•••••••012": the last three digits, and the same number of dots whatever the length. */
-export function maskMobile(mobile: string): string {
+function maskMobile(mobile: string): string {
   return `•••••••${mobile.replace(/\D/g, '').slice(-3)}`;
 }
 

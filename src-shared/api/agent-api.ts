@@ -12,14 +12,14 @@ import { OutboxMessage, UnlockChannel } from './service-unlock.js';
 export const RemovalMode = z.enum(['normal', 'session-lock']);
 export type RemovalMode = z.infer<typeof RemovalMode>;
 
-export const CardExpiry = z.strictObject({
+const CardExpiry = z.strictObject({
   certificateNotAfter: IsoDateTime,
   daysToExpiry: z.number().int(),
   /** Within 90 days: the Smartcard Expiry Notification is due at every login until renewed. */
   renewalDue: z.boolean(),
 });
 
-export const PositionChoice = z.strictObject({
+const PositionChoice = z.strictObject({
   positionId: z.number().int().positive(),
   title: z.string(),
   organisation: OrganisationSummary,
@@ -196,7 +196,7 @@ export const ServiceStatus = z.strictObject({
   retryInSeconds: z.number().int().nonnegative().nullable(),
 });
 
-export const TrainingPersona = z.strictObject({
+const TrainingPersona = z.strictObject({
   key: z.string(),
   role: z.string(),
   name: z.string(),

@@ -47,7 +47,7 @@ export const FindUsersRequest = z
   .strictObject({ ...findUsersCriteria, ...onlyMyOrganisations })
   .refine(hasCriterion, NO_CRITERION);
 
-export const UserSearchResult = z.strictObject({
+const UserSearchResult = z.strictObject({
   uuid: Uuid,
   name: z.string(),
   status: UserStatus,
@@ -57,13 +57,13 @@ export const FindUsersResponse = z.strictObject({ results: z.array(UserSearchRes
 
 export const UserUuidParams = z.strictObject({ uuid: Uuid });
 
-export const ProfileAssignment = z.strictObject({
+const ProfileAssignment = z.strictObject({
   id: z.number().int().positive(),
   position: PositionSummary,
   startDate: IsoDate,
   endDate: IsoDate.nullable(),
 });
-export const ProfileCard = z.strictObject({
+const ProfileCard = z.strictObject({
   uuid: Uuid,
   serial: z.number().int().nonnegative(),
   status: CardStatus,
@@ -131,7 +131,7 @@ export const ContactChallenge = z.strictObject({
   mobile: z.string().nullable(),
 });
 
-export const CONTACT_CHANGE_PURPOSE = 'care-identity-contact-change/v1';
+const CONTACT_CHANGE_PURPOSE = 'care-identity-contact-change/v1';
 
 /**
  * The exact bytes the card signs to approve a change of its holder's own email or mobile: the

@@ -19,7 +19,7 @@ export const ServiceErrorCode = z.enum([
 ]);
 export type ServiceErrorCode = z.infer<typeof ServiceErrorCode>;
 
-export const FieldProblem = z.strictObject({ path: z.string(), message: z.string() });
+const FieldProblem = z.strictObject({ path: z.string(), message: z.string() });
 
 export const ServiceErrorBody = z.strictObject({
   code: ServiceErrorCode,

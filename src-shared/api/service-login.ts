@@ -46,7 +46,7 @@ export const ChallengeResponse = z.strictObject({
   expiresAt: IsoDateTime,
 });
 
-export const LOGIN_PURPOSE = 'care-identity-card-login/v1';
+const LOGIN_PURPOSE = 'care-identity-card-login/v1';
 
 /**
  * The text a card signs for the service: the purpose first, then one `name=value` line per

@@ -26,8 +26,6 @@ import { CardProof } from './service-card-proof.js';
 
 export const RenewalId = Base64Url;
 
-export { RENEWAL_WINDOW_DAYS } from '../domain/certificate-expiry.js';
-
 export const RenewalOpened = z.strictObject({
   renewalId: RenewalId,
   cardUuid: Uuid,
@@ -98,7 +96,7 @@ export const RenewalCertificateRequest = z.strictObject({
   oldKeySignature: Base64.nullable().default(null),
 });
 
-export const RENEWAL_KEY_PURPOSE = 'care-identity-renewal-new-key/v1';
+const RENEWAL_KEY_PURPOSE = 'care-identity-renewal-new-key/v1';
 
 /**
  * The exact bytes a card without a registered attestation key signs with its old 9A key to let

@@ -71,7 +71,7 @@ export const CardServiceRequest = z.strictObject({
   certificate: Base64,
 });
 
-export const CardServiceAction = z.strictObject({
+const CardServiceAction = z.strictObject({
   allowed: z.boolean(),
   /** Why not, in words for the sponsor; null when allowed. */
   reason: z.string().nullable(),
@@ -99,7 +99,7 @@ export const CardWitnessRequest = z.strictObject({ workstationId: WorkstationId,
 export const CardWitnessResponse = CardProofWitnessResponse;
 
 /** Eight digits: what a PUK is here. */
-export const Puk = z.string().regex(/^\d{8}$/);
+const Puk = z.string().regex(/^\d{8}$/);
 
 /** POST /v1/unlock/{unlockId}/release: the card's answer to the challenge; returns the PUKs. */
 export const PukReleaseRequest = z.strictObject({ workstationId: WorkstationId, exchangeId: Base64Url, cardResponse: Base64 });

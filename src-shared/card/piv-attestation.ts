@@ -26,7 +26,7 @@ export const YUBICO_EXTENSION = {
 const NO_EXPIRY = new Date('9999-12-31T23:59:59Z');
 const BACKDATE_MS = 60_000;
 /** An attestation certificate is well under 1 KiB; anything far larger is not one. */
-export const MAX_ATTESTATION_BYTES = 4096;
+const MAX_ATTESTATION_BYTES = 4096;
 
 /** A new P-256 attestation key and its self-signed certificate, named `commonName`. */
 export function newAttestationKey(commonName: string, now: Date): AttestationKeyState {
@@ -171,7 +171,7 @@ function extensionValue(der: Buffer, oid: string): Buffer | undefined {
     throw new AttestationFormatError('its structure could not be read');
   }
   const explicit = tbs.find((n) => n.tagClass === asn1.Class.CONTEXT_SPECIFIC && n.type === 3);
-  const extensions = explicit ? (((explicit.value as Asn1[])[0] as Asn1 | undefined)?.value as Asn1[] | undefined) : undefined;
+  const extensions = explicit ? ((explicit.value as Asn1[])[0]?.value as Asn1[] | undefined) : undefined;
   for (const extension of extensions ?? []) {
     const parts = extension.value as Asn1[];
     const id = parts[0];

@@ -3,7 +3,7 @@ import { decodeSingleTlv, decodeTlvs, findTlv, requireTlv, tlv, TlvError } from 
 // The two PIV data objects the product reads on every insertion: a slot's certificate object
 // and the Card Holder Unique Identifier, whose GUID is the card's UUID in the directory.
 
-export const DATA_OBJECT_TAG = 0x53;
+const DATA_OBJECT_TAG = 0x53;
 
 /** `53 { 70 <DER>, 71 01 00, FE 00 }`: an uncompressed certificate. */
 export function encodeCertificateObject(der: Uint8Array): Buffer {

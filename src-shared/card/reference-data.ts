@@ -3,7 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 // PIN and PUK values travel to a PIV card as 8 bytes padded with 0xFF. A card state file keeps
 // only sha256(salt || padded value), so a copied state file does not hand over the passcode.
 
-export const REFERENCE_DATA_LENGTH = 8;
+const REFERENCE_DATA_LENGTH = 8;
 
 /** Pads 6-8 bytes with 0xFF to the 8-byte PIV form; the caller wipes both buffers. */
 export function padReferenceData(value: Uint8Array): Uint8Array {

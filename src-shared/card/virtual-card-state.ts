@@ -19,21 +19,21 @@ export type ReferenceDataState = z.infer<typeof ReferenceDataState>;
 export const ManagementKeyAlgorithm = z.enum(['3des', 'aes128', 'aes192', 'aes256']);
 export type ManagementKeyAlgorithm = z.infer<typeof ManagementKeyAlgorithm>;
 
-export const MANAGEMENT_KEY_BYTES: Record<ManagementKeyAlgorithm, number> = { '3des': 24, aes128: 16, aes192: 24, aes256: 32 };
+const MANAGEMENT_KEY_BYTES: Record<ManagementKeyAlgorithm, number> = { '3des': 24, aes128: 16, aes192: 24, aes256: 32 };
 
 export const AsymmetricAlgorithm = z.enum(['rsa2048', 'p256']);
 export type AsymmetricAlgorithm = z.infer<typeof AsymmetricAlgorithm>;
 
 /** Slot key references as two hex digits: 9a, 9c, 9d, 9e, 82..95 (retired). */
-export const SlotRefKey = z.string().regex(/^(9a|9c|9d|9e|8[2-9a-f]|9[0-5])$/);
+const SlotRefKey = z.string().regex(/^(9a|9c|9d|9e|8[2-9a-f]|9[0-5])$/);
 /** Data object tags as hex: 7e, 5fc1xx, 5fff00. */
 export const ObjectTagKey = z.string().regex(/^(7e|5fc1[0-2][0-9a-f]|5fff0[0-9a-f])$/);
 
 /** Yubico's key origin: made on the card by GENERATE, or brought in from outside. */
-export const KeyOrigin = z.enum(['generated', 'imported']);
+const KeyOrigin = z.enum(['generated', 'imported']);
 export type KeyOrigin = z.infer<typeof KeyOrigin>;
 
-export const SlotKeyState = z.strictObject({
+const SlotKeyState = z.strictObject({
   algorithm: AsymmetricAlgorithm,
   pkcs8: z.string().base64(),
   /**
@@ -42,7 +42,6 @@ export const SlotKeyState = z.strictObject({
    */
   origin: KeyOrigin.optional(),
 });
-export type SlotKeyState = z.infer<typeof SlotKeyState>;
 
 /**
  * The attestation key (Yubico slot F9) and its certificate (object 5FFF01, DER in base64): it

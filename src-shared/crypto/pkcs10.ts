@@ -30,9 +30,9 @@ export interface VerifiedCertificationRequest {
 }
 
 /** A request for a card key is well under 1 KiB; anything far larger is not one. */
-export const MAX_REQUEST_BYTES = 4096;
+const MAX_REQUEST_BYTES = 4096;
 /** X.520 ub-common-name. */
-export const MAX_COMMON_NAME_LENGTH = 64;
+const MAX_COMMON_NAME_LENGTH = 64;
 
 const OID = {
   commonName: '2.5.4.3',

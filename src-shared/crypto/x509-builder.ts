@@ -150,7 +150,7 @@ export function buildCertificate(t: CertificateTemplate): Buffer {
   const tbs = getTBSCertificate(cert);
   const fields = tbs.value as forge.asn1.Asn1[];
   fields[TBS_SIGNATURE] = signatureAlgorithm(t.signingKey);
-  fields[TBS_ISSUER] = Buffer.isBuffer(t.issuer) ? fromDer(t.issuer) : nameToAsn1(t.issuer as readonly NameAttribute[]);
+  fields[TBS_ISSUER] = Buffer.isBuffer(t.issuer) ? fromDer(t.issuer) : nameToAsn1(t.issuer);
   fields[TBS_SUBJECT] = nameToAsn1(t.subject);
   fields[TBS_SPKI] = fromDer(t.subjectPublicKeyInfo);
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { UnlockView } from '../../src-shared/api/agent-api.js';
 import { startServiceRig, type ServiceRig } from '../unit/agent/support/agent-rig.js';
-import { cardHolds, cardPukIs, commandNames, servicePuks } from '../unit/agent/support/unlock-rig.js';
+import { cardHolds, cardPukIs, commandNames, servicePuks } from '../support/unlock-rig.js';
 import { readInSecondReader, sponsorSignedIn, startPcscAgent, type PcscAgent } from './support/pcsc-agent.js';
 import { READER, type TestCard } from './support/virtual-card.js';
 import { waitFor } from './support/pcsc.js';

@@ -60,7 +60,7 @@ export const SLOT = {
   CARD_AUTHENTICATION: { name: '9E card authentication', keyRef: 0x9e, certificateObject: OBJECT.CERT_9E, pinPolicy: 'never' },
 } as const satisfies Record<string, Slot>;
 
-export const SLOTS: readonly Slot[] = Object.values(SLOT);
+const SLOTS: readonly Slot[] = Object.values(SLOT);
 
 export function slotForKeyRef(keyRef: number): Slot | undefined {
   if (keyRef >= 0x82 && keyRef <= 0x95) {

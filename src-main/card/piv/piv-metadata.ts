@@ -1,13 +1,12 @@
 import type { KeyObject } from 'node:crypto';
 import { CardError } from '../card-error.js';
 import { decodeTlvs, requireTlv, tlv, TlvError } from '../../../src-shared/card/tlv.js';
+import type { KeyOrigin } from '../../../src-shared/card/virtual-card-state.js';
 import { ALG, METADATA_ORIGIN, METADATA_TAG, type AsymmetricAlg } from './piv-constants.js';
 import { parsePublicKeyTemplate } from './piv-public-key.js';
 
 // The answer to Yubico GET METADATA for an asymmetric slot: which key the slot holds, read
 // without the passcode. The card edge only uses RSA-2048 and P-256 keys.
-
-export type KeyOrigin = 'generated' | 'imported';
 
 export interface KeyMetadata {
   readonly algorithm: AsymmetricAlg;

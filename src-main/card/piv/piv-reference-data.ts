@@ -16,8 +16,3 @@ export function pukBlock(puk: Uint8Array): Uint8Array {
   if (puk.length < 6 || puk.length > 8) throw new CardError('passcode-policy', 'A PUK is 6 to 8 characters.');
   return padReferenceData(puk);
 }
-
-/** Copies a passcode held in a string into bytes; the string itself cannot be wiped, the bytes can. */
-export function passcodeBytes(text: string): Buffer {
-  return Buffer.from(text, 'utf8');
-}

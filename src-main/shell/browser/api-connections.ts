@@ -18,7 +18,7 @@ export interface ShellSocket {
 
 const OPEN = 1;
 /** A page has a handful of requests in flight at most; more means a runaway or a hostile client. */
-export const MAX_IN_FLIGHT = 16;
+const MAX_IN_FLIGHT = 16;
 
 export class ApiConnections {
   private readonly sockets = new Set<ShellSocket>();
@@ -101,7 +101,7 @@ function readRequest(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): 
 /** The id of a malformed request, when it has a usable one, so the client can match the error. */
 function idOf(json: unknown): number | null {
   if (typeof json !== 'object' || json === null || !('id' in json)) return null;
-  const id = (json as { id: unknown }).id;
+  const id = json.id;
   return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : null;
 }
 

@@ -12,11 +12,11 @@ import { cacheControlFor, securityHeaders } from './security-headers.js';
 // passes that secret back on the WebSocket, whose Origin must be this shell's own. Static files
 // go to anyone on loopback: they hold no secrets.
 
-export const API_PATH = '/api';
+const API_PATH = '/api';
 /** Larger requests are refused (the WebSocket closes with 1009); the largest real one is a search. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 /** WebSocket close code for a refused client (RFC 6455: policy violation). */
-export const POLICY_VIOLATION = 1008;
+const POLICY_VIOLATION = 1008;
 
 export interface BrowserShellOptions {
   readonly agent: Agent;

@@ -21,7 +21,7 @@ import { TrustedSenders } from './trusted-senders.js';
 // as for the browser shell, and only the transport (IPC), the windows and the tray are added.
 
 /** The same as electron-builder's appId, so Windows groups notifications and the taskbar under it. */
-export const APP_USER_MODEL_ID = 'uk.care-identity.workstation';
+const APP_USER_MODEL_ID = 'uk.care-identity.workstation';
 
 export function runElectronShell(argv: readonly string[] = process.argv.slice(1)): void {
   if (app.isPackaged && refuseDebugSwitches()) return;

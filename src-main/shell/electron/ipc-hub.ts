@@ -12,7 +12,7 @@ import type { TrustedSenders } from './trusted-senders.js';
 /** The same ceiling as the browser shell's WebSocket messages. */
 const MAX_PAYLOAD_CHARS = 64 * 1024;
 
-export const HUB_CHANNELS = Object.keys(AGENT_CHANNELS) as (keyof typeof AGENT_CHANNELS)[];
+const HUB_CHANNELS = Object.keys(AGENT_CHANNELS) as (keyof typeof AGENT_CHANNELS)[];
 
 export function setupIpcHub(agent: Agent, trusted: TrustedSenders, report: (line: string) => void = (line) => console.error(line)): () => void {
   for (const channel of HUB_CHANNELS) {

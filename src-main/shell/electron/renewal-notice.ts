@@ -23,7 +23,7 @@ export function renewalNotice(previous: AgentState | undefined, next: AgentState
  * the card cannot renew itself (RA roles only, in person), so the notice says so and points at
  * the Registration Authority rather than at "Yes".
  */
-export function expiryNoticeWords(days: number): Notice {
+function expiryNoticeWords(days: number): Notice {
   if (days < 0) {
     const ago = days === -1 ? '1 day ago' : `${-days} days ago`;
     return {

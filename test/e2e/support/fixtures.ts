@@ -23,6 +23,7 @@ interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; it has none
   app: async ({}, use, testInfo) => {
     const app = current;
     if (!app) throw new Error('call useTrainingApp() at the top of the spec file');

@@ -17,7 +17,7 @@ import { makeTestCard, READER, type TestCard } from './virtual-card.js';
 // until pcscd has seen each go, so the next test (or file) starts with empty readers.
 
 /** pcscd polls for cards: agent states take longer to come than with in-process readers. */
-export const STATE_MS = 15_000;
+const STATE_MS = 15_000;
 
 export interface PcscAgent {
   readonly driver: PcscReaderDriver;

@@ -10,7 +10,7 @@ import { R1, R2, startAgent, startServiceRig, type AgentRig, type ServiceRig, ty
 // channels delegated to training mode when it is on.
 
 let rig: ServiceRig;
-let agents: AgentRig[] = [];
+const agents: AgentRig[] = [];
 
 beforeAll(async () => {
   rig = await startServiceRig();

@@ -13,7 +13,7 @@ import { R1, R2, signIn, startAgent, startServiceRig, type AgentRig, type Servic
 
 const VERIFY = 0x20;
 let rig: ServiceRig;
-let agents: AgentRig[] = [];
+const agents: AgentRig[] = [];
 
 beforeAll(async () => {
   rig = await startServiceRig();

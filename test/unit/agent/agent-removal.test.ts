@@ -9,7 +9,7 @@ import { R1, R2, sessionStatus, signIn, startAgent, startServiceRig, watchServic
 // the other reader never disturbs the session.
 
 let rig: ServiceRig;
-let agents: AgentRig[] = [];
+const agents: AgentRig[] = [];
 let secrets: ReturnType<typeof watchServiceSecrets>;
 
 beforeAll(async () => {

@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { PersonaKey } from '../../../src-service/seed/personas.js';
 import { RenewalJournal } from '../../../src-main/agent/renewal-journal.js';
 import { R1, R2, signIn, startAgent, startServiceRig, type AgentRig, type CardOptions, type ServiceRig, type TestCard } from './support/agent-rig.js';
-import { cardCertificate, normSerial, renewalOf, serviceCertificates } from './support/renewal-rig.js';
-import { commandNames } from './support/unlock-rig.js';
+import { cardCertificate, normSerial, renewalOf, serviceCertificates } from '../../support/renewal-rig.js';
+import { commandNames } from '../../support/unlock-rig.js';
 
 // Certificate renewal in the agent (DESIGN.md §5 Renewal; domain.md, Smartcards): the Smartcard
 // Expiry Notification at every login within 90 days of expiry, self renewal from it, two-reader

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { Screen } from '../../../src-shared/api/agent-api.js';
 import { personaByKey } from '../../../src-service/seed/personas.js';
 import { R1, startAgent, startServiceRig, type AgentRig, type ServiceRig, type TestCard } from './support/agent-rig.js';
-import { cardHolds, cardPukIs, commandNames, latestCodeFor, pukAttemptsSpent, servicePuks } from './support/unlock-rig.js';
+import { cardHolds, cardPukIs, commandNames, latestCodeFor, pukAttemptsSpent, servicePuks } from '../../support/unlock-rig.js';
 
 // Self-service unlock (domain.md "Self-service unlock"): a locked card, nobody signed in; a
 // security code to the holder's email or mobile (read here from the service's outbox, as the

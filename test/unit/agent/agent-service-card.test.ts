@@ -3,7 +3,7 @@ import type { UnlockView } from '../../../src-shared/api/agent-api.js';
 import type { PersonaKey } from '../../../src-service/seed/personas.js';
 import { PivCardEngine } from '../../../src-main/virtual-card/piv-card-engine.js';
 import { R1, R2, signIn, startAgent, startServiceRig, type AgentRig, type ServiceRig, type TestCard } from './support/agent-rig.js';
-import { cardHolds, cardPukIs, commandNames, servicePuks } from './support/unlock-rig.js';
+import { cardHolds, cardPukIs, commandNames, servicePuks } from '../../support/unlock-rig.js';
 
 // "Service smartcard" (domain.md, Smartcards: sponsor unlock needs two readers): a sponsor or LSA
 // signed in with their card in reader 1 unlocks a colleague's locked card in reader 2, within

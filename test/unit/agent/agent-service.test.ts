@@ -8,7 +8,7 @@ import { R1, signIn, startAgent, startServiceRig, type AgentRig, type ServiceRig
 // coming back, and Care Identity Management calls made with the session's token.
 
 let rig: ServiceRig;
-let agents: AgentRig[] = [];
+const agents: AgentRig[] = [];
 
 beforeAll(async () => {
   rig = await startServiceRig();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { personaByKey } from '../../../src-service/seed/personas.js';
 import { R1, R2, signIn, startAgent, startServiceRig, type ServiceRig } from './support/agent-rig.js';
 import { captureConsole, rendererSaw, secretForms } from './support/secret-scan.js';
-import { latestCodeFor, servicePuks } from './support/unlock-rig.js';
+import { latestCodeFor, servicePuks } from '../../support/unlock-rig.js';
 
 // Unlocking hands the agent's main process the card's PUKs and an unlock capability, and the
 // holder types a security code and a new passcode. None of them may reach the renderer, an error

@@ -5,7 +5,7 @@ import { InProcessReaderDriver } from '../../../src-main/virtual-card/in-process
 import { PivCardEngine, type CommandRecord } from '../../../src-main/virtual-card/piv-card-engine.js';
 import { referenceData } from '../../../src-main/virtual-card/blank-card.js';
 import type { VirtualCardState } from '../../../src-shared/card/virtual-card-state.js';
-import { cardHolds, commandNames, localRelay, pukAttemptsSpent } from './support/unlock-rig.js';
+import { cardHolds, commandNames, localRelay, pukAttemptsSpent } from '../../support/unlock-rig.js';
 
 // The card operation of an unlock, on its own: the software PIV card in an in-process reader,
 // and the service's half played in this process with the card's own management key. What the

@@ -5,7 +5,7 @@ import {
   runRenewalSweepCase,
   startRenewalSweepEnv,
   type RenewalSweepEnv,
-} from './support/renewal-crash-sweep.js';
+} from '../../support/renewal-crash-sweep.js';
 
 // Crash safety of renewal (DESIGN.md §5 Renewal: "a card pulled at any moment is never left
 // unusable: the next insertion resumes or rolls forward"). For self and sponsor renewal, every

@@ -8,7 +8,7 @@ import {
   sweepCases,
   UNLOCK_COMMANDS,
   type SweepEnv,
-} from './support/unlock-crash-sweep.js';
+} from '../../support/unlock-crash-sweep.js';
 
 // Crash safety of unlocking (DESIGN.md §4: the PUK is rotated after each use; service-unlock.ts:
 // two-phase rotation). For both flows, every command of the unlock's card operation, both vanish

@@ -17,7 +17,7 @@ import { addOrg, proofHeaders, tempDbFile } from '../../support/service-fixtures
 export const TODAY = '2025-06-15';
 export const NOW = new Date(`${TODAY}T10:00:00.000Z`);
 
-export interface Org {
+interface Org {
   readonly id: number;
   readonly path: string;
   readonly code: string;
@@ -42,7 +42,7 @@ export interface Reply {
   readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-export interface CallOptions {
+interface CallOptions {
   readonly token?: string;
   /** Sent as JSON. */
   readonly json?: unknown;

@@ -16,7 +16,7 @@ interface Reply {
 }
 
 async function find(query: Record<string, string>, auth: string | null = token): Promise<Reply> {
-  const response = await fetch(`${service.url}/v1/organisations?${new URLSearchParams(query)}`, { headers: auth ? await proofHeaders(service, 'GET', '/v1/organisations', auth) : {} });
+  const response = await fetch(`${service.url}/v1/organisations?${new URLSearchParams(query).toString()}`, { headers: auth ? await proofHeaders(service, 'GET', '/v1/organisations', auth) : {} });
   return { status: response.status, body: await response.json() };
 }
 

@@ -259,7 +259,7 @@ describe('POST /v1/users/search: hostile and unusual input', () => {
   });
 
   it('rule: names and NI numbers travel in the request body, never in a URL: the old query-string search does not exist', async () => {
-    const reply = await fetch(`${service.url}/v1/users?${new URLSearchParams({ name: 'smith', niNumber: 'AB123456C' })}`, {
+    const reply = await fetch(`${service.url}/v1/users?${new URLSearchParams({ name: 'smith', niNumber: 'AB123456C' }).toString()}`, {
       headers: await proofHeaders(service, 'GET', '/v1/users', atTrustA),
     });
     expect(reply.status).toBe(404);

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { RenewalConfirmResponse } from '../../../src-shared/api/service-renewal.js';
 import { revokeCard } from '../../../src-service/auth/card-revocation.js';
 import { endSession } from '../../../src-service/auth/session-store.js';
-import type { MadeCard } from '../../../src-service/ca/card-factory.js';
 import {
   certificateRows,
   confirm,

@@ -177,6 +177,7 @@ describe('seed: people', () => {
     expect(names.some((n) => n.family.includes("'"))).toBe(true);
     expect(names.some((n) => /^[^ ]+-[^ ]+$/.test(n.family))).toBe(true);
     expect(names.some((n) => n.family.includes(' '))).toBe(true);
+    // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
     expect(names.some((n) => /[^\x00-\x7f]/.test(n.given + n.family))).toBe(true);
   });
 

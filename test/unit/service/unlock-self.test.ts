@@ -194,7 +194,7 @@ describe('guessing codes, and asking again', () => {
     expect(sent.status).toBe(200);
     const code = codeFromOutbox(rig.db);
     const bad = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-    let last;
+    let last: Awaited<ReturnType<typeof rig.call>> | undefined;
     for (let i = 0; i < wrong; i++) last = await rig.call('POST', `/v1/unlock/${sent.body.unlockId}/code`, { workstationId: WS, code: bad });
     return { last: last!, unlockId: sent.body.unlockId as string, code };
   }

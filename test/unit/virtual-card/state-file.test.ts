@@ -203,6 +203,7 @@ describe('a corrupt file', () => {
     expect((err as Error).message).toContain(path);
   });
 
+  /* eslint-disable @typescript-eslint/no-explicit-any -- each case corrupts one field of the parsed JSON file */
   it.each([
     ['a PIN counter out of range', (s: Record<string, any>) => (s.pin.triesLeft = 99), 'pin.triesLeft'],
     ['an upper-case digest', (s: Record<string, any>) => (s.puk.digest = s.puk.digest.toUpperCase()), 'puk.digest'],
@@ -219,6 +220,7 @@ describe('a corrupt file', () => {
     expect(err).toBeInstanceOf(CardStateFileError);
     expect((err as Error).message).toContain(`valid card state file: ${field}`);
   });
+  /* eslint-enable @typescript-eslint/no-explicit-any */
 
   it('is left untouched: loading never replaces a damaged card with a blank one', () => {
     const path = join(dir, 'card.json');

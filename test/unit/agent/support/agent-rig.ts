@@ -206,7 +206,7 @@ export async function signIn(rig: AgentRig, card: TestCard, o: { reader?: string
   await rig.untilScreen('passcode');
   await rig.call('agent.submitPasscode', { passcode: o.passcode ?? '123456' });
   const choose = await rig.untilScreen('choose-position');
-  await rig.call('agent.choosePosition', { positionId: o.positionId ?? (choose.positions[0]?.positionId as number), remember: o.remember ?? false });
+  await rig.call('agent.choosePosition', { positionId: o.positionId ?? choose.positions[0]?.positionId, remember: o.remember ?? false });
   await rig.untilScreen('signed-in');
 }
 

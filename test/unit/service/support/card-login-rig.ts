@@ -20,7 +20,7 @@ export { auditRows } from '../../../support/service-fixtures.js';
 // side of a login, exactly as the workstation does it), and a JSON fetch helper.
 // (Not a test file: vitest only collects *.test.ts.)
 
-export const READER = 'Reader 1';
+const READER = 'Reader 1';
 
 /** Runs `fn` in one reader transaction on a card made from `state`, PIV selected. */
 export async function withCard<T>(state: VirtualCardState, fn: (piv: PivSession, engine: PivCardEngine) => Promise<T>): Promise<T> {
@@ -60,7 +60,7 @@ export interface Reply {
 }
 
 /** The workstation the rig logs in from unless a test says otherwise. */
-export const DEFAULT_WORKSTATION = 'ws-ward-7';
+const DEFAULT_WORKSTATION = 'ws-ward-7';
 
 /** Every body the tests received, for the "no secret in any response" checks. */
 export const seenBodies: string[] = [];

@@ -18,7 +18,7 @@ import { cardEncrypt, certificateOf, startUnlockRig, WS, type Person, type Reply
 // (Not a test file: vitest only collects *.test.ts.)
 
 export const DAY = 86_400_000;
-export const HOUR = 3_600_000;
+const HOUR = 3_600_000;
 
 export interface RenewalRig extends UnlockRig {
   /** Sets the service clock to `at` (it keeps running from there). */

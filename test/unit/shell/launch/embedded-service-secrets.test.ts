@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RenewalJournal } from '../../../../src-main/agent/renewal-journal.js';
-import { launchAgent, type LaunchDeps, type StartableReaders } from '../../../../src-main/launch/launch-agent.js';
+import { launchAgent, type LaunchDeps } from '../../../../src-main/launch/launch-agent.js';
 import { parseLaunchOptions } from '../../../../src-main/launch/launch-options.js';
 import { InProcessReaderDriver } from '../../../../src-main/virtual-card/in-process-readers.js';
 import { startService, type RunningService } from '../../../../src-service/start-service.js';

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PivCardEngine } from '../../../../src-main/virtual-card/piv-card-engine.js';
-import { cardReadIn, nextState, signInFromPrompt } from '../../../support/agent-states.js';
+import type { PivCardEngine } from '../../src-main/virtual-card/piv-card-engine.js';
+import { cardReadIn, nextState, signInFromPrompt } from './agent-states.js';
 import {
   failureOf,
   R1,

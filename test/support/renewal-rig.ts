@@ -1,10 +1,10 @@
 import { X509Certificate } from 'node:crypto';
-import { parseCertificateObject } from '../../../../src-shared/card/piv-objects.js';
-import type { RenewalView } from '../../../../src-shared/api/agent-api.js';
-import type { RunningService } from '../../../../src-service/start-service.js';
-import { SLOT } from '../../../../src-main/card/piv/piv-constants.js';
-import type { PivCardEngine } from '../../../../src-main/virtual-card/piv-card-engine.js';
-import type { AgentState } from '../../../../src-shared/api/agent-api.js';
+import { parseCertificateObject } from '../../src-shared/card/piv-objects.js';
+import type { RenewalView } from '../../src-shared/api/agent-api.js';
+import type { RunningService } from '../../src-service/start-service.js';
+import { SLOT } from '../../src-main/card/piv/piv-constants.js';
+import type { PivCardEngine } from '../../src-main/virtual-card/piv-card-engine.js';
+import type { AgentState } from '../../src-shared/api/agent-api.js';
 
 // What the renewal tests look at: the renewal on screen, the certificate a card holds, and what
 // the service holds for that card (its live certificates, revoked ones). (Not a test file.)
@@ -25,7 +25,7 @@ export function cardCertificate(engine: PivCardEngine): Buffer {
 }
 
 /** The serial of a DER certificate as the service stores it. */
-export const serialOf = (der: Buffer): string => new X509Certificate(der).serialNumber;
+const serialOf = (der: Buffer): string => new X509Certificate(der).serialNumber;
 
 export interface ServiceCertificates {
   readonly live: string[];

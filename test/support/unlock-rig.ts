@@ -1,19 +1,19 @@
-import type { OutboxMessage } from '../../../../src-shared/api/service-unlock.js';
-import { digestReferenceData, padReferenceData } from '../../../../src-shared/card/reference-data.js';
-import type { VirtualCardState } from '../../../../src-shared/card/virtual-card-state.js';
-import { openCardSecret } from '../../../../src-service/crypto/card-secrets.js';
-import { readOutbox } from '../../../../src-service/notify/outbox.js';
-import type { RunningService } from '../../../../src-service/start-service.js';
-import type { UnlockRelay } from '../../../../src-main/agent/card-unlock.js';
-import { ALG } from '../../../../src-main/card/piv/piv-constants.js';
-import { localManagementKeyResponder } from '../../../../src-main/card/piv/piv-management-key.js';
-import type { CommandRecord } from '../../../../src-main/virtual-card/piv-card-engine.js';
+import type { OutboxMessage } from '../../src-shared/api/service-unlock.js';
+import { digestReferenceData, padReferenceData } from '../../src-shared/card/reference-data.js';
+import type { VirtualCardState } from '../../src-shared/card/virtual-card-state.js';
+import { openCardSecret } from '../../src-service/crypto/card-secrets.js';
+import { readOutbox } from '../../src-service/notify/outbox.js';
+import type { RunningService } from '../../src-service/start-service.js';
+import type { UnlockRelay } from '../../src-main/agent/card-unlock.js';
+import { ALG } from '../../src-main/card/piv/piv-constants.js';
+import { localManagementKeyResponder } from '../../src-main/card/piv/piv-management-key.js';
+import type { CommandRecord } from '../../src-main/virtual-card/piv-card-engine.js';
 
 // What the unlock tests look at: what a card holds (its PUK and passcode, by the digests the
 // card keeps), which PUKs the service holds for it (current, and pending until a commit), the
 // security codes the service "sent" (its outbox), and the card's own command log.
 
-export const INS_NAMES: Readonly<Record<number, string>> = {
+const INS_NAMES: Readonly<Record<number, string>> = {
   0xa4: 'SELECT',
   0x20: 'VERIFY',
   0x87: 'GENERAL AUTHENTICATE',
@@ -55,7 +55,7 @@ export function cardPukIs(service: RunningService, cardUuid: string, state: Virt
 }
 
 /** The newest message the service sent to `to` (its outbox), if any. */
-export function latestMessageTo(service: RunningService, to: string): OutboxMessage | undefined {
+function latestMessageTo(service: RunningService, to: string): OutboxMessage | undefined {
   return readOutbox(service.ctx.db, 50).find((m) => m.to === to);
 }
 

@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { VirtualCardState } from '../../../../src-shared/card/virtual-card-state.js';
-import { makeCard } from '../../../../src-service/ca/card-factory.js';
-import { personaByKey, seedPersonas, type PersonaKey } from '../../../../src-service/seed/personas.js';
-import { startService, type RunningService, type StartServiceOptions } from '../../../../src-service/start-service.js';
-import { createAgent } from '../../../../src-main/agent/create-agent.js';
-import { AgentFailure, type Agent } from '../../../../src-main/agent/agent-types.js';
-import type { VanishMode } from '../../../../src-main/virtual-card/fault-plan.js';
-import { InProcessReaderDriver } from '../../../../src-main/virtual-card/in-process-readers.js';
-import { PivCardEngine, type CommandRecord } from '../../../../src-main/virtual-card/piv-card-engine.js';
+import type { VirtualCardState } from '../../src-shared/card/virtual-card-state.js';
+import { makeCard } from '../../src-service/ca/card-factory.js';
+import { personaByKey, seedPersonas, type PersonaKey } from '../../src-service/seed/personas.js';
+import { startService, type RunningService, type StartServiceOptions } from '../../src-service/start-service.js';
+import { createAgent } from '../../src-main/agent/create-agent.js';
+import { AgentFailure, type Agent } from '../../src-main/agent/agent-types.js';
+import type { VanishMode } from '../../src-main/virtual-card/fault-plan.js';
+import { InProcessReaderDriver } from '../../src-main/virtual-card/in-process-readers.js';
+import { PivCardEngine, type CommandRecord } from '../../src-main/virtual-card/piv-card-engine.js';
 
 // What the crash-safety sweeps (unlock, renewal) share: a service with the training personas,
 // agents started and killed on in-process readers, factory cards, the cases (each command of a

@@ -1,6 +1,6 @@
-import { personaByKey } from '../../../../src-service/seed/personas.js';
-import type { PivCardEngine } from '../../../../src-main/virtual-card/piv-card-engine.js';
-import { cardReadIn, nextState, screenIs, signInFromPrompt } from '../../../support/agent-states.js';
+import { personaByKey } from '../../src-service/seed/personas.js';
+import type { PivCardEngine } from '../../src-main/virtual-card/piv-card-engine.js';
+import { cardReadIn, nextState, screenIs, signInFromPrompt } from './agent-states.js';
 import {
   failureOf,
   R1,
