@@ -1,13 +1,15 @@
-import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ServiceError, badRequest, notFound } from '../http/service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
+import { prepared } from '../store/prepared.js';
 import { MANAGEMENT_KEY_ALGORITHM, readCardSecret } from './card-secrets.js';
 
 // The service half of PIV management-key (9B) mutual authentication, so the key never leaves the
 // service: the agent relays the card's encrypted witness here; the service decrypts it and adds
 // a fresh challenge (step 1); the agent relays the card's encryption of that challenge back and
-// the service checks it (step 2). Pending challenges live in memory only, briefly, one use each.
+// the service checks it (step 2). Pending challenges are kept in the database, briefly, one use
+// each, so the two steps may reach different service instances on one database.
 
 const BLOCK = 16;
 const DEFAULT_TTL_MS = 30_000;
@@ -22,11 +24,13 @@ export interface WitnessAnswer {
   readonly challenge: Buffer;
 }
 
-interface Pending {
-  readonly cardUuid: string;
+interface PendingRow {
+  readonly card_uuid: string;
   readonly challenge: Buffer;
-  readonly expiresAt: number;
+  readonly expires_at: number;
 }
+
+const exchangeHash = (exchangeId: string): Buffer => createHash('sha256').update(exchangeId, 'utf8').digest();
 
 function aes128Ecb(key: Buffer, data: Uint8Array, direction: 'encrypt' | 'decrypt'): Buffer {
   const cipher = direction === 'encrypt' ? createCipheriv('aes-128-ecb', key, null) : createDecipheriv('aes-128-ecb', key, null);
@@ -35,15 +39,14 @@ function aes128Ecb(key: Buffer, data: Uint8Array, direction: 'encrypt' | 'decryp
 }
 
 export class ManagementKeyExchanges {
-  private readonly pending = new Map<string, Pending>();
-
   constructor(
     private readonly deps: { readonly db: Db; readonly dataKey: Buffer; readonly now?: () => number },
     private readonly options: { readonly ttlMs?: number; readonly maxPending?: number } = {},
   ) {}
 
+  /** Exchanges waiting for their step 2 (not used, not expired), whichever instance began them. */
   get pendingCount(): number {
-    return this.pending.size;
+    return prepared(this.deps.db, 'SELECT COUNT(*) FROM management_key_exchanges WHERE expires_at > ?').pluck().get(this.now()) as number;
   }
 
   /**
@@ -67,12 +70,19 @@ export class ManagementKeyExchanges {
       const witness = aes128Ecb(secret.value, encryptedWitness, 'decrypt');
       const challenge = randomBytes(BLOCK);
       const exchangeId = randomBytes(16).toString('base64url');
-      // Bounded memory: the oldest pending exchange gives way (it then fails cleanly at step 2).
-      while (this.pending.size >= (this.options.maxPending ?? DEFAULT_MAX_PENDING)) {
-        const oldest = this.pending.keys().next().value as string;
-        this.forget(oldest);
-      }
-      this.pending.set(exchangeId, { cardUuid, challenge: Buffer.from(challenge), expiresAt: now + (this.options.ttlMs ?? DEFAULT_TTL_MS) });
+      const db = this.deps.db;
+      db.transaction(() => {
+        prepared(db, 'INSERT INTO management_key_exchanges (exchange_hash, card_uuid, challenge, expires_at) VALUES (?, ?, ?, ?)').run(
+          exchangeHash(exchangeId),
+          cardUuid,
+          challenge,
+          now + (this.options.ttlMs ?? DEFAULT_TTL_MS),
+        );
+        // Bounded: the oldest pending exchanges give way (they then fail cleanly at step 2).
+        prepared(db, 'DELETE FROM management_key_exchanges WHERE id IN (SELECT id FROM management_key_exchanges ORDER BY id DESC LIMIT -1 OFFSET ?)').run(
+          this.options.maxPending ?? DEFAULT_MAX_PENDING,
+        );
+      })();
       return { exchangeId, witness, challenge };
     } finally {
       secret.value.fill(0);
@@ -81,16 +91,18 @@ export class ManagementKeyExchanges {
 
   /** Whether `exchangeId` is still waiting for its step 2 (not used, not expired). */
   isPending(exchangeId: string): boolean {
-    const p = this.pending.get(exchangeId);
-    return p !== undefined && p.expiresAt > this.now();
+    return prepared(this.deps.db, 'SELECT 1 FROM management_key_exchanges WHERE exchange_hash = ? AND expires_at > ?').get(exchangeHash(exchangeId), this.now()) !== undefined;
   }
 
   /** Step 2: checks the card's encryption of the challenge; throws 403 when it is wrong. */
   checkCardResponse(exchangeId: string, encryptedChallenge: Uint8Array): { cardUuid: string } {
     const now = this.now();
-    const p = this.pending.get(exchangeId);
-    // Taken out before anything else: whatever happens next, the exchange cannot be tried again.
-    this.pending.delete(exchangeId);
+    // Taken out before anything else, in one statement: whatever happens next, and whichever
+    // instance is asked, the exchange cannot be tried again.
+    const row = prepared(this.deps.db, 'DELETE FROM management_key_exchanges WHERE exchange_hash = ? RETURNING card_uuid, challenge, expires_at').get(
+      exchangeHash(exchangeId),
+    ) as PendingRow | undefined;
+    const p = row ? { cardUuid: row.card_uuid, challenge: row.challenge, expiresAt: row.expires_at } : undefined;
     if (!p || p.expiresAt <= now) {
       p?.challenge.fill(0);
       throw new ServiceError(409, 'conflict', 'That card authentication has expired or was already used. Start again.');
@@ -113,25 +125,14 @@ export class ManagementKeyExchanges {
     return this.deps.now ? this.deps.now() : Date.now();
   }
 
-  private forget(id: string): void {
-    const p = this.pending.get(id);
-    if (!p) return;
-    p.challenge.fill(0);
-    this.pending.delete(id);
-  }
-
   private prune(now: number): void {
-    // Insertion order is expiry order (one TTL for all), so the first live entry ends the sweep.
-    for (const [id, p] of this.pending) {
-      if (p.expiresAt > now) break;
-      this.forget(id);
-    }
+    prepared(this.deps.db, 'DELETE FROM management_key_exchanges WHERE expires_at <= ?').run(now);
   }
 }
 
 const perService = new WeakMap<ServiceContext, ManagementKeyExchanges>();
 
-/** One exchange store per running service (challenges must survive between two requests). */
+/** One exchange responder per running service; what it holds between the two requests is in the database. */
 export function managementKeyExchangesFor(ctx: ServiceContext): ManagementKeyExchanges {
   let exchanges = perService.get(ctx);
   if (!exchanges) {

@@ -375,4 +375,22 @@ CREATE TABLE refusal_tallies (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    // Management-key exchanges (src-service/crypto/management-key-exchanges.ts) between their two
+    // steps: in the database, so that step 2 may reach another service instance than step 1. The
+    // exchange id is kept as its SHA-256; the challenge is no secret (answering it needs the
+    // card's key). Rows live 30 seconds and are deleted when used.
+    version: 65,
+    name: 'management-key exchanges in the database',
+    sql: `
+CREATE TABLE management_key_exchanges (
+  id INTEGER PRIMARY KEY,
+  exchange_hash BLOB NOT NULL UNIQUE,
+  card_uuid TEXT NOT NULL,
+  challenge BLOB NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX management_key_exchanges_expiry ON management_key_exchanges(expires_at);
+`,
+  },
 ];

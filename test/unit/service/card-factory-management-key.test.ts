@@ -5,6 +5,7 @@ import type { ManagementKeyResponder } from '../../../src-main/card/piv/piv-mana
 import { makeCard, type MadeCard } from '../../../src-service/ca/card-factory.js';
 import { ManagementKeyExchanges, managementKeyExchangesFor } from '../../../src-service/crypto/management-key-exchanges.js';
 import { ServiceError } from '../../../src-service/http/service-error.js';
+import { startService } from '../../../src-service/start-service.js';
 import { holder, startServiceRig, withCard, type ServiceRig } from './support/card-login-rig.js';
 
 // Management-key (9B) authentication with the key held only by the service: the agent's
@@ -80,21 +81,55 @@ describe('the service-side management key responder', () => {
   it('an exchange is one-use and expires after 30 seconds', () => {
     let now = 1_000_000;
     const exchanges = new ManagementKeyExchanges({ db: rig.db, dataKey: rig.service.ctx.dataKey, now: () => now });
+    // Exchanges other tests began (and never finished) are in the same database.
+    const before = exchanges.pendingCount;
     const first = exchanges.answerWitness(card.cardUuid, Buffer.alloc(16, 1));
     const second = exchanges.answerWitness(card.cardUuid, Buffer.alloc(16, 2));
-    expect(exchanges.pendingCount).toBe(2);
+    expect(exchanges.pendingCount).toBe(before + 2);
     expect(() => exchanges.checkCardResponse(first.exchangeId, Buffer.alloc(16))).toThrow(/did not prove/);
     expect(() => exchanges.checkCardResponse(first.exchangeId, Buffer.alloc(16))).toThrow(/expired or was already used/);
     now += 30_000;
     expect(() => exchanges.checkCardResponse(second.exchangeId, Buffer.alloc(16))).toThrow(/expired or was already used/);
-    expect(exchanges.pendingCount).toBe(0);
+    expect(exchanges.pendingCount).toBe(before);
   });
 
-  it('pending challenges are bounded in memory: the oldest gives way', () => {
+  it('pending challenges are bounded: the oldest gives way', () => {
     const exchanges = new ManagementKeyExchanges({ db: rig.db, dataKey: rig.service.ctx.dataKey }, { maxPending: 3 });
     const ids = Array.from({ length: 5 }, (_, i) => exchanges.answerWitness(card.cardUuid, Buffer.alloc(16, i)).exchangeId);
     expect(exchanges.pendingCount).toBe(3);
     expect(() => exchanges.checkCardResponse(ids[0] as string, Buffer.alloc(16))).toThrow(/expired or was already used/);
+  });
+
+  it('rule: no state that matters lives in one process: step 1 on one service instance, step 2 on another, and the exchange is still used once', async () => {
+    const second = await startService({ dbFile: rig.service.ctx.config.dbFile });
+    try {
+      const atFirst = managementKeyExchangesFor(rig.service.ctx);
+      const atSecond = managementKeyExchangesFor(second.ctx);
+      let exchangeId = '';
+      let answered: Uint8Array = Buffer.alloc(0);
+      const split: ManagementKeyResponder = {
+        algorithm: ALG.AES128,
+        async answerWitness(encryptedWitness) {
+          const answer = atFirst.answerWitness(card.cardUuid, encryptedWitness);
+          exchangeId = answer.exchangeId;
+          return { witness: answer.witness, challenge: answer.challenge };
+        },
+        async checkCardResponse(encryptedChallenge) {
+          answered = Buffer.from(encryptedChallenge);
+          atSecond.checkCardResponse(exchangeId, encryptedChallenge);
+        },
+      };
+      const publicKey = await withCard(card.state, async (piv) => {
+        await piv.authenticateManagementKey(split);
+        return piv.generateKey(SLOT.AUTHENTICATION, ALG.ECC_P256);
+      });
+      expect(publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+      // The same answer again, at either instance: already used.
+      expect(() => atFirst.checkCardResponse(exchangeId, answered)).toThrow(/expired or was already used/);
+      expect(() => atSecond.checkCardResponse(exchangeId, answered)).toThrow(/expired or was already used/);
+    } finally {
+      await second.close();
+    }
   });
 
   it('refuses unknown cards, revoked cards and witnesses that are not one AES block', () => {
