@@ -8,6 +8,13 @@ import tseslint from 'typescript-eslint';
 /** A no-restricted-imports rule refusing every import whose path matches one of `patterns`. */
 const refuse = (...patterns) => ['error', { patterns }];
 
+// A later block's no-restricted-imports replaces an earlier one's, so blocks that narrow the
+// service's files repeat this pattern.
+const serviceNeverImportsAgent = {
+  group: ['**/src-main', '**/src-main/**', '**/src-renderer/**', 'electron'],
+  message: 'The service never imports the agent (src-main), the renderer or electron.',
+};
+
 export default tseslint.config(
   {
     ignores: ['dist/**', 'node_modules/**', 'native/**', 'release/**', 'coverage/**', 'test-results/**', 'playwright-report/**'],
@@ -95,10 +102,18 @@ export default tseslint.config(
   {
     // The identity service runs on a server: it knows nothing of the workstation's agent.
     files: ['src-service/**/*.ts'],
+    rules: { 'no-restricted-imports': refuse(serviceNeverImportsAgent) },
+  },
+  {
+    // The HTTP layer sits on top of the service's domain code (auth, cim, unlock, renewal, store
+    // ...), which never reaches up into it. Allowed: start-service.ts builds and starts the HTTP
+    // app and sweeps its request counts; cli.ts warns about the transport the app listens on.
+    files: ['src-service/**/*.ts'],
+    ignores: ['src-service/http/**', 'src-service/start-service.ts', 'src-service/cli.ts'],
     rules: {
-      'no-restricted-imports': refuse({
-        group: ['**/src-main', '**/src-main/**', '**/src-renderer/**', 'electron'],
-        message: 'The service never imports the agent (src-main), the renderer or electron.',
+      'no-restricted-imports': refuse(serviceNeverImportsAgent, {
+        group: ['**/http/**'],
+        message: 'Only src-service/http/ imports the HTTP layer; domain code throws ServiceError (src-service/service-error.ts).',
       }),
     },
   },

@@ -1,5 +1,5 @@
 import { grantFor, type Activity, type Grant } from '../../src-shared/domain/roles.js';
-import { forbidden, outOfScope } from '../http/service-error.js';
+import { forbidden, outOfScope } from '../service-error.js';
 import type { SessionContext } from './session-store.js';
 
 // The service's one permission check: the session's roles (from the position chosen at login)

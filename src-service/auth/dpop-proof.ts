@@ -3,7 +3,7 @@ import { EmbeddedJWK, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { DPOP_ALGORITHM, DPOP_MAX_SKEW_SECONDS, DPOP_PROOF_TYPE, DPOP_SCHEME, DpopProofClaims } from '../../src-shared/api/service-login.js';
 import { jwkThumbprint } from '../../src-shared/crypto/jwk-thumbprint.js';
-import { ServiceError } from '../http/service-error.js';
+import { ServiceError } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { prepared } from '../store/prepared.js';

@@ -1,6 +1,6 @@
 import { appendAudit } from '../audit/audit-log.js';
 import { tallyRefusal } from '../audit/refusal-tally.js';
-import { ServiceError } from '../http/service-error.js';
+import { ServiceError } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 
 // Why a login or session request was refused: one reason per check, each with its own message

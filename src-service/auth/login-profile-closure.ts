@@ -1,5 +1,5 @@
 import { appendAudit } from '../audit/audit-log.js';
-import { notFound } from '../http/service-error.js';
+import { notFound } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import { endSessionsWhere } from './session-store.js';
 

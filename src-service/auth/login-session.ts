@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { SessionInfo, SessionRequest, SessionResponse } from '../../src-shared/api/service-login.js';
 import { appendAudit } from '../audit/audit-log.js';
-import { ServiceError } from '../http/service-error.js';
+import { ServiceError } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import { auditRefusal, cardStatusFailure, LoginFailure, settle, type LoginFacts, type Outcome } from './login-failure.js';
 import { activePositions, loginStatements, positionSummary } from './login-store.js';

@@ -3,7 +3,7 @@ import type { ChangeOwnContactBody, ContactChallenge, ContactChallengeBody, Cont
 import { appendAudit } from '../audit/audit-log.js';
 import { authorize } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
-import { badRequest } from '../http/service-error.js';
+import { badRequest } from '../service-error.js';
 import { sendContactChangeNotice, type ContactChangeNotice } from '../notify/contact-change-notice.js';
 import type { ServiceContext } from '../service-context.js';
 import { prepared } from '../store/prepared.js';

@@ -3,7 +3,7 @@ import type { ChangeDetailsResponse } from '../../src-shared/api/service-cim.js'
 import type { RoleCode } from '../../src-shared/domain/roles.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { SessionContext } from '../auth/session-store.js';
-import { conflict, forbidden } from '../http/service-error.js';
+import { conflict, forbidden } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import { utcDate } from './dates.js';
 import { normaliseName } from './normalise-name.js';

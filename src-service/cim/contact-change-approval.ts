@@ -4,7 +4,7 @@ import { consumeChallenge, issueChallenge, type ChallengeBinding } from '../auth
 import { checkPresentedCertificate, signatureVerifies } from '../auth/login-certificate.js';
 import { LoginFailure, type LoginFailureReason } from '../auth/login-failure.js';
 import type { SessionContext } from '../auth/session-store.js';
-import { ServiceError } from '../http/service-error.js';
+import { ServiceError } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import { prepared } from '../store/prepared.js';
 

@@ -4,7 +4,7 @@ import { grantFor } from '../../src-shared/domain/roles.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { authorize } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
-import { badRequest, conflict, forbidden, notFound } from '../http/service-error.js';
+import { badRequest, conflict, forbidden, notFound } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import { addDays, isoDateTime, utcDate } from './dates.js';
 import { POSITION_COLUMNS, POSITION_JOINS, toPositionSummary, type PositionRow } from './position-summary.js';

@@ -1,4 +1,4 @@
-import { badRequest } from '../http/service-error.js';
+import { badRequest } from '../service-error.js';
 
 // Free text the service stores and shows to other people (names, reasons) must be text a person
 // typed: no control characters (NUL, escape sequences, bidi overrides that disguise what is

@@ -1,5 +1,5 @@
 import type { Db } from '../store/database.js';
-import { notFound } from '../http/service-error.js';
+import { notFound } from '../service-error.js';
 
 // A user row as the CIM handlers need it, found by the UUID the API speaks.
 

@@ -2,7 +2,7 @@ import type { Activity, Grant } from '../../src-shared/domain/roles.js';
 import { authorize, inScope } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
 import type { Db } from '../store/database.js';
-import { ServiceError } from '../http/service-error.js';
+import { ServiceError } from '../service-error.js';
 
 // Which organisations a user belongs to, for scope: their home organisation and the
 // organisations of their active position assignments. A user is in a session's scope when any

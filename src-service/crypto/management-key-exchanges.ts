@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ServiceError, badRequest, notFound } from '../http/service-error.js';
+import { ServiceError, badRequest, notFound } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { prepared } from '../store/prepared.js';

@@ -3,7 +3,7 @@ import type { ServiceContext } from '../service-context.js';
 import { openApiDocument } from './openapi.js';
 import { HealthResponse } from '../../src-shared/api/service-common.js';
 import { defineRoute, parseOrThrow, sessionFrom, type AnyRoute } from './route.js';
-import { ServiceError } from './service-error.js';
+import { ServiceError } from '../service-error.js';
 import { serviceRoutes } from './routes.js';
 import { allowedHostCheck } from './allowed-hosts.js';
 import { registerRequestLimits, requestLimitHook } from './request-limits.js';

@@ -5,7 +5,7 @@ import { liveSession } from '../auth/session-auth.js';
 import type { SessionContext } from '../auth/session-store.js';
 import { DPOP_HEADER } from '../../src-shared/api/service-login.js';
 import type { ServiceContext } from '../service-context.js';
-import { ServiceError } from './service-error.js';
+import { ServiceError } from '../service-error.js';
 
 // One way to declare an endpoint: its zod contracts (from src-shared), whether it needs a
 // session, and a handler that only ever sees validated input. The same declarations produce

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { CardProof, CardProofWitnessRequest, CardProofWitnessResponse } from '../../src-shared/api/service-card-proof.js';
 import { tallyRefusal } from '../audit/refusal-tally.js';
 import { managementKeyExchangesFor } from '../crypto/management-key-exchanges.js';
-import { ServiceError } from '../http/service-error.js';
+import { ServiceError } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import { refuse } from './unlock-refusal.js';
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { SECURITY_CODE_VALID_MINUTES, type SelfUnlockRequest, type SelfUnlockResponse, type UnlockChannel } from '../../src-shared/api/service-unlock.js';
 import { appendAudit } from '../audit/audit-log.js';
-import { ServiceError } from '../http/service-error.js';
+import { ServiceError } from '../service-error.js';
 import { sendableChannels, sendUnlockCode } from '../notify/unlock-code-message.js';
 import type { ServiceContext } from '../service-context.js';
 import { cardOnRecord, refuseOldCertificate, refuseStoppedCard } from './card-on-record.js';

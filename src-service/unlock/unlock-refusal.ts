@@ -1,6 +1,6 @@
 import type { ServiceErrorCode } from '../../src-shared/api/service-errors.js';
 import { appendAudit } from '../audit/audit-log.js';
-import { ServiceError } from '../http/service-error.js';
+import { ServiceError } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 
 // Why an unlock step was refused: a ServiceError (so the client gets its status and a message in

@@ -4,7 +4,7 @@ import { ALG, SLOT } from '../../../src-main/card/piv/piv-constants.js';
 import type { ManagementKeyResponder } from '../../../src-main/card/piv/piv-management-key.js';
 import { makeCard, type MadeCard } from '../../../src-service/ca/card-factory.js';
 import { ManagementKeyExchanges, managementKeyExchangesFor } from '../../../src-service/crypto/management-key-exchanges.js';
-import { ServiceError } from '../../../src-service/http/service-error.js';
+import { ServiceError } from '../../../src-service/service-error.js';
 import { startService } from '../../../src-service/start-service.js';
 import { holder, startServiceRig, withCard, type ServiceRig } from './support/card-login-rig.js';
 

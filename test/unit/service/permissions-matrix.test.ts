@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Activity, PERMISSIONS, RoleCode, type Grant } from '../../../src-shared/domain/roles.js';
 import { authorize } from '../../../src-service/auth/authorize.js';
 import { resolveSession, type SessionContext } from '../../../src-service/auth/session-store.js';
-import { ServiceError } from '../../../src-service/http/service-error.js';
+import { ServiceError } from '../../../src-service/service-error.js';
 import { openDatabase, type Db } from '../../../src-service/store/database.js';
 import { actor, addOrg, tempDbFile, TEST_KEY } from '../../support/service-fixtures.js';
 

@@ -53,6 +53,32 @@ describe('rule: src-service never imports src-main', () => {
   });
 });
 
+describe('rule: only src-service/http/ imports the HTTP layer', () => {
+  it.each([
+    ['src-service/auth/authorize.ts', "import { buildApp } from '../http/app.js';"],
+    ['src-service/store/database.ts', "import { databaseRateLimitStore } from '../http/rate-limit-store.js';"],
+    ['src-service/service-context.ts', "import type { AnyRoute } from './http/route.js';"],
+  ])('%s refuses the HTTP layer', async (file, source) => {
+    expect(await importProblems(file, source)).toEqual([expect.stringContaining('Only src-service/http/ imports the HTTP layer')]);
+  });
+
+  it('domain code still refuses the agent', async () => {
+    const problems = await importProblems('src-service/unlock/self-unlock.ts', "import { createAgent } from '../../src-main/agent/create-agent.js';");
+    expect(problems).toEqual([expect.stringContaining('The service never imports the agent (src-main)')]);
+  });
+
+  it('allows domain code the root ServiceError and node:http', async () => {
+    const source = ["import { notFound } from '../service-error.js';", "import { createServer } from 'node:http';"].join('\n');
+    expect(await importProblems('src-service/cim/user-lookup.ts', source)).toEqual([]);
+  });
+
+  it('allows the HTTP layer its own files, and the entry points that start it', async () => {
+    expect(await importProblems('src-service/http/routes.ts', "import { defineRoute } from './route.js';")).toEqual([]);
+    expect(await importProblems('src-service/start-service.ts', "import { buildApp } from './http/app.js';")).toEqual([]);
+    expect(await importProblems('src-service/cli.ts', "import { plainHttpWarning } from './http/allowed-hosts.js';")).toEqual([]);
+  });
+});
+
 describe('rule: card/, pcsc/ and agent/ never import electron', () => {
   it.each(['src-main/card/apdu.ts', 'src-main/pcsc/pcsc-reader-driver.ts', 'src-main/agent/create-agent.ts'])('%s refuses electron', async (file) => {
     expect(await importProblems(file, "import { app } from 'electron';")).toEqual([expect.stringContaining('run without Electron')]);

@@ -1,4 +1,4 @@
-import type { ServiceErrorCode } from '../../src-shared/api/service-errors.js';
+import type { ServiceErrorCode } from '../src-shared/api/service-errors.js';
 
 /** A failure the client caused or may act on; becomes the JSON error body with its status. */
 export class ServiceError extends Error {
