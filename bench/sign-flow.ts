@@ -2,10 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { X509Certificate, verify } from 'node:crypto';
-import { ApduChannel } from '../src-main/card/apdu-channel.js';
-import { parseAtr } from '../src-main/card/atr.js';
+import { withPivCard } from '../src-main/agent/card-transaction.js';
 import { ALG, SLOT } from '../src-main/card/piv/piv-constants.js';
-import { PivSession } from '../src-main/card/piv/piv-session.js';
 import { fmt, median, percentile } from './support/stats.js';
 import { runIfMain } from './support/run-main.js';
 import { quickack, READER_0, startBenchCard, type BenchCard } from './support/pcsc-card.js';
@@ -21,16 +19,14 @@ async function ours(card: BenchCard, cachedCertificate?: Buffer): Promise<{ ms: 
   const before = card.log.length;
   const t0 = performance.now();
   const message = Buffer.alloc(32, 0x5a);
-  const der = await card.driver.transaction(READER_0, async (transport, atr) => {
-    const piv = new PivSession(new ApduChannel(transport, { extendedLength: parseAtr(atr).extendedLength }));
-    await piv.select();
+  const der = await withPivCard(card.driver, READER_0, async (piv) => {
     const cert = cachedCertificate ?? (await piv.readCertificate(SLOT.AUTHENTICATION));
     if (!cert) throw new Error('no certificate on the card');
     await piv.verifyPin(Buffer.from('123456'));
     const signature = await piv.sign(SLOT.AUTHENTICATION, ALG.RSA2048, message);
     if (!verify('sha256', message, new X509Certificate(cert).publicKey, signature)) throw new Error('signature does not verify');
     return cert;
-  }, { resetAfter: true });
+  });
   return { ms: performance.now() - t0, apdus: card.log.length - before, der };
 }
 

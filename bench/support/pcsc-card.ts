@@ -3,11 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
-import { ApduChannel } from '../../src-main/card/apdu-channel.js';
-import { parseAtr } from '../../src-main/card/atr.js';
+import { withPivCard } from '../../src-main/agent/card-transaction.js';
 import { ALG, DEFAULT_MANAGEMENT_KEY, SLOT } from '../../src-main/card/piv/piv-constants.js';
 import { localManagementKeyResponder } from '../../src-main/card/piv/piv-management-key.js';
-import { PivSession } from '../../src-main/card/piv/piv-session.js';
 import { PcscReaderDriver } from '../../src-main/pcsc/pcsc-reader-driver.js';
 import { PivCardEngine, type CommandRecord } from '../../src-main/virtual-card/piv-card-engine.js';
 import { loadOrCreateCardState, saveCardState } from '../../src-main/virtual-card/state-file.js';
@@ -47,15 +45,18 @@ export async function startBenchCard(): Promise<BenchCard> {
   driver.start();
   await vpcd.insert();
   await inserted;
-  const certificatePem = await driver.transaction(READER_0, async (transport, atr) => {
-    const piv = new PivSession(new ApduChannel(transport, { extendedLength: parseAtr(atr).extendedLength }));
-    await piv.select();
-    await piv.authenticateManagementKey(localManagementKeyResponder(ALG.TDES, DEFAULT_MANAGEMENT_KEY));
-    const publicKey = await piv.generateKey(SLOT.AUTHENTICATION, ALG.RSA2048);
-    const pem = issueTestCertificate(publicKey.export({ format: 'pem', type: 'spki' }).toString());
-    await piv.writeCertificate(SLOT.AUTHENTICATION, Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(forge.pki.certificateFromPem(pem))).getBytes(), 'binary'));
-    return pem;
-  });
+  const certificatePem = await withPivCard(
+    driver,
+    READER_0,
+    async (piv) => {
+      await piv.authenticateManagementKey(localManagementKeyResponder(ALG.TDES, DEFAULT_MANAGEMENT_KEY));
+      const publicKey = await piv.generateKey(SLOT.AUTHENTICATION, ALG.RSA2048);
+      const pem = issueTestCertificate(publicKey.export({ format: 'pem', type: 'spki' }).toString());
+      await piv.writeCertificate(SLOT.AUTHENTICATION, Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(forge.pki.certificateFromPem(pem))).getBytes(), 'binary'));
+      return pem;
+    },
+    { resetAfter: false },
+  );
   return {
     driver,
     log,

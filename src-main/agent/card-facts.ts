@@ -1,14 +1,11 @@
 import { X509Certificate } from 'node:crypto';
 import type { AsymmetricAlgorithm } from '../../src-shared/card/virtual-card-state.js';
 import { guidToUuid } from '../../src-shared/card/piv-objects.js';
-import { ApduChannel } from '../card/apdu-channel.js';
-import { parseAtr } from '../card/atr.js';
-import type { CardTransport } from '../card/card-transport.js';
 import { ALG, SLOT, type AsymmetricAlg } from '../card/piv/piv-constants.js';
-import { PivSession } from '../card/piv/piv-session.js';
 import type { ReaderDriver } from '../pcsc/reader-driver.js';
 import type { CardFacts } from './agent-model.js';
 import { cardKeyMatchesCertificate } from './card-key-check.js';
+import { withPivCard } from './card-transaction.js';
 import { MESSAGES } from './agent-messages.js';
 
 // Reading a card as it goes in, before anyone types a passcode: the card UUID (CHUID GUID), the
@@ -31,27 +28,27 @@ export interface CardReading {
   readonly keyMatches: boolean | undefined;
 }
 
-export function pivSession(transport: CardTransport, atr: Buffer): PivSession {
-  return new PivSession(new ApduChannel(transport, { extendedLength: parseAtr(atr).extendedLength }));
-}
-
 export function readCard(readers: ReaderDriver, reader: string): Promise<CardReading> {
-  return readers.transaction(reader, async (transport, atr) => {
-    const piv = pivSession(transport, atr);
-    await piv.select();
-    const chuid = await piv.readChuid();
-    if (!chuid) throw new UnusableCardError(MESSAGES.noCardId);
-    const certificate = await piv.readCertificate(SLOT.AUTHENTICATION);
-    if (!certificate) throw new UnusableCardError(MESSAGES.noCertificate);
-    const { holderName, algorithm } = certificateFacts(certificate);
-    const pin = await piv.pinStatus();
-    const keyMatches = await cardKeyMatchesCertificate(piv, certificate);
-    return {
-      facts: { cardUuid: guidToUuid(chuid.guid), holderName, certificate, algorithm },
-      attemptsRemaining: pin.verified ? null : pin.attemptsRemaining,
-      keyMatches,
-    };
-  });
+  // Nothing here unlocks the card, so it is left as it was.
+  return withPivCard(
+    readers,
+    reader,
+    async (piv) => {
+      const chuid = await piv.readChuid();
+      if (!chuid) throw new UnusableCardError(MESSAGES.noCardId);
+      const certificate = await piv.readCertificate(SLOT.AUTHENTICATION);
+      if (!certificate) throw new UnusableCardError(MESSAGES.noCertificate);
+      const { holderName, algorithm } = certificateFacts(certificate);
+      const pin = await piv.pinStatus();
+      const keyMatches = await cardKeyMatchesCertificate(piv, certificate);
+      return {
+        facts: { cardUuid: guidToUuid(chuid.guid), holderName, certificate, algorithm },
+        attemptsRemaining: pin.verified ? null : pin.attemptsRemaining,
+        keyMatches,
+      };
+    },
+    { resetAfter: false },
+  );
 }
 
 /** The holder's name (subject CN) and the key type of a 9A certificate. */

@@ -4,27 +4,14 @@ import { loginSignedPayload, type SessionInfo, type VerifyResponse } from '../..
 import { wipe } from '../card/bytes.js';
 import { SLOT } from '../card/piv/piv-constants.js';
 import type { ReaderDriver } from '../pcsc/reader-driver.js';
-import type { CardTransport } from '../card/card-transport.js';
-import type { PivSession } from '../card/piv/piv-session.js';
 import type { ServiceClient } from '../service-client/service-client.js';
 import type { CardFacts } from './agent-model.js';
-import { cardAlgorithm, pivSession } from './card-facts.js';
+import { cardAlgorithm } from './card-facts.js';
+import { withPivCard, withVerifiedPivCard } from './card-transaction.js';
 
 // The two card operations that take the passcode. Each runs in ONE reader transaction that
 // resets the card afterwards, so a verified passcode never outlives it, and each wipes the
 // passcode bytes as soon as the card has seen them.
-
-/** Selects PIV and VERIFYs the passcode, wiping its bytes whatever the card answers. */
-async function openVerified(transport: CardTransport, atr: Buffer, passcode: Buffer): Promise<PivSession> {
-  const piv = pivSession(transport, atr);
-  await piv.select();
-  try {
-    await piv.verifyPin(passcode);
-  } finally {
-    wipe(passcode);
-  }
-  return piv;
-}
 
 export interface CardSignatureInput<T> {
   readonly readers: ReaderDriver;
@@ -43,16 +30,11 @@ export interface CardSignatureInput<T> {
  * login and every change the card must approve (a contact change) have in common.
  */
 export function cardSignChallenge<T>(input: CardSignatureInput<T>): Promise<T> {
-  return input.readers.transaction(
-    input.reader,
-    async (transport, atr) => {
-      const piv = await openVerified(transport, atr, input.passcode);
-      const payload = await input.challenge();
-      const signature = await piv.sign(SLOT.AUTHENTICATION, cardAlgorithm(input.facts.algorithm), payload);
-      return input.submit(signature);
-    },
-    { resetAfter: true },
-  );
+  return withVerifiedPivCard(input.readers, input.reader, input.passcode, async (piv) => {
+    const payload = await input.challenge();
+    const signature = await piv.sign(SLOT.AUTHENTICATION, cardAlgorithm(input.facts.algorithm), payload);
+    return input.submit(signature);
+  });
 }
 
 export interface CardLoginInput {
@@ -121,20 +103,15 @@ export interface CardResumeInput {
  * UUID is not enough), then the service confirms the session is still live.
  */
 export function cardResume(input: CardResumeInput): Promise<z.infer<typeof SessionInfo>> {
-  return input.readers.transaction(
-    input.reader,
-    async (transport, atr) => {
-      const piv = await openVerified(transport, atr, input.passcode);
-      const challenge = randomBytes(32);
-      const signature = await piv.sign(SLOT.AUTHENTICATION, cardAlgorithm(input.sessionCard.algorithm), challenge);
-      const publicKey = new X509Certificate(input.sessionCard.certificate).publicKey;
-      // PIV cards return ECDSA signatures DER-encoded, Node's default for EC keys.
-      const ok = verifySignature('sha256', challenge, publicKey, signature);
-      if (!ok) throw new NotTheSessionCardError('the card could not prove it holds the session key');
-      return input.service.session(input.token);
-    },
-    { resetAfter: true },
-  );
+  return withVerifiedPivCard(input.readers, input.reader, input.passcode, async (piv) => {
+    const challenge = randomBytes(32);
+    const signature = await piv.sign(SLOT.AUTHENTICATION, cardAlgorithm(input.sessionCard.algorithm), challenge);
+    const publicKey = new X509Certificate(input.sessionCard.certificate).publicKey;
+    // PIV cards return ECDSA signatures DER-encoded, Node's default for EC keys.
+    const ok = verifySignature('sha256', challenge, publicKey, signature);
+    if (!ok) throw new NotTheSessionCardError('the card could not prove it holds the session key');
+    return input.service.session(input.token);
+  });
 }
 
 export interface CardChangePasscodeInput {
@@ -148,15 +125,7 @@ export interface CardChangePasscodeInput {
 /** SELECT, then CHANGE REFERENCE DATA for the passcode: the card checks the current one itself. */
 export async function cardChangePasscode(input: CardChangePasscodeInput): Promise<void> {
   try {
-    await input.readers.transaction(
-      input.reader,
-      async (transport, atr) => {
-        const piv = pivSession(transport, atr);
-        await piv.select();
-        await piv.changePin(input.current, input.next);
-      },
-      { resetAfter: true },
-    );
+    await withPivCard(input.readers, input.reader, (piv) => piv.changePin(input.current, input.next));
   } finally {
     wipe(input.current, input.next);
   }

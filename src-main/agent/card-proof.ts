@@ -1,6 +1,6 @@
 import type { CardProof } from '../../src-shared/api/service-card-proof.js';
 import type { AgentRuntime } from './agent-runtime.js';
-import { pivSession } from './card-facts.js';
+import { withPivCard } from './card-transaction.js';
 import { authenticateThroughService } from './relayed-management-key.js';
 
 // Before the service acts on a card named only by its UUID (asking for a security code to unlock
@@ -11,13 +11,7 @@ import { authenticateThroughService } from './relayed-management-key.js';
 
 export function withCardProof<T>(rt: AgentRuntime, reader: string, cardUuid: string, act: (proof: CardProof) => Promise<T>): Promise<T> {
   const relay = { cardWitness: (witness: Uint8Array) => rt.client.cardProofWitness(cardUuid, rt.options.workstationId, witness) };
-  return rt.options.readers.transaction(
-    reader,
-    async (transport, atr) => {
-      const piv = pivSession(transport, atr);
-      await piv.select();
-      return authenticateThroughService(piv, relay, (exchangeId, cardResponse) => act({ exchangeId, cardResponse: Buffer.from(cardResponse).toString('base64') }));
-    },
-    { resetAfter: true },
+  return withPivCard(rt.options.readers, reader, (piv) =>
+    authenticateThroughService(piv, relay, (exchangeId, cardResponse) => act({ exchangeId, cardResponse: Buffer.from(cardResponse).toString('base64') })),
   );
 }

@@ -1,8 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { SLOT } from '../card/piv/piv-constants.js';
 import type { ReaderDriver } from '../pcsc/reader-driver.js';
-import { pivSession } from './card-facts.js';
 import { sameKey } from './card-key-check.js';
+import { withPivCard } from './card-transaction.js';
 import type { RenewalRelay } from './card-renewal.js';
 import { authenticateThroughService } from './relayed-management-key.js';
 
@@ -25,24 +25,18 @@ export function writeIssuedCertificate(input: {
   readonly reader: string;
   readonly relay: Pick<RenewalRelay, 'cardWitness' | 'authenticate'>;
 }): Promise<RecoveryWrite> {
-  return input.readers.transaction(
-    input.reader,
-    async (transport, atr) => {
-      const piv = pivSession(transport, atr);
-      await piv.select();
-      const { issuedCertificate: certificate } = await authenticateThroughService(piv, input.relay, (exchangeId, cardResponse) => input.relay.authenticate(exchangeId, cardResponse));
-      if (certificate === null) return { written: null, apdus: piv.apduCount };
-      let key;
-      try {
-        key = new X509Certificate(certificate).publicKey;
-      } catch {
-        return { written: null, apdus: piv.apduCount };
-      }
-      const metadata = await piv.keyMetadata(SLOT.AUTHENTICATION);
-      if (!metadata || !sameKey(metadata.publicKey, key)) return { written: null, apdus: piv.apduCount };
-      await piv.writeCertificate(SLOT.AUTHENTICATION, certificate);
-      return { written: certificate, apdus: piv.apduCount };
-    },
-    { resetAfter: true },
-  );
+  return withPivCard(input.readers, input.reader, async (piv) => {
+    const { issuedCertificate: certificate } = await authenticateThroughService(piv, input.relay, (exchangeId, cardResponse) => input.relay.authenticate(exchangeId, cardResponse));
+    if (certificate === null) return { written: null, apdus: piv.apduCount };
+    let key;
+    try {
+      key = new X509Certificate(certificate).publicKey;
+    } catch {
+      return { written: null, apdus: piv.apduCount };
+    }
+    const metadata = await piv.keyMetadata(SLOT.AUTHENTICATION);
+    if (!metadata || !sameKey(metadata.publicKey, key)) return { written: null, apdus: piv.apduCount };
+    await piv.writeCertificate(SLOT.AUTHENTICATION, certificate);
+    return { written: certificate, apdus: piv.apduCount };
+  });
 }

@@ -7,7 +7,8 @@ import { CardError } from '../card/card-error.js';
 import { ALG, SLOT } from '../card/piv/piv-constants.js';
 import type { PivSession } from '../card/piv/piv-session.js';
 import type { ReaderDriver } from '../pcsc/reader-driver.js';
-import { cardAlgorithm, pivSession } from './card-facts.js';
+import { cardAlgorithm } from './card-facts.js';
+import { withVerifiedPivCard } from './card-transaction.js';
 import { sameKey } from './card-key-check.js';
 import { authenticateThroughService, type CardWitnessRelay } from './relayed-management-key.js';
 
@@ -89,42 +90,34 @@ export class RenewalCertificateMismatchError extends Error {
 
 export async function cardRenewal(input: CardRenewalInput): Promise<CardRenewalResult> {
   try {
-    return await input.readers.transaction(
-      input.reader,
-      async (transport, atr) => {
-        const piv = pivSession(transport, atr);
-        await piv.select();
-        // First, so a wrong passcode costs one attempt and asks the service for nothing.
-        await piv.verifyPin(input.passcode);
-        wipe(input.passcode);
-        input.onStage?.('checking-card');
-        const { issuedCertificate, newKeyProof } = await authenticateThroughService(piv, input.relay, (exchangeId, cardResponse) => input.relay.authenticate(exchangeId, cardResponse));
-        const alg = cardAlgorithm(input.algorithm);
+    // VERIFY first, so a wrong passcode costs one attempt and asks the service for nothing.
+    return await withVerifiedPivCard(input.readers, input.reader, input.passcode, async (piv) => {
+      input.onStage?.('checking-card');
+      const { issuedCertificate, newKeyProof } = await authenticateThroughService(piv, input.relay, (exchangeId, cardResponse) => input.relay.authenticate(exchangeId, cardResponse));
+      const alg = cardAlgorithm(input.algorithm);
 
-        if (issuedCertificate !== null) {
-          const issuedKey = certificateKey(issuedCertificate);
-          if (await cardHoldsKey(piv, alg, issuedKey)) {
-            input.onStage?.('writing-certificate');
-            await piv.writeCertificate(SLOT.AUTHENTICATION, issuedCertificate);
-            return { certificate: issuedCertificate, apdus: piv.apduCount, recovered: true };
-          }
+      if (issuedCertificate !== null) {
+        const issuedKey = certificateKey(issuedCertificate);
+        if (await cardHoldsKey(piv, alg, issuedKey)) {
+          input.onStage?.('writing-certificate');
+          await piv.writeCertificate(SLOT.AUTHENTICATION, issuedCertificate);
+          return { certificate: issuedCertificate, apdus: piv.apduCount, recovered: true };
         }
+      }
 
-        input.onStage?.('making-key');
-        // Now or never: GENERATE replaces the key that the passcode unlocks.
-        const oldKeySignature =
-          newKeyProof === 'old-key-signature' ? await piv.sign(SLOT.AUTHENTICATION, alg, Buffer.from(renewalKeyAuthorisation(input.renewal), 'utf8')) : null;
-        const newKey = await piv.generateKey(SLOT.AUTHENTICATION, alg);
-        const attestation = (await piv.attest(SLOT.AUTHENTICATION)) ?? null;
-        const csr = await signedRequest(piv, alg, newKey, input.holderName);
-        const { certificate } = await input.relay.certificate(csr, { attestation, oldKeySignature });
-        if (!sameKey(certificateKey(certificate), newKey)) throw new RenewalCertificateMismatchError();
-        input.onStage?.('writing-certificate');
-        await piv.writeCertificate(SLOT.AUTHENTICATION, certificate);
-        return { certificate, apdus: piv.apduCount, recovered: false };
-      },
-      { resetAfter: true },
-    );
+      input.onStage?.('making-key');
+      // Now or never: GENERATE replaces the key that the passcode unlocks.
+      const oldKeySignature =
+        newKeyProof === 'old-key-signature' ? await piv.sign(SLOT.AUTHENTICATION, alg, Buffer.from(renewalKeyAuthorisation(input.renewal), 'utf8')) : null;
+      const newKey = await piv.generateKey(SLOT.AUTHENTICATION, alg);
+      const attestation = (await piv.attest(SLOT.AUTHENTICATION)) ?? null;
+      const csr = await signedRequest(piv, alg, newKey, input.holderName);
+      const { certificate } = await input.relay.certificate(csr, { attestation, oldKeySignature });
+      if (!sameKey(certificateKey(certificate), newKey)) throw new RenewalCertificateMismatchError();
+      input.onStage?.('writing-certificate');
+      await piv.writeCertificate(SLOT.AUTHENTICATION, certificate);
+      return { certificate, apdus: piv.apduCount, recovered: false };
+    });
   } finally {
     wipe(input.passcode);
   }

@@ -4,7 +4,7 @@ import type { PivSession } from '../card/piv/piv-session.js';
 import { WrongPasscodeError } from '../card/status-words.js';
 import type { ReaderDriver } from '../pcsc/reader-driver.js';
 import type { ReleasedPuks } from '../service-client/service-client.js';
-import { pivSession } from './card-facts.js';
+import { withPivCard } from './card-transaction.js';
 import { authenticateThroughService, type CardWitnessRelay } from './relayed-management-key.js';
 
 // Unlocking a locked card, on the card: ONE reader transaction, reset afterwards, six commands
@@ -77,24 +77,18 @@ export interface CardUnlockResult {
 export async function cardUnlock(input: CardUnlockInput): Promise<CardUnlockResult> {
   let puks: ReleasedPuks | undefined;
   try {
-    return await input.readers.transaction(
-      input.reader,
-      async (transport, atr) => {
-        const piv = pivSession(transport, atr);
-        await piv.select();
-        const pin = await piv.pinStatus();
-        // Checked before the service is asked for anything: a working card's PUK is never released.
-        if (pin.verified || pin.attemptsRemaining !== 0) throw new CardNotLockedError(pin.verified ? null : pin.attemptsRemaining);
-        input.onStage?.('checking-card');
-        // Kept as soon as they arrive, so they are wiped whatever happens after.
-        const released = await authenticateThroughService(piv, input.relay, async (exchangeId, cardResponse) => (puks = await input.relay.release(exchangeId, cardResponse)));
-        input.onStage?.('setting-passcode');
-        const reconciled = await resetRetryCounter(piv, released, input.passcode, input.relay);
-        if (!reconciled) await piv.changePuk(released.puk, released.nextPuk);
-        return { reconciled, apdus: piv.apduCount };
-      },
-      { resetAfter: true },
-    );
+    return await withPivCard(input.readers, input.reader, async (piv) => {
+      const pin = await piv.pinStatus();
+      // Checked before the service is asked for anything: a working card's PUK is never released.
+      if (pin.verified || pin.attemptsRemaining !== 0) throw new CardNotLockedError(pin.verified ? null : pin.attemptsRemaining);
+      input.onStage?.('checking-card');
+      // Kept as soon as they arrive, so they are wiped whatever happens after.
+      const released = await authenticateThroughService(piv, input.relay, async (exchangeId, cardResponse) => (puks = await input.relay.release(exchangeId, cardResponse)));
+      input.onStage?.('setting-passcode');
+      const reconciled = await resetRetryCounter(piv, released, input.passcode, input.relay);
+      if (!reconciled) await piv.changePuk(released.puk, released.nextPuk);
+      return { reconciled, apdus: piv.apduCount };
+    });
   } finally {
     wipe(input.passcode, puks?.puk, puks?.nextPuk);
   }

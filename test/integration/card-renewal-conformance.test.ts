@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardKeyMatchesCertificate } from '../../src-main/agent/card-key-check.js';
-import { pivSession } from '../../src-main/agent/card-facts.js';
+import { pivSession } from '../../src-main/agent/card-transaction.js';
 import { cardRenewal, type CardRenewalResult, type RenewalRelay } from '../../src-main/agent/card-renewal.js';
 import { ALG, SLOT } from '../../src-main/card/piv/piv-constants.js';
 import { localManagementKeyResponder } from '../../src-main/card/piv/piv-management-key.js';

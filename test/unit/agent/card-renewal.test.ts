@@ -1,7 +1,7 @@
 import { createPublicKey, generateKeyPairSync, verify, X509Certificate, type KeyObject } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cardKeyMatchesCertificate } from '../../../src-main/agent/card-key-check.js';
-import { pivSession } from '../../../src-main/agent/card-facts.js';
+import { pivSession } from '../../../src-main/agent/card-transaction.js';
 import { cardRenewal, RenewalCertificateMismatchError, type RenewalRelay } from '../../../src-main/agent/card-renewal.js';
 import { CardError } from '../../../src-main/card/card-error.js';
 import { ALG, SLOT } from '../../../src-main/card/piv/piv-constants.js';

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { pivSession } from '../../../src-main/agent/card-facts.js';
+import { pivSession } from '../../../src-main/agent/card-transaction.js';
 import { ALG, SLOT } from '../../../src-main/card/piv/piv-constants.js';
 import { localManagementKeyResponder } from '../../../src-main/card/piv/piv-management-key.js';
 import { InProcessReaderDriver } from '../../../src-main/virtual-card/in-process-readers.js';
