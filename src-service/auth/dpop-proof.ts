@@ -7,6 +7,7 @@ import { ServiceError } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { prepared } from '../store/prepared.js';
+import { pruneDue } from '../store/prune-due.js';
 
 // Proof of possession of the workstation key (DPoP, RFC 9449): the proof's signature with the
 // key it carries, made for this method and URL, recently, and for the token presented. Its id is
@@ -36,9 +37,6 @@ const PublicEcJwk = z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x:
 
 /** A proof longer than this is not one the agent made (a P-256 proof is under 1 kB). */
 const MAX_PROOF_LENGTH = 4096;
-/** Often enough that each sweep deletes only a few seconds' worth of rows. */
-const PRUNE_EVERY_MS = 5_000;
-const lastPrune = new WeakMap<Db, number>();
 
 export interface ProvedCall {
   readonly method: string;
@@ -99,11 +97,7 @@ export async function verifyProof(ctx: ServiceContext, call: ProvedCall): Promis
  * alone refuses it.
  */
 export function spendProof(db: Db, proof: VerifiedProof, now: number): void {
-  // abs: a clock set back (NTP, or a test) must not stop the sweeps until it catches up.
-  if (Math.abs(now - (lastPrune.get(db) ?? 0)) >= PRUNE_EVERY_MS) {
-    lastPrune.set(db, now);
-    prepared(db, 'DELETE FROM dpop_proofs WHERE expires_at < ?').run(now);
-  }
+  if (pruneDue(db, 'dpop_proofs', now)) prepared(db, 'DELETE FROM dpop_proofs WHERE expires_at < ?').run(now);
   const expiresAt = (proof.iat + DPOP_MAX_SKEW_SECONDS) * 1000;
   const fresh = prepared(db, 'INSERT INTO dpop_proofs (key_thumbprint, jti, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(proof.keyThumbprint, proof.jti, expiresAt);
   if (fresh.changes !== 1) throw proofRefused();

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { ChallengeResponse } from '../../src-shared/api/service-login.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
+import { pruneDue } from '../store/prune-due.js';
 import { LoginFailure } from './login-failure.js';
 import { loginStatements, type ChallengeRow } from './login-store.js';
 
@@ -13,10 +14,6 @@ import { loginStatements, type ChallengeRow } from './login-store.js';
 export const CHALLENGE_TTL_MS = 60_000;
 /** Spent and expired challenges (and tickets) are kept this long, so a late answer is told "expired" or "used", not "unknown". */
 const KEEP_AFTER_EXPIRY_MS = 2 * 60_000;
-/** Often enough that each sweep deletes only a few seconds' worth of rows (a short pause, not a long one). */
-const PRUNE_EVERY_MS = 5_000;
-
-const lastPrune = new WeakMap<Db, number>();
 
 /** What a challenge is for: a login (no session yet), or a contact change by one session. */
 export interface ChallengeBinding {
@@ -28,8 +25,7 @@ const LOGIN: ChallengeBinding = { purpose: 'login', sessionId: null };
 export function issueChallenge(ctx: ServiceContext, workstationId: string, binding: ChallengeBinding = LOGIN): z.infer<typeof ChallengeResponse> {
   const now = ctx.now().getTime();
   const s = loginStatements(ctx.db);
-  // abs: a clock set back (NTP, or a test) must not stop the sweeps until it catches up.
-  if (Math.abs(now - (lastPrune.get(ctx.db) ?? 0)) >= PRUNE_EVERY_MS) pruneLoginRows(ctx.db, now);
+  if (pruneDue(ctx.db, 'login_challenges', now)) pruneLoginRows(ctx.db, now);
   const nonce = randomBytes(32).toString('base64url');
   const expiresAt = now + CHALLENGE_TTL_MS;
   s.insertChallenge.run(nonce, workstationId, expiresAt, binding.purpose, binding.sessionId);
@@ -39,7 +35,6 @@ export function issueChallenge(ctx: ServiceContext, workstationId: string, bindi
 /** Deletes challenges and tickets spent or expired more than two minutes before `now`. */
 export function pruneLoginRows(db: Db, now: number): void {
   const s = loginStatements(db);
-  lastPrune.set(db, now);
   s.pruneChallenges.run(now - KEEP_AFTER_EXPIRY_MS);
   s.pruneTickets.run(now - KEEP_AFTER_EXPIRY_MS);
 }

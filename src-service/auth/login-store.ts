@@ -1,5 +1,5 @@
 import type { PositionSummary } from '../../src-shared/api/service-common.js';
-import { POSITION_COLUMNS, POSITION_JOINS, toPositionSummary, type PositionRow } from '../cim/position-summary.js';
+import { CURRENT_ASSIGNMENT, POSITION_COLUMNS, POSITION_JOINS, toPositionSummary, type PositionRow } from '../cim/position-summary.js';
 import type { Db } from '../store/database.js';
 
 // Every SQL statement of card login, prepared once per database: login is the service's
@@ -81,7 +81,7 @@ function build(db: Db) {
     activePositions: db.prepare(
       `SELECT ${POSITION_COLUMNS}
          FROM position_assignments a JOIN positions p ON p.id = a.position_id ${POSITION_JOINS}
-        WHERE a.user_id = ? AND a.removed_at IS NULL AND a.start_date <= ? AND (a.end_date IS NULL OR a.end_date >= ?) AND p.closed = 0
+        WHERE a.user_id = ? AND ${CURRENT_ASSIGNMENT} AND p.closed = 0
         GROUP BY p.id ORDER BY po.name, p.title, p.id`,
     ),
     position: db.prepare(`SELECT ${POSITION_COLUMNS} FROM positions p ${POSITION_JOINS} WHERE p.id = ?`),

@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { RoleCode } from '../../src-shared/domain/roles.js';
 import type { Db } from '../store/database.js';
 import { prepared } from '../store/prepared.js';
+import { utcDate } from '../cim/dates.js';
+import { CURRENT_ASSIGNMENT } from '../cim/position-summary.js';
 
 // Sessions: the token is random and handed out once; only its SHA-256 is stored, so a copy of
 // the database does not let anyone act as a signed-in user. Each is bound to the thumbprint of
@@ -58,22 +60,20 @@ const SESSION_WITH_STANDING = `SELECT s.id AS sessionId, s.user_id AS userId, u.
                    WHEN u.status <> 'open' THEN 'profile-closed'
                    WHEN p.closed <> 0 OR NOT EXISTS (
                      SELECT 1 FROM position_assignments a
-                      WHERE a.user_id = s.user_id AND a.position_id = s.position_id AND a.removed_at IS NULL
-                        AND a.start_date <= ? AND (a.end_date IS NULL OR a.end_date >= ?)) THEN 'position-ended'
+                      WHERE a.user_id = s.user_id AND a.position_id = s.position_id AND ${CURRENT_ASSIGNMENT}) THEN 'position-ended'
                    ELSE 'live' END AS standing
          FROM sessions s JOIN users u ON u.id = s.user_id JOIN positions p ON p.id = s.position_id JOIN organisations o ON o.id = p.org_id
          JOIN cards c ON c.id = s.card_id`;
 
 type StandingRow = Omit<SessionContext, 'roles'> & { roles: string; standing: SessionStanding };
 
-const utcDate = (now: number): string => new Date(now).toISOString().slice(0, 10);
 
 /**
  * The session for `token` bound to the key `keyThumbprint`, not ended nor expired, with its
  * standing now. A token presented with another key's proof finds nothing.
  */
 export function findSession(db: Db, token: string, keyThumbprint: string, now = Date.now()): (SessionContext & { standing: SessionStanding }) | undefined {
-  const today = utcDate(now);
+  const today = utcDate(new Date(now));
   const row = prepared(db, `${SESSION_WITH_STANDING} WHERE s.token_hash = ? AND s.key_thumbprint = ? AND s.ended_at IS NULL AND s.expires_at > ?`).get(
     today,
     today,
@@ -90,7 +90,7 @@ export function findSession(db: Db, token: string, keyThumbprint: string, now = 
  * sponsor's unlock or renewal checks at each card step, long after the call that opened it.
  */
 export function sessionStillLive(db: Db, sessionId: number, now: number): boolean {
-  const today = utcDate(now);
+  const today = utcDate(new Date(now));
   const row = prepared(db, `${SESSION_WITH_STANDING} WHERE s.id = ? AND s.ended_at IS NULL AND s.expires_at > ?`).get(today, today, sessionId, now) as
     | StandingRow
     | undefined;

@@ -9,6 +9,12 @@ export const POSITION_COLUMNS = `p.id AS position_id, p.title AS position_title,
   p.roles AS position_roles, p.assignable AS position_assignable, p.closed AS position_closed,
   po.code AS org_code, po.name AS org_name, po.kind AS org_kind, po.path AS org_path, pp.code AS org_parent_code`;
 
+/**
+ * An assignment `a` that holds today: not removed, started, not past its end date. Binds today's
+ * UTC date twice. The one rule for "current" that login and every session call share.
+ */
+export const CURRENT_ASSIGNMENT = 'a.removed_at IS NULL AND a.start_date <= ? AND (a.end_date IS NULL OR a.end_date >= ?)';
+
 export const POSITION_JOINS = `JOIN organisations po ON po.id = p.org_id LEFT JOIN organisations pp ON pp.id = po.parent_id`;
 
 export interface PositionRow {

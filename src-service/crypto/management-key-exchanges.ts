@@ -3,6 +3,7 @@ import { ServiceError, badRequest, notFound } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { prepared } from '../store/prepared.js';
+import { pruneDue } from '../store/prune-due.js';
 import { MANAGEMENT_KEY_ALGORITHM, readCardSecret } from './card-secrets.js';
 
 // The service half of PIV management-key (9B) mutual authentication, so the key never leaves the
@@ -57,7 +58,7 @@ export class ManagementKeyExchanges {
   answerWitness(cardUuid: string, encryptedWitness: Uint8Array, options: { proofOnly?: boolean } = {}): WitnessAnswer {
     if (encryptedWitness.length !== BLOCK) throw badRequest('The card witness must be one AES block (16 bytes).');
     const now = this.now();
-    this.prune(now);
+    if (pruneDue(this.deps.db, 'management_key_exchanges', now)) prepared(this.deps.db, 'DELETE FROM management_key_exchanges WHERE expires_at <= ?').run(now);
     const secret = readCardSecret(this.deps.db, this.deps.dataKey, cardUuid, 'management-key');
     if (!secret) throw notFound('That smartcard');
     try {
@@ -125,9 +126,6 @@ export class ManagementKeyExchanges {
     return this.deps.now ? this.deps.now() : Date.now();
   }
 
-  private prune(now: number): void {
-    prepared(this.deps.db, 'DELETE FROM management_key_exchanges WHERE expires_at <= ?').run(now);
-  }
 }
 
 const perService = new WeakMap<ServiceContext, ManagementKeyExchanges>();

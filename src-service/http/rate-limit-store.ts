@@ -1,6 +1,7 @@
 import type { FastifyRateLimitOptions, FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Db } from '../store/database.js';
 import { prepared } from '../store/prepared.js';
+import { pruneDue } from '../store/prune-due.js';
 
 // A store for @fastify/rate-limit kept in the service database, so several instances of the
 // service on one database share every count (the library's own store is per process). Fixed
@@ -8,9 +9,6 @@ import { prepared } from '../store/prepared.js';
 // engine), so two instances answering at once can never both see the same count. Rows of
 // ended windows are deleted now and then; the table holds at most one row per active key.
 
-/** Deletes ended windows at most this often per connection. */
-const PRUNE_EVERY_MS = 5_000;
-const lastPrune = new WeakMap<Db, number>();
 
 type Callback = (err: Error | null, result?: { current: number; ttl: number }) => void;
 
@@ -18,7 +16,7 @@ type Callback = (err: Error | null, result?: { current: number; ttl: number }) =
 function countRequest(db: Db, key: string, windowMs: number, now: number): { current: number; ttl: number } {
   const windowStart = Math.floor(now / windowMs) * windowMs;
   const expiresAt = windowStart + windowMs;
-  if (Math.abs(now - (lastPrune.get(db) ?? 0)) >= PRUNE_EVERY_MS) pruneRequestCounts(db, now);
+  if (pruneDue(db, 'rate_limit_hits', now)) pruneRequestCounts(db, now);
   const current = prepared(
     db,
     'INSERT INTO rate_limit_hits (key, window_start, expires_at, hits) VALUES (?, ?, ?, 1) ON CONFLICT (key, window_start) DO UPDATE SET hits = hits + 1 RETURNING hits',
@@ -30,7 +28,6 @@ function countRequest(db: Db, key: string, windowMs: number, now: number): { cur
 
 /** Deletes the counts of windows that have ended. */
 export function pruneRequestCounts(db: Db, now: number): void {
-  lastPrune.set(db, now);
   prepared(db, 'DELETE FROM rate_limit_hits WHERE expires_at <= ?').run(now);
 }
 
