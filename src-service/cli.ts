@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CONFIG_FILE_ENV, ConfigError, loadConfig } from './config.js';
 import { MachineSecretError } from './crypto/machine-secret.js';
-import { PrivateFileError } from './store/private-files.js';
+import { PrivateFileError } from '../src-shared/private-files.js';
 import { AuditCommandError, auditCheckpointCommand, auditVerifyCommand, AUDIT_USAGE } from './audit/audit-commands.js';
 import { startService } from './start-service.js';
 import { missingSmtpWarning } from './notify/mailer.js';

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Uuid } from '../../src-shared/api/service-common.js';
-import { writePrivateFile } from '../../src-service/store/private-files.js';
+import { writePrivateFile } from '../../src-shared/private-files.js';
 
 // "Remember my selection": the position last chosen with each card, by card UUID, in a small
 // JSON file in the agent's data folder. Nothing else goes in it (no names, no tokens). It is

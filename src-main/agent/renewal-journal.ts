@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { preparePrivateDatabase } from '../../src-service/store/private-files.js';
+import { preparePrivateDatabase } from '../../src-shared/private-files.js';
 
 // The agent's own record of the renewals it runs, in a small SQLite file in its data folder.
 // Each step is written BEFORE it is taken (synchronously, WAL), so after a card pulled or the

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { machineSecretFileFor } from '../../src-service/crypto/machine-secret-file.js';
-import { makePrivateFolder, refuseSharedFile, refuseSharedFilesUnder, sqliteFiles } from '../../src-service/store/private-files.js';
+import { makePrivateFolder, refuseSharedFile, refuseSharedFilesUnder, sqliteFiles } from '../../src-shared/private-files.js';
 import { REMEMBERED_POSITIONS_FILE } from '../agent/remembered-positions.js';
 import { RENEWAL_JOURNAL_FILE } from '../agent/renewal-journal.js';
 import { TRAINING_CARDS_DIR } from '../training/training-card-file.js';

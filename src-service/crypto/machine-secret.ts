@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { PrivateFileError, refuseSharedFile, writePrivateFile } from '../store/private-files.js';
+import { PrivateFileError, refuseSharedFile, writePrivateFile } from '../../src-shared/private-files.js';
 
 // The service's machine-local secret: a data key (seals card secrets), the CA key passphrase,
 // and the audit key (keys the audit log's hash chain, audit/audit-chain.ts). Created on first

@@ -2,11 +2,11 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS } from './migrations.js';
-import { preparePrivateDatabase } from './private-files.js';
+import { preparePrivateDatabase } from '../../src-shared/private-files.js';
 
 // The service's SQLite file: WAL (readers never wait for the writer), foreign keys on, a busy
 // timeout so concurrent service processes queue rather than fail, and the migrations applied.
-// The file and its -wal and -shm are private to this account (store/private-files.ts).
+// The file and its -wal and -shm are private to this account (src-shared/private-files.ts).
 
 export type Db = Database.Database;
 

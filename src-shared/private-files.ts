@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fchmodSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 // Files that hold secrets (databases with sealed card secrets and audit entries, the service's
 // data key and CA passphrase, the agent's journal and remembered positions) are readable by
 // their owner only: folders 0700, files 0600. Anything another account on the machine could
 // read stops the start, with the command that fixes it. Windows keeps per-user folders private
-// by their ACLs, and POSIX modes say nothing there, so the rule is the POSIX one only.
+// by their ACLs, and POSIX modes say nothing there, so the rule is the POSIX one only. Node
+// only: the agent, the service and the virtual card share it; the renderer never imports it.
 
 export class PrivateFileError extends Error {
   override name = 'PrivateFileError';
@@ -60,15 +61,18 @@ export function refuseSharedFilesUnder(dir: string): void {
 
 /**
  * Replaces `file` in one step with a 0600 file holding `text`: written to a temporary file beside
- * it, then renamed over it, so a crash leaves the old file or the new one, never half of one.
+ * it, flushed, then renamed over it and the folder flushed, so a crash or power cut leaves the
+ * old file or the new one, never half of one.
  */
 export function writePrivateFile(file: string, text: string): void {
-  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  const dir = dirname(file);
+  const temp = join(dir, `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(temp, 'wx', 0o600);
   try {
     // The mode given to open is reduced by the umask, never widened; make it exactly 0600.
     if (POSIX) fchmodSync(fd, 0o600);
     writeSync(fd, text);
+    fsyncSync(fd);
     closeSync(fd);
   } catch (err) {
     closeSync(fd);
@@ -80,5 +84,12 @@ export function writePrivateFile(file: string, text: string): void {
   } catch (err) {
     rmSync(temp, { force: true });
     throw err;
+  }
+  if (!POSIX) return;
+  const dirFd = openSync(dir, 'r');
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
   }
 }
