@@ -5,7 +5,8 @@ import { SELF_SERVICE_EMAIL_DOMAINS } from '../src-shared/api/service-common.js'
 // Service configuration: defaults, then a JSON file, then environment variables, then flags.
 // A bad value stops the service with a message naming the setting, never a stack trace.
 //
-// Environment variables (CIS_*): CIS_HOST, CIS_PORT, CIS_DB, CIS_SECRET_FILE, CIS_CA_PASSPHRASE,
+// Environment variables (CIS_*): CIS_HOST, CIS_PORT, CIS_DB (a SQLite file or a postgres:// URL),
+// CIS_DATABASE_URL, CIS_DB_POOL_SIZE, CIS_DB_TLS, CIS_DB_CA_FILE, CIS_SECRET_FILE, CIS_CA_PASSPHRASE,
 // CIS_SERVICE_ORIGIN, CIS_SESSION_TTL_MINUTES, CIS_BODY_LIMIT_BYTES; for mail and smartcard
 // unlocking: CIS_SMTP_URL (smtp://user:pass@host:587 or smtps://...; unset: mail goes to the
 // outbox table when CIS_OUTBOX is on, otherwise email is not sent), CIS_MAIL_FROM, CIS_UNLOCK_EMAIL_DOMAINS
@@ -96,7 +97,16 @@ export const ServiceConfig = z.strictObject({
   ...HTTP_HARDENING,
   host: z.string().default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(0),
+  /** The SQLite file, or a postgres:// URL (see store/database-target.ts). */
   dbFile: z.string().min(1).default('care-identity.sqlite'),
+  /** A postgres:// URL; wins over dbFile. Several service instances may share one database. */
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//i, 'not a postgres:// URL').optional(),
+  /** Connections each instance keeps to PostgreSQL. */
+  dbPoolSize: z.coerce.number().int().min(1).max(200).default(10),
+  /** TLS to PostgreSQL: off (loopback or a private network), require (encrypted, server not verified), verify-full. */
+  dbTls: z.enum(['off', 'require', 'verify-full']).default('off'),
+  /** The CA certificate (PEM) that signed PostgreSQL's certificate, for verify-full. */
+  dbCaFile: z.string().min(1).optional(),
   /** Where the machine-local secret (data key and CA passphrase) is kept, mode 0600. */
   secretFile: z.string().min(1).optional(),
   /** CA key passphrase for standalone services; overrides the secret file. */
@@ -149,6 +159,10 @@ const ENV: Record<string, keyof ServiceConfigInput> = {
   CIS_HOST: 'host',
   CIS_PORT: 'port',
   CIS_DB: 'dbFile',
+  CIS_DATABASE_URL: 'databaseUrl',
+  CIS_DB_POOL_SIZE: 'dbPoolSize',
+  CIS_DB_TLS: 'dbTls',
+  CIS_DB_CA_FILE: 'dbCaFile',
   CIS_SECRET_FILE: 'secretFile',
   CIS_CA_PASSPHRASE: 'caPassphrase',
   CIS_SERVICE_ORIGIN: 'serviceOrigin',

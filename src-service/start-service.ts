@@ -33,13 +33,13 @@ export interface StartServiceOptions extends ServiceConfigInput {
 export async function startService(input: StartServiceOptions = {}): Promise<RunningService> {
   const { now, smsSender, ...configInput } = input;
   const config = loadConfig({ overrides: configInput });
-  const { db, secret } = openWithMachineSecret(config);
+  const { db, secret } = await openWithMachineSecret(config);
   let ca;
   try {
     // Created on the first start; later starts load it (a wrong passphrase stops the start).
     ca = await loadOrCreateCertificateAuthority(db, { passphrase: caPassphraseFor(config, secret), ...(now ? { now } : {}) });
   } catch (err) {
-    db.close();
+    await db.destroy();
     throw err;
   }
   const clock = now ?? (() => new Date());
@@ -54,21 +54,23 @@ export async function startService(input: StartServiceOptions = {}): Promise<Run
     mailer: createMailer(config, db, clock),
     smsSender: smsSender ?? createSmsSender(config, db, clock),
   };
-  pruneOutbox(db, clock());
+  await pruneOutbox(db, clock());
   const app = buildApp(ctx);
   await app.listen({ host: config.host, port: config.port });
-  const pruning = setInterval(() => pruneOutbox(db, clock()), OUTBOX_PRUNE_EVERY_MS);
+  // Background work never takes the service down: a failed sweep is tried again next time.
+  const background = (work: () => Promise<unknown>) => (): void => void work().catch(() => undefined);
+  const pruning = setInterval(background(() => pruneOutbox(db, clock())), OUTBOX_PRUNE_EVERY_MS);
   pruning.unref();
   // Counted refusals reach the audit log once their bucket closes, even when no more come; spent
   // challenges, tickets and ended request-count windows go even when no more requests come.
-  const sweep = (): void => {
+  const sweep = async (): Promise<void> => {
     const at = clock();
-    flushRefusalTallies(db, at);
-    pruneLoginRows(db, at.getTime());
-    pruneRequestCounts(db, at.getTime());
+    await flushRefusalTallies(db, at);
+    await pruneLoginRows(db, at.getTime());
+    await pruneRequestCounts(db, at.getTime());
   };
-  sweep();
-  const tallying = setInterval(sweep, TALLY_BUCKET_MS);
+  await sweep();
+  const tallying = setInterval(background(sweep), TALLY_BUCKET_MS);
   tallying.unref();
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -82,7 +84,7 @@ export async function startService(input: StartServiceOptions = {}): Promise<Run
       clearInterval(tallying);
       await app.close();
       ctx.mailer?.close();
-      db.close();
+      await db.destroy();
     },
   };
 }

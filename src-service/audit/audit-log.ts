@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { AuditChainKey } from '../crypto/machine-secret.js';
 import type { Db } from '../store/database.js';
-import { prepared } from '../store/prepared.js';
+import { inTransaction, rootOf } from '../store/transaction.js';
 
 // Append-only, hash-chained audit log: each entry's hash covers its content and the previous
 // entry's hash, so removing, reordering or editing any entry breaks every hash after it.
@@ -38,7 +38,7 @@ const keys = new WeakMap<Db, AuditChainKey>();
 
 /** Every entry appended to `db` from now on is keyed with `key`. */
 export function useAuditKey(db: Db, key: AuditChainKey): void {
-  keys.set(db, key);
+  keys.set(rootOf(db), key);
 }
 
 function entryHash(key: AuditChainKey | null, seq: number, prev: string, at: string, e: EntryFields): string {
@@ -47,32 +47,41 @@ function entryHash(key: AuditChainKey | null, seq: number, prev: string, at: str
   return createHmac('sha256', key.key).update(`audit-chain/2\n${content}`).digest('hex');
 }
 
-export function appendAudit(db: Db, entry: AuditEntry, at = new Date()): void {
-  const key = keys.get(db);
+/**
+ * Appends one entry after the newest. Inside a transaction (the change it records), or in one
+ * of its own: either way under the store's single-writer rule (store/transaction.ts), so two
+ * entries never both follow the same head.
+ */
+export async function appendAudit(db: Db, entry: AuditEntry, at = new Date()): Promise<void> {
+  const key = keys.get(rootOf(db));
   // An unkeyed entry after keyed ones would break the chain for good: refuse to write one.
   if (!key) throw new Error('The audit key is not loaded for this database; open it with the service secret.');
-  const head = prepared(db, 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
-  const prev = head?.hash ?? GENESIS;
-  const seq = (head?.seq ?? 0) + 1;
-  const fields = {
-    actor: entry.actor,
-    action: entry.action,
-    subject: entry.subject ?? null,
-    workstation: entry.workstationId ?? null,
-    details: JSON.stringify(entry.details ?? {}),
-  };
-  const iso = at.toISOString();
-  prepared(db, 'INSERT INTO audit_log (seq, at, actor, action, subject, workstation_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-    seq,
-    iso,
-    fields.actor,
-    fields.action,
-    fields.subject,
-    fields.workstation,
-    fields.details,
-    prev,
-    entryHash(key, seq, prev, iso, fields),
-  );
+  await inTransaction(db, async (trx) => {
+    const head = await auditHead(trx);
+    const seq = head.seq + 1;
+    const fields = {
+      actor: entry.actor,
+      action: entry.action,
+      subject: entry.subject ?? null,
+      workstation: entry.workstationId ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    };
+    const iso = at.toISOString();
+    await trx
+      .insertInto('audit_log')
+      .values({
+        seq,
+        at: iso,
+        actor: fields.actor,
+        action: fields.action,
+        subject: fields.subject,
+        workstation_id: fields.workstation,
+        details: fields.details,
+        prev_hash: head.hash,
+        hash: entryHash(key, seq, head.hash, iso, fields),
+      })
+      .execute();
+  });
 }
 
 export interface AuditVerification {
@@ -95,13 +104,10 @@ const sameHex = (a: string, b: string): boolean => a.length === b.length && timi
  * Walks the chain from its start. `key` null: a log from before the audit key, every link plain
  * SHA-256 (which anyone could have recomputed).
  */
-export function verifyAuditLog(db: Db, key: AuditChainKey | null): AuditVerification {
+export async function verifyAuditLog(db: Db, key: AuditChainKey | null): Promise<AuditVerification> {
   let prev = GENESIS;
   let entries = 0;
-  const rows = db
-    .prepare('SELECT seq, at, actor, action, subject, workstation_id AS workstation, details, prev_hash, hash FROM audit_log ORDER BY seq')
-    .iterate() as Iterable<AuditRow>;
-  for (const row of rows) {
+  for await (const row of auditRows(db)) {
     entries++;
     if (row.prev_hash !== prev || !sameHex(entryHash(key, row.seq, prev, row.at, row), row.hash)) return { ok: false, entries, brokenAt: row.seq };
     prev = row.hash;
@@ -109,8 +115,26 @@ export function verifyAuditLog(db: Db, key: AuditChainKey | null): AuditVerifica
   return { ok: true, entries };
 }
 
+/** Every entry in order, a page at a time (a log of millions never sits in memory at once). */
+async function* auditRows(db: Db): AsyncGenerator<AuditRow> {
+  let after = 0;
+  for (;;) {
+    const page: AuditRow[] = await db
+      .selectFrom('audit_log')
+      .select(['seq', 'at', 'actor', 'action', 'subject', 'workstation_id as workstation', 'details', 'prev_hash', 'hash'])
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(1000)
+      .execute();
+    yield* page;
+    const last = page.at(-1);
+    if (!last) return;
+    after = last.seq;
+  }
+}
+
 /** The newest entry's sequence number and hash (0 and the genesis hash for an empty log). */
-export function auditHead(db: Db): { seq: number; hash: string } {
-  const head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+export async function auditHead(db: Db): Promise<{ seq: number; hash: string }> {
+  const head = await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   return head ?? { seq: 0, hash: GENESIS };
 }

@@ -1,6 +1,7 @@
 import { DPOP_SCHEME } from '../../src-shared/api/service-login.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { ServiceContext } from '../service-context.js';
+import { inTransaction } from '../store/transaction.js';
 import { dpopChallenge, ProofRefusal, spendProof, verifyProof } from './dpop-proof.js';
 import { endSession, findSession, type SessionContext, type SessionStanding } from './session-store.js';
 
@@ -38,18 +39,18 @@ export async function liveSession(ctx: ServiceContext, call: AuthenticatedCall):
   const proof = await verifyProof(ctx, { method: call.method, path: call.path, proof: call.proof, token });
   const now = ctx.now();
   // Another key's proof finds nothing: a copied token is refused like an unknown one.
-  const found = findSession(ctx.db, token, proof.keyThumbprint, now.getTime());
+  const found = await findSession(ctx.db, token, proof.keyThumbprint, now.getTime());
   if (!found) throw new ProofRefusal('Your session has ended. Sign in with your smartcard again.', dpopChallenge('invalid_token'));
-  spendProof(ctx.db, proof, now.getTime());
+  await spendProof(ctx.db, proof, now.getTime());
   const { standing, ...session } = found;
   if (standing === 'live') return session;
-  ctx.db.transaction(() => {
-    endSession(ctx.db, session.sessionId, standing, now.getTime());
-    appendAudit(
-      ctx.db,
+  await inTransaction(ctx.db, async (trx) => {
+    await endSession(trx, session.sessionId, standing, now.getTime());
+    await appendAudit(
+      trx,
       { action: 'session.ended', actor: session.userUuid, subject: null, workstationId: session.workstationId, details: { sessionId: session.sessionId, reason: standing } },
       now,
     );
-  })();
+  });
   throw new ProofRefusal(STOPPED[standing], dpopChallenge('invalid_token'));
 }

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { RoleCode } from '../../src-shared/domain/roles.js';
+import { sql } from 'kysely';
 import type { Db } from '../store/database.js';
-import { prepared } from '../store/prepared.js';
 import { utcDate } from '../cim/dates.js';
-import { CURRENT_ASSIGNMENT } from '../cim/position-summary.js';
+import { currentAssignment } from '../cim/position-summary.js';
 
 // Sessions: the token is random and handed out once; only its SHA-256 is stored, so a copy of
 // the database does not let anyone act as a signed-in user. Each is bound to the thumbprint of
@@ -30,18 +30,28 @@ export interface SessionContext {
   readonly expiresAt: number;
 }
 
-export function openSession(
+export async function openSession(
   db: Db,
   s: { userId: number; cardId: number; positionId: number; workstationId: string; keyThumbprint: string; ttlMs: number; now?: number },
-): { token: string; sessionId: number; expiresAt: number } {
+): Promise<{ token: string; sessionId: number; expiresAt: number }> {
   const token = randomBytes(32).toString('base64url');
   const now = s.now ?? Date.now();
   const expiresAt = now + s.ttlMs;
-  const info = prepared(
-    db,
-    'INSERT INTO sessions (token_hash, user_id, card_id, position_id, workstation_id, key_thumbprint, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  ).run(hashToken(token), s.userId, s.cardId, s.positionId, s.workstationId, s.keyThumbprint, now, expiresAt);
-  return { token, sessionId: Number(info.lastInsertRowid), expiresAt };
+  const { id } = await db
+    .insertInto('sessions')
+    .values({
+      token_hash: hashToken(token),
+      user_id: s.userId,
+      card_id: s.cardId,
+      position_id: s.positionId,
+      workstation_id: s.workstationId,
+      key_thumbprint: s.keyThumbprint,
+      created_at: now,
+      expires_at: expiresAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { token, sessionId: id, expiresAt };
 }
 
 /**
@@ -52,66 +62,83 @@ export function openSession(
  */
 export type SessionStanding = 'live' | 'card-stopped' | 'profile-closed' | 'position-ended';
 
-/** A session with its standing now; the two `?` before the WHERE clause are today's UTC date. */
-const SESSION_WITH_STANDING = `SELECT s.id AS sessionId, s.user_id AS userId, u.uuid AS userUuid, u.given_name || ' ' || u.family_name AS userName,
-              s.card_id AS cardId, s.position_id AS positionId, p.org_id AS orgId, o.path AS orgPath, p.roles AS roles,
-              s.workstation_id AS workstationId, s.key_thumbprint AS keyThumbprint, s.expires_at AS expiresAt,
-              CASE WHEN c.status <> 'active' THEN 'card-stopped'
+/** Sessions with their standing on `today` (UTC date); the caller adds the WHERE clause. */
+function sessionsWithStanding(db: Db, today: string) {
+  return db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .innerJoin('positions as p', 'p.id', 's.position_id')
+    .innerJoin('organisations as o', 'o.id', 'p.org_id')
+    .innerJoin('cards as c', 'c.id', 's.card_id')
+    .select([
+      's.id as sessionId',
+      's.user_id as userId',
+      'u.uuid as userUuid',
+      sql<string>`u.given_name || ' ' || u.family_name`.as('userName'),
+      's.card_id as cardId',
+      's.position_id as positionId',
+      'p.org_id as orgId',
+      'o.path as orgPath',
+      'p.roles as roles',
+      's.workstation_id as workstationId',
+      's.expires_at as expiresAt',
+      sql<SessionStanding>`CASE WHEN c.status <> 'active' THEN 'card-stopped'
                    WHEN u.status <> 'open' THEN 'profile-closed'
                    WHEN p.closed <> 0 OR NOT EXISTS (
                      SELECT 1 FROM position_assignments a
-                      WHERE a.user_id = s.user_id AND a.position_id = s.position_id AND ${CURRENT_ASSIGNMENT}) THEN 'position-ended'
-                   ELSE 'live' END AS standing
-         FROM sessions s JOIN users u ON u.id = s.user_id JOIN positions p ON p.id = s.position_id JOIN organisations o ON o.id = p.org_id
-         JOIN cards c ON c.id = s.card_id`;
-
-type StandingRow = Omit<SessionContext, 'roles'> & { roles: string; standing: SessionStanding };
-
+                      WHERE a.user_id = s.user_id AND a.position_id = s.position_id AND ${currentAssignment(today)}) THEN 'position-ended'
+                   ELSE 'live' END`.as('standing'),
+    ]);
+}
 
 /**
  * The session for `token` bound to the key `keyThumbprint`, not ended nor expired, with its
  * standing now. A token presented with another key's proof finds nothing.
  */
-export function findSession(db: Db, token: string, keyThumbprint: string, now = Date.now()): (SessionContext & { standing: SessionStanding }) | undefined {
-  const today = utcDate(new Date(now));
-  const row = prepared(db, `${SESSION_WITH_STANDING} WHERE s.token_hash = ? AND s.key_thumbprint = ? AND s.ended_at IS NULL AND s.expires_at > ?`).get(
-    today,
-    today,
-    hashToken(token),
-    keyThumbprint,
-    now,
-  ) as StandingRow | undefined;
+export async function findSession(
+  db: Db,
+  token: string,
+  keyThumbprint: string,
+  now = Date.now(),
+): Promise<(SessionContext & { standing: SessionStanding }) | undefined> {
+  const row = await sessionsWithStanding(db, utcDate(new Date(now)))
+    .where('s.token_hash', '=', hashToken(token))
+    .where('s.key_thumbprint', '=', keyThumbprint)
+    .where('s.ended_at', 'is', null)
+    .where('s.expires_at', '>', now)
+    .executeTakeFirst();
   if (!row) return undefined;
-  return { ...row, roles: row.roles ? (row.roles.split(',') as RoleCode[]) : [] };
+  return { ...row, keyThumbprint, roles: row.roles ? (row.roles.split(',') as RoleCode[]) : [] };
 }
 
 /**
  * Session `sessionId` may still act: not ended nor expired, and live in every other way. What a
  * sponsor's unlock or renewal checks at each card step, long after the call that opened it.
  */
-export function sessionStillLive(db: Db, sessionId: number, now: number): boolean {
-  const today = utcDate(new Date(now));
-  const row = prepared(db, `${SESSION_WITH_STANDING} WHERE s.id = ? AND s.ended_at IS NULL AND s.expires_at > ?`).get(today, today, sessionId, now) as
-    | StandingRow
-    | undefined;
+export async function sessionStillLive(db: Db, sessionId: number, now: number): Promise<boolean> {
+  const row = await sessionsWithStanding(db, utcDate(new Date(now)))
+    .where('s.id', '=', sessionId)
+    .where('s.ended_at', 'is', null)
+    .where('s.expires_at', '>', now)
+    .executeTakeFirst();
   return row?.standing === 'live';
 }
 
 /** The session for `token` if it may be used now: live, with its card, profile and position current. */
-export function resolveSession(db: Db, token: string, keyThumbprint: string, now = Date.now()): SessionContext | undefined {
-  const found = findSession(db, token, keyThumbprint, now);
+export async function resolveSession(db: Db, token: string, keyThumbprint: string, now = Date.now()): Promise<SessionContext | undefined> {
+  const found = await findSession(db, token, keyThumbprint, now);
   if (found?.standing !== 'live') return undefined;
   const { standing: _live, ...session } = found;
   return session;
 }
 
-export function endSession(db: Db, sessionId: number, reason: string, now = Date.now()): void {
-  prepared(db, 'UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL').run(now, reason, sessionId);
+export async function endSession(db: Db, sessionId: number, reason: string, now = Date.now()): Promise<void> {
+  await db.updateTable('sessions').set({ ended_at: now, end_reason: reason }).where('id', '=', sessionId).where('ended_at', 'is', null).execute();
 }
 
 /** Ends every live session of a card (revoked, cancelled) or of a user (profile closed). */
-export function endSessionsWhere(db: Db, where: { cardId?: number; userId?: number }, reason: string, now = Date.now()): number {
-  const column = where.cardId !== undefined ? 'card_id' : 'user_id';
-  const value = where.cardId ?? where.userId;
-  return prepared(db, `UPDATE sessions SET ended_at = ?, end_reason = ? WHERE ${column} = ? AND ended_at IS NULL`).run(now, reason, value).changes;
+export async function endSessionsWhere(db: Db, where: { cardId: number } | { userId: number }, reason: string, now = Date.now()): Promise<number> {
+  const [column, value] = 'cardId' in where ? (['card_id', where.cardId] as const) : (['user_id', where.userId] as const);
+  const result = await db.updateTable('sessions').set({ ended_at: now, end_reason: reason }).where(column, '=', value).where('ended_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

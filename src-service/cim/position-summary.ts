@@ -1,19 +1,21 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { OrganisationSummary, PositionSummary } from '../../src-shared/api/service-common.js';
 import { RoleCode } from '../../src-shared/domain/roles.js';
 
 // How a position (with its organisation) is read from the store and shown in CIM answers. The
 // SQL pieces are shared by the profile and the position request queries so both show the same.
 
-/** Select-list columns; use with POSITION_JOINS, positions aliased `p`. */
+/** Select-list columns (in a `sql` query: `sql.raw(POSITION_COLUMNS)`); use with POSITION_JOINS, positions aliased `p`. */
 export const POSITION_COLUMNS = `p.id AS position_id, p.title AS position_title, p.job_role AS position_job_role,
   p.roles AS position_roles, p.assignable AS position_assignable, p.closed AS position_closed,
   po.code AS org_code, po.name AS org_name, po.kind AS org_kind, po.path AS org_path, pp.code AS org_parent_code`;
 
 /**
- * An assignment `a` that holds today: not removed, started, not past its end date. Binds today's
- * UTC date twice. The one rule for "current" that login and every session call share.
+ * An assignment `a` that holds on `today` (UTC 'YYYY-MM-DD'): not removed, started, not past its
+ * end date. The one rule for "current" that login and every session call share.
  */
-export const CURRENT_ASSIGNMENT = 'a.removed_at IS NULL AND a.start_date <= ? AND (a.end_date IS NULL OR a.end_date >= ?)';
+export const currentAssignment = (today: string): RawBuilder<SqlBool> =>
+  sql<SqlBool>`(a.removed_at IS NULL AND a.start_date <= ${today} AND (a.end_date IS NULL OR a.end_date >= ${today}))`;
 
 export const POSITION_JOINS = `JOIN organisations po ON po.id = p.org_id LEFT JOIN organisations pp ON pp.id = po.parent_id`;
 

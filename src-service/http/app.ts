@@ -7,7 +7,7 @@ import { ServiceError } from '../service-error.js';
 import { serviceRoutes } from './routes.js';
 import { allowedHostCheck } from './allowed-hosts.js';
 import { registerRequestLimits, requestLimitHook } from './request-limits.js';
-import { schemaVersion } from '../store/database.js';
+import { engineOf, schemaVersion } from '../store/database.js';
 
 // The HTTP face of the identity service. Every request is validated against the shared zod
 // contracts; every failure becomes a JSON error body with the right status, never a 5xx for a
@@ -22,9 +22,11 @@ function healthRoute(): AnyRoute {
     tag: 'service',
     auth: 'none',
     response: HealthResponse,
-    handler: ({ ctx }) => ({
+    handler: async ({ ctx }) => ({
       status: 'ok' as const,
-      schemaVersion: schemaVersion(ctx.db),
+      // A query, so a service that has lost its database does not answer "ok".
+      schemaVersion: await schemaVersion(ctx.db),
+      database: engineOf(ctx.db),
     }),
   });
 }

@@ -1,47 +1,168 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MIGRATIONS } from './migrations.js';
+import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteDialectConfig, type SqliteStatement } from 'kysely';
+import pg from 'pg';
 import { preparePrivateDatabase } from '../../src-shared/private-files.js';
+import { migratePostgres, migrateSqlite } from './migrate.js';
+import type { Engine } from './sql-dialect.js';
+import type { Tables } from './tables.js';
+import { describeTarget, parseDatabaseTarget, type DatabaseTarget, type PostgresTarget } from './database-target.js';
 
-// The service's SQLite file: WAL (readers never wait for the writer), foreign keys on, a busy
-// timeout so concurrent service processes queue rather than fail, and the migrations applied.
-// The file and its -wal and -shm are private to this account (src-shared/private-files.ts).
+// Opens the service's store on either engine, migrated, behind one async query interface
+// (Kysely). SQLite, embedded: one file, WAL (readers never wait for the writer), foreign keys
+// on, a busy timeout so concurrent service processes queue rather than fail, private to this
+// account (src-shared/private-files.ts). PostgreSQL, for organisations: a connection pool, TLS
+// when asked, and 64-bit integers read back as numbers (epoch milliseconds fit in 2^53).
 
-export type Db = Database.Database;
+export type Db = Kysely<Tables>;
 
-export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
+// For /v1/health and the command-line tools: engine and place, never a password.
+const descriptions = new WeakMap<Db, string>();
+
+/** Which engine `db` (or a transaction on it) runs on. */
+export function engineOf(db: Db): Engine {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+export function describeStore(db: Db): string {
+  return descriptions.get(db) ?? engineOf(db);
+}
+
+export interface OpenOptions {
+  /** Read without changing anything (audit-verify): no migration, and SQLite opened read-only. */
+  readonly readonly?: boolean;
+  /** Connections in the PostgreSQL pool. */
+  readonly poolSize?: number;
+}
+
+/** `target`: a SQLite file, or a postgres:// URL (see store/database-target.ts). */
+export async function openDatabase(target: string | DatabaseTarget, options: OpenOptions = {}): Promise<Db> {
+  const parsed = typeof target === 'string' ? parseDatabaseTarget(target) : target;
+  const db = parsed.engine === 'sqlite' ? openSqlite(parsed.file, options) : await openPostgres(parsed, options);
+  descriptions.set(db, describeTarget(parsed));
+  return db;
+}
+
+// ---- SQLite --------------------------------------------------------------------------------
+
+/**
+ * better-sqlite3 behind Kysely's SQLite dialect, with two changes: statements are prepared once
+ * per SQL text and reused (preparing costs about as much as running a small statement, and the
+ * hot paths run on every request), and a transaction begins IMMEDIATE, taking the write lock at
+ * once, so two processes never both read and then both try to write (which SQLite can only
+ * refuse, not queue).
+ */
+function openSqlite(file: string, options: OpenOptions): Db {
   const readonly = options.readonly ?? false;
   if (file !== ':memory:' && !readonly) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     preparePrivateDatabase(file);
   }
-  const db = new Database(file, { readonly });
-  db.pragma('busy_timeout = 5000');
-  if (!options.readonly) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+  const raw = new Database(file, { readonly });
+  try {
+    raw.pragma('busy_timeout = 5000');
+    if (!readonly) {
+      raw.pragma('journal_mode = WAL');
+      raw.pragma('synchronous = NORMAL');
+    }
+    raw.pragma('foreign_keys = ON');
+    if (!readonly) migrateSqlite(raw);
+  } catch (err) {
+    raw.close();
+    throw err;
   }
-  db.pragma('foreign_keys = ON');
-  if (!options.readonly) migrate(db);
-  return db;
+  return new Kysely<Tables>({ dialect: new ImmediateSqliteDialect({ database: cachingStatements(raw) }) });
 }
 
-function migrate(db: Db): number {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
-  let count = 0;
-  for (const m of MIGRATIONS) {
-    if (applied.has(m.version)) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
-    }).immediate();
-    count++;
-  }
-  return count;
+const STATEMENT_CACHE_SIZE = 1000;
+
+function cachingStatements(raw: Database.Database): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => raw.close(),
+    prepare: (sql: string): SqliteStatement => {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        // Query text is fixed per query shape; a cap keeps varying IN-lists from growing it.
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+        stmt = raw.prepare(sql) as unknown as SqliteStatement;
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
 }
 
-export function schemaVersion(db: Db): number {
-  return (db.prepare('SELECT COALESCE(MAX(version), 0) FROM schema_migrations').pluck().get() as number) ?? 0;
+class ImmediateSqliteDriver extends SqliteDriver implements Driver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+// ---- PostgreSQL ----------------------------------------------------------------------------
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/** 64-bit integers and COUNT(*) as numbers (exact up to 2^53: epoch milliseconds, row counts). */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  }) as typeof pg.types.getTypeParser,
+};
+
+function poolConfig(target: PostgresTarget, options: OpenOptions): pg.PoolConfig {
+  const ssl =
+    target.tls === 'verify-full'
+      ? { rejectUnauthorized: true, ...(target.caFile ? { ca: readFileSync(target.caFile, 'utf8') } : {}) }
+      : target.tls === 'require'
+        ? { rejectUnauthorized: false }
+        : false;
+  return {
+    connectionString: target.url,
+    ssl,
+    max: options.poolSize ?? target.poolSize,
+    types,
+    // A schema of its own (tests, or one database shared by several deployments).
+    ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
+    application_name: 'care-identity-service',
+  };
+}
+
+async function openPostgres(target: PostgresTarget, options: OpenOptions): Promise<Db> {
+  const pool = new pg.Pool(poolConfig(target, options));
+  // An idle connection the server drops must not take the process with it.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    try {
+      if (target.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${target.schema}"`);
+      if (!options.readonly) await migratePostgres(client);
+    } finally {
+      client.release();
+    }
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  return new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** The newest migration applied (what /v1/health reports). */
+export async function schemaVersion(db: Db): Promise<number> {
+  const row = await db.selectFrom('schema_migrations').select((eb) => eb.fn.max('version').as('version')).executeTakeFirst();
+  return Number(row?.version ?? 0);
 }

@@ -1,39 +1,42 @@
+import type { Ddl } from './sql-dialect.js';
+
 // Versioned schema. Each migration runs once, in order, inside a transaction; the applied
 // versions are recorded in schema_migrations. Never edit a released migration: add a new one.
 
 export interface Migration {
   readonly version: number;
   readonly name: string;
-  readonly sql: string;
+  /** The statements, written once for both engines: `d` fills in where their DDL differs. */
+  readonly sql: (d: Ddl) => string;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'directory, cards, login, audit',
-    sql: `
+    sql: (d) => `
 CREATE TABLE organisations (
-  id INTEGER PRIMARY KEY,
+  id ${d.id},
   code TEXT NOT NULL UNIQUE,
   name TEXT NOT NULL,
-  name_norm TEXT NOT NULL,
+  name_norm ${d.orderedText} NOT NULL,
   kind TEXT NOT NULL CHECK (kind IN ('trust','gp-practice','pharmacy','site','directorate','other')),
   parent_id INTEGER REFERENCES organisations(id),
   -- '/1/7/42/': the ids from the root down; a subtree is every path with this prefix.
-  path TEXT NOT NULL
+  path ${d.orderedText} NOT NULL
 );
 CREATE INDEX organisations_parent ON organisations(parent_id);
 CREATE INDEX organisations_path ON organisations(path);
 CREATE INDEX organisations_name ON organisations(name_norm);
 
 CREATE TABLE users (
-  id INTEGER PRIMARY KEY,
+  id ${d.id},
   uuid TEXT NOT NULL UNIQUE,
   given_name TEXT NOT NULL,
   family_name TEXT NOT NULL,
   -- Lower-case, accents removed: what name searches compare against (prefix, via the index).
-  family_name_norm TEXT NOT NULL,
-  given_name_norm TEXT NOT NULL,
+  family_name_norm ${d.orderedText} NOT NULL,
+  given_name_norm ${d.orderedText} NOT NULL,
   ni_number TEXT UNIQUE,
   email TEXT,
   mobile TEXT,
@@ -45,7 +48,7 @@ CREATE INDEX users_family_given ON users(family_name_norm, given_name_norm);
 CREATE INDEX users_home_org ON users(home_org_id);
 
 CREATE TABLE positions (
-  id INTEGER PRIMARY KEY,
+  id ${d.id},
   org_id INTEGER NOT NULL REFERENCES organisations(id),
   title TEXT NOT NULL,
   job_role TEXT NOT NULL,
@@ -57,7 +60,7 @@ CREATE TABLE positions (
 CREATE INDEX positions_org ON positions(org_id);
 
 CREATE TABLE position_assignments (
-  id INTEGER PRIMARY KEY,
+  id ${d.id},
   user_id INTEGER NOT NULL REFERENCES users(id),
   position_id INTEGER NOT NULL REFERENCES positions(id),
   start_date TEXT NOT NULL,
@@ -68,15 +71,15 @@ CREATE INDEX assignments_user ON position_assignments(user_id);
 CREATE INDEX assignments_position ON position_assignments(position_id);
 
 CREATE TABLE cards (
-  id INTEGER PRIMARY KEY,
+  id ${d.id},
   uuid TEXT NOT NULL UNIQUE,
-  serial INTEGER NOT NULL,
+  serial ${d.bigint} NOT NULL,
   user_id INTEGER NOT NULL REFERENCES users(id),
   status TEXT NOT NULL CHECK (status IN ('active','locked','revoked','cancelled')),
   algorithm TEXT NOT NULL CHECK (algorithm IN ('rsa2048','p256')),
   -- Card secrets, sealed with the service's data key (AES-256-GCM); never returned by the API.
-  puk_sealed BLOB,
-  management_key_sealed BLOB,
+  puk_sealed ${d.blob},
+  management_key_sealed ${d.blob},
   management_key_algorithm TEXT,
   created_at TEXT NOT NULL
 );
@@ -85,7 +88,7 @@ CREATE INDEX cards_user ON cards(user_id);
 CREATE TABLE certificates (
   serial TEXT PRIMARY KEY,
   card_id INTEGER NOT NULL REFERENCES cards(id),
-  der BLOB,
+  der ${d.blob},
   not_before TEXT NOT NULL,
   not_after TEXT NOT NULL,
   revoked_at TEXT,
@@ -94,7 +97,7 @@ CREATE TABLE certificates (
 CREATE INDEX certificates_card ON certificates(card_id);
 
 CREATE TABLE authenticators (
-  id INTEGER PRIMARY KEY,
+  id ${d.id},
   user_id INTEGER NOT NULL REFERENCES users(id),
   kind TEXT NOT NULL,
   label TEXT NOT NULL,
@@ -104,7 +107,7 @@ CREATE TABLE authenticators (
 CREATE INDEX authenticators_user ON authenticators(user_id);
 
 CREATE TABLE position_requests (
-  id INTEGER PRIMARY KEY,
+  id ${d.id},
   user_id INTEGER NOT NULL REFERENCES users(id),
   position_id INTEGER NOT NULL REFERENCES positions(id),
   start_date TEXT NOT NULL,
@@ -119,7 +122,7 @@ CREATE TABLE position_requests (
 CREATE INDEX position_requests_status ON position_requests(status, position_id);
 
 CREATE TABLE detail_change_requests (
-  id INTEGER PRIMARY KEY,
+  id ${d.id},
   user_id INTEGER NOT NULL REFERENCES users(id),
   changes TEXT NOT NULL,
   status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','accepted','rejected')),
@@ -132,36 +135,36 @@ CREATE TABLE detail_change_requests (
 CREATE TABLE login_challenges (
   nonce TEXT PRIMARY KEY,
   workstation_id TEXT NOT NULL,
-  expires_at INTEGER NOT NULL,
+  expires_at ${d.bigint} NOT NULL,
   used INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE login_tickets (
-  ticket_hash BLOB PRIMARY KEY,
+  ticket_hash ${d.blob} PRIMARY KEY,
   user_id INTEGER NOT NULL REFERENCES users(id),
   card_id INTEGER NOT NULL REFERENCES cards(id),
   workstation_id TEXT NOT NULL,
-  expires_at INTEGER NOT NULL,
+  expires_at ${d.bigint} NOT NULL,
   used INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE sessions (
-  id INTEGER PRIMARY KEY,
-  token_hash BLOB NOT NULL UNIQUE,
+  id ${d.id},
+  token_hash ${d.blob} NOT NULL UNIQUE,
   user_id INTEGER NOT NULL REFERENCES users(id),
   card_id INTEGER NOT NULL REFERENCES cards(id),
   position_id INTEGER NOT NULL REFERENCES positions(id),
   workstation_id TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL,
-  ended_at INTEGER,
+  created_at ${d.bigint} NOT NULL,
+  expires_at ${d.bigint} NOT NULL,
+  ended_at ${d.bigint},
   end_reason TEXT
 );
 CREATE INDEX sessions_user ON sessions(user_id);
 CREATE INDEX sessions_card ON sessions(card_id);
 
 CREATE TABLE audit_log (
-  seq INTEGER PRIMARY KEY,
+  seq ${d.bigint} PRIMARY KEY,
   at TEXT NOT NULL,
   actor TEXT,
   action TEXT NOT NULL,
@@ -172,12 +175,11 @@ CREATE TABLE audit_log (
   hash TEXT NOT NULL
 );
 -- Append-only: the log can be added to, never changed.
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
-CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+${d.appendOnly('audit_log', 'audit log is append-only')}
 
 CREATE TABLE service_secrets (
   name TEXT PRIMARY KEY,
-  value BLOB NOT NULL
+  value ${d.blob} NOT NULL
 );
 `,
   },
@@ -188,7 +190,7 @@ CREATE TABLE service_secrets (
     // (src-service/cim/find-users.ts). Every query the old index served, the new one serves.
     version: 10,
     name: 'search indexes',
-    sql: `
+    sql: (d) => `
 DROP INDEX users_family_given;
 CREATE INDEX users_family_given_home ON users(family_name_norm, given_name_norm, home_org_id);
 DROP INDEX users_home_org;
@@ -205,7 +207,7 @@ CREATE INDEX assignments_position_active ON position_assignments(position_id, re
     // a few hundred thousand rows, so a sweep must find its rows without scanning the table.
     version: 20,
     name: 'ca and login',
-    sql: `
+    sql: (d) => `
 CREATE INDEX login_challenges_expiry ON login_challenges(expires_at);
 CREATE INDEX login_tickets_expiry ON login_tickets(expires_at);
 `,
@@ -218,37 +220,37 @@ CREATE INDEX login_tickets_expiry ON login_tickets(expires_at);
     // epoch milliseconds, like sessions.
     version: 30,
     name: 'smartcard unlocking and outbox',
-    sql: `
-ALTER TABLE cards ADD COLUMN puk_pending_sealed BLOB;
+    sql: (d) => `
+ALTER TABLE cards ADD COLUMN puk_pending_sealed ${d.blob};
 
 CREATE TABLE card_unlocks (
-  id INTEGER PRIMARY KEY,
-  unlock_hash BLOB NOT NULL UNIQUE,
+  id ${d.id},
+  unlock_hash ${d.blob} NOT NULL UNIQUE,
   card_id INTEGER NOT NULL REFERENCES cards(id),
   kind TEXT NOT NULL CHECK (kind IN ('self','sponsor')),
   workstation_id TEXT NOT NULL,
   sponsor_session_id INTEGER REFERENCES sessions(id),
   sponsor_user_id INTEGER REFERENCES users(id),
   channel TEXT CHECK (channel IN ('email','sms')),
-  code_mac BLOB,
-  code_expires_at INTEGER,
+  code_mac ${d.blob},
+  code_expires_at ${d.bigint},
   code_tries INTEGER NOT NULL DEFAULT 0,
   status TEXT NOT NULL CHECK (status IN ('code-sent','ready','released','committed','void')),
   -- When the card-witness step stops being possible: set when the unlock becomes ready.
-  expires_at INTEGER,
-  created_at INTEGER NOT NULL,
-  released_at INTEGER,
-  committed_at INTEGER
+  expires_at ${d.bigint},
+  created_at ${d.bigint} NOT NULL,
+  released_at ${d.bigint},
+  committed_at ${d.bigint}
 );
 CREATE INDEX card_unlocks_card ON card_unlocks(card_id, created_at);
 
 CREATE TABLE outbox (
-  id INTEGER PRIMARY KEY,
+  id ${d.id},
   channel TEXT NOT NULL CHECK (channel IN ('email','sms')),
   recipient TEXT NOT NULL,
   subject TEXT,
   body TEXT NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at ${d.bigint} NOT NULL
 );
 `,
   },
@@ -261,11 +263,11 @@ CREATE TABLE outbox (
     // self-service unlock of the card is refused after too many wrong security codes.
     version: 35,
     name: 'unlock hardening',
-    sql: `
+    sql: (d) => `
 ALTER TABLE card_unlocks ADD COLUMN witness_exchange TEXT;
 ALTER TABLE card_unlocks ADD COLUMN releases INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE card_unlocks ADD COLUMN puk_reconciled_at INTEGER;
-ALTER TABLE cards ADD COLUMN self_unlock_barred_until INTEGER;
+ALTER TABLE card_unlocks ADD COLUMN puk_reconciled_at ${d.bigint};
+ALTER TABLE cards ADD COLUMN self_unlock_barred_until ${d.bigint};
 `,
   },
   {
@@ -276,10 +278,10 @@ ALTER TABLE cards ADD COLUMN self_unlock_barred_until INTEGER;
     // milliseconds, like sessions; issued_not_after is ISO text, like certificates.not_after.
     version: 40,
     name: 'certificate renewal',
-    sql: `
+    sql: (d) => `
 CREATE TABLE card_renewals (
-  id INTEGER PRIMARY KEY,
-  renewal_hash BLOB NOT NULL UNIQUE,
+  id ${d.id},
+  renewal_hash ${d.blob} NOT NULL UNIQUE,
   card_id INTEGER NOT NULL REFERENCES cards(id),
   kind TEXT NOT NULL CHECK (kind IN ('self','sponsor','recovery')),
   workstation_id TEXT NOT NULL,
@@ -288,16 +290,16 @@ CREATE TABLE card_renewals (
   status TEXT NOT NULL CHECK (status IN ('opened','authenticated','issued','confirmed','void')),
   old_serial TEXT,
   issued_serial TEXT,
-  issued_der BLOB,
+  issued_der ${d.blob},
   issued_not_after TEXT,
   -- The one management-key exchange the card-witness step has outstanding (authenticate must
   -- present it), and how many card proofs the renewal has been given (a few at most).
   witness_exchange TEXT,
   card_proofs INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL,
+  created_at ${d.bigint} NOT NULL,
   -- After this the card steps are refused (the confirmation is not: see renewal-confirmation.ts).
-  expires_at INTEGER NOT NULL,
-  confirmed_at INTEGER
+  expires_at ${d.bigint} NOT NULL,
+  confirmed_at ${d.bigint}
 );
 CREATE INDEX card_renewals_card_status ON card_renewals(card_id, status);
 -- A login whose certificate is not in certificates looks here (a renewal to roll forward).
@@ -311,8 +313,8 @@ CREATE INDEX card_renewals_issued_serial ON card_renewals(issued_serial) WHERE i
     // before this and for cards enrolled elsewhere.
     version: 45,
     name: 'card attestation key',
-    sql: `
-ALTER TABLE cards ADD COLUMN attestation_key BLOB;
+    sql: (d) => `
+ALTER TABLE cards ADD COLUMN attestation_key ${d.blob};
 `,
   },
   {
@@ -322,11 +324,11 @@ ALTER TABLE cards ADD COLUMN attestation_key BLOB;
     // contact changed in the last 24 hours is not sent self-service unlock codes.
     version: 50,
     name: 'contact change approval',
-    sql: `
+    sql: (d) => `
 ALTER TABLE login_challenges ADD COLUMN purpose TEXT NOT NULL DEFAULT 'login' CHECK (purpose IN ('login','contact-change'));
 ALTER TABLE login_challenges ADD COLUMN session_id INTEGER;
-ALTER TABLE users ADD COLUMN email_changed_at INTEGER;
-ALTER TABLE users ADD COLUMN mobile_changed_at INTEGER;
+ALTER TABLE users ADD COLUMN email_changed_at ${d.bigint};
+ALTER TABLE users ADD COLUMN mobile_changed_at ${d.bigint};
 `,
   },
   {
@@ -336,15 +338,15 @@ ALTER TABLE users ADD COLUMN mobile_changed_at INTEGER;
     // it refuses a replay. Sessions opened before this have no key and no longer work.
     version: 55,
     name: 'sessions bound to a workstation key',
-    sql: `
+    sql: (d) => `
 ALTER TABLE sessions ADD COLUMN key_thumbprint TEXT;
 
 CREATE TABLE dpop_proofs (
   key_thumbprint TEXT NOT NULL,
   jti TEXT NOT NULL,
-  expires_at INTEGER NOT NULL,
+  expires_at ${d.bigint} NOT NULL,
   PRIMARY KEY (key_thumbprint, jti)
-) WITHOUT ROWID;
+)${d.withoutRowid};
 CREATE INDEX dpop_proofs_expiry ON dpop_proofs(expires_at);
 `,
   },
@@ -357,22 +359,22 @@ CREATE INDEX dpop_proofs_expiry ON dpop_proofs(expires_at);
     // summary entry per kind and bucket (src-service/audit/refusal-tally.ts).
     version: 60,
     name: 'request limits and refusal tallies',
-    sql: `
+    sql: (d) => `
 CREATE TABLE rate_limit_hits (
   key TEXT NOT NULL,
-  window_start INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL,
+  window_start ${d.bigint} NOT NULL,
+  expires_at ${d.bigint} NOT NULL,
   hits INTEGER NOT NULL,
   PRIMARY KEY (key, window_start)
-) WITHOUT ROWID;
+)${d.withoutRowid};
 CREATE INDEX rate_limit_hits_expiry ON rate_limit_hits(expires_at);
 
 CREATE TABLE refusal_tallies (
-  bucket_start INTEGER NOT NULL,
+  bucket_start ${d.bigint} NOT NULL,
   kind TEXT NOT NULL,
   count INTEGER NOT NULL,
   PRIMARY KEY (bucket_start, kind)
-) WITHOUT ROWID;
+)${d.withoutRowid};
 `,
   },
   {
@@ -382,13 +384,13 @@ CREATE TABLE refusal_tallies (
     // card's key). Rows live 30 seconds and are deleted when used.
     version: 65,
     name: 'management-key exchanges in the database',
-    sql: `
+    sql: (d) => `
 CREATE TABLE management_key_exchanges (
-  id INTEGER PRIMARY KEY,
-  exchange_hash BLOB NOT NULL UNIQUE,
+  id ${d.id},
+  exchange_hash ${d.blob} NOT NULL UNIQUE,
   card_uuid TEXT NOT NULL,
-  challenge BLOB NOT NULL,
-  expires_at INTEGER NOT NULL
+  challenge ${d.blob} NOT NULL,
+  expires_at ${d.bigint} NOT NULL
 );
 CREATE INDEX management_key_exchanges_expiry ON management_key_exchanges(expires_at);
 `,

@@ -54,4 +54,9 @@ export const CardStatus = z.enum(['active', 'locked', 'revoked', 'cancelled']);
 /** A card's 9A key type: the one definition lives with the card state format. */
 export { AsymmetricAlgorithm as CardAlgorithm } from '../card/virtual-card-state.js';
 
-export const HealthResponse = z.strictObject({ status: z.literal('ok'), schemaVersion: z.number().int() });
+export const HealthResponse = z.strictObject({
+  status: z.literal('ok'),
+  schemaVersion: z.number().int(),
+  /** The engine the service's store runs on (never where: that is for its operators). */
+  database: z.enum(['sqlite', 'postgres']),
+});

@@ -1,0 +1,272 @@
+import type { Generated } from 'kysely';
+
+// The service's tables as the query builder sees them, one interface per table, in the order
+// the migrations (store/migrations.ts) create them. Column types are what both engines hand
+// back: epoch milliseconds are numbers (PostgreSQL's BIGINT is parsed to a number, store/engines.ts),
+// ISO dates are text, flags are 0 or 1, sealed secrets and hashes are Buffers.
+
+type Id = Generated<number>;
+
+export interface OrganisationsTable {
+  id: Id;
+  code: string;
+  name: string;
+  name_norm: string;
+  kind: 'trust' | 'gp-practice' | 'pharmacy' | 'site' | 'directorate' | 'other';
+  parent_id: number | null;
+  path: string;
+}
+
+export interface UsersTable {
+  id: Id;
+  uuid: string;
+  given_name: string;
+  family_name: string;
+  family_name_norm: string;
+  given_name_norm: string;
+  ni_number: string | null;
+  email: string | null;
+  mobile: string | null;
+  status: Generated<'open' | 'closed'>;
+  home_org_id: number | null;
+  created_at: string;
+  email_changed_at: number | null;
+  mobile_changed_at: number | null;
+}
+
+export interface PositionsTable {
+  id: Id;
+  org_id: number;
+  title: string;
+  job_role: string;
+  roles: Generated<string>;
+  assignable: Generated<number>;
+  closed: Generated<number>;
+}
+
+export interface PositionAssignmentsTable {
+  id: Id;
+  user_id: number;
+  position_id: number;
+  start_date: string;
+  end_date: string | null;
+  removed_at: string | null;
+}
+
+export interface CardsTable {
+  id: Id;
+  uuid: string;
+  serial: number;
+  user_id: number;
+  status: 'active' | 'locked' | 'revoked' | 'cancelled';
+  algorithm: 'rsa2048' | 'p256';
+  puk_sealed: Buffer | null;
+  management_key_sealed: Buffer | null;
+  management_key_algorithm: string | null;
+  created_at: string;
+  puk_pending_sealed: Buffer | null;
+  self_unlock_barred_until: number | null;
+  attestation_key: Buffer | null;
+}
+
+export interface CertificatesTable {
+  serial: string;
+  card_id: number;
+  der: Buffer | null;
+  not_before: string;
+  not_after: string;
+  revoked_at: string | null;
+  revocation_reason: string | null;
+}
+
+export interface AuthenticatorsTable {
+  id: Id;
+  user_id: number;
+  kind: string;
+  label: string;
+  created_at: string;
+  removed_at: string | null;
+}
+
+export interface PositionRequestsTable {
+  id: Id;
+  user_id: number;
+  position_id: number;
+  start_date: string;
+  end_date: string;
+  status: Generated<'pending' | 'granted' | 'rejected'>;
+  requested_by: number;
+  requested_at: string;
+  decided_by: number | null;
+  decided_at: string | null;
+  reason: string | null;
+}
+
+export interface DetailChangeRequestsTable {
+  id: Id;
+  user_id: number;
+  changes: string;
+  status: Generated<'pending' | 'accepted' | 'rejected'>;
+  requested_by: number;
+  requested_at: string;
+  decided_by: number | null;
+  decided_at: string | null;
+}
+
+export interface LoginChallengesTable {
+  nonce: string;
+  workstation_id: string;
+  expires_at: number;
+  used: Generated<number>;
+  purpose: Generated<'login' | 'contact-change'>;
+  session_id: number | null;
+}
+
+export interface LoginTicketsTable {
+  ticket_hash: Buffer;
+  user_id: number;
+  card_id: number;
+  workstation_id: string;
+  expires_at: number;
+  used: Generated<number>;
+}
+
+export interface SessionsTable {
+  id: Id;
+  token_hash: Buffer;
+  user_id: number;
+  card_id: number;
+  position_id: number;
+  workstation_id: string;
+  created_at: number;
+  expires_at: number;
+  ended_at: number | null;
+  end_reason: string | null;
+  key_thumbprint: string | null;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  actor: string | null;
+  action: string;
+  subject: string | null;
+  workstation_id: string | null;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface ServiceSecretsTable {
+  name: string;
+  value: Buffer;
+}
+
+export interface CardUnlocksTable {
+  id: Id;
+  unlock_hash: Buffer;
+  card_id: number;
+  kind: 'self' | 'sponsor';
+  workstation_id: string;
+  sponsor_session_id: number | null;
+  sponsor_user_id: number | null;
+  channel: 'email' | 'sms' | null;
+  code_mac: Buffer | null;
+  code_expires_at: number | null;
+  code_tries: Generated<number>;
+  status: 'code-sent' | 'ready' | 'released' | 'committed' | 'void';
+  expires_at: number | null;
+  created_at: number;
+  released_at: number | null;
+  committed_at: number | null;
+  witness_exchange: string | null;
+  releases: Generated<number>;
+  puk_reconciled_at: number | null;
+}
+
+export interface OutboxTable {
+  id: Id;
+  channel: 'email' | 'sms';
+  recipient: string;
+  subject: string | null;
+  body: string;
+  created_at: number;
+}
+
+export interface CardRenewalsTable {
+  id: Id;
+  renewal_hash: Buffer;
+  card_id: number;
+  kind: 'self' | 'sponsor' | 'recovery';
+  workstation_id: string;
+  sponsor_session_id: number | null;
+  sponsor_user_id: number | null;
+  status: 'opened' | 'authenticated' | 'issued' | 'confirmed' | 'void';
+  old_serial: string | null;
+  issued_serial: string | null;
+  issued_der: Buffer | null;
+  issued_not_after: string | null;
+  witness_exchange: string | null;
+  card_proofs: Generated<number>;
+  created_at: number;
+  expires_at: number;
+  confirmed_at: number | null;
+}
+
+export interface DpopProofsTable {
+  key_thumbprint: string;
+  jti: string;
+  expires_at: number;
+}
+
+export interface RateLimitHitsTable {
+  key: string;
+  window_start: number;
+  expires_at: number;
+  hits: number;
+}
+
+export interface RefusalTalliesTable {
+  bucket_start: number;
+  kind: string;
+  count: number;
+}
+
+export interface ManagementKeyExchangesTable {
+  id: Id;
+  exchange_hash: Buffer;
+  card_uuid: string;
+  challenge: Buffer;
+  expires_at: number;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: string;
+}
+
+export interface Tables {
+  organisations: OrganisationsTable;
+  users: UsersTable;
+  positions: PositionsTable;
+  position_assignments: PositionAssignmentsTable;
+  cards: CardsTable;
+  certificates: CertificatesTable;
+  authenticators: AuthenticatorsTable;
+  position_requests: PositionRequestsTable;
+  detail_change_requests: DetailChangeRequestsTable;
+  login_challenges: LoginChallengesTable;
+  login_tickets: LoginTicketsTable;
+  sessions: SessionsTable;
+  audit_log: AuditLogTable;
+  service_secrets: ServiceSecretsTable;
+  card_unlocks: CardUnlocksTable;
+  outbox: OutboxTable;
+  card_renewals: CardRenewalsTable;
+  dpop_proofs: DpopProofsTable;
+  rate_limit_hits: RateLimitHitsTable;
+  refusal_tallies: RefusalTalliesTable;
+  management_key_exchanges: ManagementKeyExchangesTable;
+  schema_migrations: SchemaMigrationsTable;
+}
