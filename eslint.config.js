@@ -118,6 +118,25 @@ export default tseslint.config(
     },
   },
   {
+    // One way into the database: the store (Kysely over either engine). Its drivers, and how a
+    // transaction is opened (the single-writer rule and the retries), stay in src-service/store.
+    files: ['src-service/**/*.ts'],
+    ignores: ['src-service/store/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value=/^(better-sqlite3|pg|pg-copy-streams)$/]",
+          message: 'Only src-service/store/ uses the database drivers; query through the store (Db, Kysely).',
+        },
+        {
+          selector: "CallExpression[callee.property.name='transaction'][arguments.length=0]",
+          message: 'Open a transaction with inTransaction (src-service/store/transaction.ts), which keeps one writer at a time and retries.',
+        },
+      ],
+    },
+  },
+  {
     // The card, PC/SC and agent core also run headless (browser shell, CLI, tests): Electron stays
     // in src-main/shell/electron.
     files: ['src-main/card/**/*.ts', 'src-main/pcsc/**/*.ts', 'src-main/agent/**/*.ts'],

@@ -18,6 +18,8 @@ export default defineConfig({
         test: {
           name: 'service-postgres',
           include: ['test/unit/service/**/*.test.ts'],
+          // About the SQLite file itself (its permissions, its journal): nothing to run on PostgreSQL.
+          exclude: ['**/*.sqlite.test.ts'],
           globalSetup: ['test/support/postgres-global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
