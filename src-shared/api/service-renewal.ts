@@ -25,6 +25,8 @@ import { CardProof } from './service-card-proof.js';
 // (the login proves the card has the new key and certificate): it rolls forward.
 
 export const RenewalId = Base64Url;
+/** The path parameters of a renewal's card steps (/v1/renewals/:renewalId/...). */
+export const RenewalParams = z.strictObject({ renewalId: RenewalId });
 
 export const RenewalOpened = z.strictObject({
   renewalId: RenewalId,
