@@ -81,13 +81,10 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
       ...(endpoint.auth === 'none' && endpoint !== SERVICE_ENDPOINTS.health ? { onRequest: limited } : {}),
       handler: async (request, reply) => {
         const session = endpoint.auth === 'session' ? await sessionFrom(ctx, request, reply) : undefined;
-        // AnyRoute erases each route's own types; route() tied its handler to its endpoint's schemas.
-        /* eslint-disable @typescript-eslint/no-unsafe-assignment */
         const params = parseOrThrow(endpoint.params, request.params, 'params');
         const query = parseOrThrow(endpoint.query, request.query, 'query');
         const body = parseOrThrow(endpoint.body, request.body, 'body');
         const result = await handler({ body, query, params, request, reply, ctx, session });
-        /* eslint-enable @typescript-eslint/no-unsafe-assignment */
         // A handler whose success status depends on the outcome (a change made: 200; a change
         // requested: 202) sets it with reply.code(); otherwise the endpoint's declared status holds.
         const status = reply.statusCode !== 200 ? reply.statusCode : (endpoint.status ?? 200);

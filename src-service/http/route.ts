@@ -29,7 +29,11 @@ export interface Route<E extends Endpoint = Endpoint> {
   readonly handler: (input: RouteInput<E>) => ResponseOf<E> | Promise<ResponseOf<E>>;
 }
 
-export type AnyRoute = Route<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A route of any endpoint, as the app registers them: route() tied each handler to its own endpoint's schemas. */
+export interface AnyRoute {
+  readonly endpoint: Endpoint;
+  readonly handler: (input: any) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
 
 /** A route for `endpoint`: its handler's input and answer are typed from the endpoint's schemas. */
 export function route<E extends Endpoint>(endpoint: E, handler: Route<E>['handler']): Route<E> {

@@ -42,7 +42,7 @@ export const pathParamNames = (path: string): string[] => [...path.matchAll(/:([
 export function fillPath(path: string, params: Readonly<Record<string, unknown>> = {}): string {
   return path.replace(/:([A-Za-z]+)/g, (_whole, name: string) => {
     const value = params[name];
-    if (value === undefined || value === null) throw new Error(`The path ${path} needs a value for ${name}.`);
-    return encodeURIComponent(String(value as string | number));
+    if (typeof value !== 'string' && typeof value !== 'number') throw new Error(`The path ${path} needs a value for ${name}.`);
+    return encodeURIComponent(String(value));
   });
 }
