@@ -4,7 +4,7 @@ import type { z, ZodType } from 'zod';
 // the service's routes, its OpenAPI document and the agent's client, so the three cannot name a
 // method, a path or a shape differently.
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Endpoint {
   readonly method: HttpMethod;
@@ -26,9 +26,7 @@ export interface Endpoint {
 export const endpoint = <const E extends Endpoint>(e: E): E => e;
 
 /** What a part of a request is once validated (`undefined` for a part the endpoint has none of). */
-export type Parsed<S> = S extends ZodType ? z.output<S> : undefined;
-/** What a part of a request may be written as before validation (defaults still to fill, etc.). */
-export type Unparsed<S> = S extends ZodType ? z.input<S> : undefined;
+type Parsed<S> = S extends ZodType ? z.output<S> : undefined;
 
 export type ParamsOf<E extends Endpoint> = Parsed<E['params']>;
 export type QueryOf<E extends Endpoint> = Parsed<E['query']>;

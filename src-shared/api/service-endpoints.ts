@@ -337,5 +337,3 @@ export const SERVICE_ENDPOINTS = {
     response: RenewalConfirmResponse,
   }),
 } as const;
-
-export type ServiceEndpointName = keyof typeof SERVICE_ENDPOINTS;
