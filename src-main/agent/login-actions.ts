@@ -1,5 +1,5 @@
 import { wipe } from '../card/bytes.js';
-import { ServiceProtocolError, ServiceRefusedError, ServiceUnreachableError } from '../service-client/service-client-errors.js';
+import { ServiceRefusedError } from '../service-client/service-client-errors.js';
 import { readyCardAt, sessionCardLocation } from './agent-model.js';
 import { MESSAGES } from './agent-messages.js';
 import type { AgentRuntime } from './agent-runtime.js';
@@ -125,14 +125,8 @@ export async function choosePosition(rt: AgentRuntime, positionId: number, remem
       rt.apply((s) => loginTicketLost(s, reader, insertion, err.message));
       throw new AgentFailure('service-refused', err.message);
     }
-    const [code, message] =
-      err instanceof ServiceUnreachableError
-        ? (['service-unreachable', MESSAGES.serviceUnreachable] as const)
-        : err instanceof ServiceRefusedError
-          ? (['service-refused', err.message] as const)
-          : err instanceof ServiceProtocolError
-            ? (['internal', MESSAGES.serviceConfused] as const)
-            : (['internal', MESSAGES.internal] as const);
+    // Any other failure is sorted as every sign-in failure is, in the same words.
+    const { code, message } = classifyPasscodeFailure(err);
     rt.apply((s) => positionRefused(s, reader, insertion, message));
     throw new AgentFailure(code, message);
   }

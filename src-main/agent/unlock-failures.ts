@@ -1,30 +1,34 @@
-import type { AgentErrorCode } from '../../src-shared/api/agent-api.js';
-import { CardError } from '../card/card-error.js';
 import { CardBlockedError } from '../card/status-words.js';
-import { ServiceProtocolError, ServiceRefusedError, ServiceUnreachableError } from '../service-client/service-client-errors.js';
+import { ServiceRefusedError } from '../service-client/service-client-errors.js';
 import { MESSAGES } from './agent-messages.js';
 import { CardNotLockedError, PukMismatchError } from './card-unlock.js';
+import { outcomeOfError, type ErrorOutcome, type FlowTerms } from './outcome-of-error.js';
 import { UNLOCK_MESSAGES } from './unlock-messages.js';
 
-// Sorting what went wrong during an unlock into what the agent does next: show the problem on
-// the step so the user can try again ('retry'), end the unlock with the reason ('refused'), or
-// react to the card or the session having gone. The service's refusals are passed on in its
-// own words; nothing the card sent back as data is ever put in a message.
+// What went wrong during an unlock, in its words: show the problem on the step so the user can
+// try again ('retry'), end the unlock with the reason ('refused'), or react to the card or the
+// session having gone. The sorting itself is outcome-of-error.ts.
 
-export type UnlockOutcome =
-  | { readonly kind: 'retry'; readonly code: AgentErrorCode; readonly message: string }
-  | { readonly kind: 'refused'; readonly code: AgentErrorCode; readonly message: string }
-  | { readonly kind: 'card-removed'; readonly code: AgentErrorCode; readonly message: string }
-  | { readonly kind: 'session-gone'; readonly code: AgentErrorCode; readonly message: string };
+export type UnlockOutcome = ErrorOutcome<'retry', 'refused'>;
 
-/** Service refusals the user can do something about on the same step. */
-function serviceRefusal(err: ServiceRefusedError): UnlockOutcome {
+const UNLOCK: FlowTerms<'retry', 'refused'> = {
+  passing: 'retry',
+  final: 'refused',
+  serviceUnreachable: UNLOCK_MESSAGES.serviceUnreachable,
+  cardRemoved: UNLOCK_MESSAGES.selfRemoved,
+  sessionEnded: MESSAGES.sessionEnded,
   // Too many codes for now, or the service could not send one: the same step works later.
-  if (err.status === 429 || err.status >= 500) return { kind: 'retry', code: 'service-refused', message: err.message || UNLOCK_MESSAGES.busyService };
-  if (err.status === 401) return { kind: 'session-gone', code: 'not-signed-in', message: MESSAGES.sessionEnded };
-  if (err.status === 403 && err.code === 'forbidden') return { kind: 'refused', code: 'forbidden', message: err.message };
-  return { kind: 'refused', code: 'service-refused', message: err.message };
-}
+  busyService: UNLOCK_MESSAGES.busyService,
+  notProved: UNLOCK_MESSAGES.notProved,
+  // A 403 for want of a role is 'forbidden'; a card holder out of scope is the service's refusal.
+  forbidden: 'role',
+  own: (err) => {
+    if (err instanceof CardNotLockedError) return { kind: 'refused', code: 'card-not-locked', message: UNLOCK_MESSAGES.notLocked };
+    if (err instanceof PukMismatchError) return { kind: 'refused', code: 'service-refused', message: UNLOCK_MESSAGES.pukMismatch };
+    if (err instanceof CardBlockedError && err.reference === 'PUK') return { kind: 'refused', code: 'service-refused', message: UNLOCK_MESSAGES.pukBlocked };
+    return undefined;
+  },
+};
 
 /**
  * The service refused a card step of this unlock as no longer usable (404, 409): expired,
@@ -35,18 +39,5 @@ export function unlockUsedUp(err: unknown): boolean {
 }
 
 export function classifyUnlockFailure(err: unknown): UnlockOutcome {
-  if (err instanceof ServiceUnreachableError) return { kind: 'retry', code: 'service-unreachable', message: UNLOCK_MESSAGES.serviceUnreachable };
-  if (err instanceof ServiceRefusedError) return serviceRefusal(err);
-  if (err instanceof ServiceProtocolError) return { kind: 'retry', code: 'internal', message: MESSAGES.serviceConfused };
-  if (err instanceof CardNotLockedError) return { kind: 'refused', code: 'card-not-locked', message: UNLOCK_MESSAGES.notLocked };
-  if (err instanceof PukMismatchError) return { kind: 'refused', code: 'service-refused', message: UNLOCK_MESSAGES.pukMismatch };
-  if (err instanceof CardBlockedError && err.reference === 'PUK') return { kind: 'refused', code: 'service-refused', message: UNLOCK_MESSAGES.pukBlocked };
-  if (err instanceof CardError) {
-    if (err.code === 'card-removed' || err.code === 'reader-unavailable') return { kind: 'card-removed', code: 'card-removed', message: UNLOCK_MESSAGES.selfRemoved };
-    // GENERAL AUTHENTICATE refused the service's answer: not the card the service issued.
-    if (err.code === 'security-status-not-satisfied') return { kind: 'refused', code: 'service-refused', message: UNLOCK_MESSAGES.notProved };
-    // Card layer messages never carry command or response data (card-error.ts).
-    return { kind: 'retry', code: 'internal', message: err.message };
-  }
-  return { kind: 'retry', code: 'internal', message: MESSAGES.internal };
+  return outcomeOfError(err, UNLOCK);
 }

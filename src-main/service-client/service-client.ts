@@ -1,43 +1,19 @@
-import { z, type ZodType } from 'zod';
-import { ContactChallenge, ContactDetails, FindUsersResponse, Profile, type ChangeOwnContactBody, type ContactChallengeBody } from '../../src-shared/api/service-cim.js';
-import { HealthResponse } from '../../src-shared/api/service-common.js';
+import type { z } from 'zod';
+import type { Endpoint, ResponseOf } from '../../src-shared/api/endpoint.js';
+import type { CardProof } from '../../src-shared/api/service-card-proof.js';
+import type { ChangeOwnContactBody, ContactChallengeBody, FindUsersBody } from '../../src-shared/api/service-cim.js';
+import { SERVICE_ENDPOINTS as API } from '../../src-shared/api/service-endpoints.js';
 import { ServiceErrorBody } from '../../src-shared/api/service-errors.js';
-import {
-  ChallengeResponse,
-  LogoutResponse,
-  SessionInfo,
-  SessionResponse,
-  VerifyResponse,
-  DPOP_HEADER,
-  DPOP_SCHEME,
-  type VerifyRequest,
-} from '../../src-shared/api/service-login.js';
-import {
-  CardServiceInspection,
-  CardWitnessResponse,
-  PukReleaseResponse,
-  SelfUnlockResponse,
-  SponsorUnlockResponse,
-  UnlockCodeResponse,
-  UnlockCommitResponse,
-  type CardServiceRequest,
-  type SelfUnlockRequest,
-} from '../../src-shared/api/service-unlock.js';
-import {
-  RenewalAuthenticateResponse,
-  type NewKeyProof,
-  RenewalCertificateResponse,
-  RenewalConfirmResponse,
-  RenewalOpened,
-  RenewalWitnessResponse,
-  type SponsorRenewalRequest,
-} from '../../src-shared/api/service-renewal.js';
-import { CardProofWitnessResponse, type CardProof } from '../../src-shared/api/service-card-proof.js';
+import { DPOP_HEADER, DPOP_SCHEME, type VerifyRequest } from '../../src-shared/api/service-login.js';
+import type { NewKeyProof, RenewalOpened, SponsorRenewalRequest } from '../../src-shared/api/service-renewal.js';
+import type { CardServiceRequest, SelfUnlockRequest } from '../../src-shared/api/service-unlock.js';
+import { callTarget, type CallInput } from './endpoint-call.js';
 import { ServiceProtocolError, ServiceRefusedError, ServiceUnreachableError } from './service-client-errors.js';
 import { WorkstationKey } from './workstation-key.js';
 
-// A small typed client for the identity service over HTTP (global fetch). Every answer is
-// checked against the shared zod contract before anyone uses it. The client keeps nothing but
+// A small typed client for the identity service over HTTP (global fetch). Every call is built
+// from the endpoint table (src-shared/api/service-endpoints.ts): its method, its path, what it
+// carries; every answer is checked against that endpoint's response schema before anyone uses it. The client keeps nothing but
 // the base URL and the workstation key: the session token is handed in per call by the agent,
 // which alone holds it, and goes out with a proof from the key (DPoP) every time.
 
@@ -54,20 +30,8 @@ export interface ServiceClientOptions {
   readonly now?: () => Date;
 }
 
-export interface FindUsersParams {
-  readonly name?: string | undefined;
-  readonly niNumber?: string | undefined;
-  readonly cardUuid?: string | undefined;
-  readonly onlyMyOrganisations: boolean;
-  readonly limit?: number | undefined;
-}
-
-interface CallOptions {
-  readonly body?: unknown;
-  readonly token?: string;
-  /** Prove possession of the workstation key even without a token (opening a session). */
-  readonly proof?: true;
-}
+/** A user search, as the service takes it (the criteria travel in the body, never the URL). */
+export type FindUsersParams = z.input<typeof FindUsersBody>;
 
 /**
  * A Date header counts whole seconds and is stamped before the answer travels: a difference
@@ -103,69 +67,69 @@ export class ServiceClient {
   }
 
   async health(): Promise<void> {
-    await this.call('GET', '/v1/health', HealthResponse);
+    await this.call(API.health, {});
   }
 
-  challenge(workstationId: string): Promise<z.infer<typeof ChallengeResponse>> {
-    return this.call('POST', '/v1/login/challenge', ChallengeResponse, { body: { workstationId } });
+  challenge(workstationId: string): Promise<ResponseOf<typeof API.loginChallenge>> {
+    return this.call(API.loginChallenge, { body: { workstationId } });
   }
 
-  verify(body: z.input<typeof VerifyRequest>): Promise<z.infer<typeof VerifyResponse>> {
-    return this.call('POST', '/v1/login/verify', VerifyResponse, { body });
+  verify(body: z.input<typeof VerifyRequest>): Promise<ResponseOf<typeof API.loginVerify>> {
+    return this.call(API.loginVerify, { body });
   }
 
-  openSession(loginTicket: string, positionId: number): Promise<z.infer<typeof SessionResponse>> {
-    return this.call('POST', '/v1/login/session', SessionResponse, { body: { loginTicket, positionId }, proof: true });
+  openSession(loginTicket: string, positionId: number): Promise<ResponseOf<typeof API.openSession>> {
+    return this.call(API.openSession, { body: { loginTicket, positionId }, proof: true });
   }
 
-  session(token: string): Promise<z.infer<typeof SessionInfo>> {
-    return this.call('GET', '/v1/session', SessionInfo, { token });
+  session(token: string): Promise<ResponseOf<typeof API.session>> {
+    return this.call(API.session, { token });
   }
 
   async logout(token: string): Promise<void> {
-    await this.call('POST', '/v1/logout', LogoutResponse, { token });
+    await this.call(API.logout, { token });
   }
 
-  findUsers(token: string, params: FindUsersParams): Promise<z.infer<typeof FindUsersResponse>> {
-    // In the body, never the URL: names and NI numbers must not reach a proxy's or server's log.
-    return this.call('POST', '/v1/users/search', FindUsersResponse, { token, body: params });
+  findUsers(token: string, params: FindUsersParams): Promise<ResponseOf<typeof API.findUsers>> {
+    return this.call(API.findUsers, { token, body: params });
   }
 
-  profile(token: string, userUuid: string): Promise<z.infer<typeof Profile>> {
-    return this.call('GET', `/v1/users/${encodeURIComponent(userUuid)}`, Profile, { token });
+  profile(token: string, userUuid: string): Promise<ResponseOf<typeof API.profile>> {
+    return this.call(API.profile, { token, params: { uuid: userUuid } });
   }
 
   /** The new email or mobile checked, and the challenge the session's card signs to approve the change. */
-  contactChallenge(token: string, body: z.input<typeof ContactChallengeBody>): Promise<z.infer<typeof ContactChallenge>> {
-    return this.call('POST', '/v1/me/contact/challenge', ContactChallenge, { token, body });
+  contactChallenge(token: string, body: z.input<typeof ContactChallengeBody>): Promise<ResponseOf<typeof API.contactChallenge>> {
+    return this.call(API.contactChallenge, { token, body });
   }
 
   /** The change of one's own email or mobile, with the card's signature over the challenge. */
-  changeOwnContact(token: string, body: z.input<typeof ChangeOwnContactBody>): Promise<z.infer<typeof ContactDetails>> {
-    return this.call('PUT', '/v1/me/contact', ContactDetails, { token, body });
+  changeOwnContact(token: string, body: z.input<typeof ChangeOwnContactBody>): Promise<ResponseOf<typeof API.changeOwnContact>> {
+    return this.call(API.changeOwnContact, { token, body });
   }
 
   /** Self-service: the service sends a security code to the locked card's holder. */
-  selfUnlock(body: z.input<typeof SelfUnlockRequest>): Promise<SelfUnlockResponse> {
-    return this.call('POST', '/v1/unlock/self', SelfUnlockResponse, { body });
+  selfUnlock(body: z.input<typeof SelfUnlockRequest>): Promise<ResponseOf<typeof API.selfUnlock>> {
+    return this.call(API.selfUnlock, { body });
   }
 
   async unlockCode(unlockId: string, workstationId: string, code: string): Promise<void> {
-    await this.call('POST', `${unlockPath(unlockId)}/code`, UnlockCodeResponse, { body: { workstationId, code } });
+    await this.call(API.unlockCode, { params: { unlockId }, body: { workstationId, code } });
   }
 
   /** Sponsor or LSA: what the service says about the card in the second reader. */
-  inspectCard(token: string, body: z.input<typeof CardServiceRequest>): Promise<z.infer<typeof CardServiceInspection>> {
-    return this.call('POST', '/v1/card-service/inspect', CardServiceInspection, { token, body });
+  inspectCard(token: string, body: z.input<typeof CardServiceRequest>): Promise<ResponseOf<typeof API.inspectCard>> {
+    return this.call(API.inspectCard, { token, body });
   }
 
-  sponsorUnlock(token: string, body: z.input<typeof CardServiceRequest>): Promise<SponsorUnlockResponse> {
-    return this.call('POST', '/v1/card-service/unlock', SponsorUnlockResponse, { token, body });
+  sponsorUnlock(token: string, body: z.input<typeof CardServiceRequest>): Promise<ResponseOf<typeof API.sponsorUnlock>> {
+    return this.call(API.sponsorUnlock, { token, body });
   }
 
   /** Step 1 of the relayed management-key authentication of the card being unlocked. */
   async cardWitness(unlockId: string, workstationId: string, witness: Uint8Array): Promise<{ exchangeId: string; witness: Buffer; challenge: Buffer }> {
-    const answer = await this.call('POST', `${unlockPath(unlockId)}/card-witness`, CardWitnessResponse, {
+    const answer = await this.call(API.unlockCardWitness, {
+      params: { unlockId },
       body: { workstationId, witness: Buffer.from(witness).toString('base64') },
     });
     return witnessFromWire(answer);
@@ -173,7 +137,7 @@ export class ServiceClient {
 
   /** A card named only by its UUID proves itself, step 1 (before a self-service unlock or a renewal recovery). */
   async cardProofWitness(cardUuid: string, workstationId: string, witness: Uint8Array): Promise<{ exchangeId: string; witness: Buffer; challenge: Buffer }> {
-    const answer = await this.call('POST', '/v1/card-proof/witness', CardProofWitnessResponse, {
+    const answer = await this.call(API.cardProofWitness, {
       body: { workstationId, cardUuid, witness: Buffer.from(witness).toString('base64') },
     });
     return witnessFromWire(answer);
@@ -184,7 +148,8 @@ export class ServiceClient {
    * come back as bytes for the caller to wipe (the JSON text they arrived in is dropped here).
    */
   async releasePuk(unlockId: string, workstationId: string, exchangeId: string, cardResponse: Uint8Array): Promise<ReleasedPuks> {
-    const answer = await this.call('POST', `${unlockPath(unlockId)}/release`, PukReleaseResponse, {
+    const answer = await this.call(API.releasePuk, {
+      params: { unlockId },
       body: { workstationId, exchangeId, cardResponse: Buffer.from(cardResponse).toString('base64') },
     });
     return { puk: Buffer.from(answer.puk, 'ascii'), nextPuk: Buffer.from(answer.nextPuk, 'ascii'), rotationPending: answer.rotationPending };
@@ -196,27 +161,28 @@ export class ServiceClient {
    * not reset yet): said before that PUK is tried, so a card pulled then costs no attempt later.
    */
   async commitUnlock(unlockId: string, workstationId: string, options: { pukOnly?: true } = {}): Promise<void> {
-    await this.call('POST', `${unlockPath(unlockId)}/commit`, UnlockCommitResponse, { body: { workstationId, ...options } });
+    await this.call(API.commitUnlock, { params: { unlockId }, body: { workstationId, ...options } });
   }
 
   /** The holder renews the certificate of the card the session was opened with. */
   openSelfRenewal(token: string): Promise<RenewalOpened> {
-    return this.call('POST', '/v1/renewals', RenewalOpened, { token, body: {} });
+    return this.call(API.openSelfRenewal, { token, body: {} });
   }
 
   /** A sponsor, LSA or RA member renews the card in their second reader. */
   openSponsorRenewal(token: string, body: z.input<typeof SponsorRenewalRequest>): Promise<RenewalOpened> {
-    return this.call('POST', '/v1/card-service/renew', RenewalOpened, { token, body });
+    return this.call(API.openSponsorRenewal, { token, body });
   }
 
   /** No session: a renewal of `cardUuid` cut short, to be finished. */
   recoverRenewal(workstationId: string, cardUuid: string, cardProof: CardProof): Promise<RenewalOpened> {
-    return this.call('POST', '/v1/renewals/recover', RenewalOpened, { body: { workstationId, cardUuid, cardProof } });
+    return this.call(API.recoverRenewal, { body: { workstationId, cardUuid, cardProof } });
   }
 
   /** Renewal card proof, step 1 (as for an unlock, under the renewal's id). */
   async renewalWitness(renewalId: string, workstationId: string, witness: Uint8Array): Promise<{ exchangeId: string; witness: Buffer; challenge: Buffer }> {
-    const answer = await this.call('POST', `${renewalPath(renewalId)}/card-witness`, RenewalWitnessResponse, {
+    const answer = await this.call(API.renewalWitness, {
+      params: { renewalId },
       body: { workstationId, witness: Buffer.from(witness).toString('base64') },
     });
     return witnessFromWire(answer);
@@ -229,7 +195,8 @@ export class ServiceClient {
     exchangeId: string,
     cardResponse: Uint8Array,
   ): Promise<{ issuedCertificate: Buffer | null; newKeyProof: NewKeyProof }> {
-    const answer = await this.call('POST', `${renewalPath(renewalId)}/authenticate`, RenewalAuthenticateResponse, {
+    const answer = await this.call(API.renewalAuthenticate, {
+      params: { renewalId },
       body: { workstationId, exchangeId, cardResponse: Buffer.from(cardResponse).toString('base64') },
     });
     return { issuedCertificate: answer.issuedCertificate === null ? null : Buffer.from(answer.issuedCertificate, 'base64'), newKeyProof: answer.newKeyProof };
@@ -243,33 +210,39 @@ export class ServiceClient {
     proof: { attestation: Buffer | null; oldKeySignature: Buffer | null },
   ): Promise<{ certificate: Buffer; notAfter: string }> {
     const base64 = (bytes: Buffer | null): string | null => (bytes === null ? null : bytes.toString('base64'));
-    const answer = await this.call('POST', `${renewalPath(renewalId)}/certificate`, RenewalCertificateResponse, {
+    const answer = await this.call(API.renewalCertificate, {
+      params: { renewalId },
       body: { workstationId, csr: csr.toString('base64'), attestation: base64(proof.attestation), oldKeySignature: base64(proof.oldKeySignature) },
     });
     return { certificate: Buffer.from(answer.certificate, 'base64'), notAfter: answer.notAfter };
   }
 
   /** The new certificate is on the card: the service makes it live and revokes the old one. */
-  confirmRenewal(renewalId: string, workstationId: string): Promise<z.infer<typeof RenewalConfirmResponse>> {
-    return this.call('POST', `${renewalPath(renewalId)}/confirm`, RenewalConfirmResponse, { body: { workstationId } });
+  confirmRenewal(renewalId: string, workstationId: string): Promise<ResponseOf<typeof API.confirmRenewal>> {
+    return this.call(API.confirmRenewal, { params: { renewalId }, body: { workstationId } });
   }
 
-  private async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, schema: ZodType<T>, options: CallOptions = {}): Promise<T> {
+  /** One call of `endpoint`: its method and path from the table, its answer parsed by the table's schema. */
+  private async call<E extends Endpoint>(endpoint: E, input: CallInput<E>): Promise<ResponseOf<E>> {
+    const { method } = endpoint;
+    const { path, search } = callTarget(endpoint, input);
+    const { token, body } = input as { token?: string; body?: unknown };
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    if (options.token !== undefined) headers.authorization = `${DPOP_SCHEME} ${options.token}`;
-    if (options.token !== undefined || options.proof) {
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (token !== undefined) headers.authorization = `${DPOP_SCHEME} ${token}`;
+    if (token !== undefined || input.proof) {
       this.key ??= WorkstationKey.ephemeral();
+      // The proof names the URL without its query (RFC 9449 section 4.2).
       const proved = { method, url: `${this.baseUrl}${path}`, now: new Date(this.now().getTime() + this.clockOffsetMs) };
-      headers[DPOP_HEADER] = await this.key.proof(options.token !== undefined ? { ...proved, token: options.token } : proved);
+      headers[DPOP_HEADER] = await this.key.proof(token !== undefined ? { ...proved, token } : proved);
     }
     let response: Response;
     let text: string;
     try {
-      response = await fetch(`${this.baseUrl}${path}`, {
+      response = await fetch(`${this.baseUrl}${path}${search}`, {
         method,
         headers,
-        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         signal: AbortSignal.timeout(this.timeoutMs),
         redirect: 'error',
       });
@@ -286,9 +259,10 @@ export class ServiceClient {
     } catch {
       throw new ServiceProtocolError('not JSON');
     }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new ServiceProtocolError(`unexpected ${method} ${path.split('/').slice(0, 3).join('/')} answer`);
-    return parsed.data;
+    const parsed = endpoint.response.safeParse(json);
+    // Named by the table's path, whose first segments carry no id.
+    if (!parsed.success) throw new ServiceProtocolError(`unexpected ${method} ${endpoint.path.split('/').slice(0, 3).join('/')} answer`);
+    return parsed.data as ResponseOf<E>;
   }
 
   private learnServiceClock(date: string | null): void {
@@ -311,9 +285,6 @@ const witnessFromWire = (answer: { exchangeId: string; witness: string; challeng
   witness: Buffer.from(answer.witness, 'base64'),
   challenge: Buffer.from(answer.challenge, 'base64'),
 });
-
-const unlockPath = (unlockId: string): string => `/v1/unlock/${encodeURIComponent(unlockId)}`;
-const renewalPath = (renewalId: string): string => `/v1/renewals/${encodeURIComponent(renewalId)}`;
 
 function refusal(status: number, text: string): Error {
   let body: unknown;

@@ -1,8 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { ServiceContext } from '../service-context.js';
 import { openApiDocument } from './openapi.js';
-import { HealthResponse } from '../../src-shared/api/service-common.js';
-import { defineRoute, parseOrThrow, sessionFrom, type AnyRoute } from './route.js';
+import { SERVICE_ENDPOINTS } from '../../src-shared/api/service-endpoints.js';
+import { parseOrThrow, route, sessionFrom, type AnyRoute } from './route.js';
 import { ServiceError } from '../service-error.js';
 import { serviceRoutes } from './routes.js';
 import { allowedHostCheck } from './allowed-hosts.js';
@@ -15,20 +15,12 @@ import { engineOf, schemaVersion } from '../store/database.js';
 
 
 function healthRoute(): AnyRoute {
-  return defineRoute({
-    method: 'GET',
-    url: '/v1/health',
-    summary: 'Service health',
-    tag: 'service',
-    auth: 'none',
-    response: HealthResponse,
-    handler: async ({ ctx }) => ({
-      status: 'ok' as const,
-      // A query, so a service that has lost its database does not answer "ok".
-      schemaVersion: await schemaVersion(ctx.db),
-      database: engineOf(ctx.db),
-    }),
-  });
+  return route(SERVICE_ENDPOINTS.health, async ({ ctx }) => ({
+    status: 'ok' as const,
+    // A query, so a service that has lost its database does not answer "ok".
+    schemaVersion: await schemaVersion(ctx.db),
+    database: engineOf(ctx.db),
+  }));
 }
 
 export function buildApp(ctx: ServiceContext): FastifyInstance {
@@ -54,6 +46,9 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
     },
   });
   const routes: AnyRoute[] = [healthRoute(), ...serviceRoutes()];
+  // An endpoint in the table without a route would be documented and called, yet answer 404.
+  const unserved = Object.values(SERVICE_ENDPOINTS).filter((e) => !routes.some((r) => r.endpoint === e));
+  if (unserved.length > 0) throw new Error(`No route serves ${unserved.map((e) => `${e.method} ${e.path}`).join(', ')}.`);
   app.addHook('onRequest', allowedHostCheck(ctx));
   // Every answer is dated by the service's own clock, the one DPoP proofs are judged by, so an
   // agent on a workstation whose clock has drifted can date its proofs by it.
@@ -81,28 +76,25 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
 
   // The health check is left out of the limits: load balancers poll it, and it writes nothing.
   const limited = requestLimitHook(app, ctx);
-  for (const route of routes) {
+  for (const { endpoint, handler } of routes) {
     app.route({
-      method: route.method,
-      url: route.url,
-      ...(route.auth === 'none' && route.url !== '/v1/health' ? { onRequest: limited } : {}),
+      method: endpoint.method,
+      url: endpoint.path,
+      ...(endpoint.auth === 'none' && endpoint !== SERVICE_ENDPOINTS.health ? { onRequest: limited } : {}),
       handler: async (request, reply) => {
-        const session = route.auth === 'session' ? await sessionFrom(ctx, request, reply) : (undefined as never);
-        // AnyRoute erases each route's own types; defineRoute tied its handler to its schemas.
-        /* eslint-disable @typescript-eslint/no-unsafe-assignment */
-        const params = parseOrThrow(route.params, request.params, 'params');
-        const query = parseOrThrow(route.query, request.query, 'query');
-        const body = parseOrThrow(route.body, request.body, 'body');
-        const result = await route.handler({ body, query, params, request, reply, ctx, session });
-        /* eslint-enable @typescript-eslint/no-unsafe-assignment */
+        const session = endpoint.auth === 'session' ? await sessionFrom(ctx, request, reply) : undefined;
+        const params = parseOrThrow(endpoint.params, request.params, 'params');
+        const query = parseOrThrow(endpoint.query, request.query, 'query');
+        const body = parseOrThrow(endpoint.body, request.body, 'body');
+        const result = await handler({ body, query, params, request, reply, ctx, session });
         // A handler whose success status depends on the outcome (a change made: 200; a change
-        // requested: 202) sets it with reply.code(); otherwise the route's declared status holds.
-        const status = reply.statusCode !== 200 ? reply.statusCode : (route.status ?? 200);
-        return reply.status(status).send(route.response.parse(result));
+        // requested: 202) sets it with reply.code(); otherwise the endpoint's declared status holds.
+        const status = reply.statusCode !== 200 ? reply.statusCode : (endpoint.status ?? 200);
+        return reply.status(status).send(endpoint.response.parse(result));
       },
     });
   }
-  const doc = openApiDocument(routes, { title: 'Care Identity Service', version: '1' });
+  const doc = openApiDocument(Object.values(SERVICE_ENDPOINTS), { title: 'Care Identity Service', version: '1' });
   app.get('/openapi.json', async () => doc);
   return app;
 }

@@ -1,8 +1,9 @@
 import { z, type ZodType } from 'zod';
 import { ServiceErrorBody } from '../../src-shared/api/service-errors.js';
-import type { AnyRoute } from './route.js';
+import type { Endpoint } from '../../src-shared/api/endpoint.js';
 
-// OpenAPI 3.1 generated from the same zod schemas the endpoints enforce.
+// OpenAPI 3.1 generated from the endpoint table the routes are declared from
+// (src-shared/api/service-endpoints.ts), with the same zod schemas the service enforces.
 
 const schemaOf = (s: ZodType, io: 'input' | 'output'): Record<string, unknown> => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -20,11 +21,11 @@ function parametersOf(schema: ZodType | undefined, location: 'query' | 'path'): 
   }));
 }
 
-export function openApiDocument(routes: readonly AnyRoute[], info: { title: string; version: string }): Record<string, unknown> {
+export function openApiDocument(endpoints: readonly Endpoint[], info: { title: string; version: string }): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const error = { description: 'Error', content: { 'application/json': { schema: schemaOf(ServiceErrorBody, 'output') } } };
-  for (const r of routes) {
-    const path = r.url.replace(/:([A-Za-z]+)/g, '{$1}');
+  for (const r of endpoints) {
+    const path = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
     paths[path] ??= {};
     paths[path][r.method.toLowerCase()] = {
       summary: r.summary,

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
+import type { BodyOf, Endpoint, ParamsOf, QueryOf, ResponseOf } from '../../src-shared/api/endpoint.js';
 import { dpopChallenge, ProofRefusal, provedKey } from '../auth/dpop-proof.js';
 import { liveSession } from '../auth/session-auth.js';
 import type { SessionContext } from '../auth/session-store.js';
@@ -7,39 +8,36 @@ import { DPOP_HEADER } from '../../src-shared/api/service-login.js';
 import type { ServiceContext } from '../service-context.js';
 import { ServiceError } from '../service-error.js';
 
-// One way to declare an endpoint: its zod contracts (from src-shared), whether it needs a
-// session, and a handler that only ever sees validated input. The same declarations produce
-// the OpenAPI document, so the documentation cannot drift from what is enforced.
+// One way to declare a route: an endpoint from the shared table (src-shared/api/service-endpoints.ts:
+// method, path, zod contracts, whether it needs a session) and a handler that only ever sees
+// input validated by those contracts, typed from them. The same table produces the OpenAPI
+// document and the agent's client, so neither can drift from what is enforced.
 
-interface RouteInput<B, Q, P> {
-  readonly body: B;
-  readonly query: Q;
-  readonly params: P;
+interface RouteInput<E extends Endpoint> {
+  readonly body: BodyOf<E>;
+  readonly query: QueryOf<E>;
+  readonly params: ParamsOf<E>;
+  /** The caller's session: only an endpoint that needs one has it. */
+  readonly session: E['auth'] extends 'session' ? SessionContext : undefined;
   readonly request: FastifyRequest;
   readonly reply: FastifyReply;
   readonly ctx: ServiceContext;
 }
 
-export interface RouteSpec<B = unknown, Q = unknown, P = unknown, R = unknown> {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  readonly url: string;
-  readonly summary: string;
-  readonly tag: string;
-  readonly body?: ZodType<B>;
-  readonly query?: ZodType<Q>;
-  readonly params?: ZodType<P>;
-  readonly response: ZodType<R>;
-  /** HTTP status of a success (200 unless said). */
-  readonly status?: number;
-  readonly auth: 'none' | 'session';
-  readonly handler: (input: RouteInput<B, Q, P> & { session: SessionContext }) => R | Promise<R>;
+export interface Route<E extends Endpoint = Endpoint> {
+  readonly endpoint: E;
+  readonly handler: (input: RouteInput<E>) => ResponseOf<E> | Promise<ResponseOf<E>>;
 }
 
-export type AnyRoute = RouteSpec<any, any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A route of any endpoint, as the app registers them: route() tied each handler to its own endpoint's schemas. */
+export interface AnyRoute {
+  readonly endpoint: Endpoint;
+  readonly handler: (input: any) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
 
-/** Keeps the handler's types tied to the schemas it declares. */
-export function defineRoute<B = undefined, Q = undefined, P = undefined, R = unknown>(spec: RouteSpec<B, Q, P, R>): RouteSpec<B, Q, P, R> {
-  return spec;
+/** A route for `endpoint`: its handler's input and answer are typed from the endpoint's schemas. */
+export function route<E extends Endpoint>(endpoint: E, handler: Route<E>['handler']): Route<E> {
+  return { endpoint, handler };
 }
 
 export function parseOrThrow<T>(schema: ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'params'): T {

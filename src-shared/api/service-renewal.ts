@@ -24,7 +24,9 @@ import { CardProof } from './service-card-proof.js';
 // A card holding the issued certificate that was never confirmed is confirmed at its next login
 // (the login proves the card has the new key and certificate): it rolls forward.
 
-export const RenewalId = Base64Url;
+const RenewalId = Base64Url;
+/** The path parameters of a renewal's card steps (/v1/renewals/:renewalId/...). */
+export const RenewalParams = z.strictObject({ renewalId: RenewalId });
 
 export const RenewalOpened = z.strictObject({
   renewalId: RenewalId,

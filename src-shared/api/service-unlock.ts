@@ -27,7 +27,9 @@ import { CardProof, CardProofWitnessResponse } from './service-card-proof.js';
 // outstanding per unlock, and the release must present the one made for it.
 
 /** Opaque, random, single-unlock capability; the service stores only its hash. */
-export const UnlockId = Base64Url;
+const UnlockId = Base64Url;
+/** The path parameters of an unlock's own steps (/v1/unlock/:unlockId/...). */
+export const UnlockParams = z.strictObject({ unlockId: UnlockId });
 
 export const UnlockChannel = z.enum(['email', 'sms']);
 export type UnlockChannel = z.infer<typeof UnlockChannel>;

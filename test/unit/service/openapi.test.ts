@@ -19,7 +19,7 @@ async function declaredRoutes(): Promise<AnyRoute[]> {
     for (const exported of Object.values(module)) {
       if (typeof exported !== 'function' || exported.length !== 0) continue;
       const result: unknown = (exported as () => unknown)();
-      if (Array.isArray(result)) found.push(...(result as AnyRoute[]).filter((r) => r && typeof r.url === 'string' && typeof r.method === 'string'));
+      if (Array.isArray(result)) found.push(...(result as AnyRoute[]).filter((r) => r && typeof r.endpoint?.path === 'string' && typeof r.endpoint.method === 'string'));
     }
   }
   return found;
@@ -46,10 +46,10 @@ describe('the OpenAPI document', () => {
     const routes = await declaredRoutes();
     // The CIM routes at least: an empty scan would make this test pass for nothing.
     expect(routes.length).toBeGreaterThanOrEqual(7);
-    for (const route of routes) {
-      const path = route.url.replace(/:([A-Za-z]+)/g, '{$1}');
-      expect(doc.paths[path], `${route.method} ${route.url}`).toBeDefined();
-      expect(doc.paths[path]?.[route.method.toLowerCase()], `${route.method} ${route.url}`).toBeDefined();
+    for (const { endpoint } of routes) {
+      const path = endpoint.path.replace(/:([A-Za-z]+)/g, '{$1}');
+      expect(doc.paths[path], `${endpoint.method} ${endpoint.path}`).toBeDefined();
+      expect(doc.paths[path]?.[endpoint.method.toLowerCase()], `${endpoint.method} ${endpoint.path}`).toBeDefined();
     }
   });
 
