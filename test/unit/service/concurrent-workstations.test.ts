@@ -133,7 +133,8 @@ async function workstationLoop(ws: Workstation, until: number): Promise<void> {
       if (res.status === 200) told.searches++;
       else told.failures.push(`search ${res.status}`);
     } else if (dice < 0.6) {
-      const mobile = `07700${String(900001 + ++changes + Number(ws.id.split('-').at(-1)) * 10_000).padStart(6, '0')}`;
+      // 07, the workstation's two digits, the change's seven: a UK mobile number no other change uses.
+      const mobile = `07${ws.id.split('-').at(-1)!.padStart(2, '0')}${String(++changes).padStart(7, '0')}`;
       const res = await call(to, 'PATCH', `/v1/users/${ws.targetUuid}/details`, { mobile }, token);
       if (res.status === 200 && res.body.outcome === 'changed') {
         told.lastMobile.set(ws.targetUuid, mobile);
