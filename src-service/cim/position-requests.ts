@@ -32,13 +32,9 @@ interface RequestRow extends PositionRow {
   reason: string | null;
 }
 
-// The organisation path of the request's position is po.path (POSITION_JOINS).
 const REQUEST_SELECT = sql`SELECT r.id, r.user_id, u.uuid AS user_uuid, u.given_name || ' ' || u.family_name AS user_name,
        r.start_date, r.end_date, r.status, r.requested_at, r.reason, ${sql.raw(POSITION_COLUMNS)}
   FROM position_requests r JOIN users u ON u.id = r.user_id JOIN positions p ON p.id = r.position_id ${sql.raw(POSITION_JOINS)}`;
-
-/** Paths hold digits and slashes: every path in a subtree sorts from its root's path to this past it. */
-const AFTER_SUBTREE = '\u{10FFFF}';
 
 function toView(row: RequestRow): PositionRequestView {
   return {
@@ -134,7 +130,7 @@ export async function requestOwnPositions(
 export async function listPositionRequests(ctx: ServiceContext, session: SessionContext, status: RequestStatus): Promise<{ requests: PositionRequestView[] }> {
   authorize(session, 'manage-requests');
   const { rows } = await sql<RequestRow>`${REQUEST_SELECT}
-    WHERE r.status = ${status} AND po.path >= ${session.orgPath} AND po.path < ${session.orgPath + AFTER_SUBTREE}
+    WHERE r.status = ${status} AND substr(po.path, 1, ${session.orgPath.length}) = ${session.orgPath}
     ORDER BY r.requested_at, r.id`.execute(ctx.db);
   return { requests: rows.map(toView) };
 }
