@@ -238,6 +238,28 @@ describe('granting and rejecting', () => {
     expect(await lastAudit(db)).toMatchObject({ actor: sponsor.uuid, action: 'position-request.rejected', subject: me.uuid, workstation_id: 'test-ws' });
   });
 
+  it('rule: a request decided twice at the same moment is decided once: one decision stands, the other is a conflict', async () => {
+    const { db } = h;
+    const me = await actor(db, orgs.trustA.id, [], 'Requester');
+    const first = await actor(db, orgs.trustA.id, ['RAA'], 'First agent');
+    const second = await actor(db, orgs.trustA.id, ['RAM'], 'Second agent');
+    const p = await addPosition(db, { orgId: orgs.trustA.id, title: 'Contested' });
+    const made = await h.call('POST', '/v1/me/position-requests', { token: me.token, json: { positionIds: [p], startDate: '2025-07-01' } });
+    const id = made.body.requests[0].id as number;
+    const before = await assignmentCount();
+    const [grant, reject] = await Promise.all([
+      h.call('POST', `/v1/position-requests/${id}/grant`, { token: first.token }),
+      h.call('POST', `/v1/position-requests/${id}/reject`, { token: second.token, json: { reason: 'Not this one' } }),
+    ]);
+    expect([grant.status, reject.status].sort()).toEqual([200, 409]);
+    const granted = grant.status === 200;
+    const row = await db.selectFrom('position_requests').select(['status', 'decided_by']).where('id', '=', id).executeTakeFirst();
+    expect(row).toEqual(granted ? { status: 'granted', decided_by: first.userId } : { status: 'rejected', decided_by: second.userId });
+    expect(await assignmentCount()).toBe(before + (granted ? 1 : 0));
+    const decisions = await db.selectFrom('audit_log').select('action').where('action', 'in', ['position-request.granted', 'position-request.rejected']).where('actor', 'in', [first.uuid, second.uuid]).execute();
+    expect(decisions).toHaveLength(1);
+  });
+
   it('rule: only a pending request can be decided; deciding it again is a conflict', async () => {
     const { db } = h;
     const me = await actor(db, orgs.trustA.id, [], 'Requester');
