@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { POSITION_TERM_DAYS, PositionRequestList } from '../../../src-shared/api/service-cim.js';
 import { actor, addPosition, addUser, sessionFor, assign } from '../../support/service-fixtures.js';
-import { lastAudit, startHarness, TODAY, type Harness, type Orgs } from './cim-harness.js';
+import { lastAudit, startHarness, TODAY, type Harness, type Orgs, type Reply } from './cim-harness.js';
 
 // "Add access positions": a user requests positions from a start date, the end date fixed; RA
 // staff grant or reject them from the Position Request List of their organisation's subtree.
@@ -238,25 +238,29 @@ describe('granting and rejecting', () => {
     expect(await lastAudit(db)).toMatchObject({ actor: sponsor.uuid, action: 'position-request.rejected', subject: me.uuid, workstation_id: 'test-ws' });
   });
 
-  it('rule: a request decided twice at the same moment is decided once: one decision stands, the other is a conflict', async () => {
+  it('rule: a request decided several times at the same moment is decided once: one decision stands, the others are conflicts', async () => {
     const { db } = h;
     const me = await actor(db, orgs.trustA.id, [], 'Requester');
-    const first = await actor(db, orgs.trustA.id, ['RAA'], 'First agent');
-    const second = await actor(db, orgs.trustA.id, ['RAM'], 'Second agent');
+    const granter = await actor(db, orgs.trustA.id, ['RAA'], 'Granting agent');
+    const rejecter = await actor(db, orgs.trustA.id, ['RAM'], 'Rejecting manager');
     const p = await addPosition(db, { orgId: orgs.trustA.id, title: 'Contested' });
     const made = await h.call('POST', '/v1/me/position-requests', { token: me.token, json: { positionIds: [p], startDate: '2025-07-01' } });
     const id = made.body.requests[0].id as number;
     const before = await assignmentCount();
-    const [grant, reject] = await Promise.all([
-      h.call('POST', `/v1/position-requests/${id}/grant`, { token: first.token }),
-      h.call('POST', `/v1/position-requests/${id}/reject`, { token: second.token, json: { reason: 'Not this one' } }),
-    ]);
-    expect([grant.status, reject.status].sort()).toEqual([200, 409]);
-    const granted = grant.status === 200;
+    const grant = (): Promise<Reply> => h.call('POST', `/v1/position-requests/${id}/grant`, { token: granter.token });
+    const reject = (): Promise<Reply> => h.call('POST', `/v1/position-requests/${id}/reject`, { token: rejecter.token, json: { reason: 'Not this one' } });
+    const replies = await Promise.all([grant(), reject(), grant(), reject(), grant(), reject()]);
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409, 409]);
+    const granted = replies.findIndex((r) => r.status === 200) % 2 === 0;
     const row = await db.selectFrom('position_requests').select(['status', 'decided_by']).where('id', '=', id).executeTakeFirst();
-    expect(row).toEqual(granted ? { status: 'granted', decided_by: first.userId } : { status: 'rejected', decided_by: second.userId });
+    expect(row).toEqual(granted ? { status: 'granted', decided_by: granter.userId } : { status: 'rejected', decided_by: rejecter.userId });
     expect(await assignmentCount()).toBe(before + (granted ? 1 : 0));
-    const decisions = await db.selectFrom('audit_log').select('action').where('action', 'in', ['position-request.granted', 'position-request.rejected']).where('actor', 'in', [first.uuid, second.uuid]).execute();
+    const decisions = await db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', 'in', ['position-request.granted', 'position-request.rejected'])
+      .where('actor', 'in', [granter.uuid, rejecter.uuid])
+      .execute();
     expect(decisions).toHaveLength(1);
   });
 
