@@ -249,9 +249,9 @@ describe('granting and rejecting', () => {
     const before = await assignmentCount();
     const grant = (): Promise<Reply> => h.call('POST', `/v1/position-requests/${id}/grant`, { token: granter.token });
     const reject = (): Promise<Reply> => h.call('POST', `/v1/position-requests/${id}/reject`, { token: rejecter.token, json: { reason: 'Not this one' } });
-    const replies = await Promise.all([grant(), reject(), grant(), reject(), grant(), reject()]);
+    const replies = await Promise.all([grant(), grant(), grant(), grant(), reject(), reject()]);
     expect(replies.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409, 409]);
-    const granted = replies.findIndex((r) => r.status === 200) % 2 === 0;
+    const granted = replies.findIndex((r) => r.status === 200) < 4;
     const row = await db.selectFrom('position_requests').select(['status', 'decided_by']).where('id', '=', id).executeTakeFirst();
     expect(row).toEqual(granted ? { status: 'granted', decided_by: granter.userId } : { status: 'rejected', decided_by: rejecter.userId });
     expect(await assignmentCount()).toBe(before + (granted ? 1 : 0));
