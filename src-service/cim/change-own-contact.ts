@@ -6,7 +6,8 @@ import type { SessionContext } from '../auth/session-store.js';
 import { badRequest } from '../service-error.js';
 import { sendContactChangeNotice, type ContactChangeNotice } from '../notify/contact-change-notice.js';
 import type { ServiceContext } from '../service-context.js';
-import { prepared } from '../store/prepared.js';
+import type { Db } from '../store/database.js';
+import { inTransaction } from '../store/transaction.js';
 import { isAllowedEmail, selfServiceEmailMessage } from '../unlock/self-service-email.js';
 import { ApprovalRefused, issueContactChallenge, requireApproval, signedBySessionCard, type NewContact } from './contact-change-approval.js';
 
@@ -32,45 +33,48 @@ function checkNewContact(ctx: ServiceContext, session: SessionContext, body: { e
 }
 
 /** POST /v1/me/contact/challenge: the values are checked now, before the passcode is asked for. */
-export function contactChangeChallenge(ctx: ServiceContext, session: SessionContext, body: z.infer<typeof ContactChallengeBody>): z.infer<typeof ContactChallenge> {
+export async function contactChangeChallenge(ctx: ServiceContext, session: SessionContext, body: z.infer<typeof ContactChallengeBody>): Promise<z.infer<typeof ContactChallenge>> {
   return issueContactChallenge(ctx, session, checkNewContact(ctx, session, body));
 }
+
+const contactOf = (db: Db, userId: number): Promise<Contact> => db.selectFrom('users').select(['email', 'mobile']).where('id', '=', userId).executeTakeFirstOrThrow();
 
 type Outcome = { readonly contact: Contact; readonly notices: readonly ContactChangeNotice[] } | { readonly refused: ApprovalRefused };
 
 export async function changeOwnContact(ctx: ServiceContext, session: SessionContext, body: z.infer<typeof ChangeOwnContactBody>): Promise<Contact> {
   const values = checkNewContact(ctx, session, body);
-  const signed = signedBySessionCard(ctx, session, body.nonce, values, body.signature);
+  const signed = await signedBySessionCard(ctx, session, body.nonce, values, body.signature);
   const now = ctx.now();
   const audit = { actor: session.userUuid, subject: session.userUuid, workstationId: session.workstationId };
-  const outcome = ctx.db
-    .transaction((): Outcome => {
-      try {
-        requireApproval(ctx, session, body.nonce, signed);
-      } catch (err) {
-        if (!(err instanceof ApprovalRefused)) throw err;
-        // Committed with the challenge it spent; the profile is left as it was.
-        appendAudit(ctx.db, { ...audit, action: 'contact.change-refused', details: { reason: err.reason } }, now);
-        return { refused: err };
-      }
-      const before = prepared(ctx.db, 'SELECT email, mobile FROM users WHERE id = ?').get(session.userId) as Contact;
-      const emailChanged = values.email !== null && values.email !== before.email;
-      const mobileChanged = values.mobile !== null && values.mobile !== before.mobile;
-      prepared(
-        ctx.db,
-        `UPDATE users SET email = COALESCE(@email, email), mobile = COALESCE(@mobile, mobile),
-                email_changed_at = CASE WHEN @emailChanged THEN @now ELSE email_changed_at END,
-                mobile_changed_at = CASE WHEN @mobileChanged THEN @now ELSE mobile_changed_at END
-          WHERE id = @id`,
-      ).run({ ...values, emailChanged: emailChanged ? 1 : 0, mobileChanged: mobileChanged ? 1 : 0, now: now.getTime(), id: session.userId });
-      // Which fields changed, not their values: the log is for accountability, not a copy of the directory.
-      appendAudit(ctx.db, { ...audit, action: 'contact.changed', details: { fields: (['email', 'mobile'] as const).filter((k) => values[k] !== null) } }, now);
-      const notices: ContactChangeNotice[] = [];
-      if (emailChanged && before.email) notices.push({ channel: 'email', to: before.email });
-      if (mobileChanged && before.mobile) notices.push({ channel: 'sms', to: before.mobile });
-      return { contact: prepared(ctx.db, 'SELECT email, mobile FROM users WHERE id = ?').get(session.userId) as Contact, notices };
-    })
-    .immediate();
+  const outcome = await inTransaction(ctx.db, async (trx): Promise<Outcome> => {
+    try {
+      await requireApproval({ ...ctx, db: trx }, session, body.nonce, signed);
+    } catch (err) {
+      if (!(err instanceof ApprovalRefused)) throw err;
+      // Committed with the challenge it spent; the profile is left as it was.
+      await appendAudit(trx, { ...audit, action: 'contact.change-refused', details: { reason: err.reason } }, now);
+      return { refused: err };
+    }
+    const before = await contactOf(trx, session.userId);
+    const emailChanged = values.email !== null && values.email !== before.email;
+    const mobileChanged = values.mobile !== null && values.mobile !== before.mobile;
+    await trx
+      .updateTable('users')
+      .set({
+        email: values.email ?? before.email,
+        mobile: values.mobile ?? before.mobile,
+        ...(emailChanged ? { email_changed_at: now.getTime() } : {}),
+        ...(mobileChanged ? { mobile_changed_at: now.getTime() } : {}),
+      })
+      .where('id', '=', session.userId)
+      .execute();
+    // Which fields changed, not their values: the log is for accountability, not a copy of the directory.
+    await appendAudit(trx, { ...audit, action: 'contact.changed', details: { fields: (['email', 'mobile'] as const).filter((k) => values[k] !== null) } }, now);
+    const notices: ContactChangeNotice[] = [];
+    if (emailChanged && before.email) notices.push({ channel: 'email', to: before.email });
+    if (mobileChanged && before.mobile) notices.push({ channel: 'sms', to: before.mobile });
+    return { contact: await contactOf(trx, session.userId), notices };
+  });
   if ('refused' in outcome) throw outcome.refused.toServiceError();
   // After the commit: a mail server is never waited on while holding the database.
   for (const notice of outcome.notices) await sendNotice(ctx, session, notice, now);
@@ -82,7 +86,7 @@ async function sendNotice(ctx: ServiceContext, session: SessionContext, notice: 
   try {
     await sendContactChangeNotice(ctx, notice, at);
   } catch {
-    appendAudit(
+    await appendAudit(
       ctx.db,
       { action: 'contact.change-notice-not-sent', actor: session.userUuid, subject: session.userUuid, workstationId: session.workstationId, details: { channel: notice.channel } },
       ctx.now(),

@@ -5,6 +5,7 @@ import { appendAudit } from '../audit/audit-log.js';
 import type { SessionContext } from '../auth/session-store.js';
 import { conflict, forbidden } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
+import { inTransaction } from '../store/transaction.js';
 import { utcDate } from './dates.js';
 import { normaliseName } from './normalise-name.js';
 import { buildProfile } from './profile.js';
@@ -46,61 +47,63 @@ function refuseOwnChanges(session: SessionContext, targetId: number, fields: rea
   }
 }
 
-const COLUMN: Record<keyof DetailChanges, string> = {
-  givenName: 'given_name',
-  familyName: 'family_name',
-  niNumber: 'ni_number',
-  email: 'email',
-  mobile: 'mobile',
-};
-
-export function changeUserDetails(ctx: ServiceContext, session: SessionContext, uuid: string, changes: DetailChanges): Outcome {
-  const target = userByUuidOr404(ctx.db, uuid);
+export async function changeUserDetails(ctx: ServiceContext, session: SessionContext, uuid: string, changes: DetailChanges): Promise<Outcome> {
+  const target = await userByUuidOr404(ctx.db, uuid);
   const today = utcDate(ctx.now());
-  const grant = authorizeOnUser(session, 'change-user-details', userOrgPaths(ctx.db, target.id, today));
+  const grant = authorizeOnUser(session, 'change-user-details', await userOrgPaths(ctx.db, target.id, today));
   assertPlainText({ 'body.givenName': changes.givenName, 'body.familyName': changes.familyName });
-  const fields = (Object.keys(COLUMN) as (keyof DetailChanges)[]).filter((k) => changes[k] !== undefined);
+  const fields = (['givenName', 'familyName', 'niNumber', 'email', 'mobile'] as const).filter((k) => changes[k] !== undefined);
   refuseOwnChanges(session, target.id, fields);
   const now = ctx.now();
 
-  const outcome = ctx.db
-    .transaction((): { requestId: number } | { changed: true } => {
-      // One person, one NI number: refused for a request too, as it could never be accepted.
-      if (changes.niNumber !== undefined) {
-        const holder = ctx.db.prepare('SELECT id FROM users WHERE ni_number = ? AND id != ?').pluck().get(changes.niNumber, target.id);
-        if (holder !== undefined) throw conflict('That National Insurance number belongs to another user.');
-      }
-      const audit = { actor: session.userUuid, subject: target.uuid, workstationId: session.workstationId };
-      if (grant === 'by-request') {
-        const requestId = Number(
-          ctx.db
-            .prepare('INSERT INTO detail_change_requests (user_id, changes, requested_by, requested_at) VALUES (?, ?, ?, ?)')
-            .run(target.id, JSON.stringify(Object.fromEntries(fields.map((k) => [k, changes[k]]))), session.userId, now.toISOString()).lastInsertRowid,
-        );
-        appendAudit(ctx.db, { ...audit, action: 'user-details.change-requested', details: { requestId, fields } }, now);
-        return { requestId };
-      }
-      if (grant !== 'direct') throw forbidden('Your role does not allow that.');
-      const sets = fields.map((k) => `${COLUMN[k]} = @${k}`);
-      // The normalised names move with the names, or searches would find the old name.
-      if (changes.givenName !== undefined) sets.push('given_name_norm = @givenNameNorm');
-      if (changes.familyName !== undefined) sets.push('family_name_norm = @familyNameNorm');
-      if (changes.email !== undefined) sets.push('email_changed_at = CASE WHEN email IS @email THEN email_changed_at ELSE @now END');
-      if (changes.mobile !== undefined) sets.push('mobile_changed_at = CASE WHEN mobile IS @mobile THEN mobile_changed_at ELSE @now END');
-      ctx.db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = @id`).run({
-        ...Object.fromEntries(fields.map((k) => [k, changes[k]])),
-        givenNameNorm: changes.givenName === undefined ? null : normaliseName(changes.givenName),
-        familyNameNorm: changes.familyName === undefined ? null : normaliseName(changes.familyName),
-        now: now.getTime(),
-        id: target.id,
-      });
-      appendAudit(ctx.db, { ...audit, action: 'user-details.changed', details: { fields } }, now);
-      return { changed: true };
-    })
-    .immediate();
+  const outcome = await inTransaction(ctx.db, async (trx): Promise<{ requestId: number } | { changed: true }> => {
+    // One person, one NI number: refused for a request too, as it could never be accepted.
+    if (changes.niNumber !== undefined) {
+      const holder = await trx.selectFrom('users').select('id').where('ni_number', '=', changes.niNumber).where('id', '!=', target.id).executeTakeFirst();
+      if (holder !== undefined) throw conflict('That National Insurance number belongs to another user.');
+    }
+    const audit = { actor: session.userUuid, subject: target.uuid, workstationId: session.workstationId };
+    if (grant === 'by-request') {
+      const { id: requestId } = await trx
+        .insertInto('detail_change_requests')
+        .values({
+          user_id: target.id,
+          changes: JSON.stringify(Object.fromEntries(fields.map((k) => [k, changes[k]]))),
+          requested_by: session.userId,
+          requested_at: now.toISOString(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await appendAudit(trx, { ...audit, action: 'user-details.change-requested', details: { requestId, fields } }, now);
+      return { requestId };
+    }
+    if (grant !== 'direct') throw forbidden('Your role does not allow that.');
+    const at = now.getTime();
+    await trx
+      .updateTable('users')
+      .set((eb) => ({
+        ...(changes.givenName !== undefined ? { given_name: changes.givenName } : {}),
+        ...(changes.familyName !== undefined ? { family_name: changes.familyName } : {}),
+        ...(changes.niNumber !== undefined ? { ni_number: changes.niNumber } : {}),
+        // The normalised names move with the names, or searches would find the old name.
+        ...(changes.givenName !== undefined ? { given_name_norm: normaliseName(changes.givenName) } : {}),
+        ...(changes.familyName !== undefined ? { family_name_norm: normaliseName(changes.familyName) } : {}),
+        // The change time moves only when the value does (an empty one before: it does).
+        ...(changes.email !== undefined
+          ? { email: changes.email, email_changed_at: eb.case().when('email', '=', changes.email).then(eb.ref('email_changed_at')).else(at).end() }
+          : {}),
+        ...(changes.mobile !== undefined
+          ? { mobile: changes.mobile, mobile_changed_at: eb.case().when('mobile', '=', changes.mobile).then(eb.ref('mobile_changed_at')).else(at).end() }
+          : {}),
+      }))
+      .where('id', '=', target.id)
+      .execute();
+    await appendAudit(trx, { ...audit, action: 'user-details.changed', details: { fields } }, now);
+    return { changed: true };
+  });
 
   if ('requestId' in outcome) return { outcome: 'requested', requestId: outcome.requestId, requestedAt: now.toISOString() };
-  const updated = userById(ctx.db, target.id);
+  const updated = await userById(ctx.db, target.id);
   if (!updated) throw new Error('user vanished during a details change');
-  return { outcome: 'changed', profile: buildProfile(ctx.db, session, updated, today, userOrgPaths(ctx.db, updated.id, today)) };
+  return { outcome: 'changed', profile: await buildProfile(ctx.db, session, updated, today, await userOrgPaths(ctx.db, updated.id, today)) };
 }

@@ -6,7 +6,6 @@ import { LoginFailure, type LoginFailureReason } from '../auth/login-failure.js'
 import type { SessionContext } from '../auth/session-store.js';
 import { ServiceError } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
-import { prepared } from '../store/prepared.js';
 
 // A change of one's own email or mobile is approved by the card the session was opened with:
 // the holder types their passcode again and the card's 9A key signs a challenge the service
@@ -24,8 +23,8 @@ const bindingOf = (session: SessionContext): ChallengeBinding => ({ purpose: 'co
 /** The session as the card signs it: its id, which the service alone resolves. */
 const sessionName = (session: SessionContext): string => String(session.sessionId);
 
-export function issueContactChallenge(ctx: ServiceContext, session: SessionContext, values: NewContact): z.infer<typeof ContactChallenge> {
-  const challenge = issueChallenge(ctx, session.workstationId, bindingOf(session));
+export async function issueContactChallenge(ctx: ServiceContext, session: SessionContext, values: NewContact): Promise<z.infer<typeof ContactChallenge>> {
+  const challenge = await issueChallenge(ctx, session.workstationId, bindingOf(session));
   return { ...challenge, session: sessionName(session), email: values.email, mobile: values.mobile };
 }
 
@@ -55,15 +54,22 @@ export class ApprovalRefused extends Error {
  * unrevoked, unexpired certificates (only one, except for a moment during a renewal). Runs
  * before the transaction: no lock is held during the cryptography.
  */
-export function signedBySessionCard(ctx: ServiceContext, session: SessionContext, nonce: string, values: NewContact, signature: string): boolean {
+export async function signedBySessionCard(ctx: ServiceContext, session: SessionContext, nonce: string, values: NewContact, signature: string): Promise<boolean> {
   const payload = Buffer.from(
     contactChangeSignedPayload({ nonce, serviceOrigin: ctx.serviceOrigin, workstationId: session.workstationId, session: sessionName(session), ...values }),
     'utf8',
   );
   const signatureBytes = Buffer.from(signature, 'base64');
   const now = ctx.now();
-  const live = prepared(ctx.db, 'SELECT der FROM certificates WHERE card_id = ? AND revoked_at IS NULL AND der IS NOT NULL').all(session.cardId) as { der: Buffer }[];
+  const live = await ctx.db
+    .selectFrom('certificates')
+    .select('der')
+    .where('card_id', '=', session.cardId)
+    .where('revoked_at', 'is', null)
+    .where('der', 'is not', null)
+    .execute();
   return live.some(({ der }) => {
+    if (der === null) return false;
     try {
       const certificate = checkPresentedCertificate(ctx.ca, der.toString('base64'));
       return now >= certificate.notBefore && now <= certificate.notAfter && signatureVerifies(certificate, payload, signatureBytes);
@@ -76,11 +82,12 @@ export function signedBySessionCard(ctx: ServiceContext, session: SessionContext
 
 /**
  * Spends the challenge (whatever follows, it gets no second try), then refuses unless it was
- * this session's, in time, and `signed` (signedBySessionCard's verdict). In the caller's transaction.
+ * this session's, in time, and `signed` (signedBySessionCard's verdict). In the caller's
+ * transaction: `ctx.db` is that transaction.
  */
-export function requireApproval(ctx: ServiceContext, session: SessionContext, nonce: string, signed: boolean): void {
+export async function requireApproval(ctx: ServiceContext, session: SessionContext, nonce: string, signed: boolean): Promise<void> {
   try {
-    consumeChallenge(ctx, nonce, session.workstationId, ctx.now(), bindingOf(session));
+    await consumeChallenge(ctx, nonce, session.workstationId, ctx.now(), bindingOf(session));
   } catch (err) {
     if (!(err instanceof LoginFailure)) throw err;
     throw new ApprovalRefused(err.reason, CHALLENGE_REFUSALS[err.reason] ?? `The approval for this change was not recognised. ${START_AGAIN}`);

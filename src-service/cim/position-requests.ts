@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import { POSITION_TERM_DAYS, type PositionRequest } from '../../src-shared/api/service-cim.js';
 import { grantFor } from '../../src-shared/domain/roles.js';
@@ -6,6 +7,8 @@ import { authorize } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
 import { badRequest, conflict, forbidden, notFound } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
+import type { Db } from '../store/database.js';
+import { inTransaction } from '../store/transaction.js';
 import { addDays, isoDateTime, utcDate } from './dates.js';
 import { POSITION_COLUMNS, POSITION_JOINS, toPositionSummary, type PositionRow } from './position-summary.js';
 import { assertPlainText } from './text-rules.js';
@@ -29,9 +32,9 @@ interface RequestRow extends PositionRow {
   reason: string | null;
 }
 
-const REQUEST_SELECT = `SELECT r.id, r.user_id, u.uuid AS user_uuid, u.given_name || ' ' || u.family_name AS user_name,
-       r.start_date, r.end_date, r.status, r.requested_at, r.reason, ${POSITION_COLUMNS}
-  FROM position_requests r JOIN users u ON u.id = r.user_id JOIN positions p ON p.id = r.position_id ${POSITION_JOINS}`;
+const REQUEST_SELECT = sql`SELECT r.id, r.user_id, u.uuid AS user_uuid, u.given_name || ' ' || u.family_name AS user_name,
+       r.start_date, r.end_date, r.status, r.requested_at, r.reason, ${sql.raw(POSITION_COLUMNS)}
+  FROM position_requests r JOIN users u ON u.id = r.user_id JOIN positions p ON p.id = r.position_id ${sql.raw(POSITION_JOINS)}`;
 
 function toView(row: RequestRow): PositionRequestView {
   return {
@@ -46,16 +49,23 @@ function toView(row: RequestRow): PositionRequestView {
   };
 }
 
-function requestById(ctx: ServiceContext, id: number): RequestRow | undefined {
-  return ctx.db.prepare(`${REQUEST_SELECT} WHERE r.id = ?`).get(id) as RequestRow | undefined;
+async function requestById(db: Db, id: number): Promise<RequestRow | undefined> {
+  const { rows } = await sql<RequestRow>`${REQUEST_SELECT} WHERE r.id = ${id}`.execute(db);
+  return rows[0];
+}
+
+async function requestViewById(db: Db, id: number): Promise<PositionRequestView> {
+  const row = await requestById(db, id);
+  if (!row) throw new Error('a position request vanished after it was written');
+  return toView(row);
 }
 
 /** POST /v1/me/position-requests: all the positions are requested, or none is. */
-export function requestOwnPositions(
+export async function requestOwnPositions(
   ctx: ServiceContext,
   session: SessionContext,
   body: { positionIds: number[]; startDate: string },
-): { requests: PositionRequestView[] } {
+): Promise<{ requests: PositionRequestView[] }> {
   authorize(session, 'request-own-positions');
   const now = ctx.now();
   const today = utcDate(now);
@@ -69,27 +79,37 @@ export function requestOwnPositions(
   const endDate = addDays(body.startDate, POSITION_TERM_DAYS);
   if (endDate === undefined) throw badRequest('The request body is not valid.', [{ path: 'body.startDate', message: 'the start date is too far in the future' }]);
 
-  const create = ctx.db.transaction((): number[] => {
-    const positionState = ctx.db.prepare('SELECT closed FROM positions WHERE id = ?').pluck();
+  const ids = await inTransaction(ctx.db, async (trx): Promise<number[]> => {
+    const positions = await trx.selectFrom('positions').select(['id', 'closed']).where('id', 'in', body.positionIds).execute();
+    const closedById = new Map(positions.map((p) => [p.id, p.closed]));
     const problems = body.positionIds.flatMap((id, i) => {
-      const closed = positionState.get(id) as number | undefined;
+      const closed = closedById.get(id);
       if (closed === undefined) return [{ path: `body.positionIds.${i}`, message: 'no such position' }];
       if (closed === 1) return [{ path: `body.positionIds.${i}`, message: 'the position is closed' }];
       return [];
     });
     if (problems.length > 0) throw badRequest('Only open positions can be requested.', problems);
 
-    const pending = ctx.db.prepare("SELECT 1 FROM position_requests WHERE user_id = ? AND position_id = ? AND status = 'pending'").pluck();
-    const duplicate = body.positionIds.find((id) => pending.get(session.userId, id) !== undefined);
+    const pending = await trx
+      .selectFrom('position_requests')
+      .select('position_id')
+      .where('user_id', '=', session.userId)
+      .where('position_id', 'in', body.positionIds)
+      .where('status', '=', 'pending')
+      .execute();
+    const pendingIds = new Set(pending.map((r) => r.position_id));
+    const duplicate = body.positionIds.find((id) => pendingIds.has(id));
     if (duplicate !== undefined) throw conflict(`You already have a pending request for position ${duplicate}.`);
 
-    const insert = ctx.db.prepare(
-      'INSERT INTO position_requests (user_id, position_id, start_date, end_date, requested_by, requested_at) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    return body.positionIds.map((positionId) => {
-      const id = Number(insert.run(session.userId, positionId, body.startDate, endDate, session.userId, now.toISOString()).lastInsertRowid);
-      appendAudit(
-        ctx.db,
+    const created: number[] = [];
+    for (const positionId of body.positionIds) {
+      const { id } = await trx
+        .insertInto('position_requests')
+        .values({ user_id: session.userId, position_id: positionId, start_date: body.startDate, end_date: endDate, requested_by: session.userId, requested_at: now.toISOString() })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await appendAudit(
+        trx,
         {
           action: 'position-request.created',
           actor: session.userUuid,
@@ -99,25 +119,25 @@ export function requestOwnPositions(
         },
         now,
       );
-      return id;
-    });
+      created.push(id);
+    }
+    return created;
   });
-  const ids = create.immediate();
-  return { requests: ids.map((id) => toView(requestById(ctx, id) as RequestRow)) };
+  return { requests: await Promise.all(ids.map((id) => requestViewById(ctx.db, id))) };
 }
 
 /** GET /v1/position-requests: the queue for positions in the session's subtree. */
-export function listPositionRequests(ctx: ServiceContext, session: SessionContext, status: RequestStatus): { requests: PositionRequestView[] } {
+export async function listPositionRequests(ctx: ServiceContext, session: SessionContext, status: RequestStatus): Promise<{ requests: PositionRequestView[] }> {
   authorize(session, 'manage-requests');
-  const rows = ctx.db
-    .prepare(`${REQUEST_SELECT} WHERE r.status = @status AND substr(po.path, 1, length(@orgPath)) = @orgPath ORDER BY r.requested_at, r.id`)
-    .all({ status, orgPath: session.orgPath }) as RequestRow[];
+  const { rows } = await sql<RequestRow>`${REQUEST_SELECT}
+    WHERE r.status = ${status} AND substr(po.path, 1, ${session.orgPath.length}) = ${session.orgPath}
+    ORDER BY r.requested_at, r.id`.execute(ctx.db);
   return { requests: rows.map(toView) };
 }
 
 /** Loads a request and checks the session may decide it: manage-requests in the position's organisation. */
-function decidable(ctx: ServiceContext, session: SessionContext, id: number): RequestRow {
-  const row = requestById(ctx, id);
+async function decidable(trx: Db, session: SessionContext, id: number): Promise<RequestRow> {
+  const row = await requestById(trx, id);
   if (!row) throw notFound('That position request');
   authorize(session, 'manage-requests', { orgPath: row.org_path });
   if (row.status !== 'pending') throw conflict(`That request has already been ${row.status}.`);
@@ -125,64 +145,64 @@ function decidable(ctx: ServiceContext, session: SessionContext, id: number): Re
 }
 
 /** POST /v1/position-requests/:id/grant: the user gets the position for the requested dates. */
-export function grantPositionRequest(ctx: ServiceContext, session: SessionContext, id: number): PositionRequestView {
+export async function grantPositionRequest(ctx: ServiceContext, session: SessionContext, id: number): Promise<PositionRequestView> {
   const now = ctx.now();
-  ctx.db
-    .transaction(() => {
-      const row = decidable(ctx, session, id);
-      // Granting hands out access: nobody grants themselves, and a sponsor, who may assign only
-      // assignable positions, cannot reach other positions through the queue either.
-      if (row.user_id === session.userId) throw forbidden('You cannot grant your own position request.');
-      if (grantFor(session.roles, 'assign-position') === 'assignable-only' && row.position_assignable !== 1) {
-        throw forbidden('Only RA staff can grant a position that is not assignable.');
-      }
-      if (row.position_closed === 1) throw conflict('The position has been closed since it was requested.');
-      const assignmentId = Number(
-        ctx.db
-          .prepare('INSERT INTO position_assignments (user_id, position_id, start_date, end_date) VALUES (?, ?, ?, ?)')
-          .run(row.user_id, row.position_id, row.start_date, row.end_date).lastInsertRowid,
-      );
-      ctx.db
-        .prepare("UPDATE position_requests SET status = 'granted', decided_by = ?, decided_at = ? WHERE id = ?")
-        .run(session.userId, now.toISOString(), id);
-      appendAudit(
-        ctx.db,
-        {
-          action: 'position-request.granted',
-          actor: session.userUuid,
-          subject: row.user_uuid,
-          workstationId: session.workstationId,
-          details: { requestId: id, positionId: row.position_id, assignmentId, startDate: row.start_date, endDate: row.end_date },
-        },
-        now,
-      );
-    })
-    .immediate();
-  return toView(requestById(ctx, id) as RequestRow);
+  await inTransaction(ctx.db, async (trx) => {
+    const row = await decidable(trx, session, id);
+    // Granting hands out access: nobody grants themselves, and a sponsor, who may assign only
+    // assignable positions, cannot reach other positions through the queue either.
+    if (row.user_id === session.userId) throw forbidden('You cannot grant your own position request.');
+    if (grantFor(session.roles, 'assign-position') === 'assignable-only' && row.position_assignable !== 1) {
+      throw forbidden('Only RA staff can grant a position that is not assignable.');
+    }
+    if (row.position_closed === 1) throw conflict('The position has been closed since it was requested.');
+    const { id: assignmentId } = await trx
+      .insertInto('position_assignments')
+      .values({ user_id: row.user_id, position_id: row.position_id, start_date: row.start_date, end_date: row.end_date })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('position_requests')
+      .set({ status: 'granted', decided_by: session.userId, decided_at: now.toISOString() })
+      .where('id', '=', id)
+      .execute();
+    await appendAudit(
+      trx,
+      {
+        action: 'position-request.granted',
+        actor: session.userUuid,
+        subject: row.user_uuid,
+        workstationId: session.workstationId,
+        details: { requestId: id, positionId: row.position_id, assignmentId, startDate: row.start_date, endDate: row.end_date },
+      },
+      now,
+    );
+  });
+  return requestViewById(ctx.db, id);
 }
 
 /** POST /v1/position-requests/:id/reject: the reason is kept and shown with the request. */
-export function rejectPositionRequest(ctx: ServiceContext, session: SessionContext, id: number, reason: string): PositionRequestView {
+export async function rejectPositionRequest(ctx: ServiceContext, session: SessionContext, id: number, reason: string): Promise<PositionRequestView> {
   assertPlainText({ 'body.reason': reason }, { multiline: true });
   const now = ctx.now();
-  ctx.db
-    .transaction(() => {
-      const row = decidable(ctx, session, id);
-      ctx.db
-        .prepare("UPDATE position_requests SET status = 'rejected', reason = ?, decided_by = ?, decided_at = ? WHERE id = ?")
-        .run(reason, session.userId, now.toISOString(), id);
-      appendAudit(
-        ctx.db,
-        {
-          action: 'position-request.rejected',
-          actor: session.userUuid,
-          subject: row.user_uuid,
-          workstationId: session.workstationId,
-          details: { requestId: id, positionId: row.position_id, reason },
-        },
-        now,
-      );
-    })
-    .immediate();
-  return toView(requestById(ctx, id) as RequestRow);
+  await inTransaction(ctx.db, async (trx) => {
+    const row = await decidable(trx, session, id);
+    await trx
+      .updateTable('position_requests')
+      .set({ status: 'rejected', reason, decided_by: session.userId, decided_at: now.toISOString() })
+      .where('id', '=', id)
+      .execute();
+    await appendAudit(
+      trx,
+      {
+        action: 'position-request.rejected',
+        actor: session.userUuid,
+        subject: row.user_uuid,
+        workstationId: session.workstationId,
+        details: { requestId: id, positionId: row.position_id, reason },
+      },
+      now,
+    );
+  });
+  return requestViewById(ctx.db, id);
 }

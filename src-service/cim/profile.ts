@@ -1,9 +1,10 @@
+import { sql } from 'kysely';
 import { ProfileAuthenticator, type Profile } from '../../src-shared/api/service-cim.js';
 import type { SessionContext } from '../auth/session-store.js';
 import type { Db } from '../store/database.js';
 import { isoDateTime } from './dates.js';
 import { POSITION_COLUMNS, POSITION_JOINS, toPositionSummary, type PositionRow } from './position-summary.js';
-import { ACTIVE_ASSIGNMENT, mayOnUser } from './user-scope.js';
+import { activeAssignment, mayOnUser } from './user-scope.js';
 import type { UserRow } from './user-lookup.js';
 
 // A user's profile as one session may see it: details, assignments, cards (with the expiry of
@@ -15,28 +16,41 @@ const AUTHENTICATOR_KINDS = new Set<string>(ProfileAuthenticator.shape.kind.opti
  * Builds the profile of `user`. Ended and removed assignments are history only RA staff and
  * sponsors may see (view-ended-assignments, in scope of the user's organisations).
  */
-export function buildProfile(db: Db, session: SessionContext, user: UserRow, today: string, orgPaths: readonly string[]): Profile {
+export async function buildProfile(db: Db, session: SessionContext, user: UserRow, today: string, orgPaths: readonly string[]): Promise<Profile> {
   const withEnded = mayOnUser(session, 'view-ended-assignments', orgPaths);
-  const assignments = db
-    .prepare(
-      `SELECT pa.id AS assignment_id, pa.start_date, pa.end_date, ${POSITION_COLUMNS}
-         FROM position_assignments pa JOIN positions p ON p.id = pa.position_id ${POSITION_JOINS}
-        WHERE pa.user_id = @userId ${withEnded ? '' : `AND ${ACTIVE_ASSIGNMENT}`}
-        ORDER BY pa.start_date, pa.id`,
-    )
-    .all({ userId: user.id, today }) as (PositionRow & { assignment_id: number; start_date: string; end_date: string | null })[];
+  const { rows: assignments } = await sql<PositionRow & { assignment_id: number; start_date: string; end_date: string | null }>`
+    SELECT pa.id AS assignment_id, pa.start_date, pa.end_date, ${sql.raw(POSITION_COLUMNS)}
+      FROM position_assignments pa JOIN positions p ON p.id = pa.position_id ${sql.raw(POSITION_JOINS)}
+     WHERE pa.user_id = ${user.id} ${withEnded ? sql`` : sql`AND ${activeAssignment(today)}`}
+     ORDER BY pa.start_date, pa.id`.execute(db);
 
-  const cards = db
-    .prepare(
-      `SELECT c.uuid, c.serial, c.status,
-              (SELECT cert.not_after FROM certificates cert WHERE cert.card_id = c.id ORDER BY cert.rowid DESC LIMIT 1) AS not_after
-         FROM cards c WHERE c.user_id = ? ORDER BY c.id`,
-    )
-    .all(user.id) as { uuid: string; serial: number; status: Profile['cards'][number]['status']; not_after: string | null }[];
+  // The latest certificate is the one issued last: a renewal's starts after the one it replaces.
+  const cards = await db
+    .selectFrom('cards as c')
+    .select((eb) => [
+      'c.uuid',
+      'c.serial',
+      'c.status',
+      eb
+        .selectFrom('certificates as cert')
+        .select('cert.not_after')
+        .whereRef('cert.card_id', '=', 'c.id')
+        .orderBy('cert.not_before', 'desc')
+        .orderBy('cert.not_after', 'desc')
+        .limit(1)
+        .as('not_after'),
+    ])
+    .where('c.user_id', '=', user.id)
+    .orderBy('c.id')
+    .execute();
 
-  const authenticators = db
-    .prepare('SELECT id, kind, label, created_at FROM authenticators WHERE user_id = ? AND removed_at IS NULL ORDER BY id')
-    .all(user.id) as { id: number; kind: string; label: string; created_at: string }[];
+  const authenticators = await db
+    .selectFrom('authenticators')
+    .select(['id', 'kind', 'label', 'created_at'])
+    .where('user_id', '=', user.id)
+    .where('removed_at', 'is', null)
+    .orderBy('id')
+    .execute();
 
   return {
     uuid: user.uuid,

@@ -15,15 +15,15 @@ export interface UserRow {
   home_org_id: number | null;
 }
 
-const COLUMNS = 'id, uuid, given_name, family_name, ni_number, email, mobile, status, home_org_id';
+const COLUMNS = ['id', 'uuid', 'given_name', 'family_name', 'ni_number', 'email', 'mobile', 'status', 'home_org_id'] as const;
 
-export function userById(db: Db, id: number): UserRow | undefined {
-  return db.prepare(`SELECT ${COLUMNS} FROM users WHERE id = ?`).get(id) as UserRow | undefined;
+export async function userById(db: Db, id: number): Promise<UserRow | undefined> {
+  return db.selectFrom('users').select(COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
 /** The user with this UUID, or a 404. */
-export function userByUuidOr404(db: Db, uuid: string): UserRow {
-  const row = db.prepare(`SELECT ${COLUMNS} FROM users WHERE uuid = ?`).get(uuid.toLowerCase()) as UserRow | undefined;
+export async function userByUuidOr404(db: Db, uuid: string): Promise<UserRow> {
+  const row = await db.selectFrom('users').select(COLUMNS).where('uuid', '=', uuid.toLowerCase()).executeTakeFirst();
   if (!row) throw notFound('That user');
   return row;
 }

@@ -1,3 +1,4 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Activity, Grant } from '../../src-shared/domain/roles.js';
 import { authorize, inScope } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
@@ -10,21 +11,29 @@ import { ServiceError } from '../service-error.js';
 // through here so the rule is written once.
 
 /**
- * SQL condition for an active assignment (alias `pa`, parameter `@today`): not removed and not
- * past its end date. One starting later counts: it was granted, and the profile must show it.
+ * An active assignment `pa` on `today` (UTC 'YYYY-MM-DD'): not removed and not past its end
+ * date. One starting later counts: it was granted, and the profile must show it.
  */
-export const ACTIVE_ASSIGNMENT = `pa.removed_at IS NULL AND (pa.end_date IS NULL OR pa.end_date >= @today)`;
+export const activeAssignment = (today: string): RawBuilder<SqlBool> =>
+  sql<SqlBool>`(pa.removed_at IS NULL AND (pa.end_date IS NULL OR pa.end_date >= ${today}))`;
 
-export function userOrgPaths(db: Db, userId: number, today: string): string[] {
-  return db
-    .prepare(
-      `SELECT o.path FROM users u JOIN organisations o ON o.id = u.home_org_id WHERE u.id = @userId
-       UNION
-       SELECT o.path FROM position_assignments pa JOIN positions p ON p.id = pa.position_id JOIN organisations o ON o.id = p.org_id
-        WHERE pa.user_id = @userId AND ${ACTIVE_ASSIGNMENT}`,
+export async function userOrgPaths(db: Db, userId: number, today: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users as u')
+    .innerJoin('organisations as o', 'o.id', 'u.home_org_id')
+    .select('o.path')
+    .where('u.id', '=', userId)
+    .union(
+      db
+        .selectFrom('position_assignments as pa')
+        .innerJoin('positions as p', 'p.id', 'pa.position_id')
+        .innerJoin('organisations as o', 'o.id', 'p.org_id')
+        .select('o.path')
+        .where('pa.user_id', '=', userId)
+        .where(activeAssignment(today)),
     )
-    .pluck()
-    .all({ userId, today }) as string[];
+    .execute();
+  return rows.map((row) => row.path);
 }
 
 export function userInScope(session: SessionContext, orgPaths: readonly string[]): boolean {

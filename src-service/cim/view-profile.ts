@@ -8,10 +8,10 @@ import { userByUuidOr404 } from './user-lookup.js';
 import { authorizeOnUser, userOrgPaths } from './user-scope.js';
 
 /** GET /v1/users/:uuid: anyone may view their own profile; others' only within their scope. */
-export function viewProfile(ctx: ServiceContext, session: SessionContext, uuid: string): Profile {
-  const user = userByUuidOr404(ctx.db, uuid);
+export async function viewProfile(ctx: ServiceContext, session: SessionContext, uuid: string): Promise<Profile> {
+  const user = await userByUuidOr404(ctx.db, uuid);
   const today = utcDate(ctx.now());
-  const orgPaths = userOrgPaths(ctx.db, user.id, today);
+  const orgPaths = await userOrgPaths(ctx.db, user.id, today);
   if (user.id === session.userId) authorize(session, 'view-profile');
   else authorizeOnUser(session, 'view-profile', orgPaths);
   return buildProfile(ctx.db, session, user, today, orgPaths);

@@ -12,8 +12,8 @@ import { route, type AnyRoute } from './route.js';
 export function cimRoutes(): AnyRoute[] {
   return [
     route(SERVICE_ENDPOINTS.profile, ({ ctx, session, params }) => viewProfile(ctx, session, params.uuid)),
-    route(SERVICE_ENDPOINTS.changeDetails, ({ ctx, session, params, body, reply }) => {
-      const outcome = changeUserDetails(ctx, session, params.uuid, body);
+    route(SERVICE_ENDPOINTS.changeDetails, async ({ ctx, session, params, body, reply }) => {
+      const outcome = await changeUserDetails(ctx, session, params.uuid, body);
       if (outcome.outcome === 'requested') reply.code(202);
       return outcome;
     }),

@@ -21,9 +21,9 @@ export function directoryRoutes(): AnyRoute[] {
         today: utcDate(ctx.now()),
       });
     }),
-    route(SERVICE_ENDPOINTS.findOrganisations, ({ query, session, ctx }) => {
+    route(SERVICE_ENDPOINTS.findOrganisations, async ({ query, session, ctx }) => {
       authorize(session, 'find-organisation');
-      return { results: findOrganisations(ctx.db, query.query) };
+      return { results: await findOrganisations(ctx.db, query.query) };
     }),
   ];
 }

@@ -40,7 +40,7 @@ export function cardForService(
   if (card.holderId === session.userId) {
     throw refuse(403, 'forbidden', 'own-card', 'You cannot service your own smartcard. Ask another sponsor, a local smartcard administrator or your registration authority.');
   }
-  if (!userInScope(session, userOrgPaths(ctx.db, card.holderId, utcDate(ctx.now())))) {
+  if (!userInScope(session, await userOrgPaths(ctx.db, card.holderId, utcDate(ctx.now())))) {
     throw refuse(
       403,
       'out-of-scope',

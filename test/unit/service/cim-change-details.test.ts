@@ -14,8 +14,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-beforeEach(() => {
-  orgs = h.tree();
+beforeEach(async () => {
+  orgs = await h.tree();
 });
 
 interface UserState {
@@ -28,21 +28,23 @@ interface UserState {
   mobile: string | null;
 }
 
-function stateOf(userId: number): UserState {
+function stateOf(userId: number): Promise<UserState> {
   return h.db
-    .prepare('SELECT given_name, family_name, given_name_norm, family_name_norm, ni_number, email, mobile FROM users WHERE id = ?')
-    .get(userId) as UserState;
+    .selectFrom('users')
+    .select(['given_name', 'family_name', 'given_name_norm', 'family_name_norm', 'ni_number', 'email', 'mobile'])
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
 }
 
-function target(): { id: number; uuid: string; ni: string } {
+async function target(): Promise<{ id: number; uuid: string; ni: string }> {
   const ni = uniqueNi();
-  return { ...addUser(h.db, { given: 'Jo', family: 'Smith', homeOrgId: orgs.siteA1.id, ni, email: 'jo.smith@nhs.net' }), ni };
+  return { ...(await addUser(h.db, { given: 'Jo', family: 'Smith', homeOrgId: orgs.siteA1.id, ni, email: 'jo.smith@nhs.net' })), ni };
 }
 
 describe('direct changes', () => {
   it.each(['RAM', 'RAA(A)', 'RAA', 'IDC'] as const)("rule: %s changes another user's details directly and gets the updated profile", async (role) => {
-    const staff = actor(h.db, orgs.trustA.id, [role]);
-    const user = target();
+    const staff = await actor(h.db, orgs.trustA.id, [role]);
+    const user = await target();
     const res = await h.call('PATCH', `/v1/users/${user.uuid}/details`, {
       token: staff.token,
       json: { givenName: 'Zoë', familyName: 'Åström-Ñúñez', email: 'zoe.astrom@nhs.net', mobile: '+44 7700 900456' },
@@ -52,77 +54,78 @@ describe('direct changes', () => {
     expect(outcome.outcome).toBe('changed');
     if (outcome.outcome !== 'changed') return;
     expect(outcome.profile).toMatchObject({ uuid: user.uuid, givenName: 'Zoë', familyName: 'Åström-Ñúñez', email: 'zoe.astrom@nhs.net', mobile: '+447700900456', niNumber: user.ni });
-    expect(stateOf(user.id)).toMatchObject({ given_name: 'Zoë', family_name: 'Åström-Ñúñez', email: 'zoe.astrom@nhs.net', mobile: '+447700900456' });
+    expect(await stateOf(user.id)).toMatchObject({ given_name: 'Zoë', family_name: 'Åström-Ñúñez', email: 'zoe.astrom@nhs.net', mobile: '+447700900456' });
   });
 
   it('rule: the search columns follow a name change (lower-case, accents removed)', async () => {
-    const staff = actor(h.db, orgs.trustA.id, ['RAA']);
-    const user = target();
+    const staff = await actor(h.db, orgs.trustA.id, ['RAA']);
+    const user = await target();
     await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: staff.token, json: { givenName: 'ZOË', familyName: 'Åström-Ñúñez' } });
-    expect(stateOf(user.id)).toMatchObject({ given_name_norm: 'zoe', family_name_norm: 'astrom-nunez' });
+    expect(await stateOf(user.id)).toMatchObject({ given_name_norm: 'zoe', family_name_norm: 'astrom-nunez' });
     // Changing only the family name leaves the given name's search form alone.
     await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: staff.token, json: { familyName: 'Ōtsuka' } });
-    expect(stateOf(user.id)).toMatchObject({ given_name: 'ZOË', given_name_norm: 'zoe', family_name: 'Ōtsuka', family_name_norm: 'otsuka' });
+    expect(await stateOf(user.id)).toMatchObject({ given_name: 'ZOË', given_name_norm: 'zoe', family_name: 'Ōtsuka', family_name_norm: 'otsuka' });
   });
 
   it('rule: a National Insurance number is stored in its standard form', async () => {
-    const staff = actor(h.db, orgs.trustA.id, ['RAM']);
-    const user = target();
+    const staff = await actor(h.db, orgs.trustA.id, ['RAM']);
+    const user = await target();
     const res = await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: staff.token, json: { niNumber: 'ce 12 34 56 d' } });
     expect(res.status).toBe(200);
-    expect(stateOf(user.id).ni_number).toBe('CE123456D');
+    expect((await stateOf(user.id)).ni_number).toBe('CE123456D');
   });
 
   it('rule: the change is audited with actor, subject and workstation, naming the fields but not their values', async () => {
-    const staff = actor(h.db, orgs.trustA.id, ['RAA']);
-    const user = target();
+    const staff = await actor(h.db, orgs.trustA.id, ['RAA']);
+    const user = await target();
     await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: staff.token, json: { niNumber: 'JG103759A', familyName: 'Jones' } });
-    const entry = lastAudit(h.db);
+    const entry = await lastAudit(h.db);
     expect(entry).toMatchObject({ actor: staff.uuid, action: 'user-details.changed', subject: user.uuid, workstation_id: 'test-ws' });
     expect(JSON.parse(entry?.details ?? '{}')).toEqual({ fields: ['familyName', 'niNumber'] });
     expect(entry?.details).not.toContain('JG103759A');
   });
 
   it('rule: a National Insurance number already held by someone else is a conflict and nothing changes', async () => {
-    const staff = actor(h.db, orgs.trustA.id, ['RAA']);
-    const user = target();
-    const other = target();
-    const before = stateOf(user.id);
+    const staff = await actor(h.db, orgs.trustA.id, ['RAA']);
+    const user = await target();
+    const other = await target();
+    const before = await stateOf(user.id);
     const res = await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: staff.token, json: { niNumber: other.ni, givenName: 'Changed' } });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('conflict');
-    expect(stateOf(user.id)).toEqual(before);
+    expect(await stateOf(user.id)).toEqual(before);
     // Re-stating the user's own number is not a conflict.
     expect((await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: staff.token, json: { niNumber: user.ni } })).status).toBe(200);
   });
 
   it('rule: names with control characters are refused', async () => {
-    const staff = actor(h.db, orgs.trustA.id, ['RAA']);
-    const user = target();
+    const staff = await actor(h.db, orgs.trustA.id, ['RAA']);
+    const user = await target();
     for (const givenName of ['Jo\u0000', 'Jo\u001b[31m', 'Jo\u202Eevil', 'Jo\nSmith']) {
       const res = await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: staff.token, json: { givenName } });
       expect(res.status).toBe(400);
       expect(res.body.fields[0].path).toBe('body.givenName');
     }
-    expect(stateOf(user.id).given_name).toBe('Jo');
+    expect((await stateOf(user.id)).given_name).toBe('Jo');
   });
 });
 
 describe('changes by request', () => {
   it("rule: sponsors change another user's details only by request: 202, a pending request stored, the user unchanged", async () => {
-    const sponsor = actor(h.db, orgs.trustA.id, ['S']);
-    const user = target();
-    const before = stateOf(user.id);
+    const sponsor = await actor(h.db, orgs.trustA.id, ['S']);
+    const user = await target();
+    const before = await stateOf(user.id);
     const res = await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: sponsor.token, json: { familyName: 'Smith-Jones', mobile: '07700 900777' } });
     expect(res.status).toBe(202);
     const outcome = ChangeDetailsResponse.parse(res.body);
     expect(outcome).toEqual({ outcome: 'requested', requestId: expect.any(Number), requestedAt: '2025-06-15T10:00:00.000Z' });
-    expect(stateOf(user.id)).toEqual(before);
+    expect(await stateOf(user.id)).toEqual(before);
     if (outcome.outcome !== 'requested') return;
-    const row = h.db.prepare('SELECT user_id, changes, status, requested_by, requested_at, decided_by FROM detail_change_requests WHERE id = ?').get(outcome.requestId) as Record<
-      string,
-      unknown
-    >;
+    const row = await h.db
+      .selectFrom('detail_change_requests')
+      .select(['user_id', 'changes', 'status', 'requested_by', 'requested_at', 'decided_by'])
+      .where('id', '=', outcome.requestId)
+      .executeTakeFirst();
     expect(row).toEqual({
       user_id: user.id,
       changes: JSON.stringify({ familyName: 'Smith-Jones', mobile: '07700900777' }),
@@ -131,28 +134,29 @@ describe('changes by request', () => {
       requested_at: '2025-06-15T10:00:00.000Z',
       decided_by: null,
     });
-    const entry = lastAudit(h.db);
+    const entry = await lastAudit(h.db);
     expect(entry).toMatchObject({ actor: sponsor.uuid, action: 'user-details.change-requested', subject: user.uuid, workstation_id: 'test-ws' });
     expect(JSON.parse(entry?.details ?? '{}')).toEqual({ requestId: outcome.requestId, fields: ['familyName', 'mobile'] });
   });
 
   it('rule: a sponsor who is also an ID checker changes details directly (the strongest grant applies)', async () => {
-    const both = actor(h.db, orgs.trustA.id, ['S', 'IDC']);
-    const user = target();
+    const both = await actor(h.db, orgs.trustA.id, ['S', 'IDC']);
+    const user = await target();
     const res = await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: both.token, json: { familyName: 'Direct' } });
     expect(res.status).toBe(200);
-    expect(stateOf(user.id).family_name).toBe('Direct');
+    expect((await stateOf(user.id)).family_name).toBe('Direct');
   });
 
   it("rule: a sponsor's request for an NI number someone else holds is refused as a conflict, not stored", async () => {
-    const sponsor = actor(h.db, orgs.trustA.id, ['S']);
-    const user = target();
-    const other = target();
-    const requests = h.db.prepare('SELECT COUNT(*) FROM detail_change_requests').pluck();
-    const before = requests.get();
+    const sponsor = await actor(h.db, orgs.trustA.id, ['S']);
+    const user = await target();
+    const other = await target();
+    const requests = async (): Promise<number> =>
+      Number((await h.db.selectFrom('detail_change_requests').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await requests();
     const res = await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: sponsor.token, json: { niNumber: other.ni } });
     expect(res.status).toBe(409);
-    expect(requests.get()).toBe(before);
+    expect(await requests()).toBe(before);
   });
 });
 
@@ -161,26 +165,26 @@ describe('who may not', () => {
     ['LSA', ['LSA']],
     ['no RA role', []],
   ] as const)("rule: a session with %s may not change another user's details", async (_label, roles) => {
-    const staff = actor(h.db, orgs.trustA.id, [...roles]);
-    const user = target();
-    const before = stateOf(user.id);
+    const staff = await actor(h.db, orgs.trustA.id, [...roles]);
+    const user = await target();
+    const before = await stateOf(user.id);
     const res = await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: staff.token, json: { familyName: 'Nope' } });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('forbidden');
-    expect(stateOf(user.id)).toEqual(before);
+    expect(await stateOf(user.id)).toEqual(before);
   });
 
   it("rule: RA staff change details only for users in their organisation's subtree", async () => {
-    const elsewhere = actor(h.db, orgs.trustB.id, ['RAM']);
-    const user = target();
+    const elsewhere = await actor(h.db, orgs.trustB.id, ['RAM']);
+    const user = await target();
     const res = await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: elsewhere.token, json: { familyName: 'Nope' } });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('out-of-scope');
-    expect(stateOf(user.id).family_name).toBe('Smith');
+    expect((await stateOf(user.id)).family_name).toBe('Smith');
   });
 
   it('rule: an unknown user is 404', async () => {
-    const staff = actor(h.db, orgs.trustA.id, ['RAM']);
+    const staff = await actor(h.db, orgs.trustA.id, ['RAM']);
     const res = await h.call('PATCH', '/v1/users/6a1f0d3e-2b4c-4d5e-8f90-a1b2c3d4e5f6/details', { token: staff.token, json: { familyName: 'X' } });
     expect(res.status).toBe(404);
   });
@@ -190,8 +194,8 @@ describe('changes to your own profile', () => {
   it.each(['RAM', 'RAA(A)', 'RAA', 'IDC'] as const)(
     'rule: %s cannot change their own name or National Insurance number; nothing changes',
     async (role) => {
-      const staff = actor(h.db, orgs.trustA.id, [role]);
-      const before = stateOf(staff.userId);
+      const staff = await actor(h.db, orgs.trustA.id, [role]);
+      const before = await stateOf(staff.userId);
       for (const json of [{ givenName: 'Self' }, { familyName: 'Made' }, { niNumber: uniqueNi() }]) {
         const res = await h.call('PATCH', `/v1/users/${staff.uuid}/details`, { token: staff.token, json });
         expect(res.status).toBe(403);
@@ -199,36 +203,36 @@ describe('changes to your own profile', () => {
           'Registration authority staff and ID checkers cannot change their own name or National Insurance number. Ask another member of your registration authority to change it.',
         );
       }
-      expect(stateOf(staff.userId)).toEqual(before);
+      expect(await stateOf(staff.userId)).toEqual(before);
     },
   );
 
   it.each(['RAM', 'RAA(A)', 'RAA', 'IDC'] as const)("rule: %s still changes another user's name and NI number in their scope", async (role) => {
-    const staff = actor(h.db, orgs.trustA.id, [role]);
-    const user = target();
+    const staff = await actor(h.db, orgs.trustA.id, [role]);
+    const user = await target();
     const ni = uniqueNi();
     const res = await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: staff.token, json: { familyName: 'Renamed', niNumber: ni } });
     expect(res.status).toBe(200);
-    expect(stateOf(user.id)).toMatchObject({ family_name: 'Renamed', ni_number: ni });
+    expect(await stateOf(user.id)).toMatchObject({ family_name: 'Renamed', ni_number: ni });
   });
 
   it.each(['RAM', 'IDC', 'S'] as const)(
     'rule: your own email or mobile never changes here, without your smartcard (%s)',
     async (role) => {
-      const me = actor(h.db, orgs.trustA.id, [role]);
-      const before = stateOf(me.userId);
+      const me = await actor(h.db, orgs.trustA.id, [role]);
+      const before = await stateOf(me.userId);
       const res = await h.call('PATCH', `/v1/users/${me.uuid}/details`, { token: me.token, json: { email: 'elsewhere@nhs.net' } });
       expect(res.status).toBe(403);
       expect(res.body.message).toMatch(/from your profile, where your smartcard approves the change/);
-      expect(stateOf(me.userId)).toEqual(before);
+      expect(await stateOf(me.userId)).toEqual(before);
     },
   );
 
   it("rule: a contact RA staff change on another user's profile is kept with its change time (no unlock codes to it for a day)", async () => {
-    const staff = actor(h.db, orgs.trustA.id, ['RAA']);
-    const user = target();
+    const staff = await actor(h.db, orgs.trustA.id, ['RAA']);
+    const user = await target();
     expect((await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: staff.token, json: { email: 'jo.new@nhs.net' } })).status).toBe(200);
-    const stamped = h.db.prepare('SELECT email_changed_at AS e, mobile_changed_at AS m FROM users WHERE id = ?').get(user.id) as { e: number | null; m: number | null };
+    const stamped = await h.db.selectFrom('users').select(['email_changed_at as e', 'mobile_changed_at as m']).where('id', '=', user.id).executeTakeFirstOrThrow();
     expect(stamped.e).toEqual(expect.any(Number));
     expect(stamped.m).toBeNull();
   });

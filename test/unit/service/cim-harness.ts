@@ -1,12 +1,13 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { sql } from 'kysely';
 import { startService, type RunningService } from '../../../src-service/start-service.js';
 import type { Db } from '../../../src-service/store/database.js';
-import { addOrg, proofHeaders, tempDbFile } from '../../support/service-fixtures.js';
+import { addOrg, proofHeaders, testEngine, testStorage } from '../../support/service-fixtures.js';
 
-// A running identity service over a fresh SQLite file in a temp directory, small organisation
-// trees, a settable clock and a fetch helper: what the CIM, permission, bad-input and audit tests
-// share. Starting a service costs a CA key, so a test file starts one and each test builds its
+// A running identity service over a fresh store (a SQLite file, or a PostgreSQL schema), small
+// organisation trees, a settable clock and a fetch helper: what the CIM, permission, bad-input
+// and audit tests share. Starting a service costs a CA key, so a test file starts one and each test builds its
 // own tree (tree()) to stay independent of the others. (Not a test file: vitest only collects
 // *.test.ts.)
 
@@ -16,6 +17,8 @@ import { addOrg, proofHeaders, tempDbFile } from '../../support/service-fixtures
  */
 export const TODAY = '2025-06-15';
 export const NOW = new Date(`${TODAY}T10:00:00.000Z`);
+
+type Kind = Parameters<typeof addOrg>[1]['kind'];
 
 interface Org {
   readonly id: number;
@@ -56,7 +59,7 @@ export interface Harness {
   readonly db: Db;
   readonly url: string;
   /** A new region with two trusts and a site, its codes unique in this service. */
-  tree(): Orgs;
+  tree(): Promise<Orgs>;
   /** Moves the service's clock; resetClock() puts it back to NOW. */
   setNow(at: Date): void;
   resetClock(): void;
@@ -65,19 +68,19 @@ export interface Harness {
 }
 
 export async function startHarness(config: { bodyLimitBytes?: number } = {}): Promise<Harness> {
-  const dbFile = tempDbFile('cis-cim-');
+  const storage = testStorage('cis-cim-');
   let now = NOW;
   // Messages (the notice to an old contact) are read back from the outbox.
-  const service = await startService({ dbFile, host: '127.0.0.1', port: 0, now: () => now, outbox: true, ...config });
+  const service = await startService({ ...storage, host: '127.0.0.1', port: 0, now: () => now, outbox: true, ...config });
   const db = service.ctx.db;
   let trees = 0;
-  const tree = (): Orgs => {
+  const tree = async (): Promise<Orgs> => {
     const n = ++trees;
-    const org = (code: string, name: string, kind: string, parentId: number | null): Org => ({ ...addOrg(db, { code, name, kind, parentId }), code, name });
-    const region = org(`Y${n}`, `Region ${n}`, 'other', null);
-    const trustA = org(`RA${n}`, `Alder Hospitals NHS Trust ${n}`, 'trust', region.id);
-    const siteA1 = org(`RA${n}S`, `Alder General Hospital ${n}`, 'site', trustA.id);
-    const trustB = org(`RB${n}`, `Birch Community NHS Trust ${n}`, 'trust', region.id);
+    const org = async (code: string, name: string, kind: Kind, parentId: number | null): Promise<Org> => ({ ...(await addOrg(db, { code, name, kind, parentId })), code, name });
+    const region = await org(`Y${n}`, `Region ${n}`, 'other', null);
+    const trustA = await org(`RA${n}`, `Alder Hospitals NHS Trust ${n}`, 'trust', region.id);
+    const siteA1 = await org(`RA${n}S`, `Alder General Hospital ${n}`, 'site', trustA.id);
+    const trustB = await org(`RB${n}`, `Birch Community NHS Trust ${n}`, 'trust', region.id);
     return { region, trustA, siteA1, trustB };
   };
 
@@ -116,7 +119,7 @@ export async function startHarness(config: { bodyLimitBytes?: number } = {}): Pr
     call,
     close: async () => {
       await service.close();
-      rmSync(dirname(dbFile), { recursive: true, force: true });
+      rmSync(dirname(storage.secretFile), { recursive: true, force: true });
     },
   };
 }
@@ -125,22 +128,28 @@ export async function startHarness(config: { bodyLimitBytes?: number } = {}): Pr
  * Row counts of every table: "nothing changed" is these being equal before and after. The spent
  * proof ids are left out: every authenticated call spends its proof, refused or not (replay).
  */
-export function tableCounts(db: Db): Record<string, number> {
-  const tables = db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'dpop_proofs' ORDER BY name")
-    .pluck()
-    .all() as string[];
-  return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT COUNT(*) FROM "${t}"`).pluck().get() as number]));
+export async function tableCounts(db: Db): Promise<Record<string, number>> {
+  const { rows: tables } =
+    testEngine() === 'postgres'
+      ? await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables
+           WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'dpop_proofs' ORDER BY table_name`.execute(db)
+      : await sql<{ name: string }>`SELECT name FROM sqlite_master
+           WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'dpop_proofs' ORDER BY name`.execute(db);
+  const counts: Record<string, number> = {};
+  for (const { name } of tables) {
+    const { rows } = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM ${sql.table(name)}`.execute(db);
+    counts[name] = Number(rows[0]?.n);
+  }
+  return counts;
 }
 
-export function auditLength(db: Db): number {
-  return db.prepare('SELECT COUNT(*) FROM audit_log').pluck().get() as number;
+export async function auditLength(db: Db): Promise<number> {
+  const row = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
-export function lastAudit(db: Db): { actor: string | null; action: string; subject: string | null; workstation_id: string | null; details: string } | undefined {
-  return db.prepare('SELECT actor, action, subject, workstation_id, details FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
-    | { actor: string | null; action: string; subject: string | null; workstation_id: string | null; details: string }
-    | undefined;
+export async function lastAudit(db: Db): Promise<{ actor: string | null; action: string; subject: string | null; workstation_id: string | null; details: string } | undefined> {
+  return db.selectFrom('audit_log').select(['actor', 'action', 'subject', 'workstation_id', 'details']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
 }
 
 let niCounter = 0;

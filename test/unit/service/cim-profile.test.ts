@@ -13,42 +13,51 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-beforeEach(() => {
-  orgs = h.tree();
+beforeEach(async () => {
+  orgs = await h.tree();
   h.resetClock();
 });
 
 /** A user at site A1 with a current, an ended, a removed and an upcoming assignment. */
-function clinicianWithHistory(): { id: number; uuid: string; ni: string; current: number; ended: number; removed: number; upcoming: number } {
+async function clinicianWithHistory(): Promise<{ id: number; uuid: string; ni: string; current: number; ended: number; removed: number; upcoming: number }> {
   const { db } = h;
   const ni = uniqueNi();
-  const user = addUser(db, { given: 'Zoë', family: 'Ashworth', homeOrgId: orgs.siteA1.id, ni, email: 'zoe.ashworth@nhs.net', mobile: '07700900123' });
-  const nurse = addPosition(db, { orgId: orgs.siteA1.id, title: 'Staff Nurse', jobRole: 'R8000' });
-  const ward = addPosition(db, { orgId: orgs.siteA1.id, title: 'Ward Clerk', jobRole: 'R8001' });
-  const bank = addPosition(db, { orgId: orgs.trustA.id, title: 'Bank Nurse', jobRole: 'R8002', assignable: false });
-  const current = assign(db, user.id, nurse, '2024-01-01', null);
-  const ended = assign(db, user.id, ward, '2023-01-01', '2024-06-30');
-  const removed = assign(db, user.id, bank, '2024-01-01', null);
-  db.prepare('UPDATE position_assignments SET removed_at = ? WHERE id = ?').run('2025-01-10T09:00:00.000Z', removed);
-  const upcoming = assign(db, user.id, bank, '2025-07-01', '2026-07-01');
+  const user = await addUser(db, { given: 'Zoë', family: 'Ashworth', homeOrgId: orgs.siteA1.id, ni, email: 'zoe.ashworth@nhs.net', mobile: '07700900123' });
+  const nurse = await addPosition(db, { orgId: orgs.siteA1.id, title: 'Staff Nurse', jobRole: 'R8000' });
+  const ward = await addPosition(db, { orgId: orgs.siteA1.id, title: 'Ward Clerk', jobRole: 'R8001' });
+  const bank = await addPosition(db, { orgId: orgs.trustA.id, title: 'Bank Nurse', jobRole: 'R8002', assignable: false });
+  const current = await assign(db, user.id, nurse, '2024-01-01', null);
+  const ended = await assign(db, user.id, ward, '2023-01-01', '2024-06-30');
+  const removed = await assign(db, user.id, bank, '2024-01-01', null);
+  await db.updateTable('position_assignments').set({ removed_at: '2025-01-10T09:00:00.000Z' }).where('id', '=', removed).execute();
+  const upcoming = await assign(db, user.id, bank, '2025-07-01', '2026-07-01');
   return { ...user, ni, current, ended, removed, upcoming };
 }
 
 describe('profile contents', () => {
   it('rule: a profile shows the details, the cards with their latest certificate expiry and the authenticators not removed', async () => {
     const { db } = h;
-    const user = clinicianWithHistory();
-    const card = addCard(db, user.id, { status: 'active' });
-    const oldCard = addCard(db, user.id, { status: 'revoked' });
-    const cert = db.prepare('INSERT INTO certificates (serial, card_id, not_before, not_after) VALUES (?, ?, ?, ?)');
-    cert.run('01', card.id, '2022-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z');
-    cert.run('02', card.id, '2024-12-01T00:00:00.000Z', '2027-12-01T00:00:00.000Z'); // the renewal: latest row
-    db.prepare('UPDATE cards SET puk_sealed = ? WHERE id = ?').run(Buffer.from('sealed-puk'), card.id);
-    const auth = db.prepare('INSERT INTO authenticators (user_id, kind, label, created_at, removed_at) VALUES (?, ?, ?, ?, ?)');
-    auth.run(user.id, 'ipad', 'Ward iPad', '2025-02-01T08:00:00.000Z', null);
-    auth.run(user.id, 'security-key', 'Old key', '2024-02-01T08:00:00.000Z', '2025-03-01T08:00:00.000Z');
+    const user = await clinicianWithHistory();
+    const card = await addCard(db, user.id, { status: 'active' });
+    const oldCard = await addCard(db, user.id, { status: 'revoked' });
+    await db
+      .insertInto('certificates')
+      .values([
+        { serial: '01', card_id: card.id, not_before: '2022-01-01T00:00:00.000Z', not_after: '2025-01-01T00:00:00.000Z' },
+        // The renewal: issued last.
+        { serial: '02', card_id: card.id, not_before: '2024-12-01T00:00:00.000Z', not_after: '2027-12-01T00:00:00.000Z' },
+      ])
+      .execute();
+    await db.updateTable('cards').set({ puk_sealed: Buffer.from('sealed-puk') }).where('id', '=', card.id).execute();
+    await db
+      .insertInto('authenticators')
+      .values([
+        { user_id: user.id, kind: 'ipad', label: 'Ward iPad', created_at: '2025-02-01T08:00:00.000Z', removed_at: null },
+        { user_id: user.id, kind: 'security-key', label: 'Old key', created_at: '2024-02-01T08:00:00.000Z', removed_at: '2025-03-01T08:00:00.000Z' },
+      ])
+      .execute();
 
-    const viewer = actor(db, orgs.trustA.id, []);
+    const viewer = await actor(db, orgs.trustA.id, []);
     const res = await h.call('GET', `/v1/users/${user.uuid}`, { token: viewer.token });
     expect(res.status).toBe(200);
     const profile = Profile.parse(res.body);
@@ -61,7 +70,7 @@ describe('profile contents', () => {
       mobile: '07700900123',
       status: 'open',
     });
-    const cardSerial = db.prepare('SELECT serial FROM cards WHERE id = ?').pluck().get(card.id);
+    const { serial: cardSerial } = await db.selectFrom('cards').select('serial').where('id', '=', card.id).executeTakeFirstOrThrow();
     expect(profile.cards).toEqual([
       { uuid: card.uuid, serial: cardSerial, status: 'active', certificateNotAfter: '2027-12-01T00:00:00.000Z' },
       expect.objectContaining({ uuid: oldCard.uuid, status: 'revoked', certificateNotAfter: null }),
@@ -74,14 +83,14 @@ describe('profile contents', () => {
 
   it('rule: assignments show the position and its organisation; ended and removed ones are hidden from a session without view-ended-assignments', async () => {
     const { db } = h;
-    const user = clinicianWithHistory();
+    const user = await clinicianWithHistory();
     for (const roles of [[], ['IDC'], ['LSA']] as const) {
-      const viewer = actor(db, orgs.trustA.id, [...roles]);
+      const viewer = await actor(db, orgs.trustA.id, [...roles]);
       const res = await h.call('GET', `/v1/users/${user.uuid}`, { token: viewer.token });
       expect(res.status).toBe(200);
       expect(res.body.assignments.map((a: { id: number }) => a.id)).toEqual([user.current, user.upcoming]);
     }
-    const viewer = actor(db, orgs.trustA.id, []);
+    const viewer = await actor(db, orgs.trustA.id, []);
     const res = await h.call('GET', `/v1/users/${user.uuid}`, { token: viewer.token });
     expect(res.body.assignments[0]).toEqual({
       id: user.current,
@@ -100,9 +109,9 @@ describe('profile contents', () => {
 
   it('rule: RA staff and sponsors see expired and removed assignments too', async () => {
     const { db } = h;
-    const user = clinicianWithHistory();
+    const user = await clinicianWithHistory();
     for (const role of ['RAM', 'RAA(A)', 'RAA', 'S'] as const) {
-      const viewer = actor(db, orgs.trustA.id, [role]);
+      const viewer = await actor(db, orgs.trustA.id, [role]);
       const res = await h.call('GET', `/v1/users/${user.uuid}`, { token: viewer.token });
       expect(res.status).toBe(200);
       expect(res.body.assignments.map((a: { id: number }) => a.id).sort()).toEqual([user.current, user.ended, user.removed, user.upcoming].sort());
@@ -111,17 +120,17 @@ describe('profile contents', () => {
 
   it('rule: an assignment ending today is still active; one that ended yesterday is history', async () => {
     const { db } = h;
-    const user = addUser(db, { given: 'Sam', family: 'Boundary', homeOrgId: orgs.trustA.id });
-    const p = addPosition(db, { orgId: orgs.trustA.id, title: 'Porter' });
-    const today = assign(db, user.id, p, '2024-01-01', TODAY);
-    assign(db, user.id, p, '2024-01-01', '2025-06-14');
-    const viewer = actor(db, orgs.trustA.id, []);
+    const user = await addUser(db, { given: 'Sam', family: 'Boundary', homeOrgId: orgs.trustA.id });
+    const p = await addPosition(db, { orgId: orgs.trustA.id, title: 'Porter' });
+    const today = await assign(db, user.id, p, '2024-01-01', TODAY);
+    await assign(db, user.id, p, '2024-01-01', '2025-06-14');
+    const viewer = await actor(db, orgs.trustA.id, []);
     const res = await h.call('GET', `/v1/users/${user.uuid}`, { token: viewer.token });
     expect(res.body.assignments.map((a: { id: number }) => a.id)).toEqual([today]);
   });
 
   it('rule: an unknown user UUID is 404', async () => {
-    const viewer = actor(h.db, orgs.trustA.id, ['RAM']);
+    const viewer = await actor(h.db, orgs.trustA.id, ['RAM']);
     const res = await h.call('GET', '/v1/users/0b5f3c1e-8d2a-4c7e-9f10-2a3b4c5d6e7f', { token: viewer.token });
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('not-found');
@@ -131,10 +140,10 @@ describe('profile contents', () => {
 describe('profile scope', () => {
   it("rule: another user's profile is visible only within the session's organisation and its children", async () => {
     const { db } = h;
-    const viewer = actor(db, orgs.trustA.id, ['RAM']);
-    const child = addUser(db, { given: 'Child', family: 'Site', homeOrgId: orgs.siteA1.id });
-    const sibling = addUser(db, { given: 'Sibling', family: 'Trust', homeOrgId: orgs.trustB.id });
-    const parent = addUser(db, { given: 'Parent', family: 'Region', homeOrgId: orgs.region.id });
+    const viewer = await actor(db, orgs.trustA.id, ['RAM']);
+    const child = await addUser(db, { given: 'Child', family: 'Site', homeOrgId: orgs.siteA1.id });
+    const sibling = await addUser(db, { given: 'Sibling', family: 'Trust', homeOrgId: orgs.trustB.id });
+    const parent = await addUser(db, { given: 'Parent', family: 'Region', homeOrgId: orgs.region.id });
     expect((await h.call('GET', `/v1/users/${child.uuid}`, { token: viewer.token })).status).toBe(200);
     for (const other of [sibling, parent]) {
       const res = await h.call('GET', `/v1/users/${other.uuid}`, { token: viewer.token });
@@ -145,13 +154,13 @@ describe('profile scope', () => {
 
   it("rule: a user's organisations are their home organisation and those of their active assignments", async () => {
     const { db } = h;
-    const viewer = actor(db, orgs.trustA.id, ['RAA']);
+    const viewer = await actor(db, orgs.trustA.id, ['RAA']);
     // Home in trust B, working a shift at site A1: trust A staff may see them while it lasts.
-    const locum = addUser(db, { given: 'Lee', family: 'Locum', homeOrgId: orgs.trustB.id });
-    const shift = addPosition(db, { orgId: orgs.siteA1.id, title: 'Locum Registrar' });
-    const assignment = assign(db, locum.id, shift, '2025-01-01', null);
+    const locum = await addUser(db, { given: 'Lee', family: 'Locum', homeOrgId: orgs.trustB.id });
+    const shift = await addPosition(db, { orgId: orgs.siteA1.id, title: 'Locum Registrar' });
+    const assignment = await assign(db, locum.id, shift, '2025-01-01', null);
     expect((await h.call('GET', `/v1/users/${locum.uuid}`, { token: viewer.token })).status).toBe(200);
-    db.prepare("UPDATE position_assignments SET removed_at = '2025-06-01T00:00:00.000Z' WHERE id = ?").run(assignment);
+    await db.updateTable('position_assignments').set({ removed_at: '2025-06-01T00:00:00.000Z' }).where('id', '=', assignment).execute();
     const after = await h.call('GET', `/v1/users/${locum.uuid}`, { token: viewer.token });
     expect(after.status).toBe(403);
     expect(after.body.code).toBe('out-of-scope');
@@ -159,11 +168,11 @@ describe('profile scope', () => {
 
   it('rule: anyone may view their own profile, even when signed in at an organisation outside their home', async () => {
     const { db } = h;
-    const me = addUser(db, { given: 'Own', family: 'Profile', homeOrgId: orgs.trustB.id });
-    const shift = addPosition(db, { orgId: orgs.siteA1.id, title: 'Agency Nurse' });
+    const me = await addUser(db, { given: 'Own', family: 'Profile', homeOrgId: orgs.trustB.id });
+    const shift = await addPosition(db, { orgId: orgs.siteA1.id, title: 'Agency Nurse' });
     // Signed in with a position at a site of another trust: the session names the site.
-    assign(db, me.id, shift);
-    const token = sessionFor(db, me.id, shift);
+    await assign(db, me.id, shift);
+    const token = await sessionFor(db, me.id, shift);
     const res = await h.call('GET', `/v1/users/${me.uuid}`, { token });
     expect(res.status).toBe(200);
     expect(res.body.uuid).toBe(me.uuid);

@@ -17,20 +17,24 @@ export interface CardHolder {
   readonly card: MadeCard;
 }
 
-export function cardHolder(h: Harness, orgId: number, options: { roles?: RoleCode[]; email?: string | null; mobile?: string | null; name?: string } = {}): CardHolder {
+export async function cardHolder(
+  h: Harness,
+  orgId: number,
+  options: { roles?: RoleCode[]; email?: string | null; mobile?: string | null; name?: string } = {},
+): Promise<CardHolder> {
   const name = options.name ?? 'Holder';
-  const user = addUser(h.db, {
+  const user = await addUser(h.db, {
     given: 'Test',
     family: name,
     homeOrgId: orgId,
     email: options.email === undefined ? `${name.toLowerCase()}@nhs.net` : options.email,
     mobile: options.mobile ?? null,
   });
-  const positionId = addPosition(h.db, { orgId, title: `${name} position`, roles: options.roles ?? [] });
-  assign(h.db, user.id, positionId);
-  const card = makeCard(h.service.ctx, { userUuid: user.uuid, algorithm: 'p256' });
+  const positionId = await addPosition(h.db, { orgId, title: `${name} position`, roles: options.roles ?? [] });
+  await assign(h.db, user.id, positionId);
+  const card = await makeCard(h.service.ctx, { userUuid: user.uuid, algorithm: 'p256' });
   // sessionFor signs in with the user's active card: the one just made.
-  return { userId: user.id, uuid: user.uuid, positionId, token: sessionFor(h.db, user.id, positionId), card };
+  return { userId: user.id, uuid: user.uuid, positionId, token: await sessionFor(h.db, user.id, positionId), card };
 }
 
 export interface NewValues {
@@ -72,6 +76,6 @@ export async function changeContact(h: Harness, holder: CardHolder, values: NewV
   return putContact(h, holder, values, await approve(h, holder, values));
 }
 
-export function contactOf(h: Harness, userId: number): { email: string | null; mobile: string | null } {
-  return h.db.prepare('SELECT email, mobile FROM users WHERE id = ?').get(userId) as { email: string | null; mobile: string | null };
+export function contactOf(h: Harness, userId: number): Promise<{ email: string | null; mobile: string | null }> {
+  return h.db.selectFrom('users').select(['email', 'mobile']).where('id', '=', userId).executeTakeFirstOrThrow();
 }
