@@ -18,7 +18,7 @@ export interface TrainingSetup {
   readonly deck: TrainingDeck;
 }
 
-export function startTraining(service: ServiceContext, dataDir: string): TrainingSetup {
+export async function startTraining(service: ServiceContext, dataDir: string): Promise<TrainingSetup> {
   const seeded = seedPersonas(service.db);
   const cards = seeded.map(({ persona }) => {
     const file = loadOrIssueTrainingCard(service, dataDir, persona);
@@ -26,5 +26,5 @@ export function startTraining(service: ServiceContext, dataDir: string): Trainin
     return { persona, passcode: TRAINING_PASSCODES[persona.key], engine };
   });
   const readers = new InProcessReaderDriver(TRAINING_READERS);
-  return { readers, deck: new TrainingDeck(cards, readers, TRAINING_READERS, serviceOutboxFeed(service)) };
+  return { readers, deck: new TrainingDeck(cards, readers, TRAINING_READERS, await serviceOutboxFeed(service)) };
 }

@@ -45,7 +45,7 @@ async function pinStatusOf(setup: TrainingSetup, persona: PersonaKey): Promise<P
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'training-'));
   service = await startService({ host: '127.0.0.1', port: 0, dbFile: join(dataDir, 'service.sqlite'), outbox: true });
-  training = startTraining(service.ctx, dataDir);
+  training = await startTraining(service.ctx, dataDir);
 });
 
 afterAll(async () => {
@@ -218,7 +218,7 @@ describe('card state files', () => {
 
   it('a restart with the same data folder reuses the cards, attempts and all, instead of issuing new ones', async () => {
     const cardsBefore = service.ctx.db.prepare('SELECT count(*) FROM cards').pluck().get() as number;
-    const again = startTraining(service.ctx, dataDir);
+    const again = await startTraining(service.ctx, dataDir);
     try {
       expect(service.ctx.db.prepare('SELECT count(*) FROM cards').pluck().get()).toBe(cardsBefore);
       expect(await pinStatusOf(again, 'ra-manager')).toEqual({ verified: false, attemptsRemaining: 2 });
@@ -234,7 +234,7 @@ describe('card state files', () => {
     const fresh = await startService({ host: '127.0.0.1', port: 0, dbFile: join(otherDir, 'service.sqlite'), outbox: true });
     try {
       // Old card files in place, but this directory never issued them: they must not be used.
-      const setup = startTraining(fresh.ctx, dataDir);
+      const setup = await startTraining(fresh.ctx, dataDir);
       try {
         expect(fresh.ctx.db.prepare('SELECT count(*) FROM cards').pluck().get()).toBe(PERSONAS.length);
         expect(await pinStatusOf(setup, 'ra-manager')).toEqual({ verified: false, attemptsRemaining: 3 });
