@@ -19,12 +19,13 @@ export interface TrainingSetup {
 }
 
 export async function startTraining(service: ServiceContext, dataDir: string): Promise<TrainingSetup> {
-  const seeded = seedPersonas(service.db);
-  const cards = seeded.map(({ persona }) => {
-    const file = loadOrIssueTrainingCard(service, dataDir, persona);
+  const seeded = await seedPersonas(service.db);
+  const cards = [];
+  for (const { persona } of seeded) {
+    const file = await loadOrIssueTrainingCard(service, dataDir, persona);
     const engine = new PivCardEngine(file.state, { onPersist: (state) => saveCardState(file.path, state) });
-    return { persona, passcode: TRAINING_PASSCODES[persona.key], engine };
-  });
+    cards.push({ persona, passcode: TRAINING_PASSCODES[persona.key], engine });
+  }
   const readers = new InProcessReaderDriver(TRAINING_READERS);
   return { readers, deck: new TrainingDeck(cards, readers, TRAINING_READERS, await serviceOutboxFeed(service)) };
 }

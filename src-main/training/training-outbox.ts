@@ -4,8 +4,8 @@ import { onOutboxMessage, readOutbox } from '../../src-service/notify/outbox.js'
 
 // The embedded service's outbox as the training panel shows it: the security codes a trainee
 // would receive by email or text message, newest first. Read from the service in this process
-// (training mode has no real mail) once, then kept up to date from each message the service
-// sends, so the panel's view is read without waiting on the store.
+// (training mode has no real mail), and read again whenever the service sends one; the panel
+// shows the latest reading, so drawing it never waits for the store.
 
 /** How many messages the panel shows; older ones stay in the service's outbox. */
 const TRAINING_OUTBOX_LIMIT = 20;
@@ -19,18 +19,15 @@ export interface OutboxFeed {
 
 export async function serviceOutboxFeed(ctx: ServiceContext, limit = TRAINING_OUTBOX_LIMIT): Promise<OutboxFeed> {
   let latest = await readOutbox(ctx.db, limit);
-  const add = (message: OutboxMessage): void => {
-    if (latest.some((m) => m.id === message.id)) return;
-    latest = [message, ...latest].sort((a, b) => b.id - a.id).slice(0, limit);
+  // The read waits for the store: a message written in a transaction is read once it commits.
+  const reread = async (listener: () => void): Promise<void> => {
+    latest = await readOutbox(ctx.db, limit);
+    listener();
   };
   return {
     read: () => latest,
     // Told after the service's own work: the message is read once the request that sent it is done.
-    onMessage: (listener) =>
-      onOutboxMessage(ctx, (message) => {
-        add(message);
-        setImmediate(listener);
-      }),
+    onMessage: (listener) => onOutboxMessage(ctx, () => void setImmediate(() => void reread(listener).catch(() => undefined))),
   };
 }
 

@@ -40,13 +40,13 @@ export class ManagementKeyExchanges {
   ) {}
 
   /** Exchanges waiting for their step 2 (not used, not expired), whichever instance began them. */
-  async pendingCount(): Promise<number> {
-    const row = await this.deps.db
+  get pendingCount(): Promise<number> {
+    return this.deps.db
       .selectFrom('management_key_exchanges')
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .where('expires_at', '>', this.now())
-      .executeTakeFirstOrThrow();
-    return Number(row.count);
+      .executeTakeFirstOrThrow()
+      .then((row) => Number(row.count));
   }
 
   /**

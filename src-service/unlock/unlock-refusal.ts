@@ -38,10 +38,9 @@ export interface RefusalFacts {
 }
 
 /**
- * Runs `step` in one transaction (store/transaction.ts), handing it `tx`: the same context with
- * the transaction as its store, for every query the step makes. An UnlockRefusal is audited as
- * `action` (when the card is known), its transaction committed, and then thrown; any other
- * error rolls back.
+ * Runs `step` in one transaction (store/transaction.ts), handing it the service context on that
+ * transaction: every query of the step goes through it. An UnlockRefusal is audited as `action`
+ * (when the card is known), its transaction committed, and then thrown; any other error rolls back.
  */
 export async function auditedStep<T>(ctx: ServiceContext, action: string, facts: RefusalFacts, step: (tx: ServiceContext) => Promise<T>): Promise<T> {
   const at = ctx.now();

@@ -33,7 +33,7 @@ describe('changing your own contact details through the agent', () => {
     const before = contact();
     const verifies = count(card.commands, VERIFY);
     const signs = count(card.commands, GENERAL_AUTHENTICATE);
-    const sent = (await readOutbox(rig.db, 1))[0]?.id ?? 0;
+    const sent = readOutbox(rig.db, 1)[0]?.id ?? 0;
     await expect(a.call('cim.changeOwnContact', { email: 'amelia.hart.new@nhs.net', passcode: '123456' })).resolves.toEqual({
       email: 'amelia.hart.new@nhs.net',
       mobile: before.mobile,
@@ -41,7 +41,7 @@ describe('changing your own contact details through the agent', () => {
     expect(count(card.commands, VERIFY)).toBe(verifies + 1);
     expect(count(card.commands, GENERAL_AUTHENTICATE)).toBe(signs + 1);
     expect(contact().email).toBe('amelia.hart.new@nhs.net');
-    expect((await readOutbox(rig.db)).filter((m) => m.id > sent).map((m) => [m.channel, m.to])).toEqual([['email', before.email]]);
+    expect(readOutbox(rig.db).filter((m) => m.id > sent).map((m) => [m.channel, m.to])).toEqual([['email', before.email]]);
     expect(a.screen().kind).toBe('signed-in');
   });
 

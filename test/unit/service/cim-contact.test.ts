@@ -197,9 +197,9 @@ describe("a contact change needs the session card's fresh signature", () => {
 describe('the old contact is told of the change', () => {
   it('rule: a changed email sends a notice to the OLD address, never the new one, and it carries no code', async () => {
     const me = cardHolder(h, orgs.trustA.id, { email: 'old.address@nhs.net' });
-    const sent = (await readOutbox(h.db, 1))[0]?.id ?? 0;
+    const sent = readOutbox(h.db, 1)[0]?.id ?? 0;
     expect((await changeContact(h, me, { email: 'new.address@nhs.net' })).status).toBe(200);
-    const messages = (await readOutbox(h.db)).filter((m) => m.id > sent);
+    const messages = readOutbox(h.db).filter((m) => m.id > sent);
     expect(messages).toHaveLength(1);
     const [notice] = messages;
     expect(notice).toMatchObject({ channel: 'email', to: 'old.address@nhs.net', subject: 'The contact details on your Care Identity profile were changed' });
@@ -211,27 +211,27 @@ describe('the old contact is told of the change', () => {
 
   it('rule: a changed mobile sends a text message to the OLD number', async () => {
     const me = cardHolder(h, orgs.trustA.id, { mobile: '07700900001' });
-    const sent = (await readOutbox(h.db, 1))[0]?.id ?? 0;
+    const sent = readOutbox(h.db, 1)[0]?.id ?? 0;
     expect((await changeContact(h, me, { mobile: '07700900002' })).status).toBe(200);
-    const messages = (await readOutbox(h.db)).filter((m) => m.id > sent);
+    const messages = readOutbox(h.db).filter((m) => m.id > sent);
     expect(messages.map((m) => [m.channel, m.to])).toEqual([['sms', '07700900001']]);
     expect(messages[0]?.text).toMatch(/mobile number on your Care Identity profile was changed/);
   });
 
   it('rule: no notice is sent when there was no old value, or when the value did not change', async () => {
     const me = cardHolder(h, orgs.trustA.id, { email: 'same@nhs.net', mobile: null });
-    const sent = (await readOutbox(h.db, 1))[0]?.id ?? 0;
+    const sent = readOutbox(h.db, 1)[0]?.id ?? 0;
     expect((await changeContact(h, me, { email: 'same@nhs.net', mobile: '07700900003' })).status).toBe(200);
-    expect((await readOutbox(h.db)).filter((m) => m.id > sent)).toEqual([]);
+    expect(readOutbox(h.db).filter((m) => m.id > sent)).toEqual([]);
   });
 
   it('rule: a refused change sends no notice', async () => {
     const me = cardHolder(h, orgs.trustA.id, { email: 'kept@nhs.net' });
     const other = cardHolder(h, orgs.trustA.id, { name: 'Other' });
-    const sent = (await readOutbox(h.db, 1))[0]?.id ?? 0;
+    const sent = readOutbox(h.db, 1)[0]?.id ?? 0;
     const approval = await approve(h, me, { email: 'taken@nhs.net' }, { signer: other.card });
     expect((await putContact(h, me, { email: 'taken@nhs.net' }, approval)).status).toBe(403);
-    expect((await readOutbox(h.db)).filter((m) => m.id > sent)).toEqual([]);
+    expect(readOutbox(h.db).filter((m) => m.id > sent)).toEqual([]);
   });
 
   it('rule: the time of each change is kept on the profile, and only for what changed', async () => {
