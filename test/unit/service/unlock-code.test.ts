@@ -87,6 +87,15 @@ describe('the security code', () => {
     expect(await triesSpent(s.cardUuid)).toBe(5);
   });
 
+  it('rule: wrong codes entered at the same moment each spend a try: never more than 5 are tried', async () => {
+    const s = await codeSent();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => enter(s.unlockId, s.wrong)));
+    expect(answers.map((a) => a.status).sort()).toEqual([403, 403, 403, 403, 403, 409, 409, 409]);
+    expect(answers.filter((a) => a.status === 409).every((a) => /wrongly 5 times/.test(a.body.message))).toBe(true);
+    expect(await triesSpent(s.cardUuid)).toBe(5);
+    expect((await enter(s.unlockId, s.code)).status).toBe(409);
+  });
+
   it.each([
     ['letters', '12a456'],
     ['five digits', '12345'],

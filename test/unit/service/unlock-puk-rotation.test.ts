@@ -92,6 +92,20 @@ describe('release and commit', () => {
     expect((await auditRows(rig.db)).filter((r) => r.action === 'card.unlocked' && r.subject === card.cardUuid)).toHaveLength(1);
   });
 
+  it('rule: one card answer sent twice at the same moment releases the PUKs once', async () => {
+    const { card } = await lockedCard();
+    const unlockId = await sponsorUnlock(card);
+    const witness = await rig.call('POST', `/v1/unlock/${unlockId}/card-witness`, { workstationId: WS, witness: cardEncrypt(card, randomBytes(16)).toString('base64') });
+    expect(witness.status).toBe(200);
+    const cardResponse = cardEncrypt(card, Buffer.from(witness.body.challenge, 'base64')).toString('base64');
+    const body = { workstationId: WS, exchangeId: witness.body.exchangeId, cardResponse };
+    const answers = await Promise.all([0, 1].map(() => rig.call('POST', `/v1/unlock/${unlockId}/release`, body)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 403]);
+    const released = (await auditRows(rig.db)).filter((r) => r.action === 'card.puk-released' && r.subject === card.cardUuid);
+    expect(released).toHaveLength(1);
+    expect((await rig.db.selectFrom('card_unlocks').select('releases').where('card_id', '=', card.cardId).executeTakeFirstOrThrow()).releases).toBe(1);
+  });
+
   it('rule: a release without a commit leaves the rotation pending: the next release hands out the same new PUK and says so; its commit makes it current', async () => {
     const { card } = await lockedCard();
     const original = (await sealedPuks(rig, card)).puk;

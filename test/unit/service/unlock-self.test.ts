@@ -173,6 +173,16 @@ describe('how often', () => {
     expect((await rig.call('POST', '/v1/unlock/self', await rig.proved(request))).status).toBe(200);
   });
 
+  it('rule: codes asked for at the same moment still count against the 5 an hour: never more are sent', async () => {
+    const { request } = await holderWithCard();
+    // Each request with its own card proof, all sent together.
+    const proved = await Promise.all(Array.from({ length: 8 }, () => rig.proved(request)));
+    const answers = await Promise.all(proved.map((body) => rig.call('POST', '/v1/unlock/self', body)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    const unlocks = await rig.db.selectFrom('card_unlocks as u').innerJoin('cards as k', 'k.id', 'u.card_id').select('u.id').where('k.uuid', '=', request.cardUuid).execute();
+    expect(unlocks).toHaveLength(5);
+  });
+
   it('rule: asking for a new code makes the earlier one useless', async () => {
     const { request } = await holderWithCard();
     const first = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
