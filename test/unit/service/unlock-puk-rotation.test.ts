@@ -321,7 +321,7 @@ describe('the steps in order, on one workstation, by the card itself', () => {
   it('rule: a card revoked after the unlock started is refused at the card step (409)', async () => {
     const { card } = await lockedCard();
     const unlockId = await sponsorUnlock(card);
-    revokeCard(rig.service.ctx, { cardUuid: card.cardUuid, reason: 'stolen', actor: 'system' });
+    await revokeCard(rig.service.ctx, { cardUuid: card.cardUuid, reason: 'stolen', actor: 'system' });
     const { witness } = await witnessAndRelease(rig, unlockId, card);
     expect(witness.status).toBe(409);
     expect(witness.body.message).toMatch(/revoked/);

@@ -128,7 +128,7 @@ describe('which cards may ask', () => {
 
   it('rule: a revoked card is refused (409)', async () => {
     const { card, request } = await holderWithCard();
-    revokeCard(rig.service.ctx, { cardUuid: card.cardUuid, reason: 'lost', actor: 'system' });
+    await revokeCard(rig.service.ctx, { cardUuid: card.cardUuid, reason: 'lost', actor: 'system' });
     const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(409);
     expect(res.body.message).toMatch(/has been revoked/);
@@ -150,7 +150,7 @@ describe('which cards may ask', () => {
 
   it('rule: a closed profile is refused (409)', async () => {
     const { person, request } = await holderWithCard();
-    closeProfile(rig.service.ctx, { userUuid: person.uuid, actor: 'system' });
+    await closeProfile(rig.service.ctx, { userUuid: person.uuid, actor: 'system' });
     const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(409);
     expect(res.body.message).toMatch(/profile is closed/);

@@ -94,7 +94,7 @@ describe('who may service which card', () => {
   it('rule: a revoked or cancelled card cannot be serviced (409)', async () => {
     const sponsor = await rig.sponsor(trust.id, ['LSA']);
     const revoked = await holderCard();
-    revokeCard(rig.service.ctx, { cardUuid: revoked.card.cardUuid, reason: 'lost', actor: 'system' });
+    await revokeCard(rig.service.ctx, { cardUuid: revoked.card.cardUuid, reason: 'lost', actor: 'system' });
     const r1 = await unlock(sponsor.token, revoked.request);
     expect(r1.status).toBe(409);
     expect(r1.body.message).toMatch(/revoked/);
@@ -173,7 +173,7 @@ describe('the sponsor unlock', () => {
     const sponsor = await rig.sponsor(trust.id, ['S']);
     const { card, request } = await holderCard();
     const started = await unlock(sponsor.token, request);
-    revokeCard(rig.service.ctx, { cardUuid: sponsor.card.cardUuid, reason: 'lost', actor: 'system' });
+    await revokeCard(rig.service.ctx, { cardUuid: sponsor.card.cardUuid, reason: 'lost', actor: 'system' });
     const { witness } = await witnessAndRelease(rig, started.body.unlockId, card);
     expect(witness.status).toBe(401);
     expect(witness.body.code).toBe('unauthenticated');
@@ -185,7 +185,7 @@ describe('the sponsor unlock', () => {
     const sponsor = await rig.sponsor(trust.id, ['LSA']);
     const { card, request } = await holderCard();
     const started = await unlock(sponsor.token, request);
-    endSession(rig.db, sponsor.sessionId, 'logout');
+    await endSession(rig.db, sponsor.sessionId, 'logout');
     expect((await witnessAndRelease(rig, started.body.unlockId, card)).witness.status).toBe(401);
   });
 
