@@ -47,10 +47,12 @@ export interface CardSecretRow {
 }
 
 /** Reads and opens one secret of a card, or undefined when the card or the secret is absent. */
-export function readCardSecret(db: Db, dataKey: Buffer, cardUuid: string, name: CardSecretName): CardSecretRow | undefined {
-  const row = db
-    .prepare(`SELECT id, status, management_key_algorithm AS alg, ${COLUMN[name]} AS sealed FROM cards WHERE uuid = ?`)
-    .get(cardUuid) as { id: number; status: string; alg: string | null; sealed: Buffer | null } | undefined;
+export async function readCardSecret(db: Db, dataKey: Buffer, cardUuid: string, name: CardSecretName): Promise<CardSecretRow | undefined> {
+  const row = await db
+    .selectFrom('cards')
+    .select((eb) => ['id', 'status', 'management_key_algorithm as alg', eb.ref(COLUMN[name]).as('sealed')])
+    .where('uuid', '=', cardUuid)
+    .executeTakeFirst();
   if (!row?.sealed) return undefined;
   return { cardId: row.id, status: row.status, managementKeyAlgorithm: row.alg, value: openCardSecret(dataKey, cardUuid, name, row.sealed) };
 }

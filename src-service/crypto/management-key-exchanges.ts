@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEq
 import { ServiceError, badRequest, notFound } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
-import { prepared } from '../store/prepared.js';
+import { inTransaction } from '../store/transaction.js';
 import { pruneDue } from '../store/prune-due.js';
 import { MANAGEMENT_KEY_ALGORITHM, readCardSecret } from './card-secrets.js';
 
@@ -25,12 +25,6 @@ export interface WitnessAnswer {
   readonly challenge: Buffer;
 }
 
-interface PendingRow {
-  readonly card_uuid: string;
-  readonly challenge: Buffer;
-  readonly expires_at: number;
-}
-
 const exchangeHash = (exchangeId: string): Buffer => createHash('sha256').update(exchangeId, 'utf8').digest();
 
 function aes128Ecb(key: Buffer, data: Uint8Array, direction: 'encrypt' | 'decrypt'): Buffer {
@@ -46,8 +40,13 @@ export class ManagementKeyExchanges {
   ) {}
 
   /** Exchanges waiting for their step 2 (not used, not expired), whichever instance began them. */
-  get pendingCount(): number {
-    return prepared(this.deps.db, 'SELECT COUNT(*) FROM management_key_exchanges WHERE expires_at > ?').pluck().get(this.now()) as number;
+  get pendingCount(): Promise<number> {
+    return this.deps.db
+      .selectFrom('management_key_exchanges')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('expires_at', '>', this.now())
+      .executeTakeFirstOrThrow()
+      .then((row) => Number(row.count));
   }
 
   /**
@@ -55,11 +54,11 @@ export class ManagementKeyExchanges {
    * cannot be changed (revoked, cancelled) is refused, unless `proofOnly`: it is only proving
    * itself, so that it can be told why nothing can be done for it.
    */
-  answerWitness(cardUuid: string, encryptedWitness: Uint8Array, options: { proofOnly?: boolean } = {}): WitnessAnswer {
+  async answerWitness(cardUuid: string, encryptedWitness: Uint8Array, options: { proofOnly?: boolean } = {}): Promise<WitnessAnswer> {
     if (encryptedWitness.length !== BLOCK) throw badRequest('The card witness must be one AES block (16 bytes).');
     const now = this.now();
-    if (pruneDue(this.deps.db, 'management_key_exchanges', now)) prepared(this.deps.db, 'DELETE FROM management_key_exchanges WHERE expires_at <= ?').run(now);
-    const secret = readCardSecret(this.deps.db, this.deps.dataKey, cardUuid, 'management-key');
+    if (pruneDue(this.deps.db, 'management_key_exchanges', now)) await this.deps.db.deleteFrom('management_key_exchanges').where('expires_at', '<=', now).execute();
+    const secret = await readCardSecret(this.deps.db, this.deps.dataKey, cardUuid, 'management-key');
     if (!secret) throw notFound('That smartcard');
     try {
       if (secret.managementKeyAlgorithm !== MANAGEMENT_KEY_ALGORITHM) {
@@ -71,19 +70,22 @@ export class ManagementKeyExchanges {
       const witness = aes128Ecb(secret.value, encryptedWitness, 'decrypt');
       const challenge = randomBytes(BLOCK);
       const exchangeId = randomBytes(16).toString('base64url');
-      const db = this.deps.db;
-      db.transaction(() => {
-        prepared(db, 'INSERT INTO management_key_exchanges (exchange_hash, card_uuid, challenge, expires_at) VALUES (?, ?, ?, ?)').run(
-          exchangeHash(exchangeId),
-          cardUuid,
-          challenge,
-          now + (this.options.ttlMs ?? DEFAULT_TTL_MS),
-        );
-        // Bounded: the oldest pending exchanges give way (they then fail cleanly at step 2).
-        prepared(db, 'DELETE FROM management_key_exchanges WHERE id IN (SELECT id FROM management_key_exchanges ORDER BY id DESC LIMIT -1 OFFSET ?)').run(
-          this.options.maxPending ?? DEFAULT_MAX_PENDING,
-        );
-      })();
+      await inTransaction(this.deps.db, async (trx) => {
+        await trx
+          .insertInto('management_key_exchanges')
+          .values({ exchange_hash: exchangeHash(exchangeId), card_uuid: cardUuid, challenge, expires_at: now + (this.options.ttlMs ?? DEFAULT_TTL_MS) })
+          .execute();
+        // Bounded: the oldest pending exchanges give way (they then fail cleanly at step 2). The
+        // newest one past the bound is found first; it and every older one go.
+        const firstOver = await trx
+          .selectFrom('management_key_exchanges')
+          .select('id')
+          .orderBy('id', 'desc')
+          .limit(1)
+          .offset(this.options.maxPending ?? DEFAULT_MAX_PENDING)
+          .executeTakeFirst();
+        if (firstOver) await trx.deleteFrom('management_key_exchanges').where('id', '<=', firstOver.id).execute();
+      });
       return { exchangeId, witness, challenge };
     } finally {
       secret.value.fill(0);
@@ -91,24 +93,32 @@ export class ManagementKeyExchanges {
   }
 
   /** Whether `exchangeId` is still waiting for its step 2 (not used, not expired). */
-  isPending(exchangeId: string): boolean {
-    return prepared(this.deps.db, 'SELECT 1 FROM management_key_exchanges WHERE exchange_hash = ? AND expires_at > ?').get(exchangeHash(exchangeId), this.now()) !== undefined;
+  async isPending(exchangeId: string): Promise<boolean> {
+    const row = await this.deps.db
+      .selectFrom('management_key_exchanges')
+      .select('id')
+      .where('exchange_hash', '=', exchangeHash(exchangeId))
+      .where('expires_at', '>', this.now())
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /** Step 2: checks the card's encryption of the challenge; throws 403 when it is wrong. */
-  checkCardResponse(exchangeId: string, encryptedChallenge: Uint8Array): { cardUuid: string } {
+  async checkCardResponse(exchangeId: string, encryptedChallenge: Uint8Array): Promise<{ cardUuid: string }> {
     const now = this.now();
     // Taken out before anything else, in one statement: whatever happens next, and whichever
     // instance is asked, the exchange cannot be tried again.
-    const row = prepared(this.deps.db, 'DELETE FROM management_key_exchanges WHERE exchange_hash = ? RETURNING card_uuid, challenge, expires_at').get(
-      exchangeHash(exchangeId),
-    ) as PendingRow | undefined;
+    const row = await this.deps.db
+      .deleteFrom('management_key_exchanges')
+      .where('exchange_hash', '=', exchangeHash(exchangeId))
+      .returning(['card_uuid', 'challenge', 'expires_at'])
+      .executeTakeFirst();
     const p = row ? { cardUuid: row.card_uuid, challenge: row.challenge, expiresAt: row.expires_at } : undefined;
     if (!p || p.expiresAt <= now) {
       p?.challenge.fill(0);
       throw new ServiceError(409, 'conflict', 'That card authentication has expired or was already used. Start again.');
     }
-    const secret = readCardSecret(this.deps.db, this.deps.dataKey, p.cardUuid, 'management-key');
+    const secret = await readCardSecret(this.deps.db, this.deps.dataKey, p.cardUuid, 'management-key');
     if (!secret) {
       p.challenge.fill(0);
       throw notFound('That smartcard');
@@ -130,7 +140,10 @@ export class ManagementKeyExchanges {
 
 const perService = new WeakMap<ServiceContext, ManagementKeyExchanges>();
 
-/** One exchange responder per running service; what it holds between the two requests is in the database. */
+/**
+ * One exchange responder per running service (and per transaction context a step hands on, so
+ * its queries run in that transaction); what it holds between the two requests is in the database.
+ */
 export function managementKeyExchangesFor(ctx: ServiceContext): ManagementKeyExchanges {
   let exchanges = perService.get(ctx);
   if (!exchanges) {

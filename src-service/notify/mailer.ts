@@ -70,7 +70,7 @@ function smtpMailer(smtpUrl: string, from: string): Mailer {
 function outboxMailer(db: Db, now: () => Date): Mailer {
   return {
     send: async (message) => {
-      writeOutbox(db, { channel: 'email', to: message.to, subject: message.subject, text: message.text }, now());
+      await writeOutbox(db, { channel: 'email', to: message.to, subject: message.subject, text: message.text }, now());
     },
     close: () => {},
   };

@@ -1,6 +1,6 @@
 import type { OutboxMessage, UnlockChannel } from '../../src-shared/api/service-unlock.js';
 import type { Db } from '../store/database.js';
-import { prepared } from '../store/prepared.js';
+import { rootOf } from '../store/transaction.js';
 
 // The outbox: where messages go, in clear, when the configuration switches it on (`outbox`) and
 // no SMTP server or Notify template takes them. Training mode runs the service in its own process
@@ -39,16 +39,14 @@ const toMessage = (row: OutboxRow): OutboxMessage => ({
 });
 
 /** Stores one message and tells the listeners; returns it as the outbox shows it. */
-export function writeOutbox(db: Db, message: OutgoingMessage, at: Date): OutboxMessage {
-  const info = prepared(db, 'INSERT INTO outbox (channel, recipient, subject, body, created_at) VALUES (?, ?, ?, ?, ?)').run(
-    message.channel,
-    message.to,
-    message.subject,
-    message.text,
-    at.getTime(),
-  );
-  const stored = toMessage({ id: Number(info.lastInsertRowid), channel: message.channel, recipient: message.to, subject: message.subject, body: message.text, created_at: at.getTime() });
-  for (const listener of listeners.get(db) ?? []) {
+export async function writeOutbox(db: Db, message: OutgoingMessage, at: Date): Promise<OutboxMessage> {
+  const { id } = await db
+    .insertInto('outbox')
+    .values({ channel: message.channel, recipient: message.to, subject: message.subject, body: message.text, created_at: at.getTime() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const stored = toMessage({ id, channel: message.channel, recipient: message.to, subject: message.subject, body: message.text, created_at: at.getTime() });
+  for (const listener of listeners.get(rootOf(db)) ?? []) {
     try {
       listener(stored);
     } catch {
@@ -59,8 +57,13 @@ export function writeOutbox(db: Db, message: OutgoingMessage, at: Date): OutboxM
 }
 
 /** The newest `limit` messages, newest first. */
-export function readOutbox(db: Db, limit = 50): OutboxMessage[] {
-  const rows = prepared(db, 'SELECT id, channel, recipient, subject, body, created_at FROM outbox ORDER BY id DESC LIMIT ?').all(Math.max(0, Math.floor(limit))) as OutboxRow[];
+export async function readOutbox(db: Db, limit = 50): Promise<OutboxMessage[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .select(['id', 'channel', 'recipient', 'subject', 'body', 'created_at'])
+    .orderBy('id', 'desc')
+    .limit(Math.max(0, Math.floor(limit)))
+    .execute();
   return rows.map(toMessage);
 }
 
@@ -68,14 +71,16 @@ export function readOutbox(db: Db, limit = 50): OutboxMessage[] {
 const OUTBOX_KEEP_DAYS = 7;
 
 /** Deletes messages older than OUTBOX_KEEP_DAYS; returns how many. */
-export function pruneOutbox(db: Db, now: Date): number {
-  return prepared(db, 'DELETE FROM outbox WHERE created_at < ?').run(now.getTime() - OUTBOX_KEEP_DAYS * 86_400_000).changes;
+export async function pruneOutbox(db: Db, now: Date): Promise<number> {
+  const result = await db.deleteFrom('outbox').where('created_at', '<', now.getTime() - OUTBOX_KEEP_DAYS * 86_400_000).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** Calls `listener` for every message written to this service's outbox; returns the unsubscribe. */
 export function onOutboxMessage(ctx: { readonly db: Db }, listener: OutboxListener): () => void {
-  let set = listeners.get(ctx.db);
-  if (!set) listeners.set(ctx.db, (set = new Set()));
+  const store = rootOf(ctx.db);
+  let set = listeners.get(store);
+  if (!set) listeners.set(store, (set = new Set()));
   // A wrapper per subscription, so subscribing the same function twice needs two unsubscribes.
   const entry: OutboxListener = (m) => listener(m);
   set.add(entry);

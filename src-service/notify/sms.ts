@@ -31,7 +31,7 @@ export interface SmsSender {
 function outboxSmsSender(db: Db, now: () => Date): SmsSender {
   return {
     send: async ({ to, text }) => {
-      writeOutbox(db, { channel: 'sms', to, subject: null, text }, now());
+      await writeOutbox(db, { channel: 'sms', to, subject: null, text }, now());
     },
   };
 }

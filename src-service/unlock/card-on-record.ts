@@ -1,5 +1,5 @@
 import type { Db } from '../store/database.js';
-import { prepared } from '../store/prepared.js';
+import { sql } from 'kysely';
 import { refuse } from './unlock-refusal.js';
 
 // The locked card an unlock is asked for, as the directory knows it, and the certificate read
@@ -25,39 +25,35 @@ export interface CardOnRecord {
   readonly certificateCurrent: boolean;
 }
 
-interface CardRow {
-  cardId: number;
-  cardUuid: string;
-  cardStatus: string;
-  holderId: number;
-  holderUuid: string;
-  holderName: string;
-  holderStatus: string;
-  holderEmail: string | null;
-  holderMobile: string | null;
-  holderEmailChangedAt: number | null;
-  holderMobileChangedAt: number | null;
-}
-
-interface CertificateRow {
-  der: Buffer | null;
-  notAfter: string;
-  revokedAt: string | null;
-}
-
-export function cardOnRecord(db: Db, cardUuid: string, certificateBase64: string): CardOnRecord {
-  const card = prepared(
-    db,
-    `SELECT k.id AS cardId, k.uuid AS cardUuid, k.status AS cardStatus, u.id AS holderId, u.uuid AS holderUuid,
-            u.given_name || ' ' || u.family_name AS holderName, u.status AS holderStatus, u.email AS holderEmail, u.mobile AS holderMobile,
-            u.email_changed_at AS holderEmailChangedAt, u.mobile_changed_at AS holderMobileChangedAt
-       FROM cards k JOIN users u ON u.id = k.user_id WHERE k.uuid = ?`,
-  ).get(cardUuid.toLowerCase()) as CardRow | undefined;
+export async function cardOnRecord(db: Db, cardUuid: string, certificateBase64: string): Promise<CardOnRecord> {
+  const card = await db
+    .selectFrom('cards as k')
+    .innerJoin('users as u', 'u.id', 'k.user_id')
+    .select([
+      'k.id as cardId',
+      'k.uuid as cardUuid',
+      'k.status as cardStatus',
+      'u.id as holderId',
+      'u.uuid as holderUuid',
+      sql<string>`u.given_name || ' ' || u.family_name`.as('holderName'),
+      'u.status as holderStatus',
+      'u.email as holderEmail',
+      'u.mobile as holderMobile',
+      'u.email_changed_at as holderEmailChangedAt',
+      'u.mobile_changed_at as holderMobileChangedAt',
+    ])
+    .where('k.uuid', '=', cardUuid.toLowerCase())
+    .executeTakeFirst();
   if (!card) throw refuse(404, 'not-found', 'card-unknown', 'This smartcard is not registered with the identity service. Contact your registration authority.');
 
   const presented = Buffer.from(certificateBase64, 'base64');
   // Newest first: the first unrevoked one is the card's current certificate.
-  const certificates = prepared(db, 'SELECT der, not_after AS notAfter, revoked_at AS revokedAt FROM certificates WHERE card_id = ? ORDER BY not_after DESC').all(card.cardId) as CertificateRow[];
+  const certificates = await db
+    .selectFrom('certificates')
+    .select(['der', 'not_after as notAfter', 'revoked_at as revokedAt'])
+    .where('card_id', '=', card.cardId)
+    .orderBy('not_after', 'desc')
+    .execute();
   const match = certificates.find((c) => c.der !== null && presented.equals(c.der));
   if (!match) {
     throw refuse(

@@ -13,8 +13,13 @@ import { refuse } from './unlock-refusal.js';
 // issued) both go through here, so both ask the same of the card.
 
 /** Step 1: the card's witness decrypted and a challenge set, in base64 for the agent. */
-export function relayCardWitness(ctx: ServiceContext, cardUuid: string, witnessBase64: string, options: { proofOnly?: boolean } = {}): { exchangeId: string; witness: string; challenge: string } {
-  const answer = managementKeyExchangesFor(ctx).answerWitness(cardUuid, Buffer.from(witnessBase64, 'base64'), options);
+export async function relayCardWitness(
+  ctx: ServiceContext,
+  cardUuid: string,
+  witnessBase64: string,
+  options: { proofOnly?: boolean } = {},
+): Promise<{ exchangeId: string; witness: string; challenge: string }> {
+  const answer = await managementKeyExchangesFor(ctx).answerWitness(cardUuid, Buffer.from(witnessBase64, 'base64'), options);
   try {
     return { exchangeId: answer.exchangeId, witness: answer.witness.toString('base64'), challenge: answer.challenge.toString('base64') };
   } finally {
@@ -26,10 +31,10 @@ export function relayCardWitness(ctx: ServiceContext, cardUuid: string, witnessB
  * Step 2: the card's answer to the challenge must be right and come from `cardUuid`; otherwise
  * a refusal (audited by the step) saying so, `otherCardMessage` when another card answered.
  */
-export function requireCardProof(ctx: ServiceContext, cardUuid: string, exchangeId: string, cardResponse: string, otherCardMessage: string): void {
+export async function requireCardProof(ctx: ServiceContext, cardUuid: string, exchangeId: string, cardResponse: string, otherCardMessage: string): Promise<void> {
   let proved: { cardUuid: string };
   try {
-    proved = managementKeyExchangesFor(ctx).checkCardResponse(exchangeId, Buffer.from(cardResponse, 'base64'));
+    proved = await managementKeyExchangesFor(ctx).checkCardResponse(exchangeId, Buffer.from(cardResponse, 'base64'));
   } catch (err) {
     if (!(err instanceof ServiceError)) throw err;
     throw refuse(err.status, err.code, 'card-proof-failed', err.message);
@@ -47,10 +52,10 @@ const CARD_NOT_PROVED =
   'This smartcard did not prove itself to the identity service. Remove it, put it back in the reader and try again.';
 
 /** POST /v1/card-proof/witness: step 1, for a card named only by its UUID. */
-export function startCardProof(ctx: ServiceContext, body: z.infer<typeof CardProofWitnessRequest>): z.infer<typeof CardProofWitnessResponse> {
+export async function startCardProof(ctx: ServiceContext, body: z.infer<typeof CardProofWitnessRequest>): Promise<z.infer<typeof CardProofWitnessResponse>> {
   try {
     // proofOnly: a revoked or cancelled card may prove itself too, to be told why nothing is done.
-    return relayCardWitness(ctx, body.cardUuid.toLowerCase(), body.witness, { proofOnly: true });
+    return await relayCardWitness(ctx, body.cardUuid.toLowerCase(), body.witness, { proofOnly: true });
   } catch (err) {
     // A malformed witness is refused alike for every card; anything else about the card is not told.
     if (!(err instanceof ServiceError) || err.status === 400) throw err;
@@ -60,14 +65,14 @@ export function startCardProof(ctx: ServiceContext, body: z.infer<typeof CardPro
 }
 
 /** Step 2: refuses (403, the same for every failure) unless the card `cardUuid` answered the exchange. */
-export function requireProvenCard(ctx: ServiceContext, cardUuid: string, proof: CardProof): void {
+export async function requireProvenCard(ctx: ServiceContext, cardUuid: string, proof: CardProof): Promise<void> {
   let proved: { cardUuid: string } | null = null;
   try {
-    proved = managementKeyExchangesFor(ctx).checkCardResponse(proof.exchangeId, Buffer.from(proof.cardResponse, 'base64'));
+    proved = await managementKeyExchangesFor(ctx).checkCardResponse(proof.exchangeId, Buffer.from(proof.cardResponse, 'base64'));
   } catch (err) {
     if (!(err instanceof ServiceError)) throw err;
   }
   if (proved?.cardUuid === cardUuid.toLowerCase()) return;
-  tallyRefusal(ctx.db, 'card-proof-failed', ctx.now());
+  await tallyRefusal(ctx.db, 'card-proof-failed', ctx.now());
   throw new ServiceError(403, 'forbidden', CARD_NOT_PROVED);
 }

@@ -19,16 +19,16 @@ import { refuse } from './unlock-refusal.js';
 
 const CARD_SERVICE_ACTIVITIES: readonly Activity[] = ['unlock-smartcard', 'renew-smartcard-due', 'renew-smartcard-expired'];
 
-export function cardForService(
+export async function cardForService(
   ctx: ServiceContext,
   session: SessionContext,
   body: z.infer<typeof CardServiceRequest>,
   outcome: CardServiceOutcome = 'unlocked',
-): CardOnRecord {
+): Promise<CardOnRecord> {
   if (!CARD_SERVICE_ACTIVITIES.some((a) => grantFor(session.roles, a))) {
     throw refuse(403, 'forbidden', 'no-card-service-role', "Your role does not allow servicing other people's smartcards.");
   }
-  const card = cardOnRecord(ctx.db, body.cardUuid, body.certificate);
+  const card = await cardOnRecord(ctx.db, body.cardUuid, body.certificate);
   if (card.cardId === session.cardId) {
     throw refuse(
       409,
@@ -76,9 +76,9 @@ function unlockAction(roles: readonly RoleCode[]): { allowed: boolean; reason: s
 }
 
 /** POST /v1/card-service/inspect: who holds the card, and what this sponsor may do with it. */
-export function inspectCard(ctx: ServiceContext, session: SessionContext, body: z.infer<typeof CardServiceRequest>): CardServiceInspection {
+export async function inspectCard(ctx: ServiceContext, session: SessionContext, body: z.infer<typeof CardServiceRequest>): Promise<CardServiceInspection> {
   const now = ctx.now();
-  const card = cardForService(ctx, session, body);
+  const card = await cardForService(ctx, session, body);
   return {
     holder: { uuid: card.holderUuid, name: card.holderName },
     cardUuid: card.cardUuid,

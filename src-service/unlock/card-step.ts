@@ -1,6 +1,5 @@
 import { managementKeyExchangesFor } from '../crypto/management-key-exchanges.js';
 import type { ServiceContext } from '../service-context.js';
-import { prepared } from '../store/prepared.js';
 import { refuse } from './unlock-refusal.js';
 import type { UnlockRow } from './unlock-store.js';
 import { requireStep } from './unlock-liveness.js';
@@ -24,8 +23,8 @@ export function requireCardStep(row: UnlockRow): void {
 }
 
 /** Refuses (429) a card witness while the one opened for this unlock is still waiting. */
-export function refuseOutstandingWitness(ctx: ServiceContext, row: UnlockRow): void {
-  if (row.witnessExchange !== null && managementKeyExchangesFor(ctx).isPending(row.witnessExchange)) {
+export async function refuseOutstandingWitness(ctx: ServiceContext, row: UnlockRow): Promise<void> {
+  if (row.witnessExchange !== null && (await managementKeyExchangesFor(ctx).isPending(row.witnessExchange))) {
     throw refuse(429, 'rate-limited', 'witness-outstanding', 'The smartcard is already being checked for this unlock. Wait half a minute, then try again.');
   }
 }
@@ -34,13 +33,13 @@ export function refuseOutstandingWitness(ctx: ServiceContext, row: UnlockRow): v
  * The exchange a release presents must be the one the witness step opened for this unlock; it
  * is spent either way (the exchange store forgets it as it checks the answer).
  */
-export function requireOwnExchange(ctx: ServiceContext, row: UnlockRow, exchangeId: string): void {
+export async function requireOwnExchange(ctx: ServiceContext, row: UnlockRow, exchangeId: string): Promise<void> {
   if (row.witnessExchange === null || row.witnessExchange !== exchangeId) {
     throw refuse(403, 'forbidden', 'exchange-not-this-unlock', 'The smartcard that answered is not the one being unlocked. Start again.');
   }
-  setWitnessExchange(ctx, row.id, null);
+  await setWitnessExchange(ctx, row.id, null);
 }
 
-export function setWitnessExchange(ctx: ServiceContext, unlockRowId: number, exchangeId: string | null): void {
-  prepared(ctx.db, 'UPDATE card_unlocks SET witness_exchange = ? WHERE id = ?').run(exchangeId, unlockRowId);
+export async function setWitnessExchange(ctx: ServiceContext, unlockRowId: number, exchangeId: string | null): Promise<void> {
+  await ctx.db.updateTable('card_unlocks').set({ witness_exchange: exchangeId }).where('id', '=', unlockRowId).execute();
 }

@@ -13,20 +13,20 @@ import { requireStillAllowed } from './unlock-liveness.js';
 // step is given the PUKs. One exchange at a time per unlock, and only that one may be used at
 // its release (card-step.ts).
 
-export function answerCardWitness(ctx: ServiceContext, unlockId: string, body: z.infer<typeof CardWitnessRequest>): { exchangeId: string; witness: string; challenge: string } {
+export async function answerCardWitness(ctx: ServiceContext, unlockId: string, body: z.infer<typeof CardWitnessRequest>): Promise<{ exchangeId: string; witness: string; challenge: string }> {
   const facts: RefusalFacts = { workstationId: body.workstationId };
-  return auditedStep(ctx, 'card.unlock-refused', facts, () => {
-    const now = ctx.now().getTime();
-    const row = findUnlock(ctx.db, unlockId, body.workstationId);
+  return auditedStep(ctx, 'card.unlock-refused', facts, async (tx) => {
+    const now = tx.now().getTime();
+    const row = await findUnlock(tx.db, unlockId, body.workstationId);
     facts.subject = row.cardUuid;
     facts.actor = row.sponsorUuid ?? row.holderUuid;
     facts.details = { kind: row.kind, step: 'card-witness' };
     requireCardStep(row);
     if (row.expiresAt === null || now >= row.expiresAt) throw refuse(409, 'conflict', 'unlock-expired', 'That unlock has expired. Start again.');
-    requireStillAllowed(ctx, row, now);
-    refuseOutstandingWitness(ctx, row);
-    const answer = relayCardWitness(ctx, row.cardUuid, body.witness);
-    setWitnessExchange(ctx, row.id, answer.exchangeId);
+    await requireStillAllowed(tx, row, now);
+    await refuseOutstandingWitness(tx, row);
+    const answer = await relayCardWitness(tx, row.cardUuid, body.witness);
+    await setWitnessExchange(tx, row.id, answer.exchangeId);
     return answer;
   });
 }

@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import { SECURITY_CODE_MAX_TRIES, type UnlockCodeRequest } from '../../src-shared/api/service-unlock.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { ServiceContext } from '../service-context.js';
-import { prepared } from '../store/prepared.js';
 import { barAfterWrongCode, SELF_UNLOCK_BARRED_MESSAGE } from './code-guess-limit.js';
 import { securityCodeMatches } from './security-code.js';
 import { auditedStep, refuse, type RefusalFacts } from './unlock-refusal.js';
@@ -23,11 +22,11 @@ function refuseUsedCode(status: string): never {
   throw refuse(409, 'conflict', 'code-used', 'That security code has already been used. Ask for a new one if your smartcard is still locked.');
 }
 
-export function enterSecurityCode(ctx: ServiceContext, unlockId: string, body: z.infer<typeof UnlockCodeRequest>): { accepted: true } {
+export async function enterSecurityCode(ctx: ServiceContext, unlockId: string, body: z.infer<typeof UnlockCodeRequest>): Promise<{ accepted: true }> {
   const facts: RefusalFacts = { workstationId: body.workstationId };
-  return auditedStep(ctx, 'card.unlock-code-refused', facts, () => {
-    const now = ctx.now().getTime();
-    const row = findUnlock(ctx.db, unlockId, body.workstationId);
+  return auditedStep(ctx, 'card.unlock-code-refused', facts, async (tx) => {
+    const now = tx.now().getTime();
+    const row = await findUnlock(tx.db, unlockId, body.workstationId);
     // A sponsor's unlock has no code: to a code entry it does not exist.
     if (row.kind !== 'self' || !row.codeMac || row.codeExpiresAt === null) {
       throw refuse(404, 'not-found', 'unknown-unlock', 'That unlock was not found on this workstation. Start again.');
@@ -39,10 +38,10 @@ export function enterSecurityCode(ctx: ServiceContext, unlockId: string, body: z
     if (row.codeTries >= SECURITY_CODE_MAX_TRIES) {
       throw refuse(409, 'conflict', 'code-tries-used', `That security code was entered wrongly ${SECURITY_CODE_MAX_TRIES} times and can no longer be used. Ask for a new one.`);
     }
-    if (!securityCodeMatches(ctx.dataKey, row.unlockHash, body.code, row.codeMac)) {
+    if (!securityCodeMatches(tx.dataKey, row.unlockHash, body.code, row.codeMac)) {
       const tries = row.codeTries + 1;
-      prepared(ctx.db, 'UPDATE card_unlocks SET code_tries = ? WHERE id = ?').run(tries, row.id);
-      if (barAfterWrongCode(ctx, row, body.workstationId, now)) {
+      await tx.db.updateTable('card_unlocks').set({ code_tries: tries }).where('id', '=', row.id).execute();
+      if (await barAfterWrongCode(tx, row, body.workstationId, now)) {
         throw refuse(403, 'forbidden', 'code-wrong', `That security code is not right. ${SELF_UNLOCK_BARRED_MESSAGE}`, { triesLeft: 0, barred: true });
       }
       const left = SECURITY_CODE_MAX_TRIES - tries;
@@ -56,9 +55,9 @@ export function enterSecurityCode(ctx: ServiceContext, unlockId: string, body: z
         { triesLeft: left },
       );
     }
-    prepared(ctx.db, "UPDATE card_unlocks SET status = 'ready', expires_at = ? WHERE id = ?").run(now + UNLOCK_READY_MINUTES * MINUTE_MS, row.id);
-    appendAudit(
-      ctx.db,
+    await tx.db.updateTable('card_unlocks').set({ status: 'ready', expires_at: now + UNLOCK_READY_MINUTES * MINUTE_MS }).where('id', '=', row.id).execute();
+    await appendAudit(
+      tx.db,
       { action: 'card.unlock-code-accepted', actor: row.holderUuid, subject: row.cardUuid, workstationId: body.workstationId, details: { channel: row.channel } },
       new Date(now),
     );

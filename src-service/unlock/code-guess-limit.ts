@@ -1,6 +1,5 @@
 import { appendAudit } from '../audit/audit-log.js';
 import type { ServiceContext } from '../service-context.js';
-import { prepared } from '../store/prepared.js';
 import { refuse } from './unlock-refusal.js';
 import { voidOpenUnlocks, wrongCodesSince } from './unlock-store.js';
 
@@ -19,8 +18,8 @@ export const SELF_UNLOCK_BARRED_MESSAGE =
   'Ask your sponsor, local smartcard administrator or registration authority to unlock it.';
 
 /** Refuses (429) a new security code for a card barred after too many wrong ones. */
-export function refuseBarredCard(ctx: ServiceContext, cardId: number, now: number): void {
-  const row = prepared(ctx.db, 'SELECT self_unlock_barred_until AS barredUntil FROM cards WHERE id = ?').get(cardId) as { barredUntil: number | null } | undefined;
+export async function refuseBarredCard(ctx: ServiceContext, cardId: number, now: number): Promise<void> {
+  const row = await ctx.db.selectFrom('cards').select('self_unlock_barred_until as barredUntil').where('id', '=', cardId).executeTakeFirst();
   const until = row?.barredUntil ?? null;
   if (until !== null && until > now) {
     throw refuse(429, 'rate-limited', 'self-unlock-barred', SELF_UNLOCK_BARRED_MESSAGE, { barredUntil: new Date(until).toISOString() });
@@ -31,13 +30,18 @@ export function refuseBarredCard(ctx: ServiceContext, cardId: number, now: numbe
  * Called after a wrong code was counted. At the day's cap the card is barred from self-service
  * for a day (audited), and its codes not yet entered are voided. True when that happened.
  */
-export function barAfterWrongCode(ctx: ServiceContext, card: { cardId: number; cardUuid: string; holderUuid: string }, workstationId: string, now: number): boolean {
-  const wrong = wrongCodesSince(ctx.db, card.cardId, now - DAY_MS);
+export async function barAfterWrongCode(
+  ctx: ServiceContext,
+  card: { cardId: number; cardUuid: string; holderUuid: string },
+  workstationId: string,
+  now: number,
+): Promise<boolean> {
+  const wrong = await wrongCodesSince(ctx.db, card.cardId, now - DAY_MS);
   if (wrong < WRONG_CODES_PER_DAY) return false;
   const until = now + SELF_UNLOCK_BAR_HOURS * HOUR_MS;
-  prepared(ctx.db, 'UPDATE cards SET self_unlock_barred_until = ? WHERE id = ?').run(until, card.cardId);
-  voidOpenUnlocks(ctx.db, card.cardId, 'self', true);
-  appendAudit(
+  await ctx.db.updateTable('cards').set({ self_unlock_barred_until: until }).where('id', '=', card.cardId).execute();
+  await voidOpenUnlocks(ctx.db, card.cardId, 'self', true);
+  await appendAudit(
     ctx.db,
     {
       action: 'card.self-unlock-barred',

@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/audit-log.js';
 import { ServiceError } from '../service-error.js';
 import { sendableChannels, sendUnlockCode } from '../notify/unlock-code-message.js';
 import type { ServiceContext } from '../service-context.js';
+import { inTransaction } from '../store/transaction.js';
 import { cardOnRecord, refuseOldCertificate, refuseStoppedCard } from './card-on-record.js';
 import { requireProvenCard } from './card-proof.js';
 import { refuseBarredCard } from './code-guess-limit.js';
@@ -33,9 +34,9 @@ interface Prepared {
   readonly response: SelfUnlockResponse;
 }
 
-function rateLimit(ctx: ServiceContext, cardId: number, now: number): void {
+async function rateLimit(ctx: ServiceContext, cardId: number, now: number): Promise<void> {
   const limit = ctx.config.unlockCodesPerHour;
-  const { count, earliest } = codesSentSince(ctx.db, cardId, now - HOUR_MS);
+  const { count, earliest } = await codesSentSince(ctx.db, cardId, now - HOUR_MS);
   if (count < limit) return;
   const minutes = Math.max(1, Math.ceil(((earliest ?? now) + HOUR_MS - now) / MINUTE_MS));
   throw refuse(
@@ -47,9 +48,10 @@ function rateLimit(ctx: ServiceContext, cardId: number, now: number): void {
   );
 }
 
-function prepareCode(ctx: ServiceContext, body: z.infer<typeof SelfUnlockRequest>, facts: RefusalFacts): Prepared {
+/** Runs in the step's transaction: `ctx.db` is the transaction. */
+async function prepareCode(ctx: ServiceContext, body: z.infer<typeof SelfUnlockRequest>, facts: RefusalFacts): Promise<Prepared> {
   const now = ctx.now();
-  const card = cardOnRecord(ctx.db, body.cardUuid, body.certificate);
+  const card = await cardOnRecord(ctx.db, body.cardUuid, body.certificate);
   facts.subject = card.cardUuid;
   facts.actor = card.holderUuid;
   // Said first: with no way to send a code, nothing else about the card changes the answer.
@@ -71,17 +73,17 @@ function prepareCode(ctx: ServiceContext, body: z.infer<typeof SelfUnlockRequest
   const domains = ctx.config.unlockEmailDomains;
   const contact = { email: card.holderEmail, mobile: card.holderMobile, emailChangedAt: card.holderEmailChangedAt, mobileChangedAt: card.holderMobileChangedAt };
   const { channel, to, otherChannel } = chooseChannel(eligibleDestinations(contact, domains, now.getTime()), contact, domains, body.channel, sendable);
-  refuseBarredCard(ctx, card.cardId, now.getTime());
-  rateLimit(ctx, card.cardId, now.getTime());
+  await refuseBarredCard(ctx, card.cardId, now.getTime());
+  await rateLimit(ctx, card.cardId, now.getTime());
 
   // Only the newest code works: asking again makes every earlier one useless. An unlock whose
   // code was already entered is left alone, so asking for codes cannot undo the holder's.
-  voidOpenUnlocks(ctx.db, card.cardId, 'self', true);
+  await voidOpenUnlocks(ctx.db, card.cardId, 'self', true);
   const unlockId = newUnlockId();
   const unlockHash = hashUnlockId(unlockId);
   const code = newSecurityCode();
   const codeExpiresAt = now.getTime() + SECURITY_CODE_VALID_MINUTES * MINUTE_MS;
-  const rowId = insertUnlock(ctx.db, {
+  const rowId = await insertUnlock(ctx.db, {
     unlockHash,
     cardId: card.cardId,
     kind: 'self',
@@ -92,7 +94,7 @@ function prepareCode(ctx: ServiceContext, body: z.infer<typeof SelfUnlockRequest
     codeExpiresAt,
     createdAt: now.getTime(),
   });
-  appendAudit(
+  await appendAudit(
     ctx.db,
     {
       action: 'card.unlock-code-sent',
@@ -116,23 +118,21 @@ function prepareCode(ctx: ServiceContext, body: z.infer<typeof SelfUnlockRequest
 
 export async function startSelfUnlock(ctx: ServiceContext, body: z.infer<typeof SelfUnlockRequest>): Promise<SelfUnlockResponse> {
   // Outside the step's transaction, so a failed proof's count is kept while nothing else is written.
-  requireProvenCard(ctx, body.cardUuid, body.cardProof);
+  await requireProvenCard(ctx, body.cardUuid, body.cardProof);
   const facts: RefusalFacts = { workstationId: body.workstationId };
-  const sending = auditedStep(ctx, 'card.unlock-refused', facts, () => prepareCode(ctx, body, facts));
+  const sending = await auditedStep(ctx, 'card.unlock-refused', facts, (tx) => prepareCode(tx, body, facts));
   try {
     await sendUnlockCode(ctx, sending.channel, sending.to, sending.code, `unlock-${sending.rowId}`);
   } catch {
     // The reason (a mail server's reply, a gateway error) may name the address: it is not kept.
-    ctx.db
-      .transaction(() => {
-        setUnlockStatus(ctx.db, sending.rowId, 'void', ctx.now().getTime());
-        appendAudit(
-          ctx.db,
-          { action: 'card.unlock-code-not-sent', actor: sending.holderUuid, subject: sending.cardUuid, workstationId: body.workstationId, details: { channel: sending.channel } },
-          ctx.now(),
-        );
-      })
-      .immediate();
+    await inTransaction(ctx.db, async (trx) => {
+      await setUnlockStatus(trx, sending.rowId, 'void', ctx.now().getTime());
+      await appendAudit(
+        trx,
+        { action: 'card.unlock-code-not-sent', actor: sending.holderUuid, subject: sending.cardUuid, workstationId: body.workstationId, details: { channel: sending.channel } },
+        ctx.now(),
+      );
+    });
     const by = sending.channel === 'email' ? 'email' : 'text message';
     throw new ServiceError(
       503,

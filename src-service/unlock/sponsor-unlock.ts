@@ -15,16 +15,16 @@ import { hashUnlockId, insertUnlock, newUnlockId, UNLOCK_READY_MINUTES, voidOpen
 
 const MINUTE_MS = 60_000;
 
-export function startSponsorUnlock(ctx: ServiceContext, session: SessionContext, body: z.infer<typeof CardServiceRequest>): SponsorUnlockResponse {
+export async function startSponsorUnlock(ctx: ServiceContext, session: SessionContext, body: z.infer<typeof CardServiceRequest>): Promise<SponsorUnlockResponse> {
   const facts: RefusalFacts = { actor: session.userUuid, subject: body.cardUuid.toLowerCase(), workstationId: session.workstationId, details: { kind: 'sponsor' } };
-  return auditedStep(ctx, 'card.unlock-refused', facts, () => {
-    const now = ctx.now().getTime();
-    const card = cardForService(ctx, session, body);
+  return auditedStep(ctx, 'card.unlock-refused', facts, async (tx) => {
+    const now = tx.now().getTime();
+    const card = await cardForService(tx, session, body);
     if (!grantFor(session.roles, 'unlock-smartcard')) throw refuse(403, 'forbidden', 'no-unlock-role', 'Your role does not allow unlocking smartcards.');
     // One unlock at a time per card: a new one supersedes any still waiting for the card.
-    voidOpenUnlocks(ctx.db, card.cardId);
+    await voidOpenUnlocks(tx.db, card.cardId);
     const unlockId = newUnlockId();
-    insertUnlock(ctx.db, {
+    await insertUnlock(tx.db, {
       unlockHash: hashUnlockId(unlockId),
       cardId: card.cardId,
       kind: 'sponsor',
@@ -35,8 +35,8 @@ export function startSponsorUnlock(ctx: ServiceContext, session: SessionContext,
       expiresAt: now + UNLOCK_READY_MINUTES * MINUTE_MS,
       createdAt: now,
     });
-    appendAudit(
-      ctx.db,
+    await appendAudit(
+      tx.db,
       {
         action: 'card.unlock-started',
         actor: session.userUuid,

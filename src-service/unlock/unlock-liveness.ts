@@ -28,14 +28,14 @@ export function requireStep(row: UnlockRow, status: UnlockStatus): void {
  * The sponsor's session is live: not signed out or expired, their card active, their profile
  * open, and the position they signed in with still theirs and open.
  */
-export function sponsorSessionLive(ctx: ServiceContext, sessionId: number, now: number): boolean {
+export function sponsorSessionLive(ctx: ServiceContext, sessionId: number, now: number): Promise<boolean> {
   return sessionStillLive(ctx.db, sessionId, now);
 }
 
 /** The checks every card step repeats; a dead sponsor session also voids the unlock. */
-export function requireStillAllowed(ctx: ServiceContext, row: UnlockRow, now: number): void {
-  if (row.kind === 'sponsor' && (row.sponsorSessionId === null || !sponsorSessionLive(ctx, row.sponsorSessionId, now))) {
-    setUnlockStatus(ctx.db, row.id, 'void', now);
+export async function requireStillAllowed(ctx: ServiceContext, row: UnlockRow, now: number): Promise<void> {
+  if (row.kind === 'sponsor' && (row.sponsorSessionId === null || !(await sponsorSessionLive(ctx, row.sponsorSessionId, now)))) {
+    await setUnlockStatus(ctx.db, row.id, 'void', now);
     throw refuse(401, 'unauthenticated', 'sponsor-session-ended', 'Your session has ended, so this unlock cannot go on. Sign in with your smartcard again and start again.');
   }
   if (row.cardStatus !== 'active' && row.cardStatus !== 'locked') {

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { UnlockChannel } from '../../src-shared/api/service-unlock.js';
 import type { Db } from '../store/database.js';
-import { prepared } from '../store/prepared.js';
 import { refuse } from './unlock-refusal.js';
 
 // The card_unlocks rows: one per unlock started, self-service or by a sponsor. The unlock id is
@@ -47,20 +46,40 @@ export interface UnlockRow {
 export const newUnlockId = (): string => randomBytes(32).toString('base64url');
 export const hashUnlockId = (unlockId: string): Buffer => createHash('sha256').update(unlockId, 'utf8').digest();
 
-const SELECT_UNLOCK = `
-  SELECT u.id, u.unlock_hash AS unlockHash, u.kind, u.workstation_id AS workstationId, u.sponsor_session_id AS sponsorSessionId,
-         s.uuid AS sponsorUuid, u.channel, u.code_mac AS codeMac, u.code_expires_at AS codeExpiresAt, u.code_tries AS codeTries,
-         u.status, u.expires_at AS expiresAt, u.witness_exchange AS witnessExchange, u.releases, u.puk_reconciled_at AS pukReconciledAt, k.id AS cardId, k.uuid AS cardUuid, k.status AS cardStatus,
-         h.uuid AS holderUuid, h.status AS holderStatus
-    FROM card_unlocks u JOIN cards k ON k.id = u.card_id JOIN users h ON h.id = k.user_id LEFT JOIN users s ON s.id = u.sponsor_user_id
-   WHERE u.unlock_hash = ?`;
-
 /**
  * The unlock `unlockId` names, started on `workstationId`. An unknown id and one started on
  * another workstation get the same 404: the id alone tells a stranger nothing.
  */
-export function findUnlock(db: Db, unlockId: string, workstationId: string): UnlockRow {
-  const row = prepared(db, SELECT_UNLOCK).get(hashUnlockId(unlockId)) as UnlockRow | undefined;
+export async function findUnlock(db: Db, unlockId: string, workstationId: string): Promise<UnlockRow> {
+  const row = await db
+    .selectFrom('card_unlocks as u')
+    .innerJoin('cards as k', 'k.id', 'u.card_id')
+    .innerJoin('users as h', 'h.id', 'k.user_id')
+    .leftJoin('users as s', 's.id', 'u.sponsor_user_id')
+    .select([
+      'u.id',
+      'u.unlock_hash as unlockHash',
+      'u.kind',
+      'u.workstation_id as workstationId',
+      'u.sponsor_session_id as sponsorSessionId',
+      's.uuid as sponsorUuid',
+      'u.channel',
+      'u.code_mac as codeMac',
+      'u.code_expires_at as codeExpiresAt',
+      'u.code_tries as codeTries',
+      'u.status',
+      'u.expires_at as expiresAt',
+      'u.witness_exchange as witnessExchange',
+      'u.releases',
+      'u.puk_reconciled_at as pukReconciledAt',
+      'k.id as cardId',
+      'k.uuid as cardUuid',
+      'k.status as cardStatus',
+      'h.uuid as holderUuid',
+      'h.status as holderStatus',
+    ])
+    .where('u.unlock_hash', '=', hashUnlockId(unlockId))
+    .executeTakeFirst();
   if (!row || row.workstationId !== workstationId) {
     throw refuse(404, 'not-found', 'unknown-unlock', 'That unlock was not found on this workstation. Start again.');
   }
@@ -82,62 +101,78 @@ export interface NewUnlock {
   readonly createdAt: number;
 }
 
-export function insertUnlock(db: Db, u: NewUnlock): number {
-  const info = prepared(
-    db,
-    `INSERT INTO card_unlocks (unlock_hash, card_id, kind, workstation_id, sponsor_session_id, sponsor_user_id, channel, code_mac, code_expires_at, status, expires_at, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    u.unlockHash,
-    u.cardId,
-    u.kind,
-    u.workstationId,
-    u.sponsorSessionId ?? null,
-    u.sponsorUserId ?? null,
-    u.channel ?? null,
-    u.codeMac ?? null,
-    u.codeExpiresAt ?? null,
-    u.status,
-    u.expiresAt ?? null,
-    u.createdAt,
-  );
-  return Number(info.lastInsertRowid);
+export async function insertUnlock(db: Db, u: NewUnlock): Promise<number> {
+  const { id } = await db
+    .insertInto('card_unlocks')
+    .values({
+      unlock_hash: u.unlockHash,
+      card_id: u.cardId,
+      kind: u.kind,
+      workstation_id: u.workstationId,
+      sponsor_session_id: u.sponsorSessionId ?? null,
+      sponsor_user_id: u.sponsorUserId ?? null,
+      channel: u.channel ?? null,
+      code_mac: u.codeMac ?? null,
+      code_expires_at: u.codeExpiresAt ?? null,
+      status: u.status,
+      expires_at: u.expiresAt ?? null,
+      created_at: u.createdAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
 }
 
-export function setUnlockStatus(db: Db, id: number, status: UnlockStatus, at: number): void {
-  prepared(
-    db,
-    `UPDATE card_unlocks SET status = @status,
-            released_at = CASE WHEN @status = 'released' THEN @at ELSE released_at END,
-            committed_at = CASE WHEN @status = 'committed' THEN @at ELSE committed_at END
-      WHERE id = @id`,
-  ).run({ id, status, at });
+export async function setUnlockStatus(db: Db, id: number, status: UnlockStatus, at: number): Promise<void> {
+  await db
+    .updateTable('card_unlocks')
+    .set({
+      status,
+      ...(status === 'released' ? { released_at: at } : {}),
+      ...(status === 'committed' ? { committed_at: at } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
 }
 
 /**
  * Voids a card's unlocks not yet at the card (code-sent, ready), of one kind or of both; with
  * `onlyCodeSent`, only those whose security code has not been entered yet.
  */
-export function voidOpenUnlocks(db: Db, cardId: number, kind?: UnlockKind, onlyCodeSent = false): number {
-  return prepared(
-    db,
-    "UPDATE card_unlocks SET status = 'void' WHERE card_id = @cardId AND (status = 'code-sent' OR (@all = 1 AND status = 'ready')) AND (@kind IS NULL OR kind = @kind)",
-  ).run({ cardId, kind: kind ?? null, all: onlyCodeSent ? 0 : 1 }).changes;
+export async function voidOpenUnlocks(db: Db, cardId: number, kind?: UnlockKind, onlyCodeSent = false): Promise<number> {
+  let update = db
+    .updateTable('card_unlocks')
+    .set({ status: 'void' })
+    .where('card_id', '=', cardId)
+    .where('status', 'in', onlyCodeSent ? ['code-sent'] : ['code-sent', 'ready']);
+  if (kind !== undefined) update = update.where('kind', '=', kind);
+  const result = await update.executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /**
  * Wrong security codes entered for a card's self-service unlocks started since `since` (ms). A
  * code is only good for minutes after its unlock starts, so the start time dates its tries.
  */
-export function wrongCodesSince(db: Db, cardId: number, since: number): number {
-  const row = prepared(db, "SELECT COALESCE(SUM(code_tries), 0) AS wrong FROM card_unlocks WHERE card_id = ? AND kind = 'self' AND created_at > ?").get(cardId, since) as { wrong: number };
-  return row.wrong;
+export async function wrongCodesSince(db: Db, cardId: number, since: number): Promise<number> {
+  const row = await db
+    .selectFrom('card_unlocks')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('code_tries'), eb.lit(0)).as('wrong'))
+    .where('card_id', '=', cardId)
+    .where('kind', '=', 'self')
+    .where('created_at', '>', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.wrong);
 }
 
 /** Self-service codes sent for a card since `since` (ms): their count and the earliest time. */
-export function codesSentSince(db: Db, cardId: number, since: number): { count: number; earliest: number | null } {
-  return prepared(db, "SELECT COUNT(*) AS count, MIN(created_at) AS earliest FROM card_unlocks WHERE card_id = ? AND kind = 'self' AND created_at > ?").get(cardId, since) as {
-    count: number;
-    earliest: number | null;
-  };
+export async function codesSentSince(db: Db, cardId: number, since: number): Promise<{ count: number; earliest: number | null }> {
+  const row = await db
+    .selectFrom('card_unlocks')
+    .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min<number | null>('created_at').as('earliest')])
+    .where('card_id', '=', cardId)
+    .where('kind', '=', 'self')
+    .where('created_at', '>', since)
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.count), earliest: row.earliest === null ? null : Number(row.earliest) };
 }

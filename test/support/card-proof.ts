@@ -18,7 +18,7 @@ export async function withCardProof<T extends { workstationId: string; cardUuid:
   service: RunningService,
   body: T,
 ): Promise<T & { cardProof: { exchangeId: string; cardResponse: string } }> {
-  const key = readCardSecret(service.ctx.db, service.ctx.dataKey, body.cardUuid.toLowerCase(), 'management-key')?.value ?? randomBytes(16);
+  const key = (await readCardSecret(service.ctx.db, service.ctx.dataKey, body.cardUuid.toLowerCase(), 'management-key'))?.value ?? randomBytes(16);
   const res = await fetch(`${service.url}/v1/card-proof/witness`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -37,31 +37,29 @@ export function cardHolds(state: VirtualCardState, which: 'pin' | 'puk', value: 
 }
 
 /** The PUKs the service holds for a card, opened (test only: the service never shows them). */
-export function servicePuks(service: RunningService, cardUuid: string): { current: string | null; pending: string | null } {
-  const row = service.ctx.db.prepare('SELECT puk_sealed, puk_pending_sealed FROM cards WHERE uuid = ?').get(cardUuid) as
-    | { puk_sealed: Buffer | null; puk_pending_sealed: Buffer | null }
-    | undefined;
+export async function servicePuks(service: RunningService, cardUuid: string): Promise<{ current: string | null; pending: string | null }> {
+  const row = await service.ctx.db.selectFrom('cards').select(['puk_sealed', 'puk_pending_sealed']).where('uuid', '=', cardUuid).executeTakeFirst();
   const open = (sealed: Buffer | null | undefined, name: 'puk' | 'puk-pending'): string | null =>
     sealed ? openCardSecret(service.ctx.dataKey, cardUuid, name, sealed).toString('ascii') : null;
   return { current: open(row?.puk_sealed, 'puk'), pending: open(row?.puk_pending_sealed, 'puk-pending') };
 }
 
 /** Which of the service's PUKs the card holds: 'current', 'pending', or 'neither'. */
-export function cardPukIs(service: RunningService, cardUuid: string, state: VirtualCardState): 'current' | 'pending' | 'neither' {
-  const puks = servicePuks(service, cardUuid);
+export async function cardPukIs(service: RunningService, cardUuid: string, state: VirtualCardState): Promise<'current' | 'pending' | 'neither'> {
+  const puks = await servicePuks(service, cardUuid);
   if (puks.current !== null && cardHolds(state, 'puk', puks.current)) return 'current';
   if (puks.pending !== null && cardHolds(state, 'puk', puks.pending)) return 'pending';
   return 'neither';
 }
 
 /** The newest message the service sent to `to` (its outbox), if any. */
-function latestMessageTo(service: RunningService, to: string): OutboxMessage | undefined {
-  return readOutbox(service.ctx.db, 50).find((m) => m.to === to);
+async function latestMessageTo(service: RunningService, to: string): Promise<OutboxMessage | undefined> {
+  return (await readOutbox(service.ctx.db, 50)).find((m) => m.to === to);
 }
 
 /** The six-digit security code in the newest message to `to`. */
-export function latestCodeFor(service: RunningService, to: string): string {
-  const message = latestMessageTo(service, to);
+export async function latestCodeFor(service: RunningService, to: string): Promise<string> {
+  const message = await latestMessageTo(service, to);
   const code = message ? /\b(\d{6})\b/.exec(message.text)?.[1] : undefined;
   if (!code) throw new Error(`no security code was sent to ${to}`);
   return code;

@@ -10,18 +10,26 @@ unlockRigPerFile((file) => ({ rig, orgId } = file));
 
 /** A fresh card with a code sent: its unlock id, the code, and a wrong code. */
 async function codeSent(): Promise<{ unlockId: string; code: string; wrong: string; cardUuid: string }> {
-  const person = rig.person({ orgId, email: 'sam@nhs.net' });
-  const card = rig.card(person.uuid);
+  const person = await rig.person({ orgId, email: 'sam@nhs.net' });
+  const card = await rig.card(person.uuid);
   const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(selfUnlockRequest(card)));
   expect(res.status).toBe(200);
-  const code = codeFromOutbox(rig.db);
+  const code = await codeFromOutbox(rig.db);
   const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
   return { unlockId: res.body.unlockId, code, wrong, cardUuid: card.cardUuid };
 }
 
 const enter = (unlockId: string, code: unknown, workstationId = WS) => rig.call('POST', `/v1/unlock/${unlockId}/code`, { workstationId, code });
-const triesSpent = (cardUuid: string): number =>
-  rig.db.prepare('SELECT code_tries FROM card_unlocks u JOIN cards k ON k.id = u.card_id WHERE k.uuid = ? ORDER BY u.id DESC LIMIT 1').pluck().get(cardUuid) as number;
+/** The newest unlock of the card `cardUuid`. */
+const newestUnlock = (cardUuid: string) =>
+  rig.db
+    .selectFrom('card_unlocks as u')
+    .innerJoin('cards as k', 'k.id', 'u.card_id')
+    .select(['u.code_tries', 'u.status'])
+    .where('k.uuid', '=', cardUuid)
+    .orderBy('u.id', 'desc')
+    .executeTakeFirstOrThrow();
+const triesSpent = async (cardUuid: string): Promise<number> => (await newestUnlock(cardUuid)).code_tries;
 
 describe('the security code', () => {
   it('rule: the right code is accepted once, and the unlock is ready for the card', async () => {
@@ -29,9 +37,8 @@ describe('the security code', () => {
     const res = await enter(s.unlockId, s.code);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ accepted: true });
-    const row = rig.db.prepare("SELECT u.status FROM card_unlocks u JOIN cards k ON k.id = u.card_id WHERE k.uuid = ?").pluck().get(s.cardUuid);
-    expect(row).toBe('ready');
-    expect(auditRows(rig.db).at(-1)).toMatchObject({ action: 'card.unlock-code-accepted', subject: s.cardUuid });
+    expect((await newestUnlock(s.cardUuid)).status).toBe('ready');
+    expect((await auditRows(rig.db)).at(-1)).toMatchObject({ action: 'card.unlock-code-accepted', subject: s.cardUuid });
   });
 
   it('rule: a code already used is refused (409)', async () => {
@@ -60,7 +67,7 @@ describe('the security code', () => {
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('forbidden');
     expect(res.body.message).toMatch(/You have 4 tries left/);
-    expect(triesSpent(s.cardUuid)).toBe(1);
+    expect(await triesSpent(s.cardUuid)).toBe(1);
     expect((await enter(s.unlockId, s.code)).status).toBe(200);
   });
 
@@ -77,7 +84,16 @@ describe('the security code', () => {
     const right = await enter(s.unlockId, s.code);
     expect(right.status).toBe(409);
     expect(right.body.message).toMatch(/wrongly 5 times/);
-    expect(triesSpent(s.cardUuid)).toBe(5);
+    expect(await triesSpent(s.cardUuid)).toBe(5);
+  });
+
+  it('rule: wrong codes entered at the same moment each spend a try: never more than 5 are tried', async () => {
+    const s = await codeSent();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => enter(s.unlockId, s.wrong)));
+    expect(answers.map((a) => a.status).sort()).toEqual([403, 403, 403, 403, 403, 409, 409, 409]);
+    expect(answers.filter((a) => a.status === 409).every((a) => /wrongly 5 times/.test(a.body.message))).toBe(true);
+    expect(await triesSpent(s.cardUuid)).toBe(5);
+    expect((await enter(s.unlockId, s.code)).status).toBe(409);
   });
 
   it.each([
@@ -91,7 +107,7 @@ describe('the security code', () => {
     const res = await enter(s.unlockId, code);
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('bad-request');
-    expect(triesSpent(s.cardUuid)).toBe(0);
+    expect(await triesSpent(s.cardUuid)).toBe(0);
     expect((await enter(s.unlockId, s.code)).status).toBe(200);
   });
 
@@ -100,7 +116,7 @@ describe('the security code', () => {
     const res = await enter(s.unlockId, s.code, OTHER_WS);
     expect(res.status).toBe(404);
     expect(res.body.message).toMatch(/Start again/);
-    expect(triesSpent(s.cardUuid)).toBe(0);
+    expect(await triesSpent(s.cardUuid)).toBe(0);
     expect((await enter(s.unlockId, s.code)).status).toBe(200);
   });
 
@@ -111,9 +127,9 @@ describe('the security code', () => {
   });
 
   it("rule: a sponsor's unlock takes no code (404)", async () => {
-    const sponsor = rig.sponsor(orgId, ['S']);
-    const holder = rig.person({ orgId });
-    const card = rig.card(holder.uuid);
+    const sponsor = await rig.sponsor(orgId, ['S']);
+    const holder = await rig.person({ orgId });
+    const card = await rig.card(holder.uuid);
     const started = await rig.call('POST', '/v1/card-service/unlock', { cardUuid: card.cardUuid, certificate: certificateOf(card) }, { token: sponsor.token });
     expect(started.status).toBe(200);
     expect((await enter(started.body.unlockId, '123456')).status).toBe(404);
@@ -122,7 +138,7 @@ describe('the security code', () => {
   it('rule: refused codes are audited with the reason and tries left, never the code', async () => {
     const s = await codeSent();
     await enter(s.unlockId, s.wrong);
-    const entry = auditRows(rig.db).at(-1)!;
+    const entry = (await auditRows(rig.db)).at(-1)!;
     expect(entry).toMatchObject({ action: 'card.unlock-code-refused', subject: s.cardUuid, workstation_id: WS });
     expect(JSON.parse(entry.details)).toMatchObject({ reason: 'code-wrong', triesLeft: 4 });
     expect(entry.details).not.toContain(s.wrong);

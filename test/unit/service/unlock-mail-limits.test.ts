@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { missingSmtpWarning, SMTP_TIMEOUTS, smtpTransportOptions } from '../../../src-service/notify/mailer.js';
 import { pruneOutbox, readOutbox, writeOutbox } from '../../../src-service/notify/outbox.js';
 import { startService } from '../../../src-service/start-service.js';
-import { tempDbFile } from '../../support/service-fixtures.js';
+import { testStorage } from '../../support/service-fixtures.js';
 
 // Mail for security codes: the SMTP waits end well before the agent's 15 s wait for the service,
 // a code never crosses the network in clear, a standalone service without a mail server says so
@@ -49,47 +49,48 @@ describe('SMTP', () => {
 
 describe('the outbox', () => {
   it('rule: messages older than 7 days are pruned, newer ones kept', () => {
-    const dbFile = tempDbFile('cis-outbox-');
+    const storage = testStorage('cis-outbox-');
     return (async () => {
       const now = Date.now();
-      const service = await startService({ dbFile });
+      const service = await startService(storage);
       try {
         const db = service.ctx.db;
-        writeOutbox(db, { channel: 'sms', to: '07700900001', subject: null, text: 'old' }, new Date(now - 8 * DAY));
-        writeOutbox(db, { channel: 'sms', to: '07700900002', subject: null, text: 'recent' }, new Date(now - 6 * DAY));
-        expect(pruneOutbox(db, new Date(now))).toBe(1);
-        expect(readOutbox(db).map((m) => m.text)).toEqual(['recent']);
-        writeOutbox(db, { channel: 'sms', to: '07700900003', subject: null, text: 'also old' }, new Date(now - 9 * DAY));
+        await writeOutbox(db, { channel: 'sms', to: '07700900001', subject: null, text: 'old' }, new Date(now - 8 * DAY));
+        await writeOutbox(db, { channel: 'sms', to: '07700900002', subject: null, text: 'recent' }, new Date(now - 6 * DAY));
+        expect(await pruneOutbox(db, new Date(now))).toBe(1);
+        expect((await readOutbox(db)).map((m) => m.text)).toEqual(['recent']);
+        await writeOutbox(db, { channel: 'sms', to: '07700900003', subject: null, text: 'also old' }, new Date(now - 9 * DAY));
       } finally {
         await service.close();
       }
       // And on start.
-      const again = await startService({ dbFile });
+      const again = await startService(storage);
       try {
-        expect(readOutbox(again.ctx.db).map((m) => m.text)).toEqual(['recent']);
+        expect((await readOutbox(again.ctx.db)).map((m) => m.text)).toEqual(['recent']);
       } finally {
         await again.close();
-        rmSync(dirname(dbFile), { recursive: true, force: true });
+        rmSync(dirname(storage.secretFile), { recursive: true, force: true });
       }
     })();
   });
 
   it('rule: a running service prunes the outbox every hour', async () => {
-    const dbFile = tempDbFile('cis-outbox-');
+    const storage = testStorage('cis-outbox-');
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     let clock = Date.now();
-    const service = await startService({ dbFile, now: () => new Date(clock) });
+    const service = await startService({ ...storage, now: () => new Date(clock) });
     try {
-      writeOutbox(service.ctx.db, { channel: 'sms', to: '07700900001', subject: null, text: 'soon old' }, new Date(clock - 6 * DAY));
+      await writeOutbox(service.ctx.db, { channel: 'sms', to: '07700900001', subject: null, text: 'soon old' }, new Date(clock - 6 * DAY));
       clock += 2 * DAY;
       vi.advanceTimersByTime(59 * 60_000);
-      expect(readOutbox(service.ctx.db)).toHaveLength(1);
+      expect(await readOutbox(service.ctx.db)).toHaveLength(1);
       vi.advanceTimersByTime(60_000);
-      expect(readOutbox(service.ctx.db)).toHaveLength(0);
+      // The sweep the hour started runs in the background.
+      await vi.waitFor(async () => expect(await readOutbox(service.ctx.db)).toHaveLength(0));
     } finally {
       vi.useRealTimers();
       await service.close();
-      rmSync(dirname(dbFile), { recursive: true, force: true });
+      rmSync(dirname(storage.secretFile), { recursive: true, force: true });
     }
   });
 });

@@ -13,40 +13,45 @@ unlockRigPerFile((file) => ({ rig, orgId } = file));
 
 const HOUR = 3_600_000;
 
-function holderWithCard(contact: { email?: string | null; mobile?: string | null }, changedAgo: { email?: number; mobile?: number }) {
-  const person = rig.person({ orgId, ...contact });
+async function holderWithCard(contact: { email?: string | null; mobile?: string | null }, changedAgo: { email?: number; mobile?: number }) {
+  const person = await rig.person({ orgId, ...contact });
   const now = rig.now().getTime();
-  rig.db
-    .prepare('UPDATE users SET email_changed_at = ?, mobile_changed_at = ? WHERE id = ?')
-    .run(changedAgo.email === undefined ? null : now - changedAgo.email, changedAgo.mobile === undefined ? null : now - changedAgo.mobile, person.userId);
-  const card = rig.card(person.uuid);
+  await rig.db
+    .updateTable('users')
+    .set({
+      email_changed_at: changedAgo.email === undefined ? null : now - changedAgo.email,
+      mobile_changed_at: changedAgo.mobile === undefined ? null : now - changedAgo.mobile,
+    })
+    .where('id', '=', person.userId)
+    .execute();
+  const card = await rig.card(person.uuid);
   return { person, card, request: selfUnlockRequest(card), changedAt: now };
 }
 
 describe('a contact changed in the last 24 hours receives no security codes', () => {
   it('rule: an email changed an hour ago, the only contact, is refused with the reason and when to try again; no code is sent', async () => {
-    const { card, request, changedAt } = holderWithCard({ email: 'sam@nhs.net', mobile: null }, { email: HOUR });
-    const sent = readOutbox(rig.db, 1)[0]?.id ?? 0;
+    const { card, request, changedAt } = await holderWithCard({ email: 'sam@nhs.net', mobile: null }, { email: HOUR });
+    const sent = (await readOutbox(rig.db, 1))[0]?.id ?? 0;
     const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(409);
     expect(res.body.message).toBe(
       'Your email address was changed less than 24 hours ago, so we cannot send a security code to it. ' +
         `Try again after ${ukTimeOnDate(new Date(changedAt - HOUR + 24 * HOUR))} (UK time), or ask your sponsor or local smartcard administrator to unlock your smartcard.`,
     );
-    expect(readOutbox(rig.db).filter((m) => m.id > sent)).toEqual([]);
-    expect(lastAudit(rig.db)).toMatchObject({ action: 'card.unlock-refused', subject: card.cardUuid });
-    expect(JSON.parse(lastAudit(rig.db)!.details)).toMatchObject({ reason: 'contact-recently-changed' });
+    expect((await readOutbox(rig.db)).filter((m) => m.id > sent)).toEqual([]);
+    expect(await lastAudit(rig.db)).toMatchObject({ action: 'card.unlock-refused', subject: card.cardUuid });
+    expect(JSON.parse((await lastAudit(rig.db))!.details)).toMatchObject({ reason: 'contact-recently-changed' });
   });
 
   it('rule: a mobile changed recently, the only contact, is refused naming the mobile number', async () => {
-    const { request } = holderWithCard({ email: null, mobile: '07700900321' }, { mobile: 23 * HOUR });
+    const { request } = await holderWithCard({ email: null, mobile: '07700900321' }, { mobile: 23 * HOUR });
     const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(409);
     expect(res.body.message).toMatch(/^Your mobile number was changed less than 24 hours ago, so we cannot send a security code to it\. Try again after /);
   });
 
   it('rule: both changed recently: refused naming both, with the earlier time they may be used again', async () => {
-    const { request, changedAt } = holderWithCard({ email: 'sam@nhs.net', mobile: '07700900321' }, { email: 2 * HOUR, mobile: HOUR });
+    const { request, changedAt } = await holderWithCard({ email: 'sam@nhs.net', mobile: '07700900321' }, { email: 2 * HOUR, mobile: HOUR });
     const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(409);
     expect(res.body.message).toContain('Your email address and mobile number were changed less than 24 hours ago, so we cannot send a security code to either.');
@@ -54,11 +59,11 @@ describe('a contact changed in the last 24 hours receives no security codes', ()
   });
 
   it('rule: with one contact changed recently the code goes to the other, which is then the only one offered', async () => {
-    const { request } = holderWithCard({ email: 'sam@nhs.net', mobile: '07700900654' }, { email: HOUR });
+    const { request } = await holderWithCard({ email: 'sam@nhs.net', mobile: '07700900654' }, { email: HOUR });
     const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ channel: 'sms', sentTo: '•••••••654', otherChannel: null });
-    expect(readOutbox(rig.db, 1)[0]).toMatchObject({ channel: 'sms', to: '07700900654' });
+    expect((await readOutbox(rig.db, 1))[0]).toMatchObject({ channel: 'sms', to: '07700900654' });
 
     const asked = await rig.call('POST', '/v1/unlock/self', await rig.proved({ ...request, channel: 'email' }));
     expect(asked.status).toBe(409);
@@ -66,7 +71,7 @@ describe('a contact changed in the last 24 hours receives no security codes', ()
   });
 
   it('rule: a contact changed more than 24 hours ago receives codes again', async () => {
-    const { request } = holderWithCard({ email: 'sam@nhs.net', mobile: null }, { email: 24 * HOUR + 1000 });
+    const { request } = await holderWithCard({ email: 'sam@nhs.net', mobile: null }, { email: 24 * HOUR + 1000 });
     const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(request));
     expect(res.status).toBe(200);
     expect(res.body.channel).toBe('email');

@@ -16,17 +16,17 @@ describe('a service with no sender', () => {
   afterAll(async () => rig.close());
 
   it('rule: without a mail or SMS sender, self-service unlock is not available at this workstation, pointing to a sponsor, and no code is kept', async () => {
-    const person = rig.person({ orgId: rig.org().id, email: 'amara.okafor@nhs.net', mobile: '07700900012' });
-    const card = rig.card(person.uuid);
+    const person = await rig.person({ orgId: (await rig.org()).id, email: 'amara.okafor@nhs.net', mobile: '07700900012' });
+    const card = await rig.card(person.uuid);
     const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(selfUnlockRequest(card)));
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('conflict');
     expect(res.body.message).toMatch(/^Self-service unlock is not available at this workstation/);
     expect(res.body.message).toMatch(/Ask your sponsor or local smartcard administrator to unlock your smartcard\./);
-    expect(readOutbox(rig.db)).toEqual([]);
-    expect(rig.db.prepare('SELECT COUNT(*) FROM card_unlocks WHERE card_id = ?').pluck().get(card.cardId)).toBe(0);
-    expect(lastAudit(rig.db)).toMatchObject({ action: 'card.unlock-refused', subject: card.cardUuid });
-    expect(JSON.parse(lastAudit(rig.db)?.details ?? '{}')).toMatchObject({ reason: 'not-available-here' });
+    expect(await readOutbox(rig.db)).toEqual([]);
+    expect(await rig.db.selectFrom('card_unlocks').select('id').where('card_id', '=', card.cardId).execute()).toEqual([]);
+    expect(await lastAudit(rig.db)).toMatchObject({ action: 'card.unlock-refused', subject: card.cardUuid });
+    expect(JSON.parse((await lastAudit(rig.db))?.details ?? '{}')).toMatchObject({ reason: 'not-available-here' });
   });
 });
 
@@ -39,8 +39,8 @@ describe('a service that can send text messages only', () => {
   afterAll(async () => rig.close());
 
   it('rule: the code goes by text, the email is not offered, and asking for email is refused', async () => {
-    const person = rig.person({ orgId: rig.org().id, email: 'sam.jones@nhs.net', mobile: '07700900034' });
-    const card = rig.card(person.uuid);
+    const person = await rig.person({ orgId: (await rig.org()).id, email: 'sam.jones@nhs.net', mobile: '07700900034' });
+    const card = await rig.card(person.uuid);
     const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(selfUnlockRequest(card)));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ channel: 'sms', otherChannel: null });
@@ -51,8 +51,8 @@ describe('a service that can send text messages only', () => {
   });
 
   it('rule: a holder with an email only is told self-service unlock is not available here, and to ask a sponsor', async () => {
-    const person = rig.person({ orgId: rig.org().id, email: 'kai.lee@nhs.net', mobile: null });
-    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(selfUnlockRequest(rig.card(person.uuid))));
+    const person = await rig.person({ orgId: (await rig.org()).id, email: 'kai.lee@nhs.net', mobile: null });
+    const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(selfUnlockRequest(await rig.card(person.uuid))));
     expect(res.status).toBe(409);
     expect(res.body.message).toMatch(/not available at this workstation for your smartcard: security codes can be sent from here only by text message/);
     expect(res.body.message).toMatch(/There is no mobile number on your profile\. Ask your sponsor or local smartcard administrator/);

@@ -9,10 +9,11 @@ import { openCardSecret } from '../../../../src-service/crypto/card-secrets.js';
 import { readOutbox } from '../../../../src-service/notify/outbox.js';
 import { startService, type RunningService, type StartServiceOptions } from '../../../../src-service/start-service.js';
 import type { Db } from '../../../../src-service/store/database.js';
-import { addOrg, addPosition, addUser, assign, auditRows, proofHeaders, TEST_KEY, tempDbFile } from '../../../support/service-fixtures.js';
+import { addOrg, addPosition, addUser, assign, auditRows, proofHeaders, TEST_KEY, testStorage } from '../../../support/service-fixtures.js';
 import { aesBlock, withCardProof } from '../../../support/card-proof.js';
 
-// What the unlock tests share: a real service on a fresh SQLite file with a clock that can be
+// What the unlock tests share: a real service on a fresh store (a SQLite file, or a PostgreSQL
+// schema in the PostgreSQL run) with a clock that can be
 // moved forward, people with made cards (the card factory: real certificates, PUKs and
 // management keys), sponsor sessions opened on those cards, and the card's side of the
 // management-key proof computed with the card's own key. Every non-2xx body is kept, for the
@@ -59,11 +60,11 @@ export interface UnlockRig {
    */
   proved<T extends { workstationId: string; cardUuid: string }>(body: T): Promise<T & { cardProof: { exchangeId: string; cardResponse: string } }>;
   /** An organisation, under `parentId` when given. */
-  org(parentId?: number): { id: number; path: string };
-  person(p: { orgId: number; email?: string | null; mobile?: string | null; roles?: RoleCode[]; given?: string }): Person;
-  card(userUuid: string, options?: { notAfter?: Date; validDays?: number }): MadeCard;
+  org(parentId?: number): Promise<{ id: number; path: string }>;
+  person(p: { orgId: number; email?: string | null; mobile?: string | null; roles?: RoleCode[]; given?: string }): Promise<Person>;
+  card(userUuid: string, options?: { notAfter?: Date; validDays?: number }): Promise<MadeCard>;
   /** A person with a card, signed in with it at `workstationId` as their position. */
-  sponsor(orgId: number, roles: RoleCode[], workstationId?: string): Sponsor;
+  sponsor(orgId: number, roles: RoleCode[], workstationId?: string): Promise<Sponsor>;
   close(): Promise<void>;
 }
 
@@ -78,19 +79,19 @@ export function unlockRigPerFile(ready: (file: RigOfFile<UnlockRig>) => void): v
   let rig: UnlockRig | undefined;
   beforeAll(async () => {
     rig = await startUnlockRig();
-    ready({ rig, orgId: rig.org().id });
+    ready({ rig, orgId: (await rig.org()).id });
   });
   afterAll(async () => rig?.close());
 }
 
 let orgCounter = 0;
 
-export async function startUnlockRig(options: Omit<StartServiceOptions, 'dbFile' | 'now'> = {}): Promise<UnlockRig> {
-  const dbFile = tempDbFile('cis-unlock-');
+export async function startUnlockRig(options: Omit<StartServiceOptions, 'dbFile' | 'secretFile' | 'now'> = {}): Promise<UnlockRig> {
+  const storage = testStorage('cis-unlock-');
   let offset = 0;
   const now = (): Date => new Date(Date.now() + offset);
   // The outbox is where these tests read the codes sent; a test of its absence says outbox: false.
-  const service = await startService({ host: '127.0.0.1', port: 0, outbox: true, ...options, dbFile, now });
+  const service = await startService({ host: '127.0.0.1', port: 0, outbox: true, ...options, ...storage, now });
   const db = service.ctx.db;
   const errorBodies: string[] = [];
   const bodies: string[] = [];
@@ -123,28 +124,28 @@ export async function startUnlockRig(options: Omit<StartServiceOptions, 'dbFile'
       const code = `U${++orgCounter}${Math.floor(Math.random() * 1e6)}`;
       return addOrg(db, { code, name: `Unlock Trust ${code}`, parentId: parentId ?? null });
     },
-    person: (p) => {
-      const user = addUser(db, {
+    person: async (p) => {
+      const user = await addUser(db, {
         given: p.given ?? 'Sam',
         family: `Holder${Math.floor(Math.random() * 1e6)}`,
         homeOrgId: p.orgId,
         email: p.email === undefined ? 'sam.holder@nhs.net' : p.email,
         mobile: p.mobile === undefined ? null : p.mobile,
       });
-      const positionId = addPosition(db, { orgId: p.orgId, title: p.roles?.length ? `${p.roles.join('+')} position` : 'Staff Nurse', roles: p.roles ?? [] });
-      assign(db, user.id, positionId);
+      const positionId = await addPosition(db, { orgId: p.orgId, title: p.roles?.length ? `${p.roles.join('+')} position` : 'Staff Nurse', roles: p.roles ?? [] });
+      await assign(db, user.id, positionId);
       return { userId: user.id, uuid: user.uuid, positionId };
     },
-    card: (userUuid, o = {}) => makeCard(service.ctx, { userUuid, algorithm: 'p256', ...o }),
-    sponsor: (orgId, roles, workstationId = WS) => {
-      const p = rig.person({ orgId, roles, given: 'Sponsor', email: 'sponsor@nhs.net' });
-      const card = rig.card(p.uuid);
-      const session = openSession(db, { userId: p.userId, cardId: card.cardId, positionId: p.positionId, workstationId, keyThumbprint: TEST_KEY.thumbprint, ttlMs: 3_600_000, now: now().getTime() });
+    card: async (userUuid, o = {}) => await makeCard(service.ctx, { userUuid, algorithm: 'p256', ...o }),
+    sponsor: async (orgId, roles, workstationId = WS) => {
+      const p = await rig.person({ orgId, roles, given: 'Sponsor', email: 'sponsor@nhs.net' });
+      const card = await rig.card(p.uuid);
+      const session = await openSession(db, { userId: p.userId, cardId: card.cardId, positionId: p.positionId, workstationId, keyThumbprint: TEST_KEY.thumbprint, ttlMs: 3_600_000, now: now().getTime() });
       return { ...p, card, token: session.token, sessionId: session.sessionId };
     },
     close: async () => {
       await service.close();
-      rmSync(dirname(dbFile), { recursive: true, force: true });
+      rmSync(dirname(storage.secretFile), { recursive: true, force: true });
     },
   };
   return rig;
@@ -170,16 +171,16 @@ export async function witnessAndRelease(rig: UnlockRig, unlockId: string, card: 
 }
 
 /** The six-digit code in the newest outbox message. */
-export function codeFromOutbox(db: Db): string {
-  const newest = readOutbox(db, 1)[0];
+export async function codeFromOutbox(db: Db): Promise<string> {
+  const newest = (await readOutbox(db, 1))[0];
   const match = newest ? /\b(\d{6})\b/.exec(newest.text) : null;
   if (!match) throw new Error('no security code in the outbox');
   return match[1] as string;
 }
 
 /** The card's PUKs as the service holds them (current, pending), opened. */
-export function sealedPuks(rig: UnlockRig, card: MadeCard): { puk: string | null; pending: string | null } {
-  const row = rig.db.prepare('SELECT puk_sealed, puk_pending_sealed FROM cards WHERE id = ?').get(card.cardId) as { puk_sealed: Buffer | null; puk_pending_sealed: Buffer | null };
+export async function sealedPuks(rig: UnlockRig, card: MadeCard): Promise<{ puk: string | null; pending: string | null }> {
+  const row = await rig.db.selectFrom('cards').select(['puk_sealed', 'puk_pending_sealed']).where('id', '=', card.cardId).executeTakeFirstOrThrow();
   const key = rig.service.ctx.dataKey;
   return {
     puk: row.puk_sealed ? openCardSecret(key, card.cardUuid, 'puk', row.puk_sealed).toString('ascii') : null,
@@ -189,4 +190,4 @@ export function sealedPuks(rig: UnlockRig, card: MadeCard): { puk: string | null
 
 export { auditRows };
 
-export const lastAudit = (db: Db): ReturnType<typeof auditRows>[number] | undefined => auditRows(db).at(-1);
+export const lastAudit = async (db: Db): Promise<Awaited<ReturnType<typeof auditRows>>[number] | undefined> => (await auditRows(db)).at(-1);
