@@ -18,13 +18,14 @@ export interface TrainingSetup {
   readonly deck: TrainingDeck;
 }
 
-export function startTraining(service: ServiceContext, dataDir: string): TrainingSetup {
-  const seeded = seedPersonas(service.db);
-  const cards = seeded.map(({ persona }) => {
-    const file = loadOrIssueTrainingCard(service, dataDir, persona);
+export async function startTraining(service: ServiceContext, dataDir: string): Promise<TrainingSetup> {
+  const seeded = await seedPersonas(service.db);
+  const cards = [];
+  for (const { persona } of seeded) {
+    const file = await loadOrIssueTrainingCard(service, dataDir, persona);
     const engine = new PivCardEngine(file.state, { onPersist: (state) => saveCardState(file.path, state) });
-    return { persona, passcode: TRAINING_PASSCODES[persona.key], engine };
-  });
+    cards.push({ persona, passcode: TRAINING_PASSCODES[persona.key], engine });
+  }
   const readers = new InProcessReaderDriver(TRAINING_READERS);
   return { readers, deck: new TrainingDeck(cards, readers, TRAINING_READERS, serviceOutboxFeed(service)) };
 }

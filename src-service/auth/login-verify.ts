@@ -48,8 +48,8 @@ function checkProof(ctx: ServiceContext, body: z.infer<typeof VerifyRequest>): P
  * key and certificate, so the renewal is confirmed here, in the login's transaction, as the
  * agent would have confirmed it. Only reached once every other check has passed.
  */
-function rollForward(ctx: ServiceContext, record: RenewedCertificateRecord, workstationId: string, now: Date): void {
-  confirmRenewal(
+async function rollForward(ctx: ServiceContext, record: RenewedCertificateRecord, workstationId: string, now: Date): Promise<void> {
+  await confirmRenewal(
     ctx,
     {
       renewalId: record.renewalId,

@@ -2,6 +2,7 @@ import type { ServiceErrorCode } from '../../src-shared/api/service-errors.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { ServiceError } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
+import { inTransaction } from '../store/transaction.js';
 
 // Why an unlock step was refused: a ServiceError (so the client gets its status and a message in
 // the card holder's or sponsor's words) that also names a reason for the audit log. Each step
@@ -37,34 +38,33 @@ export interface RefusalFacts {
 }
 
 /**
- * Runs `step` in one immediate transaction. An UnlockRefusal is audited as `action` (when the
- * card is known), its transaction committed, and then thrown; any other error rolls back.
+ * Runs `step` in one transaction (store/transaction.ts), handing it the service context on that
+ * transaction: every query of the step goes through it. An UnlockRefusal is audited as `action`
+ * (when the card is known), its transaction committed, and then thrown; any other error rolls back.
  */
-export function auditedStep<T>(ctx: ServiceContext, action: string, facts: RefusalFacts, step: () => T): T {
+export async function auditedStep<T>(ctx: ServiceContext, action: string, facts: RefusalFacts, step: (tx: ServiceContext) => Promise<T>): Promise<T> {
   const at = ctx.now();
-  const outcome = ctx.db
-    .transaction((): { ok: T } | { refused: UnlockRefusal } => {
-      try {
-        return { ok: step() };
-      } catch (err) {
-        if (!(err instanceof UnlockRefusal)) throw err;
-        if (facts.subject !== undefined) {
-          appendAudit(
-            ctx.db,
-            {
-              action,
-              actor: facts.actor ?? null,
-              subject: facts.subject,
-              workstationId: facts.workstationId ?? null,
-              details: { ...(facts.details ?? {}), reason: err.reason, ...err.details },
-            },
-            at,
-          );
-        }
-        return { refused: err };
+  const outcome = await inTransaction(ctx.db, async (trx): Promise<{ ok: T } | { refused: UnlockRefusal }> => {
+    try {
+      return { ok: await step({ ...ctx, db: trx }) };
+    } catch (err) {
+      if (!(err instanceof UnlockRefusal)) throw err;
+      if (facts.subject !== undefined) {
+        await appendAudit(
+          trx,
+          {
+            action,
+            actor: facts.actor ?? null,
+            subject: facts.subject,
+            workstationId: facts.workstationId ?? null,
+            details: { ...(facts.details ?? {}), reason: err.reason, ...err.details },
+          },
+          at,
+        );
       }
-    })
-    .immediate();
+      return { refused: err };
+    }
+  });
   if ('refused' in outcome) throw outcome.refused;
   return outcome.ok;
 }
