@@ -66,7 +66,7 @@ describe('sponsor renewal over pcscd + vpcd, two readers', () => {
     expect(sponsor.log.length).toBe(sponsorCommands);
     const renewed = cardCertificate(holder.engine);
     expect(renewed.equals(oldCertificate)).toBe(false);
-    const certificates = serviceCertificates(rig.service, made.cardUuid);
+    const certificates = await serviceCertificates(rig.service, made.cardUuid);
     expect(certificates.live).toEqual([normSerial(renewed)]);
     expect(certificates.revoked).toEqual([{ serial: normSerial(oldCertificate), reason: 'superseded' }]);
     await agent.handle('renewal.close', {});

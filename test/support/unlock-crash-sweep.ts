@@ -143,8 +143,8 @@ async function judgeUnlocked(
 
 export async function runSweepCase(env: SweepEnv, c: SweepCase): Promise<SweepRow> {
   const problems: string[] = [];
-  const locked = sweepCard(env, 'locked-card', { locked: true });
-  const sponsor = c.flow === 'sponsor' ? sweepCard(env, 'sponsor') : undefined;
+  const locked = await sweepCard(env, 'locked-card', { locked: true });
+  const sponsor = c.flow === 'sponsor' ? await sweepCard(env, 'sponsor') : undefined;
   const reader = c.flow === 'self' ? R1 : R2;
   let a = startSweepAgent(env, WORKSTATION);
   const story: string[] = [];
@@ -235,8 +235,8 @@ export function doubleFaultCases(flows: readonly SweepFlow[] = ['self', 'sponsor
 export async function runDoubleFaultCase(env: SweepEnv, c: SweepCase): Promise<SweepRow> {
   const problems: string[] = [];
   const story: string[] = [];
-  const locked = sweepCard(env, 'locked-card', { locked: true });
-  const sponsor = c.flow === 'sponsor' ? sweepCard(env, 'sponsor').engine : undefined;
+  const locked = await sweepCard(env, 'locked-card', { locked: true });
+  const sponsor = c.flow === 'sponsor' ? (await sweepCard(env, 'sponsor')).engine : undefined;
   const reader = c.flow === 'self' ? R1 : R2;
   let a = startSweepAgent(env, WORKSTATION);
   try {

@@ -18,9 +18,9 @@ let other: MadeCard;
 
 beforeAll(async () => {
   rig = await startServiceRig();
-  const h = holder(rig.db);
-  card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
-  other = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+  const h = await holder(rig.db);
+  card = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+  other = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
 });
 afterAll(async () => rig.close());
 
@@ -31,12 +31,12 @@ function relayTo(exchanges: ManagementKeyExchanges, cardUuid: string, tamper?: (
     algorithm: ALG.AES128,
     exchangeIds,
     async answerWitness(encryptedWitness) {
-      const answer = exchanges.answerWitness(cardUuid, encryptedWitness);
+      const answer = await exchanges.answerWitness(cardUuid, encryptedWitness);
       exchangeIds.push(answer.exchangeId);
       return { witness: answer.witness, challenge: answer.challenge };
     },
     async checkCardResponse(encryptedChallenge) {
-      exchanges.checkCardResponse(exchangeIds.at(-1) as string, tamper ? tamper(encryptedChallenge) : encryptedChallenge);
+      await exchanges.checkCardResponse(exchangeIds.at(-1) as string, tamper ? tamper(encryptedChallenge) : encryptedChallenge);
     },
   };
 }
@@ -51,7 +51,7 @@ describe('the service-side management key responder', () => {
     });
     expect(publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
     expect(responder.exchangeIds).toHaveLength(1);
-    expect(exchanges.pendingCount).toBe(0);
+    expect(await exchanges.pendingCount).toBe(0);
   });
 
   it('without it the card refuses GENERATE (the check above is not vacuous)', async () => {
@@ -78,30 +78,32 @@ describe('the service-side management key responder', () => {
     });
   });
 
-  it('an exchange is one-use and expires after 30 seconds', () => {
+  it('an exchange is one-use and expires after 30 seconds', async () => {
     let now = 1_000_000;
     const exchanges = new ManagementKeyExchanges({ db: rig.db, dataKey: rig.service.ctx.dataKey, now: () => now });
     // Exchanges other tests began (and never finished) are in the same database.
-    const before = exchanges.pendingCount;
-    const first = exchanges.answerWitness(card.cardUuid, Buffer.alloc(16, 1));
-    const second = exchanges.answerWitness(card.cardUuid, Buffer.alloc(16, 2));
-    expect(exchanges.pendingCount).toBe(before + 2);
-    expect(() => exchanges.checkCardResponse(first.exchangeId, Buffer.alloc(16))).toThrow(/did not prove/);
-    expect(() => exchanges.checkCardResponse(first.exchangeId, Buffer.alloc(16))).toThrow(/expired or was already used/);
+    const before = await exchanges.pendingCount;
+    const first = await exchanges.answerWitness(card.cardUuid, Buffer.alloc(16, 1));
+    const second = await exchanges.answerWitness(card.cardUuid, Buffer.alloc(16, 2));
+    expect(await exchanges.pendingCount).toBe(before + 2);
+    await expect(exchanges.checkCardResponse(first.exchangeId, Buffer.alloc(16))).rejects.toThrow(/did not prove/);
+    await expect(exchanges.checkCardResponse(first.exchangeId, Buffer.alloc(16))).rejects.toThrow(/expired or was already used/);
     now += 30_000;
-    expect(() => exchanges.checkCardResponse(second.exchangeId, Buffer.alloc(16))).toThrow(/expired or was already used/);
-    expect(exchanges.pendingCount).toBe(before);
+    await expect(exchanges.checkCardResponse(second.exchangeId, Buffer.alloc(16))).rejects.toThrow(/expired or was already used/);
+    expect(await exchanges.pendingCount).toBe(before);
   });
 
-  it('pending challenges are bounded: the oldest gives way', () => {
+  it('pending challenges are bounded: the oldest gives way', async () => {
     const exchanges = new ManagementKeyExchanges({ db: rig.db, dataKey: rig.service.ctx.dataKey }, { maxPending: 3 });
-    const ids = Array.from({ length: 5 }, (_, i) => exchanges.answerWitness(card.cardUuid, Buffer.alloc(16, i)).exchangeId);
-    expect(exchanges.pendingCount).toBe(3);
-    expect(() => exchanges.checkCardResponse(ids[0] as string, Buffer.alloc(16))).toThrow(/expired or was already used/);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await exchanges.answerWitness(card.cardUuid, Buffer.alloc(16, i))).exchangeId);
+    expect(await exchanges.pendingCount).toBe(3);
+    await expect(exchanges.checkCardResponse(ids[0] as string, Buffer.alloc(16))).rejects.toThrow(/expired or was already used/);
   });
 
   it('rule: no state that matters lives in one process: step 1 on one service instance, step 2 on another, and the exchange is still used once', async () => {
-    const second = await startService({ dbFile: rig.service.ctx.config.dbFile });
+    const { dbFile, secretFile } = rig.service.ctx.config;
+    const second = await startService({ dbFile, ...(secretFile ? { secretFile } : {}) });
     try {
       const atFirst = managementKeyExchangesFor(rig.service.ctx);
       const atSecond = managementKeyExchangesFor(second.ctx);
@@ -110,13 +112,13 @@ describe('the service-side management key responder', () => {
       const split: ManagementKeyResponder = {
         algorithm: ALG.AES128,
         async answerWitness(encryptedWitness) {
-          const answer = atFirst.answerWitness(card.cardUuid, encryptedWitness);
+          const answer = await atFirst.answerWitness(card.cardUuid, encryptedWitness);
           exchangeId = answer.exchangeId;
           return { witness: answer.witness, challenge: answer.challenge };
         },
         async checkCardResponse(encryptedChallenge) {
           answered = Buffer.from(encryptedChallenge);
-          atSecond.checkCardResponse(exchangeId, encryptedChallenge);
+          await atSecond.checkCardResponse(exchangeId, encryptedChallenge);
         },
       };
       const publicKey = await withCard(card.state, async (piv) => {
@@ -125,19 +127,20 @@ describe('the service-side management key responder', () => {
       });
       expect(publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
       // The same answer again, at either instance: already used.
-      expect(() => atFirst.checkCardResponse(exchangeId, answered)).toThrow(/expired or was already used/);
-      expect(() => atSecond.checkCardResponse(exchangeId, answered)).toThrow(/expired or was already used/);
+      await expect(atFirst.checkCardResponse(exchangeId, answered)).rejects.toThrow(/expired or was already used/);
+      await expect(atSecond.checkCardResponse(exchangeId, answered)).rejects.toThrow(/expired or was already used/);
     } finally {
       await second.close();
     }
   });
 
-  it('refuses unknown cards, revoked cards and witnesses that are not one AES block', () => {
+  it('refuses unknown cards, revoked cards and witnesses that are not one AES block', async () => {
     const exchanges = new ManagementKeyExchanges({ db: rig.db, dataKey: rig.service.ctx.dataKey });
-    expect(() => exchanges.answerWitness('00000000-0000-4000-8000-000000000000', Buffer.alloc(16))).toThrow(/was not found/);
-    expect(() => exchanges.answerWitness(card.cardUuid, Buffer.alloc(8))).toThrow(/16 bytes/);
-    const gone = makeCard(rig.service.ctx, { userUuid: rig.db.prepare('SELECT uuid FROM users LIMIT 1').pluck().get() as string, algorithm: 'p256' });
-    rig.db.prepare("UPDATE cards SET status = 'revoked' WHERE id = ?").run(gone.cardId);
-    expect(() => exchanges.answerWitness(gone.cardUuid, Buffer.alloc(16))).toThrow(/revoked/);
+    await expect(exchanges.answerWitness('00000000-0000-4000-8000-000000000000', Buffer.alloc(16))).rejects.toThrow(/was not found/);
+    await expect(exchanges.answerWitness(card.cardUuid, Buffer.alloc(8))).rejects.toThrow(/16 bytes/);
+    const someone = (await rig.db.selectFrom('users').select('uuid').limit(1).executeTakeFirstOrThrow()).uuid;
+    const gone = await makeCard(rig.service.ctx, { userUuid: someone, algorithm: 'p256' });
+    await rig.db.updateTable('cards').set({ status: 'revoked' }).where('id', '=', gone.cardId).execute();
+    await expect(exchanges.answerWitness(gone.cardUuid, Buffer.alloc(16))).rejects.toThrow(/revoked/);
   });
 });

@@ -34,7 +34,7 @@ const footprint = () => ({
 
 describe("a card's UUID and certificate alone get nothing done and tell nothing", () => {
   it("rule: with only a card's UUID and certificate nobody can void its holder's pending security code", async () => {
-    const { card } = holder();
+    const { card } = await holder();
     lock(card);
     const sent = await rig.call('POST', '/v1/unlock/self', await rig.proved(selfUnlockRequest(card)));
     expect(sent.status).toBe(200);
@@ -56,7 +56,7 @@ describe("a card's UUID and certificate alone get nothing done and tell nothing"
   });
 
   it("rule: with only a card's UUID and certificate nobody can bar its self-service unlock: no unlock to guess codes against is opened", async () => {
-    const { card } = holder();
+    const { card } = await holder();
     lock(card);
     const before = footprint();
     for (let i = 0; i < 20; i++) {
@@ -71,7 +71,7 @@ describe("a card's UUID and certificate alone get nothing done and tell nothing"
   });
 
   it("rule: with only a card's UUID nobody can cancel its renewal in progress", async () => {
-    const { holder: person, card } = holder();
+    const { holder: person, card } = await holder();
     await openSelfRenewal(rig, person, card);
     const open = (): unknown => rig.db.prepare("SELECT id, status FROM card_renewals WHERE card_id = ? AND status <> 'void'").all(card.cardId);
     const renewals = open();
@@ -87,15 +87,15 @@ describe("a card's UUID and certificate alone get nothing done and tell nothing"
   });
 
   it("rule: without the card's proof nobody learns a card's status: locked, active, revoked, barred or unknown get the same answers", async () => {
-    const active = holder().card;
-    const locked = holder().card;
+    const active = (await holder()).card;
+    const locked = (await holder()).card;
     lock(locked);
-    const revoked = holder().card;
+    const revoked = (await holder()).card;
     rig.db.prepare("UPDATE cards SET status = 'revoked' WHERE id = ?").run(revoked.cardId);
-    const barred = holder().card;
+    const barred = (await holder()).card;
     lock(barred);
     rig.db.prepare('UPDATE cards SET self_unlock_barred_until = ? WHERE id = ?').run(rig.now().getTime() + 3_600_000, barred.cardId);
-    const renewing = renewalHolder(rig, { orgId, given: 'Ren', days: 60 });
+    const renewing = await renewalHolder(rig, { orgId, given: 'Ren', days: 60 });
     await openSelfRenewal(rig, renewing.holder, renewing.card);
     const unknown = { ...selfUnlockRequest(active), cardUuid: '7c9e6679-7425-40de-944b-e07fc1f90ae7' };
 
@@ -115,7 +115,7 @@ describe("a card's UUID and certificate alone get nothing done and tell nothing"
   });
 
   it('rule: a card that has proved itself is told why nothing can be done for it (a revoked card)', async () => {
-    const { card } = holder();
+    const { card } = await holder();
     rig.db.prepare("UPDATE cards SET status = 'revoked' WHERE id = ?").run(card.cardId);
     const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(selfUnlockRequest(card)));
     expect(res.status).toBe(409);
@@ -123,8 +123,8 @@ describe("a card's UUID and certificate alone get nothing done and tell nothing"
   });
 
   it("rule: one card's proof does not speak for another card", async () => {
-    const a = holder().card;
-    const b = holder().card;
+    const a = (await holder()).card;
+    const b = (await holder()).card;
     lock(b);
     const proofOfA = await rig.proved(selfUnlockRequest(a));
     const before = footprint();
