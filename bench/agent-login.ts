@@ -30,8 +30,8 @@ export async function benchAgentLogin(argv: string[] = process.argv.slice(2)): P
   const dir = mkdtempSync(join(tmpdir(), 'bench-agent-'));
   // One workstation signing in as fast as it can: the request limits are not what is measured.
   const service = await startService({ dbFile: join(dir, 'service.sqlite'), rateLimitPerClient: 1_000_000, rateLimitGlobal: 100_000_000 });
-  seedPersonas(service.ctx.db);
-  const made = makeCard(service.ctx, { userUuid: personaByKey('clinician').uuid, algorithm });
+  await seedPersonas(service.ctx.db);
+  const made = await makeCard(service.ctx, { userUuid: personaByKey('clinician').uuid, algorithm });
   const statePath = join(dir, 'card.json');
   saveCardState(statePath, made.state);
   const engine = new PivCardEngine(made.state, { onPersist: (s) => saveCardState(statePath, s) });

@@ -46,7 +46,7 @@ async function setUp(dbFile: string, count: number, mix: 'p256' | 'rsa2048' | 'm
       );
       db.prepare("INSERT INTO position_assignments (user_id, position_id, start_date) VALUES (?, ?, '2020-01-01')").run(userId, position);
       const algorithm: AsymmetricAlgorithm = mix === 'mixed' ? (i % 2 === 0 ? 'p256' : 'rsa2048') : mix;
-      const card = makeCard({ db, dataKey: secret.dataKey, ca }, { userUuid: uuid, algorithm });
+      const card = await makeCard({ db, dataKey: secret.dataKey, ca }, { userUuid: uuid, algorithm });
       cards.push({ algorithm, privateKey: card.privateKey, certificate: card.certificate.der.toString('base64'), positionId: position });
     }
     return cards;

@@ -28,7 +28,7 @@ async function newPasscodeTo(ws: Workstation, card: ServedCard, unlocked: (s: Ag
 }
 
 async function selfRound(ws: Workstation): Promise<Round> {
-  const card = serveCard(ws, 'locked-card', 0, { algorithm: 'p256', locked: true });
+  const card = await serveCard(ws, 'locked-card', 0, { algorithm: 'p256', locked: true });
   await card.vpcd.insert();
   await nextState(ws.agent, screenIs('locked-card'), 'the locked card', PCSC_STATE_MS);
   await ws.agent.handle('unlock.begin', {});
@@ -41,7 +41,7 @@ async function selfRound(ws: Workstation): Promise<Round> {
 }
 
 async function sponsorRound(ws: Workstation): Promise<Round> {
-  const card = serveCard(ws, 'locked-card', 1, { algorithm: 'p256', locked: true });
+  const card = await serveCard(ws, 'locked-card', 1, { algorithm: 'p256', locked: true });
   await ws.agent.handle('serviceCard.begin', {});
   await card.vpcd.insert();
   await nextState(ws.agent, cardReadIn(READER_1, card.cardUuid), 'the locked card read', PCSC_STATE_MS);
@@ -61,7 +61,7 @@ export async function benchUnlock(argv: string[] = process.argv.slice(2)): Promi
   const quick = quickack('on');
   console.log(`# Smartcard unlock over pcscd + vpcd (p256 cards, embedded service over HTTP, quickack ${quick ? 'on' : 'unchanged: not root'}), ${rounds} rounds each after one warm-up`);
   ws.driver.start();
-  const sponsor = serveCard(ws, 'sponsor', 0, { algorithm: 'p256' });
+  const sponsor = await serveCard(ws, 'sponsor', 0, { algorithm: 'p256' });
   try {
     await ws.ready();
     report('self-service: new passcode -> unlocked', await measure(rounds, () => selfRound(ws)));

@@ -72,8 +72,8 @@ export type ServedCardOptions = Pick<MakeCardOptions, 'algorithm' | 'validDays'>
 };
 
 /** A fresh factory card for persona `key`, its state kept in a file, served in vpcd `slot` (not yet inserted). */
-export function serveCard(ws: Workstation, key: PersonaKey, slot: 0 | 1, options: ServedCardOptions = {}): ServedCard {
-  const made = makeCard(ws.service.ctx, {
+export async function serveCard(ws: Workstation, key: PersonaKey, slot: 0 | 1, options: ServedCardOptions = {}): Promise<ServedCard> {
+  const made = await makeCard(ws.service.ctx, {
     userUuid: personaByKey(key).uuid,
     ...(options.algorithm !== undefined ? { algorithm: options.algorithm } : {}),
     ...(options.validDays !== undefined ? { validDays: options.validDays } : {}),

@@ -96,10 +96,10 @@ let people = 0;
 /** A holder with a made card, and the request for a code with the card's own proof, as the agent sends it. */
 async function holderCard(contact: { email?: string; mobile?: string }) {
   const db = service.ctx.db;
-  const org = addOrg(db, { code: `NTF${++people}`, name: `Notify Test Trust ${people}` });
-  const user = addUser(db, { given: 'Mary', family: 'Seacole', homeOrgId: org.id, ...contact });
-  assign(db, user.id, addPosition(db, { orgId: org.id, title: 'Staff Nurse' }));
-  const card = makeCard(service.ctx, { userUuid: user.uuid, algorithm: 'p256' });
+  const org = await addOrg(db, { code: `NTF${++people}`, name: `Notify Test Trust ${people}` });
+  const user = await addUser(db, { given: 'Mary', family: 'Seacole', homeOrgId: org.id, ...contact });
+  await assign(db, user.id, await addPosition(db, { orgId: org.id, title: 'Staff Nurse' }));
+  const card = await makeCard(service.ctx, { userUuid: user.uuid, algorithm: 'p256' });
   return withCardProof(service, { workstationId: 'ws-notify-1', cardUuid: card.cardUuid, certificate: card.certificate.der.toString('base64') });
 }
 

@@ -30,7 +30,7 @@ function serviceCard(): UnlockView {
 /** An agent, and the sponsor signed in on it with their card in the first reader. */
 async function sponsorReady(): Promise<TestCard> {
   pcsc = startPcscAgent(rig.service.url, 'unlock');
-  return sponsorSignedIn(pcsc, rig.card('sponsor', { algorithm: 'rsa2048' }).made.state);
+  return sponsorSignedIn(pcsc, (await rig.card('sponsor', { algorithm: 'rsa2048' })).made.state);
 }
 
 const lockedCardIn = (slot1: TestCard, cardUuid: string): Promise<void> => readInSecondReader(pcsc, slot1, cardUuid, 'the locked card read in reader 2');
@@ -39,7 +39,7 @@ describe('sponsor unlock over pcscd + vpcd, two readers', () => {
   it('sponsor in Virtual PCD 00 00, locked card in 00 01: continue -> unlock -> new passcode -> done; six APDUs on the locked card, its PUK rotated and committed', async () => {
     const sponsor = await sponsorReady();
     const { agent } = pcsc;
-    const made = rig.card('locked-card', { algorithm: 'p256', locked: true });
+    const made = await rig.card('locked-card', { algorithm: 'p256', locked: true });
     const locked = pcsc.card(1, made.engine.snapshot());
     const sponsorCommands = sponsor.log.length;
 
@@ -69,7 +69,7 @@ describe('sponsor unlock over pcscd + vpcd, two readers', () => {
   it('the locked card pulled from 00 01 mid-way: back to "insert" saying so; put back, the unlock finishes', async () => {
     await sponsorReady();
     const { agent, driver } = pcsc;
-    const made = rig.card('locked-card', { algorithm: 'p256', locked: true });
+    const made = await rig.card('locked-card', { algorithm: 'p256', locked: true });
     const locked = pcsc.card(1, made.engine.snapshot());
     await agent.handle('serviceCard.begin', {});
     await lockedCardIn(locked, made.cardUuid);

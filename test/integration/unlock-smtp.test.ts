@@ -91,10 +91,10 @@ async function post(path: string, json: unknown): Promise<{ status: number; body
 describe('self-service unlock over SMTP', () => {
   it('rule: the security code is emailed through the configured SMTP server, and the code in that email unlocks', async () => {
     const db = service.ctx.db;
-    const org = addOrg(db, { code: 'SMTP1', name: 'SMTP Test Trust' });
-    const user = addUser(db, { given: 'Mary', family: 'Seacole', homeOrgId: org.id, email: 'mary.seacole@nhs.net' });
-    assign(db, user.id, addPosition(db, { orgId: org.id, title: 'Staff Nurse' }));
-    const card = makeCard(service.ctx, { userUuid: user.uuid, algorithm: 'p256' });
+    const org = await addOrg(db, { code: 'SMTP1', name: 'SMTP Test Trust' });
+    const user = await addUser(db, { given: 'Mary', family: 'Seacole', homeOrgId: org.id, email: 'mary.seacole@nhs.net' });
+    await assign(db, user.id, await addPosition(db, { orgId: org.id, title: 'Staff Nurse' }));
+    const card = await makeCard(service.ctx, { userUuid: user.uuid, algorithm: 'p256' });
 
     const arriving = nextMessage();
     const sent = await post('/v1/unlock/self', await withCardProof(service, { workstationId: 'ws-smtp-1', cardUuid: card.cardUuid, certificate: card.certificate.der.toString('base64') }));

@@ -34,7 +34,7 @@ describe('normal removal mode', () => {
   it("removing the session's card shows no-card in the same tick as the removal event, and the service session is ended (its token stops working)", async () => {
     secrets = watchServiceSecrets();
     const a = agent({ removalMode: 'normal' });
-    const card = rig.card('clinician');
+    const card = await rig.card('clinician');
     const live = liveSessionIds();
     await signIn(a, card);
     const token = secrets.tokens.at(-1) as string;
@@ -57,7 +57,7 @@ describe('normal removal mode', () => {
   it('agent.lock locks on demand with the card still in; its passcode resumes the same session; pulling it while locked ends the session', async () => {
     secrets = watchServiceSecrets();
     const a = agent({ removalMode: 'normal' });
-    const card = rig.card('clinician');
+    const card = await rig.card('clinician');
     await signIn(a, card);
     const signedIn = a.screen();
     const ids = liveSessionIds();
@@ -82,7 +82,7 @@ describe('normal removal mode', () => {
   it('agent.logout ends the session; the card stays in but is not asked for its passcode again until re-inserted', async () => {
     secrets = watchServiceSecrets();
     const a = agent();
-    const card = rig.card('sponsor');
+    const card = await rig.card('sponsor');
     await signIn(a, card);
     await a.call('agent.logout', {});
     expect(a.screen()).toEqual({ kind: 'no-card' });
@@ -96,8 +96,8 @@ describe('session-lock removal mode', () => {
   it('removal locks; a different card shows in its reader but does not resume; the same card and passcode resume the same session', async () => {
     secrets = watchServiceSecrets();
     const a = agent({ removalMode: 'session-lock' });
-    const card = rig.card('clinician');
-    const other = rig.card('sponsor');
+    const card = await rig.card('clinician');
+    const other = await rig.card('sponsor');
     await signIn(a, card);
     const signedIn = a.screen();
     const ids = liveSessionIds();
@@ -139,12 +139,12 @@ describe('session-lock removal mode', () => {
 
   it('a card carrying a copy of the session card\'s UUID and certificate cannot resume it: it must prove the key', async () => {
     const a = agent({ removalMode: 'session-lock' });
-    const card = rig.card('clinician');
+    const card = await rig.card('clinician');
     await signIn(a, card);
-    const live = rig.liveSessions();
+    const live = await rig.liveSessions();
     a.readers.remove(R1);
     // Another card (its own 9A key) given the session card's CHUID and certificate objects.
-    const donor = rig.card('sponsor');
+    const donor = await rig.card('sponsor');
     const state = VirtualCardState.parse(structuredClone(donor.made.state));
     state.objects = { ...card.made.state.objects };
     const clone = new PivCardEngine(state);
@@ -155,13 +155,13 @@ describe('session-lock removal mode', () => {
     expect(failure.message).toMatch(/did not prove/);
     expect(a.screen()).toMatchObject({ kind: 'session-locked', busy: false, error: failure.message });
     // The locked session is neither ended nor handed over: it is still there for its own card.
-    expect(rig.liveSessions()).toBe(live);
+    expect(await rig.liveSessions()).toBe(live);
   });
 
   it('logging out of a locked session lets the other card sign in', async () => {
     const a = agent({ removalMode: 'session-lock' });
-    const card = rig.card('clinician');
-    const other = rig.card('sponsor');
+    const card = await rig.card('clinician');
+    const other = await rig.card('sponsor');
     await signIn(a, card);
     a.readers.remove(R1);
     a.readers.insert(R1, other.engine);
@@ -174,8 +174,8 @@ describe('session-lock removal mode', () => {
 describe('two readers', () => {
   it('a card inserted in the other reader while signed in shows in readers and leaves the session alone, in and out', async () => {
     const a = agent();
-    const card = rig.card('lsa');
-    const colleague = rig.card('locked-card', { locked: true });
+    const card = await rig.card('lsa');
+    const colleague = await rig.card('locked-card', { locked: true });
     await signIn(a, card);
     const signedIn = a.agent.state();
     const ids = liveSessionIds();

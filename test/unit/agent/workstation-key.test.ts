@@ -39,7 +39,7 @@ describe('rule: the workstation key is made on the first run, kept 0600, and reu
     const stored = readFileSync(file, 'utf8');
     const key = WorkstationKey.loadOrCreate(dir);
     await first.until((s) => s.service.status === 'connected', 'the service');
-    await signIn(first, rig.card('clinician'));
+    await signIn(first, await rig.card('clinician'));
     expect(lastSessionKey()).toBe(key.thumbprint);
     await first.call('agent.logout', {});
     await agents.splice(0).at(0)?.close();
@@ -48,7 +48,7 @@ describe('rule: the workstation key is made on the first run, kept 0600, and reu
     agents.push(again);
     expect(readFileSync(file, 'utf8')).toBe(stored);
     await again.until((s) => s.service.status === 'connected', 'the service');
-    await signIn(again, rig.card('clinician'));
+    await signIn(again, await rig.card('clinician'));
     expect(lastSessionKey()).toBe(key.thumbprint);
   });
 
