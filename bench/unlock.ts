@@ -33,7 +33,7 @@ async function selfRound(ws: Workstation): Promise<Round> {
   await nextState(ws.agent, screenIs('locked-card'), 'the locked card', PCSC_STATE_MS);
   await ws.agent.handle('unlock.begin', {});
   await ws.agent.handle('unlock.sendCode', {});
-  await ws.agent.handle('unlock.submitCode', { code: latestCodeFor(ws.service, personaByKey('locked-card').email) });
+  await ws.agent.handle('unlock.submitCode', { code: await latestCodeFor(ws.service, personaByKey('locked-card').email) });
   const round = await newPasscodeTo(ws, card, (s) => s.screen.kind === 'self-unlock' && s.screen.unlock.step.step === 'done');
   await ws.agent.handle('unlock.close', {});
   await pull(ws.driver, card, READER_0);

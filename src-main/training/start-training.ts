@@ -27,5 +27,5 @@ export async function startTraining(service: ServiceContext, dataDir: string): P
     cards.push({ persona, passcode: TRAINING_PASSCODES[persona.key], engine });
   }
   const readers = new InProcessReaderDriver(TRAINING_READERS);
-  return { readers, deck: new TrainingDeck(cards, readers, TRAINING_READERS, serviceOutboxFeed(service)) };
+  return { readers, deck: new TrainingDeck(cards, readers, TRAINING_READERS, await serviceOutboxFeed(service)) };
 }

@@ -120,7 +120,7 @@ describe('self-service unlock through GOV.UK Notify', () => {
       reference: expect.stringMatching(/^unlock-\d+$/),
     });
     // It went to Notify, not to the outbox; the reference is not the code.
-    expect(readOutbox(service.ctx.db, 10)).toEqual([]);
+    expect(await readOutbox(service.ctx.db, 10)).toEqual([]);
     const code = (got.body.personalisation as { code: string }).code;
     expect(got.body.reference).not.toContain(code);
 

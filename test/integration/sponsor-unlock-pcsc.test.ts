@@ -58,8 +58,8 @@ describe('sponsor unlock over pcscd + vpcd, two readers', () => {
     const state = locked.engine.snapshot();
     expect(state.pin.triesLeft).toBe(3);
     expect(cardHolds(state, 'pin', '24681357')).toBe(true);
-    expect(cardPukIs(rig.service, made.cardUuid, state)).toBe('current');
-    expect(servicePuks(rig.service, made.cardUuid).pending).toBeNull();
+    expect(await cardPukIs(rig.service, made.cardUuid, state)).toBe('current');
+    expect((await servicePuks(rig.service, made.cardUuid)).pending).toBeNull();
     // The sponsor's card in the other reader was not spoken to; the session carries on.
     expect(sponsor.log.length).toBe(sponsorCommands);
     await agent.handle('unlock.close', {});

@@ -108,7 +108,7 @@ describe('self-service unlock over SMTP', () => {
     const code = /security code to unlock your smartcard is (\d{6})/.exec(message.data)?.[1];
     expect(code).toMatch(/^\d{6}$/);
     // It went by SMTP, not to the outbox.
-    expect(readOutbox(db, 10)).toEqual([]);
+    expect(await readOutbox(db, 10)).toEqual([]);
 
     const entered = await post(`/v1/unlock/${sent.body.unlockId}/code`, { workstationId: 'ws-smtp-1', code });
     expect(entered.status).toBe(200);

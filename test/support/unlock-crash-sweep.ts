@@ -63,7 +63,7 @@ async function selfUpToPasscode(env: SweepEnv, a: RunningAgent, locked: PivCardE
   await nextState(a.agent, screenIs('locked-card'), 'the locked card');
   await a.agent.handle('unlock.begin', {});
   await a.agent.handle('unlock.sendCode', {});
-  await a.agent.handle('unlock.submitCode', { code: latestCodeFor(env.service, HOLDER.email) });
+  await a.agent.handle('unlock.submitCode', { code: await latestCodeFor(env.service, HOLDER.email) });
 }
 
 /** Service smartcard up to the new passcode, the sponsor already signed in. */
@@ -127,10 +127,10 @@ async function judgeUnlocked(
   passcode: string,
   story: string[],
   problems: string[],
-  pukProblems: (puk: ReturnType<typeof cardPukIs>) => string[],
-): Promise<ReturnType<typeof cardPukIs>> {
+  pukProblems: (puk: Awaited<ReturnType<typeof cardPukIs>>) => string[],
+): Promise<Awaited<ReturnType<typeof cardPukIs>>> {
   const state = locked.engine.snapshot();
-  const puk = cardPukIs(env.service, locked.cardUuid, state);
+  const puk = await cardPukIs(env.service, locked.cardUuid, state);
   story.push(`PUK ${puk}`);
   if (state.pin.triesLeft === 0) problems.push('the card is still locked');
   if (!cardHolds(state, 'pin', passcode)) problems.push('the card does not hold the passcode the holder set last');
@@ -193,7 +193,7 @@ export async function runSweepCase(env: SweepEnv, c: SweepCase): Promise<SweepRo
       await upToPasscode(env, a, c.flow, locked, sponsor?.engine);
       await a.agent.handle('unlock.setPasscode', { next: RETRY_PASSCODE, confirm: RETRY_PASSCODE });
       await a.close();
-      const later = cardPukIs(env.service, locked.cardUuid, locked.engine.snapshot());
+      const later = await cardPukIs(env.service, locked.cardUuid, locked.engine.snapshot());
       story.push(`locked again later: unlocked, PUK ${later}`);
       if (later !== 'current') problems.push('the later unlock did not leave the card on the current PUK');
       if (!cardHolds(locked.engine.snapshot(), 'pin', RETRY_PASSCODE)) problems.push('the later unlock did not set the passcode');
@@ -245,7 +245,7 @@ export async function runDoubleFaultCase(env: SweepEnv, c: SweepCase): Promise<S
     a.readers.faults(reader).vanishAfter(UNLOCK_COMMANDS.length - 1, 'after-processing');
     await failureOf(a.agent.handle('unlock.setPasscode', { next: FIRST_PASSCODE, confirm: FIRST_PASSCODE }));
     await a.close();
-    if (cardPukIs(env.service, locked.cardUuid, locked.engine.snapshot()) !== 'pending') problems.push('the first fault did not leave the card on the pending PUK');
+    if (await cardPukIs(env.service, locked.cardUuid, locked.engine.snapshot()) !== 'pending') problems.push('the first fault did not leave the card on the pending PUK');
     await lockAgain(env, locked.engine, FIRST_PASSCODE);
     story.push('on the pending PUK, locked again');
 

@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CaError, CA_SECRET_NAMES } from '../../../src-service/ca/ca-storage.js';
+import { CaError } from '../../../src-service/ca/ca-storage.js';
 import { startService } from '../../../src-service/start-service.js';
 import { testStorage } from '../../support/service-fixtures.js';
 
@@ -11,12 +10,8 @@ import { testStorage } from '../../support/service-fixtures.js';
 // what a start with the wrong one looks like: a clear message, no stack trace, no secret.
 
 const storage = testStorage('cis-ca-start-');
-const { dbFile } = storage;
 const CONFIGURED = 'standalone service CA passphrase';
-const folders = [dirname(storage.secretFile)];
-afterAll(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dirname(storage.secretFile), { recursive: true, force: true }));
 
 describe('the CA passphrase at startup', () => {
   it('config caPassphrase protects the CA; a start without it (machine secret passphrase) is refused, a start with it loads the same CA', async () => {
@@ -24,7 +19,7 @@ describe('the CA passphrase at startup', () => {
     const fingerprint = first.ctx.ca.issuing.fingerprint256;
     await first.close();
 
-    const err = await startService({ ...storage }).catch((e: unknown) => e);
+    const err = await startService(storage).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CaError);
     expect((err as Error).message).toMatch(/passphrase/);
 
@@ -35,7 +30,7 @@ describe('the CA passphrase at startup', () => {
 
   it('`npm run service` with a wrong CIS_CA_PASSPHRASE exits 2 with the message only', () => {
     const wrong = 'definitely the wrong passphrase';
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src-service/cli.ts', 'serve', '--db', dbFile], {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src-service/cli.ts', 'serve', '--db', storage.dbFile], {
       env: { ...process.env, CIS_CA_PASSPHRASE: wrong, CIS_SECRET_FILE: storage.secretFile },
       encoding: 'utf8',
       timeout: 30_000,
@@ -45,19 +40,5 @@ describe('the CA passphrase at startup', () => {
     expect(run.stderr).not.toContain(wrong);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.stdout).toBe('');
-  });
-
-  it('two instances starting at once on one new database end with one CA, and both issue under it', async () => {
-    const shared = testStorage('cis-ca-twins-');
-    folders.push(dirname(shared.secretFile));
-    const [a, b] = await Promise.all([startService({ ...shared }), startService({ ...shared })]);
-    try {
-      expect(a.ctx.ca.issuing.fingerprint256).toBe(b.ctx.ca.issuing.fingerprint256);
-      expect(a.ctx.ca.root.fingerprint256).toBe(b.ctx.ca.root.fingerprint256);
-      const stored = await a.ctx.db.selectFrom('service_secrets').select('value').where('name', '=', CA_SECRET_NAMES.issuingCertificate).execute();
-      expect(stored.map((r) => new X509Certificate(r.value).fingerprint256)).toEqual([a.ctx.ca.issuing.fingerprint256]);
-    } finally {
-      await Promise.all([a.close(), b.close()]);
-    }
   });
 });

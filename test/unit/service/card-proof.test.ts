@@ -13,8 +13,13 @@ let rig: RenewalRig;
 let orgId: number;
 renewalRigPerFile((file) => ({ rig, orgId } = file));
 
-const holder = () => renewalHolder(rig, { orgId, given: 'Ines', days: 60 });
-const lock = (card: MadeCard): void => void rig.db.prepare("UPDATE cards SET status = 'locked' WHERE id = ?").run(card.cardId);
+const holder = async () => await renewalHolder(rig, { orgId, given: 'Ines', days: 60 });
+const setStatus = async (card: MadeCard, status: 'locked' | 'revoked'): Promise<void> => {
+  await rig.db.updateTable('cards').set({ status }).where('id', '=', card.cardId).execute();
+};
+const lock = (card: MadeCard): Promise<void> => setStatus(card, 'locked');
+const count = async (table: 'card_unlocks' | 'outbox'): Promise<number> =>
+  Number((await rig.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
 /** What someone holding only the UUID and certificate can send: a proof made up without the card's key. */
 async function withoutTheCard<T extends { workstationId: string; cardUuid: string }>(body: T): Promise<{ witness: Reply; body: T & { cardProof: { exchangeId: string; cardResponse: string } } }> {
@@ -24,22 +29,22 @@ async function withoutTheCard<T extends { workstationId: string; cardUuid: strin
 }
 
 /** Rows that record what was done for or to cards, and the audit log. */
-const footprint = () => ({
-  unlocks: rig.db.prepare('SELECT COUNT(*) FROM card_unlocks').pluck().get(),
-  renewals: rig.db.prepare("SELECT COUNT(*) FROM card_renewals WHERE status <> 'void'").pluck().get(),
-  barred: rig.db.prepare('SELECT COUNT(*) FROM cards WHERE self_unlock_barred_until IS NOT NULL').pluck().get(),
-  audit: auditRows(rig.db).length,
-  outbox: rig.db.prepare('SELECT COUNT(*) FROM outbox').pluck().get(),
+const footprint = async () => ({
+  unlocks: await count('card_unlocks'),
+  renewals: (await rig.db.selectFrom('card_renewals').select('id').where('status', '<>', 'void').execute()).length,
+  barred: (await rig.db.selectFrom('cards').select('id').where('self_unlock_barred_until', 'is not', null).execute()).length,
+  audit: (await auditRows(rig.db)).length,
+  outbox: await count('outbox'),
 });
 
 describe("a card's UUID and certificate alone get nothing done and tell nothing", () => {
   it("rule: with only a card's UUID and certificate nobody can void its holder's pending security code", async () => {
     const { card } = await holder();
-    lock(card);
+    await lock(card);
     const sent = await rig.call('POST', '/v1/unlock/self', await rig.proved(selfUnlockRequest(card)));
     expect(sent.status).toBe(200);
-    const code = codeFromOutbox(rig.db);
-    const before = footprint();
+    const code = await codeFromOutbox(rig.db);
+    const before = await footprint();
 
     // Asking again without the card's proof: refused, whether the proof is missing or made up.
     const { body } = await withoutTheCard(selfUnlockRequest(card));
@@ -48,7 +53,7 @@ describe("a card's UUID and certificate alone get nothing done and tell nothing"
     const refused = await rig.call('POST', '/v1/unlock/self', body);
     expect(refused.status).toBe(403);
     expect(refused.body.message).toMatch(/did not prove itself/);
-    expect(footprint()).toEqual(before);
+    expect(await footprint()).toEqual(before);
 
     // The holder's code still works.
     const entered = await rig.call('POST', `/v1/unlock/${sent.body.unlockId}/code`, { workstationId: WS, code });
@@ -57,15 +62,15 @@ describe("a card's UUID and certificate alone get nothing done and tell nothing"
 
   it("rule: with only a card's UUID and certificate nobody can bar its self-service unlock: no unlock to guess codes against is opened", async () => {
     const { card } = await holder();
-    lock(card);
-    const before = footprint();
+    await lock(card);
+    const before = await footprint();
     for (let i = 0; i < 20; i++) {
       const { body } = await withoutTheCard(selfUnlockRequest(card));
       const refused = await rig.call('POST', '/v1/unlock/self', body);
       expect(refused.status).toBe(403);
       expect(refused.body.unlockId).toBeUndefined();
     }
-    expect(footprint()).toEqual(before);
+    expect(await footprint()).toEqual(before);
     // The holder, with the card, is sent a code as usual.
     expect((await rig.call('POST', '/v1/unlock/self', await rig.proved(selfUnlockRequest(card)))).status).toBe(200);
   });
@@ -73,28 +78,28 @@ describe("a card's UUID and certificate alone get nothing done and tell nothing"
   it("rule: with only a card's UUID nobody can cancel its renewal in progress", async () => {
     const { holder: person, card } = await holder();
     await openSelfRenewal(rig, person, card);
-    const open = (): unknown => rig.db.prepare("SELECT id, status FROM card_renewals WHERE card_id = ? AND status <> 'void'").all(card.cardId);
-    const renewals = open();
+    const open = (): Promise<unknown[]> => rig.db.selectFrom('card_renewals').select(['id', 'status']).where('card_id', '=', card.cardId).where('status', '<>', 'void').execute();
+    const renewals = await open();
     expect(renewals).toHaveLength(1);
-    const before = footprint();
+    const before = await footprint();
 
     const { body } = await withoutTheCard({ workstationId: WS, cardUuid: card.cardUuid });
     const refused = await rig.call('POST', '/v1/renewals/recover', body);
     expect(refused.status).toBe(403);
     expect(refused.body.message).toMatch(/did not prove itself/);
-    expect(open()).toEqual(renewals);
-    expect(footprint()).toEqual(before);
+    expect(await open()).toEqual(renewals);
+    expect(await footprint()).toEqual(before);
   });
 
   it("rule: without the card's proof nobody learns a card's status: locked, active, revoked, barred or unknown get the same answers", async () => {
     const active = (await holder()).card;
     const locked = (await holder()).card;
-    lock(locked);
+    await lock(locked);
     const revoked = (await holder()).card;
-    rig.db.prepare("UPDATE cards SET status = 'revoked' WHERE id = ?").run(revoked.cardId);
+    await setStatus(revoked, 'revoked');
     const barred = (await holder()).card;
-    lock(barred);
-    rig.db.prepare('UPDATE cards SET self_unlock_barred_until = ? WHERE id = ?').run(rig.now().getTime() + 3_600_000, barred.cardId);
+    await lock(barred);
+    await rig.db.updateTable('cards').set({ self_unlock_barred_until: rig.now().getTime() + 3_600_000 }).where('id', '=', barred.cardId).execute();
     const renewing = await renewalHolder(rig, { orgId, given: 'Ren', days: 60 });
     await openSelfRenewal(rig, renewing.holder, renewing.card);
     const unknown = { ...selfUnlockRequest(active), cardUuid: '7c9e6679-7425-40de-944b-e07fc1f90ae7' };
@@ -116,7 +121,7 @@ describe("a card's UUID and certificate alone get nothing done and tell nothing"
 
   it('rule: a card that has proved itself is told why nothing can be done for it (a revoked card)', async () => {
     const { card } = await holder();
-    rig.db.prepare("UPDATE cards SET status = 'revoked' WHERE id = ?").run(card.cardId);
+    await setStatus(card, 'revoked');
     const res = await rig.call('POST', '/v1/unlock/self', await rig.proved(selfUnlockRequest(card)));
     expect(res.status).toBe(409);
     expect(res.body.message).toMatch(/has been revoked/);
@@ -125,11 +130,11 @@ describe("a card's UUID and certificate alone get nothing done and tell nothing"
   it("rule: one card's proof does not speak for another card", async () => {
     const a = (await holder()).card;
     const b = (await holder()).card;
-    lock(b);
+    await lock(b);
     const proofOfA = await rig.proved(selfUnlockRequest(a));
-    const before = footprint();
+    const before = await footprint();
     const res = await rig.call('POST', '/v1/unlock/self', { ...selfUnlockRequest(b), cardProof: proofOfA.cardProof });
     expect(res.status).toBe(403);
-    expect(footprint()).toEqual(before);
+    expect(await footprint()).toEqual(before);
   });
 });
