@@ -41,8 +41,8 @@ function renewal(a: AgentRig): NonNullable<ReturnType<typeof renewalOf>> {
 }
 
 /** The card, as one enrolled before cards had attestation keys: the directory has none for it. */
-function forgetAttestationKey(card: TestCard): void {
-  rig.service.ctx.db.prepare('UPDATE cards SET attestation_key = NULL WHERE uuid = ?').run(card.cardUuid);
+async function forgetAttestationKey(card: TestCard): Promise<void> {
+  await rig.service.ctx.db.updateTable('cards').set({ attestation_key: null }).where('uuid', '=', card.cardUuid).execute();
 }
 
 async function signedInAs(key: PersonaKey, options: CardOptions = {}): Promise<{ a: AgentRig; own: TestCard }> {
@@ -168,7 +168,7 @@ describe('rule: self renewal from the notification (DESIGN.md §5: the card make
 
   it("rule: a card without a registered attestation key: its old key signs the renewal with the holder's passcode before GENERATE, and it renews", async () => {
     const { a, own } = await signedInAs('clinician', { algorithm: 'p256', validDays: 30 });
-    forgetAttestationKey(own);
+    await forgetAttestationKey(own);
     const oldCertificate = cardCertificate(own.engine);
     await a.call('renewal.start', {});
     const before = own.commands.length;
@@ -290,7 +290,7 @@ describe('rule: sponsor, LSA and RA renewal with two readers ("Service smartcard
   it("rule: a card without a registered attestation key is renewed in reader 2 once its holder's passcode lets its old key vouch for the new one", async () => {
     const { a } = await signedInAs('sponsor');
     const card = await rig.card('clinician', { validDays: 40 });
-    forgetAttestationKey(card);
+    await forgetAttestationKey(card);
     const oldCertificate = cardCertificate(card.engine);
     await renewInReader2(a, card);
     expect(renewal(a)).toMatchObject({ mode: 'sponsor', step: { step: 'done' }, error: null });

@@ -117,7 +117,7 @@ describe('the card proves itself', () => {
     const card = await rig.makeCard(holder.uuid, { notAfter: expiringIn(rig.now(), 20) });
     const opened = await requestSponsorRenewal(rig, sponsor.token, card);
     expect((await proveCard(rig, opened.body.renewalId, card)).status).toBe(200);
-    endSession(rig.db, sponsor.sessionId, 'logout', rig.now().getTime());
+    await endSession(rig.db, sponsor.sessionId, 'logout', rig.now().getTime());
     const res = await requestCertificate(rig, opened.body.renewalId, proofFor(card, newCardKey()));
     expect(res.status).toBe(401);
     expect(res.body.message).toMatch(/Your session has ended, so this renewal cannot go on/);

@@ -113,7 +113,7 @@ describe('confirming', () => {
     const card = await rig.makeCard(holder.uuid, { notAfter: expiringIn(rig.now(), 5) });
     const opened = await requestSponsorRenewal(rig, sponsor.token, card);
     const { issued } = await throughIssue(rig, opened.body.renewalId, card);
-    endSession(rig.db, sponsor.sessionId, 'logout', rig.now().getTime());
+    await endSession(rig.db, sponsor.sessionId, 'logout', rig.now().getTime());
     rig.advance(11 * 60_000);
     expect((await confirm(rig, opened.body.renewalId)).status).toBe(200);
     const entry = (await auditRows(rig.db)).at(-1)!;
