@@ -102,7 +102,7 @@ describe('login: insert, passcode, position, signed in', () => {
     expect(state.indicator).toBe('signed-in');
     expect(state.readers[0]?.card?.inSession).toBe(true);
     expect(await rig.liveSessions()).toBe(before + 1);
-    const row = rig.db.prepare('SELECT workstation_id FROM sessions ORDER BY id DESC LIMIT 1').get() as { workstation_id: string };
+    const row = await rig.db.selectFrom('sessions').select('workstation_id').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
     expect(row.workstation_id).toBe('ws-agent-test');
 
     // The login transaction reset the card: no verified passcode outlives it.
@@ -220,8 +220,8 @@ describe('remember my selection', () => {
   it('is kept per card UUID in a 0600 file holding only card UUID -> position, and preselected by a new agent on the same data folder', async () => {
     const seeded = rig.personas.get('ra-manager');
     if (!seeded) throw new Error('persona missing');
-    const second = addPosition(rig.db, { orgId: seeded.orgId, title: 'Caldicott Guardian', roles: [] });
-    assign(rig.db, seeded.userId, second);
+    const second = await addPosition(rig.db, { orgId: seeded.orgId, title: 'Caldicott Guardian', roles: [] });
+    await assign(rig.db, seeded.userId, second);
     const card = await rig.card('ra-manager');
     const first = agent();
     const dataDir = first.dataDir;

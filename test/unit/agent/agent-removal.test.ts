@@ -27,19 +27,19 @@ function agent(options: Parameters<typeof startAgent>[1] = {}): AgentRig {
   return a;
 }
 
-const liveSessionIds = (): number[] =>
-  rig.db.prepare('SELECT id FROM sessions WHERE ended_at IS NULL AND expires_at > ? ORDER BY id').pluck().all(Date.now()) as number[];
+const liveSessionIds = async (): Promise<number[]> =>
+  (await rig.db.selectFrom('sessions').select('id').where('ended_at', 'is', null).where('expires_at', '>', Date.now()).orderBy('id').execute()).map((s) => s.id);
 
 describe('normal removal mode', () => {
   it("removing the session's card shows no-card in the same tick as the removal event, and the service session is ended (its token stops working)", async () => {
     secrets = watchServiceSecrets();
     const a = agent({ removalMode: 'normal' });
     const card = await rig.card('clinician');
-    const live = liveSessionIds();
+    const live = await liveSessionIds();
     await signIn(a, card);
     const token = secrets.tokens.at(-1) as string;
     expect(await sessionStatus(rig.service, token, a.dataDir)).toBe(200);
-    expect(liveSessionIds()).toHaveLength(live.length + 1);
+    expect(await liveSessionIds()).toHaveLength(live.length + 1);
 
     // Listening after the agent: by the time this runs, in the same emit, the agent has moved on.
     let seen: AgentState | undefined;
@@ -49,7 +49,7 @@ describe('normal removal mode', () => {
     a.readers.remove(R1);
     expect(seen?.screen).toEqual({ kind: 'no-card' });
     expect(seen?.indicator).toBe('no-card');
-    await vi.waitFor(() => expect(liveSessionIds()).toEqual(live), { timeout: 3000 });
+    await vi.waitFor(async () => expect(await liveSessionIds()).toEqual(live), { timeout: 3000 });
     expect(await sessionStatus(rig.service, token, a.dataDir)).toBe(401);
     expect((await a.failure('cim.myProfile', {})).code).toBe('not-signed-in');
   });
@@ -60,7 +60,7 @@ describe('normal removal mode', () => {
     const card = await rig.card('clinician');
     await signIn(a, card);
     const signedIn = a.screen();
-    const ids = liveSessionIds();
+    const ids = await liveSessionIds();
     await a.call('agent.lock', {});
     // The card's counter is not known after a successful VERIFY (it is full again, but the card has not said).
     expect(a.screen()).toEqual({ kind: 'session-locked', holderName: 'Amelia Hart', cardUuid: card.cardUuid, reader: R1, attemptsRemaining: null, busy: false, error: null });
@@ -69,13 +69,13 @@ describe('normal removal mode', () => {
 
     await a.call('agent.submitPasscode', { passcode: '123456' });
     expect(a.screen()).toEqual(signedIn);
-    expect(liveSessionIds()).toEqual(ids);
+    expect(await liveSessionIds()).toEqual(ids);
     expect(secrets.tokens).toHaveLength(1);
 
     await a.call('agent.lock', {});
     a.readers.remove(R1);
     expect(a.screen()).toEqual({ kind: 'no-card' });
-    await vi.waitFor(() => expect(liveSessionIds()).toHaveLength(ids.length - 1), { timeout: 3000 });
+    await vi.waitFor(async () => expect(await liveSessionIds()).toHaveLength(ids.length - 1), { timeout: 3000 });
     expect(await sessionStatus(rig.service, secrets.tokens[0] as string, a.dataDir)).toBe(401);
   });
 
@@ -100,12 +100,12 @@ describe('session-lock removal mode', () => {
     const other = await rig.card('sponsor');
     await signIn(a, card);
     const signedIn = a.screen();
-    const ids = liveSessionIds();
+    const ids = await liveSessionIds();
 
     a.readers.remove(R1);
     expect(a.screen()).toEqual({ kind: 'session-locked', holderName: 'Amelia Hart', cardUuid: card.cardUuid, reader: null, attemptsRemaining: null, busy: false, error: null });
     expect(a.agent.state().indicator).toBe('locked');
-    expect(liveSessionIds()).toEqual(ids);
+    expect(await liveSessionIds()).toEqual(ids);
     expect((await a.failure('agent.submitPasscode', { passcode: '123456' })).code).toBe('not-now');
 
     // Someone else's card: present in its reader, the session stays locked.
@@ -129,7 +129,7 @@ describe('session-lock removal mode', () => {
 
     await a.call('agent.submitPasscode', { passcode: '123456' });
     expect(a.screen()).toEqual({ ...signedIn, session: { ...(signedIn as { session: object }).session, reader: R2 } });
-    expect(liveSessionIds()).toEqual(ids);
+    expect(await liveSessionIds()).toEqual(ids);
     // Same session: no second token was ever issued, and the first still works.
     expect(secrets.tokens).toHaveLength(1);
     expect(await sessionStatus(rig.service, secrets.tokens[0] as string, a.dataDir)).toBe(200);
@@ -178,7 +178,7 @@ describe('two readers', () => {
     const colleague = await rig.card('locked-card', { locked: true });
     await signIn(a, card);
     const signedIn = a.agent.state();
-    const ids = liveSessionIds();
+    const ids = await liveSessionIds();
 
     a.readers.insert(R2, colleague.engine);
     await a.until((s) => s.readers[1]?.card?.holderName === 'Rhys Evans', 'the colleague card read');
@@ -191,7 +191,7 @@ describe('two readers', () => {
     ]);
     a.readers.remove(R2);
     expect(a.screen()).toEqual(signedIn.screen);
-    expect(liveSessionIds()).toEqual(ids);
+    expect(await liveSessionIds()).toEqual(ids);
     const profile = (await a.call('cim.myProfile', {})) as { givenName: string };
     expect(profile.givenName).toBe('Tom');
     await a.call('agent.logout', {});

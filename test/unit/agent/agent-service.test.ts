@@ -173,7 +173,7 @@ describe('Care Identity Management through the session', () => {
     const a = agent(rig.service.url, { serviceMonitor: { heartbeatMs: 100 } });
     const card = await rig.card('lsa');
     await signIn(a, card);
-    rig.db.prepare("UPDATE sessions SET expires_at = ? WHERE ended_at IS NULL AND card_id = ?").run(Date.now() - 1, card.made.cardId);
+    await rig.db.updateTable('sessions').set({ expires_at: Date.now() - 1 }).where('ended_at', 'is', null).where('card_id', '=', card.made.cardId).execute();
     const prompt = await a.untilScreen('passcode', 3000);
     expect(prompt).toMatchObject({ holderName: 'Tom Bradley', error: 'Your session has ended. Enter your passcode to sign in again.' });
   });
@@ -182,7 +182,7 @@ describe('Care Identity Management through the session', () => {
     const a = agent(rig.service.url);
     const card = await rig.card('ra-agent');
     await signIn(a, card);
-    rig.db.prepare("UPDATE sessions SET ended_at = ?, end_reason = 'test' WHERE ended_at IS NULL AND card_id = ?").run(Date.now(), card.made.cardId);
+    await rig.db.updateTable('sessions').set({ ended_at: Date.now(), end_reason: 'test' }).where('ended_at', 'is', null).where('card_id', '=', card.made.cardId).execute();
     const failure = await a.failure('cim.myProfile', {});
     expect(failure.code).toBe('not-signed-in');
     expect(a.screen()).toMatchObject({ kind: 'passcode', holderName: 'Priya Patel', error: 'Your session has ended. Enter your passcode to sign in again.' });
