@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueAuthenticationCertificate, userUuidOf } from '../../../src-service/ca/authentication-certificate.js';
-import { CaError, CA_SECRET_NAMES } from '../../../src-service/ca/ca-storage.js';
+import { createCaRecord } from '../../../src-service/ca/ca-creation.js';
+import { CaError, CA_SECRET_NAMES, storeCaRecordIfAbsent } from '../../../src-service/ca/ca-storage.js';
 import { loadOrCreateCertificateAuthority, type CertificateAuthority } from '../../../src-service/ca/certificate-authority.js';
 import { openDatabase, type Db } from '../../../src-service/store/database.js';
 import { tempDbFile, testEngine } from '../../support/service-fixtures.js';
@@ -120,6 +121,24 @@ describe('the CA is created on first start and kept in service_secrets', () => {
       expect(await caRowCount(a)).toBe(5);
       // And a third start later loads that same CA.
       expect((await loadOrCreateCertificateAuthority(b, { passphrase: PASSPHRASE })).issuing.fingerprint256).toBe(x.issuing.fingerprint256);
+    } finally {
+      await Promise.all([a.destroy(), b.destroy()]);
+      removeDb(file);
+    }
+  });
+
+  it('rule: two stores keeping a new CA at the same moment keep one, and both are handed that one', async () => {
+    const file = tempDbFile('cis-ca-store-race-');
+    const [a, b] = await Promise.all([openDatabase(file), openDatabase(file)]);
+    try {
+      // Both made their CA before either looked: only the database can keep them from both storing theirs.
+      const [mine, theirs] = await Promise.all([createCaRecord(PASSPHRASE, NOW), createCaRecord(PASSPHRASE, NOW)]);
+      const [x, y] = await Promise.all([storeCaRecordIfAbsent(a, mine), storeCaRecordIfAbsent(b, theirs)]);
+      expect(x.issuingCertificate.equals(y.issuingCertificate)).toBe(true);
+      expect(x.issuingKey.equals(y.issuingKey)).toBe(true);
+      const kept = await a.selectFrom('service_secrets').select('value').where('name', '=', CA_SECRET_NAMES.issuingCertificate).execute();
+      expect(kept.map((r) => r.value.equals(x.issuingCertificate))).toEqual([true]);
+      expect(await caRowCount(b)).toBe(5);
     } finally {
       await Promise.all([a.destroy(), b.destroy()]);
       removeDb(file);
