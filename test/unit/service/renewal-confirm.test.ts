@@ -130,6 +130,27 @@ describe('confirming', () => {
   });
 });
 
+describe('at the same moment', () => {
+  it('rule: a renewal confirmed several times at once while logins roll it forward goes live once', async () => {
+    const r = await issuedRenewal();
+    // The agent repeating an answer it did not hear, and the card signing in, all in the same moment.
+    const confirms = Array.from({ length: 6 }, () => confirm(rig, r.renewalId));
+    const logins = Array.from({ length: 2 }, () => loginNew(r));
+    const answers = await Promise.all([...confirms, ...logins]);
+    expect(
+      answers.map((a) => a.status),
+      answers.map((a) => a.text).join('\n'),
+    ).toEqual(Array.from({ length: 8 }, () => 200));
+    for (const answer of answers.slice(1, 6)) expect(answer.body).toEqual(answers[0]!.body);
+    expect((await certificateRows(rig, r.card.cardId)).map((c) => [c.serial, c.revocation_reason])).toEqual([
+      [r.card.certificate.serial, 'superseded'],
+      [serialOf(r.der), null],
+    ]);
+    expect((await renewalRows(rig, r.card.cardId)).at(-1)!.status).toBe('confirmed');
+    expect((await auditRows(rig.db)).filter((e) => e.action === 'card.renewed' && e.subject === r.card.cardUuid)).toHaveLength(1);
+  });
+});
+
 describe('rolling forward at login', () => {
   it('rule: a card signing in with the issued, unconfirmed certificate confirms the renewal and signs in', async () => {
     const r = await issuedRenewal();
