@@ -30,7 +30,7 @@ async function passcodeToRenewed(ws: Workstation, card: ServedCard): Promise<Rou
 }
 
 async function selfRound(ws: Workstation, algorithm: AsymmetricAlgorithm): Promise<Round> {
-  const card = serveCard(ws, 'clinician', 0, { algorithm, validDays: 30 });
+  const card = await serveCard(ws, 'clinician', 0, { algorithm, validDays: 30 });
   await card.vpcd.insert();
   await signInFromPrompt(ws.agent, 'holder', PASSCODE, PCSC_STATE_MS);
   await ws.agent.handle('renewal.start', {});
@@ -42,7 +42,7 @@ async function selfRound(ws: Workstation, algorithm: AsymmetricAlgorithm): Promi
 }
 
 async function sponsorRound(ws: Workstation, algorithm: AsymmetricAlgorithm): Promise<Round> {
-  const card = serveCard(ws, 'clinician', 1, { algorithm, validDays: 30 });
+  const card = await serveCard(ws, 'clinician', 1, { algorithm, validDays: 30 });
   await ws.agent.handle('serviceCard.begin', {});
   await card.vpcd.insert();
   await nextState(ws.agent, cardReadIn(READER_1, card.cardUuid), 'the holder card read', PCSC_STATE_MS);
@@ -61,7 +61,7 @@ export async function benchRenewal(argv: string[] = process.argv.slice(2)): Prom
   const quick = quickack('on');
   console.log(`# Smartcard certificate renewal over pcscd + vpcd (embedded service over HTTP, quickack ${quick ? 'on' : 'unchanged: not root'}), ${rounds} rounds each after one warm-up`);
   ws.driver.start();
-  const sponsor = serveCard(ws, 'sponsor', 0, { algorithm: 'p256', validDays: 1000 });
+  const sponsor = await serveCard(ws, 'sponsor', 0, { algorithm: 'p256', validDays: 1000 });
   try {
     await ws.ready();
     for (const algorithm of ['rsa2048', 'p256'] as const) {

@@ -39,7 +39,7 @@ export async function startWorkstation(name: string, serviceOptions: Omit<StartS
   // One workstation driving flows as fast as it can: the request limits are not what is measured.
   // Self-service rounds read their security codes from the outbox, as training does.
   const service = await startService({ dbFile: join(dir, 'service.sqlite'), outbox: true, rateLimitPerClient: 1_000_000, rateLimitGlobal: 100_000_000, ...serviceOptions });
-  seedPersonas(service.ctx.db);
+  await seedPersonas(service.ctx.db);
   const driver = new PcscReaderDriver();
   const agent = createAgent({ readers: driver, serviceUrl: service.url, workstationId: 'ws-bench', removalMode: 'normal', dataDir: join(dir, 'agent') });
   return {
@@ -72,8 +72,8 @@ export type ServedCardOptions = Pick<MakeCardOptions, 'algorithm' | 'validDays'>
 };
 
 /** A fresh factory card for persona `key`, its state kept in a file, served in vpcd `slot` (not yet inserted). */
-export function serveCard(ws: Workstation, key: PersonaKey, slot: 0 | 1, options: ServedCardOptions = {}): ServedCard {
-  const made = makeCard(ws.service.ctx, {
+export async function serveCard(ws: Workstation, key: PersonaKey, slot: 0 | 1, options: ServedCardOptions = {}): Promise<ServedCard> {
+  const made = await makeCard(ws.service.ctx, {
     userUuid: personaByKey(key).uuid,
     ...(options.algorithm !== undefined ? { algorithm: options.algorithm } : {}),
     ...(options.validDays !== undefined ? { validDays: options.validDays } : {}),

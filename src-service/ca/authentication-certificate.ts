@@ -61,12 +61,15 @@ export function userUuidOf(certificate: X509Certificate): string | undefined {
   return UID_LINE.exec(certificate.subject)?.[1];
 }
 
-export function recordCertificate(db: Db, cardId: number, issued: IssuedCertificate): void {
-  db.prepare('INSERT INTO certificates (serial, card_id, der, not_before, not_after) VALUES (?, ?, ?, ?, ?)').run(
-    issued.serial,
-    cardId,
-    issued.der,
-    issued.notBefore.toISOString(),
-    issued.notAfter.toISOString(),
-  );
+export async function recordCertificate(db: Db, cardId: number, issued: IssuedCertificate): Promise<void> {
+  await db
+    .insertInto('certificates')
+    .values({
+      serial: issued.serial,
+      card_id: cardId,
+      der: issued.der,
+      not_before: issued.notBefore.toISOString(),
+      not_after: issued.notAfter.toISOString(),
+    })
+    .execute();
 }

@@ -7,6 +7,7 @@ import { checkPasscode } from '../../src-shared/domain/passcode-policy.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { MANAGEMENT_KEY_ALGORITHM, newManagementKey, newPuk, sealCardSecret } from '../crypto/card-secrets.js';
 import type { Db } from '../store/database.js';
+import { inTransaction } from '../store/transaction.js';
 import { issueAuthenticationCertificate, recordCertificate } from './authentication-certificate.js';
 import type { CertificateAuthority, IssuedCertificate } from './certificate-authority.js';
 
@@ -79,15 +80,17 @@ function keyPair(algorithm: AsymmetricAlgorithm): { publicKey: KeyObject; privat
   return algorithm === 'rsa2048' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
 }
 
-export function makeCard(deps: CardFactoryDeps, options: MakeCardOptions): MadeCard {
+export async function makeCard(deps: CardFactoryDeps, options: MakeCardOptions): Promise<MadeCard> {
   const passcode = options.passcode ?? DEFAULT_CARD_PASSCODE;
   const check = checkPasscode(passcode);
   if (!check.ok) throw new CardFactoryError(`The card passcode is not valid: ${check.message}`);
   const algorithm = options.algorithm ?? 'rsa2048';
   const now = deps.now?.() ?? new Date();
-  const user = deps.db
-    .prepare('SELECT id, uuid, given_name AS givenName, family_name AS familyName, status FROM users WHERE uuid = ?')
-    .get(options.userUuid) as { id: number; uuid: string; givenName: string; familyName: string; status: string } | undefined;
+  const user = await deps.db
+    .selectFrom('users')
+    .select(['id', 'uuid', 'given_name as givenName', 'family_name as familyName', 'status'])
+    .where('uuid', '=', options.userUuid)
+    .executeTakeFirst();
   if (!user) throw new CardFactoryError(`No user profile has the UUID ${options.userUuid}.`);
   if (user.status !== 'open') throw new CardFactoryError('That user profile is closed; a card cannot be issued to it.');
 
@@ -127,41 +130,38 @@ export function makeCard(deps: CardFactoryDeps, options: MakeCardOptions): MadeC
       attestation,
     } satisfies VirtualCardState);
 
-    const cardId = deps.db
-      .transaction(() => {
-        const info = deps.db
-          .prepare(
-            `INSERT INTO cards (uuid, serial, user_id, status, algorithm, puk_sealed, management_key_sealed, management_key_algorithm,
-                                attestation_key, created_at)
-             VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            cardUuid,
-            serial,
-            user.id,
-            algorithm,
-            sealCardSecret(deps.dataKey, cardUuid, 'puk', Buffer.from(puk, 'ascii')),
-            sealCardSecret(deps.dataKey, cardUuid, 'management-key', managementKey),
-            MANAGEMENT_KEY_ALGORITHM,
-            attestationKey,
-            now.toISOString(),
-          );
-        const id = Number(info.lastInsertRowid);
-        recordCertificate(deps.db, id, certificate);
-        appendAudit(
-          deps.db,
-          {
-            action: 'card.issued',
-            actor: options.actor ?? 'system',
-            subject: cardUuid,
-            details: { userUuid: user.uuid, serial, algorithm, certificateSerial: certificate.serial, notAfter: certificate.notAfter.toISOString() },
-          },
-          now,
-        );
-        options.persist?.(state);
-        return id;
-      })
-      .immediate();
+    // A transaction may be run again (store/transaction.ts): `persist` then saves the same state again.
+    const cardId = await inTransaction(deps.db, async (trx) => {
+      const { id } = await trx
+        .insertInto('cards')
+        .values({
+          uuid: cardUuid,
+          serial,
+          user_id: user.id,
+          status: 'active',
+          algorithm,
+          puk_sealed: sealCardSecret(deps.dataKey, cardUuid, 'puk', Buffer.from(puk, 'ascii')),
+          management_key_sealed: sealCardSecret(deps.dataKey, cardUuid, 'management-key', managementKey),
+          management_key_algorithm: MANAGEMENT_KEY_ALGORITHM,
+          attestation_key: attestationKey,
+          created_at: now.toISOString(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await recordCertificate(trx, id, certificate);
+      await appendAudit(
+        trx,
+        {
+          action: 'card.issued',
+          actor: options.actor ?? 'system',
+          subject: cardUuid,
+          details: { userUuid: user.uuid, serial, algorithm, certificateSerial: certificate.serial, notAfter: certificate.notAfter.toISOString() },
+        },
+        now,
+      );
+      options.persist?.(state);
+      return id;
+    });
     return { cardUuid, cardId, serial, algorithm, certificate, state, privateKey: keys.privateKey };
   } finally {
     managementKey.fill(0);

@@ -91,11 +91,11 @@ export interface CaLoadOptions {
 
 /** Loads the CA from the database, creating it on the service's first start. */
 export async function loadOrCreateCertificateAuthority(db: Db, options: CaLoadOptions): Promise<CertificateAuthority> {
-  let record = readCaRecord(db);
+  let record = await readCaRecord(db);
   if (!record) {
     // Keys are made outside the write transaction; if another process stored a CA meanwhile,
     // theirs wins and ours is dropped.
-    record = storeCaRecordIfAbsent(db, await createCaRecord(options.passphrase, (options.now ?? (() => new Date()))()));
+    record = await storeCaRecordIfAbsent(db, await createCaRecord(options.passphrase, (options.now ?? (() => new Date()))()));
   }
   return unsealCa(record, options.passphrase);
 }

@@ -8,11 +8,13 @@ import { writeCardStateFile } from './card-state-file.js';
 import { loadOrCreateCertificateAuthority } from './certificate-authority.js';
 
 // `npm run service -- make-card --user <uuid> --state <file> [--passcode <6-8 digits>]
-//   [--algorithm rsa2048|p256] [--valid-days N] [--db <file>] [--config <file>]`
-// Prints what was made; never the passcode, the PUK or any key.
+//   [--algorithm rsa2048|p256] [--valid-days N] [--db <file or postgres URL>] [--secret-file <file>] [--config <file>]`
+// The database is the service's, either engine; with PostgreSQL the service secret file every
+// instance shares must be named (as for the service). Prints what was made; never the passcode,
+// the PUK or any key.
 
 export const MAKE_CARD_USAGE =
-  'npm run service -- make-card --user <uuid> --state <file> [--passcode <6-8 digits, default 123456>] [--algorithm rsa2048|p256] [--valid-days N] [--db <file>] [--config <file.json>]';
+  'npm run service -- make-card --user <uuid> --state <file> [--passcode <6-8 digits, default 123456>] [--algorithm rsa2048|p256] [--valid-days N] [--db <file or postgres URL>] [--secret-file <file>] [--config <file.json>]';
 
 export async function makeCardCommand(args: string[], out: (line: string) => void = console.log): Promise<number> {
   const { values } = parseArgs({
@@ -24,6 +26,7 @@ export async function makeCardCommand(args: string[], out: (line: string) => voi
       algorithm: { type: 'string' },
       'valid-days': { type: 'string' },
       db: { type: 'string' },
+      'secret-file': { type: 'string' },
       config: { type: 'string' },
     },
     strict: true,
@@ -42,12 +45,15 @@ export async function makeCardCommand(args: string[], out: (line: string) => voi
   const config = loadConfig({
     ...(values.config ? { file: values.config } : {}),
     env: process.env,
-    overrides: values.db ? { dbFile: values.db } : {},
+    overrides: {
+      ...(values.db ? { dbFile: values.db } : {}),
+      ...(values['secret-file'] ? { secretFile: values['secret-file'] } : {}),
+    },
   });
-  const { db, secret } = openWithMachineSecret(config);
+  const { db, secret } = await openWithMachineSecret(config);
   try {
     const ca = await loadOrCreateCertificateAuthority(db, { passphrase: caPassphraseFor(config, secret) });
-    const card = makeCard(
+    const card = await makeCard(
       { db, dataKey: secret.dataKey, ca },
       {
         userUuid: values.user,
@@ -62,6 +68,6 @@ export async function makeCardCommand(args: string[], out: (line: string) => voi
     out(`state file ${values.state} (mode 0600)`);
     return 0;
   } finally {
-    db.close();
+    await db.destroy();
   }
 }

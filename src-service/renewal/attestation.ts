@@ -3,7 +3,6 @@ import { renewalKeyAuthorisation, type NewKeyProof } from '../../src-shared/api/
 import { AttestationFormatError, readAttestation, type ReadAttestation } from '../../src-shared/card/piv-attestation.js';
 import { signatureVerifies } from '../auth/login-certificate.js';
 import type { ServiceContext } from '../service-context.js';
-import { prepared } from '../store/prepared.js';
 import { refuse } from '../unlock/unlock-refusal.js';
 import type { RenewalRow } from './renewal-store.js';
 
@@ -44,12 +43,12 @@ interface CardAttestationKey {
   readonly attestationKey: Buffer | null;
 }
 
-const cardAttestationKey = (ctx: ServiceContext, row: RenewalRow): CardAttestationKey =>
-  prepared(ctx.db, 'SELECT serial, attestation_key AS attestationKey FROM cards WHERE id = ?').get(row.cardId) as CardAttestationKey;
+const cardAttestationKey = (ctx: ServiceContext, row: RenewalRow): Promise<CardAttestationKey> =>
+  ctx.db.selectFrom('cards').select(['serial', 'attestation_key as attestationKey']).where('id', '=', row.cardId).executeTakeFirstOrThrow();
 
 /** The proof of its new key the service will take from this renewal's card (told to the agent once the card has proved itself). */
-export function newKeyProofFor(ctx: ServiceContext, row: RenewalRow): NewKeyProof {
-  return cardAttestationKey(ctx, row).attestationKey === null ? 'old-key-signature' : 'attestation';
+export async function newKeyProofFor(ctx: ServiceContext, row: RenewalRow): Promise<NewKeyProof> {
+  return (await cardAttestationKey(ctx, row)).attestationKey === null ? 'old-key-signature' : 'attestation';
 }
 
 /** What came with the request for the new key `spki`. */
@@ -61,11 +60,11 @@ export interface NewKeyEvidence {
 }
 
 /** Refuses a key that is neither attested by the card nor vouched for by its old key; says which proof it was (for the audit). */
-export function requireHoldersNewKey(ctx: ServiceContext, row: RenewalRow, evidence: NewKeyEvidence): { attested: boolean; proof: NewKeyProof } {
-  const card = cardAttestationKey(ctx, row);
+export async function requireHoldersNewKey(ctx: ServiceContext, row: RenewalRow, evidence: NewKeyEvidence): Promise<{ attested: boolean; proof: NewKeyProof }> {
+  const card = await cardAttestationKey(ctx, row);
   if (card.attestationKey === null) {
     if (row.kind === 'recovery') throw refuse(409, 'conflict', 'recovery-unattested', UNATTESTED_RECOVERY);
-    requireOldKeySignature(ctx, row, evidence);
+    await requireOldKeySignature(ctx, row, evidence);
     return { attested: false, proof: 'old-key-signature' };
   }
   requireAttestation({ serial: card.serial, attestationKey: card.attestationKey }, evidence.spki, evidence.attestation);
@@ -97,11 +96,11 @@ function requireAttestation(card: { readonly serial: number; readonly attestatio
 
 const NOT_VOUCHED = "This smartcard cannot show that it made the new key, so its current key must vouch for it with the card holder's passcode";
 
-function requireOldKeySignature(ctx: ServiceContext, row: RenewalRow, evidence: NewKeyEvidence): void {
+async function requireOldKeySignature(ctx: ServiceContext, row: RenewalRow, evidence: NewKeyEvidence): Promise<void> {
   if (evidence.oldKeySignature === null) {
     throw refuse(400, 'bad-request', 'old-key-signature-missing', `${NOT_VOUCHED}, and no such signature came with the request, ${START_AGAIN}`);
   }
-  const live = liveCertificate(ctx, row.cardId);
+  const live = await liveCertificate(ctx, row.cardId);
   const payload = Buffer.from(renewalKeyAuthorisation({ renewalId: evidence.renewalId, cardUuid: row.cardUuid }), 'utf8');
   if (!live || !signatureVerifies(live, payload, Buffer.from(evidence.oldKeySignature, 'base64'))) {
     throw refuse(409, 'conflict', 'old-key-signature-invalid', `${NOT_VOUCHED}, and the signature that came was not made by it for this renewal, ${START_AGAIN}`);
@@ -114,8 +113,17 @@ function requireOldKeySignature(ctx: ServiceContext, row: RenewalRow, evidence: 
 }
 
 /** The card's live certificate (newest unrevoked): the key the holder's passcode unlocks now. */
-function liveCertificate(ctx: ServiceContext, cardId: number): X509Certificate | undefined {
-  const der = prepared(ctx.db, 'SELECT der FROM certificates WHERE card_id = ? AND revoked_at IS NULL ORDER BY not_after DESC LIMIT 1').pluck().get(cardId) as Buffer | null | undefined;
+async function liveCertificate(ctx: ServiceContext, cardId: number): Promise<X509Certificate | undefined> {
+  const der = (
+    await ctx.db
+      .selectFrom('certificates')
+      .select('der')
+      .where('card_id', '=', cardId)
+      .where('revoked_at', 'is', null)
+      .orderBy('not_after', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+  )?.der;
   return der ? new X509Certificate(der) : undefined;
 }
 

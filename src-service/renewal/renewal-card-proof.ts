@@ -3,7 +3,6 @@ import type { RenewalAuthenticateRequest, RenewalAuthenticateResponse, RenewalWi
 import { appendAudit } from '../audit/audit-log.js';
 import { managementKeyExchangesFor } from '../crypto/management-key-exchanges.js';
 import type { ServiceContext } from '../service-context.js';
-import { prepared } from '../store/prepared.js';
 import { relayCardWitness, requireCardProof } from '../unlock/card-proof.js';
 import { auditedStep, refuse, type RefusalFacts } from '../unlock/unlock-refusal.js';
 import { newKeyProofFor } from './attestation.js';
@@ -33,47 +32,55 @@ export function renewalStepFacts(row: RenewalRow, workstationId: string, step: s
   return { subject: row.cardUuid, actor: row.sponsorUuid ?? row.holderUuid, workstationId, details: { kind: row.kind, step } };
 }
 
-const setWitnessExchange = (ctx: ServiceContext, row: RenewalRow, exchangeId: string | null): void => {
-  prepared(ctx.db, 'UPDATE card_renewals SET witness_exchange = ?, card_proofs = card_proofs + ? WHERE id = ?').run(exchangeId, exchangeId === null ? 0 : 1, row.id);
+const setWitnessExchange = async (ctx: ServiceContext, row: RenewalRow, exchangeId: string | null): Promise<void> => {
+  await ctx.db
+    .updateTable('card_renewals')
+    .set((eb) => ({ witness_exchange: exchangeId, card_proofs: eb('card_proofs', '+', exchangeId === null ? 0 : 1) }))
+    .where('id', '=', row.id)
+    .execute();
 };
 
-export function answerRenewalWitness(ctx: ServiceContext, renewalId: string, body: z.infer<typeof RenewalWitnessRequest>): z.infer<typeof RenewalWitnessResponse> {
+export async function answerRenewalWitness(ctx: ServiceContext, renewalId: string, body: z.infer<typeof RenewalWitnessRequest>): Promise<z.infer<typeof RenewalWitnessResponse>> {
   const facts: RefusalFacts = { workstationId: body.workstationId };
-  return auditedStep(ctx, 'card.renewal-refused', facts, () => {
+  return auditedStep(ctx, 'card.renewal-refused', facts, async (tx) => {
     const now = ctx.now().getTime();
-    const row = findRenewal(ctx.db, renewalId, body.workstationId);
+    const row = await findRenewal(tx.db, renewalId, body.workstationId);
     Object.assign(facts, renewalStepFacts(row, body.workstationId, 'card-witness'));
     requireStep(row, CARD_STEPS);
     requireNotExpired(row, now);
-    requireStillAllowed(ctx, row, now);
-    if (row.witnessExchange !== null && managementKeyExchangesFor(ctx).isPending(row.witnessExchange)) {
+    await requireStillAllowed(tx, row, now);
+    if (row.witnessExchange !== null && (await managementKeyExchangesFor(tx).isPending(row.witnessExchange))) {
       throw refuse(429, 'rate-limited', 'witness-outstanding', 'The smartcard is already being checked for this renewal. Wait half a minute, then try again.');
     }
     if (row.cardProofs >= CARD_PROOFS_MAX) {
       throw refuse(409, 'conflict', 'card-proofs-used', 'The smartcard has been checked as many times as one renewal allows. Start again.');
     }
-    const answer = relayCardWitness(ctx, row.cardUuid, body.witness);
-    setWitnessExchange(ctx, row, answer.exchangeId);
+    const answer = await relayCardWitness(tx, row.cardUuid, body.witness);
+    await setWitnessExchange(tx, row, answer.exchangeId);
     return answer;
   });
 }
 
-export function authenticateRenewalCard(ctx: ServiceContext, renewalId: string, body: z.infer<typeof RenewalAuthenticateRequest>): z.infer<typeof RenewalAuthenticateResponse> {
+export async function authenticateRenewalCard(
+  ctx: ServiceContext,
+  renewalId: string,
+  body: z.infer<typeof RenewalAuthenticateRequest>,
+): Promise<z.infer<typeof RenewalAuthenticateResponse>> {
   const facts: RefusalFacts = { workstationId: body.workstationId };
-  return auditedStep(ctx, 'card.renewal-refused', facts, () => {
+  return auditedStep(ctx, 'card.renewal-refused', facts, async (tx) => {
     const now = ctx.now().getTime();
-    const row = findRenewal(ctx.db, renewalId, body.workstationId);
+    const row = await findRenewal(tx.db, renewalId, body.workstationId);
     Object.assign(facts, renewalStepFacts(row, body.workstationId, 'authenticate'));
     requireStep(row, CARD_STEPS);
     requireNotExpired(row, now);
-    requireStillAllowed(ctx, row, now);
+    await requireStillAllowed(tx, row, now);
     // Only this renewal's own exchange, once: spent whether the answer is right or not.
     if (row.witnessExchange === null || row.witnessExchange !== body.exchangeId) throw refuse(403, 'forbidden', 'exchange-not-this-renewal', OTHER_CARD);
-    setWitnessExchange(ctx, row, null);
-    requireCardProof(ctx, row.cardUuid, body.exchangeId, body.cardResponse, OTHER_CARD);
-    if (row.status === 'opened') setRenewalStatus(ctx.db, row.id, 'authenticated');
-    appendAudit(
-      ctx.db,
+    await setWitnessExchange(tx, row, null);
+    await requireCardProof(tx, row.cardUuid, body.exchangeId, body.cardResponse, OTHER_CARD);
+    if (row.status === 'opened') await setRenewalStatus(tx.db, row.id, 'authenticated');
+    await appendAudit(
+      tx.db,
       {
         action: 'card.renewal-card-proved',
         actor: facts.actor ?? null,
@@ -83,6 +90,6 @@ export function authenticateRenewalCard(ctx: ServiceContext, renewalId: string, 
       },
       new Date(now),
     );
-    return { authenticated: true as const, newKeyProof: newKeyProofFor(ctx, row), issuedCertificate: row.issuedDer ? row.issuedDer.toString('base64') : null };
+    return { authenticated: true as const, newKeyProof: await newKeyProofFor(tx, row), issuedCertificate: row.issuedDer ? row.issuedDer.toString('base64') : null };
   });
 }

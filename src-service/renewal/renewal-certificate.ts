@@ -5,7 +5,6 @@ import { CertificationRequestError, verifyCertificationRequest, type VerifiedCer
 import { appendAudit } from '../audit/audit-log.js';
 import { issueAuthenticationCertificate } from '../ca/authentication-certificate.js';
 import type { ServiceContext } from '../service-context.js';
-import { prepared } from '../store/prepared.js';
 import { auditedStep, refuse, type RefusalFacts } from '../unlock/unlock-refusal.js';
 import { requireHoldersNewKey } from './attestation.js';
 import { renewalStepFacts } from './renewal-card-proof.js';
@@ -41,12 +40,12 @@ function readRequest(csrBase64: string): VerifiedCertificationRequest {
   }
 }
 
-function oldCertificateKey(ctx: ServiceContext, serial: string | null): Buffer | undefined {
-  const der = serial === null ? undefined : (prepared(ctx.db, 'SELECT der FROM certificates WHERE serial = ?').pluck().get(serial) as Buffer | null | undefined);
+async function oldCertificateKey(ctx: ServiceContext, serial: string | null): Promise<Buffer | undefined> {
+  const der = serial === null ? undefined : (await ctx.db.selectFrom('certificates').select('der').where('serial', '=', serial).executeTakeFirst())?.der;
   return der ? spkiOf(new X509Certificate(der).publicKey) : undefined;
 }
 
-function requireNewKeyOfCardType(ctx: ServiceContext, row: RenewalRow, request: VerifiedCertificationRequest, spki: Buffer): void {
+async function requireNewKeyOfCardType(ctx: ServiceContext, row: RenewalRow, request: VerifiedCertificationRequest, spki: Buffer): Promise<void> {
   if (request.algorithm !== row.cardAlgorithm) {
     throw refuse(
       409,
@@ -56,38 +55,39 @@ function requireNewKeyOfCardType(ctx: ServiceContext, row: RenewalRow, request: 
       { requestAlgorithm: request.algorithm ?? null, cardAlgorithm: row.cardAlgorithm },
     );
   }
-  if (oldCertificateKey(ctx, row.oldSerial)?.equals(spki)) {
+  if ((await oldCertificateKey(ctx, row.oldSerial))?.equals(spki)) {
     throw refuse(409, 'conflict', 'same-key', 'The certificate request is for the key the smartcard already has; a renewal needs a new key. Start the renewal again.');
   }
 }
 
-export function issueRenewalCertificate(ctx: ServiceContext, renewalId: string, body: z.infer<typeof RenewalCertificateRequest>): Answer {
+export async function issueRenewalCertificate(ctx: ServiceContext, renewalId: string, body: z.infer<typeof RenewalCertificateRequest>): Promise<Answer> {
   const facts: RefusalFacts = { workstationId: body.workstationId };
-  return auditedStep(ctx, 'card.renewal-refused', facts, () => {
+  return auditedStep(ctx, 'card.renewal-refused', facts, async (tx) => {
     const now = ctx.now();
-    const row = findRenewal(ctx.db, renewalId, body.workstationId);
+    const row = await findRenewal(tx.db, renewalId, body.workstationId);
     Object.assign(facts, renewalStepFacts(row, body.workstationId, 'certificate'));
     requireStep(row, ['authenticated', 'issued']);
     requireNotExpired(row, now.getTime());
-    requireStillAllowed(ctx, row, now.getTime());
+    await requireStillAllowed(tx, row, now.getTime());
     const request = readRequest(body.csr);
     const spki = spkiOf(request.publicKey);
-    requireNewKeyOfCardType(ctx, row, request, spki);
-    const { attested, proof } = requireHoldersNewKey(ctx, row, { renewalId, spki, attestation: body.attestation, oldKeySignature: body.oldKeySignature });
+    await requireNewKeyOfCardType(tx, row, request, spki);
+    const { attested, proof } = await requireHoldersNewKey(tx, row, { renewalId, spki, attestation: body.attestation, oldKeySignature: body.oldKeySignature });
 
     if (row.issuedDer && row.issuedNotAfter && spkiOf(new X509Certificate(row.issuedDer).publicKey).equals(spki)) {
-      if (row.status !== 'issued') setRenewalStatus(ctx.db, row.id, 'issued');
+      if (row.status !== 'issued') await setRenewalStatus(tx.db, row.id, 'issued');
       return { certificate: row.issuedDer.toString('base64'), notAfter: new Date(row.issuedNotAfter).toISOString() };
     }
 
-    const holder = prepared(ctx.db, 'SELECT given_name AS givenName, family_name AS familyName FROM users WHERE id = ?').get(row.holderId) as {
-      givenName: string;
-      familyName: string;
-    };
+    const holder = await tx.db
+      .selectFrom('users')
+      .select(['given_name as givenName', 'family_name as familyName'])
+      .where('id', '=', row.holderId)
+      .executeTakeFirstOrThrow();
     const issued = issueAuthenticationCertificate(ctx.ca, { ...holder, userUuid: row.holderUuid, publicKey: request.publicKey, now });
-    storeIssuedCertificate(ctx.db, row.id, issued);
-    appendAudit(
-      ctx.db,
+    await storeIssuedCertificate(tx.db, row.id, issued);
+    await appendAudit(
+      tx.db,
       {
         action: 'card.certificate-issued',
         actor: facts.actor ?? null,

@@ -5,7 +5,6 @@ import { appendAudit } from '../audit/audit-log.js';
 import { daysToExpiry } from '../auth/login-summary.js';
 import { recordCertificate } from '../ca/authentication-certificate.js';
 import type { ServiceContext } from '../service-context.js';
-import { prepared } from '../store/prepared.js';
 import { auditedStep, refuse, type RefusalFacts } from '../unlock/unlock-refusal.js';
 import { renewalStepFacts } from './renewal-card-proof.js';
 import { requireStep } from './renewal-liveness.js';
@@ -13,9 +12,9 @@ import { findRenewal, voidUnfinishedRenewals, type RenewalKind } from './renewal
 
 // The new certificate goes live: it enters certificates, every older live certificate of the
 // card is revoked ('superseded'), the renewal is confirmed and the card's other unfinished
-// renewals are voided, all in the caller's transaction. Two ways in: the agent says the
-// certificate is on the card (POST /v1/renewals/{id}/confirm), or the card signs in with it
-// (login-verify.ts), which proves it better still: the renewal rolls forward.
+// renewals are voided, all in the caller's transaction (`ctx` is on it). Two ways in: the agent
+// says the certificate is on the card (POST /v1/renewals/{id}/confirm), or the card signs in
+// with it (login-verify.ts), which proves it better still: the renewal rolls forward.
 //
 // Confirmation is not refused for an expired renewal or a sponsor who has gone: the card holds
 // the certificate by then, so refusing would only leave it unusable until its next login.
@@ -32,18 +31,25 @@ export interface RenewalToConfirm {
   readonly issuedDer: Buffer;
 }
 
-export function confirmRenewal(ctx: ServiceContext, r: RenewalToConfirm, how: { workstationId: string; rolledForwardAtLogin: boolean }, at: Date): { notAfter: Date } {
+export async function confirmRenewal(
+  ctx: ServiceContext,
+  r: RenewalToConfirm,
+  how: { workstationId: string; rolledForwardAtLogin: boolean },
+  at: Date,
+): Promise<{ notAfter: Date }> {
   const x509 = new X509Certificate(r.issuedDer);
   const notAfter = new Date(x509.validTo);
-  recordCertificate(ctx.db, r.cardId, { der: r.issuedDer, serial: r.issuedSerial, notBefore: new Date(x509.validFrom), notAfter });
-  const superseded = prepared(ctx.db, "UPDATE certificates SET revoked_at = ?, revocation_reason = 'superseded' WHERE card_id = ? AND revoked_at IS NULL AND serial <> ?").run(
-    at.toISOString(),
-    r.cardId,
-    r.issuedSerial,
-  ).changes;
-  prepared(ctx.db, "UPDATE card_renewals SET status = 'confirmed', confirmed_at = ? WHERE id = ?").run(at.getTime(), r.renewalId);
-  voidUnfinishedRenewals(ctx.db, r.cardId, { exceptId: r.renewalId, keepIssued: false });
-  appendAudit(
+  await recordCertificate(ctx.db, r.cardId, { der: r.issuedDer, serial: r.issuedSerial, notBefore: new Date(x509.validFrom), notAfter });
+  const superseded = await ctx.db
+    .updateTable('certificates')
+    .set({ revoked_at: at.toISOString(), revocation_reason: 'superseded' })
+    .where('card_id', '=', r.cardId)
+    .where('revoked_at', 'is', null)
+    .where('serial', '<>', r.issuedSerial)
+    .executeTakeFirst();
+  await ctx.db.updateTable('card_renewals').set({ status: 'confirmed', confirmed_at: at.getTime() }).where('id', '=', r.renewalId).execute();
+  await voidUnfinishedRenewals(ctx.db, r.cardId, { exceptId: r.renewalId, keepIssued: false });
+  await appendAudit(
     ctx.db,
     {
       action: 'card.renewed',
@@ -59,7 +65,7 @@ export function confirmRenewal(ctx: ServiceContext, r: RenewalToConfirm, how: { 
         oldSerial: r.oldSerial,
         newSerial: r.issuedSerial,
         notAfter: notAfter.toISOString(),
-        certificatesSuperseded: superseded,
+        certificatesSuperseded: Number(superseded.numUpdatedRows),
         confirmedBy: how.rolledForwardAtLogin ? 'rolled forward at login' : 'agent',
       },
     },
@@ -72,11 +78,11 @@ type Answer = z.infer<typeof RenewalConfirmResponse>;
 
 const answer = (notAfter: Date, now: Date): Answer => ({ renewed: true, certificateNotAfter: notAfter.toISOString(), daysToExpiry: daysToExpiry(notAfter, now) });
 
-export function confirmRenewalOnCard(ctx: ServiceContext, renewalId: string, body: z.infer<typeof RenewalConfirmRequest>): Answer {
+export async function confirmRenewalOnCard(ctx: ServiceContext, renewalId: string, body: z.infer<typeof RenewalConfirmRequest>): Promise<Answer> {
   const facts: RefusalFacts = { workstationId: body.workstationId };
-  return auditedStep(ctx, 'card.renewal-refused', facts, () => {
+  return auditedStep(ctx, 'card.renewal-refused', facts, async (tx) => {
     const now = ctx.now();
-    const row = findRenewal(ctx.db, renewalId, body.workstationId);
+    const row = await findRenewal(tx.db, renewalId, body.workstationId);
     // Said again (the agent did not hear the first answer): the same answer, nothing redone.
     if (row.status === 'confirmed' && row.issuedNotAfter) return answer(new Date(row.issuedNotAfter), now);
     Object.assign(facts, renewalStepFacts(row, body.workstationId, 'confirm'));
@@ -86,8 +92,8 @@ export function confirmRenewalOnCard(ctx: ServiceContext, renewalId: string, bod
     if (row.cardStatus === 'revoked' || row.cardStatus === 'cancelled') {
       throw refuse(409, 'conflict', `card-${row.cardStatus}`, `This smartcard has been ${row.cardStatus}, so its new certificate cannot be made live.`);
     }
-    const { notAfter } = confirmRenewal(
-      ctx,
+    const { notAfter } = await confirmRenewal(
+      tx,
       {
         renewalId: row.id,
         kind: row.kind,

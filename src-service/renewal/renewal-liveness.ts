@@ -31,8 +31,8 @@ export function requireNotExpired(row: RenewalRow, now: number): void {
 }
 
 /** The checks every card step repeats. */
-export function requireStillAllowed(ctx: ServiceContext, row: RenewalRow, now: number): void {
-  if (row.kind === 'sponsor' && (row.sponsorSessionId === null || !sponsorSessionLive(ctx, row.sponsorSessionId, now))) {
+export async function requireStillAllowed(ctx: ServiceContext, row: RenewalRow, now: number): Promise<void> {
+  if (row.kind === 'sponsor' && (row.sponsorSessionId === null || !(await sponsorSessionLive(ctx, row.sponsorSessionId, now)))) {
     throw refuse(401, 'unauthenticated', 'sponsor-session-ended', 'Your session has ended, so this renewal cannot go on. Sign in with your smartcard again and start again.');
   }
   requireRenewableCard(row);

@@ -1,12 +1,13 @@
+import { sql } from 'kysely';
 import type { RenewalOpened } from '../../src-shared/api/service-renewal.js';
 import type { CardAlgorithm } from '../../src-shared/api/service-common.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { ServiceContext } from '../service-context.js';
-import { prepared } from '../store/prepared.js';
 import { hashRenewalId, insertRenewal, newRenewalId, renewalExpiry, voidUnfinishedRenewals, type NewRenewal } from './renewal-store.js';
 
 // Opening a renewal, however it was asked for: the row, the audit entry and the answer. Who may
-// open it was decided by the caller (self-renewal.ts, sponsor-renewal.ts, renewal-recovery.ts).
+// open it was decided by the caller (self-renewal.ts, sponsor-renewal.ts, renewal-recovery.ts),
+// which runs it in its transaction (`ctx` on it).
 
 /** The card facts a renewal needs that the directory holds: its key type and live certificate. */
 export interface RenewableCard {
@@ -23,15 +24,14 @@ export interface RenewableCard {
   readonly currentNotAfter: string | null;
 }
 
-export function renewableCard(ctx: ServiceContext, cardId: number): RenewableCard | undefined {
-  return prepared(
-    ctx.db,
-    `SELECT k.id AS cardId, k.uuid AS cardUuid, k.status AS cardStatus, k.algorithm, u.id AS holderId, u.uuid AS holderUuid,
-            u.given_name || ' ' || u.family_name AS holderName, u.status AS holderStatus, c.serial AS currentSerial, c.not_after AS currentNotAfter
-       FROM cards k JOIN users u ON u.id = k.user_id
-       LEFT JOIN certificates c ON c.serial = (SELECT serial FROM certificates WHERE card_id = k.id AND revoked_at IS NULL ORDER BY not_after DESC LIMIT 1)
-      WHERE k.id = ?`,
-  ).get(cardId) as RenewableCard | undefined;
+export async function renewableCard(ctx: ServiceContext, cardId: number): Promise<RenewableCard | undefined> {
+  const rows = await sql<RenewableCard>`
+    SELECT k.id AS "cardId", k.uuid AS "cardUuid", k.status AS "cardStatus", k.algorithm, u.id AS "holderId", u.uuid AS "holderUuid",
+           u.given_name || ' ' || u.family_name AS "holderName", u.status AS "holderStatus", c.serial AS "currentSerial", c.not_after AS "currentNotAfter"
+      FROM cards k JOIN users u ON u.id = k.user_id
+      LEFT JOIN certificates c ON c.serial = (SELECT serial FROM certificates WHERE card_id = k.id AND revoked_at IS NULL ORDER BY not_after DESC LIMIT 1)
+     WHERE k.id = ${cardId}`.execute(ctx.db);
+  return rows.rows[0];
 }
 
 export interface Opening {
@@ -45,12 +45,12 @@ export interface Opening {
   readonly details?: Record<string, unknown>;
 }
 
-export function openRenewal(ctx: ServiceContext, o: Opening, now: Date): RenewalOpened {
+export async function openRenewal(ctx: ServiceContext, o: Opening, now: Date): Promise<RenewalOpened> {
   // One renewal at a time per card: a new one supersedes those still waiting, except one that
   // issued a certificate the card may hold (a recovery carries that one over and voids it).
-  voidUnfinishedRenewals(ctx.db, o.card.cardId, { keepIssued: o.kind !== 'recovery' });
+  await voidUnfinishedRenewals(ctx.db, o.card.cardId, { keepIssued: o.kind !== 'recovery' });
   const renewalId = newRenewalId();
-  insertRenewal(ctx.db, {
+  await insertRenewal(ctx.db, {
     renewalHash: hashRenewalId(renewalId),
     cardId: o.card.cardId,
     kind: o.kind,
@@ -60,7 +60,7 @@ export function openRenewal(ctx: ServiceContext, o: Opening, now: Date): Renewal
     ...(o.issued ? { issued: o.issued } : {}),
     createdAt: now.getTime(),
   });
-  appendAudit(
+  await appendAudit(
     ctx.db,
     {
       action: 'card.renewal-started',

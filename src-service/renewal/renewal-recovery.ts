@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { RecoverRenewalRequest, RenewalOpened } from '../../src-shared/api/service-renewal.js';
 import type { ServiceContext } from '../service-context.js';
-import { prepared } from '../store/prepared.js';
 import { auditedStep, refuse, type RefusalFacts } from '../unlock/unlock-refusal.js';
 import { requireProvenCard } from '../unlock/card-proof.js';
 import { requireRenewableCard } from './renewal-liveness.js';
@@ -25,8 +24,8 @@ const RECOVERIES_PER_HOUR = 10;
 
 const NOTHING_WAITING = 'No renewal of this smartcard is waiting to be finished. If the smartcard does not work, contact your Registration Authority.';
 
-function rateLimit(ctx: ServiceContext, cardId: number, now: number): void {
-  const { count, earliest } = recoveriesSince(ctx.db, cardId, now - HOUR_MS);
+async function rateLimit(ctx: ServiceContext, cardId: number, now: number): Promise<void> {
+  const { count, earliest } = await recoveriesSince(ctx.db, cardId, now - HOUR_MS);
   if (count < RECOVERIES_PER_HOUR) return;
   const minutes = Math.max(1, Math.ceil(((earliest ?? now) + HOUR_MS - now) / MINUTE_MS));
   throw refuse(
@@ -37,26 +36,26 @@ function rateLimit(ctx: ServiceContext, cardId: number, now: number): void {
   );
 }
 
-export function recoverRenewal(ctx: ServiceContext, body: z.infer<typeof RecoverRenewalRequest>): RenewalOpened {
-  requireProvenCard(ctx, body.cardUuid, body.cardProof);
+export async function recoverRenewal(ctx: ServiceContext, body: z.infer<typeof RecoverRenewalRequest>): Promise<RenewalOpened> {
+  await requireProvenCard(ctx, body.cardUuid, body.cardProof);
   const facts: RefusalFacts = { workstationId: body.workstationId, details: { kind: 'recovery' } };
-  return auditedStep(ctx, 'card.renewal-refused', facts, () => {
+  return auditedStep(ctx, 'card.renewal-refused', facts, async (tx) => {
     const now = ctx.now();
-    const cardId = prepared(ctx.db, 'SELECT id FROM cards WHERE uuid = ?').pluck().get(body.cardUuid.toLowerCase()) as number | undefined;
-    const card = cardId === undefined ? undefined : renewableCard(ctx, cardId);
+    const cardId = (await tx.db.selectFrom('cards').select('id').where('uuid', '=', body.cardUuid.toLowerCase()).executeTakeFirst())?.id;
+    const card = cardId === undefined ? undefined : await renewableCard(tx, cardId);
     // An unknown card and one with nothing to recover get the same answer.
     if (!card) throw refuse(404, 'not-found', 'nothing-to-recover', NOTHING_WAITING);
     facts.subject = card.cardUuid;
     facts.actor = card.holderUuid;
-    const unfinished = unfinishedRenewalsSince(ctx.db, card.cardId, now.getTime() - RECOVERABLE_DAYS * DAY_MS);
+    const unfinished = await unfinishedRenewalsSince(tx.db, card.cardId, now.getTime() - RECOVERABLE_DAYS * DAY_MS);
     const newest = unfinished[0];
     if (!newest) throw refuse(404, 'not-found', 'nothing-to-recover', NOTHING_WAITING);
     requireRenewableCard(card);
-    rateLimit(ctx, card.cardId, now.getTime());
+    await rateLimit(tx, card.cardId, now.getTime());
     // The newest certificate issued and not yet confirmed is the one the card may hold.
     const issued = unfinished.find((r) => r.issuedDer !== null && r.issuedSerial !== null && r.issuedNotAfter !== null);
     return openRenewal(
-      ctx,
+      tx,
       {
         card,
         kind: 'recovery',

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../store/database.js';
-import { prepared } from '../store/prepared.js';
 import { refuse } from '../unlock/unlock-refusal.js';
 
 // The card_renewals rows: one per renewal opened, by the holder, by a sponsor, or to recover one
@@ -48,21 +47,40 @@ export interface RenewalRow {
 export const newRenewalId = (): string => randomBytes(32).toString('base64url');
 export const hashRenewalId = (renewalId: string): Buffer => createHash('sha256').update(renewalId, 'utf8').digest();
 
-const SELECT_RENEWAL = `
-  SELECT r.id, r.kind, r.workstation_id AS workstationId, r.sponsor_session_id AS sponsorSessionId, s.uuid AS sponsorUuid,
-         r.status, r.old_serial AS oldSerial, r.issued_serial AS issuedSerial, r.issued_der AS issuedDer,
-         r.issued_not_after AS issuedNotAfter, r.witness_exchange AS witnessExchange, r.card_proofs AS cardProofs, r.expires_at AS expiresAt,
-         k.id AS cardId, k.uuid AS cardUuid, k.status AS cardStatus, k.algorithm AS cardAlgorithm,
-         h.id AS holderId, h.uuid AS holderUuid, h.status AS holderStatus
-    FROM card_renewals r JOIN cards k ON k.id = r.card_id JOIN users h ON h.id = k.user_id LEFT JOIN users s ON s.id = r.sponsor_user_id
-   WHERE r.renewal_hash = ?`;
-
 /**
  * The renewal `renewalId` names, opened on `workstationId`. An unknown id and one opened on
  * another workstation get the same 404: the id alone tells a stranger nothing.
  */
-export function findRenewal(db: Db, renewalId: string, workstationId: string): RenewalRow {
-  const row = prepared(db, SELECT_RENEWAL).get(hashRenewalId(renewalId)) as RenewalRow | undefined;
+export async function findRenewal(db: Db, renewalId: string, workstationId: string): Promise<RenewalRow> {
+  const row: RenewalRow | undefined = await db
+    .selectFrom('card_renewals as r')
+    .innerJoin('cards as k', 'k.id', 'r.card_id')
+    .innerJoin('users as h', 'h.id', 'k.user_id')
+    .leftJoin('users as s', 's.id', 'r.sponsor_user_id')
+    .select([
+      'r.id',
+      'r.kind',
+      'r.workstation_id as workstationId',
+      'r.sponsor_session_id as sponsorSessionId',
+      's.uuid as sponsorUuid',
+      'r.status',
+      'r.old_serial as oldSerial',
+      'r.issued_serial as issuedSerial',
+      'r.issued_der as issuedDer',
+      'r.issued_not_after as issuedNotAfter',
+      'r.witness_exchange as witnessExchange',
+      'r.card_proofs as cardProofs',
+      'r.expires_at as expiresAt',
+      'k.id as cardId',
+      'k.uuid as cardUuid',
+      'k.status as cardStatus',
+      'k.algorithm as cardAlgorithm',
+      'h.id as holderId',
+      'h.uuid as holderUuid',
+      'h.status as holderStatus',
+    ])
+    .where('r.renewal_hash', '=', hashRenewalId(renewalId))
+    .executeTakeFirst();
   if (!row || row.workstationId !== workstationId) {
     throw refuse(404, 'not-found', 'unknown-renewal', 'That renewal was not found on this workstation. Start again.');
   }
@@ -82,53 +100,57 @@ export interface NewRenewal {
   readonly createdAt: number;
 }
 
-export function insertRenewal(db: Db, r: NewRenewal): number {
-  const info = prepared(
-    db,
-    `INSERT INTO card_renewals (renewal_hash, card_id, kind, workstation_id, sponsor_session_id, sponsor_user_id, status, old_serial,
-                                issued_serial, issued_der, issued_not_after, created_at, expires_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'opened', ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    r.renewalHash,
-    r.cardId,
-    r.kind,
-    r.workstationId,
-    r.sponsorSessionId ?? null,
-    r.sponsorUserId ?? null,
-    r.oldSerial,
-    r.issued?.serial ?? null,
-    r.issued?.der ?? null,
-    r.issued?.notAfter ?? null,
-    r.createdAt,
-    renewalExpiry(r.createdAt),
-  );
-  return Number(info.lastInsertRowid);
+export async function insertRenewal(db: Db, r: NewRenewal): Promise<number> {
+  const { id } = await db
+    .insertInto('card_renewals')
+    .values({
+      renewal_hash: r.renewalHash,
+      card_id: r.cardId,
+      kind: r.kind,
+      workstation_id: r.workstationId,
+      sponsor_session_id: r.sponsorSessionId ?? null,
+      sponsor_user_id: r.sponsorUserId ?? null,
+      status: 'opened',
+      old_serial: r.oldSerial,
+      issued_serial: r.issued?.serial ?? null,
+      issued_der: r.issued?.der ?? null,
+      issued_not_after: r.issued?.notAfter ?? null,
+      created_at: r.createdAt,
+      expires_at: renewalExpiry(r.createdAt),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
 }
 
-export function setRenewalStatus(db: Db, id: number, status: RenewalStatus): void {
-  prepared(db, 'UPDATE card_renewals SET status = ? WHERE id = ?').run(status, id);
+export async function setRenewalStatus(db: Db, id: number, status: RenewalStatus): Promise<void> {
+  await db.updateTable('card_renewals').set({ status }).where('id', '=', id).execute();
 }
 
-export function storeIssuedCertificate(db: Db, id: number, issued: { serial: string; der: Buffer; notAfter: Date }): void {
-  prepared(db, "UPDATE card_renewals SET status = 'issued', issued_serial = ?, issued_der = ?, issued_not_after = ? WHERE id = ?").run(
-    issued.serial,
-    issued.der,
-    issued.notAfter.toISOString(),
-    id,
-  );
+export async function storeIssuedCertificate(db: Db, id: number, issued: { serial: string; der: Buffer; notAfter: Date }): Promise<void> {
+  await db
+    .updateTable('card_renewals')
+    .set({ status: 'issued', issued_serial: issued.serial, issued_der: issued.der, issued_not_after: issued.notAfter.toISOString() })
+    .where('id', '=', id)
+    .execute();
 }
+
+const UNFINISHED: RenewalStatus[] = ['opened', 'authenticated', 'issued'];
 
 /**
  * Voids a card's unfinished renewals other than `exceptId`: all of them, or (`keepIssued`)
  * those that have no certificate yet, so one the card may already hold can still be confirmed.
  */
-export function voidUnfinishedRenewals(db: Db, cardId: number, options: { exceptId?: number; keepIssued: boolean }): number {
-  return prepared(
-    db,
-    `UPDATE card_renewals SET status = 'void'
-      WHERE card_id = @cardId AND status IN ('opened','authenticated','issued') AND id <> @exceptId
-        AND (@keepIssued = 0 OR issued_der IS NULL)`,
-  ).run({ cardId, exceptId: options.exceptId ?? 0, keepIssued: options.keepIssued ? 1 : 0 }).changes;
+export async function voidUnfinishedRenewals(db: Db, cardId: number, options: { exceptId?: number; keepIssued: boolean }): Promise<number> {
+  let update = db
+    .updateTable('card_renewals')
+    .set({ status: 'void' })
+    .where('card_id', '=', cardId)
+    .where('status', 'in', UNFINISHED)
+    .where('id', '<>', options.exceptId ?? 0);
+  if (options.keepIssued) update = update.where('issued_der', 'is', null);
+  const result = await update.executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 export interface UnfinishedRenewal {
@@ -143,20 +165,35 @@ export interface UnfinishedRenewal {
 }
 
 /** A card's renewals opened since `since` (ms) and not finished, newest first. */
-export function unfinishedRenewalsSince(db: Db, cardId: number, since: number): UnfinishedRenewal[] {
-  return prepared(
-    db,
-    `SELECT id, kind, status, old_serial AS oldSerial, issued_serial AS issuedSerial, issued_der AS issuedDer,
-            issued_not_after AS issuedNotAfter, created_at AS createdAt
-       FROM card_renewals WHERE card_id = ? AND status IN ('opened','authenticated','issued') AND created_at > ?
-      ORDER BY created_at DESC, id DESC`,
-  ).all(cardId, since) as UnfinishedRenewal[];
+export async function unfinishedRenewalsSince(db: Db, cardId: number, since: number): Promise<UnfinishedRenewal[]> {
+  return db
+    .selectFrom('card_renewals')
+    .select([
+      'id',
+      'kind',
+      'status',
+      'old_serial as oldSerial',
+      'issued_serial as issuedSerial',
+      'issued_der as issuedDer',
+      'issued_not_after as issuedNotAfter',
+      'created_at as createdAt',
+    ])
+    .where('card_id', '=', cardId)
+    .where('status', 'in', UNFINISHED)
+    .where('created_at', '>', since)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
 }
 
 /** Recoveries opened for a card since `since` (ms): their count and the earliest time. */
-export function recoveriesSince(db: Db, cardId: number, since: number): { count: number; earliest: number | null } {
-  return prepared(db, "SELECT COUNT(*) AS count, MIN(created_at) AS earliest FROM card_renewals WHERE card_id = ? AND kind = 'recovery' AND created_at > ?").get(
-    cardId,
-    since,
-  ) as { count: number; earliest: number | null };
+export async function recoveriesSince(db: Db, cardId: number, since: number): Promise<{ count: number; earliest: number | null }> {
+  const row = await db
+    .selectFrom('card_renewals')
+    .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('created_at').as('earliest')])
+    .where('card_id', '=', cardId)
+    .where('kind', '=', 'recovery')
+    .where('created_at', '>', since)
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.count), earliest: row.earliest === null ? null : Number(row.earliest) };
 }

@@ -10,11 +10,11 @@ import { EXPIRED_FOR_HOLDER, notYetOpenMessage, renewalWindow } from './renewal-
 // once its certificate has expired nobody renews it here, the holder included: that is done by
 // registration authority staff, in person.
 
-export function startSelfRenewal(ctx: ServiceContext, session: SessionContext): RenewalOpened {
+export async function startSelfRenewal(ctx: ServiceContext, session: SessionContext): Promise<RenewalOpened> {
   const facts: RefusalFacts = { actor: session.userUuid, workstationId: session.workstationId, details: { kind: 'self' } };
-  return auditedStep(ctx, 'card.renewal-refused', facts, () => {
+  return auditedStep(ctx, 'card.renewal-refused', facts, async (tx) => {
     const now = ctx.now();
-    const card = renewableCard(ctx, session.cardId);
+    const card = await renewableCard(tx, session.cardId);
     if (!card) throw refuse(404, 'not-found', 'card-unknown', 'The smartcard you signed in with is not registered with the identity service.');
     facts.subject = card.cardUuid;
     if (card.cardStatus !== 'active') {
@@ -26,6 +26,6 @@ export function startSelfRenewal(ctx: ServiceContext, session: SessionContext): 
     const window = renewalWindow(new Date(card.currentNotAfter), now);
     if (window.state === 'expired') throw refuse(409, 'conflict', 'certificate-expired', EXPIRED_FOR_HOLDER);
     if (window.state === 'early') throw refuse(409, 'conflict', 'not-yet-due', notYetOpenMessage(window.opensOn));
-    return openRenewal(ctx, { card, kind: 'self', workstationId: session.workstationId, oldSerial: card.currentSerial }, now);
+    return openRenewal(tx, { card, kind: 'self', workstationId: session.workstationId, oldSerial: card.currentSerial }, now);
   });
 }

@@ -14,11 +14,11 @@ import { renewalWindow } from './renewal-window.js';
 // the card-service roles, once expired RA staff only, earlier nobody. The renewal remembers the
 // sponsor's session: its card steps need it live.
 
-export function startSponsorRenewal(ctx: ServiceContext, session: SessionContext, body: z.infer<typeof SponsorRenewalRequest>): RenewalOpened {
+export async function startSponsorRenewal(ctx: ServiceContext, session: SessionContext, body: z.infer<typeof SponsorRenewalRequest>): Promise<RenewalOpened> {
   const facts: RefusalFacts = { actor: session.userUuid, subject: body.cardUuid.toLowerCase(), workstationId: session.workstationId, details: { kind: 'sponsor' } };
-  return auditedStep(ctx, 'card.renewal-refused', facts, () => {
+  return auditedStep(ctx, 'card.renewal-refused', facts, async (tx) => {
     const now = ctx.now();
-    const serviced = cardForService(ctx, session, body, 'renewed');
+    const serviced = await cardForService(tx, session, body, 'renewed');
     // A card the directory has locked must be unlocked first: renewing needs its passcode.
     requireRenewableCard(serviced);
     const verdict = renewAction(session.roles, serviced.certificateNotAfter, now);
@@ -28,10 +28,10 @@ export function startSponsorRenewal(ctx: ServiceContext, session: SessionContext
         window.state === 'early' ? ([409, 'conflict', 'not-yet-due'] as const) : ([403, 'forbidden', window.state === 'expired' ? 'expired-needs-ra' : 'no-renew-role'] as const);
       throw refuse(status, code, reason, verdict.reason ?? 'This smartcard cannot be renewed now.');
     }
-    const card = renewableCard(ctx, serviced.cardId);
+    const card = await renewableCard(tx, serviced.cardId);
     if (!card?.currentSerial) throw refuse(409, 'conflict', 'no-certificate', 'This smartcard has no live certificate to renew. Contact your Registration Authority.');
     return openRenewal(
-      ctx,
+      tx,
       {
         card,
         kind: 'sponsor',

@@ -65,10 +65,10 @@ async function until<K extends Screen['kind']>(kind: K, ms = 15_000, also: (s: S
 describe('agent login over pcscd + vpcd', () => {
   it('insert -> passcode (a wrong one says 2 attempts remain) -> position -> signed in; pulling the card signs out and ends the service session', async () => {
     start('normal');
-    const made = rig.card('clinician', { algorithm: 'rsa2048' });
+    const made = await rig.card('clinician', { algorithm: 'rsa2048' });
     const card = makeTestCard(0, { state: made.made.state });
     cards.push(card);
-    const before = rig.liveSessions();
+    const before = await rig.liveSessions();
     await card.insert();
     const prompt = await until('passcode');
     expect(prompt).toMatchObject({ reader: READER[0], holderName: 'Amelia Hart', cardUuid: made.cardUuid, attemptsRemaining: 3 });
@@ -84,7 +84,7 @@ describe('agent login over pcscd + vpcd', () => {
     const signedIn = await until('signed-in');
     expect(signedIn.session).toMatchObject({ cardUuid: made.cardUuid, reader: READER[0], user: { name: 'Amelia Hart' } });
     expect(agent.state().indicator).toBe('signed-in');
-    expect(rig.liveSessions()).toBe(before + 1);
+    expect(await rig.liveSessions()).toBe(before + 1);
     // A correct VERIFY restored the card's tries; the card (a real state file) says so.
     expect(card.engine.snapshot().pin.triesLeft).toBe(3);
 
@@ -94,13 +94,13 @@ describe('agent login over pcscd + vpcd', () => {
     expect(agent.state().screen).toEqual({ kind: 'no-card' });
     expect(agent.state().indicator).toBe('no-card');
     const deadline = Date.now() + 5000;
-    while (rig.liveSessions() !== before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(rig.liveSessions()).toBe(before);
+    while (await rig.liveSessions() !== before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await rig.liveSessions()).toBe(before);
   });
 
   it('session-lock mode: pulling the card locks the session; the same card back in and its passcode resume it', async () => {
     start('session-lock');
-    const made = rig.card('sponsor', { algorithm: 'p256' });
+    const made = await rig.card('sponsor', { algorithm: 'p256' });
     const card = makeTestCard(0, { state: made.made.state });
     cards.push(card);
     await card.insert();
@@ -109,7 +109,7 @@ describe('agent login over pcscd + vpcd', () => {
     const choose = await until('choose-position');
     await agent.handle('agent.choosePosition', { positionId: choose.positions[0]?.positionId, remember: true });
     const signedIn = await until('signed-in');
-    const live = rig.liveSessions();
+    const live = await rig.liveSessions();
 
     const removed = waitFor(driver, 'card-removed', READER[0]);
     await card.remove();
@@ -119,7 +119,7 @@ describe('agent login over pcscd + vpcd', () => {
     await until('session-locked', 15_000, (s) => s.kind === 'session-locked' && s.reader === READER[0]);
     await agent.handle('agent.submitPasscode', { passcode: '123456' });
     expect(agent.state().screen).toEqual({ kind: 'signed-in', session: signedIn.session, serviceCard: null, renewal: null });
-    expect(rig.liveSessions()).toBe(live);
+    expect(await rig.liveSessions()).toBe(live);
     await agent.handle('agent.logout', {});
   });
 });

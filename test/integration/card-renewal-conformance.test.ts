@@ -136,7 +136,7 @@ describe.each([
   let logStart: number;
 
   beforeAll(async () => {
-    made = rig.card('card-near-expiry', { algorithm, passcode: PASSCODE, validDays: 20 }).made;
+    made = (await rig.card('card-near-expiry', { algorithm, passcode: PASSCODE, validDays: 20 })).made;
     card = makeTestCard(CARD_SLOT, { state: made.state });
     dir = tempDir('renewal-conformance-');
     await card.insert();
@@ -227,7 +227,7 @@ describe.each([
 
 describe('a card without a registered attestation key renewed through pcscd', () => {
   it("its old 9A key signs the renewal (the passcode verified) before GENERATE replaces it: nine commands, the signature checks with the old certificate", async () => {
-    const made = rig.card('card-near-expiry', { algorithm: 'p256', passcode: PASSCODE, validDays: 20 }).made;
+    const made = (await rig.card('card-near-expiry', { algorithm: 'p256', passcode: PASSCODE, validDays: 20 })).made;
     const card = makeTestCard(CARD_SLOT, { state: made.state });
     const sent: Sent = { attestation: null, attested: false };
     await card.insert();

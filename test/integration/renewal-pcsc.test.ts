@@ -46,9 +46,9 @@ describe('sponsor renewal over pcscd + vpcd, two readers', () => {
   it('sponsor in 00 00, the holder\'s card in 00 01: renew -> the holder\'s passcode -> done; pkcs15-tool shows the new certificate and pkcs11-tool signs with its key', async () => {
     pcsc = startPcscAgent(rig.service.url, 'renewal');
     const { agent } = pcsc;
-    const sponsor = await sponsorSignedIn(pcsc, rig.card('sponsor', { algorithm: 'p256' }).made.state, PASSCODE);
+    const sponsor = await sponsorSignedIn(pcsc, (await rig.card('sponsor', { algorithm: 'p256' })).made.state, PASSCODE);
 
-    const made = rig.card('clinician', { algorithm: 'rsa2048', validDays: 40 });
+    const made = await rig.card('clinician', { algorithm: 'rsa2048', validDays: 40 });
     const holder = pcsc.card(HOLDER_SLOT, made.engine.snapshot());
     const oldCertificate = cardCertificate(holder.engine);
     const sponsorCommands = sponsor.log.length;
@@ -66,7 +66,7 @@ describe('sponsor renewal over pcscd + vpcd, two readers', () => {
     expect(sponsor.log.length).toBe(sponsorCommands);
     const renewed = cardCertificate(holder.engine);
     expect(renewed.equals(oldCertificate)).toBe(false);
-    const certificates = serviceCertificates(rig.service, made.cardUuid);
+    const certificates = await serviceCertificates(rig.service, made.cardUuid);
     expect(certificates.live).toEqual([normSerial(renewed)]);
     expect(certificates.revoked).toEqual([{ serial: normSerial(oldCertificate), reason: 'superseded' }]);
     await agent.handle('renewal.close', {});

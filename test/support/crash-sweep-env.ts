@@ -70,7 +70,7 @@ export async function startSweepService(name: string, options: Omit<StartService
   // One workstation driving hundreds of flows a minute: the request limits are not what a sweep
   // checks. Unlock sweeps read the security codes from the outbox.
   const service = await startService({ dbFile: join(dir, 'service.sqlite'), outbox: true, rateLimitPerClient: 1_000_000, rateLimitGlobal: 100_000_000, ...options });
-  seedPersonas(service.ctx.db);
+  await seedPersonas(service.ctx.db);
   return {
     service,
     close: async () => {
@@ -122,8 +122,8 @@ export interface SweepCard {
 }
 
 /** A fresh P-256 factory card for persona `key`, in memory. */
-export function sweepCard(env: SweepEnv, key: PersonaKey, o: { validDays?: number; locked?: boolean } = {}): SweepCard {
-  const made = makeCard(env.service.ctx, { userUuid: personaByKey(key).uuid, algorithm: 'p256', ...(o.validDays !== undefined ? { validDays: o.validDays } : {}) });
+export async function sweepCard(env: SweepEnv, key: PersonaKey, o: { validDays?: number; locked?: boolean } = {}): Promise<SweepCard> {
+  const made = await makeCard(env.service.ctx, { userUuid: personaByKey(key).uuid, algorithm: 'p256', ...(o.validDays !== undefined ? { validDays: o.validDays } : {}) });
   const state: VirtualCardState = structuredClone(made.state);
   if (o.locked) state.pin.triesLeft = 0;
   const commands: CommandRecord[] = [];

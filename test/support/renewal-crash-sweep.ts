@@ -125,8 +125,8 @@ async function signsIn(env: RenewalSweepEnv, engine: PivCardEngine): Promise<boo
 export async function runRenewalSweepCase(env: RenewalSweepEnv, c: RenewalSweepCase): Promise<RenewalSweepRow> {
   const problems: string[] = [];
   const story: string[] = [];
-  const holder = sweepCard(env, 'clinician', { validDays: 30 });
-  const sponsor = c.flow === 'sponsor' ? sweepCard(env, 'sponsor', { validDays: 1000 }) : undefined;
+  const holder = await sweepCard(env, 'clinician', { validDays: 30 });
+  const sponsor = c.flow === 'sponsor' ? await sweepCard(env, 'sponsor', { validDays: 1000 }) : undefined;
   const reader = c.flow === 'self' ? R1 : R2;
   const dataDir = mkdtempSync(join(tmpdir(), 'renewal-sweep-agent-'));
   let a = startSweepAgent(env, WORKSTATION, dataDir);
@@ -151,7 +151,7 @@ export async function runRenewalSweepCase(env: RenewalSweepEnv, c: RenewalSweepC
     const signedIn = await signsIn(env, holder.engine);
     story.push(signedIn ? 'signs in' : 'cannot sign in');
     if (!signedIn) problems.push('the holder cannot sign in with their passcode');
-    const certificates = serviceCertificates(env.service, holder.cardUuid);
+    const certificates = await serviceCertificates(env.service, holder.cardUuid);
     const onCard = normSerial(cardCertificate(holder.engine));
     if (certificates.live.length !== 1) problems.push(`${certificates.live.length} live certificates`);
     if (!certificates.live.includes(onCard)) problems.push("the card's certificate is not the service's live one");

@@ -33,10 +33,15 @@ export interface ServiceCertificates {
 }
 
 /** The card's certificates at the service: live (not revoked) and revoked, by serial (uppercase hex). */
-export function serviceCertificates(service: RunningService, cardUuid: string): ServiceCertificates {
-  const rows = service.ctx.db
-    .prepare('SELECT c.serial, c.revoked_at AS revokedAt, c.revocation_reason AS reason FROM certificates c JOIN cards k ON k.id = c.card_id WHERE k.uuid = ? ORDER BY c.not_before, c.serial')
-    .all(cardUuid) as { serial: string; revokedAt: string | null; reason: string | null }[];
+export async function serviceCertificates(service: RunningService, cardUuid: string): Promise<ServiceCertificates> {
+  const rows = await service.ctx.db
+    .selectFrom('certificates as c')
+    .innerJoin('cards as k', 'k.id', 'c.card_id')
+    .select(['c.serial', 'c.revoked_at as revokedAt', 'c.revocation_reason as reason'])
+    .where('k.uuid', '=', cardUuid)
+    .orderBy('c.not_before')
+    .orderBy('c.serial')
+    .execute();
   const norm = (s: string): string => s.toUpperCase().replace(/^0+/, '');
   return {
     live: rows.filter((r) => r.revokedAt === null).map((r) => norm(r.serial)),

@@ -6,10 +6,11 @@ import { dirname, join } from 'node:path';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueAuthenticationCertificate, userUuidOf } from '../../../src-service/ca/authentication-certificate.js';
-import { CaError, CA_SECRET_NAMES } from '../../../src-service/ca/ca-storage.js';
+import { createCaRecord } from '../../../src-service/ca/ca-creation.js';
+import { CaError, CA_SECRET_NAMES, storeCaRecordIfAbsent } from '../../../src-service/ca/ca-storage.js';
 import { loadOrCreateCertificateAuthority, type CertificateAuthority } from '../../../src-service/ca/certificate-authority.js';
 import { openDatabase, type Db } from '../../../src-service/store/database.js';
-import { tempDbFile } from '../../support/service-fixtures.js';
+import { tempDbFile, testEngine } from '../../support/service-fixtures.js';
 
 // The service CA: a root and an issuing CA made on first start and kept in service_secrets
 // (certificates in clear, keys sealed under the CA passphrase), and the card authentication
@@ -22,14 +23,19 @@ let dbFile: string;
 let db: Db;
 let ca: CertificateAuthority;
 
+/** A test database's folder, when it has one (SQLite; a PostgreSQL schema is dropped with the run's cluster). */
+const removeDb = (file: string): void => {
+  if (testEngine() === 'sqlite') rmSync(dirname(file), { recursive: true, force: true });
+};
+
 beforeAll(async () => {
   dbFile = tempDbFile('cis-ca-');
-  db = openDatabase(dbFile);
+  db = await openDatabase(dbFile);
   ca = await loadOrCreateCertificateAuthority(db, { passphrase: PASSPHRASE, now: () => NOW });
 });
-afterAll(() => {
-  db.close();
-  rmSync(dirname(dbFile), { recursive: true, force: true });
+afterAll(async () => {
+  await db.destroy();
+  removeDb(dbFile);
 });
 
 interface Ext {
@@ -53,12 +59,17 @@ function extensions(der: Buffer): Map<string, Ext> {
   return out;
 }
 
-const stored = (name: string): Buffer | undefined => db.prepare('SELECT value FROM service_secrets WHERE name = ?').pluck().get(name) as Buffer | undefined;
+const stored = async (name: string): Promise<Buffer | undefined> =>
+  (await db.selectFrom('service_secrets').select('value').where('name', '=', name).executeTakeFirst())?.value;
+
+/** The CA rows a database holds, whichever process stored them. */
+const caRowCount = async (on: Db): Promise<number> =>
+  Number((await on.selectFrom('service_secrets').select((eb) => eb.fn.countAll<number>().as('n')).where('name', 'in', Object.values(CA_SECRET_NAMES)).executeTakeFirstOrThrow()).n);
 
 describe('the CA is created on first start and kept in service_secrets', () => {
-  it('a root CA and an issuing CA under it, certificates in clear', () => {
-    const root = new X509Certificate(stored(CA_SECRET_NAMES.rootCertificate) as Buffer);
-    const issuing = new X509Certificate(stored(CA_SECRET_NAMES.issuingCertificate) as Buffer);
+  it('a root CA and an issuing CA under it, certificates in clear', async () => {
+    const root = new X509Certificate((await stored(CA_SECRET_NAMES.rootCertificate)) as Buffer);
+    const issuing = new X509Certificate((await stored(CA_SECRET_NAMES.issuingCertificate)) as Buffer);
     expect(root.subject).toBe('O=Care Identity Service\nCN=Care Identity Root CA');
     expect(root.ca && issuing.ca).toBe(true);
     expect(root.verify(root.publicKey)).toBe(true);
@@ -70,9 +81,9 @@ describe('the CA is created on first start and kept in service_secrets', () => {
     expect(extensions(issuing.raw).get('2.5.29.19')?.value.toString('hex')).toBe('30060101ff020100');
   });
 
-  it('the private keys are stored only sealed: neither stored value is a readable key', () => {
+  it('the private keys are stored only sealed: neither stored value is a readable key', async () => {
     for (const name of [CA_SECRET_NAMES.rootKey, CA_SECRET_NAMES.issuingKey]) {
-      const value = stored(name) as Buffer;
+      const value = (await stored(name)) as Buffer;
       expect(value.length).toBeGreaterThan(1000);
       expect(() => createPrivateKey({ key: value, format: 'der', type: 'pkcs8' })).toThrow();
       expect(value.toString('latin1')).not.toContain('PRIVATE KEY');
@@ -98,19 +109,39 @@ describe('the CA is created on first start and kept in service_secrets', () => {
 
   it('two processes starting on a new database at once end up with one CA', async () => {
     const file = tempDbFile('cis-ca-race-');
-    const a = openDatabase(file);
-    const b = openDatabase(file);
+    // Two stores on one database, opened together (each migrates it, as a starting instance does).
+    const [a, b] = await Promise.all([openDatabase(file), openDatabase(file)]);
     try {
       const [x, y] = await Promise.all([
         loadOrCreateCertificateAuthority(a, { passphrase: PASSPHRASE }),
         loadOrCreateCertificateAuthority(b, { passphrase: PASSPHRASE }),
       ]);
       expect(x.issuing.fingerprint256).toBe(y.issuing.fingerprint256);
-      expect(a.prepare("SELECT COUNT(*) FROM service_secrets WHERE name LIKE 'ca.%'").pluck().get()).toBe(5);
+      expect(x.root.fingerprint256).toBe(y.root.fingerprint256);
+      expect(await caRowCount(a)).toBe(5);
+      // And a third start later loads that same CA.
+      expect((await loadOrCreateCertificateAuthority(b, { passphrase: PASSPHRASE })).issuing.fingerprint256).toBe(x.issuing.fingerprint256);
     } finally {
-      a.close();
-      b.close();
-      rmSync(dirname(file), { recursive: true, force: true });
+      await Promise.all([a.destroy(), b.destroy()]);
+      removeDb(file);
+    }
+  });
+
+  it('rule: two stores keeping a new CA at the same moment keep one, and both are handed that one', async () => {
+    const file = tempDbFile('cis-ca-store-race-');
+    const [a, b] = await Promise.all([openDatabase(file), openDatabase(file)]);
+    try {
+      // Both made their CA before either looked: only the database can keep them from both storing theirs.
+      const [mine, theirs] = await Promise.all([createCaRecord(PASSPHRASE, NOW), createCaRecord(PASSPHRASE, NOW)]);
+      const [x, y] = await Promise.all([storeCaRecordIfAbsent(a, mine), storeCaRecordIfAbsent(b, theirs)]);
+      expect(x.issuingCertificate.equals(y.issuingCertificate)).toBe(true);
+      expect(x.issuingKey.equals(y.issuingKey)).toBe(true);
+      const kept = await a.selectFrom('service_secrets').select('value').where('name', '=', CA_SECRET_NAMES.issuingCertificate).execute();
+      expect(kept.map((r) => r.value.equals(x.issuingCertificate))).toEqual([true]);
+      expect(await caRowCount(b)).toBe(5);
+    } finally {
+      await Promise.all([a.destroy(), b.destroy()]);
+      removeDb(file);
     }
   });
 });
@@ -224,7 +255,7 @@ describe('issuing rules', () => {
 
   it('a certificate from another service CA does not verify under ours', async () => {
     const file = tempDbFile('cis-ca-other-');
-    const other = openDatabase(file);
+    const other = await openDatabase(file);
     try {
       const foreign = await loadOrCreateCertificateAuthority(other, { passphrase: PASSPHRASE });
       const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
@@ -233,8 +264,8 @@ describe('issuing rules', () => {
       expect(cert.verify(ca.issuingPublicKey)).toBe(false);
       expect(ca.issued(cert)).toBe(false);
     } finally {
-      other.close();
-      rmSync(dirname(file), { recursive: true, force: true });
+      await other.destroy();
+      removeDb(file);
     }
   });
 });

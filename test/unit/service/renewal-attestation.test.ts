@@ -45,26 +45,26 @@ renewalRigPerFile((file) => ({ rig, orgId } = file));
 
 /** A holder's own renewal of a card expiring in 30 days, the card's management-key proof given. */
 async function provedSelfRenewal(o: { unregistered?: boolean } = {}): Promise<SelfRenewal> {
-  const { holder, card } = holderWithCard(rig, { orgId, given: 'Ash', days: 30 });
-  if (o.unregistered) forgetAttestationKey(card);
+  const { holder, card } = await holderWithCard(rig, { orgId, given: 'Ash', days: 30 });
+  if (o.unregistered) await forgetAttestationKey(card);
   const renewalId = await openSelfRenewal(rig, holder, card);
   expect((await proveCard(rig, renewalId, card)).status).toBe(200);
   return { holder, card, renewalId };
 }
 
 /** A card made before cards had attestation keys, or enrolled elsewhere. */
-const forgetAttestationKey = (card: MadeCard): void => {
-  rig.db.prepare('UPDATE cards SET attestation_key = NULL WHERE id = ?').run(card.cardId);
+const forgetAttestationKey = async (card: MadeCard): Promise<void> => {
+  await rig.db.updateTable('cards').set({ attestation_key: null }).where('id', '=', card.cardId).execute();
 };
 
-const lastRefusal = (): Record<string, unknown> => {
-  const entry = auditRows(rig.db).at(-1)!;
+const lastRefusal = async (): Promise<Record<string, unknown>> => {
+  const entry = (await auditRows(rig.db)).at(-1)!;
   expect(entry.action).toBe('card.renewal-refused');
   return JSON.parse(entry.details) as Record<string, unknown>;
 };
 
-const issuedAudit = (card: MadeCard): Record<string, unknown> => {
-  const entry = auditRows(rig.db).filter((r) => r.action === 'card.certificate-issued' && r.subject === card.cardUuid).at(-1)!;
+const issuedAudit = async (card: MadeCard): Promise<Record<string, unknown>> => {
+  const entry = (await auditRows(rig.db)).filter((r) => r.action === 'card.certificate-issued' && r.subject === card.cardUuid).at(-1)!;
   return JSON.parse(entry.details) as Record<string, unknown>;
 };
 
@@ -73,14 +73,14 @@ async function expectRefused(p: SelfRenewal, proof: KeyProof, status: number, re
   const res = await requestCertificate(rig, p.renewalId, proof);
   expect(res.status, res.text).toBe(status);
   expect(res.body.message).toMatch(message);
-  expect(renewalRows(rig, p.card.cardId).at(-1)).toMatchObject({ status: 'authenticated', issued_serial: null });
-  expect(lastRefusal()).toMatchObject({ step: 'certificate', reason });
+  expect((await renewalRows(rig, p.card.cardId)).at(-1)).toMatchObject({ status: 'authenticated', issued_serial: null });
+  expect(await lastRefusal()).toMatchObject({ step: 'certificate', reason });
 }
 
 describe('a card with a registered attestation key', () => {
-  it('rule: the card made by the factory has one, recorded in the directory, whose certificate is GET DATA 5FFF01', () => {
-    const card = rig.makeCard(rig.person({ orgId }).uuid);
-    const stored = rig.db.prepare('SELECT attestation_key FROM cards WHERE id = ?').pluck().get(card.cardId) as Buffer;
+  it('rule: the card made by the factory has one, recorded in the directory, whose certificate is GET DATA 5FFF01', async () => {
+    const card = await rig.makeCard((await rig.person({ orgId })).uuid);
+    const stored = (await rig.db.selectFrom('cards').select('attestation_key').where('id', '=', card.cardId).executeTakeFirstOrThrow()).attestation_key as Buffer;
     const certificate = new X509Certificate(Buffer.from(card.state.attestation!.certificate, 'base64'));
     expect(certificate.publicKey.export({ type: 'spki', format: 'der' }).equals(stored)).toBe(true);
     // Self-signed, not issued by the service's CA: the card's own key vouches for nothing else.
@@ -95,7 +95,7 @@ describe('a card with a registered attestation key', () => {
     expect(res.status, res.text).toBe(200);
     const issued = new X509Certificate(Buffer.from(res.body.certificate, 'base64'));
     expect(issued.publicKey.export({ type: 'spki', format: 'der' }).equals(key.publicKey.export({ type: 'spki', format: 'der' }))).toBe(true);
-    expect(issuedAudit(p.card)).toMatchObject({ kind: 'self', attested: true });
+    expect(await issuedAudit(p.card)).toMatchObject({ kind: 'self', attested: true });
   });
 
   it('rule: no attestation is 400, nothing issued', async () => {
@@ -119,7 +119,7 @@ describe('a card with a registered attestation key', () => {
     await expectRefused(p, { csr: csrFor(key), attestation: attestationFor(p.card, key.publicKey, { signingKey: software }) }, 409, 'attestation-not-this-card', /not made by this smartcard/);
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     await expectRefused(p, { csr: csrFor(key), attestation: attestationFor(p.card, key.publicKey, { signingKey: rsa }) }, 409, 'attestation-not-this-card', /not made by this smartcard/);
-    const other = rig.makeCard(rig.person({ orgId }).uuid);
+    const other = await rig.makeCard((await rig.person({ orgId })).uuid);
     await expectRefused(p, { csr: csrFor(key), attestation: attestationFor(other, key.publicKey, { serial: p.card.serial }) }, 409, 'attestation-not-this-card', /not made by this smartcard/);
   });
 
@@ -134,9 +134,9 @@ describe('a card with a registered attestation key', () => {
     const p = await provedSelfRenewal();
     const key = newCardKey();
     await expectRefused(p, { csr: csrFor(key), attestation: attestationFor(p.card, key.publicKey, { slot: 0x9c }) }, 409, 'attestation-other-slot', /not for its authentication key/);
-    expect(lastRefusal()).toMatchObject({ attestedSlot: '9c' });
+    expect(await lastRefusal()).toMatchObject({ attestedSlot: '9c' });
     await expectRefused(p, { csr: csrFor(key), attestation: attestationFor(p.card, key.publicKey, { serial: p.card.serial + 1 }) }, 409, 'attestation-other-serial', /another card's serial number/);
-    expect(lastRefusal()).toMatchObject({ attestedSerial: p.card.serial + 1 });
+    expect(await lastRefusal()).toMatchObject({ attestedSerial: p.card.serial + 1 });
     // The same renewal still takes the right proof.
     expect((await requestCertificate(rig, p.renewalId, proofFor(p.card, key))).status).toBe(200);
   });
@@ -149,7 +149,7 @@ describe('a card with a registered attestation key', () => {
     expect((await proveCard(rig, r.renewalId, p.card)).status).toBe(200);
     await expectRefused(r, { csr: csrFor(newCardKey()), attestation: null }, 400, 'attestation-missing', /did not show/);
     expect((await requestCertificate(rig, r.renewalId, proofFor(p.card, newCardKey()))).status).toBe(200);
-    expect(issuedAudit(p.card)).toMatchObject({ kind: 'recovery', attested: true });
+    expect(await issuedAudit(p.card)).toMatchObject({ kind: 'recovery', attested: true });
   });
 
   it("rule: the virtual card's own answers (GENERATE, ATTEST 9A, the request it signs) are accepted", async () => {
@@ -187,14 +187,14 @@ describe('a card without a registered attestation key (most PIV cards)', () => {
   /** Nothing issued, nothing to confirm, the old certificate still live and still signing in. */
   async function expectOldCertificateStillLive(p: SelfRenewal): Promise<void> {
     expect((await confirm(rig, p.renewalId)).status).toBe(409);
-    expect(certificateRows(rig, p.card.cardId)).toEqual([{ serial: p.card.certificate.serial, revoked_at: null, revocation_reason: null }]);
+    expect(await certificateRows(rig, p.card.cardId)).toEqual([{ serial: p.card.certificate.serial, revoked_at: null, revocation_reason: null }]);
     expect((await loginWith(rig, p.card.certificate.der, p.card.privateKey, p.card.algorithm)).status).toBe(200);
-    expect(auditRows(rig.db).some((r) => r.action === 'card.certificate-issued' && r.subject === p.card.cardUuid)).toBe(false);
+    expect((await auditRows(rig.db)).some((r) => r.action === 'card.certificate-issued' && r.subject === p.card.cardUuid)).toBe(false);
   }
 
   it("rule: once the card has proved itself, the service asks for its old key's signature", async () => {
-    const { holder, card } = holderWithCard(rig, { orgId, days: 30 });
-    forgetAttestationKey(card);
+    const { holder, card } = await holderWithCard(rig, { orgId, days: 30 });
+    await forgetAttestationKey(card);
     const renewalId = await openSelfRenewal(rig, holder, card);
     const proved = await proveCard(rig, renewalId, card);
     expect(proved.body).toEqual({ authenticated: true, newKeyProof: 'old-key-signature', issuedCertificate: null });
@@ -212,7 +212,7 @@ describe('a card without a registered attestation key (most PIV cards)', () => {
   it('rule: a software key with a signature made by some other key, or for another renewal, is refused (409)', async () => {
     const p = await provedSelfRenewal({ unregistered: true });
     const software = newCardKey();
-    const other = rig.makeCard(rig.person({ orgId }).uuid);
+    const other = await rig.makeCard((await rig.person({ orgId })).uuid);
     const refusedSigners: [string, KeyProof][] = [
       ['a key made in software', vouchedFor(p, software, newCardKey().privateKey)],
       ['the new key itself', vouchedFor(p, software, software.privateKey)],
@@ -225,33 +225,33 @@ describe('a card without a registered attestation key (most PIV cards)', () => {
       const res = await requestCertificate(rig, p.renewalId, proof);
       expect(res.status, what).toBe(409);
       expect(res.body.message, what).toMatch(/was not made by it for this renewal/);
-      expect(lastRefusal(), what).toMatchObject({ step: 'certificate', reason: 'old-key-signature-invalid' });
+      expect(await lastRefusal(), what).toMatchObject({ step: 'certificate', reason: 'old-key-signature-invalid' });
     }
-    expect(renewalRows(rig, p.card.cardId).at(-1)).toMatchObject({ status: 'authenticated', issued_serial: null });
+    expect((await renewalRows(rig, p.card.cardId)).at(-1)).toMatchObject({ status: 'authenticated', issued_serial: null });
     await expectOldCertificateStillLive(p);
   });
 
   it("rule: with its old key's signature over this renewal, its holder renews it; confirmed, the old certificate is superseded", async () => {
     for (const algorithm of ['p256', 'rsa2048'] as const) {
-      const { holder, card } = holderWithCard(rig, { orgId, days: 30, algorithm });
-      forgetAttestationKey(card);
+      const { holder, card } = await holderWithCard(rig, { orgId, days: 30, algorithm });
+      await forgetAttestationKey(card);
       const p: SelfRenewal = { holder, card, renewalId: await openSelfRenewal(rig, holder, card) };
       expect((await proveCard(rig, p.renewalId, card)).status).toBe(200);
       const key = newCardKey(algorithm);
       const res = await requestCertificate(rig, p.renewalId, vouchedFor(p, key));
       expect(res.status, res.text).toBe(200);
-      expect(issuedAudit(card)).toMatchObject({ kind: 'self', attested: false, newKeyProof: 'old-key-signature' });
+      expect(await issuedAudit(card)).toMatchObject({ kind: 'self', attested: false, newKeyProof: 'old-key-signature' });
       expect((await confirm(rig, p.renewalId)).status).toBe(200);
-      expect(certificateRows(rig, card.cardId).map((c) => c.revocation_reason)).toEqual(['superseded', null]);
+      expect((await certificateRows(rig, card.cardId)).map((c) => c.revocation_reason)).toEqual(['superseded', null]);
       expect((await loginWith(rig, Buffer.from(res.body.certificate, 'base64'), key.privateKey, algorithm)).status).toBe(200);
     }
   });
 
   it("rule: a sponsor renews it only with the old key's signature, which needs the holder's passcode", async () => {
-    const sponsor = rig.sponsor(orgId, ['S']);
-    const holder = rig.person({ orgId });
-    const card = rig.makeCard(holder.uuid, { notAfter: expiringIn(rig.now(), 20) });
-    forgetAttestationKey(card);
+    const sponsor = await rig.sponsor(orgId, ['S']);
+    const holder = await rig.person({ orgId });
+    const card = await rig.makeCard(holder.uuid, { notAfter: expiringIn(rig.now(), 20) });
+    await forgetAttestationKey(card);
     const opened = await requestSponsorRenewal(rig, sponsor.token, card);
     expect(opened.status, opened.text).toBe(200);
     const p: SelfRenewal = { holder, card, renewalId: opened.body.renewalId };
@@ -261,7 +261,7 @@ describe('a card without a registered attestation key (most PIV cards)', () => {
     await expectOldCertificateStillLive(p);
     const res = await requestCertificate(rig, p.renewalId, vouchedFor(p, newCardKey()));
     expect(res.status, res.text).toBe(200);
-    expect(issuedAudit(card)).toMatchObject({ kind: 'sponsor', attested: false, newKeyProof: 'old-key-signature' });
+    expect(await issuedAudit(card)).toMatchObject({ kind: 'sponsor', attested: false, newKeyProof: 'old-key-signature' });
   });
 
   it("rule: the old key's signature vouches for one new key: another key in the same renewal is refused (409)", async () => {
@@ -271,8 +271,8 @@ describe('a card without a registered attestation key (most PIV cards)', () => {
     expect(first.status, first.text).toBe(200);
     const signature = oldKeySignatureFor(p.card, p.renewalId);
     await expect(requestCertificate(rig, p.renewalId, { csr: csrFor(newCardKey()), attestation: null, oldKeySignature: signature })).resolves.toMatchObject({ status: 409 });
-    expect(lastRefusal()).toMatchObject({ step: 'certificate', reason: 'old-key-signature-spent' });
-    expect(renewalRows(rig, p.card.cardId).at(-1)!.issued_serial).toBe(new X509Certificate(Buffer.from(first.body.certificate, 'base64')).serialNumber.toLowerCase());
+    expect(await lastRefusal()).toMatchObject({ step: 'certificate', reason: 'old-key-signature-spent' });
+    expect((await renewalRows(rig, p.card.cardId)).at(-1)!.issued_serial).toBe(new X509Certificate(Buffer.from(first.body.certificate, 'base64')).serialNumber.toLowerCase());
     // The same key again (its answer was lost): the same certificate.
     const again = await requestCertificate(rig, p.renewalId, vouchedFor(p, key));
     expect(again.body.certificate).toBe(first.body.certificate);

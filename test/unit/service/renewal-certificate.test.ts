@@ -37,11 +37,11 @@ renewalRigPerFile((file) => ({ rig, orgId } = file));
 
 /** A holder whose card expires in 30 days, and a renewal of it they opened themselves. */
 async function openedSelfRenewal(algorithm: 'p256' | 'rsa2048' = 'p256'): Promise<SelfRenewal> {
-  const { holder, card } = holderWithCard(rig, { orgId, given: 'Rowan', days: 30, algorithm });
+  const { holder, card } = await holderWithCard(rig, { orgId, given: 'Rowan', days: 30, algorithm });
   return { holder, card, renewalId: await openSelfRenewal(rig, holder, card) };
 }
 
-const issuedSerial = (card: MadeCard): string | null => renewalRows(rig, card.cardId).at(-1)!.issued_serial;
+const issuedSerial = async (card: MadeCard): Promise<string | null> => (await renewalRows(rig, card.cardId)).at(-1)!.issued_serial;
 
 describe('the card proves itself', () => {
   it('rule: the service decrypts the witness and checks the answer; the renewal becomes authenticated', async () => {
@@ -49,20 +49,20 @@ describe('the card proves itself', () => {
     const proved = await proveCard(rig, renewalId, card);
     expect(proved.status, proved.text).toBe(200);
     expect(RenewalAuthenticateResponse.parse(proved.body)).toEqual({ authenticated: true, newKeyProof: 'attestation', issuedCertificate: null });
-    expect(renewalRows(rig, card.cardId).at(-1)!.status).toBe('authenticated');
-    expect(auditRows(rig.db).at(-1)).toMatchObject({ action: 'card.renewal-card-proved', subject: card.cardUuid });
+    expect((await renewalRows(rig, card.cardId)).at(-1)!.status).toBe('authenticated');
+    expect((await auditRows(rig.db)).at(-1)).toMatchObject({ action: 'card.renewal-card-proved', subject: card.cardUuid });
   });
 
   it('rule: another card answering is refused (403) and the renewal stays unproved', async () => {
     const { card, renewalId } = await openedSelfRenewal();
-    const other = rig.makeCard(rig.person({ orgId }).uuid);
+    const other = await rig.makeCard((await rig.person({ orgId })).uuid);
     // The other card's witness decrypts to nonsense here (the card would stop); its answer decides.
     const witness = await rig.call('POST', `/v1/renewals/${renewalId}/card-witness`, { workstationId: WS, witness: cardEncrypt(other, randomBytes(16)).toString('base64') });
     const cardResponse = cardEncrypt(other, Buffer.from(witness.body.challenge, 'base64')).toString('base64');
     const res = await rig.call('POST', `/v1/renewals/${renewalId}/authenticate`, { workstationId: WS, exchangeId: witness.body.exchangeId, cardResponse });
     expect(res.status).toBe(403);
-    expect(renewalRows(rig, card.cardId).at(-1)!.status).toBe('opened');
-    expect(JSON.parse(auditRows(rig.db).at(-1)!.details)).toMatchObject({ step: 'authenticate', reason: 'card-proof-failed' });
+    expect((await renewalRows(rig, card.cardId)).at(-1)!.status).toBe('opened');
+    expect(JSON.parse((await auditRows(rig.db)).at(-1)!.details)).toMatchObject({ step: 'authenticate', reason: 'card-proof-failed' });
   });
 
   it('rule: one witness at a time (429), a few per renewal (409), and authenticate takes only its own exchange (403)', async () => {
@@ -83,7 +83,7 @@ describe('the card proves itself', () => {
     });
     const borrowed = await rig.call('POST', `/v1/renewals/${renewalId}/authenticate`, answer(foreign, other.card));
     expect(borrowed.status).toBe(403);
-    expect(JSON.parse(auditRows(rig.db).at(-1)!.details)).toMatchObject({ reason: 'exchange-not-this-renewal' });
+    expect(JSON.parse((await auditRows(rig.db)).at(-1)!.details)).toMatchObject({ reason: 'exchange-not-this-renewal' });
     // Its own exchange works once, then is spent.
     expect((await rig.call('POST', `/v1/renewals/${renewalId}/authenticate`, answer(first, card))).status).toBe(200);
     expect((await rig.call('POST', `/v1/renewals/${renewalId}/authenticate`, answer(first, card))).status).toBe(403);
@@ -112,16 +112,16 @@ describe('the card proves itself', () => {
   });
 
   it("rule: a sponsor renewal needs the sponsor's session at every card step (401), and is not voided by its end", async () => {
-    const sponsor = rig.sponsor(orgId, ['S']);
-    const holder = rig.person({ orgId });
-    const card = rig.makeCard(holder.uuid, { notAfter: expiringIn(rig.now(), 20) });
+    const sponsor = await rig.sponsor(orgId, ['S']);
+    const holder = await rig.person({ orgId });
+    const card = await rig.makeCard(holder.uuid, { notAfter: expiringIn(rig.now(), 20) });
     const opened = await requestSponsorRenewal(rig, sponsor.token, card);
     expect((await proveCard(rig, opened.body.renewalId, card)).status).toBe(200);
-    endSession(rig.db, sponsor.sessionId, 'logout', rig.now().getTime());
+    await endSession(rig.db, sponsor.sessionId, 'logout', rig.now().getTime());
     const res = await requestCertificate(rig, opened.body.renewalId, proofFor(card, newCardKey()));
     expect(res.status).toBe(401);
     expect(res.body.message).toMatch(/Your session has ended, so this renewal cannot go on/);
-    expect(renewalRows(rig, card.cardId).at(-1)!.status).toBe('authenticated');
+    expect((await renewalRows(rig, card.cardId)).at(-1)!.status).toBe('authenticated');
   });
 });
 
@@ -144,9 +144,9 @@ describe('the certificate request', () => {
     expect(years).toBeLessThan(3.01);
     expect(answer.notAfter).toBe(new Date(x509.validTo).toISOString());
     // Kept in the renewal; the directory still lists only the old certificate, live.
-    expect(renewalRows(rig, card.cardId).at(-1)).toMatchObject({ status: 'issued', issued_serial: x509.serialNumber.toLowerCase() });
-    expect(certificateRows(rig, card.cardId)).toEqual([{ serial: card.certificate.serial, revoked_at: null, revocation_reason: null }]);
-    const entry = auditRows(rig.db).at(-1)!;
+    expect((await renewalRows(rig, card.cardId)).at(-1)).toMatchObject({ status: 'issued', issued_serial: x509.serialNumber.toLowerCase() });
+    expect(await certificateRows(rig, card.cardId)).toEqual([{ serial: card.certificate.serial, revoked_at: null, revocation_reason: null }]);
+    const entry = (await auditRows(rig.db)).at(-1)!;
     expect(entry).toMatchObject({ action: 'card.certificate-issued', actor: holder.uuid, subject: card.cardUuid, workstation_id: WS });
     expect(JSON.parse(entry.details)).toMatchObject({ kind: 'self', serial: x509.serialNumber.toLowerCase(), oldSerial: card.certificate.serial });
   });
@@ -187,8 +187,8 @@ describe('the certificate request', () => {
       expect(res.status, res.text).toBe(400);
       expect(res.body.code).toBe('bad-request');
       expect(res.body.message).toMatch(/^The certificate request is not valid: /);
-      expect(renewalRows(rig, card.cardId).at(-1)).toMatchObject({ status: 'authenticated', issued_serial: null });
-      expect(JSON.parse(auditRows(rig.db).at(-1)!.details)).toMatchObject({ step: 'certificate', reason: 'csr-invalid' });
+      expect((await renewalRows(rig, card.cardId)).at(-1)).toMatchObject({ status: 'authenticated', issued_serial: null });
+      expect(JSON.parse((await auditRows(rig.db)).at(-1)!.details)).toMatchObject({ step: 'certificate', reason: 'csr-invalid' });
     });
   });
 
@@ -199,7 +199,7 @@ describe('the certificate request', () => {
     const res = await requestCertificate(rig, renewalId, { csr: csrFor(rsa, 'rsa2048'), attestation: attestationFor(card, rsa.publicKey) });
     expect(res.status).toBe(409);
     expect(res.body.message).toBe('The certificate request is for an RSA-2048 key, but this smartcard uses a P-256 key. Start the renewal again.');
-    expect(issuedSerial(card)).toBeNull();
+    expect(await issuedSerial(card)).toBeNull();
   });
 
   it('rule: the key the card already had is refused (409): a renewal needs a new key', async () => {
@@ -209,7 +209,7 @@ describe('the certificate request', () => {
     const res = await requestCertificate(rig, renewalId, proofFor(card, oldKey));
     expect(res.status).toBe(409);
     expect(res.body.message).toMatch(/the key the smartcard already has; a renewal needs a new key/);
-    expect(issuedSerial(card)).toBeNull();
+    expect(await issuedSerial(card)).toBeNull();
   });
 
   it('rule: asked again with the same key, the same certificate; with a new key, a new one replaces it', async () => {
@@ -217,16 +217,16 @@ describe('the certificate request', () => {
     const { key, issued } = await throughIssue(rig, renewalId, card);
     const again = await requestCertificate(rig, renewalId, proofFor(card, key));
     expect(again.body).toEqual(issued.body);
-    const first = issuedSerial(card);
+    const first = await issuedSerial(card);
     // The card generated again (an attempt cut short): it proves itself again, then asks anew.
     const proved = await proveCard(rig, renewalId, card);
     expect(proved.body.issuedCertificate).toBe(issued.body.certificate);
     const replaced = await requestCertificate(rig, renewalId, proofFor(card, newCardKey()));
     expect(replaced.status).toBe(200);
     expect(replaced.body.certificate).not.toBe(issued.body.certificate);
-    expect(issuedSerial(card)).not.toBe(first);
-    expect(JSON.parse(auditRows(rig.db).at(-1)!.details)).toMatchObject({ replacesSerial: first });
-    expect(auditRows(rig.db).filter((r) => r.action === 'card.certificate-issued' && r.subject === card.cardUuid)).toHaveLength(2);
+    expect(await issuedSerial(card)).not.toBe(first);
+    expect(JSON.parse((await auditRows(rig.db)).at(-1)!.details)).toMatchObject({ replacesSerial: first });
+    expect((await auditRows(rig.db)).filter((r) => r.action === 'card.certificate-issued' && r.subject === card.cardUuid)).toHaveLength(2);
   });
 
   it('rule: confirming before a certificate is issued is refused (409)', async () => {

@@ -37,13 +37,13 @@ const recover = async (card: MadeCard, workstationId = WS) => rig.call('POST', '
 
 describe('recovering a renewal cut short', () => {
   it('rule: after the certificate was issued, the new renewal carries it; the card proves itself, and it is confirmed', async () => {
-    const { holder, card } = holderCard();
+    const { holder, card } = await holderCard();
     const { key, issued } = await throughIssue(rig, await openSelf(holder, card), card);
     const res = await recover(card);
     expect(res.status, res.text).toBe(200);
     const opened = RenewalOpened.parse(res.body);
     expect(opened).toMatchObject({ cardUuid: card.cardUuid, holder: { uuid: holder.uuid }, algorithm: 'p256' });
-    expect(renewalRows(rig, card.cardId).map((r) => [r.kind, r.status, r.issued_serial !== null])).toEqual([
+    expect((await renewalRows(rig, card.cardId)).map((r) => [r.kind, r.status, r.issued_serial !== null])).toEqual([
       ['self', 'void', true],
       ['recovery', 'opened', true],
     ]);
@@ -54,15 +54,15 @@ describe('recovering a renewal cut short', () => {
     // The card's key is that certificate's: the agent writes it and confirms.
     const done = await confirm(rig, opened.renewalId);
     expect(done.status, done.text).toBe(200);
-    expect(certificateRows(rig, card.cardId).map((c) => c.revocation_reason)).toEqual(['superseded', null]);
+    expect((await certificateRows(rig, card.cardId)).map((c) => c.revocation_reason)).toEqual(['superseded', null]);
     expect((await loginWith(rig, Buffer.from(issued.body.certificate, 'base64'), key.privateKey, 'p256')).status).toBe(200);
-    const started = auditRows(rig.db).find((e) => e.action === 'card.renewal-started' && JSON.parse(e.details).kind === 'recovery' && e.subject === card.cardUuid)!;
+    const started = (await auditRows(rig.db)).find((e) => e.action === 'card.renewal-started' && JSON.parse(e.details).kind === 'recovery' && e.subject === card.cardUuid)!;
     expect(started).toMatchObject({ actor: holder.uuid, workstation_id: WS });
     expect(JSON.parse(started.details)).toMatchObject({ recovers: { kind: 'self', status: 'issued' }, oldSerial: card.certificate.serial });
   });
 
   it('rule: before anything was issued, the card makes its key and gets its certificate in the new renewal', async () => {
-    const { holder, card } = holderCard();
+    const { holder, card } = await holderCard();
     const first = await openSelf(holder, card);
     expect((await proveCard(rig, first, card)).status).toBe(200);
     const res = await recover(card, OTHER_WS);
@@ -74,23 +74,23 @@ describe('recovering a renewal cut short', () => {
     const key = newCardKey();
     expect((await requestCertificate(rig, renewalId, proofFor(card, key), OTHER_WS)).status).toBe(200);
     expect((await confirm(rig, renewalId, OTHER_WS)).status).toBe(200);
-    expect(renewalRows(rig, card.cardId).map((r) => r.status)).toEqual(['void', 'confirmed']);
+    expect((await renewalRows(rig, card.cardId)).map((r) => r.status)).toEqual(['void', 'confirmed']);
   });
 
   it('rule: with no unfinished renewal of the card (none, finished, or older than 30 days), 404', async () => {
-    const none = holderCard();
+    const none = await holderCard();
     const r1 = await recover(none.card);
     expect(r1.status).toBe(404);
     expect(r1.body.message).toBe(NOTHING);
-    expect(auditRows(rig.db).at(-1)).toMatchObject({ action: 'card.renewal-refused', subject: none.card.cardUuid });
+    expect((await auditRows(rig.db)).at(-1)).toMatchObject({ action: 'card.renewal-refused', subject: none.card.cardUuid });
 
-    const finished = holderCard();
+    const finished = await holderCard();
     const id = await openSelf(finished.holder, finished.card);
     await throughIssue(rig, id, finished.card);
     await confirm(rig, id);
     expect((await recover(finished.card)).status).toBe(404);
 
-    const old = holderCard();
+    const old = await holderCard();
     await openSelf(old.holder, old.card);
     rig.advance(30 * DAY + 60_000);
     expect((await recover(old.card)).status).toBe(404);
@@ -102,7 +102,7 @@ describe('recovering a renewal cut short', () => {
   });
 
   it('rule: at most 10 recoveries of a card an hour (429 rate-limited)', async () => {
-    const { holder, card } = holderCard();
+    const { holder, card } = await holderCard();
     await openSelf(holder, card);
     for (let i = 0; i < 10; i++) expect((await recover(card)).status).toBe(200);
     const res = await recover(card);
@@ -114,9 +114,9 @@ describe('recovering a renewal cut short', () => {
   });
 
   it('rule: a revoked card is not recovered (409)', async () => {
-    const { holder, card } = holderCard();
+    const { holder, card } = await holderCard();
     await openSelf(holder, card);
-    rig.db.prepare("UPDATE cards SET status = 'revoked' WHERE id = ?").run(card.cardId);
+    await rig.db.updateTable('cards').set({ status: 'revoked' }).where('id', '=', card.cardId).execute();
     const res = await recover(card);
     expect(res.status).toBe(409);
     expect(res.body.message).toMatch(/revoked, so its certificate cannot be renewed/);

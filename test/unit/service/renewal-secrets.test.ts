@@ -32,17 +32,17 @@ beforeAll(async () => {
   rig = await startRenewalRig();
   const today = morning();
   rig.setClock(new Date(today.getTime() - 30 * DAY));
-  const orgId = rig.org().id;
-  const holder = rig.person({ orgId, given: 'Sasha' });
-  const own = rig.makeCard(holder.uuid, { notAfter: expiringIn(today, 40) });
+  const orgId = (await rig.org()).id;
+  const holder = await rig.person({ orgId, given: 'Sasha' });
+  const own = await rig.makeCard(holder.uuid, { notAfter: expiringIn(today, 40) });
   // Expired yesterday: renewed by registration authority staff.
-  const serviced = rig.makeCard(holder.uuid, { notAfter: expiringIn(today, -1) });
+  const serviced = await rig.makeCard(holder.uuid, { notAfter: expiringIn(today, -1) });
   rig.setClock(today);
-  const sponsor = rig.sponsor(orgId, ['RAA']);
+  const sponsor = await rig.sponsor(orgId, ['RAA']);
   tokens.push(sponsor.token);
   cards.push(own, serviced, sponsor.card);
   privateKeys.push(own.privateKey, serviced.privateKey, sponsor.card.privateKey);
-  const { token } = rig.signIn(holder, own);
+  const { token } = await rig.signIn(holder, own);
   tokens.push(token);
 
   // Self: refused early (wrong workstation, bad request), then to the end and a roll-forward login.
@@ -71,8 +71,8 @@ beforeAll(async () => {
 });
 afterAll(async () => rig.close());
 
-const auditText = (): string[] =>
-  (rig.db.prepare('SELECT at, actor, action, subject, workstation_id, details FROM audit_log ORDER BY seq').all() as Record<string, unknown>[]).map((row) => JSON.stringify(row));
+const auditText = async (): Promise<string[]> =>
+  (await rig.db.selectFrom('audit_log').select(['at', 'actor', 'action', 'subject', 'workstation_id', 'details']).orderBy('seq').execute()).map((row) => JSON.stringify(row));
 const managementKeyForms = (card: MadeCard): string[] => {
   const key = Buffer.from(card.state.managementKey.key, 'hex');
   return [key.toString('hex'), key.toString('hex').toUpperCase(), key.toString('base64'), key.toString('base64url')];
@@ -91,19 +91,19 @@ function expectNoSecrets(text: string): void {
 }
 
 describe('renewal secrets stay secret', () => {
-  it('the flows ran: opened, proved, issued, confirmed, rolled forward, recovered, refused', () => {
-    const actions = new Set(rig.db.prepare('SELECT action FROM audit_log').pluck().all() as string[]);
+  it('the flows ran: opened, proved, issued, confirmed, rolled forward, recovered, refused', async () => {
+    const actions = new Set((await rig.db.selectFrom('audit_log').select('action').execute()).map((r) => r.action));
     for (const action of ['card.renewal-started', 'card.renewal-card-proved', 'card.certificate-issued', 'card.renewed', 'card.renewal-refused']) {
       expect(actions, action).toContain(action);
     }
-    const renewed = rig.db.prepare("SELECT details FROM audit_log WHERE action = 'card.renewed'").pluck().all() as string[];
+    const renewed = (await rig.db.selectFrom('audit_log').select('details').where('action', '=', 'card.renewed').execute()).map((r) => r.details);
     expect(renewed.map((d) => JSON.parse(d).confirmedBy).sort()).toEqual(['agent', 'rolled forward at login']);
     expect(rig.errorBodies.length).toBeGreaterThanOrEqual(5);
     expect(renewalIds.every((id) => typeof id === 'string' && id.length > 40)).toBe(true);
   });
 
-  it('rule: no audit entry holds a management key, a private key, a session token or a renewal id', () => {
-    for (const row of auditText()) {
+  it('rule: no audit entry holds a management key, a private key, a session token or a renewal id', async () => {
+    for (const row of await auditText()) {
       expectNoSecrets(row);
       for (const id of renewalIds) expect(row).not.toContain(id);
     }

@@ -10,7 +10,7 @@ import { openSession } from '../../../../src-service/auth/session-store.js';
 import { TEST_KEY } from '../../../support/service-fixtures.js';
 import { cardEncrypt, certificateOf, startUnlockRig, WS, type Person, type Reply, type RigOfFile, type UnlockRig } from './unlock-rig.js';
 
-// What the renewal tests share, on top of the unlock rig (a real service on a fresh SQLite file,
+// What the renewal tests share, on top of the unlock rig (a real service on a fresh database,
 // people, made cards, sponsor sessions, the card's side of the management-key proof): a clock
 // that can be set to an exact moment, the card's new key, the PKCS#10 request it signs and the
 // card's attestation of it, the card steps as the agent relays them, and a login signed with any
@@ -24,9 +24,9 @@ export interface RenewalRig extends UnlockRig {
   /** Sets the service clock to `at` (it keeps running from there). */
   setClock(at: Date): void;
   /** A card of `algorithm` (default P-256) for `userUuid`, issued at the current clock. */
-  makeCard(userUuid: string, options?: { notAfter?: Date; algorithm?: AsymmetricAlgorithm }): MadeCard;
+  makeCard(userUuid: string, options?: { notAfter?: Date; algorithm?: AsymmetricAlgorithm }): Promise<MadeCard>;
   /** A session for `person` opened with `card` at `workstationId`, as a login would open it. */
-  signIn(person: Person, card: MadeCard, workstationId?: string): { token: string; sessionId: number };
+  signIn(person: Person, card: MadeCard, workstationId?: string): Promise<{ token: string; sessionId: number }>;
 }
 
 export async function startRenewalRig(): Promise<RenewalRig> {
@@ -48,7 +48,7 @@ export function renewalRigPerFile(ready: (file: RigOfFile<RenewalRig>) => void):
   let rig: RenewalRig | undefined;
   beforeAll(async () => {
     rig = await startRenewalRig();
-    ready({ rig, orgId: rig.org().id });
+    ready({ rig, orgId: (await rig.org()).id });
   });
   afterAll(async () => rig?.close());
   beforeEach(() => rig?.setClock(morning()));
@@ -63,15 +63,18 @@ export function morning(): Date {
 export const expiringIn = (at: Date, days: number): Date => new Date(at.getTime() + days * DAY + 12 * HOUR);
 
 /** A person in `orgId` and their card, whose certificate ends `days` UTC days after the rig's clock. */
-export function holderWithCard(rig: RenewalRig, o: { orgId: number; days: number; given?: string; algorithm?: AsymmetricAlgorithm }): { holder: Person; card: MadeCard } {
-  const holder = rig.person({ orgId: o.orgId, ...(o.given !== undefined ? { given: o.given } : {}) });
-  const card = rig.makeCard(holder.uuid, { notAfter: expiringIn(rig.now(), o.days), ...(o.algorithm ? { algorithm: o.algorithm } : {}) });
+export async function holderWithCard(
+  rig: RenewalRig,
+  o: { orgId: number; days: number; given?: string; algorithm?: AsymmetricAlgorithm },
+): Promise<{ holder: Person; card: MadeCard }> {
+  const holder = await rig.person({ orgId: o.orgId, ...(o.given !== undefined ? { given: o.given } : {}) });
+  const card = await rig.makeCard(holder.uuid, { notAfter: expiringIn(rig.now(), o.days), ...(o.algorithm ? { algorithm: o.algorithm } : {}) });
   return { holder, card };
 }
 
 /** The holder, signed in with `card`, asks to renew it: the answer as it comes. */
-export const requestSelfRenewal = (rig: RenewalRig, holder: Person, card: MadeCard): Promise<Reply> =>
-  rig.call('POST', '/v1/renewals', {}, { token: rig.signIn(holder, card).token });
+export const requestSelfRenewal = async (rig: RenewalRig, holder: Person, card: MadeCard): Promise<Reply> =>
+  rig.call('POST', '/v1/renewals', {}, { token: (await rig.signIn(holder, card)).token });
 
 /** A renewal the holder opened of their own card. */
 export interface SelfRenewal {
@@ -193,11 +196,11 @@ export async function loginWith(rig: UnlockRig, certificate: Buffer, privateKey:
 }
 
 /** The card's renewal rows, oldest first. */
-export function renewalRows(rig: UnlockRig, cardId: number): { kind: string; status: string; issued_serial: string | null; old_serial: string | null; sponsor_user_id: number | null }[] {
-  return rig.db.prepare('SELECT kind, status, issued_serial, old_serial, sponsor_user_id FROM card_renewals WHERE card_id = ? ORDER BY id').all(cardId) as ReturnType<typeof renewalRows>;
+export function renewalRows(rig: UnlockRig, cardId: number): Promise<{ kind: string; status: string; issued_serial: string | null; old_serial: string | null; sponsor_user_id: number | null }[]> {
+  return rig.db.selectFrom('card_renewals').select(['kind', 'status', 'issued_serial', 'old_serial', 'sponsor_user_id']).where('card_id', '=', cardId).orderBy('id').execute();
 }
 
 /** The card's certificates as the directory lists them. */
-export function certificateRows(rig: UnlockRig, cardId: number): { serial: string; revoked_at: string | null; revocation_reason: string | null }[] {
-  return rig.db.prepare('SELECT serial, revoked_at, revocation_reason FROM certificates WHERE card_id = ? ORDER BY not_after').all(cardId) as ReturnType<typeof certificateRows>;
+export function certificateRows(rig: UnlockRig, cardId: number): Promise<{ serial: string; revoked_at: string | null; revocation_reason: string | null }[]> {
+  return rig.db.selectFrom('certificates').select(['serial', 'revoked_at', 'revocation_reason']).where('card_id', '=', cardId).orderBy('not_after').execute();
 }
