@@ -30,15 +30,16 @@ export async function benchAgentLogin(argv: string[] = process.argv.slice(2)): P
   const dir = mkdtempSync(join(tmpdir(), 'bench-agent-'));
   // One workstation signing in as fast as it can: the request limits are not what is measured.
   const service = await startService({ dbFile: join(dir, 'service.sqlite'), rateLimitPerClient: 1_000_000, rateLimitGlobal: 100_000_000 });
-  seedPersonas(service.ctx.db);
-  const made = makeCard(service.ctx, { userUuid: personaByKey('clinician').uuid, algorithm });
+  await seedPersonas(service.ctx.db);
+  const made = await makeCard(service.ctx, { userUuid: personaByKey('clinician').uuid, algorithm });
   const statePath = join(dir, 'card.json');
   saveCardState(statePath, made.state);
   const engine = new PivCardEngine(made.state, { onPersist: (s) => saveCardState(statePath, s) });
   const vpcd = new VpcdCard({ engine, port: VPCD_BASE_PORT });
   const driver = new PcscReaderDriver();
   const agent = createAgent({ readers: driver, serviceUrl: service.url, workstationId: 'ws-bench', removalMode: 'normal', dataDir: join(dir, 'agent') });
-  const liveSessions = (): number => service.ctx.db.prepare('SELECT count(*) FROM sessions WHERE ended_at IS NULL').pluck().get() as number;
+  const liveSessions = async (): Promise<number> =>
+    Number((await service.ctx.db.selectFrom('sessions').select((eb) => eb.fn.countAll().as('n')).where('ended_at', 'is', null).executeTakeFirstOrThrow()).n);
   const quick = quickack('on');
   console.log(`# Identity Agent login over pcscd + vpcd (${algorithm} card, embedded service over HTTP, quickack ${quick ? 'on' : 'unchanged: not root'}), ${rounds} rounds`);
   driver.start();
@@ -75,7 +76,7 @@ export async function benchAgentLogin(argv: string[] = process.argv.slice(2)): P
       await vpcd.remove();
       await out;
       const t4 = performance.now();
-      while (liveSessions() > 0) await new Promise((r) => setTimeout(r, 1));
+      while ((await liveSessions()) > 0) await new Promise((r) => setTimeout(r, 1));
       const t5 = performance.now();
       if (round === 0) continue; // warm-up: first TLS-free connection, JIT, certificate parsing
       phases['insert -> passcode prompt'].push(t1 - t0);

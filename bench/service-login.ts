@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID, sign, type KeyObject } from 'node:crypto';
+import { sign, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import type { AsymmetricAlgorithm } from '../src-shared/card/virtual-card-state.
 import { makeCard } from '../src-service/ca/card-factory.js';
 import { loadOrCreateCertificateAuthority } from '../src-service/ca/certificate-authority.js';
 import { caPassphraseFor, openWithMachineSecret } from '../src-service/crypto/machine-secret-file.js';
+import { addOrg, addPosition, addUser, assign } from '../test/support/service-fixtures.js';
 import { runIfMain } from './support/run-main.js';
 import { fmt, median, percentile } from './support/stats.js';
 
@@ -30,28 +31,22 @@ interface BenchCard {
 const WORKSTATIONS = ['ws-ward-1', 'ws-ward-2', 'ws-clinic-1', 'ws-theatre-3'];
 
 async function setUp(dbFile: string, count: number, mix: 'p256' | 'rsa2048' | 'mixed'): Promise<BenchCard[]> {
-  const { db, secret } = openWithMachineSecret({ dbFile });
+  const { db, secret } = await openWithMachineSecret({ dbFile });
   try {
     const ca = await loadOrCreateCertificateAuthority(db, { passphrase: caPassphraseFor({}, secret) });
-    const org = Number(db.prepare("INSERT INTO organisations (code, name, name_norm, kind, path) VALUES ('RBN', 'Bench Trust', 'bench trust', 'trust', '/')").run().lastInsertRowid);
-    db.prepare('UPDATE organisations SET path = ? WHERE id = ?').run(`/${org}/`, org);
-    const position = Number(db.prepare("INSERT INTO positions (org_id, title, job_role, roles) VALUES (?, 'Staff Nurse', 'Nurse', '')").run(org).lastInsertRowid);
+    const org = await addOrg(db, { code: 'RBN', name: 'Bench Trust' });
+    const position = await addPosition(db, { orgId: org.id, title: 'Staff Nurse', jobRole: 'Nurse' });
     const cards: BenchCard[] = [];
     for (let i = 0; i < count; i++) {
-      const uuid = randomUUID();
-      const userId = Number(
-        db
-          .prepare("INSERT INTO users (uuid, given_name, family_name, family_name_norm, given_name_norm, home_org_id, created_at) VALUES (?, 'Bench', ?, ?, 'bench', ?, ?)")
-          .run(uuid, `User${i}`, `user${i}`, org, new Date().toISOString()).lastInsertRowid,
-      );
-      db.prepare("INSERT INTO position_assignments (user_id, position_id, start_date) VALUES (?, ?, '2020-01-01')").run(userId, position);
+      const user = await addUser(db, { given: 'Bench', family: `User${i}`, homeOrgId: org.id });
+      await assign(db, user.id, position);
       const algorithm: AsymmetricAlgorithm = mix === 'mixed' ? (i % 2 === 0 ? 'p256' : 'rsa2048') : mix;
-      const card = makeCard({ db, dataKey: secret.dataKey, ca }, { userUuid: uuid, algorithm });
+      const card = await makeCard({ db, dataKey: secret.dataKey, ca }, { userUuid: user.uuid, algorithm });
       cards.push({ algorithm, privateKey: card.privateKey, certificate: card.certificate.der.toString('base64'), positionId: position });
     }
     return cards;
   } finally {
-    db.close();
+    await db.destroy();
   }
 }
 

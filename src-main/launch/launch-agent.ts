@@ -88,11 +88,11 @@ export async function launchAgent(options: LaunchOptions, deps: LaunchDeps): Pro
     }
 
     let readers: StartableReaders;
-    let training: ReturnType<typeof startTraining> | undefined;
+    let training: Awaited<ReturnType<typeof startTraining>> | undefined;
     if (options.training) {
       // parseLaunchOptions refuses --training with --service-url, so the service is ours here.
       if (!service) throw new Error('training mode needs the embedded service');
-      training = startTraining(service.ctx, dataDir.path);
+      training = await startTraining(service.ctx, dataDir.path);
       readers = training.readers;
       const deck = training.deck;
       cleanups.push(() => deck.dispose());

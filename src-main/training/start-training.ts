@@ -4,7 +4,7 @@ import { InProcessReaderDriver } from '../virtual-card/in-process-readers.js';
 import { PivCardEngine } from '../virtual-card/piv-card-engine.js';
 import { saveCardState } from '../virtual-card/state-file.js';
 import { loadOrIssueTrainingCard } from './training-card-file.js';
-import { TrainingDeck } from './training-deck.js';
+import { TrainingDeck, type TrainingCard } from './training-deck.js';
 import { serviceOutboxFeed } from './training-outbox.js';
 import { TRAINING_PASSCODES, TRAINING_READERS } from './training-passcodes.js';
 
@@ -18,13 +18,15 @@ export interface TrainingSetup {
   readonly deck: TrainingDeck;
 }
 
-export function startTraining(service: ServiceContext, dataDir: string): TrainingSetup {
-  const seeded = seedPersonas(service.db);
-  const cards = seeded.map(({ persona }) => {
-    const file = loadOrIssueTrainingCard(service, dataDir, persona);
+export async function startTraining(service: ServiceContext, dataDir: string): Promise<TrainingSetup> {
+  const seeded = await seedPersonas(service.db);
+  const cards: TrainingCard[] = [];
+  // One at a time: each card is registered in its own transaction, in persona order.
+  for (const { persona } of seeded) {
+    const file = await loadOrIssueTrainingCard(service, dataDir, persona);
     const engine = new PivCardEngine(file.state, { onPersist: (state) => saveCardState(file.path, state) });
-    return { persona, passcode: TRAINING_PASSCODES[persona.key], engine };
-  });
+    cards.push({ persona, passcode: TRAINING_PASSCODES[persona.key], engine });
+  }
   const readers = new InProcessReaderDriver(TRAINING_READERS);
-  return { readers, deck: new TrainingDeck(cards, readers, TRAINING_READERS, serviceOutboxFeed(service)) };
+  return { readers, deck: new TrainingDeck(cards, readers, TRAINING_READERS, await serviceOutboxFeed(service)) };
 }

@@ -27,12 +27,12 @@ export function trainingCardPath(dataDir: string, persona: Persona): string {
   return join(dataDir, TRAINING_CARDS_DIR, `${persona.key}.json`);
 }
 
-export function loadOrIssueTrainingCard(deps: CardFactoryDeps, dataDir: string, persona: Persona): TrainingCardFile {
+export async function loadOrIssueTrainingCard(deps: CardFactoryDeps, dataDir: string, persona: Persona): Promise<TrainingCardFile> {
   const path = trainingCardPath(dataDir, persona);
-  const existing = loadKnownCard(deps, path, persona);
+  const existing = await loadKnownCard(deps, path, persona);
   if (existing) return { path, ...existing, issued: false };
 
-  const made = makeCard(persona.card === 'expired' ? issuedInThePast(deps) : deps, {
+  const made = await makeCard(persona.card === 'expired' ? issuedInThePast(deps) : deps, {
     userUuid: persona.uuid,
     passcode: TRAINING_PASSCODES[persona.key],
     actor: 'training',
@@ -62,7 +62,7 @@ function asIssuedFor(persona: Persona, state: VirtualCardState): VirtualCardStat
   return { ...state, pin: { ...state.pin, triesLeft: 0 } };
 }
 
-function loadKnownCard(deps: CardFactoryDeps, path: string, persona: Persona): { state: VirtualCardState; cardUuid: string } | undefined {
+async function loadKnownCard(deps: CardFactoryDeps, path: string, persona: Persona): Promise<{ state: VirtualCardState; cardUuid: string } | undefined> {
   if (!existsSync(path)) return undefined;
   let state: VirtualCardState;
   let cardUuid: string;
@@ -75,9 +75,12 @@ function loadKnownCard(deps: CardFactoryDeps, path: string, persona: Persona): {
     if (err instanceof CardStateFileError || err instanceof TlvError) return undefined;
     throw err;
   }
-  const status = deps.db
-    .prepare('SELECT c.status FROM cards c JOIN users u ON u.id = c.user_id WHERE c.uuid = ? AND u.uuid = ?')
-    .pluck()
-    .get(cardUuid, persona.uuid) as string | undefined;
-  return status === 'active' || status === 'locked' ? { state, cardUuid } : undefined;
+  const card = await deps.db
+    .selectFrom('cards as c')
+    .innerJoin('users as u', 'u.id', 'c.user_id')
+    .select('c.status')
+    .where('c.uuid', '=', cardUuid)
+    .where('u.uuid', '=', persona.uuid)
+    .executeTakeFirst();
+  return card?.status === 'active' || card?.status === 'locked' ? { state, cardUuid } : undefined;
 }

@@ -2,11 +2,12 @@ import type { z } from 'zod';
 import { loginSignedPayload, type VerifyRequest, type VerifyResponse } from '../../src-shared/api/service-login.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { ServiceContext } from '../service-context.js';
+import { inTransaction } from '../store/transaction.js';
 import { consumeChallenge } from './login-challenge.js';
 import { checkPresentedCertificate, signatureVerifies, type PresentedCertificate } from './login-certificate.js';
 import { auditRefusal, cardStatusFailure, LoginFailure, settle, type LoginFacts, type Outcome } from './login-failure.js';
 import { confirmRenewal } from '../renewal/renewal-confirmation.js';
-import { activePositions, loginStatements, type CertificateRecord, type RenewedCertificateRecord } from './login-store.js';
+import { activePositions, certificateRecord, renewedCertificateRecord, type CertificateRecord, type RenewedCertificateRecord } from './login-store.js';
 import { cardLoginSummary } from './login-summary.js';
 import { issueTicket } from './login-tickets.js';
 
@@ -48,8 +49,8 @@ function checkProof(ctx: ServiceContext, body: z.infer<typeof VerifyRequest>): P
  * key and certificate, so the renewal is confirmed here, in the login's transaction, as the
  * agent would have confirmed it. Only reached once every other check has passed.
  */
-function rollForward(ctx: ServiceContext, record: RenewedCertificateRecord, workstationId: string, now: Date): void {
-  confirmRenewal(
+async function rollForward(ctx: ServiceContext, record: RenewedCertificateRecord, workstationId: string, now: Date): Promise<void> {
+  await confirmRenewal(
     ctx,
     {
       renewalId: record.renewalId,
@@ -67,58 +68,55 @@ function rollForward(ctx: ServiceContext, record: RenewedCertificateRecord, work
   );
 }
 
-export function verifyLogin(ctx: ServiceContext, body: z.infer<typeof VerifyRequest>): VerifyResponse {
+const issuedByRenewal = (record: CertificateRecord): record is RenewedCertificateRecord => 'renewalId' in record;
+
+export async function verifyLogin(ctx: ServiceContext, body: z.infer<typeof VerifyRequest>): Promise<VerifyResponse> {
   const now = ctx.now();
   const proof = checkProof(ctx, body);
-  const outcome = ctx.db
-    .transaction((): Outcome<VerifyResponse> => {
-      const facts: LoginFacts = proof.certificate ? { certificateSerial: proof.certificate.serial } : {};
-      try {
-        consumeChallenge(ctx, body.nonce, body.workstationId, now);
-        if (proof.failure !== undefined) throw proof.failure;
-        const { certificate } = proof;
+  const outcome = await inTransaction(ctx.db, async (trx): Promise<Outcome<VerifyResponse>> => {
+    const within: ServiceContext = { ...ctx, db: trx };
+    const facts: LoginFacts = proof.certificate ? { certificateSerial: proof.certificate.serial } : {};
+    try {
+      await consumeChallenge(within, body.nonce, body.workstationId, now);
+      if (proof.failure !== undefined) throw proof.failure;
+      const { certificate } = proof;
 
-        const statements = loginStatements(ctx.db);
-        const record = (statements.certificate.get(certificate.serial) ?? statements.renewedCertificate.get(certificate.serial)) as
-          | CertificateRecord
-          | RenewedCertificateRecord
-          | undefined;
-        // The directory must know this exact certificate, for the user the certificate names.
-        if (!record || !record.der || !certificate.der.equals(record.der) || record.userUuid !== certificate.userUuid) {
-          throw new LoginFailure('certificate-unknown');
-        }
-        facts.actor = record.userUuid;
-        facts.cardUuid = record.cardUuid;
-        if (now < certificate.notBefore) throw new LoginFailure('certificate-not-yet-valid');
-        if (now > certificate.notAfter) throw new LoginFailure('certificate-expired');
-        if (record.revokedAt !== null) throw new LoginFailure('certificate-revoked');
-        if (record.cardStatus !== 'active') throw new LoginFailure(cardStatusFailure(record.cardStatus));
-        if (record.userStatus !== 'open') throw new LoginFailure('profile-closed');
-
-        if ('renewalId' in record) rollForward(ctx, record, body.workstationId, now);
-
-        const card = cardLoginSummary(record.cardUuid, certificate.notAfter, now);
-        const positions = activePositions(ctx.db, record.userId, now.toISOString().slice(0, 10));
-        const loginTicket = issueTicket(ctx.db, { userId: record.userId, cardId: record.cardId, workstationId: body.workstationId, now: now.getTime() });
-        appendAudit(
-          ctx.db,
-          {
-            action: 'login.succeeded',
-            actor: record.userUuid,
-            subject: record.cardUuid,
-            workstationId: body.workstationId,
-            details: { certificateSerial: certificate.serial, daysToExpiry: card.daysToExpiry, positions: positions.length },
-          },
-          now,
-        );
-        return { ok: { loginTicket, user: { uuid: record.userUuid, name: record.userName }, card, positions } };
-      } catch (err) {
-        // Anything else rolls the transaction back and becomes a 500.
-        if (!(err instanceof LoginFailure)) throw err;
-        auditRefusal(ctx, err, 'login.failed', body.workstationId, facts, now);
-        return { refused: err };
+      const record = (await certificateRecord(trx, certificate.serial)) ?? (await renewedCertificateRecord(trx, certificate.serial));
+      // The directory must know this exact certificate, for the user the certificate names.
+      if (!record || !record.der || !certificate.der.equals(record.der) || record.userUuid !== certificate.userUuid) {
+        throw new LoginFailure('certificate-unknown');
       }
-    })
-    .immediate();
+      facts.actor = record.userUuid;
+      facts.cardUuid = record.cardUuid;
+      if (now < certificate.notBefore) throw new LoginFailure('certificate-not-yet-valid');
+      if (now > certificate.notAfter) throw new LoginFailure('certificate-expired');
+      if (record.revokedAt !== null) throw new LoginFailure('certificate-revoked');
+      if (record.cardStatus !== 'active') throw new LoginFailure(cardStatusFailure(record.cardStatus));
+      if (record.userStatus !== 'open') throw new LoginFailure('profile-closed');
+
+      if (issuedByRenewal(record)) await rollForward(within, record, body.workstationId, now);
+
+      const card = cardLoginSummary(record.cardUuid, certificate.notAfter, now);
+      const positions = await activePositions(trx, record.userId, now.toISOString().slice(0, 10));
+      const loginTicket = await issueTicket(trx, { userId: record.userId, cardId: record.cardId, workstationId: body.workstationId, now: now.getTime() });
+      await appendAudit(
+        trx,
+        {
+          action: 'login.succeeded',
+          actor: record.userUuid,
+          subject: record.cardUuid,
+          workstationId: body.workstationId,
+          details: { certificateSerial: certificate.serial, daysToExpiry: card.daysToExpiry, positions: positions.length },
+        },
+        now,
+      );
+      return { ok: { loginTicket, user: { uuid: record.userUuid, name: record.userName }, card, positions } };
+    } catch (err) {
+      // Anything else rolls the transaction back and becomes a 500.
+      if (!(err instanceof LoginFailure)) throw err;
+      await auditRefusal(within, err, 'login.failed', body.workstationId, facts, now);
+      return { refused: err };
+    }
+  });
   return settle(outcome);
 }
