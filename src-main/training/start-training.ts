@@ -4,7 +4,7 @@ import { InProcessReaderDriver } from '../virtual-card/in-process-readers.js';
 import { PivCardEngine } from '../virtual-card/piv-card-engine.js';
 import { saveCardState } from '../virtual-card/state-file.js';
 import { loadOrIssueTrainingCard } from './training-card-file.js';
-import { TrainingDeck, type TrainingCard } from './training-deck.js';
+import { TrainingDeck } from './training-deck.js';
 import { serviceOutboxFeed } from './training-outbox.js';
 import { TRAINING_PASSCODES, TRAINING_READERS } from './training-passcodes.js';
 
@@ -20,8 +20,7 @@ export interface TrainingSetup {
 
 export async function startTraining(service: ServiceContext, dataDir: string): Promise<TrainingSetup> {
   const seeded = await seedPersonas(service.db);
-  const cards: TrainingCard[] = [];
-  // One at a time: each card is registered in its own transaction, in persona order.
+  const cards = [];
   for (const { persona } of seeded) {
     const file = await loadOrIssueTrainingCard(service, dataDir, persona);
     const engine = new PivCardEngine(file.state, { onPersist: (state) => saveCardState(file.path, state) });

@@ -75,12 +75,14 @@ async function loadKnownCard(deps: CardFactoryDeps, path: string, persona: Perso
     if (err instanceof CardStateFileError || err instanceof TlvError) return undefined;
     throw err;
   }
-  const card = await deps.db
-    .selectFrom('cards as c')
-    .innerJoin('users as u', 'u.id', 'c.user_id')
-    .select('c.status')
-    .where('c.uuid', '=', cardUuid)
-    .where('u.uuid', '=', persona.uuid)
-    .executeTakeFirst();
-  return card?.status === 'active' || card?.status === 'locked' ? { state, cardUuid } : undefined;
+  const status = (
+    await deps.db
+      .selectFrom('cards as c')
+      .innerJoin('users as u', 'u.id', 'c.user_id')
+      .select('c.status')
+      .where('c.uuid', '=', cardUuid)
+      .where('u.uuid', '=', persona.uuid)
+      .executeTakeFirst()
+  )?.status;
+  return status === 'active' || status === 'locked' ? { state, cardUuid } : undefined;
 }

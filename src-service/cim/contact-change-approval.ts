@@ -24,8 +24,8 @@ const bindingOf = (session: SessionContext): ChallengeBinding => ({ purpose: 'co
 /** The session as the card signs it: its id, which the service alone resolves. */
 const sessionName = (session: SessionContext): string => String(session.sessionId);
 
-export async function issueContactChallenge(ctx: ServiceContext, session: SessionContext, values: NewContact): Promise<z.infer<typeof ContactChallenge>> {
-  const challenge = await issueChallenge(ctx, session.workstationId, bindingOf(session));
+export function issueContactChallenge(ctx: ServiceContext, session: SessionContext, values: NewContact): z.infer<typeof ContactChallenge> {
+  const challenge = issueChallenge(ctx, session.workstationId, bindingOf(session));
   return { ...challenge, session: sessionName(session), email: values.email, mobile: values.mobile };
 }
 
@@ -78,9 +78,9 @@ export function signedBySessionCard(ctx: ServiceContext, session: SessionContext
  * Spends the challenge (whatever follows, it gets no second try), then refuses unless it was
  * this session's, in time, and `signed` (signedBySessionCard's verdict). In the caller's transaction.
  */
-export async function requireApproval(ctx: ServiceContext, session: SessionContext, nonce: string, signed: boolean): Promise<void> {
+export function requireApproval(ctx: ServiceContext, session: SessionContext, nonce: string, signed: boolean): void {
   try {
-    await consumeChallenge(ctx, nonce, session.workstationId, ctx.now(), bindingOf(session));
+    consumeChallenge(ctx, nonce, session.workstationId, ctx.now(), bindingOf(session));
   } catch (err) {
     if (!(err instanceof LoginFailure)) throw err;
     throw new ApprovalRefused(err.reason, CHALLENGE_REFUSALS[err.reason] ?? `The approval for this change was not recognised. ${START_AGAIN}`);

@@ -45,8 +45,8 @@ export function cimRoutes(): AnyRoute[] {
       params: UserUuidParams,
       body: ChangeDetailsBody,
       response: ChangeDetailsResponse,
-      handler: async ({ ctx, session, params, body, reply }) => {
-        const outcome = await changeUserDetails(ctx, session, params.uuid, body);
+      handler: ({ ctx, session, params, body, reply }) => {
+        const outcome = changeUserDetails(ctx, session, params.uuid, body);
         if (outcome.outcome === 'requested') reply.code(202);
         return outcome;
       },

@@ -39,9 +39,9 @@ export function directoryRoutes(): AnyRoute[] {
       auth: 'session',
       query: FindOrganisationsQuery,
       response: FindOrganisationsResponse,
-      handler: async ({ query, session, ctx }) => {
+      handler: ({ query, session, ctx }) => {
         authorize(session, 'find-organisation');
-        return { results: await findOrganisations(ctx.db, query.query) };
+        return { results: findOrganisations(ctx.db, query.query) };
       },
     }),
   ];

@@ -60,7 +60,7 @@ export function startCardProof(ctx: ServiceContext, body: z.infer<typeof CardPro
 }
 
 /** Step 2: refuses (403, the same for every failure) unless the card `cardUuid` answered the exchange. */
-export async function requireProvenCard(ctx: ServiceContext, cardUuid: string, proof: CardProof): Promise<void> {
+export function requireProvenCard(ctx: ServiceContext, cardUuid: string, proof: CardProof): void {
   let proved: { cardUuid: string } | null = null;
   try {
     proved = managementKeyExchangesFor(ctx).checkCardResponse(proof.exchangeId, Buffer.from(proof.cardResponse, 'base64'));
@@ -68,6 +68,6 @@ export async function requireProvenCard(ctx: ServiceContext, cardUuid: string, p
     if (!(err instanceof ServiceError)) throw err;
   }
   if (proved?.cardUuid === cardUuid.toLowerCase()) return;
-  await tallyRefusal(ctx.db, 'card-proof-failed', ctx.now());
+  tallyRefusal(ctx.db, 'card-proof-failed', ctx.now());
   throw new ServiceError(403, 'forbidden', CARD_NOT_PROVED);
 }
