@@ -4,8 +4,7 @@ import { onOutboxMessage, readOutbox } from '../../src-service/notify/outbox.js'
 
 // The embedded service's outbox as the training panel shows it: the security codes a trainee
 // would receive by email or text message, newest first. Read from the service in this process
-// (training mode has no real mail), and read again whenever the service sends one; the panel
-// shows the latest reading, so drawing it never waits for the store.
+// (training mode has no real mail), and refreshed whenever the service sends one.
 
 /** How many messages the panel shows; older ones stay in the service's outbox. */
 const TRAINING_OUTBOX_LIMIT = 20;
@@ -17,17 +16,11 @@ export interface OutboxFeed {
   onMessage(listener: () => void): () => void;
 }
 
-export async function serviceOutboxFeed(ctx: ServiceContext, limit = TRAINING_OUTBOX_LIMIT): Promise<OutboxFeed> {
-  let latest = await readOutbox(ctx.db, limit);
-  // The read waits for the store: a message written in a transaction is read once it commits.
-  const reread = async (listener: () => void): Promise<void> => {
-    latest = await readOutbox(ctx.db, limit);
-    listener();
-  };
+export function serviceOutboxFeed(ctx: ServiceContext, limit = TRAINING_OUTBOX_LIMIT): OutboxFeed {
   return {
-    read: () => latest,
+    read: () => readOutbox(ctx.db, limit),
     // Told after the service's own work: the message is read once the request that sent it is done.
-    onMessage: (listener) => onOutboxMessage(ctx, () => void setImmediate(() => void reread(listener).catch(() => undefined))),
+    onMessage: (listener) => onOutboxMessage(ctx, () => void setImmediate(listener)),
   };
 }
 
