@@ -72,13 +72,13 @@ describe('change passcode', () => {
     const second = await a.failure('agent.changePasscode', { current: '654321', next: '24681357', confirm: '24681357' });
     expect(second.code).toBe('wrong-passcode');
     expect(second.message).toMatch(/1 attempt remaining\. One more wrong passcode will lock your smartcard\./);
-    const before = rig.liveSessions();
+    const before = await rig.liveSessions();
     const third = await a.failure('agent.changePasscode', { current: '654321', next: '24681357', confirm: '24681357' });
     expect(third.code).toBe('card-locked');
     expect(card.triesLeft()).toBe(0);
     await a.untilScreen('locked-card');
     expect(a.agent.state().indicator).toBe('locked');
-    await vi.waitFor(() => expect(rig.liveSessions()).toBe(before - 1));
+    await vi.waitFor(async () => expect(await rig.liveSessions()).toBe(before - 1));
     // Locked, not signed in: nothing more to change.
     expect((await a.failure('agent.changePasscode', { current: '123456', next: '24681357', confirm: '24681357' })).code).toBe('not-now');
   });
@@ -89,7 +89,7 @@ describe('change passcode', () => {
     await a.until((s) => s.service.status === 'connected', 'the service');
     const none = await a.failure('agent.changePasscode', { current: '123456', next: '24681357', confirm: '24681357' });
     expect(none).toMatchObject({ code: 'not-now', message: 'Sign in with your smartcard before changing its passcode.' });
-    const card = rig.card('clinician');
+    const card = await rig.card('clinician');
     a.readers.insert(R1, card.engine);
     await a.untilScreen('passcode');
     expect((await a.failure('agent.changePasscode', { current: '123456', next: '24681357', confirm: '24681357' })).code).toBe('not-now');

@@ -125,8 +125,8 @@ describe('training channels', () => {
 
   it('with training mode, the panel inserts and removes persona cards and state.training mirrors it', async () => {
     const cards = new Map<PersonaKey, TestCard>([
-      ['clinician', rig.card('clinician')],
-      ['sponsor', rig.card('sponsor')],
+      ['clinician', await rig.card('clinician')],
+      ['sponsor', await rig.card('sponsor')],
     ]);
     const a = agent({ training: (readers) => trainingCards(readers, cards) });
     expect(a.agent.state().training).toEqual({

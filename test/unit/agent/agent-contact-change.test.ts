@@ -23,43 +23,46 @@ afterEach(async () => {
 const signedIn = (passcode = '123456'): ReturnType<typeof signedInClinician> => signedInClinician(rig, agents, passcode);
 
 const count = (commands: { ins: number }[], ins: number): number => commands.filter((c) => c.ins === ins).length;
-const clinicianId = (): number => rig.db.prepare('SELECT id FROM users WHERE uuid = ?').pluck().get(rig.personas.get('clinician')?.persona.uuid) as number;
-const contact = (): { email: string | null; mobile: string | null } =>
-  rig.db.prepare('SELECT email, mobile FROM users WHERE id = ?').get(clinicianId()) as { email: string | null; mobile: string | null };
+const contact = (): Promise<{ email: string | null; mobile: string | null }> =>
+  rig.db
+    .selectFrom('users')
+    .select(['email', 'mobile'])
+    .where('uuid', '=', rig.personas.get('clinician')?.persona.uuid ?? '')
+    .executeTakeFirstOrThrow();
 
 describe('changing your own contact details through the agent', () => {
   it('rule: the passcode goes to the session card, which signs the change; the new email is stored and the old one told', async () => {
     const { a, card } = await signedIn();
-    const before = contact();
+    const before = await contact();
     const verifies = count(card.commands, VERIFY);
     const signs = count(card.commands, GENERAL_AUTHENTICATE);
-    const sent = readOutbox(rig.db, 1)[0]?.id ?? 0;
+    const sent = (await readOutbox(rig.db, 1))[0]?.id ?? 0;
     await expect(a.call('cim.changeOwnContact', { email: 'amelia.hart.new@nhs.net', passcode: '123456' })).resolves.toEqual({
       email: 'amelia.hart.new@nhs.net',
       mobile: before.mobile,
     });
     expect(count(card.commands, VERIFY)).toBe(verifies + 1);
     expect(count(card.commands, GENERAL_AUTHENTICATE)).toBe(signs + 1);
-    expect(contact().email).toBe('amelia.hart.new@nhs.net');
-    expect(readOutbox(rig.db).filter((m) => m.id > sent).map((m) => [m.channel, m.to])).toEqual([['email', before.email]]);
+    expect((await contact()).email).toBe('amelia.hart.new@nhs.net');
+    expect((await readOutbox(rig.db)).filter((m) => m.id > sent).map((m) => [m.channel, m.to])).toEqual([['email', before.email]]);
     expect(a.screen().kind).toBe('signed-in');
   });
 
   it('rule: a wrong passcode changes nothing and says how many attempts are left; the third locks the card and ends the session', async () => {
     const { a, card } = await signedIn();
-    const before = contact();
+    const before = await contact();
     const first = await a.failure('cim.changeOwnContact', { mobile: '07700900777', passcode: '654321' });
     expect(first).toMatchObject({ code: 'wrong-passcode', message: 'Wrong passcode. 2 attempts remaining.' });
     expect(card.triesLeft()).toBe(2);
     expect(count(card.commands, GENERAL_AUTHENTICATE)).toBe(1); // the login's signature only
     const second = await a.failure('cim.changeOwnContact', { mobile: '07700900777', passcode: '654321' });
     expect(second.message).toMatch(/1 attempt remaining\. One more wrong passcode will lock your smartcard\./);
-    expect(contact()).toEqual(before);
+    expect(await contact()).toEqual(before);
     const third = await a.failure('cim.changeOwnContact', { mobile: '07700900777', passcode: '654321' });
     expect(third.code).toBe('card-locked');
     expect(card.triesLeft()).toBe(0);
     await a.untilScreen('locked-card');
-    expect(contact()).toEqual(before);
+    expect(await contact()).toEqual(before);
     expect((await a.failure('cim.changeOwnContact', { mobile: '07700900777', passcode: '123456' })).code).toBe('not-signed-in');
   });
 
@@ -68,7 +71,7 @@ describe('changing your own contact details through the agent', () => {
     await a.failure('cim.changeOwnContact', { mobile: '07700900778', passcode: '654321' });
     await a.call('cim.changeOwnContact', { mobile: '07700900778', passcode: '123456' });
     expect(card.triesLeft()).toBe(3);
-    expect(contact().mobile).toBe('07700900778');
+    expect((await contact()).mobile).toBe('07700900778');
   });
 
   it.each([

@@ -38,9 +38,9 @@ describe('login: insert, passcode, position, signed in', () => {
     await a.until((s) => s.service.status === 'connected', 'the service');
     expect(a.agent.state().screen).toEqual({ kind: 'no-card' });
     expect(a.agent.state().indicator).toBe('no-card');
-    const card = rig.card('clinician', { algorithm });
+    const card = await rig.card('clinician', { algorithm });
     const clinician = personaByKey('clinician');
-    const before = rig.liveSessions();
+    const before = await rig.liveSessions();
 
     a.readers.insert(R1, card.engine);
     expect(a.screen()).toEqual({ kind: 'reading-card', reader: R1 });
@@ -85,7 +85,7 @@ describe('login: insert, passcode, position, signed in', () => {
       error: null,
     });
     // No session until a position is chosen.
-    expect(rig.liveSessions()).toBe(before);
+    expect(await rig.liveSessions()).toBe(before);
 
     await a.call('agent.choosePosition', { positionId: seeded?.positionId, remember: false });
     const state = a.agent.state();
@@ -101,8 +101,8 @@ describe('login: insert, passcode, position, signed in', () => {
     expect(state.screen.session.expiry.daysToExpiry).toBeGreaterThan(1000);
     expect(state.indicator).toBe('signed-in');
     expect(state.readers[0]?.card?.inSession).toBe(true);
-    expect(rig.liveSessions()).toBe(before + 1);
-    const row = rig.db.prepare('SELECT workstation_id FROM sessions ORDER BY id DESC LIMIT 1').get() as { workstation_id: string };
+    expect(await rig.liveSessions()).toBe(before + 1);
+    const row = await rig.db.selectFrom('sessions').select('workstation_id').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
     expect(row.workstation_id).toBe('ws-agent-test');
 
     // The login transaction reset the card: no verified passcode outlives it.
@@ -119,7 +119,7 @@ describe('login: insert, passcode, position, signed in', () => {
 describe('passcode rules', () => {
   it('a wrong passcode says how many attempts remain (2, then 1 with the last-attempt warning); the third locks the card', async () => {
     const a = agent();
-    const card = rig.card('sponsor');
+    const card = await rig.card('sponsor');
     a.readers.insert(R1, card.engine);
     await a.untilScreen('passcode');
 
@@ -147,7 +147,7 @@ describe('passcode rules', () => {
 
   it.each(['12a4', '12345', '123456789', '', '１２３４５６'])('a passcode breaking the policy (%j) is refused before the card sees it and costs no attempt', async (bad) => {
     const a = agent();
-    const card = rig.card('lsa');
+    const card = await rig.card('lsa');
     a.readers.insert(R1, card.engine);
     await a.untilScreen('passcode');
     const failure = await a.failure('agent.submitPasscode', { passcode: bad });
@@ -160,7 +160,7 @@ describe('passcode rules', () => {
 
   it('a card already locked when inserted goes straight to the locked-card screen', async () => {
     const a = agent();
-    const card = rig.card('locked-card', { locked: true });
+    const card = await rig.card('locked-card', { locked: true });
     a.readers.insert(R1, card.engine);
     expect(await a.untilScreen('locked-card')).toEqual({ kind: 'locked-card', reader: R1, holderName: 'Rhys Evans', cardUuid: card.cardUuid });
     expect(a.agent.state().indicator).toBe('locked');
@@ -170,25 +170,25 @@ describe('passcode rules', () => {
 describe('card removed in the middle of a login', () => {
   it('pulled during the passcode check: back to no-card, no session opened, the passcode not spent', async () => {
     const a = agent();
-    const card = rig.card('ra-agent');
+    const card = await rig.card('ra-agent');
     a.readers.insert(R1, card.engine);
     await a.untilScreen('passcode');
-    const before = rig.liveSessions();
+    const before = await rig.liveSessions();
     // SELECT answers, then the card vanishes as VERIFY arrives.
     a.readers.faults(R1).vanishAfter(1);
     const failure = await a.failure('agent.submitPasscode', { passcode: '123456' });
     expect(failure.code).toBe('card-removed');
     expect(a.screen()).toEqual({ kind: 'no-card' });
-    expect(rig.liveSessions()).toBe(before);
+    expect(await rig.liveSessions()).toBe(before);
     expect(card.triesLeft()).toBe(3);
   });
 
   it('pulled after the service verified it: the position list never shows and no session exists', async () => {
     const a = agent();
-    const card = rig.card('ra-agent');
+    const card = await rig.card('ra-agent');
     a.readers.insert(R1, card.engine);
     await a.untilScreen('passcode');
-    const before = rig.liveSessions();
+    const before = await rig.liveSessions();
     const submitted = a.call('agent.submitPasscode', { passcode: '123456' }).catch((e: unknown) => e);
     // Wait until the card has signed (the last APDU of the login), then pull it while the service checks.
     await new Promise<void>((resolve) => {
@@ -199,12 +199,12 @@ describe('card removed in the middle of a login', () => {
     expect(a.screen()).toEqual({ kind: 'no-card' });
     expect(await submitted).toMatchObject({ code: 'card-removed' });
     expect(a.screen()).toEqual({ kind: 'no-card' });
-    expect(rig.liveSessions()).toBe(before);
+    expect(await rig.liveSessions()).toBe(before);
   });
 
   it('pulled while the position list shows: the list goes and choosing is refused', async () => {
     const a = agent();
-    const card = rig.card('ra-agent');
+    const card = await rig.card('ra-agent');
     a.readers.insert(R1, card.engine);
     await a.untilScreen('passcode');
     await a.call('agent.submitPasscode', { passcode: '123456' });
@@ -220,9 +220,9 @@ describe('remember my selection', () => {
   it('is kept per card UUID in a 0600 file holding only card UUID -> position, and preselected by a new agent on the same data folder', async () => {
     const seeded = rig.personas.get('ra-manager');
     if (!seeded) throw new Error('persona missing');
-    const second = addPosition(rig.db, { orgId: seeded.orgId, title: 'Caldicott Guardian', roles: [] });
-    assign(rig.db, seeded.userId, second);
-    const card = rig.card('ra-manager');
+    const second = await addPosition(rig.db, { orgId: seeded.orgId, title: 'Caldicott Guardian', roles: [] });
+    await assign(rig.db, seeded.userId, second);
+    const card = await rig.card('ra-manager');
     const first = agent();
     const dataDir = first.dataDir;
 
@@ -251,7 +251,7 @@ describe('remember my selection', () => {
 
   it('a position not on offer is refused and the list stays', async () => {
     const a = agent();
-    const card = rig.card('clinician');
+    const card = await rig.card('clinician');
     a.readers.insert(R1, card.engine);
     await a.untilScreen('passcode');
     await a.call('agent.submitPasscode', { passcode: '123456' });
@@ -263,7 +263,7 @@ describe('remember my selection', () => {
 
   it('cancel on the position list goes back to the passcode; cancel on the passcode sets the card aside until it is re-inserted', async () => {
     const a = agent();
-    const card = rig.card('clinician');
+    const card = await rig.card('clinician');
     a.readers.insert(R1, card.engine);
     await a.untilScreen('passcode');
     await a.call('agent.submitPasscode', { passcode: '123456' });

@@ -18,14 +18,14 @@ describe('the service refusing a workstation that sent too many requests', () =>
     const a = startAgent(rig.service.url);
     try {
       await a.until((s) => s.service.status === 'connected', 'the service');
-      const card = rig.card('clinician');
+      const card = await rig.card('clinician');
       a.readers.insert(R1, card.engine);
       await a.untilScreen('passcode');
       const failure = await a.failure('agent.submitPasscode', { passcode: '123456' });
       expect(failure).toMatchObject({ code: 'service-refused', message: expect.stringMatching(/Too many requests .*Try again in \d+ seconds?\./) });
       expect(a.screen()).toMatchObject({ kind: 'passcode', attemptsRemaining: 3, error: expect.stringMatching(/Try again in \d+ seconds?/) });
       expect(card.triesLeft()).toBe(3);
-      expect(rig.liveSessions()).toBe(0);
+      expect(await rig.liveSessions()).toBe(0);
     } finally {
       await a.close();
     }

@@ -27,19 +27,19 @@ function agent(options: Parameters<typeof startAgent>[1] = {}): AgentRig {
   return a;
 }
 
-const liveSessionIds = (): number[] =>
-  rig.db.prepare('SELECT id FROM sessions WHERE ended_at IS NULL AND expires_at > ? ORDER BY id').pluck().all(Date.now()) as number[];
+const liveSessionIds = async (): Promise<number[]> =>
+  (await rig.db.selectFrom('sessions').select('id').where('ended_at', 'is', null).where('expires_at', '>', Date.now()).orderBy('id').execute()).map((s) => s.id);
 
 describe('normal removal mode', () => {
   it("removing the session's card shows no-card in the same tick as the removal event, and the service session is ended (its token stops working)", async () => {
     secrets = watchServiceSecrets();
     const a = agent({ removalMode: 'normal' });
-    const card = rig.card('clinician');
-    const live = liveSessionIds();
+    const card = await rig.card('clinician');
+    const live = await liveSessionIds();
     await signIn(a, card);
     const token = secrets.tokens.at(-1) as string;
     expect(await sessionStatus(rig.service, token, a.dataDir)).toBe(200);
-    expect(liveSessionIds()).toHaveLength(live.length + 1);
+    expect(await liveSessionIds()).toHaveLength(live.length + 1);
 
     // Listening after the agent: by the time this runs, in the same emit, the agent has moved on.
     let seen: AgentState | undefined;
@@ -49,7 +49,7 @@ describe('normal removal mode', () => {
     a.readers.remove(R1);
     expect(seen?.screen).toEqual({ kind: 'no-card' });
     expect(seen?.indicator).toBe('no-card');
-    await vi.waitFor(() => expect(liveSessionIds()).toEqual(live), { timeout: 3000 });
+    await vi.waitFor(async () => expect(await liveSessionIds()).toEqual(live), { timeout: 3000 });
     expect(await sessionStatus(rig.service, token, a.dataDir)).toBe(401);
     expect((await a.failure('cim.myProfile', {})).code).toBe('not-signed-in');
   });
@@ -57,10 +57,10 @@ describe('normal removal mode', () => {
   it('agent.lock locks on demand with the card still in; its passcode resumes the same session; pulling it while locked ends the session', async () => {
     secrets = watchServiceSecrets();
     const a = agent({ removalMode: 'normal' });
-    const card = rig.card('clinician');
+    const card = await rig.card('clinician');
     await signIn(a, card);
     const signedIn = a.screen();
-    const ids = liveSessionIds();
+    const ids = await liveSessionIds();
     await a.call('agent.lock', {});
     // The card's counter is not known after a successful VERIFY (it is full again, but the card has not said).
     expect(a.screen()).toEqual({ kind: 'session-locked', holderName: 'Amelia Hart', cardUuid: card.cardUuid, reader: R1, attemptsRemaining: null, busy: false, error: null });
@@ -69,20 +69,20 @@ describe('normal removal mode', () => {
 
     await a.call('agent.submitPasscode', { passcode: '123456' });
     expect(a.screen()).toEqual(signedIn);
-    expect(liveSessionIds()).toEqual(ids);
+    expect(await liveSessionIds()).toEqual(ids);
     expect(secrets.tokens).toHaveLength(1);
 
     await a.call('agent.lock', {});
     a.readers.remove(R1);
     expect(a.screen()).toEqual({ kind: 'no-card' });
-    await vi.waitFor(() => expect(liveSessionIds()).toHaveLength(ids.length - 1), { timeout: 3000 });
+    await vi.waitFor(async () => expect(await liveSessionIds()).toHaveLength(ids.length - 1), { timeout: 3000 });
     expect(await sessionStatus(rig.service, secrets.tokens[0] as string, a.dataDir)).toBe(401);
   });
 
   it('agent.logout ends the session; the card stays in but is not asked for its passcode again until re-inserted', async () => {
     secrets = watchServiceSecrets();
     const a = agent();
-    const card = rig.card('sponsor');
+    const card = await rig.card('sponsor');
     await signIn(a, card);
     await a.call('agent.logout', {});
     expect(a.screen()).toEqual({ kind: 'no-card' });
@@ -96,16 +96,16 @@ describe('session-lock removal mode', () => {
   it('removal locks; a different card shows in its reader but does not resume; the same card and passcode resume the same session', async () => {
     secrets = watchServiceSecrets();
     const a = agent({ removalMode: 'session-lock' });
-    const card = rig.card('clinician');
-    const other = rig.card('sponsor');
+    const card = await rig.card('clinician');
+    const other = await rig.card('sponsor');
     await signIn(a, card);
     const signedIn = a.screen();
-    const ids = liveSessionIds();
+    const ids = await liveSessionIds();
 
     a.readers.remove(R1);
     expect(a.screen()).toEqual({ kind: 'session-locked', holderName: 'Amelia Hart', cardUuid: card.cardUuid, reader: null, attemptsRemaining: null, busy: false, error: null });
     expect(a.agent.state().indicator).toBe('locked');
-    expect(liveSessionIds()).toEqual(ids);
+    expect(await liveSessionIds()).toEqual(ids);
     expect((await a.failure('agent.submitPasscode', { passcode: '123456' })).code).toBe('not-now');
 
     // Someone else's card: present in its reader, the session stays locked.
@@ -129,7 +129,7 @@ describe('session-lock removal mode', () => {
 
     await a.call('agent.submitPasscode', { passcode: '123456' });
     expect(a.screen()).toEqual({ ...signedIn, session: { ...(signedIn as { session: object }).session, reader: R2 } });
-    expect(liveSessionIds()).toEqual(ids);
+    expect(await liveSessionIds()).toEqual(ids);
     // Same session: no second token was ever issued, and the first still works.
     expect(secrets.tokens).toHaveLength(1);
     expect(await sessionStatus(rig.service, secrets.tokens[0] as string, a.dataDir)).toBe(200);
@@ -139,12 +139,12 @@ describe('session-lock removal mode', () => {
 
   it('a card carrying a copy of the session card\'s UUID and certificate cannot resume it: it must prove the key', async () => {
     const a = agent({ removalMode: 'session-lock' });
-    const card = rig.card('clinician');
+    const card = await rig.card('clinician');
     await signIn(a, card);
-    const live = rig.liveSessions();
+    const live = await rig.liveSessions();
     a.readers.remove(R1);
     // Another card (its own 9A key) given the session card's CHUID and certificate objects.
-    const donor = rig.card('sponsor');
+    const donor = await rig.card('sponsor');
     const state = VirtualCardState.parse(structuredClone(donor.made.state));
     state.objects = { ...card.made.state.objects };
     const clone = new PivCardEngine(state);
@@ -155,13 +155,13 @@ describe('session-lock removal mode', () => {
     expect(failure.message).toMatch(/did not prove/);
     expect(a.screen()).toMatchObject({ kind: 'session-locked', busy: false, error: failure.message });
     // The locked session is neither ended nor handed over: it is still there for its own card.
-    expect(rig.liveSessions()).toBe(live);
+    expect(await rig.liveSessions()).toBe(live);
   });
 
   it('logging out of a locked session lets the other card sign in', async () => {
     const a = agent({ removalMode: 'session-lock' });
-    const card = rig.card('clinician');
-    const other = rig.card('sponsor');
+    const card = await rig.card('clinician');
+    const other = await rig.card('sponsor');
     await signIn(a, card);
     a.readers.remove(R1);
     a.readers.insert(R1, other.engine);
@@ -174,11 +174,11 @@ describe('session-lock removal mode', () => {
 describe('two readers', () => {
   it('a card inserted in the other reader while signed in shows in readers and leaves the session alone, in and out', async () => {
     const a = agent();
-    const card = rig.card('lsa');
-    const colleague = rig.card('locked-card', { locked: true });
+    const card = await rig.card('lsa');
+    const colleague = await rig.card('locked-card', { locked: true });
     await signIn(a, card);
     const signedIn = a.agent.state();
-    const ids = liveSessionIds();
+    const ids = await liveSessionIds();
 
     a.readers.insert(R2, colleague.engine);
     await a.until((s) => s.readers[1]?.card?.holderName === 'Rhys Evans', 'the colleague card read');
@@ -191,7 +191,7 @@ describe('two readers', () => {
     ]);
     a.readers.remove(R2);
     expect(a.screen()).toEqual(signedIn.screen);
-    expect(liveSessionIds()).toEqual(ids);
+    expect(await liveSessionIds()).toEqual(ids);
     const profile = (await a.call('cim.myProfile', {})) as { givenName: string };
     expect(profile.givenName).toBe('Tom');
     await a.call('agent.logout', {});

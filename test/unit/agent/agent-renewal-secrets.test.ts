@@ -48,14 +48,14 @@ describe('renewal secrets', () => {
     try {
       await a.until((s) => s.service.status === 'connected', 'connected');
       // Self, with a wrong passcode first.
-      const own = rig.card('sponsor', { passcode, validDays: 30 });
+      const own = await rig.card('sponsor', { passcode, validDays: 30 });
       await signIn(a, own, { passcode });
       await a.call('renewal.start', {});
       await a.failure('renewal.submitPasscode', { passcode: wrong });
       await a.call('renewal.submitPasscode', { passcode });
       await a.call('renewal.close', {});
       // Sponsor, for a colleague, then cut short after GENERATE and recovered on reinsertion.
-      const holder = rig.card('clinician', { passcode: holderPasscode, validDays: 30 });
+      const holder = await rig.card('clinician', { passcode: holderPasscode, validDays: 30 });
       await a.call('serviceCard.begin', {});
       a.readers.insert(R2, holder.engine);
       await a.until((s) => s.readers.find((r) => r.name === R2)?.card?.cardUuid === holder.cardUuid, 'read');

@@ -41,13 +41,13 @@ function renewal(a: AgentRig): NonNullable<ReturnType<typeof renewalOf>> {
 }
 
 /** The card, as one enrolled before cards had attestation keys: the directory has none for it. */
-function forgetAttestationKey(card: TestCard): void {
-  rig.service.ctx.db.prepare('UPDATE cards SET attestation_key = NULL WHERE uuid = ?').run(card.cardUuid);
+async function forgetAttestationKey(card: TestCard): Promise<void> {
+  await rig.service.ctx.db.updateTable('cards').set({ attestation_key: null }).where('uuid', '=', card.cardUuid).execute();
 }
 
 async function signedInAs(key: PersonaKey, options: CardOptions = {}): Promise<{ a: AgentRig; own: TestCard }> {
   const a = await agent();
-  const own = rig.card(key, options);
+  const own = await rig.card(key, options);
   await signIn(a, own);
   return { a, own };
 }
@@ -83,7 +83,7 @@ describe('rule: the Smartcard Expiry Notification at every login within 90 days 
 
   it('-1 days (expired yesterday): the login itself is refused, so there is nothing to notify', async () => {
     const a = await agent();
-    const card = rig.card('clinician', { notAfter: endingIn(-1), issuedDaysAgo: 400 });
+    const card = await rig.card('clinician', { notAfter: endingIn(-1), issuedDaysAgo: 400 });
     a.readers.insert(R1, card.engine);
     await a.untilScreen('passcode');
     const failure = await a.failure('agent.submitPasscode', { passcode: '123456' });
@@ -94,7 +94,7 @@ describe('rule: the Smartcard Expiry Notification at every login within 90 days 
 
   it('"No" carries on signed in, and the notification comes back at the next login, not on resuming a locked session', async () => {
     const a = await agent({ removalMode: 'session-lock' });
-    const card = rig.card('clinician', { validDays: 30 });
+    const card = await rig.card('clinician', { validDays: 30 });
     await signIn(a, card);
     expect(renewal(a).step.step).toBe('notice');
     await a.call('renewal.close', {});
@@ -116,7 +116,7 @@ describe('rule: the Smartcard Expiry Notification at every login within 90 days 
 
   it('"Renew now" after "No" opens the renewal at the passcode; with no renewal due it is refused', async () => {
     const a = await agent();
-    const card = rig.card('clinician', { validDays: 30 });
+    const card = await rig.card('clinician', { validDays: 30 });
     await signIn(a, card);
     await a.call('renewal.close', {});
     await a.call('renewal.start', {});
@@ -125,7 +125,7 @@ describe('rule: the Smartcard Expiry Notification at every login within 90 days 
     await a.call('agent.logout', {});
     a.readers.remove(R1);
 
-    const fresh = rig.card('sponsor');
+    const fresh = await rig.card('sponsor');
     await signIn(a, fresh);
     expect(a.screen()).toMatchObject({ kind: 'signed-in', renewal: null });
     await expect(a.call('renewal.start', {})).rejects.toMatchObject({ code: 'not-now' });
@@ -168,7 +168,7 @@ describe('rule: self renewal from the notification (DESIGN.md §5: the card make
 
   it("rule: a card without a registered attestation key: its old key signs the renewal with the holder's passcode before GENERATE, and it renews", async () => {
     const { a, own } = await signedInAs('clinician', { algorithm: 'p256', validDays: 30 });
-    forgetAttestationKey(own);
+    await forgetAttestationKey(own);
     const oldCertificate = cardCertificate(own.engine);
     await a.call('renewal.start', {});
     const before = own.commands.length;
@@ -193,7 +193,7 @@ describe('rule: self renewal from the notification (DESIGN.md §5: the card make
 
   it('in session-lock mode the renewed card still resumes its session (the session knows its new certificate)', async () => {
     const a = await agent({ removalMode: 'session-lock' });
-    const own = rig.card('clinician', { validDays: 30 });
+    const own = await rig.card('clinician', { validDays: 30 });
     await signIn(a, own);
     await a.call('renewal.start', {});
     await a.call('renewal.submitPasscode', { passcode: '123456' });
@@ -214,13 +214,13 @@ describe('rule: self renewal from the notification (DESIGN.md §5: the card make
     expect(renewal(a)).toMatchObject({ step: { step: 'passcode', attemptsRemaining: 2 }, error: 'Wrong passcode. 2 attempts remaining.', busy: false });
     await a.failure('renewal.submitPasscode', { passcode: '999999' });
     expect(renewal(a).step).toEqual({ step: 'passcode', attemptsRemaining: 1 });
-    const before = rig.liveSessions();
+    const before = await rig.liveSessions();
     const last = await a.failure('renewal.submitPasscode', { passcode: '999999' });
     expect(last.code).toBe('card-locked');
     expect(own.triesLeft()).toBe(0);
     expect(a.screen()).toMatchObject({ kind: 'locked-card', reader: R1 });
     // The service's session for this card ends, as it does when a locked card ends any session.
-    await vi.waitFor(() => expect(rig.liveSessions()).toBe(before - 1));
+    await vi.waitFor(async () => expect(await rig.liveSessions()).toBe(before - 1));
   });
 
   it('a policy-breaking passcode costs no attempt and reaches no card', async () => {
@@ -275,7 +275,7 @@ describe('rule: sponsor, LSA and RA renewal with two readers ("Service smartcard
   ] as const)('a %s renews %s\'s card due within 90 days: done; their own session and card untouched; the old certificate revoked', async (who, whose, name) => {
     const { a, own } = await signedInAs(who);
     const ownCommands = own.commands.length;
-    const card = rig.card(whose, { validDays: 40, algorithm: 'rsa2048' });
+    const card = await rig.card(whose, { validDays: 40, algorithm: 'rsa2048' });
     const oldCertificate = cardCertificate(card.engine);
     await renewInReader2(a, card);
     expect(renewal(a)).toMatchObject({ mode: 'sponsor', holderName: name, step: { step: 'done' }, error: null });
@@ -289,8 +289,8 @@ describe('rule: sponsor, LSA and RA renewal with two readers ("Service smartcard
 
   it("rule: a card without a registered attestation key is renewed in reader 2 once its holder's passcode lets its old key vouch for the new one", async () => {
     const { a } = await signedInAs('sponsor');
-    const card = rig.card('clinician', { validDays: 40 });
-    forgetAttestationKey(card);
+    const card = await rig.card('clinician', { validDays: 40 });
+    await forgetAttestationKey(card);
     const oldCertificate = cardCertificate(card.engine);
     await renewInReader2(a, card);
     expect(renewal(a)).toMatchObject({ mode: 'sponsor', step: { step: 'done' }, error: null });
@@ -299,7 +299,7 @@ describe('rule: sponsor, LSA and RA renewal with two readers ("Service smartcard
 
   it.each(['sponsor', 'lsa'] as const)('an expired card is refused for a %s: "make an appointment with your Registration Authority", on the choose step', async (who) => {
     const { a } = await signedInAs(who);
-    const expired = rig.card('card-expired', { validDays: 365, issuedDaysAgo: 375 });
+    const expired = await rig.card('card-expired', { validDays: 365, issuedDaysAgo: 375 });
     await chooseInReader2(a, expired);
     const screen = a.screen();
     if (screen.kind !== 'signed-in' || screen.serviceCard?.step.step !== 'choose') throw new Error(JSON.stringify(screen));
@@ -313,7 +313,7 @@ describe('rule: sponsor, LSA and RA renewal with two readers ("Service smartcard
 
   it('an expired card is renewed by an RA agent through the same wizard', async () => {
     const { a } = await signedInAs('ra-agent');
-    const expired = rig.card('card-expired', { validDays: 365, issuedDaysAgo: 375 });
+    const expired = await rig.card('card-expired', { validDays: 365, issuedDaysAgo: 375 });
     await renewInReader2(a, expired);
     expect(renewal(a)).toMatchObject({ mode: 'sponsor', holderName: 'Nia Roberts', step: { step: 'done' } });
     // The holder can sign in again.
@@ -326,7 +326,7 @@ describe('rule: sponsor, LSA and RA renewal with two readers ("Service smartcard
 
   it('a wrong passcode on the card in reader 2 shows the attempts left; its third locks it and the sponsor is told to unlock it first', async () => {
     const { a } = await signedInAs('sponsor');
-    const card = rig.card('clinician', { validDays: 40 });
+    const card = await rig.card('clinician', { validDays: 40 });
     await renewalPasscodeInReader2(a, card);
     for (const left of [2, 1]) {
       await a.failure('renewal.submitPasscode', { passcode: '999999' });
@@ -340,7 +340,7 @@ describe('rule: sponsor, LSA and RA renewal with two readers ("Service smartcard
 
   it('the card pulled from reader 2 ends the renewal; a late answer never lands on the next card', async () => {
     const { a } = await signedInAs('sponsor');
-    const card = rig.card('clinician', { validDays: 40 });
+    const card = await rig.card('clinician', { validDays: 40 });
     await renewalPasscodeInReader2(a, card);
     a.readers.faults(R2).vanishAfter(5, 'after-processing');
     const failure = await a.failure('renewal.submitPasscode', { passcode: '123456' });
@@ -374,7 +374,7 @@ describe('rule: a renewal cut short is finished at the next insertion (recovery)
     await a.call('renewal.submitPasscode', { passcode: '123456' }).catch(() => undefined);
     const commands = own.commands.length - before;
     // A second card: pulled just before PUT DATA acts.
-    const second = rig.card('clinician', { validDays: 30, algorithm: 'p256' });
+    const second = await rig.card('clinician', { validDays: 30, algorithm: 'p256' });
     const b = await agent();
     await signIn(b, second);
     await b.call('renewal.start', {});
@@ -397,8 +397,8 @@ describe('rule: a renewal cut short is finished at the next insertion (recovery)
 
   it('a card whose key does not match its certificate, with no renewal to finish, is refused in words and set aside', async () => {
     const a = await agent();
-    const holder = rig.card('clinician');
-    const donor = rig.card('sponsor');
+    const holder = await rig.card('clinician');
+    const donor = await rig.card('sponsor');
     const state = structuredClone(donor.engine.snapshot());
     state.objects = { ...holder.engine.snapshot().objects };
     const { PivCardEngine } = await import('../../../src-main/virtual-card/piv-card-engine.js');

@@ -25,8 +25,8 @@ describe('secrets', () => {
     const { logged, restore: restoreConsole } = captureConsole();
     const a = startAgent(rig.service.url, { removalMode: 'session-lock' });
     try {
-      const card = rig.card('ra-manager', { passcode });
-      const other = rig.card('sponsor');
+      const card = await rig.card('ra-manager', { passcode });
+      const other = await rig.card('sponsor');
       await a.until((s) => s.service.status === 'connected', 'connected');
       a.readers.insert(R1, card.engine);
       await a.untilScreen('passcode');

@@ -27,7 +27,7 @@ async function lockedCardIn(o: { locked?: boolean } = {}): Promise<{ a: AgentRig
   const a = startAgent(rig.service.url);
   agents.push(a);
   await a.until((s) => s.service.status === 'connected', 'the service');
-  const card = rig.card('locked-card', { passcode: '654321', locked: o.locked ?? true });
+  const card = await rig.card('locked-card', { passcode: '654321', locked: o.locked ?? true });
   a.readers.insert(R1, card.engine);
   return { a, card };
 }
@@ -360,7 +360,7 @@ describe('at a workstation whose service cannot send codes', () => {
     const a = startAgent(silent.service.url);
     agents.push(a);
     await a.until((s) => s.service.status === 'connected', 'the service');
-    a.readers.insert(R1, silent.card('locked-card', { passcode: '654321', locked: true }).engine);
+    a.readers.insert(R1, (await silent.card('locked-card', { passcode: '654321', locked: true })).engine);
     await a.untilScreen('locked-card');
     await a.call('unlock.begin', {});
     await expect(a.call('unlock.sendCode', {})).rejects.toThrow(/not available at this workstation/);

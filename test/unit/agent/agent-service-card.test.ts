@@ -26,7 +26,7 @@ async function signedInAs(key: PersonaKey, removalMode: 'normal' | 'session-lock
   const a = startAgent(rig.service.url, { removalMode });
   agents.push(a);
   await a.until((s) => s.service.status === 'connected', 'the service');
-  const own = rig.card(key);
+  const own = await rig.card(key);
   await signIn(a, own);
   return { a, own };
 }
@@ -59,7 +59,7 @@ describe('Service smartcard: unlock with two readers', () => {
     const { a, own } = await signedInAs(who);
     const session = a.screen();
     const ownCommands = own.commands.length;
-    const locked = rig.card(whose, { locked: true });
+    const locked = await rig.card(whose, { locked: true });
 
     await a.call('serviceCard.begin', {});
     expect(serviceCard(a)).toEqual({ mode: 'sponsor', reader: null, holderName: null, cardUuid: null, step: { step: 'insert' }, busy: false, error: null });
@@ -97,7 +97,7 @@ describe('Service smartcard: unlock with two readers', () => {
 
   it('a sponsor is refused a card whose holder is outside their organisation, in the service’s words', async () => {
     const { a } = await signedInAs('sponsor');
-    const zoe = rig.card('card-near-expiry', { locked: true });
+    const zoe = await rig.card('card-near-expiry', { locked: true });
     await a.call('serviceCard.begin', {});
     await inReader2(a, zoe);
     const failure = await a.failure('serviceCard.continue', {});
@@ -110,7 +110,7 @@ describe('Service smartcard: unlock with two readers', () => {
 
   it('a card that is not locked is shown as such and is not unlocked', async () => {
     const { a } = await signedInAs('sponsor');
-    const working = rig.card('locked-card');
+    const working = await rig.card('locked-card');
     await a.call('serviceCard.begin', {});
     await inReader2(a, working);
     await a.call('serviceCard.continue', {});
@@ -138,7 +138,7 @@ describe('Service smartcard: unlock with two readers', () => {
 
   it('the serviced card pulled mid-way: back to "insert" saying so; a card pulled after it is done stays done', async () => {
     const { a } = await signedInAs('sponsor');
-    const locked = rig.card('locked-card', { locked: true });
+    const locked = await rig.card('locked-card', { locked: true });
     await a.call('serviceCard.begin', {});
     await inReader2(a, locked);
     await a.call('serviceCard.continue', {});
@@ -183,8 +183,8 @@ describe('Service smartcard: unlock with two readers', () => {
 
   it('the card unlocked is shown done at once, before the service has answered the commit; a commit landing after the sponsor moved on to another card changes nothing there', async () => {
     const { a } = await signedInAs('sponsor');
-    const first = rig.card('locked-card', { locked: true });
-    const second = rig.card('locked-card', { locked: true });
+    const first = await rig.card('locked-card', { locked: true });
+    const second = await rig.card('locked-card', { locked: true });
     const hold = holdAnswers('/commit');
     try {
       await a.call('serviceCard.begin', {});
@@ -217,8 +217,8 @@ describe('Service smartcard: unlock with two readers', () => {
 
   it('a refusal for a card pulled mid-way, arriving after the next card was inserted and continued, leaves the next card’s progress alone', async () => {
     const { a } = await signedInAs('sponsor');
-    const first = rig.card('locked-card', { locked: true });
-    const second = rig.card('locked-card', { locked: true });
+    const first = await rig.card('locked-card', { locked: true });
+    const second = await rig.card('locked-card', { locked: true });
     await a.call('serviceCard.begin', {});
     await inReader2(a, first);
     await a.call('serviceCard.continue', {});
@@ -251,7 +251,7 @@ describe('Service smartcard: unlock with two readers', () => {
 
   it('locking or ending the session ends the unlock', async () => {
     const { a, own } = await signedInAs('sponsor', 'session-lock');
-    const locked = rig.card('locked-card', { locked: true });
+    const locked = await rig.card('locked-card', { locked: true });
     await a.call('serviceCard.begin', {});
     await inReader2(a, locked);
     await a.call('serviceCard.continue', {});
@@ -274,7 +274,7 @@ describe('Service smartcard: unlock with two readers', () => {
     [{ next: '1234567', confirm: '7654321' }, 'The new passcodes do not match'],
   ])('the holder’s new passcode %o is refused before the card sees it', async (request, message) => {
     const { a } = await signedInAs('lsa');
-    const locked = rig.card('locked-card', { locked: true });
+    const locked = await rig.card('locked-card', { locked: true });
     await a.call('serviceCard.begin', {});
     await inReader2(a, locked);
     await a.call('serviceCard.continue', {});
@@ -288,7 +288,7 @@ describe('Service smartcard: unlock with two readers', () => {
 
   it('the unlocked card signs its holder in with the new passcode', async () => {
     const { a } = await signedInAs('sponsor');
-    const locked = rig.card('locked-card', { locked: true });
+    const locked = await rig.card('locked-card', { locked: true });
     await unlockInReader2(a, locked);
     await a.call('unlock.close', {});
     a.readers.remove(R2);

@@ -27,7 +27,7 @@ function agent(url: string, options: Parameters<typeof startAgent>[1] = {}): Age
 describe('certificate expiry', () => {
   it('a card within 90 days of expiry signs in with renewal due and the tray shows expiring', async () => {
     const a = agent(rig.service.url);
-    const card = rig.card('card-near-expiry', { validDays: 30 });
+    const card = await rig.card('card-near-expiry', { validDays: 30 });
     await signIn(a, card);
     const state = a.agent.state();
     expect(state.indicator).toBe('expiring');
@@ -39,7 +39,7 @@ describe('certificate expiry', () => {
 
   it('a card with years to run is not due for renewal and the tray shows signed-in', async () => {
     const a = agent(rig.service.url);
-    await signIn(a, rig.card('clinician'));
+    await signIn(a, await rig.card('clinician'));
     expect(a.agent.state().indicator).toBe('signed-in');
     expect(a.screen()).toMatchObject({ kind: 'signed-in', session: { expiry: { renewalDue: false } } });
   });
@@ -87,7 +87,7 @@ describe('service unreachable', () => {
 
   it('a login while the service is down fails with a clear error and leaves nothing half signed in; once it is back, the login works', async () => {
     const service = await startOwn();
-    const card = service.card('clinician');
+    const card = await service.card('clinician');
     const a = agent(service.service.url, { serviceMonitor: { firstRetryMs: 200, maxRetryMs: 400 } });
     await a.until((s) => s.service.status === 'connected', 'connected');
     a.readers.insert(R1, card.engine);
@@ -110,13 +110,13 @@ describe('service unreachable', () => {
     expect(card.commands.length).toBe(sent);
 
     const back = await startOwn();
-    expect(back.liveSessions()).toBe(0);
+    expect(await back.liveSessions()).toBe(0);
     await a.until((s) => s.service.status === 'connected', 'connected again', 5000);
     await a.call('agent.submitPasscode', { passcode: '123456' });
     const choose = await a.untilScreen('choose-position');
     await a.call('agent.choosePosition', { positionId: choose.positions[0]?.positionId, remember: false });
     expect(a.screen().kind).toBe('signed-in');
-    expect(back.liveSessions()).toBe(1);
+    expect(await back.liveSessions()).toBe(1);
     await a.call('agent.logout', {});
   });
 });
@@ -139,7 +139,7 @@ describe('Care Identity Management through the session', () => {
     const clinician = rig.personas.get('clinician')?.persona;
     const sponsor = rig.personas.get('sponsor')?.persona;
     const lsa = rig.personas.get('lsa')?.persona;
-    await signIn(a, rig.card('clinician'));
+    await signIn(a, await rig.card('clinician'));
 
     const me = (await a.call('cim.myProfile', {})) as { uuid: string; givenName: string; assignments: unknown[] };
     expect(me).toMatchObject({ uuid: clinician?.uuid, givenName: 'Amelia' });
@@ -171,18 +171,18 @@ describe('Care Identity Management through the session', () => {
 
   it('a session the service has ended is noticed by the periodic check while idle, and the card is asked for its passcode again', async () => {
     const a = agent(rig.service.url, { serviceMonitor: { heartbeatMs: 100 } });
-    const card = rig.card('lsa');
+    const card = await rig.card('lsa');
     await signIn(a, card);
-    rig.db.prepare("UPDATE sessions SET expires_at = ? WHERE ended_at IS NULL AND card_id = ?").run(Date.now() - 1, card.made.cardId);
+    await rig.db.updateTable('sessions').set({ expires_at: Date.now() - 1 }).where('ended_at', 'is', null).where('card_id', '=', card.made.cardId).execute();
     const prompt = await a.untilScreen('passcode', 3000);
     expect(prompt).toMatchObject({ holderName: 'Tom Bradley', error: 'Your session has ended. Enter your passcode to sign in again.' });
   });
 
   it('a session the service has ended (expired, revoked) ends in the agent at the next call', async () => {
     const a = agent(rig.service.url);
-    const card = rig.card('ra-agent');
+    const card = await rig.card('ra-agent');
     await signIn(a, card);
-    rig.db.prepare("UPDATE sessions SET ended_at = ?, end_reason = 'test' WHERE ended_at IS NULL AND card_id = ?").run(Date.now(), card.made.cardId);
+    await rig.db.updateTable('sessions').set({ ended_at: Date.now(), end_reason: 'test' }).where('ended_at', 'is', null).where('card_id', '=', card.made.cardId).execute();
     const failure = await a.failure('cim.myProfile', {});
     expect(failure.code).toBe('not-signed-in');
     expect(a.screen()).toMatchObject({ kind: 'passcode', holderName: 'Priya Patel', error: 'Your session has ended. Enter your passcode to sign in again.' });

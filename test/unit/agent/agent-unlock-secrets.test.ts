@@ -46,7 +46,7 @@ describe('unlock secrets', () => {
     try {
       // Self-service, with a wrong code, a mismatched passcode and a success.
       await self.until((s) => s.service.status === 'connected', 'connected');
-      const mine = rig.card('locked-card', { locked: true });
+      const mine = await rig.card('locked-card', { locked: true });
       puksOf(mine.cardUuid);
       self.readers.insert(R1, mine.engine);
       await self.untilScreen('locked-card');
@@ -65,8 +65,8 @@ describe('unlock secrets', () => {
 
       // Service smartcard, by a sponsor.
       await sponsor.until((s) => s.service.status === 'connected', 'connected');
-      await signIn(sponsor, rig.card('sponsor'));
-      const theirs = rig.card('locked-card', { locked: true });
+      await signIn(sponsor, await rig.card('sponsor'));
+      const theirs = await rig.card('locked-card', { locked: true });
       puksOf(theirs.cardUuid);
       await sponsor.call('serviceCard.begin', {});
       sponsor.readers.insert(R2, theirs.engine);

@@ -46,7 +46,7 @@ beforeAll(async () => {
   rig = await startServiceRig();
   for (const algorithm of ['rsa2048', 'p256'] as const) {
     const persona = rig.personas.get('card-near-expiry')!.persona;
-    made[algorithm] = makeCard(rig.service.ctx, { userUuid: persona.uuid, algorithm, passcode: PASSCODE, validDays: 30 });
+    made[algorithm] = await makeCard(rig.service.ctx, { userUuid: persona.uuid, algorithm, passcode: PASSCODE, validDays: 30 });
   }
 });
 afterAll(async () => rig?.close());

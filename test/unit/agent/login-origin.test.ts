@@ -61,7 +61,7 @@ async function loginWith(card: TestCard, challengeOrigin: string): Promise<{ sen
 
 describe('login origin from the agent configuration', () => {
   it('the card signs the origin the agent is configured with', async () => {
-    const card = rig.card('clinician');
+    const card = await rig.card('clinician');
     const { sent } = await loginWith(card, OWN_ORIGIN);
     expect(sent).toBeDefined();
     const payload = loginSignedPayload({ nonce: 'bm9uY2Utbm9uY2Utbm9uY2U', serviceOrigin: OWN_ORIGIN, workstationId: 'ws-origin-test' });
@@ -70,7 +70,7 @@ describe('login origin from the agent configuration', () => {
   });
 
   it('a challenge naming another origin is refused and the card never signs', async () => {
-    const card = rig.card('clinician');
+    const card = await rig.card('clinician');
     const { sent, failure } = await loginWith(card, OTHER_ORIGIN);
     expect(failure).toBeInstanceOf(ForeignServiceOriginError);
     expect(sent).toBeUndefined();
@@ -82,8 +82,8 @@ describe('login origin from the agent configuration', () => {
     const a = startAgent(rig.service.url);
     agents.push(a);
     await a.until((s) => s.service.status === 'connected', 'the service');
-    const card = rig.card('clinician');
-    const before = rig.liveSessions();
+    const card = await rig.card('clinician');
+    const before = await rig.liveSessions();
     a.readers.insert(R1, card.engine);
     await a.untilScreen('passcode');
 
@@ -92,6 +92,6 @@ describe('login origin from the agent configuration', () => {
     expect(failure.message).toBe(MESSAGES.foreignServiceOrigin);
     expect(a.screen()).toMatchObject({ kind: 'passcode', busy: false, error: MESSAGES.foreignServiceOrigin });
     expect(signatures(card)).toBe(0);
-    expect(rig.liveSessions()).toBe(before);
+    expect(await rig.liveSessions()).toBe(before);
   });
 });

@@ -27,7 +27,8 @@ const dataDir = (): string => {
   return d;
 };
 const mode = (file: string): number => statSync(file).mode & 0o777;
-const lastSessionKey = (): unknown => rig.db.prepare('SELECT key_thumbprint FROM sessions ORDER BY id DESC LIMIT 1').pluck().get();
+const lastSessionKey = async (): Promise<string | null | undefined> =>
+  (await rig.db.selectFrom('sessions').select('key_thumbprint').orderBy('id', 'desc').limit(1).executeTakeFirst())?.key_thumbprint;
 
 describe('rule: the workstation key is made on the first run, kept 0600, and reused across restarts', () => {
   it('the agent makes it in its data folder (0600), binds its sessions to it, and a restarted agent uses the same one', async () => {
@@ -39,8 +40,8 @@ describe('rule: the workstation key is made on the first run, kept 0600, and reu
     const stored = readFileSync(file, 'utf8');
     const key = WorkstationKey.loadOrCreate(dir);
     await first.until((s) => s.service.status === 'connected', 'the service');
-    await signIn(first, rig.card('clinician'));
-    expect(lastSessionKey()).toBe(key.thumbprint);
+    await signIn(first, await rig.card('clinician'));
+    expect(await lastSessionKey()).toBe(key.thumbprint);
     await first.call('agent.logout', {});
     await agents.splice(0).at(0)?.close();
 
@@ -48,8 +49,8 @@ describe('rule: the workstation key is made on the first run, kept 0600, and reu
     agents.push(again);
     expect(readFileSync(file, 'utf8')).toBe(stored);
     await again.until((s) => s.service.status === 'connected', 'the service');
-    await signIn(again, rig.card('clinician'));
-    expect(lastSessionKey()).toBe(key.thumbprint);
+    await signIn(again, await rig.card('clinician'));
+    expect(await lastSessionKey()).toBe(key.thumbprint);
   });
 
   it('two data folders are two keys; a file opened up to others is taken back to 0600; a damaged one is replaced', () => {

@@ -33,6 +33,10 @@ function onCard<T>(setup: TrainingSetup, reader: string, run: (piv: PivSession) 
   });
 }
 
+/** Cards registered in `on`'s directory. */
+const cardCount = async (on: RunningService): Promise<number> =>
+  Number((await on.ctx.db.selectFrom('cards').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
 async function pinStatusOf(setup: TrainingSetup, persona: PersonaKey): Promise<PinStatus> {
   setup.deck.insert(persona, 'Reader 2');
   try {
@@ -45,7 +49,7 @@ async function pinStatusOf(setup: TrainingSetup, persona: PersonaKey): Promise<P
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'training-'));
   service = await startService({ host: '127.0.0.1', port: 0, dbFile: join(dataDir, 'service.sqlite'), outbox: true });
-  training = startTraining(service.ctx, dataDir);
+  training = await startTraining(service.ctx, dataDir);
 });
 
 afterAll(async () => {
@@ -197,10 +201,13 @@ describe('the cards', () => {
     expect((Date.parse(new X509Certificate(der as Buffer).validTo) - Date.now()) / 86_400_000).toBeGreaterThan(365);
   });
 
-  it('each card belongs to its persona in the directory and is active', () => {
-    const rows = service.ctx.db
-      .prepare("SELECT u.uuid AS userUuid, c.status FROM cards c JOIN users u ON u.id = c.user_id WHERE u.uuid LIKE 'c1a55e00-%'")
-      .all() as Array<{ userUuid: string; status: string }>;
+  it('each card belongs to its persona in the directory and is active', async () => {
+    const rows = await service.ctx.db
+      .selectFrom('cards as c')
+      .innerJoin('users as u', 'u.id', 'c.user_id')
+      .select(['u.uuid as userUuid', 'c.status'])
+      .where('u.uuid', 'like', 'c1a55e00-%')
+      .execute();
     expect(rows).toHaveLength(PERSONAS.length);
     expect(rows.every((r) => r.status === 'active')).toBe(true);
   });
@@ -217,10 +224,10 @@ describe('card state files', () => {
   });
 
   it('a restart with the same data folder reuses the cards, attempts and all, instead of issuing new ones', async () => {
-    const cardsBefore = service.ctx.db.prepare('SELECT count(*) FROM cards').pluck().get() as number;
-    const again = startTraining(service.ctx, dataDir);
+    const cardsBefore = await cardCount(service);
+    const again = await startTraining(service.ctx, dataDir);
     try {
-      expect(service.ctx.db.prepare('SELECT count(*) FROM cards').pluck().get()).toBe(cardsBefore);
+      expect(await cardCount(service)).toBe(cardsBefore);
       expect(await pinStatusOf(again, 'ra-manager')).toEqual({ verified: false, attemptsRemaining: 2 });
       expect(await pinStatusOf(again, 'locked-card')).toEqual({ verified: false, attemptsRemaining: 0 });
     } finally {
@@ -234,9 +241,9 @@ describe('card state files', () => {
     const fresh = await startService({ host: '127.0.0.1', port: 0, dbFile: join(otherDir, 'service.sqlite'), outbox: true });
     try {
       // Old card files in place, but this directory never issued them: they must not be used.
-      const setup = startTraining(fresh.ctx, dataDir);
+      const setup = await startTraining(fresh.ctx, dataDir);
       try {
-        expect(fresh.ctx.db.prepare('SELECT count(*) FROM cards').pluck().get()).toBe(PERSONAS.length);
+        expect(await cardCount(fresh)).toBe(PERSONAS.length);
         expect(await pinStatusOf(setup, 'ra-manager')).toEqual({ verified: false, attemptsRemaining: 3 });
       } finally {
         setup.deck.dispose();

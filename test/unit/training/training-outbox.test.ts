@@ -22,7 +22,7 @@ let agent: Agent;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'training-outbox-'));
   service = await startService({ host: '127.0.0.1', port: 0, dbFile: join(dataDir, 'service.sqlite'), outbox: true });
-  training = startTraining(service.ctx, dataDir);
+  training = await startTraining(service.ctx, dataDir);
   agent = createAgent({ readers: training.readers, serviceUrl: service.url, workstationId: 'ws-training', removalMode: 'normal', dataDir, training: training.deck });
   training.readers.start();
 });

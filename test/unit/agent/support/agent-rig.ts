@@ -50,9 +50,9 @@ export interface ServiceRig {
   readonly db: Db;
   readonly dbFile: string;
   readonly personas: ReadonlyMap<PersonaKey, SeededPersona>;
-  card(key: PersonaKey, options?: CardOptions): TestCard;
+  card(key: PersonaKey, options?: CardOptions): Promise<TestCard>;
   /** Live sessions in the service's database (not ended, not expired). */
-  liveSessions(): number;
+  liveSessions(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -80,7 +80,7 @@ export async function startServiceRig(options: ServiceRigOptions = {}): Promise<
     ...(options.unlockCodesPerHour !== undefined ? { unlockCodesPerHour: options.unlockCodesPerHour } : {}),
     ...(options.rateLimitPerClient !== undefined ? { rateLimitPerClient: options.rateLimitPerClient } : {}),
   });
-  const seeded = seedPersonas(service.ctx.db);
+  const seeded = await seedPersonas(service.ctx.db);
   return rigFor(service, dbFile, new Map(seeded.map((s) => [s.persona.key, s])), options.dbFile === undefined);
 }
 
@@ -91,11 +91,11 @@ function rigFor(service: RunningService, dbFile: string, personas: Map<PersonaKe
     db,
     dbFile,
     personas,
-    card: (key, o = {}) => {
+    card: async (key, o = {}) => {
       const persona = personas.get(key);
       if (!persona) throw new Error(`no persona ${key}`);
       const issuedAt = o.issuedDaysAgo === undefined ? undefined : new Date(service.ctx.now().getTime() - o.issuedDaysAgo * 86_400_000);
-      const made = makeCard(issuedAt ? { ...service.ctx, now: () => issuedAt } : service.ctx, {
+      const made = await makeCard(issuedAt ? { ...service.ctx, now: () => issuedAt } : service.ctx, {
         userUuid: persona.persona.uuid,
         algorithm: o.algorithm ?? 'p256',
         ...(o.validDays !== undefined ? { validDays: o.validDays } : {}),
@@ -108,7 +108,10 @@ function rigFor(service: RunningService, dbFile: string, personas: Map<PersonaKe
       const engine = new PivCardEngine(state, { onCommand: (r) => commands.push(r) });
       return { engine, made, cardUuid: made.cardUuid, commands, triesLeft: () => engine.snapshot().pin.triesLeft };
     },
-    liveSessions: () => db.prepare('SELECT count(*) FROM sessions WHERE ended_at IS NULL AND expires_at > ?').pluck().get(Date.now()) as number,
+    liveSessions: async () =>
+      Number(
+        (await db.selectFrom('sessions').select((eb) => eb.fn.countAll().as('n')).where('ended_at', 'is', null).where('expires_at', '>', Date.now()).executeTakeFirstOrThrow()).n,
+      ),
     close: async () => {
       await service.close();
       if (ownsDb) rmSync(dirname(dbFile), { recursive: true, force: true });
@@ -218,7 +221,7 @@ export async function signedInClinician(service: ServiceRig, agents: AgentRig[],
   const a = startAgent(service.service.url);
   agents.push(a);
   await a.until((s) => s.service.status === 'connected', 'the service');
-  const card = service.card('clinician', { passcode });
+  const card = await service.card('clinician', { passcode });
   await signIn(a, card, { passcode });
   return { a, card };
 }
