@@ -155,7 +155,7 @@ describe('rule: self renewal from the notification (DESIGN.md §5: the card make
     expect(done.step).toEqual({ step: 'done', certificateNotAfter: screen.session.expiry.certificateNotAfter });
     expect(a.agent.state().indicator).toBe('signed-in');
 
-    const certificates = serviceCertificates(rig.service, own.cardUuid);
+    const certificates = await serviceCertificates(rig.service, own.cardUuid);
     expect(certificates.live).toEqual([normSerial(newCertificate)]);
     expect(certificates.revoked).toEqual([{ serial: normSerial(oldCertificate), reason: 'superseded' }]);
 
@@ -186,7 +186,7 @@ describe('rule: self renewal from the notification (DESIGN.md §5: the card make
       'GENERAL AUTHENTICATE',
       'PUT DATA',
     ]);
-    const certificates = serviceCertificates(rig.service, own.cardUuid);
+    const certificates = await serviceCertificates(rig.service, own.cardUuid);
     expect(certificates.live).toEqual([normSerial(cardCertificate(own.engine))]);
     expect(certificates.revoked).toEqual([{ serial: normSerial(oldCertificate), reason: 'superseded' }]);
   });
@@ -280,7 +280,7 @@ describe('rule: sponsor, LSA and RA renewal with two readers ("Service smartcard
     await renewInReader2(a, card);
     expect(renewal(a)).toMatchObject({ mode: 'sponsor', holderName: name, step: { step: 'done' }, error: null });
     expect(own.commands.length).toBe(ownCommands);
-    const certificates = serviceCertificates(rig.service, card.cardUuid);
+    const certificates = await serviceCertificates(rig.service, card.cardUuid);
     expect(certificates.live).toEqual([normSerial(cardCertificate(card.engine))]);
     expect(certificates.revoked).toEqual([{ serial: normSerial(oldCertificate), reason: 'superseded' }]);
     await a.call('renewal.close', {});
@@ -294,7 +294,7 @@ describe('rule: sponsor, LSA and RA renewal with two readers ("Service smartcard
     const oldCertificate = cardCertificate(card.engine);
     await renewInReader2(a, card);
     expect(renewal(a)).toMatchObject({ mode: 'sponsor', step: { step: 'done' }, error: null });
-    expect(serviceCertificates(rig.service, card.cardUuid).revoked).toEqual([{ serial: normSerial(oldCertificate), reason: 'superseded' }]);
+    expect((await serviceCertificates(rig.service, card.cardUuid)).revoked).toEqual([{ serial: normSerial(oldCertificate), reason: 'superseded' }]);
   });
 
   it.each(['sponsor', 'lsa'] as const)('an expired card is refused for a %s: "make an appointment with your Registration Authority", on the choose step', async (who) => {
@@ -363,7 +363,7 @@ describe('rule: a renewal cut short is finished at the next insertion (recovery)
     expect(renewal(a)).toMatchObject({ mode: 'recovery', step: { step: 'done' } });
     await a.call('renewal.close', {});
     expect(a.screen()).toMatchObject({ kind: 'passcode', reader: R1 });
-    const certificates = serviceCertificates(rig.service, own.cardUuid);
+    const certificates = await serviceCertificates(rig.service, own.cardUuid);
     expect(certificates.live).toEqual([normSerial(cardCertificate(own.engine))]);
   });
 
@@ -391,7 +391,7 @@ describe('rule: a renewal cut short is finished at the next insertion (recovery)
     await b.call('renewal.close', {});
     await b.call('agent.submitPasscode', { passcode: '123456' });
     await b.untilScreen('choose-position');
-    const certificates = serviceCertificates(rig.service, second.cardUuid);
+    const certificates = await serviceCertificates(rig.service, second.cardUuid);
     expect(certificates.live).toEqual([normSerial(cardCertificate(second.engine))]);
   });
 

@@ -50,7 +50,7 @@ describe('self-service unlock', () => {
     const { a, card } = await lockedCardIn();
     const locked = await a.untilScreen('locked-card');
     expect(locked).toMatchObject({ reader: R1, holderName: 'Rhys Evans', cardUuid: card.cardUuid });
-    const pukBefore = servicePuks(rig.service, card.cardUuid).current;
+    const pukBefore = (await servicePuks(rig.service, card.cardUuid)).current;
 
     await a.call('unlock.begin', {});
     expect(a.screen()).toEqual({
@@ -71,7 +71,7 @@ describe('self-service unlock', () => {
       expect(Date.parse(codeStep.codeExpiresAt) - clock).toBeGreaterThan(14 * 60_000);
     }
 
-    await a.call('unlock.submitCode', { code: latestCodeFor(rig.service, holder.email) });
+    await a.call('unlock.submitCode', { code: await latestCodeFor(rig.service, holder.email) });
     expect(unlockScreen(a).step).toEqual({ step: 'new-passcode' });
     const before = card.commands.length;
     await a.call('unlock.setPasscode', { next: NEW_PASSCODE, confirm: NEW_PASSCODE });
@@ -86,10 +86,10 @@ describe('self-service unlock', () => {
     const state = card.engine.snapshot();
     expect(state.pin.triesLeft).toBe(3);
     expect(cardHolds(state, 'pin', NEW_PASSCODE)).toBe(true);
-    const puks = servicePuks(rig.service, card.cardUuid);
+    const puks = await servicePuks(rig.service, card.cardUuid);
     expect(puks.pending).toBeNull();
     expect(puks.current).not.toBe(pukBefore);
-    expect(cardPukIs(rig.service, card.cardUuid, state)).toBe('current');
+    expect(await cardPukIs(rig.service, card.cardUuid, state)).toBe('current');
     expect(pukAttemptsSpent(card.commands)).toBe(0);
 
     await a.call('unlock.close', {});
@@ -101,10 +101,10 @@ describe('self-service unlock', () => {
   it('the code can be sent by text message instead, and "Send a new code" makes the earlier one useless', async () => {
     const { a } = await lockedCardIn();
     await toCodeStep(a);
-    const first = latestCodeFor(rig.service, holder.email);
+    const first = await latestCodeFor(rig.service, holder.email);
     await a.call('unlock.sendCode', { channel: 'sms' });
     expect(unlockScreen(a).step).toMatchObject({ step: 'code', channel: 'sms', otherChannel: 'email' });
-    const sms = latestCodeFor(rig.service, holder.mobile);
+    const sms = await latestCodeFor(rig.service, holder.mobile);
     if (first !== sms) {
       const old = await a.failure('unlock.submitCode', { code: first });
       expect(old.code).toBe('wrong-code');
@@ -123,14 +123,14 @@ describe('self-service unlock', () => {
       expect(unlockScreen(a)).toMatchObject({ step: { step: 'code' }, error: failure.message, busy: false });
     }
     // Six refusals, yet the service's five tries are all still there: the right code works.
-    await a.call('unlock.submitCode', { code: latestCodeFor(rig.service, holder.email) });
+    await a.call('unlock.submitCode', { code: await latestCodeFor(rig.service, holder.email) });
     expect(unlockScreen(a).step).toEqual({ step: 'new-passcode' });
   });
 
   it('a guessed code says how many tries are left; after five the code is used up and a new one works', async () => {
     const { a } = await lockedCardIn();
     await toCodeStep(a);
-    const right = latestCodeFor(rig.service, holder.email);
+    const right = await latestCodeFor(rig.service, holder.email);
     const wrong = right === '000000' ? '111111' : '000000';
     const first = await a.failure('unlock.submitCode', { code: wrong });
     expect(first.code).toBe('wrong-code');
@@ -142,28 +142,28 @@ describe('self-service unlock', () => {
     expect(unlockScreen(a)).toMatchObject({ step: { step: 'code' }, error: usedUp.message });
     await a.call('unlock.sendCode', {});
     expect(unlockScreen(a).error).toBeNull();
-    await a.call('unlock.submitCode', { code: latestCodeFor(rig.service, holder.email) });
+    await a.call('unlock.submitCode', { code: await latestCodeFor(rig.service, holder.email) });
     expect(unlockScreen(a).step).toEqual({ step: 'new-passcode' });
   });
 
   it('an expired code (after 15 minutes) is refused on the code step, and "Send a new code" carries on', async () => {
     const { a } = await lockedCardIn();
     await toCodeStep(a);
-    const code = latestCodeFor(rig.service, holder.email);
+    const code = await latestCodeFor(rig.service, holder.email);
     clock += 16 * 60_000;
     const expired = await a.failure('unlock.submitCode', { code });
     expect(expired.code).toBe('service-refused');
     expect(expired.message).toMatch(/expired/);
     expect(unlockScreen(a)).toMatchObject({ step: { step: 'code' }, error: expired.message });
     await a.call('unlock.sendCode', {});
-    await a.call('unlock.submitCode', { code: latestCodeFor(rig.service, holder.email) });
+    await a.call('unlock.submitCode', { code: await latestCodeFor(rig.service, holder.email) });
     expect(unlockScreen(a).step).toEqual({ step: 'new-passcode' });
   });
 
   it('a code from a finished unlock does not open the next one', async () => {
     const { a, card } = await lockedCardIn();
     await toCodeStep(a);
-    const used = latestCodeFor(rig.service, holder.email);
+    const used = await latestCodeFor(rig.service, holder.email);
     await a.call('unlock.submitCode', { code: used });
     await a.call('unlock.setPasscode', { next: NEW_PASSCODE, confirm: NEW_PASSCODE });
     await a.call('unlock.close', {});
@@ -171,12 +171,12 @@ describe('self-service unlock', () => {
     for (let i = 0; i < 3; i++) await a.failure('agent.submitPasscode', { passcode: '99999999' });
     expect(card.triesLeft()).toBe(0);
     await toCodeStep(a);
-    const fresh = latestCodeFor(rig.service, holder.email);
+    const fresh = await latestCodeFor(rig.service, holder.email);
     if (fresh !== used) expect((await a.failure('unlock.submitCode', { code: used })).code).toBe('wrong-code');
     await a.call('unlock.submitCode', { code: fresh });
     await a.call('unlock.setPasscode', { next: '13572468', confirm: '13572468' });
     expect(cardHolds(card.engine.snapshot(), 'pin', '13572468')).toBe(true);
-    expect(cardPukIs(rig.service, card.cardUuid, card.engine.snapshot())).toBe('current');
+    expect(await cardPukIs(rig.service, card.cardUuid, card.engine.snapshot())).toBe('current');
   });
 
   it.each([
@@ -187,7 +187,7 @@ describe('self-service unlock', () => {
   ])('a new passcode %o is refused before the card is touched', async (request, message) => {
     const { a, card } = await lockedCardIn();
     await toCodeStep(a);
-    await a.call('unlock.submitCode', { code: latestCodeFor(rig.service, holder.email) });
+    await a.call('unlock.submitCode', { code: await latestCodeFor(rig.service, holder.email) });
     const before = card.commands.length;
     const failure = await a.failure('unlock.setPasscode', request);
     expect(failure).toMatchObject({ code: 'passcode-policy', message });
@@ -205,7 +205,7 @@ describe('self-service unlock', () => {
     const failure = await a.failure('unlock.begin', {});
     expect(failure.code).toBe('card-not-locked');
     expect(a.screen().kind).toBe('passcode');
-    expect(servicePuks(rig.service, card.cardUuid).pending).toBeNull();
+    expect((await servicePuks(rig.service, card.cardUuid)).pending).toBeNull();
   });
 
   it('pulling the card at any step ends the unlock, and nothing of it is kept when the card is back', async () => {
@@ -221,7 +221,7 @@ describe('self-service unlock', () => {
     // Pulled while the card is being unlocked: the unlock ends, the card may be locked or not.
     await a.call('unlock.begin', {});
     await a.call('unlock.sendCode', {});
-    await a.call('unlock.submitCode', { code: latestCodeFor(rig.service, holder.email) });
+    await a.call('unlock.submitCode', { code: await latestCodeFor(rig.service, holder.email) });
     a.readers.faults(R1).vanishAfter(2);
     const pulled = await a.failure('unlock.setPasscode', { next: NEW_PASSCODE, confirm: NEW_PASSCODE });
     expect(pulled.code).toBe('card-removed');
@@ -240,7 +240,7 @@ describe('self-service unlock', () => {
   it('the commit cannot reach the service: the card is unlocked and shown done at once, and the commit lands a moment later', async () => {
     const { a, card } = await lockedCardIn();
     await toCodeStep(a);
-    await a.call('unlock.submitCode', { code: latestCodeFor(rig.service, holder.email) });
+    await a.call('unlock.submitCode', { code: await latestCodeFor(rig.service, holder.email) });
     const real = globalThis.fetch;
     let refused = 0;
     globalThis.fetch = (input, init) => {
@@ -255,9 +255,9 @@ describe('self-service unlock', () => {
       expect(unlockScreen(a).step).toEqual({ step: 'done' });
       expect(refused).toBe(1);
       // Not yet committed: the service still holds the new PUK as pending, which the card has.
-      expect(cardPukIs(rig.service, card.cardUuid, card.engine.snapshot())).toBe('pending');
-      await vi.waitFor(() => expect(servicePuks(rig.service, card.cardUuid).pending).toBeNull(), { timeout: 5000, interval: 100 });
-      expect(cardPukIs(rig.service, card.cardUuid, card.engine.snapshot())).toBe('current');
+      expect(await cardPukIs(rig.service, card.cardUuid, card.engine.snapshot())).toBe('pending');
+      await vi.waitFor(async () => expect((await servicePuks(rig.service, card.cardUuid)).pending).toBeNull(), { timeout: 5000, interval: 100 });
+      expect(await cardPukIs(rig.service, card.cardUuid, card.engine.snapshot())).toBe('current');
     } finally {
       globalThis.fetch = real;
     }
@@ -266,7 +266,7 @@ describe('self-service unlock', () => {
   it('a commit answered with a server error is tried again in the background until it lands', async () => {
     const { a, card } = await lockedCardIn();
     await toCodeStep(a);
-    await a.call('unlock.submitCode', { code: latestCodeFor(rig.service, holder.email) });
+    await a.call('unlock.submitCode', { code: await latestCodeFor(rig.service, holder.email) });
     const real = globalThis.fetch;
     let failed = 0;
     globalThis.fetch = (input, init) => {
@@ -280,8 +280,8 @@ describe('self-service unlock', () => {
       await a.call('unlock.setPasscode', { next: NEW_PASSCODE, confirm: NEW_PASSCODE });
       expect(unlockScreen(a).step).toEqual({ step: 'done' });
       expect(failed).toBe(1);
-      await vi.waitFor(() => expect(servicePuks(rig.service, card.cardUuid).pending).toBeNull(), { timeout: 5000, interval: 100 });
-      expect(cardPukIs(rig.service, card.cardUuid, card.engine.snapshot())).toBe('current');
+      await vi.waitFor(async () => expect((await servicePuks(rig.service, card.cardUuid)).pending).toBeNull(), { timeout: 5000, interval: 100 });
+      expect(await cardPukIs(rig.service, card.cardUuid, card.engine.snapshot())).toBe('current');
     } finally {
       globalThis.fetch = real;
     }
@@ -290,7 +290,7 @@ describe('self-service unlock', () => {
   it('the release answered but the answer lost: the holder tries again on the same step and the card is unlocked', async () => {
     const { a, card } = await lockedCardIn();
     await toCodeStep(a);
-    await a.call('unlock.submitCode', { code: latestCodeFor(rig.service, holder.email) });
+    await a.call('unlock.submitCode', { code: await latestCodeFor(rig.service, holder.email) });
     const real = globalThis.fetch;
     let lost = 0;
     globalThis.fetch = async (input, init) => {
@@ -312,23 +312,23 @@ describe('self-service unlock', () => {
     }
     expect(unlockScreen(a).step).toEqual({ step: 'done' });
     expect(cardHolds(card.engine.snapshot(), 'pin', NEW_PASSCODE)).toBe(true);
-    expect(cardPukIs(rig.service, card.cardUuid, card.engine.snapshot())).toBe('current');
+    expect(await cardPukIs(rig.service, card.cardUuid, card.engine.snapshot())).toBe('current');
     expect(pukAttemptsSpent(card.commands)).toBe(0);
   });
 
   it('an unlock the service will no longer go on with (expired): back to the start with a new code to ask for, not "cannot be unlocked here"', async () => {
     const { a, card } = await lockedCardIn();
     await toCodeStep(a);
-    await a.call('unlock.submitCode', { code: latestCodeFor(rig.service, holder.email) });
+    await a.call('unlock.submitCode', { code: await latestCodeFor(rig.service, holder.email) });
     clock += 11 * 60_000;
     const failure = await a.failure('unlock.setPasscode', { next: NEW_PASSCODE, confirm: NEW_PASSCODE });
     expect(failure.message).toMatch(/Select Start now to have a new security code sent/);
     expect(unlockScreen(a)).toMatchObject({ step: { step: 'intro' }, error: failure.message, busy: false });
     await a.call('unlock.sendCode', {});
-    await a.call('unlock.submitCode', { code: latestCodeFor(rig.service, holder.email) });
+    await a.call('unlock.submitCode', { code: await latestCodeFor(rig.service, holder.email) });
     await a.call('unlock.setPasscode', { next: NEW_PASSCODE, confirm: NEW_PASSCODE });
     expect(unlockScreen(a).step).toEqual({ step: 'done' });
-    expect(cardPukIs(rig.service, card.cardUuid, card.engine.snapshot())).toBe('current');
+    expect(await cardPukIs(rig.service, card.cardUuid, card.engine.snapshot())).toBe('current');
   });
 
   it('the service unreachable: the problem is shown on the step, and the unlock carries on once it is back', async () => {

@@ -80,8 +80,8 @@ describe('Service smartcard: unlock with two readers', () => {
     const state = locked.engine.snapshot();
     expect(state.pin.triesLeft).toBe(3);
     expect(cardHolds(state, 'pin', NEW_PASSCODE)).toBe(true);
-    expect(cardPukIs(rig.service, locked.cardUuid, state)).toBe('current');
-    expect(servicePuks(rig.service, locked.cardUuid).pending).toBeNull();
+    expect(await cardPukIs(rig.service, locked.cardUuid, state)).toBe('current');
+    expect((await servicePuks(rig.service, locked.cardUuid)).pending).toBeNull();
     // The sponsor's card was never spoken to, and their session is as it was.
     expect(own.commands.length).toBe(ownCommands);
     await a.call('unlock.close', {});
@@ -117,7 +117,7 @@ describe('Service smartcard: unlock with two readers', () => {
     expect(serviceCard(a).step).toMatchObject({ step: 'choose', unlockRefusal: 'This smartcard is not locked.' });
     const failure = await a.failure('serviceCard.unlock', {});
     expect(failure).toMatchObject({ code: 'card-not-locked', message: 'This smartcard is not locked.' });
-    expect(servicePuks(rig.service, working.cardUuid).pending).toBeNull();
+    expect((await servicePuks(rig.service, working.cardUuid)).pending).toBeNull();
   });
 
   it('no card in the second reader, or the session’s own card there, is refused with what to do', async () => {
@@ -162,7 +162,7 @@ describe('Service smartcard: unlock with two readers', () => {
     await a.call('unlock.setPasscode', { next: NEW_PASSCODE, confirm: NEW_PASSCODE });
     a.readers.remove(R2);
     expect(serviceCard(a).step).toEqual({ step: 'done' });
-    expect(cardPukIs(rig.service, locked.cardUuid, locked.engine.snapshot())).toBe('current');
+    expect(await cardPukIs(rig.service, locked.cardUuid, locked.engine.snapshot())).toBe('current');
   });
 
   /** Holds the service's answers to requests ending in `suffix` until `release()`; `instead` replaces the answer. */
@@ -207,7 +207,7 @@ describe('Service smartcard: unlock with two readers', () => {
       hold.release();
       await setting;
       expect(serviceCard(a)).toEqual(before);
-      expect(cardPukIs(rig.service, first.cardUuid, first.engine.snapshot())).toBe('current');
+      expect(await cardPukIs(rig.service, first.cardUuid, first.engine.snapshot())).toBe('current');
       expect(second.triesLeft()).toBe(0);
     } finally {
       hold.restore();

@@ -36,8 +36,8 @@ describe('unlock secrets', () => {
     const watched = watchUnlockIds();
     const { logged, restore: restoreConsole } = captureConsole();
     const secrets: string[] = [];
-    const puksOf = (cardUuid: string): void => {
-      const p = servicePuks(rig.service, cardUuid);
+    const puksOf = async (cardUuid: string): Promise<void> => {
+      const p = await servicePuks(rig.service, cardUuid);
       for (const v of [p.current, p.pending]) if (v) secrets.push(v);
     };
     const holder = personaByKey('locked-card');
@@ -47,19 +47,19 @@ describe('unlock secrets', () => {
       // Self-service, with a wrong code, a mismatched passcode and a success.
       await self.until((s) => s.service.status === 'connected', 'connected');
       const mine = await rig.card('locked-card', { locked: true });
-      puksOf(mine.cardUuid);
+      await puksOf(mine.cardUuid);
       self.readers.insert(R1, mine.engine);
       await self.untilScreen('locked-card');
       await self.call('unlock.begin', {});
       await self.call('unlock.sendCode', {});
-      const code = latestCodeFor(rig.service, holder.email);
+      const code = await latestCodeFor(rig.service, holder.email);
       const wrongCode = code === '864209' ? '864208' : '864209';
       secrets.push(code, wrongCode);
       await self.failure('unlock.submitCode', { code: wrongCode });
       await self.call('unlock.submitCode', { code });
       await self.failure('unlock.setPasscode', { next: '80417263', confirm: '80417264' });
       await self.call('unlock.setPasscode', { next: '80417263', confirm: '80417263' });
-      puksOf(mine.cardUuid);
+      await puksOf(mine.cardUuid);
       await self.call('unlock.close', {});
       await self.call('agent.getState', {});
 
@@ -67,7 +67,7 @@ describe('unlock secrets', () => {
       await sponsor.until((s) => s.service.status === 'connected', 'connected');
       await signIn(sponsor, await rig.card('sponsor'));
       const theirs = await rig.card('locked-card', { locked: true });
-      puksOf(theirs.cardUuid);
+      await puksOf(theirs.cardUuid);
       await sponsor.call('serviceCard.begin', {});
       sponsor.readers.insert(R2, theirs.engine);
       await sponsor.until((s) => s.readers.find((r) => r.name === R2)?.card?.cardUuid === theirs.cardUuid, 'card read');
@@ -76,7 +76,7 @@ describe('unlock secrets', () => {
       await sponsor.call('serviceCard.confirm', {});
       await sponsor.failure('unlock.setPasscode', { next: '59260418', confirm: '5926041a' });
       await sponsor.call('unlock.setPasscode', { next: '59260418', confirm: '59260418' });
-      puksOf(theirs.cardUuid);
+      await puksOf(theirs.cardUuid);
       await sponsor.call('unlock.close', {});
 
       expect(watched.ids).toHaveLength(2);

@@ -13,6 +13,7 @@ import { trainingCardPath } from '../../../src-main/training/training-card-file.
 import { TRAINING_PASSCODES, TRAINING_READERS } from '../../../src-main/training/training-passcodes.js';
 import { PERSONAS, personaByKey, type PersonaKey } from '../../../src-service/seed/personas.js';
 import { startService, type RunningService } from '../../../src-service/start-service.js';
+import type { Db } from '../../../src-service/store/database.js';
 import { VirtualCardState } from '../../../src-shared/card/virtual-card-state.js';
 
 // Training mode's cards and readers over a real embedded service: the personas' cards are made
@@ -24,6 +25,7 @@ let service: RunningService;
 let training: TrainingSetup;
 
 const ascii = (s: string): Buffer => Buffer.from(s, 'ascii');
+const cardCount = async (db: Db): Promise<number> => Number((await db.selectFrom('cards').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
 function onCard<T>(setup: TrainingSetup, reader: string, run: (piv: PivSession) => Promise<T>): Promise<T> {
   return setup.readers.transaction(reader, async (transport) => {
@@ -32,10 +34,6 @@ function onCard<T>(setup: TrainingSetup, reader: string, run: (piv: PivSession) 
     return run(piv);
   });
 }
-
-/** Cards registered in `on`'s directory. */
-const cardCount = async (on: RunningService): Promise<number> =>
-  Number((await on.ctx.db.selectFrom('cards').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
 async function pinStatusOf(setup: TrainingSetup, persona: PersonaKey): Promise<PinStatus> {
   setup.deck.insert(persona, 'Reader 2');
@@ -224,10 +222,10 @@ describe('card state files', () => {
   });
 
   it('a restart with the same data folder reuses the cards, attempts and all, instead of issuing new ones', async () => {
-    const cardsBefore = await cardCount(service);
+    const cardsBefore = await cardCount(service.ctx.db);
     const again = await startTraining(service.ctx, dataDir);
     try {
-      expect(await cardCount(service)).toBe(cardsBefore);
+      expect(await cardCount(service.ctx.db)).toBe(cardsBefore);
       expect(await pinStatusOf(again, 'ra-manager')).toEqual({ verified: false, attemptsRemaining: 2 });
       expect(await pinStatusOf(again, 'locked-card')).toEqual({ verified: false, attemptsRemaining: 0 });
     } finally {
@@ -243,7 +241,7 @@ describe('card state files', () => {
       // Old card files in place, but this directory never issued them: they must not be used.
       const setup = await startTraining(fresh.ctx, dataDir);
       try {
-        expect(await cardCount(fresh)).toBe(PERSONAS.length);
+        expect(await cardCount(fresh.ctx.db)).toBe(PERSONAS.length);
         expect(await pinStatusOf(setup, 'ra-manager')).toEqual({ verified: false, attemptsRemaining: 3 });
       } finally {
         setup.deck.dispose();

@@ -110,7 +110,7 @@ function rigFor(service: RunningService, dbFile: string, personas: Map<PersonaKe
     },
     liveSessions: async () =>
       Number(
-        (await db.selectFrom('sessions').select((eb) => eb.fn.countAll().as('n')).where('ended_at', 'is', null).where('expires_at', '>', Date.now()).executeTakeFirstOrThrow()).n,
+        (await db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('ended_at', 'is', null).where('expires_at', '>', Date.now()).executeTakeFirstOrThrow()).n,
       ),
     close: async () => {
       await service.close();
