@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase, type SqliteDialectConfig, type SqliteStatement } from 'kysely';
+import { dirname } from 'node:path';
+import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteDialectConfig, type SqliteStatement } from 'kysely';
 import pg from 'pg';
 import { preparePrivateDatabase } from '../../src-shared/private-files.js';
 import { migratePostgres, migrateSqlite } from './migrate.js';
@@ -72,9 +72,7 @@ function openSqlite(file: string, options: OpenOptions): Db {
     raw.close();
     throw err;
   }
-  // ':memory:' databases are each their own; a file is the same whoever opens it.
-  const key = file === ':memory:' ? `:memory:${Math.random()}` : resolve(file);
-  return new Kysely<Tables>({ dialect: new ImmediateSqliteDialect({ database: cachingStatements(raw) }, key) });
+  return new Kysely<Tables>({ dialect: new ImmediateSqliteDialect({ database: cachingStatements(raw) }) });
 }
 
 const STATEMENT_CACHE_SIZE = 1000;
@@ -96,105 +94,20 @@ function cachingStatements(raw: Database.Database): SqliteDatabase {
   };
 }
 
-/**
- * Writers on one SQLite file from this process queue here, without blocking. better-sqlite3 is
- * synchronous: a BEGIN IMMEDIATE that finds the file locked by another connection of this same
- * process would wait out the busy timeout with the event loop stopped, so the holder could never
- * finish. (Other processes are queued by SQLite's busy timeout.)
- */
-const fileWriters = new Map<string, Promise<void>>();
-
-function queueWriter(file: string): Promise<() => void> {
-  const before = fileWriters.get(file) ?? Promise.resolve();
-  let release!: () => void;
-  const mine = new Promise<void>((resolve) => (release = resolve));
-  const tail = before.then(() => mine);
-  fileWriters.set(file, tail);
-  void tail.then(() => {
-    if (fileWriters.get(file) === tail) fileWriters.delete(file);
-  });
-  return before.then(() => release);
-}
-
-const READ_ONLY_SQL = /^\s*(select|with)\b/i;
-
-/** A write outside a transaction queues like a transaction does; reads (WAL) never wait. */
-class QueuedConnection implements DatabaseConnection {
-  constructor(
-    private readonly inner: DatabaseConnection,
-    private readonly driver: ImmediateSqliteDriver,
-  ) {}
-  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.driver.inTransaction || READ_ONLY_SQL.test(query.sql)) return this.inner.executeQuery<R>(query);
-    const release = await queueWriter(this.driver.file);
-    try {
-      return await this.inner.executeQuery<R>(query);
-    } finally {
-      release();
-    }
-  }
-  streamQuery<R>(query: CompiledQuery, chunkSize: number): AsyncIterableIterator<QueryResult<R>> {
-    return this.inner.streamQuery<R>(query, chunkSize);
-  }
-}
-
 class ImmediateSqliteDriver extends SqliteDriver implements Driver {
-  #release: (() => void) | null = null;
-  #connection: QueuedConnection | null = null;
-  constructor(
-    config: SqliteDialectConfig,
-    readonly file: string,
-  ) {
-    super(config);
-  }
-  get inTransaction(): boolean {
-    return this.#release !== null;
-  }
-  override async acquireConnection(): Promise<DatabaseConnection> {
-    this.#connection ??= new QueuedConnection(await super.acquireConnection(), this);
-    return this.#connection;
-  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    const release = await queueWriter(this.file);
-    this.#release = release;
-    try {
-      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-    } catch (err) {
-      this.#ended();
-      throw err;
-    }
-  }
-  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    try {
-      await super.commitTransaction(connection);
-    } finally {
-      this.#ended();
-    }
-  }
-  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    try {
-      await super.rollbackTransaction(connection);
-    } finally {
-      this.#ended();
-    }
-  }
-  #ended(): void {
-    this.#release?.();
-    this.#release = null;
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
-  constructor(
-    config: SqliteDialectConfig,
-    private readonly file: string,
-  ) {
+  constructor(config: SqliteDialectConfig) {
     super(config);
     this.#config = config;
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config, this.file);
+    return new ImmediateSqliteDriver(this.#config);
   }
 }
 
