@@ -4,6 +4,8 @@ import { MachineSecretError } from './crypto/machine-secret.js';
 import { PrivateFileError } from '../src-shared/private-files.js';
 import { AuditCommandError, auditCheckpointCommand, auditVerifyCommand, AUDIT_USAGE } from './audit/audit-commands.js';
 import { startService } from './start-service.js';
+import { describeStore } from './store/database.js';
+import { DatabaseTargetError } from './store/database-target.js';
 import { missingSmtpWarning } from './notify/mailer.js';
 import { plainHttpWarning } from './http/allowed-hosts.js';
 import { CaError } from './ca/ca-storage.js';
@@ -11,14 +13,14 @@ import { CardFactoryError } from './ca/card-factory.js';
 import { makeCardCommand, MAKE_CARD_USAGE } from './ca/make-card-command.js';
 import { seedCommand, SEED_USAGE } from './seed/seed-cli.js';
 
-// `npm run service -- [serve] --port <p> --db <file> [--config <file>]`
-// `npm run service -- audit-verify --db <file> [--checkpoint <file>]` (see audit/audit-commands.ts)
-// `npm run service -- audit-checkpoint --db <file> --out <file>`
+// `npm run service -- [serve] --port <p> --db <file or postgres URL> [--config <file>]`
+// `npm run service -- audit-verify --db <file or postgres URL> [--checkpoint <file>]` (see audit/audit-commands.ts)
+// `npm run service -- audit-checkpoint --db <file or postgres URL> --out <file>`
 // `npm run service -- make-card --user <uuid> --state <file> [...]` (see ca/make-card-command.ts)
 // `npm run service -- seed --users <n> [...]` (see seed/seed-cli.ts)
 
 const USAGE = `usage:
-  npm run service -- [serve] [--port <p>] [--db <file>] [--config <file.json>]
+  npm run service -- [serve] [--port <p>] [--db <file or postgres URL>] [--config <file.json>]
   ${AUDIT_USAGE}
   ${MAKE_CARD_USAGE}
   ${SEED_USAGE}`;
@@ -65,7 +67,8 @@ async function serve(args: string[]): Promise<number> {
   if (smtpWarning) console.error(smtpWarning);
   const tlsWarning = plainHttpWarning(config);
   if (tlsWarning) console.error(tlsWarning);
-  console.log(`identity service ready: ${service.url} (database ${config.dbFile})`);
+  // The store in words, never a database password.
+  console.log(`identity service ready: ${service.url} (database ${describeStore(service.ctx.db)})`);
   const stop = (): void => {
     void service.close().then(() => process.exit(0));
   };
@@ -84,6 +87,7 @@ main(process.argv.slice(2)).then(
       err instanceof MachineSecretError ||
       err instanceof PrivateFileError ||
       err instanceof AuditCommandError ||
+      err instanceof DatabaseTargetError ||
       err instanceof CaError ||
       err instanceof CardFactoryError ||
       (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'

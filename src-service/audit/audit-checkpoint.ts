@@ -22,8 +22,8 @@ export type AuditCheckpoint = z.infer<typeof AuditCheckpoint>;
 const checkpointMac = (key: AuditChainKey, seq: number, hash: string, at: string): string =>
   createHmac('sha256', key.key).update(JSON.stringify(['audit-checkpoint/1', seq, hash, at])).digest('hex');
 
-export function makeAuditCheckpoint(db: Db, key: AuditChainKey, at: Date): AuditCheckpoint {
-  const head = auditHead(db);
+export async function makeAuditCheckpoint(db: Db, key: AuditChainKey, at: Date): Promise<AuditCheckpoint> {
+  const head = await auditHead(db);
   const iso = at.toISOString();
   return { format: 'audit-checkpoint/1', seq: head.seq, hash: head.hash, at: iso, mac: checkpointMac(key, head.seq, head.hash, iso) };
 }
@@ -34,16 +34,16 @@ export interface CheckpointVerification extends AuditVerification {
 }
 
 /** The chain verified, then held against `checkpoint`: its entry must still be there, unchanged. */
-export function verifyAgainstCheckpoint(db: Db, key: AuditChainKey, checkpoint: AuditCheckpoint): CheckpointVerification {
+export async function verifyAgainstCheckpoint(db: Db, key: AuditChainKey, checkpoint: AuditCheckpoint): Promise<CheckpointVerification> {
   const expected = Buffer.from(checkpointMac(key, checkpoint.seq, checkpoint.hash, checkpoint.at), 'hex');
   if (!timingSafeEqual(expected, Buffer.from(checkpoint.mac, 'hex'))) {
     return { ok: false, entries: 0, problem: 'the checkpoint was not made with this service\'s audit key, or it has been altered' };
   }
-  const chain = verifyAuditLog(db, key);
+  const chain = await verifyAuditLog(db, key);
   if (!chain.ok) return chain;
   if (checkpoint.seq === 0) return chain;
-  const row = db.prepare('SELECT hash FROM audit_log WHERE seq = ?').get(checkpoint.seq) as { hash: string } | undefined;
-  const head = auditHead(db);
+  const row = await db.selectFrom('audit_log').select('hash').where('seq', '=', checkpoint.seq).executeTakeFirst();
+  const head = await auditHead(db);
   if (!row) {
     return {
       ok: false,

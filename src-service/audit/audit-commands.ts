@@ -8,12 +8,14 @@ import { verifyAuditLog } from './audit-log.js';
 
 // The operator's audit commands. `audit-checkpoint` exports the log's newest entry, MACed, to a
 // file kept away from the database; `audit-verify` walks the chain with the audit key and, given
-// a checkpoint, also finds entries cut from the end. Both open the database read-only and need
-// the service secret file (beside the database unless --secret-file names it). Exit status:
-// 0 intact, 1 broken, 2 bad usage.
+// a checkpoint, also finds entries cut from the end. Both read the database (a SQLite file, or a
+// postgres:// URL) without changing it, and need the service secret file: beside a SQLite file
+// unless --secret-file names it; with PostgreSQL it must be named. Exit status: 0 intact,
+// 1 broken, 2 bad usage.
 
-export const AUDIT_USAGE = `npm run service -- audit-verify --db <file> [--checkpoint <file>] [--secret-file <file>]
-  npm run service -- audit-checkpoint --db <file> --out <file> [--secret-file <file>]`;
+export const AUDIT_USAGE = `npm run service -- audit-verify --db <file or postgres URL> [--checkpoint <file>] [--secret-file <file>]
+  npm run service -- audit-checkpoint --db <file or postgres URL> --out <file> [--secret-file <file>]
+  (--secret-file is needed with a postgres URL)`;
 
 export class AuditCommandError extends Error {
   override name = 'AuditCommandError';
@@ -37,7 +39,7 @@ function readCheckpoint(file: string): AuditCheckpoint {
   return parsed.data;
 }
 
-export function auditVerifyCommand(args: string[]): number {
+export async function auditVerifyCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: OPTIONS, strict: true });
   if (!values.db || values.out !== undefined) {
     console.error(`usage: ${AUDIT_USAGE}`);
@@ -46,12 +48,12 @@ export function auditVerifyCommand(args: string[]): number {
   const key = keyFor(values.db, values['secret-file']);
   if (key === null && values.checkpoint) throw new AuditCommandError('This log has no audit key yet (the service has not started since it was added), so no checkpoint can match it.');
   const checkpoint = values.checkpoint ? readCheckpoint(values.checkpoint) : undefined;
-  const db = openDatabase(values.db, { readonly: true });
+  const db = await openDatabase(values.db, { readonly: true });
   let result: CheckpointVerification;
   try {
-    result = key && checkpoint ? verifyAgainstCheckpoint(db, key, checkpoint) : verifyAuditLog(db, key);
+    result = key && checkpoint ? await verifyAgainstCheckpoint(db, key, checkpoint) : await verifyAuditLog(db, key);
   } finally {
-    db.close();
+    await db.destroy();
   }
   if (result.ok) {
     const against = checkpoint ? `, up to and past the checkpoint of ${checkpoint.at} (entry ${checkpoint.seq})` : ' (without a checkpoint, entries cut from the end cannot be seen)';
@@ -64,7 +66,7 @@ export function auditVerifyCommand(args: string[]): number {
   return 1;
 }
 
-export function auditCheckpointCommand(args: string[]): number {
+export async function auditCheckpointCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: OPTIONS, strict: true });
   if (!values.db || !values.out || values.checkpoint !== undefined) {
     console.error(`usage: ${AUDIT_USAGE}`);
@@ -72,18 +74,18 @@ export function auditCheckpointCommand(args: string[]): number {
   }
   const key = keyFor(values.db, values['secret-file']);
   if (key === null) throw new AuditCommandError('This log has no audit key yet: start the service once, then make the checkpoint.');
-  const db = openDatabase(values.db, { readonly: true });
+  const db = await openDatabase(values.db, { readonly: true });
   let checkpoint: AuditCheckpoint;
   try {
     // Only a chain that holds is worth a checkpoint: it would vouch for a forged entry.
-    const chain = verifyAuditLog(db, key);
+    const chain = await verifyAuditLog(db, key);
     if (!chain.ok) {
       console.error(`audit log BROKEN at entry ${chain.brokenAt}: no checkpoint written`);
       return 1;
     }
-    checkpoint = makeAuditCheckpoint(db, key, new Date());
+    checkpoint = await makeAuditCheckpoint(db, key, new Date());
   } finally {
-    db.close();
+    await db.destroy();
   }
   try {
     // Never over an earlier checkpoint: each one is evidence.

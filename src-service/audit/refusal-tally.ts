@@ -1,5 +1,5 @@
 import type { Db } from '../store/database.js';
-import { prepared } from '../store/prepared.js';
+import { inTransaction, rootOf } from '../store/transaction.js';
 import { appendAudit } from './audit-log.js';
 
 // Refusals that prove nothing about who sent them (a signature that does not verify, a nonce
@@ -15,12 +15,16 @@ const FLUSH_EVERY_MS = 60_000;
 const lastFlush = new WeakMap<Db, number>();
 
 /** Counts one refusal of `kind` at `at`; closed buckets are written to the audit log now and then. */
-export function tallyRefusal(db: Db, kind: string, at: Date): void {
+export async function tallyRefusal(db: Db, kind: string, at: Date): Promise<void> {
   const now = at.getTime();
   const bucket = Math.floor(now / TALLY_BUCKET_MS) * TALLY_BUCKET_MS;
-  prepared(db, 'INSERT INTO refusal_tallies (bucket_start, kind, count) VALUES (?, ?, 1) ON CONFLICT (bucket_start, kind) DO UPDATE SET count = count + 1').run(bucket, kind);
+  await db
+    .insertInto('refusal_tallies')
+    .values({ bucket_start: bucket, kind, count: 1 })
+    .onConflict((oc) => oc.columns(['bucket_start', 'kind']).doUpdateSet((eb) => ({ count: eb('refusal_tallies.count', '+', 1) })))
+    .execute();
   // abs: a clock set back must not stop the flushes until it catches up.
-  if (Math.abs(now - (lastFlush.get(db) ?? 0)) >= FLUSH_EVERY_MS) flushRefusalTallies(db, at);
+  if (Math.abs(now - (lastFlush.get(rootOf(db)) ?? 0)) >= FLUSH_EVERY_MS) await flushRefusalTallies(db, at);
 }
 
 /**
@@ -28,35 +32,33 @@ export function tallyRefusal(db: Db, kind: string, at: Date): void {
  * it. Each bucket is taken once (DELETE ... RETURNING in one transaction), so two service
  * instances on one database never write the same summary twice.
  */
-export function flushRefusalTallies(db: Db, at: Date): number {
+export async function flushRefusalTallies(db: Db, at: Date): Promise<number> {
   const now = at.getTime();
-  lastFlush.set(db, now);
+  lastFlush.set(rootOf(db), now);
   const currentBucket = Math.floor(now / TALLY_BUCKET_MS) * TALLY_BUCKET_MS;
-  return db
-    .transaction(() => {
-      const closed = prepared(db, 'DELETE FROM refusal_tallies WHERE bucket_start < ? RETURNING bucket_start AS bucketStart, kind, count').all(currentBucket) as {
-        bucketStart: number;
-        kind: string;
-        count: number;
-      }[];
-      closed.sort((a, b) => a.bucketStart - b.bucketStart || a.kind.localeCompare(b.kind));
-      for (const row of closed) {
-        appendAudit(
-          db,
-          {
-            action: 'refusals.counted',
-            actor: 'system',
-            details: {
-              kind: row.kind,
-              count: row.count,
-              from: new Date(row.bucketStart).toISOString(),
-              to: new Date(row.bucketStart + TALLY_BUCKET_MS).toISOString(),
-            },
+  return inTransaction(db, async (trx) => {
+    const closed = await trx
+      .deleteFrom('refusal_tallies')
+      .where('bucket_start', '<', currentBucket)
+      .returning(['bucket_start as bucketStart', 'kind', 'count'])
+      .execute();
+    closed.sort((a, b) => a.bucketStart - b.bucketStart || a.kind.localeCompare(b.kind));
+    for (const row of closed) {
+      await appendAudit(
+        trx,
+        {
+          action: 'refusals.counted',
+          actor: 'system',
+          details: {
+            kind: row.kind,
+            count: row.count,
+            from: new Date(row.bucketStart).toISOString(),
+            to: new Date(row.bucketStart + TALLY_BUCKET_MS).toISOString(),
           },
-          at,
-        );
-      }
-      return closed.length;
-    })
-    .immediate();
+        },
+        at,
+      );
+    }
+    return closed.length;
+  });
 }

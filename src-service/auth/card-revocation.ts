@@ -1,6 +1,7 @@
 import { appendAudit } from '../audit/audit-log.js';
 import { notFound } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
+import { inTransaction } from '../store/transaction.js';
 import { endSessionsWhere } from './session-store.js';
 
 // Revoking a card: its certificates are revoked, the card is marked revoked, and every session
@@ -16,29 +17,31 @@ export interface RevokeCardInput {
   readonly workstationId?: string | null;
 }
 
-export function revokeCard(ctx: ServiceContext, input: RevokeCardInput): { certificatesRevoked: number; sessionsEnded: number } {
+export async function revokeCard(ctx: ServiceContext, input: RevokeCardInput): Promise<{ certificatesRevoked: number; sessionsEnded: number }> {
   const now = ctx.now();
-  return ctx.db
-    .transaction(() => {
-      const card = ctx.db.prepare('SELECT id, status FROM cards WHERE uuid = ?').get(input.cardUuid) as { id: number; status: string } | undefined;
-      if (!card) throw notFound('That smartcard');
-      const certificatesRevoked = ctx.db
-        .prepare('UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE card_id = ? AND revoked_at IS NULL')
-        .run(now.toISOString(), input.reason, card.id).changes;
-      ctx.db.prepare("UPDATE cards SET status = 'revoked' WHERE id = ?").run(card.id);
-      const sessionsEnded = endSessionsWhere(ctx.db, { cardId: card.id }, 'card-revoked', now.getTime());
-      appendAudit(
-        ctx.db,
-        {
-          action: 'card.revoked',
-          actor: input.actor,
-          subject: input.cardUuid,
-          workstationId: input.workstationId ?? null,
-          details: { reason: input.reason, previousStatus: card.status, certificatesRevoked, sessionsEnded },
-        },
-        now,
-      );
-      return { certificatesRevoked, sessionsEnded };
-    })
-    .immediate();
+  return inTransaction(ctx.db, async (trx) => {
+    const card = await trx.selectFrom('cards').select(['id', 'status']).where('uuid', '=', input.cardUuid).executeTakeFirst();
+    if (!card) throw notFound('That smartcard');
+    const revoked = await trx
+      .updateTable('certificates')
+      .set({ revoked_at: now.toISOString(), revocation_reason: input.reason })
+      .where('card_id', '=', card.id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    const certificatesRevoked = Number(revoked.numUpdatedRows);
+    await trx.updateTable('cards').set({ status: 'revoked' }).where('id', '=', card.id).execute();
+    const sessionsEnded = await endSessionsWhere(trx, { cardId: card.id }, 'card-revoked', now.getTime());
+    await appendAudit(
+      trx,
+      {
+        action: 'card.revoked',
+        actor: input.actor,
+        subject: input.cardUuid,
+        workstationId: input.workstationId ?? null,
+        details: { reason: input.reason, previousStatus: card.status, certificatesRevoked, sessionsEnded },
+      },
+      now,
+    );
+    return { certificatesRevoked, sessionsEnded };
+  });
 }

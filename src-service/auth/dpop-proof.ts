@@ -6,7 +6,6 @@ import { jwkThumbprint } from '../../src-shared/crypto/jwk-thumbprint.js';
 import { ServiceError } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
-import { prepared } from '../store/prepared.js';
 import { pruneDue } from '../store/prune-due.js';
 
 // Proof of possession of the workstation key (DPoP, RFC 9449): the proof's signature with the
@@ -96,16 +95,20 @@ export async function verifyProof(ctx: ServiceContext, call: ProvedCall): Promis
  * database, is refused. Kept until the proof is past the freshness window, after which its `iat`
  * alone refuses it.
  */
-export function spendProof(db: Db, proof: VerifiedProof, now: number): void {
-  if (pruneDue(db, 'dpop_proofs', now)) prepared(db, 'DELETE FROM dpop_proofs WHERE expires_at < ?').run(now);
+export async function spendProof(db: Db, proof: VerifiedProof, now: number): Promise<void> {
+  if (pruneDue(db, 'dpop_proofs', now)) await db.deleteFrom('dpop_proofs').where('expires_at', '<', now).execute();
   const expiresAt = (proof.iat + DPOP_MAX_SKEW_SECONDS) * 1000;
-  const fresh = prepared(db, 'INSERT INTO dpop_proofs (key_thumbprint, jti, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(proof.keyThumbprint, proof.jti, expiresAt);
-  if (fresh.changes !== 1) throw proofRefused();
+  const fresh = await db
+    .insertInto('dpop_proofs')
+    .values({ key_thumbprint: proof.keyThumbprint, jti: proof.jti, expires_at: expiresAt })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  if (Number(fresh.numInsertedOrUpdatedRows ?? 0) !== 1) throw proofRefused();
 }
 
 /** The key a call proves possession of, its proof checked and spent: what a new session is bound to. */
 export async function provedKey(ctx: ServiceContext, call: ProvedCall): Promise<string> {
   const proof = await verifyProof(ctx, call);
-  spendProof(ctx.db, proof, ctx.now().getTime());
+  await spendProof(ctx.db, proof, ctx.now().getTime());
   return proof.keyThumbprint;
 }

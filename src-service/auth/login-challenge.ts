@@ -5,7 +5,7 @@ import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { pruneDue } from '../store/prune-due.js';
 import { LoginFailure } from './login-failure.js';
-import { loginStatements, type ChallengeRow } from './login-store.js';
+import { challengeRow, useChallenge } from './login-store.js';
 
 // Card challenges: 32 random bytes, for one workstation, usable once, within 60 seconds. Most
 // are for a login; a contact change asks for one bound to its session (ChallengeBinding), and
@@ -22,34 +22,33 @@ export interface ChallengeBinding {
 }
 const LOGIN: ChallengeBinding = { purpose: 'login', sessionId: null };
 
-export function issueChallenge(ctx: ServiceContext, workstationId: string, binding: ChallengeBinding = LOGIN): z.infer<typeof ChallengeResponse> {
+export async function issueChallenge(ctx: ServiceContext, workstationId: string, binding: ChallengeBinding = LOGIN): Promise<z.infer<typeof ChallengeResponse>> {
   const now = ctx.now().getTime();
-  const s = loginStatements(ctx.db);
-  if (pruneDue(ctx.db, 'login_challenges', now)) pruneLoginRows(ctx.db, now);
+  if (pruneDue(ctx.db, 'login_challenges', now)) await pruneLoginRows(ctx.db, now);
   const nonce = randomBytes(32).toString('base64url');
   const expiresAt = now + CHALLENGE_TTL_MS;
-  s.insertChallenge.run(nonce, workstationId, expiresAt, binding.purpose, binding.sessionId);
+  await ctx.db
+    .insertInto('login_challenges')
+    .values({ nonce, workstation_id: workstationId, expires_at: expiresAt, purpose: binding.purpose, session_id: binding.sessionId })
+    .execute();
   return { nonce, serviceOrigin: ctx.serviceOrigin, expiresAt: new Date(expiresAt).toISOString() };
 }
 
 /** Deletes challenges and tickets spent or expired more than two minutes before `now`. */
-export function pruneLoginRows(db: Db, now: number): void {
-  const s = loginStatements(db);
-  s.pruneChallenges.run(now - KEEP_AFTER_EXPIRY_MS);
-  s.pruneTickets.run(now - KEEP_AFTER_EXPIRY_MS);
+export async function pruneLoginRows(db: Db, now: number): Promise<void> {
+  await db.deleteFrom('login_challenges').where('expires_at', '<', now - KEEP_AFTER_EXPIRY_MS).execute();
+  await db.deleteFrom('login_tickets').where('expires_at', '<', now - KEEP_AFTER_EXPIRY_MS).execute();
 }
 
 /**
  * Spends the challenge, then checks it. It is marked used first, atomically, so it is spent
  * even when this or a later check fails: a challenge never gets a second try.
  */
-export function consumeChallenge(ctx: ServiceContext, nonce: string, workstationId: string, now: Date, binding: ChallengeBinding = LOGIN): void {
-  const s = loginStatements(ctx.db);
-  const row = s.challenge.get(nonce) as ChallengeRow | undefined;
+export async function consumeChallenge(ctx: ServiceContext, nonce: string, workstationId: string, now: Date, binding: ChallengeBinding = LOGIN): Promise<void> {
+  const row = await challengeRow(ctx.db, nonce);
   // Issued for something else: to this caller it does not exist (and it is left unspent).
   if (!row || row.purpose !== binding.purpose || row.sessionId !== binding.sessionId) throw new LoginFailure('nonce-unknown');
-  const won = s.useChallenge.run(nonce).changes === 1;
-  if (!won) throw new LoginFailure('nonce-used');
+  if (!(await useChallenge(ctx.db, nonce))) throw new LoginFailure('nonce-used');
   if (now.getTime() >= row.expiresAt) throw new LoginFailure('nonce-expired');
   if (row.workstationId !== workstationId) throw new LoginFailure('nonce-other-workstation');
 }

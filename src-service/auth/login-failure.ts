@@ -75,9 +75,9 @@ export const cardStatusFailure = (status: string): LoginFailureReason =>
   status === 'locked' ? 'card-locked' : status === 'cancelled' ? 'card-cancelled' : 'card-revoked';
 
 /** Records a refusal in the audit log, or counts it (inside the caller's transaction, with what it spent). */
-export function auditRefusal(ctx: ServiceContext, failure: LoginFailure, action: string, workstationId: string | null, facts: LoginFacts, at: Date): void {
+export async function auditRefusal(ctx: ServiceContext, failure: LoginFailure, action: string, workstationId: string | null, facts: LoginFacts, at: Date): Promise<void> {
   if (PROVES_NOTHING.has(failure.reason)) return tallyRefusal(ctx.db, `${action}:${failure.reason}`, at);
-  appendAudit(
+  await appendAudit(
     ctx.db,
     {
       action,

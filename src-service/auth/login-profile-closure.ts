@@ -1,6 +1,7 @@
 import { appendAudit } from '../audit/audit-log.js';
 import { notFound } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
+import { inTransaction } from '../store/transaction.js';
 import { endSessionsWhere } from './session-store.js';
 
 // Closing a user profile stops its holder signing in (login refuses a closed profile) and ends
@@ -14,26 +15,24 @@ export interface CloseProfileInput {
   readonly workstationId?: string | null;
 }
 
-export function closeProfile(ctx: ServiceContext, input: CloseProfileInput): { sessionsEnded: number } {
+export async function closeProfile(ctx: ServiceContext, input: CloseProfileInput): Promise<{ sessionsEnded: number }> {
   const now = ctx.now();
-  return ctx.db
-    .transaction(() => {
-      const user = ctx.db.prepare('SELECT id, status FROM users WHERE uuid = ?').get(input.userUuid) as { id: number; status: string } | undefined;
-      if (!user) throw notFound('That user profile');
-      ctx.db.prepare("UPDATE users SET status = 'closed' WHERE id = ?").run(user.id);
-      const sessionsEnded = endSessionsWhere(ctx.db, { userId: user.id }, 'profile-closed', now.getTime());
-      appendAudit(
-        ctx.db,
-        {
-          action: 'profile.closed',
-          actor: input.actor,
-          subject: input.userUuid,
-          workstationId: input.workstationId ?? null,
-          details: { previousStatus: user.status, sessionsEnded, ...(input.reason ? { reason: input.reason } : {}) },
-        },
-        now,
-      );
-      return { sessionsEnded };
-    })
-    .immediate();
+  return inTransaction(ctx.db, async (trx) => {
+    const user = await trx.selectFrom('users').select(['id', 'status']).where('uuid', '=', input.userUuid).executeTakeFirst();
+    if (!user) throw notFound('That user profile');
+    await trx.updateTable('users').set({ status: 'closed' }).where('id', '=', user.id).execute();
+    const sessionsEnded = await endSessionsWhere(trx, { userId: user.id }, 'profile-closed', now.getTime());
+    await appendAudit(
+      trx,
+      {
+        action: 'profile.closed',
+        actor: input.actor,
+        subject: input.userUuid,
+        workstationId: input.workstationId ?? null,
+        details: { previousStatus: user.status, sessionsEnded, ...(input.reason ? { reason: input.reason } : {}) },
+      },
+      now,
+    );
+    return { sessionsEnded };
+  });
 }

@@ -1,10 +1,10 @@
+import { sql } from 'kysely';
 import type { PositionSummary } from '../../src-shared/api/service-common.js';
-import { CURRENT_ASSIGNMENT, POSITION_COLUMNS, POSITION_JOINS, toPositionSummary, type PositionRow } from '../cim/position-summary.js';
+import { currentAssignment, POSITION_COLUMNS, POSITION_JOINS, toPositionSummary, type PositionRow } from '../cim/position-summary.js';
 import type { Db } from '../store/database.js';
 
-// Every SQL statement of card login, prepared once per database: login is the service's
-// hottest path (three requests per sign-in), and preparing a statement costs as much as
-// running a small one.
+// The directory reads of card login, the service's hottest path (three requests per sign-in):
+// each is one query (on SQLite its statement is prepared once and reused, store/database.ts).
 
 export interface ChallengeRow {
   readonly workstationId: string;
@@ -48,70 +48,124 @@ export interface TicketRow {
   readonly used: number;
 }
 
-function build(db: Db) {
-  return {
-    insertChallenge: db.prepare('INSERT INTO login_challenges (nonce, workstation_id, expires_at, purpose, session_id) VALUES (?, ?, ?, ?, ?)'),
-    challenge: db.prepare(
-      'SELECT workstation_id AS workstationId, expires_at AS expiresAt, used, purpose, session_id AS sessionId FROM login_challenges WHERE nonce = ?',
-    ),
-    // The one-use guarantee: only the request whose UPDATE changes the row may go on.
-    useChallenge: db.prepare('UPDATE login_challenges SET used = 1 WHERE nonce = ? AND used = 0'),
-    pruneChallenges: db.prepare('DELETE FROM login_challenges WHERE expires_at < ?'),
-    certificate: db.prepare(
-      `SELECT c.serial, c.der, c.not_after AS notAfter, c.revoked_at AS revokedAt,
-              k.id AS cardId, k.uuid AS cardUuid, k.status AS cardStatus, k.algorithm AS cardAlgorithm,
-              u.id AS userId, u.uuid AS userUuid, u.given_name || ' ' || u.family_name AS userName, u.status AS userStatus
-         FROM certificates c JOIN cards k ON k.id = c.card_id JOIN users u ON u.id = k.user_id
-        WHERE c.serial = ?`,
-    ),
-    // Only asked when `certificate` found nothing, so a normal login never runs it.
-    renewedCertificate: db.prepare(
-      `SELECT r.issued_serial AS serial, r.issued_der AS der, r.issued_not_after AS notAfter, NULL AS revokedAt,
-              k.id AS cardId, k.uuid AS cardUuid, k.status AS cardStatus, k.algorithm AS cardAlgorithm,
-              u.id AS userId, u.uuid AS userUuid, u.given_name || ' ' || u.family_name AS userName, u.status AS userStatus,
-              r.id AS renewalId, r.kind AS renewalKind, s.uuid AS sponsorUuid, r.old_serial AS oldSerial
-         FROM card_renewals r JOIN cards k ON k.id = r.card_id JOIN users u ON u.id = k.user_id LEFT JOIN users s ON s.id = r.sponsor_user_id
-        WHERE r.issued_serial = ? AND r.status IN ('opened','authenticated','issued')`,
-    ),
-    insertTicket: db.prepare('INSERT INTO login_tickets (ticket_hash, user_id, card_id, workstation_id, expires_at) VALUES (?, ?, ?, ?, ?)'),
-    ticket: db.prepare('SELECT user_id AS userId, card_id AS cardId, workstation_id AS workstationId, expires_at AS expiresAt, used FROM login_tickets WHERE ticket_hash = ?'),
-    useTicket: db.prepare('UPDATE login_tickets SET used = 1 WHERE ticket_hash = ? AND used = 0'),
-    pruneTickets: db.prepare('DELETE FROM login_tickets WHERE expires_at < ?'),
-    // Active assignments: started, not ended, not removed, position open (dates are UTC 'YYYY-MM-DD').
-    activePositions: db.prepare(
-      `SELECT ${POSITION_COLUMNS}
-         FROM position_assignments a JOIN positions p ON p.id = a.position_id ${POSITION_JOINS}
-        WHERE a.user_id = ? AND ${CURRENT_ASSIGNMENT} AND p.closed = 0
-        GROUP BY p.id ORDER BY po.name, p.title, p.id`,
-    ),
-    position: db.prepare(`SELECT ${POSITION_COLUMNS} FROM positions p ${POSITION_JOINS} WHERE p.id = ?`),
-    // The card's live certificate: what the Identity Agent shows and the expiry notice counts down.
-    cardAndUser: db.prepare(
-      `SELECT k.uuid AS cardUuid, k.status AS cardStatus, u.uuid AS userUuid, u.given_name || ' ' || u.family_name AS userName, u.status AS userStatus,
-              (SELECT c.not_after FROM certificates c WHERE c.card_id = k.id AND c.revoked_at IS NULL ORDER BY c.not_after DESC LIMIT 1) AS notAfter
-         FROM cards k JOIN users u ON u.id = k.user_id WHERE k.id = ?`,
-    ),
-  };
+export interface CardAndUser {
+  readonly cardUuid: string;
+  readonly cardStatus: string;
+  readonly userUuid: string;
+  readonly userName: string;
+  readonly userStatus: string;
+  /** Its live certificate's end, the latest if several; null when none is live. */
+  readonly notAfter: string | null;
 }
 
-export type LoginStatements = ReturnType<typeof build>;
+const userName = sql<string>`u.given_name || ' ' || u.family_name`;
 
-const cache = new WeakMap<Db, LoginStatements>();
-
-export function loginStatements(db: Db): LoginStatements {
-  let s = cache.get(db);
-  if (!s) {
-    s = build(db);
-    cache.set(db, s);
-  }
-  return s;
+export async function challengeRow(db: Db, nonce: string): Promise<ChallengeRow | undefined> {
+  return db
+    .selectFrom('login_challenges')
+    .select(['workstation_id as workstationId', 'expires_at as expiresAt', 'used', 'purpose', 'session_id as sessionId'])
+    .where('nonce', '=', nonce)
+    .executeTakeFirst();
 }
 
-export function activePositions(db: Db, userId: number, today: string): PositionSummary[] {
-  return (loginStatements(db).activePositions.all(userId, today, today) as PositionRow[]).map(toPositionSummary);
+/** The one-use guarantee: only the request whose UPDATE changes the row may go on. */
+export async function useChallenge(db: Db, nonce: string): Promise<boolean> {
+  const result = await db.updateTable('login_challenges').set({ used: 1 }).where('nonce', '=', nonce).where('used', '=', 0).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
-export function positionSummary(db: Db, positionId: number): PositionSummary | undefined {
-  const row = loginStatements(db).position.get(positionId) as PositionRow | undefined;
+/** The directory's record of the live certificate with `serial`, its card and holder. */
+export async function certificateRecord(db: Db, serial: string): Promise<CertificateRecord | undefined> {
+  return db
+    .selectFrom('certificates as c')
+    .innerJoin('cards as k', 'k.id', 'c.card_id')
+    .innerJoin('users as u', 'u.id', 'k.user_id')
+    .select([
+      'c.serial',
+      'c.der',
+      'c.not_after as notAfter',
+      'c.revoked_at as revokedAt',
+      'k.id as cardId',
+      'k.uuid as cardUuid',
+      'k.status as cardStatus',
+      'k.algorithm as cardAlgorithm',
+      'u.id as userId',
+      'u.uuid as userUuid',
+      userName.as('userName'),
+      'u.status as userStatus',
+    ])
+    .where('c.serial', '=', serial)
+    .executeTakeFirst();
+}
+
+/** Only asked when `certificateRecord` found nothing, so a normal login never runs it. */
+export async function renewedCertificateRecord(db: Db, serial: string): Promise<RenewedCertificateRecord | undefined> {
+  const row = await db
+    .selectFrom('card_renewals as r')
+    .innerJoin('cards as k', 'k.id', 'r.card_id')
+    .innerJoin('users as u', 'u.id', 'k.user_id')
+    .leftJoin('users as s', 's.id', 'r.sponsor_user_id')
+    .select([
+      'r.issued_serial as serial',
+      'r.issued_der as der',
+      'r.issued_not_after as notAfter',
+      'k.id as cardId',
+      'k.uuid as cardUuid',
+      'k.status as cardStatus',
+      'k.algorithm as cardAlgorithm',
+      'u.id as userId',
+      'u.uuid as userUuid',
+      userName.as('userName'),
+      'u.status as userStatus',
+      'r.id as renewalId',
+      'r.kind as renewalKind',
+      's.uuid as sponsorUuid',
+      'r.old_serial as oldSerial',
+    ])
+    .where('r.issued_serial', '=', serial)
+    .where('r.status', 'in', ['opened', 'authenticated', 'issued'])
+    .executeTakeFirst();
+  // Found by its issued serial, so that and the issued date are set.
+  return row ? { ...row, serial, notAfter: row.notAfter ?? '', revokedAt: null } : undefined;
+}
+
+/** The card's live certificate: what the Identity Agent shows and the expiry notice counts down. */
+export async function cardAndUser(db: Db, cardId: number): Promise<CardAndUser | undefined> {
+  return db
+    .selectFrom('cards as k')
+    .innerJoin('users as u', 'u.id', 'k.user_id')
+    .select((eb) => [
+      'k.uuid as cardUuid',
+      'k.status as cardStatus',
+      'u.uuid as userUuid',
+      userName.as('userName'),
+      'u.status as userStatus',
+      eb
+        .selectFrom('certificates as c')
+        .select('c.not_after')
+        .whereRef('c.card_id', '=', 'k.id')
+        .where('c.revoked_at', 'is', null)
+        .orderBy('c.not_after', 'desc')
+        .limit(1)
+        .as('notAfter'),
+    ])
+    .where('k.id', '=', cardId)
+    .executeTakeFirst();
+}
+
+/** The positions `userId` holds on `today` (UTC 'YYYY-MM-DD'): a current assignment, the position open. */
+export async function activePositions(db: Db, userId: number, today: string): Promise<PositionSummary[]> {
+  const { rows } = await sql<PositionRow>`
+    SELECT ${sql.raw(POSITION_COLUMNS)}
+      FROM positions p ${sql.raw(POSITION_JOINS)}
+     WHERE p.closed = 0
+       AND EXISTS (SELECT 1 FROM position_assignments a WHERE a.position_id = p.id AND a.user_id = ${userId} AND ${currentAssignment(today)})
+     ORDER BY po.name, p.title, p.id`.execute(db);
+  return rows.map(toPositionSummary);
+}
+
+export async function positionSummary(db: Db, positionId: number): Promise<PositionSummary | undefined> {
+  const { rows } = await sql<PositionRow>`SELECT ${sql.raw(POSITION_COLUMNS)} FROM positions p ${sql.raw(POSITION_JOINS)} WHERE p.id = ${positionId}`.execute(db);
+  const row = rows[0];
   return row ? toPositionSummary(row) : undefined;
 }

@@ -1,6 +1,5 @@
 import type { FastifyRateLimitOptions, FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Db } from '../store/database.js';
-import { prepared } from '../store/prepared.js';
 import { pruneDue } from '../store/prune-due.js';
 
 // A store for @fastify/rate-limit kept in the service database, so several instances of the
@@ -13,22 +12,22 @@ import { pruneDue } from '../store/prune-due.js';
 type Callback = (err: Error | null, result?: { current: number; ttl: number }) => void;
 
 /** Counts one request for `key` in the window that holds `now`; the count so far and the time left in the window. */
-function countRequest(db: Db, key: string, windowMs: number, now: number): { current: number; ttl: number } {
+async function countRequest(db: Db, key: string, windowMs: number, now: number): Promise<{ current: number; ttl: number }> {
   const windowStart = Math.floor(now / windowMs) * windowMs;
   const expiresAt = windowStart + windowMs;
-  if (pruneDue(db, 'rate_limit_hits', now)) pruneRequestCounts(db, now);
-  const current = prepared(
-    db,
-    'INSERT INTO rate_limit_hits (key, window_start, expires_at, hits) VALUES (?, ?, ?, 1) ON CONFLICT (key, window_start) DO UPDATE SET hits = hits + 1 RETURNING hits',
-  )
-    .pluck()
-    .get(key, windowStart, expiresAt) as number;
-  return { current, ttl: expiresAt - now };
+  if (pruneDue(db, 'rate_limit_hits', now)) await pruneRequestCounts(db, now);
+  const { hits } = await db
+    .insertInto('rate_limit_hits')
+    .values({ key, window_start: windowStart, expires_at: expiresAt, hits: 1 })
+    .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet((eb) => ({ hits: eb('rate_limit_hits.hits', '+', 1) })))
+    .returning('hits')
+    .executeTakeFirstOrThrow();
+  return { current: hits, ttl: expiresAt - now };
 }
 
 /** Deletes the counts of windows that have ended. */
-export function pruneRequestCounts(db: Db, now: number): void {
-  prepared(db, 'DELETE FROM rate_limit_hits WHERE expires_at <= ?').run(now);
+export async function pruneRequestCounts(db: Db, now: number): Promise<void> {
+  await db.deleteFrom('rate_limit_hits').where('expires_at', '<=', now).execute();
 }
 
 /** The store class @fastify/rate-limit constructs, bound to this database and clock. */
@@ -37,13 +36,10 @@ export function databaseRateLimitStore(db: Db, now: () => number): FastifyRateLi
     constructor(_options?: FastifyRateLimitOptions) {}
 
     incr(key: string, callback: Callback, timeWindow: number): void {
-      let result: { current: number; ttl: number };
-      try {
-        result = countRequest(db, key, timeWindow, now());
-      } catch (err) {
-        return callback(err as Error);
-      }
-      callback(null, result);
+      countRequest(db, key, timeWindow, now()).then(
+        (result) => callback(null, result),
+        (err: unknown) => callback(err as Error),
+      );
     }
 
     child(options: FastifyRateLimitOptions): FastifyRateLimitStore {

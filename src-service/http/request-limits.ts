@@ -36,8 +36,8 @@ export function requestLimitHook(app: FastifyInstance, ctx: ServiceContext): onR
       everyone: app.createRateLimit({ max: ctx.config.rateLimitGlobal, timeWindow, keyGenerator: () => 'all clients' }),
     });
 
-  const refuse = (reply: FastifyReply, kind: 'client' | 'all', seconds: number): FastifyReply => {
-    tallyRefusal(ctx.db, `rate-limited:${kind}`, ctx.now());
+  const refuse = async (reply: FastifyReply, kind: 'client' | 'all', seconds: number): Promise<FastifyReply> => {
+    await tallyRefusal(ctx.db, `rate-limited:${kind}`, ctx.now());
     const retryAfter = Math.max(1, seconds);
     return reply
       .code(429)

@@ -34,8 +34,8 @@ describe("rule: a workstation whose clock has drifted dates its proofs by the se
   });
 
   it('ten minutes behind the service, the agent still makes session calls once the service has answered it', async () => {
-    const org = addOrg(service.ctx.db, { code: 'CLK1', name: 'Clock Trust' });
-    const me = actor(service.ctx.db, org.id, []);
+    const org = await addOrg(service.ctx.db, { code: 'CLK1', name: 'Clock Trust' });
+    const me = await actor(service.ctx.db, org.id, []);
     const client = new ServiceClient(service.url, { key: TEST_KEY, now: drifted });
     await client.health();
     const found = await client.findUsers(me.token, { name: 'Clinician', onlyMyOrganisations: true });
@@ -43,8 +43,8 @@ describe("rule: a workstation whose clock has drifted dates its proofs by the se
   });
 
   it('a proof dated by the drifted clock alone is still refused: the window is the service clock', async () => {
-    const org = addOrg(service.ctx.db, { code: 'CLK2', name: 'Clock Trust 2' });
-    const me = actor(service.ctx.db, org.id, []);
+    const org = await addOrg(service.ctx.db, { code: 'CLK2', name: 'Clock Trust 2' });
+    const me = await actor(service.ctx.db, org.id, []);
     const client = new ServiceClient(service.url, { key: TEST_KEY, now: drifted });
     const refused = await client.findUsers(me.token, { name: 'Clinician', onlyMyOrganisations: true }).then(
       () => undefined,

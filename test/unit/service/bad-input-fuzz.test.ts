@@ -10,7 +10,7 @@ let h: Harness;
 let orgs: Orgs;
 beforeAll(async () => {
   h = await startHarness();
-  orgs = h.tree();
+  orgs = await h.tree();
 });
 afterAll(async () => {
   await h.close();
@@ -86,11 +86,11 @@ describe('generated bodies', () => {
   const RUNS = 300;
 
   it(`rule: ${RUNS} generated bodies to each POST, PUT and PATCH endpoint never produce a server error`, async () => {
-    const ram = actor(h.db, orgs.trustA.id, ['RAM']);
-    const sponsor = actor(h.db, orgs.trustA.id, ['S']);
-    const requester = actor(h.db, orgs.siteA1.id, [], 'Requester');
-    const user = addUser(h.db, { given: 'Fuzz', family: 'Target', homeOrgId: orgs.siteA1.id, ni: uniqueNi() });
-    const position = addPosition(h.db, { orgId: orgs.siteA1.id, title: 'Fuzz position' });
+    const ram = await actor(h.db, orgs.trustA.id, ['RAM']);
+    const sponsor = await actor(h.db, orgs.trustA.id, ['S']);
+    const requester = await actor(h.db, orgs.siteA1.id, [], 'Requester');
+    const user = await addUser(h.db, { given: 'Fuzz', family: 'Target', homeOrgId: orgs.siteA1.id, ni: uniqueNi() });
+    const position = await addPosition(h.db, { orgId: orgs.siteA1.id, title: 'Fuzz position' });
     const requested = await h.call('POST', '/v1/me/position-requests', { token: requester.token, json: { positionIds: [position], startDate: '2025-07-01' } });
     const requestId = requested.body.requests[0].id as number;
 
@@ -114,37 +114,37 @@ describe('generated bodies', () => {
     }
     // Whatever was accepted, the directory still holds together: one user per NI number, and
     // names still have their search forms.
-    expect(h.db.prepare('SELECT COUNT(*) FROM users WHERE given_name_norm IS NULL OR family_name_norm IS NULL').pluck().get()).toBe(0);
+    expect(await h.db.selectFrom('users').select('id').where((eb) => eb.or([eb('given_name_norm', 'is', null), eb('family_name_norm', 'is', null)])).execute()).toEqual([]);
   });
 });
 
 describe('refused requests change nothing', () => {
   it('rule: state never changes on a rejected request (row counts, audit log length, the target user and the request queue are as before)', async () => {
-    const ram = actor(h.db, orgs.trustA.id, ['RAM'], 'Manager');
-    const lsa = actor(h.db, orgs.trustA.id, ['LSA'], 'Administrator');
-    const elsewhere = actor(h.db, orgs.trustB.id, ['RAM'], 'Elsewhere');
-    const requester = actor(h.db, orgs.siteA1.id, [], 'Requester');
-    const user = addUser(h.db, { given: 'Still', family: 'Same', homeOrgId: orgs.siteA1.id, ni: uniqueNi(), email: 'still.same@nhs.net' });
+    const ram = await actor(h.db, orgs.trustA.id, ['RAM'], 'Manager');
+    const lsa = await actor(h.db, orgs.trustA.id, ['LSA'], 'Administrator');
+    const elsewhere = await actor(h.db, orgs.trustB.id, ['RAM'], 'Elsewhere');
+    const requester = await actor(h.db, orgs.siteA1.id, [], 'Requester');
+    const user = await addUser(h.db, { given: 'Still', family: 'Same', homeOrgId: orgs.siteA1.id, ni: uniqueNi(), email: 'still.same@nhs.net' });
     const otherNi = uniqueNi();
-    addUser(h.db, { given: 'Other', family: 'Holder', homeOrgId: orgs.siteA1.id, ni: otherNi });
-    const open = addPosition(h.db, { orgId: orgs.siteA1.id, title: 'Open' });
-    const closed = addPosition(h.db, { orgId: orgs.siteA1.id, title: 'Closed' });
-    h.db.prepare('UPDATE positions SET closed = 1 WHERE id = ?').run(closed);
+    await addUser(h.db, { given: 'Other', family: 'Holder', homeOrgId: orgs.siteA1.id, ni: otherNi });
+    const open = await addPosition(h.db, { orgId: orgs.siteA1.id, title: 'Open' });
+    const closed = await addPosition(h.db, { orgId: orgs.siteA1.id, title: 'Closed' });
+    await h.db.updateTable('positions').set({ closed: 1 }).where('id', '=', closed).execute();
     const pending = (await h.call('POST', '/v1/me/position-requests', { token: requester.token, json: { positionIds: [open], startDate: '2025-07-01' } })).body.requests[0].id as number;
-    const decidedPosition = addPosition(h.db, { orgId: orgs.siteA1.id, title: 'Decided' });
+    const decidedPosition = await addPosition(h.db, { orgId: orgs.siteA1.id, title: 'Decided' });
     const decided = (await h.call('POST', '/v1/me/position-requests', { token: requester.token, json: { positionIds: [decidedPosition], startDate: '2025-07-01' } })).body.requests[0]
       .id as number;
     expect((await h.call('POST', `/v1/position-requests/${decided}/reject`, { token: ram.token, json: { reason: 'No' } })).status).toBe(200);
 
-    const snapshot = () => ({
-      counts: tableCounts(h.db),
-      audit: auditLength(h.db),
-      user: h.db.prepare('SELECT * FROM users WHERE id = ?').get(user.id),
-      requester: h.db.prepare('SELECT * FROM users WHERE id = ?').get(requester.userId),
-      requests: h.db.prepare('SELECT * FROM position_requests ORDER BY id').all(),
-      assignments: h.db.prepare('SELECT * FROM position_assignments ORDER BY id').all(),
+    const snapshot = async () => ({
+      counts: await tableCounts(h.db),
+      audit: await auditLength(h.db),
+      user: await h.db.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirst(),
+      requester: await h.db.selectFrom('users').selectAll().where('id', '=', requester.userId).executeTakeFirst(),
+      requests: await h.db.selectFrom('position_requests').selectAll().orderBy('id').execute(),
+      assignments: await h.db.selectFrom('position_assignments').selectAll().orderBy('id').execute(),
     });
-    const before = snapshot();
+    const before = await snapshot();
 
     const details = `/v1/users/${user.uuid}/details`;
     const refused: [string, string, { token?: string; json?: unknown; raw?: string; contentType?: string }, number][] = [
@@ -180,6 +180,6 @@ describe('refused requests change nothing', () => {
       const res = await h.call(method, path, options);
       expect(res.status, `${method} ${path} ${JSON.stringify(options.json ?? options.raw)?.slice(0, 80)}`).toBe(status);
     }
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 });

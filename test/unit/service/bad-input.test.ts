@@ -8,7 +8,7 @@ import { startHarness, uniqueNi, type Harness, type Orgs, type Reply } from './c
 
 let h: Harness;
 let orgs: Orgs;
-let ram: ReturnType<typeof actor>;
+let ram: Awaited<ReturnType<typeof actor>>;
 let user: { id: number; uuid: string };
 beforeAll(async () => {
   h = await startHarness();
@@ -16,11 +16,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-beforeEach(() => {
-  orgs = h.tree();
-  ram = actor(h.db, orgs.trustA.id, ['RAM']);
-  user = addUser(h.db, { given: 'Jo', family: 'Target', homeOrgId: orgs.siteA1.id, ni: uniqueNi() });
+beforeEach(async () => {
+  orgs = await h.tree();
+  ram = await actor(h.db, orgs.trustA.id, ['RAM']);
+  user = await addUser(h.db, { given: 'Jo', family: 'Target', homeOrgId: orgs.siteA1.id, ni: uniqueNi() });
 });
+
+const userRow = (id: number) => h.db.selectFrom('users').select(['given_name', 'family_name']).where('id', '=', id).executeTakeFirst();
 
 /** A client error in the service's own shape. */
 function expectClientError(res: Reply, status: number): void {
@@ -31,8 +33,8 @@ function expectClientError(res: Reply, status: number): void {
 }
 
 /** Every endpoint that takes a JSON body, with a valid body for it. */
-function bodyEndpoints(): { method: string; path: string; valid: Record<string, unknown> }[] {
-  const position = addPosition(h.db, { orgId: orgs.trustA.id, title: 'Valid target' });
+async function bodyEndpoints(): Promise<{ method: string; path: string; valid: Record<string, unknown> }[]> {
+  const position = await addPosition(h.db, { orgId: orgs.trustA.id, title: 'Valid target' });
   return [
     { method: 'PATCH', path: `/v1/users/${user.uuid}/details`, valid: { familyName: 'Valid' } },
     { method: 'PUT', path: '/v1/me/contact', valid: { email: 'valid@nhs.net' } },
@@ -43,7 +45,7 @@ function bodyEndpoints(): { method: string; path: string; valid: Record<string, 
 
 describe('unreadable bodies', () => {
   it('rule: malformed JSON is a 400, for every endpoint that takes a body', async () => {
-    for (const { method, path } of bodyEndpoints()) {
+    for (const { method, path } of await bodyEndpoints()) {
       for (const raw of ['{"familyName": "Sm', '{familyName: 1}', "{'a': 1}", '{"a":1}}', '\u0000', '']) {
         expectClientError(await h.call(method, path, { token: ram.token, raw }), 400);
       }
@@ -51,7 +53,7 @@ describe('unreadable bodies', () => {
   });
 
   it('rule: a body that is not a JSON object (array, string, number, null) is a 400 with the problem named', async () => {
-    for (const { method, path } of bodyEndpoints()) {
+    for (const { method, path } of await bodyEndpoints()) {
       for (const raw of ['[]', '"text"', '42', 'null', 'true']) {
         const res = await h.call(method, path, { token: ram.token, raw });
         expectClientError(res, 400);
@@ -60,7 +62,7 @@ describe('unreadable bodies', () => {
   });
 
   it('rule: a body in another content type is refused: 415 for unknown types, 400 for text that is not the JSON object asked for', async () => {
-    for (const { method, path, valid } of bodyEndpoints()) {
+    for (const { method, path, valid } of await bodyEndpoints()) {
       expectClientError(await h.call(method, path, { token: ram.token, raw: JSON.stringify(valid), contentType: 'application/xml' }), 415);
       expectClientError(await h.call(method, path, { token: ram.token, raw: 'familyName=X', contentType: 'application/x-www-form-urlencoded' }), 415);
       // Fastify reads text/plain as a string; the contract wants an object.
@@ -93,11 +95,11 @@ describe('bodies that do not fit the contract', () => {
     const res = await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: ram.token, json: { familyName: 'X', isAdmin: true } });
     expectClientError(res, 400);
     expect(res.body.fields).toContainEqual({ path: 'body', message: expect.stringContaining('isAdmin') });
-    expect(h.db.prepare('SELECT family_name FROM users WHERE id = ?').pluck().get(user.id)).toBe('Target');
+    expect((await userRow(user.id))?.family_name).toBe('Target');
   });
 
   it('rule: a position request cannot set its own end date', async () => {
-    const position = addPosition(h.db, { orgId: orgs.trustA.id, title: 'P' });
+    const position = await addPosition(h.db, { orgId: orgs.trustA.id, title: 'P' });
     const res = await h.call('POST', '/v1/me/position-requests', { token: ram.token, json: { positionIds: [position], startDate: '2025-07-01', endDate: '2030-01-01' } });
     expectClientError(res, 400);
     expect(res.body.fields[0].message).toContain('endDate');
@@ -125,7 +127,7 @@ describe('bodies that do not fit the contract', () => {
     ['POST reject', 'reason', '   '],
     ['POST reject', 'reason', 42],
   ] as const)('rule: %s with a wrong type or form for %s is a 400 naming body.%s', async (endpoint, field, value) => {
-    const position = addPosition(h.db, { orgId: orgs.trustA.id, title: 'P' });
+    const position = await addPosition(h.db, { orgId: orgs.trustA.id, title: 'P' });
     const base: Record<string, [string, string, Record<string, unknown>]> = {
       'PATCH details': ['PATCH', `/v1/users/${user.uuid}/details`, {}],
       'PUT contact': ['PUT', '/v1/me/contact', {}],
@@ -234,7 +236,7 @@ describe('hostile strings', () => {
   };
 
   it('rule: hostile strings in every string field get a 4xx or an ordinary result, never a server error', async () => {
-    const position = addPosition(h.db, { orgId: orgs.trustA.id, title: 'P' });
+    const position = await addPosition(h.db, { orgId: orgs.trustA.id, title: 'P' });
     for (const s of HOSTILE) {
       const calls: [string, string, unknown?][] = [
         ['PATCH', `/v1/users/${user.uuid}/details`, { givenName: s }],
@@ -257,7 +259,7 @@ describe('hostile strings', () => {
       }
     }
     // The store survived every one of them.
-    expect(h.db.prepare('SELECT COUNT(*) FROM users WHERE id = ?').pluck().get(user.id)).toBe(1);
+    expect(await userRow(user.id)).toBeDefined();
   });
 
   it('rule: names that merely look like SQL or markup are ordinary text: stored and shown exactly as given', async () => {
@@ -275,6 +277,6 @@ describe('hostile strings', () => {
       expectClientError(res, 400);
       expect(res.body.fields).toContainEqual({ path: 'body.givenName', message: expect.any(String) });
     }
-    expect(h.db.prepare('SELECT given_name FROM users WHERE id = ?').pluck().get(user.id)).toBe('Jo');
+    expect((await userRow(user.id))?.given_name).toBe('Jo');
   });
 });

@@ -43,6 +43,8 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 0,
       dbFile: 'care-identity.sqlite',
+      dbPoolSize: 10,
+      dbTls: 'off',
       sessionTtlMinutes: 720,
       bodyLimitBytes: 65536,
       mailFrom: 'Care Identity Service <no-reply@care-identity.invalid>',
@@ -74,6 +76,10 @@ describe('loadConfig', () => {
         CIS_HOST: '::1',
         CIS_PORT: '1234',
         CIS_DB: 'x.sqlite',
+        CIS_DATABASE_URL: 'postgres://cis@db.example.nhs.uk:5432/cis?schema=trust_a',
+        CIS_DB_POOL_SIZE: '25',
+        CIS_DB_TLS: 'verify-full',
+        CIS_DB_CA_FILE: '/etc/cis/db-ca.pem',
         CIS_SECRET_FILE: '/etc/cis/secret.json',
         CIS_CA_PASSPHRASE: 'a long enough passphrase',
         CIS_SERVICE_ORIGIN: 'https://cis.example.nhs.uk',
@@ -99,6 +105,10 @@ describe('loadConfig', () => {
       host: '::1',
       port: 1234,
       dbFile: 'x.sqlite',
+      databaseUrl: 'postgres://cis@db.example.nhs.uk:5432/cis?schema=trust_a',
+      dbPoolSize: 25,
+      dbTls: 'verify-full',
+      dbCaFile: '/etc/cis/db-ca.pem',
       secretFile: '/etc/cis/secret.json',
       caPassphrase: 'a long enough passphrase',
       serviceOrigin: 'https://cis.example.nhs.uk',
@@ -119,6 +129,14 @@ describe('loadConfig', () => {
       notifyEmailTemplateId: EMAIL_TEMPLATE,
       notifyBaseUrl: 'http://127.0.0.1:9999',
     });
+  });
+
+  it('rule: a database URL that is refused is named but never echoed (it may hold a password)', () => {
+    const url = 'mysql://cis:db-s3cret@db.example.nhs.uk/cis';
+    const message = configError(() => loadConfig({ env: { CIS_DATABASE_URL: url } }));
+    expect(message).toMatch(/databaseUrl: not a postgres:\/\/ URL/);
+    expect(message).not.toContain('db-s3cret');
+    expect(configError(() => loadConfig({ env: { CIS_DB_TLS: 'sometimes' } }))).toMatch(/dbTls/);
   });
 
   it('rule: a Notify key or template without the other, or a malformed key, names the setting and never echoes the key', () => {

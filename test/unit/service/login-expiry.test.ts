@@ -13,7 +13,7 @@ let h: Holder;
 
 beforeAll(async () => {
   rig = await startServiceRig({ now: NOW });
-  h = holder(rig.db);
+  h = await holder(rig.db);
 });
 afterAll(async () => rig.close());
 
@@ -28,7 +28,7 @@ describe('days to expiry and the renewal notice at login', () => {
     [89, true],
     [1, true],
   ])('a certificate expiring in %i days is reported with that daysToExpiry and renewalDue %s, on verify, session and session info', async (days, due) => {
-    const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256', validDays: days });
+    const card = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256', validDays: days });
     expect(card.certificate.notAfter.getTime()).toBe(NOW.getTime() + days * DAY);
     const verify = await cardLogin(rig.service, card.state);
     expect(verify.status).toBe(200);
@@ -40,14 +40,14 @@ describe('days to expiry and the renewal notice at login', () => {
   });
 
   it('a certificate expiring later today: daysToExpiry 0, renewal due, login still allowed', async () => {
-    const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256', notAfter: new Date('2027-03-10T16:00:00.000Z') });
+    const card = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256', notAfter: new Date('2027-03-10T16:00:00.000Z') });
     const verify = await cardLogin(rig.service, card.state);
     expect(verify.status).toBe(200);
     expect(verify.body.card).toMatchObject({ daysToExpiry: 0, renewalDue: true });
   });
 
   it('a certificate that expired one second ago is refused at verify', async () => {
-    const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256', notAfter: new Date(NOW.getTime() + 3_600_000) });
+    const card = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256', notAfter: new Date(NOW.getTime() + 3_600_000) });
     rig.setNow(new Date(card.certificate.notAfter.getTime() + 1000));
     const verify = await cardLogin(rig.service, card.state);
     rig.setNow(NOW);

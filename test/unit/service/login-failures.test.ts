@@ -9,7 +9,7 @@ import { revokeCard } from '../../../src-service/auth/card-revocation.js';
 import { closeProfile } from '../../../src-service/auth/login-profile-closure.js';
 import { CHALLENGE_TTL_MS } from '../../../src-service/auth/login-challenge.js';
 import { openDatabase } from '../../../src-service/store/database.js';
-import { tempDbFile } from '../../support/service-fixtures.js';
+import { tempDbFile, testEngine } from '../../support/service-fixtures.js';
 import { answeredChallenge, auditRows, call, holder, startServiceRig, type Holder, type Reply, type ServiceRig, type VerifyBody } from './support/card-login-rig.js';
 
 // Every check of POST /v1/login/verify, each refused with its own status and message, and
@@ -23,9 +23,9 @@ let p256: MadeCard;
 
 beforeAll(async () => {
   rig = await startServiceRig({ now: NOW });
-  h = holder(rig.db);
-  rsa = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'rsa2048' });
-  p256 = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+  h = await holder(rig.db);
+  rsa = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'rsa2048' });
+  p256 = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
 });
 afterAll(async () => rig.close());
 
@@ -40,20 +40,22 @@ function expectRefused(reply: Reply, status: 401 | 403, message: RegExp): void {
 
 /** Counted refusals (those that prove nothing: no card signed) per kind, as the test began. */
 let talliedBefore = new Map<string, number>();
-const tallies = (): Map<string, number> =>
-  new Map((rig.db.prepare('SELECT kind, SUM(count) AS n FROM refusal_tallies GROUP BY kind').all() as { kind: string; n: number }[]).map((r) => [r.kind, r.n]));
-beforeEach(() => {
-  talliedBefore = tallies();
+const tallies = async (): Promise<Map<string, number>> =>
+  new Map(
+    (await rig.db.selectFrom('refusal_tallies').select((eb) => ['kind', eb.fn.sum<number>('count').as('n')]).groupBy('kind').execute()).map((r) => [r.kind, Number(r.n)]),
+  );
+beforeEach(async () => {
+  talliedBefore = await tallies();
 });
 
 /** The newest refusal: a counted one of this test (no actor or card: nothing proved them), else the audit log's last entry. */
-function lastFailure(): { reason: string; actor: string | null; subject: string | null } {
-  const counted = [...tallies()].filter(([kind, n]) => kind.startsWith('login.failed:') && n > (talliedBefore.get(kind) ?? 0));
+async function lastFailure(): Promise<{ reason: string; actor: string | null; subject: string | null }> {
+  const counted = [...(await tallies())].filter(([kind, n]) => kind.startsWith('login.failed:') && n > (talliedBefore.get(kind) ?? 0));
   if (counted.length > 0) {
-    talliedBefore = tallies();
+    talliedBefore = await tallies();
     return { reason: (counted.at(-1) as [string, number])[0].slice('login.failed:'.length), actor: null, subject: null };
   }
-  const row = auditRows(rig.db).at(-1);
+  const row = (await auditRows(rig.db)).at(-1);
   expect(row?.action).toBe('login.failed');
   return { reason: JSON.parse(row?.details ?? '{}').reason, actor: row?.actor ?? null, subject: row?.subject ?? null };
 }
@@ -64,13 +66,13 @@ describe('the challenge: known, unexpired, unused, same workstation', () => {
     const body = await answeredChallenge(rig.service, p256.state);
     expect((await verify(body)).status).toBe(200);
     expectRefused(await verify(body), 401, /already been used/);
-    expect(lastFailure().reason).toBe('nonce-used');
+    expect((await lastFailure()).reason).toBe('nonce-used');
   });
 
   it('a nonce the service never issued is refused', async () => {
     const body = await answeredChallenge(rig.service, p256.state);
     expectRefused(await verify({ ...body, nonce: Buffer.alloc(32, 7).toString('base64url') }), 401, /not recognised/);
-    expect(lastFailure().reason).toBe('nonce-unknown');
+    expect((await lastFailure()).reason).toBe('nonce-unknown');
   });
 
   it('a challenge expires 60 seconds after it was issued (59.999 s is still in time)', async () => {
@@ -81,7 +83,7 @@ describe('the challenge: known, unexpired, unused, same workstation', () => {
     expect((await verify(inTime)).status).toBe(200);
     rig.setNow(new Date(NOW.getTime() + CHALLENGE_TTL_MS));
     expectRefused(await verify(late), 401, /expired/);
-    expect(lastFailure().reason).toBe('nonce-expired');
+    expect((await lastFailure()).reason).toBe('nonce-expired');
     rig.setNow(NOW);
   });
 
@@ -90,11 +92,11 @@ describe('the challenge: known, unexpired, unused, same workstation', () => {
     const stale = await answeredChallenge(rig.service, p256.state);
     rig.setNow(new Date(NOW.getTime() + CHALLENGE_TTL_MS + 119_000));
     await answeredChallenge(rig.service, p256.state); // a new challenge runs the sweep
-    const row = rig.db.prepare('SELECT used FROM login_challenges WHERE nonce = ?').get(stale.nonce);
+    const row = await rig.db.selectFrom('login_challenges').select('used').where('nonce', '=', stale.nonce).executeTakeFirst();
     expect(row).toEqual({ used: 0 });
     rig.setNow(new Date(NOW.getTime() + CHALLENGE_TTL_MS + 126_000));
     await answeredChallenge(rig.service, p256.state);
-    expect(rig.db.prepare('SELECT COUNT(*) FROM login_challenges WHERE nonce = ?').pluck().get(stale.nonce)).toBe(0);
+    expect(await rig.db.selectFrom('login_challenges').select('nonce').where('nonce', '=', stale.nonce).execute()).toEqual([]);
     expectRefused(await verify(stale), 401, /not recognised/);
     rig.setNow(NOW);
   });
@@ -102,7 +104,7 @@ describe('the challenge: known, unexpired, unused, same workstation', () => {
   it('a challenge issued to another workstation is refused, even with a signature naming this one', async () => {
     const body = await answeredChallenge(rig.service, p256.state, { workstationId: 'ws-ward-7', tamper: { workstationId: 'ws-theatre-2' } });
     expectRefused(await verify({ ...body, workstationId: 'ws-theatre-2' }), 401, /different workstation/);
-    expect(lastFailure().reason).toBe('nonce-other-workstation');
+    expect((await lastFailure()).reason).toBe('nonce-other-workstation');
   });
 
   it('a challenge is spent even when a later check fails: a bad answer leaves no second try', async () => {
@@ -117,12 +119,12 @@ describe('the certificate: readable, issued by this service, known to the direct
   it('an unreadable certificate is refused', async () => {
     const body = await answeredChallenge(rig.service, p256.state);
     expectRefused(await verify({ ...body, certificate: Buffer.from('not a certificate').toString('base64') }), 401, /could not be read/);
-    expect(lastFailure().reason).toBe('certificate-unreadable');
+    expect((await lastFailure()).reason).toBe('certificate-unreadable');
   });
 
   it('a certificate from a foreign CA is refused, even for the same key, name and user UUID', async () => {
     const foreignDb = tempDbFile('cis-foreign-ca-');
-    const db = openDatabase(foreignDb);
+    const db = await openDatabase(foreignDb);
     try {
       const foreign = await loadOrCreateCertificateAuthority(db, { passphrase: 'another service passphrase', now: () => NOW });
       const twin = issueAuthenticationCertificate(foreign, {
@@ -134,10 +136,10 @@ describe('the certificate: readable, issued by this service, known to the direct
       });
       const body = await answeredChallenge(rig.service, p256.state);
       expectRefused(await verify({ ...body, certificate: twin.der.toString('base64') }), 401, /not issued by this identity service/);
-      expect(lastFailure().reason).toBe('certificate-foreign');
+      expect((await lastFailure()).reason).toBe('certificate-foreign');
     } finally {
-      db.close();
-      rmSync(dirname(foreignDb), { recursive: true, force: true });
+      await db.destroy();
+      if (testEngine() === 'sqlite') rmSync(dirname(foreignDb), { recursive: true, force: true });
     }
   });
 
@@ -147,20 +149,20 @@ describe('the certificate: readable, issued by this service, known to the direct
   });
 
   it('a certificate our CA issued but the directory does not hold is refused', async () => {
-    const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
-    rig.db.prepare('DELETE FROM certificates WHERE serial = ?').run(card.certificate.serial);
+    const card = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+    await rig.db.deleteFrom('certificates').where('serial', '=', card.certificate.serial).execute();
     const body = await answeredChallenge(rig.service, card.state);
     expectRefused(await verify(body), 401, /not registered/);
-    expect(lastFailure().reason).toBe('certificate-unknown');
+    expect((await lastFailure()).reason).toBe('certificate-unknown');
   });
 
   it('an expired certificate is refused with a 403 that says to renew in person', async () => {
     rig.setNow(NOW);
-    const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256', validDays: 30 });
+    const card = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256', validDays: 30 });
     rig.setNow(new Date(card.certificate.notAfter.getTime() + 1000));
     const body = await answeredChallenge(rig.service, card.state);
     expectRefused(await verify(body), 403, /expired.*renew it in person/);
-    expect(lastFailure()).toEqual({ reason: 'certificate-expired', actor: h.userUuid, subject: card.cardUuid });
+    expect(await lastFailure()).toEqual({ reason: 'certificate-expired', actor: h.userUuid, subject: card.cardUuid });
     rig.setNow(NOW);
   });
 
@@ -168,7 +170,7 @@ describe('the certificate: readable, issued by this service, known to the direct
     rig.setNow(new Date(NOW.getTime() - 3_600_000));
     const body = await answeredChallenge(rig.service, p256.state);
     expectRefused(await verify(body), 403, /not valid yet/);
-    expect(lastFailure().reason).toBe('certificate-not-yet-valid');
+    expect((await lastFailure()).reason).toBe('certificate-not-yet-valid');
     rig.setNow(NOW);
   });
 });
@@ -181,12 +183,12 @@ describe('the signature and algorithm', () => {
   ])('a signature over a different payload (%s) is refused', async (_what, tamper) => {
     const body = await answeredChallenge(rig.service, rsa.state, { tamper });
     expectRefused(await verify(body), 401, /signature could not be verified/);
-    expect(lastFailure().reason).toBe('signature-invalid');
+    expect((await lastFailure()).reason).toBe('signature-invalid');
   });
 
   it('a signature by another card of the same holder is refused', async () => {
     const body = await answeredChallenge(rig.service, p256.state);
-    const other = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+    const other = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
     const otherBody = await answeredChallenge(rig.service, other.state);
     expectRefused(await verify({ ...body, signature: otherBody.signature }), 401, /signature could not be verified/);
   });
@@ -197,7 +199,7 @@ describe('the signature and algorithm', () => {
   ])('the algorithm field must match the key: %s is refused', async (_what, card, claimed) => {
     const body = await answeredChallenge(rig.service, card().state);
     expectRefused(await verify({ ...body, algorithm: claimed }), 401, /algorithm/);
-    expect(lastFailure().reason).toBe('algorithm-mismatch');
+    expect((await lastFailure()).reason).toBe('algorithm-mismatch');
   });
 
   it('malformed base64 and unknown fields are refused 400 with the fields named, and spend nothing', async () => {
@@ -217,11 +219,11 @@ describe('the signature and algorithm', () => {
 
 describe('the card and its holder: certificate not revoked, card active, profile open', () => {
   it('a revoked card is refused 403', async () => {
-    const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
-    revokeCard(rig.service.ctx, { cardUuid: card.cardUuid, reason: 'lost', actor: 'system' });
+    const card = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+    await revokeCard(rig.service.ctx, { cardUuid: card.cardUuid, reason: 'lost', actor: 'system' });
     const body = await answeredChallenge(rig.service, card.state);
     expectRefused(await verify(body), 403, /revoked/);
-    expect(lastFailure()).toEqual({ reason: 'certificate-revoked', actor: h.userUuid, subject: card.cardUuid });
+    expect(await lastFailure()).toEqual({ reason: 'certificate-revoked', actor: h.userUuid, subject: card.cardUuid });
   });
 
   it.each([
@@ -229,25 +231,25 @@ describe('the card and its holder: certificate not revoked, card active, profile
     ['cancelled', /cancelled/, 'card-cancelled'],
     ['revoked', /revoked/, 'card-revoked'],
   ])('a card whose directory status is %s is refused 403', async (status, message, reason) => {
-    const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
-    rig.db.prepare('UPDATE cards SET status = ? WHERE uuid = ?').run(status, card.cardUuid);
+    const card = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+    await rig.db.updateTable('cards').set({ status: status as 'locked' | 'cancelled' | 'revoked' }).where('uuid', '=', card.cardUuid).execute();
     const body = await answeredChallenge(rig.service, card.state);
     expectRefused(await verify(body), 403, message);
-    expect(lastFailure().reason).toBe(reason);
+    expect((await lastFailure()).reason).toBe(reason);
   });
 
   it('a closed profile is refused 403', async () => {
-    const other = holder(rig.db, { given: 'Cai', family: 'Lund' });
-    const card = makeCard(rig.service.ctx, { userUuid: other.userUuid, algorithm: 'p256' });
-    closeProfile(rig.service.ctx, { userUuid: other.userUuid, actor: 'system' });
+    const other = await holder(rig.db, { given: 'Cai', family: 'Lund' });
+    const card = await makeCard(rig.service.ctx, { userUuid: other.userUuid, algorithm: 'p256' });
+    await closeProfile(rig.service.ctx, { userUuid: other.userUuid, actor: 'system' });
     const body = await answeredChallenge(rig.service, card.state);
     expectRefused(await verify(body), 403, /profile is closed/);
-    expect(lastFailure()).toEqual({ reason: 'profile-closed', actor: other.userUuid, subject: card.cardUuid });
+    expect(await lastFailure()).toEqual({ reason: 'profile-closed', actor: other.userUuid, subject: card.cardUuid });
   });
 
   it('card and profile status are only revealed after the signature verifies: a revoked card with a bad signature gets the 401', async () => {
-    const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
-    revokeCard(rig.service.ctx, { cardUuid: card.cardUuid, reason: 'lost', actor: 'system' });
+    const card = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+    await revokeCard(rig.service.ctx, { cardUuid: card.cardUuid, reason: 'lost', actor: 'system' });
     const body = await answeredChallenge(rig.service, card.state, { tamper: { serviceOrigin: 'https://elsewhere.example' } });
     expectRefused(await verify(body), 401, /signature could not be verified/);
   });

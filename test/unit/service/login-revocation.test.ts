@@ -29,8 +29,8 @@ const sessionStatus = async (token: string, key?: WorkstationKey): Promise<numbe
 
 describe('session binding', () => {
   it('rule: a session is bound to the workstation key it was opened with: the same token proved by another key gets 401', async () => {
-    const h = holder(rig.db);
-    const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+    const h = await holder(rig.db);
+    const card = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
     const ward = WorkstationKey.ephemeral();
     const token = await signIn(card, h, 'ws-ward-7', ward);
     expect(await sessionStatus(token, ward)).toBe(200);
@@ -42,37 +42,38 @@ describe('session binding', () => {
 
 describe('revoking a card', () => {
   it("ends that card's live sessions at once (old token -> 401), leaves the holder's other card signed in, and stops the card signing in", async () => {
-    const h = holder(rig.db);
-    const lost = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
-    const spare = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+    const h = await holder(rig.db);
+    const lost = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+    const spare = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
     const onWard = await signIn(lost, h, 'ws-ward-7');
     const inClinic = await signIn(lost, h, 'ws-clinic-1');
     const spareToken = await signIn(spare, h);
 
-    const result = revokeCard(rig.service.ctx, { cardUuid: lost.cardUuid, reason: 'lost', actor: 'system' });
+    const result = await revokeCard(rig.service.ctx, { cardUuid: lost.cardUuid, reason: 'lost', actor: 'system' });
     expect(result).toEqual({ certificatesRevoked: 1, sessionsEnded: 2 });
 
     expect(await sessionStatus(onWard)).toBe(401);
     expect(await sessionStatus(inClinic)).toBe(401);
     expect(await sessionStatus(spareToken)).toBe(200);
-    const cert = rig.db.prepare('SELECT revoked_at, revocation_reason FROM certificates WHERE serial = ?').get(lost.certificate.serial) as {
-      revoked_at: string | null;
-      revocation_reason: string;
-    };
+    const cert = await rig.db
+      .selectFrom('certificates')
+      .select(['revoked_at', 'revocation_reason'])
+      .where('serial', '=', lost.certificate.serial)
+      .executeTakeFirstOrThrow();
     expect(cert.revoked_at).not.toBeNull();
     expect(cert.revocation_reason).toBe('lost');
-    expect(rig.db.prepare('SELECT status FROM cards WHERE uuid = ?').pluck().get(lost.cardUuid)).toBe('revoked');
-    expect(auditRows(rig.db).find((a) => a.action === 'card.revoked' && a.subject === lost.cardUuid)).toBeDefined();
+    expect((await rig.db.selectFrom('cards').select('status').where('uuid', '=', lost.cardUuid).executeTakeFirstOrThrow()).status).toBe('revoked');
+    expect((await auditRows(rig.db)).find((a) => a.action === 'card.revoked' && a.subject === lost.cardUuid)).toBeDefined();
 
     const again = await cardLogin(rig.service, lost.state);
     expect(again.status).toBe(403);
   });
 
   it('a login ticket issued before the revocation no longer opens a session', async () => {
-    const h = holder(rig.db);
-    const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+    const h = await holder(rig.db);
+    const card = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
     const verify = await cardLogin(rig.service, card.state);
-    revokeCard(rig.service.ctx, { cardUuid: card.cardUuid, reason: 'stolen', actor: 'system' });
+    await revokeCard(rig.service.ctx, { cardUuid: card.cardUuid, reason: 'stolen', actor: 'system' });
     const session = await call(rig.service, 'POST', '/v1/login/session', { loginTicket: verify.body.loginTicket, positionId: h.positionId });
     expect(session.status).toBe(403);
     expect(session.body.message).toMatch(/revoked/);
@@ -81,21 +82,21 @@ describe('revoking a card', () => {
 
 describe('closing a profile', () => {
   it("ends every live session of the holder, on every card, and stops them signing in", async () => {
-    const h = holder(rig.db, { given: 'Dara', family: 'Mensah' });
-    const first = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
-    const second = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'rsa2048' });
-    const other = holder(rig.db, { given: 'Eli', family: 'Novak' });
-    const othersCard = makeCard(rig.service.ctx, { userUuid: other.userUuid, algorithm: 'p256' });
+    const h = await holder(rig.db, { given: 'Dara', family: 'Mensah' });
+    const first = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+    const second = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'rsa2048' });
+    const other = await holder(rig.db, { given: 'Eli', family: 'Novak' });
+    const othersCard = await makeCard(rig.service.ctx, { userUuid: other.userUuid, algorithm: 'p256' });
     const a = await signIn(first, h);
     const b = await signIn(second, h, 'ws-2');
     const bystander = await signIn(othersCard, other);
 
-    expect(closeProfile(rig.service.ctx, { userUuid: h.userUuid, actor: 'system', reason: 'left the organisation' })).toEqual({ sessionsEnded: 2 });
+    expect(await closeProfile(rig.service.ctx, { userUuid: h.userUuid, actor: 'system', reason: 'left the organisation' })).toEqual({ sessionsEnded: 2 });
     expect(await sessionStatus(a)).toBe(401);
     expect(await sessionStatus(b)).toBe(401);
     expect(await sessionStatus(bystander)).toBe(200);
-    expect(rig.db.prepare('SELECT status FROM users WHERE uuid = ?').pluck().get(h.userUuid)).toBe('closed');
-    expect(auditRows(rig.db).find((e) => e.action === 'profile.closed' && e.subject === h.userUuid)).toBeDefined();
+    expect((await rig.db.selectFrom('users').select('status').where('uuid', '=', h.userUuid).executeTakeFirstOrThrow()).status).toBe('closed');
+    expect((await auditRows(rig.db)).find((e) => e.action === 'profile.closed' && e.subject === h.userUuid)).toBeDefined();
 
     const login = await cardLogin(rig.service, first.state);
     expect(login.status).toBe(403);
@@ -103,10 +104,10 @@ describe('closing a profile', () => {
   });
 
   it('a login ticket issued before the profile closed no longer opens a session', async () => {
-    const h = holder(rig.db);
-    const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+    const h = await holder(rig.db);
+    const card = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
     const verify = await cardLogin(rig.service, card.state);
-    closeProfile(rig.service.ctx, { userUuid: h.userUuid, actor: 'system' });
+    await closeProfile(rig.service.ctx, { userUuid: h.userUuid, actor: 'system' });
     const session = await call(rig.service, 'POST', '/v1/login/session', { loginTicket: verify.body.loginTicket, positionId: h.positionId });
     expect(session.status).toBe(403);
     expect(session.body.message).toMatch(/profile is closed/);

@@ -15,9 +15,9 @@ const cards: Partial<Record<'rsa2048' | 'p256', MadeCard>> = {};
 
 beforeAll(async () => {
   rig = await startServiceRig({ now: NOW });
-  h = holder(rig.db);
-  cards.rsa2048 = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'rsa2048' });
-  cards.p256 = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+  h = await holder(rig.db);
+  cards.rsa2048 = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'rsa2048' });
+  cards.p256 = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
 });
 afterAll(async () => rig.close());
 
@@ -55,7 +55,7 @@ describe.each(['rsa2048', 'p256'] as const)('login with a %s card', (algorithm) 
     expect((await call(rig.service, 'GET', '/v1/session', undefined, session.body.token)).status).toBe(401);
     expect((await call(rig.service, 'POST', '/v1/logout', undefined, session.body.token)).status).toBe(401);
 
-    const audit = auditRows(rig.db).slice(-3);
+    const audit = (await auditRows(rig.db)).slice(-3);
     expect(audit.map((a) => a.action)).toEqual(['login.succeeded', 'session.opened', 'session.ended']);
     for (const entry of audit) {
       expect(entry.actor).toBe(h.userUuid);
@@ -75,7 +75,7 @@ describe('login tickets and positions', () => {
     expect(second.status).toBe(401);
     expect(second.body.code).toBe('login-failed');
     expect(second.body.message).toMatch(/already been used/);
-    expect(auditRows(rig.db).at(-1)).toMatchObject({ action: 'session.refused', actor: h.userUuid });
+    expect((await auditRows(rig.db)).at(-1)).toMatchObject({ action: 'session.refused', actor: h.userUuid });
   });
 
   it('a login ticket lasts five minutes', async () => {
@@ -98,23 +98,23 @@ describe('login tickets and positions', () => {
 
   it('only active assignments are offered (started, not ended, not removed, position open), and a session opens only for one of them', async () => {
     rig.setNow(NOW);
-    const org = addOrg(rig.db, { code: 'POSX', name: 'Positions Trust' });
-    const user = holder(rig.db, { given: 'Bo', family: 'Chen' });
-    const card = makeCard(rig.service.ctx, { userUuid: user.userUuid, algorithm: 'p256' });
-    const endsToday = addPosition(rig.db, { orgId: org.id, title: 'Ends today', roles: ['S'] });
-    assign(rig.db, user.userId, endsToday, '2027-01-01', '2027-03-10');
-    const startsToday = addPosition(rig.db, { orgId: org.id, title: 'Starts today' });
-    assign(rig.db, user.userId, startsToday, '2027-03-10', null);
-    const future = addPosition(rig.db, { orgId: org.id, title: 'Future' });
-    assign(rig.db, user.userId, future, '2027-03-11', null);
-    const ended = addPosition(rig.db, { orgId: org.id, title: 'Ended yesterday' });
-    assign(rig.db, user.userId, ended, '2026-01-01', '2027-03-09');
-    const removed = addPosition(rig.db, { orgId: org.id, title: 'Removed' });
-    const removedAssignment = assign(rig.db, user.userId, removed, '2026-01-01', null);
-    rig.db.prepare('UPDATE position_assignments SET removed_at = ? WHERE id = ?').run('2027-02-01T00:00:00Z', removedAssignment);
-    const closed = addPosition(rig.db, { orgId: org.id, title: 'Closed position' });
-    assign(rig.db, user.userId, closed, '2026-01-01', null);
-    rig.db.prepare('UPDATE positions SET closed = 1 WHERE id = ?').run(closed);
+    const org = await addOrg(rig.db, { code: 'POSX', name: 'Positions Trust' });
+    const user = await holder(rig.db, { given: 'Bo', family: 'Chen' });
+    const card = await makeCard(rig.service.ctx, { userUuid: user.userUuid, algorithm: 'p256' });
+    const endsToday = await addPosition(rig.db, { orgId: org.id, title: 'Ends today', roles: ['S'] });
+    await assign(rig.db, user.userId, endsToday, '2027-01-01', '2027-03-10');
+    const startsToday = await addPosition(rig.db, { orgId: org.id, title: 'Starts today' });
+    await assign(rig.db, user.userId, startsToday, '2027-03-10', null);
+    const future = await addPosition(rig.db, { orgId: org.id, title: 'Future' });
+    await assign(rig.db, user.userId, future, '2027-03-11', null);
+    const ended = await addPosition(rig.db, { orgId: org.id, title: 'Ended yesterday' });
+    await assign(rig.db, user.userId, ended, '2026-01-01', '2027-03-09');
+    const removed = await addPosition(rig.db, { orgId: org.id, title: 'Removed' });
+    const removedAssignment = await assign(rig.db, user.userId, removed, '2026-01-01', null);
+    await rig.db.updateTable('position_assignments').set({ removed_at: '2027-02-01T00:00:00Z' }).where('id', '=', removedAssignment).execute();
+    const closed = await addPosition(rig.db, { orgId: org.id, title: 'Closed position' });
+    await assign(rig.db, user.userId, closed, '2026-01-01', null);
+    await rig.db.updateTable('positions').set({ closed: 1 }).where('id', '=', closed).execute();
 
     const verify = await cardLogin(rig.service, card.state);
     expect(verify.status).toBe(200);

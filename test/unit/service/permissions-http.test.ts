@@ -20,8 +20,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-beforeEach(() => {
-  orgs = h.tree();
+beforeEach(async () => {
+  orgs = await h.tree();
 });
 
 const staff = (orgId: number, role: RoleOrNone) => actor(h.db, orgId, role === 'none' ? [] : [role]);
@@ -29,8 +29,8 @@ const userAt = (orgId: number) => addUser(h.db, { given: 'Target', family: 'User
 
 /** A pending request by a fresh user for an assignable position at `orgId`; returns its id. */
 async function pendingRequestAt(orgId: number): Promise<number> {
-  const requester = actor(h.db, orgId, [], 'Requester');
-  const position = addPosition(h.db, { orgId, title: 'Healthcare Assistant' });
+  const requester = await actor(h.db, orgId, [], 'Requester');
+  const position = await addPosition(h.db, { orgId, title: 'Healthcare Assistant' });
   const res = await h.call('POST', '/v1/me/position-requests', { token: requester.token, json: { positionIds: [position], startDate: '2025-07-01' } });
   expect(res.status).toBe(201);
   return res.body.requests[0].id as number;
@@ -44,14 +44,14 @@ describe('GET /v1/users/:uuid (view-profile: everyone, within scope)', () => {
   // view-profile is open to every role, so no role is refused it: the 'forbidden' case does not
   // arise here. Scope still applies to other people's profiles.
   it.each(ROLES)('rule: %s views a profile in its organisation subtree', async (role) => {
-    const res = await h.call('GET', `/v1/users/${userAt(orgs.siteA1.id).uuid}`, { token: staff(orgs.trustA.id, role).token });
+    const res = await h.call('GET', `/v1/users/${(await userAt(orgs.siteA1.id)).uuid}`, { token: (await staff(orgs.trustA.id, role)).token });
     expect(res.status).toBe(200);
   });
 
   it.each(ROLES)("rule: %s cannot view a profile in a sibling trust or the parent organisation", async (role) => {
-    const me = staff(orgs.trustA.id, role);
-    expectRefused(await h.call('GET', `/v1/users/${userAt(orgs.trustB.id).uuid}`, { token: me.token }), 403, 'out-of-scope');
-    expectRefused(await h.call('GET', `/v1/users/${userAt(orgs.region.id).uuid}`, { token: me.token }), 403, 'out-of-scope');
+    const me = await staff(orgs.trustA.id, role);
+    expectRefused(await h.call('GET', `/v1/users/${(await userAt(orgs.trustB.id)).uuid}`, { token: me.token }), 403, 'out-of-scope');
+    expectRefused(await h.call('GET', `/v1/users/${(await userAt(orgs.region.id)).uuid}`, { token: me.token }), 403, 'out-of-scope');
   });
 });
 
@@ -59,7 +59,7 @@ describe('PATCH /v1/users/:uuid/details (change-user-details)', () => {
   const EXPECTED: Record<RoleOrNone, number> = { RAM: 200, 'RAA(A)': 200, RAA: 200, IDC: 200, S: 202, LSA: 403, none: 403 };
 
   it.each(ROLES)('rule: %s gets the outcome domain.md gives (direct, by request, or refused)', async (role) => {
-    const res = await h.call('PATCH', `/v1/users/${userAt(orgs.siteA1.id).uuid}/details`, { token: staff(orgs.trustA.id, role).token, json: { familyName: 'Changed' } });
+    const res = await h.call('PATCH', `/v1/users/${(await userAt(orgs.siteA1.id)).uuid}/details`, { token: (await staff(orgs.trustA.id, role)).token, json: { familyName: 'Changed' } });
     if (EXPECTED[role] === 403) expectRefused(res, 403, 'forbidden');
     else {
       expect(res.status).toBe(EXPECTED[role]);
@@ -68,9 +68,9 @@ describe('PATCH /v1/users/:uuid/details (change-user-details)', () => {
   });
 
   it.each(['RAM', 'S'] as const)('rule: %s cannot change (or request changes to) a user in a sibling trust or the parent organisation', async (role) => {
-    const me = staff(orgs.trustA.id, role);
+    const me = await staff(orgs.trustA.id, role);
     for (const org of [orgs.trustB, orgs.region]) {
-      const res = await h.call('PATCH', `/v1/users/${userAt(org.id).uuid}/details`, { token: me.token, json: { familyName: 'Changed' } });
+      const res = await h.call('PATCH', `/v1/users/${(await userAt(org.id)).uuid}/details`, { token: me.token, json: { familyName: 'Changed' } });
       expectRefused(res, 403, 'out-of-scope');
     }
   });
@@ -80,7 +80,7 @@ describe('GET /v1/position-requests (manage-requests)', () => {
   const ALLOWED = new Set<RoleOrNone>(['RAM', 'RAA(A)', 'RAA', 'S']);
 
   it.each(ROLES)('rule: %s may read the Position Request List only with manage-requests', async (role) => {
-    const res = await h.call('GET', '/v1/position-requests', { token: staff(orgs.trustA.id, role).token });
+    const res = await h.call('GET', '/v1/position-requests', { token: (await staff(orgs.trustA.id, role)).token });
     if (ALLOWED.has(role)) expect(res.status).toBe(200);
     else expectRefused(res, 403, 'forbidden');
   });
@@ -89,7 +89,7 @@ describe('GET /v1/position-requests (manage-requests)', () => {
     const inside = await pendingRequestAt(orgs.siteA1.id);
     await pendingRequestAt(orgs.trustB.id);
     await pendingRequestAt(orgs.region.id);
-    const res = await h.call('GET', '/v1/position-requests', { token: staff(orgs.trustA.id, 'RAA').token });
+    const res = await h.call('GET', '/v1/position-requests', { token: (await staff(orgs.trustA.id, 'RAA')).token });
     expect(res.body.requests.map((r: { id: number }) => r.id)).toEqual([inside]);
   });
 });
@@ -100,7 +100,7 @@ describe.each(['grant', 'reject'] as const)('POST /v1/position-requests/:id/%s (
 
   it.each(ROLES)(`rule: %s may ${action} a request only with manage-requests`, async (role) => {
     const id = await pendingRequestAt(orgs.siteA1.id);
-    const res = await h.call('POST', `/v1/position-requests/${id}/${action}`, { token: staff(orgs.trustA.id, role).token, ...json });
+    const res = await h.call('POST', `/v1/position-requests/${id}/${action}`, { token: (await staff(orgs.trustA.id, role)).token, ...json });
     if (ALLOWED.has(role)) {
       expect(res.status).toBe(200);
       expect(res.body.status).toBe(action === 'grant' ? 'granted' : 'rejected');
@@ -108,11 +108,11 @@ describe.each(['grant', 'reject'] as const)('POST /v1/position-requests/:id/%s (
   });
 
   it(`rule: a request for a position in a sibling trust or the parent organisation cannot be ${action}ed`, async () => {
-    const me = staff(orgs.trustA.id, 'RAM');
+    const me = await staff(orgs.trustA.id, 'RAM');
     for (const org of [orgs.trustB, orgs.region]) {
       const id = await pendingRequestAt(org.id);
       expectRefused(await h.call('POST', `/v1/position-requests/${id}/${action}`, { token: me.token, ...json }), 403, 'out-of-scope');
-      expect(h.db.prepare('SELECT status FROM position_requests WHERE id = ?').pluck().get(id)).toBe('pending');
+      expect((await h.db.selectFrom('position_requests').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('pending');
     }
   });
 });
@@ -121,14 +121,14 @@ describe('POST /v1/me/position-requests and /v1/me/contact/challenge (everyone, 
   // Open to every role and done to oneself: there is no refused role and no target to be out of
   // scope; the boundary is the session itself.
   it.each(ROLES)('rule: %s requests positions for themselves', async (role) => {
-    const position = addPosition(h.db, { orgId: orgs.trustB.id, title: 'Anywhere' });
-    const res = await h.call('POST', '/v1/me/position-requests', { token: staff(orgs.trustA.id, role).token, json: { positionIds: [position], startDate: '2025-07-01' } });
+    const position = await addPosition(h.db, { orgId: orgs.trustB.id, title: 'Anywhere' });
+    const res = await h.call('POST', '/v1/me/position-requests', { token: (await staff(orgs.trustA.id, role)).token, json: { positionIds: [position], startDate: '2025-07-01' } });
     expect(res.status).toBe(201);
   });
 
   // The change itself is then approved by the card (cim-contact.test.ts).
   it.each(ROLES)('rule: %s may start changing their own contact details', async (role) => {
-    const res = await h.call('POST', '/v1/me/contact/challenge', { token: staff(orgs.trustA.id, role).token, json: { mobile: '07700900321' } });
+    const res = await h.call('POST', '/v1/me/contact/challenge', { token: (await staff(orgs.trustA.id, role)).token, json: { mobile: '07700900321' } });
     expect(res.status).toBe(200);
   });
 });
@@ -147,8 +147,8 @@ describe('no session', () => {
 
   it.each(ENDPOINTS)('rule: %s %s needs a live session (none, a malformed or unknown token, an ended session: 401)', async (method, path, json) => {
     const body = json === undefined ? {} : { json };
-    const ended = staff(orgs.trustA.id, 'RAM');
-    endSession(h.db, (resolveSession(h.db, ended.token, TEST_KEY.thumbprint) as { sessionId: number }).sessionId, 'test');
+    const ended = await staff(orgs.trustA.id, 'RAM');
+    await endSession(h.db, (await resolveSession(h.db, ended.token, TEST_KEY.thumbprint) as { sessionId: number }).sessionId, 'test');
     for (const token of [undefined, 'not a bearer token', 'A'.repeat(43), ended.token]) {
       const res = await h.call(method, path, { ...body, ...(token ? { token } : {}) });
       expectRefused(res, 401, 'unauthenticated');
@@ -156,8 +156,8 @@ describe('no session', () => {
   });
 
   it('rule: a session whose user profile has been closed no longer works', async () => {
-    const me = staff(orgs.trustA.id, 'RAM');
-    h.db.prepare("UPDATE users SET status = 'closed' WHERE id = ?").run(me.userId);
+    const me = await staff(orgs.trustA.id, 'RAM');
+    await h.db.updateTable('users').set({ status: 'closed' }).where('id', '=', me.userId).execute();
     expectRefused(await h.call('GET', '/v1/position-requests', { token: me.token }), 401, 'unauthenticated');
   });
 });

@@ -6,7 +6,7 @@ import { authorize } from '../../../src-service/auth/authorize.js';
 import { resolveSession, type SessionContext } from '../../../src-service/auth/session-store.js';
 import { ServiceError } from '../../../src-service/service-error.js';
 import { openDatabase, type Db } from '../../../src-service/store/database.js';
-import { actor, addOrg, tempDbFile, TEST_KEY } from '../../support/service-fixtures.js';
+import { actor, addOrg, tempDbFile, TEST_KEY, testEngine } from '../../support/service-fixtures.js';
 
 // The permission matrix through the service's one check, authorize(). The expected table below
 // is written out by hand from domain.md (seed 004), independently of src-shared/domain/roles.ts:
@@ -78,26 +78,28 @@ let db: Db;
 let sessions: Record<RoleOrNone, SessionContext>;
 let orgs: { region: string; trustA: string; siteA1: string; trustB: string };
 
-beforeAll(() => {
-  db = openDatabase(tempDbFile('cis-perm-'));
-  const region = addOrg(db, { code: 'Y56', name: 'Region', kind: 'other' });
-  const trustA = addOrg(db, { code: 'RXA', name: 'Trust A', parentId: region.id });
-  const siteA1 = addOrg(db, { code: 'RXA01', name: 'Site A1', kind: 'site', parentId: trustA.id });
-  const trustB = addOrg(db, { code: 'RXB', name: 'Trust B', parentId: region.id });
+const dbFile = tempDbFile('cis-perm-');
+
+beforeAll(async () => {
+  db = await openDatabase(dbFile);
+  const region = await addOrg(db, { code: 'Y56', name: 'Region', kind: 'other' });
+  const trustA = await addOrg(db, { code: 'RXA', name: 'Trust A', parentId: region.id });
+  const siteA1 = await addOrg(db, { code: 'RXA01', name: 'Site A1', kind: 'site', parentId: trustA.id });
+  const trustB = await addOrg(db, { code: 'RXB', name: 'Trust B', parentId: region.id });
   orgs = { region: region.path, trustA: trustA.path, siteA1: siteA1.path, trustB: trustB.path };
-  const entries = ROLES.map((role) => {
-    const a = actor(db, trustA.id, role === 'none' ? [] : [role]);
-    const session = resolveSession(db, a.token, TEST_KEY.thumbprint);
+  const entries = [];
+  for (const role of ROLES) {
+    const a = await actor(db, trustA.id, role === 'none' ? [] : [role]);
+    const session = await resolveSession(db, a.token, TEST_KEY.thumbprint);
     if (!session) throw new Error(`no session for ${role}`);
-    return [role, session] as const;
-  });
+    entries.push([role, session] as const);
+  }
   sessions = Object.fromEntries(entries) as Record<RoleOrNone, SessionContext>;
 });
 
-afterAll(() => {
-  const file = db.name;
-  db.close();
-  rmSync(dirname(file), { recursive: true, force: true });
+afterAll(async () => {
+  await db.destroy();
+  if (testEngine() === 'sqlite') rmSync(dirname(dbFile), { recursive: true, force: true });
 });
 
 describe('the hand-written table covers the matrix', () => {
@@ -148,9 +150,10 @@ describe('grants reported as such', () => {
     expect(authorize(sessions.S, 'assign-position', { orgPath: orgs.trustA })).toBe('assignable-only');
   });
 
-  it('rule: a session holding several roles gets the strongest grant any of them gives', () => {
-    const a = actor(db, db.prepare("SELECT id FROM organisations WHERE code = 'RXA'").pluck().get() as number, ['S', 'IDC'], 'Sponsor and ID checker');
-    const both = resolveSession(db, a.token, TEST_KEY.thumbprint) as SessionContext;
+  it('rule: a session holding several roles gets the strongest grant any of them gives', async () => {
+    const trustA = await db.selectFrom('organisations').select('id').where('code', '=', 'RXA').executeTakeFirstOrThrow();
+    const a = await actor(db, trustA.id, ['S', 'IDC'], 'Sponsor and ID checker');
+    const both = (await resolveSession(db, a.token, TEST_KEY.thumbprint)) as SessionContext;
     expect(authorize(both, 'change-user-details', { orgPath: orgs.trustA })).toBe('direct');
     expect(authorize(both, 'assign-position', { orgPath: orgs.trustA })).toBe('assignable-only');
     expect(authorize(both, 'create-user', { orgPath: orgs.trustA })).toBe('direct');

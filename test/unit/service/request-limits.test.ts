@@ -8,7 +8,8 @@ import { TALLY_BUCKET_MS } from '../../../src-service/audit/refusal-tally.js';
 import { plainHttpWarning } from '../../../src-service/http/allowed-hosts.js';
 import { startService, type RunningService, type StartServiceOptions } from '../../../src-service/start-service.js';
 import type { Db } from '../../../src-service/store/database.js';
-import { auditRows, tempDbFile } from '../../support/service-fixtures.js';
+import { auditRows, testStorage } from '../../support/service-fixtures.js';
+import { tableCounts } from './cim-harness.js';
 
 // The endpoints that need no session (login, self-service unlock, renewal recovery) can be
 // called by anyone: they are limited per client address and for all clients together, the
@@ -20,7 +21,7 @@ const running: RunningService[] = [];
 let clock = NOW.getTime();
 
 async function start(options: Omit<StartServiceOptions, 'now'> = {}): Promise<RunningService> {
-  const service = await startService({ host: '127.0.0.1', port: 0, dbFile: tempDbFile('cis-limits-'), ...options, now: () => new Date(clock) });
+  const service = await startService({ host: '127.0.0.1', port: 0, ...testStorage('cis-limits-'), ...options, now: () => new Date(clock) });
   running.push(service);
   return service;
 }
@@ -28,7 +29,7 @@ async function start(options: Omit<StartServiceOptions, 'now'> = {}): Promise<Ru
 afterEach(async () => {
   for (const s of running.splice(0)) {
     await s.close();
-    rmSync(dirname(s.ctx.config.dbFile), { recursive: true, force: true });
+    rmSync(dirname(s.ctx.config.secretFile as string), { recursive: true, force: true });
   }
   clock = NOW.getTime();
 });
@@ -69,10 +70,16 @@ const junkVerify = (service: RunningService): Promise<Answer> =>
   });
 
 /** Every row in every table: what the database holds. */
-function totalRows(db: Db): number {
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
-  return tables.reduce((n, t) => n + (db.prepare(`SELECT COUNT(*) FROM "${t}"`).pluck().get() as number), 0);
-}
+const totalRows = async (db: Db): Promise<number> => Object.values(await tableCounts(db)).reduce((n, rows) => n + rows, 0);
+
+/** The same store as `service`: its database and secret file. */
+const storageOf = (service: RunningService): { dbFile: string; secretFile: string } => ({
+  dbFile: service.ctx.config.dbFile,
+  secretFile: service.ctx.config.secretFile as string,
+});
+
+const countOf = async (db: Db, table: 'login_challenges' | 'rate_limit_hits'): Promise<number> =>
+  Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
 describe('request limits on the endpoints without a session', () => {
   it('rule: a client looping an endpoint without a session past its limit gets 429 with Retry-After, and the agent a clear message', async () => {
@@ -117,7 +124,7 @@ describe('request limits on the endpoints without a session', () => {
 
   it('rule: two service instances on one database share the count', async () => {
     const first = await start({ rateLimitPerClient: 6 });
-    const second = await start({ rateLimitPerClient: 6, dbFile: first.ctx.config.dbFile });
+    const second = await start({ rateLimitPerClient: 6, ...storageOf(first) });
     for (let i = 0; i < 3; i++) {
       expect((await challenge(first)).status).toBe(200);
       expect((await challenge(second)).status).toBe(200);
@@ -130,21 +137,21 @@ describe('request limits on the endpoints without a session', () => {
     const service = await start({ rateLimitPerClient: 40 });
     const db = service.ctx.db;
     for (let i = 0; i < 10; i++) expect((await junkVerify(service)).status).toBe(401);
-    const rows = totalRows(db);
-    const audited = auditRows(db).length;
+    const rows = await totalRows(db);
+    const audited = (await auditRows(db)).length;
     // 30 more bad signatures: not one more row anywhere.
     for (let i = 0; i < 30; i++) expect((await junkVerify(service)).status).toBe(401);
-    expect(totalRows(db)).toBe(rows);
+    expect(await totalRows(db)).toBe(rows);
     // Over the limit: one row to count that kind of refusal, and no more however many come.
     for (let i = 0; i < 60; i++) expect((await junkVerify(service)).status).toBe(429);
-    expect(totalRows(db)).toBe(rows + 1);
-    expect(auditRows(db).length).toBe(audited);
+    expect(await totalRows(db)).toBe(rows + 1);
+    expect((await auditRows(db)).length).toBe(audited);
 
     // Once the period closes, the counts reach the audit log as one entry per kind.
     clock += TALLY_BUCKET_MS;
     expect((await challenge(service)).status).toBe(200);
     await junkVerify(service);
-    const summaries = auditRows(db)
+    const summaries = (await auditRows(db))
       .filter((r) => r.action === 'refusals.counted')
       .map((r) => JSON.parse(r.details) as { kind: string; count: number });
     expect(summaries).toEqual(
@@ -161,15 +168,15 @@ describe('what the endpoints without a session leave behind', () => {
   it('rule: expired challenges and ended request counts are swept even when no more requests come', async () => {
     const first = await start({ rateLimitPerClient: 50 });
     for (let i = 0; i < 5; i++) expect((await challenge(first)).status).toBe(200);
-    const rows = (db: Db): { challenges: unknown; counts: unknown } => ({
-      challenges: db.prepare('SELECT COUNT(*) FROM login_challenges').pluck().get(),
-      counts: db.prepare('SELECT COUNT(*) FROM rate_limit_hits').pluck().get(),
+    const rows = async (db: Db): Promise<{ challenges: number; counts: number }> => ({
+      challenges: await countOf(db, 'login_challenges'),
+      counts: await countOf(db, 'rate_limit_hits'),
     });
-    expect(rows(first.ctx.db)).toEqual({ challenges: 5, counts: 2 });
+    expect(await rows(first.ctx.db)).toEqual({ challenges: 5, counts: 2 });
     // An hour on, a service starting on the same database sweeps them before any request.
     clock += 3_600_000;
-    const later = await start({ dbFile: first.ctx.config.dbFile });
-    expect(rows(later.ctx.db)).toEqual({ challenges: 0, counts: 0 });
+    const later = await start(storageOf(first));
+    expect(await rows(later.ctx.db)).toEqual({ challenges: 0, counts: 0 });
   });
 });
 
@@ -183,9 +190,9 @@ describe('the Host names the service answers to', () => {
       expect(answer.status, host).toBe(421);
       expect(answer.body.message).toMatch(/does not answer to that host name/);
     }
-    const before = service.ctx.db.prepare('SELECT COUNT(*) FROM login_challenges').pluck().get();
+    const before = await countOf(service.ctx.db, 'login_challenges');
     await challenge(service, { host: 'attacker.example' });
-    expect(service.ctx.db.prepare('SELECT COUNT(*) FROM login_challenges').pluck().get()).toBe(before);
+    expect(await countOf(service.ctx.db, 'login_challenges')).toBe(before);
   });
 
   it('rule: a deployment names its own hosts; the host of the service origin is always answered', async () => {

@@ -5,7 +5,8 @@ import { WorkstationKey } from '../../../src-main/service-client/workstation-key
 import { DPOP_HEADER, DPOP_SCHEME } from '../../../src-shared/api/service-login.js';
 import { makeCard } from '../../../src-service/ca/card-factory.js';
 import { startService } from '../../../src-service/start-service.js';
-import { addOrg, addPosition, addUser, assign, sessionFor, TEST_KEY, tempDbFile } from '../../support/service-fixtures.js';
+import type { Db } from '../../../src-service/store/database.js';
+import { addOrg, addPosition, addUser, assign, sessionFor, TEST_KEY, testStorage } from '../../support/service-fixtures.js';
 import { call, cardLogin, holder, startServiceRig, type ServiceRig } from './support/card-login-rig.js';
 
 // DESIGN §10: tokens are bound to the agent that holds them (proof of possession, DPoP, RFC
@@ -33,8 +34,8 @@ async function raw(method: string, path: string, headers: Record<string, string>
 
 /** A card login whose session is bound to `key`: its token. */
 async function signedIn(key: WorkstationKey): Promise<string> {
-  const h = holder(rig.db);
-  const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+  const h = await holder(rig.db);
+  const card = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
   const verify = await cardLogin(rig.service, card.state);
   const session = await call(rig.service, 'POST', '/v1/login/session', { loginTicket: verify.body.loginTicket, positionId: h.positionId }, undefined, key);
   expect(session.status).toBe(200);
@@ -108,8 +109,8 @@ describe('rule: a session token works only with proofs from the key it was opene
   });
 
   it('opening a session needs a proof; without one the ticket is not spent, and the session is bound to the key that proved', async () => {
-    const h = holder(rig.db);
-    const card = makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
+    const h = await holder(rig.db);
+    const card = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
     const verify = await cardLogin(rig.service, card.state);
     const body = JSON.stringify({ loginTicket: verify.body.loginTicket, positionId: h.positionId });
     const unproved = await fetch(`${rig.service.url}/v1/login/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -123,26 +124,29 @@ describe('rule: a session token works only with proofs from the key it was opene
     });
     expect(proved.status).toBe(200);
     const token = ((await proved.json()) as { token: string }).token;
-    const row = rig.db.prepare('SELECT key_thumbprint FROM sessions ORDER BY id DESC LIMIT 1').pluck().get();
-    expect(row).toBe(own.thumbprint);
+    const row = await rig.db.selectFrom('sessions').select('key_thumbprint').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(row.key_thumbprint).toBe(own.thumbprint);
     expect((await call(rig.service, 'GET', '/v1/session', undefined, token, own)).status).toBe(200);
   });
 });
 
+const spentProofs = async (db: Db): Promise<number> =>
+  Number((await db.selectFrom('dpop_proofs').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
 describe('rule: spent proofs are recorded in the database every service instance shares', () => {
   it('a proof taken by one instance is refused by another on the same database; old ids are pruned', async () => {
-    const dbFile = tempDbFile('cis-dpop-');
+    const storage = testStorage('cis-dpop-');
     let now = new Date();
     const origin = 'https://cis.example.nhs.uk';
-    const first = await startService({ dbFile, serviceOrigin: origin, now: () => now });
-    const second = await startService({ dbFile, serviceOrigin: origin, now: () => now });
+    const first = await startService({ ...storage, serviceOrigin: origin, now: () => now });
+    const second = await startService({ ...storage, serviceOrigin: origin, now: () => now });
     try {
       const db = first.ctx.db;
-      const org = addOrg(db, { code: 'DPOP1', name: 'Proof Trust' });
-      const user = addUser(db, { given: 'Pat', family: 'Proof', homeOrgId: org.id });
-      const positionId = addPosition(db, { orgId: org.id, title: 'Nurse' });
-      assign(db, user.id, positionId);
-      const token = sessionFor(db, user.id, positionId);
+      const org = await addOrg(db, { code: 'DPOP1', name: 'Proof Trust' });
+      const user = await addUser(db, { given: 'Pat', family: 'Proof', homeOrgId: org.id });
+      const positionId = await addPosition(db, { orgId: org.id, title: 'Nurse' });
+      await assign(db, user.id, positionId);
+      const token = await sessionFor(db, user.id, positionId);
       // Their own profile: a call any session may make.
       const path = `/v1/users/${user.uuid}`;
       const proved = async (): Promise<Record<string, string>> => ({
@@ -153,16 +157,16 @@ describe('rule: spent proofs are recorded in the database every service instance
       const firstAnswer = await fetch(`${first.url}${path}`, { headers });
       expect(firstAnswer.status, await firstAnswer.text()).toBe(200);
       expect((await fetch(`${second.url}${path}`, { headers })).status).toBe(401);
-      expect(db.prepare('SELECT count(*) FROM dpop_proofs').pluck().get()).toBe(1);
+      expect(await spentProofs(db)).toBe(1);
 
       now = new Date(now.getTime() + 10 * 60_000);
       expect((await fetch(`${second.url}${path}`, { headers: await proved() })).status).toBe(200);
       // The first proof's id is gone (it is too old to be taken anyway); the new one is kept.
-      expect(db.prepare('SELECT count(*) FROM dpop_proofs').pluck().get()).toBe(1);
+      expect(await spentProofs(db)).toBe(1);
     } finally {
       await second.close();
       await first.close();
-      rmSync(dirname(dbFile), { recursive: true, force: true });
+      rmSync(dirname(storage.secretFile), { recursive: true, force: true });
     }
   });
 });

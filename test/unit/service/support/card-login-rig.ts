@@ -11,7 +11,7 @@ import type { VirtualCardState } from '../../../../src-shared/card/virtual-card-
 import { startService, type RunningService } from '../../../../src-service/start-service.js';
 import type { Db } from '../../../../src-service/store/database.js';
 import type { WorkstationKey } from '../../../../src-main/service-client/workstation-key.js';
-import { addOrg, addPosition, addUser, assign, proofHeaders, TEST_KEY, tempDbFile } from '../../../support/service-fixtures.js';
+import { addOrg, addPosition, addUser, assign, proofHeaders, TEST_KEY, testStorage } from '../../../support/service-fixtures.js';
 
 export { auditRows } from '../../../support/service-fixtures.js';
 
@@ -92,11 +92,11 @@ export interface Holder {
 }
 
 /** A trust, a user with an open profile, and one active position there. */
-export function holder(db: Db, name = { given: 'Amara', family: 'Okafor' }, orgCode = `T${Math.floor(Math.random() * 1e9)}`): Holder {
-  const org = addOrg(db, { code: orgCode, name: `Trust ${orgCode}` });
-  const user = addUser(db, { given: name.given, family: name.family, homeOrgId: org.id, email: `${name.given.toLowerCase()}@nhs.net` });
-  const positionId = addPosition(db, { orgId: org.id, title: 'Staff Nurse', jobRole: 'Nurse', roles: [] });
-  assign(db, user.id, positionId);
+export async function holder(db: Db, name = { given: 'Amara', family: 'Okafor' }, orgCode = `T${Math.floor(Math.random() * 1e9)}`): Promise<Holder> {
+  const org = await addOrg(db, { code: orgCode, name: `Trust ${orgCode}` });
+  const user = await addUser(db, { given: name.given, family: name.family, homeOrgId: org.id, email: `${name.given.toLowerCase()}@nhs.net` });
+  const positionId = await addPosition(db, { orgId: org.id, title: 'Staff Nurse', jobRole: 'Nurse', roles: [] });
+  await assign(db, user.id, positionId);
   return { userId: user.id, userUuid: user.uuid, positionId, orgId: org.id };
 }
 
@@ -114,12 +114,12 @@ export interface ServiceRig {
   close(): Promise<void>;
 }
 
-/** A real service on a fresh SQLite file in a temp folder, with a settable clock. */
+/** A real service on a fresh store (a SQLite file in a temp folder, or a PostgreSQL schema), with a settable clock. */
 export async function startServiceRig(options: { now?: Date; caPassphrase?: string } = {}): Promise<ServiceRig> {
-  const dbFile = tempDbFile('cis-login-');
+  const storage = testStorage('cis-login-');
   let fixed = options.now;
   const now = (): Date => (fixed ? new Date(fixed) : new Date());
-  const service = await startService({ dbFile, now, ...(options.caPassphrase ? { caPassphrase: options.caPassphrase } : {}) });
+  const service = await startService({ ...storage, now, ...(options.caPassphrase ? { caPassphrase: options.caPassphrase } : {}) });
   return {
     service,
     db: service.ctx.db,
@@ -129,7 +129,7 @@ export async function startServiceRig(options: { now?: Date; caPassphrase?: stri
     now,
     close: async () => {
       await service.close();
-      rmSync(dirname(dbFile), { recursive: true, force: true });
+      rmSync(dirname(storage.secretFile), { recursive: true, force: true });
     },
   };
 }

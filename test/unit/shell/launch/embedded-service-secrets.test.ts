@@ -114,7 +114,7 @@ describe('private files', () => {
     const { launched, service } = await launch(['--data-dir', dir]);
     try {
       // Writing makes SQLite create its -wal and -shm files.
-      service.ctx.db.prepare('SELECT COUNT(*) FROM audit_log').get();
+      await service.ctx.db.selectFrom('audit_log').select('seq').limit(1).execute();
       const journal = new RenewalJournal(dir);
       journal.record({ cardUuid: '11111111-2222-4333-8444-555555555555', mode: 'self', step: 'opening' });
       journal.close();
