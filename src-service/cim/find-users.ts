@@ -1,16 +1,18 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { z } from 'zod';
 import type { FindUsersResponse } from '../../src-shared/api/service-cim.js';
 import type { Db } from '../store/database.js';
-import { prepared } from '../store/prepared.js';
 import { normaliseName } from './normalise-name.js';
-import { ACTIVE_ASSIGNMENT } from './user-scope.js';
 
 // "Find an existing user" by name, National Insurance number or smartcard UUID, optionally only
 // among users of the searcher's organisation and its children. Every search walks an index
-// (never the users table), so it stays fast with a national directory of 1.5 million profiles.
-// Names are compared through the *_norm columns; user text is only ever bound as a parameter
-// and turned into index ranges (>= prefix, < prefix + U+10FFFF) rather than LIKE patterns, so
-// '%', '_' and quotes in a search are just characters.
+// (never the users table), so it stays fast with a national directory of 1.5 million profiles,
+// on either engine: each query is one text for SQLite and PostgreSQL, and the indexes it walks
+// (migration 70) hold every column it reads, so neither engine touches a table row until the
+// answer is known. Names are compared through the *_norm columns (ordered by code point on both
+// engines); user text is only ever bound as a parameter and turned into index ranges (>= prefix,
+// < prefix + U+10FFFF) rather than LIKE patterns, so '%', '_' and quotes in a search are just
+// characters.
 
 export type FindUsersResult = z.infer<typeof FindUsersResponse>;
 
@@ -57,6 +59,9 @@ const MAX_SPLITS = 3;
  */
 export function nameReadings(name: string): NameReading[] {
   const text = normaliseSearch(name);
+  // No stored name holds a control character (cim/text-rules.ts), and PostgreSQL text cannot
+  // hold NUL at all: such a search matches no one.
+  if (text.includes('\u0000')) return [];
   const variants = HAS_APOSTROPHE.test(text) ? [...new Set([text.replace(APOSTROPHES, "'"), text.replace(APOSTROPHES, '\u2019')])] : [text];
   const readings: NameReading[] = [];
   for (const v of variants) {
@@ -93,46 +98,62 @@ interface Row {
   parentCode: string | null;
 }
 
-const COLUMNS = `u.id AS id, u.uuid AS uuid, u.given_name AS givenName, u.family_name AS familyName, u.status AS status,
-       u.family_name_norm AS familyKey, u.given_name_norm AS givenKey,
-       o.code AS orgCode, o.name AS orgName, o.kind AS orgKind, parent.code AS parentCode`;
-const HOME_ORG = `LEFT JOIN organisations o ON o.id = u.home_org_id LEFT JOIN organisations parent ON parent.id = o.parent_id`;
-const ORDER = 'ORDER BY u.family_name_norm, u.given_name_norm, u.id';
+const COLUMNS = sql.raw(`u.id AS id, u.uuid AS uuid, u.given_name AS "givenName", u.family_name AS "familyName", u.status AS status,
+       u.family_name_norm AS "familyKey", u.given_name_norm AS "givenKey",
+       o.code AS "orgCode", o.name AS "orgName", o.kind AS "orgKind", parent.code AS "parentCode"`);
+const HOME_ORG = sql.raw(`LEFT JOIN organisations o ON o.id = u.home_org_id LEFT JOIN organisations parent ON parent.id = o.parent_id`);
+const ORDER = sql.raw('ORDER BY u.family_name_norm, u.given_name_norm, u.id');
 
-// The scope rule of user-scope.ts: home organisation in the subtree, or an active position
-// assignment at an organisation in it (someone based elsewhere who also works here is "in my
-// organisation" while the assignment runs, and no longer). Checked row by row for searches that
-// walk users in name order: SQLite builds each IN list once per search (the subtree's
-// organisations, the positions there), and the covering indexes of migration 10 hold the home
-// organisation and the assignment dates, so a row costs an index seek and look-ups in those
-// in-memory lists rather than reads of user, assignment and organisation rows.
-const IN_SCOPE = `(u.home_org_id IN (SELECT id FROM organisations WHERE path >= @scopeLo AND path < @scopeHi)
-    OR EXISTS (SELECT 1 FROM position_assignments pa
-                WHERE pa.user_id = u.id AND ${ACTIVE_ASSIGNMENT}
-                  AND pa.position_id IN (SELECT p.id FROM organisations s JOIN positions p ON p.org_id = s.id
-                                          WHERE s.path >= @scopeLo AND s.path < @scopeHi)))`;
-
-const FAMILY = 'u.family_name_norm >= @fLo AND u.family_name_norm < @fHi';
-const GIVEN = 'u.given_name_norm >= @gLo AND u.given_name_norm < @gHi';
+/** What a search binds: the limit, and for a scoped search the subtree's path range and today. */
+interface Bound {
+  readonly limit: number;
+  readonly scope?: { readonly lo: string; readonly hi: string; readonly today: string };
+}
 
 /**
- * Candidates (id and sort keys, in order, at most @limit) for one reading, walking the name
- * index. With a given name too, the walk visits each distinct family name in the range and seeks
- * the given-name range inside it ("zoe smith" touches the Zoës among the Smiths, not every
- * Smith), which SQLite does not do on its own for a range on the first column.
+ * An assignment `pa` that puts its user in an organisation's scope: not removed and not past its
+ * end date (the rule of user-scope.ts: one starting later counts, it was granted).
  */
-function byNameSql(r: NameReading, scoped: boolean): string {
-  const scope = scoped ? ` AND ${IN_SCOPE}` : '';
+const activeAssignment = (today: string): RawBuilder<SqlBool> => sql<SqlBool>`pa.removed_at IS NULL AND (pa.end_date IS NULL OR pa.end_date >= ${today})`;
+
+/**
+ * The scope rule of user-scope.ts: home organisation in the subtree, or an active position
+ * assignment at an organisation in it (someone based elsewhere who also works here is "in my
+ * organisation" while the assignment runs, and no longer). Checked row by row for searches that
+ * walk users in name order, against two lists each engine builds once per search (SQLite an
+ * in-memory index, PostgreSQL a hashed subplan): the subtree's organisations, and the users
+ * with an active assignment there (read from the assignment index alone). A row then costs an
+ * index step and look-ups in those lists, never a seek into the assignments: walking 1.5 million
+ * names for the few in one trust passes thousands of rows, and a seek each was most of the time.
+ */
+function inScope(scope: NonNullable<Bound['scope']>): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(u.home_org_id IN (SELECT id FROM organisations WHERE path >= ${scope.lo} AND path < ${scope.hi})
+    OR u.id IN (SELECT pa.user_id FROM organisations s JOIN positions p ON p.org_id = s.id JOIN position_assignments pa ON pa.position_id = p.id
+                 WHERE s.path >= ${scope.lo} AND s.path < ${scope.hi} AND ${activeAssignment(scope.today)}))`;
+}
+
+const familyRange = (r: NameReading): RawBuilder<SqlBool> => sql<SqlBool>`u.family_name_norm >= ${r.family} AND u.family_name_norm < ${r.family + TOP}`;
+const givenRange = (given: string): RawBuilder<SqlBool> => sql<SqlBool>`u.given_name_norm >= ${given} AND u.given_name_norm < ${given + TOP}`;
+
+/**
+ * Candidates (ids, in order, at most `limit`) for one reading, walking the name index. With a
+ * given name too, the walk visits each distinct family name in the range and seeks the
+ * given-name range inside it ("zoe smith" touches the Zoës among the Smiths, not every Smith),
+ * which neither engine does on its own for a range on the first column.
+ */
+function byName(r: NameReading, b: Bound): RawBuilder<{ id: number }> {
+  const scope = b.scope ? sql` AND ${inScope(b.scope)}` : sql``;
   if (r.given === undefined) {
-    return `SELECT u.id AS id FROM users u WHERE ${FAMILY}${scope} ${ORDER} LIMIT @limit`;
+    return sql`SELECT u.id AS id FROM users u WHERE ${familyRange(r)}${scope} ${ORDER} LIMIT ${b.limit}`;
   }
-  return `WITH RECURSIVE fam(f) AS (
-      SELECT (SELECT family_name_norm FROM users WHERE family_name_norm >= @fLo AND family_name_norm < @fHi ORDER BY family_name_norm LIMIT 1)
+  const hi = r.family + TOP;
+  return sql`WITH RECURSIVE fam(f) AS (
+      SELECT (SELECT family_name_norm FROM users WHERE family_name_norm >= ${r.family} AND family_name_norm < ${hi} ORDER BY family_name_norm LIMIT 1)
       UNION ALL
-      SELECT (SELECT family_name_norm FROM users WHERE family_name_norm > fam.f AND family_name_norm < @fHi ORDER BY family_name_norm LIMIT 1)
+      SELECT (SELECT family_name_norm FROM users WHERE family_name_norm > fam.f AND family_name_norm < ${hi} ORDER BY family_name_norm LIMIT 1)
         FROM fam WHERE fam.f IS NOT NULL)
-    SELECT u.id AS id FROM fam CROSS JOIN users u ON u.family_name_norm = fam.f
-     WHERE ${GIVEN}${scope} ${ORDER} LIMIT @limit`;
+    SELECT u.id AS id FROM fam JOIN users u ON u.family_name_norm = fam.f
+     WHERE ${givenRange(r.given)}${scope} ${ORDER} LIMIT ${b.limit}`;
 }
 
 /**
@@ -141,23 +162,24 @@ function byNameSql(r: NameReading, scoped: boolean): string {
  * and name) and by active assignment. Walking the name index instead would pass thousands of
  * people from elsewhere before finding the few who are here.
  */
-function bySubtreeSql(r: NameReading): string {
-  const name = r.given === undefined ? FAMILY : `${FAMILY} AND ${GIVEN}`;
-  return `SELECT u.id AS id, u.family_name_norm AS fk, u.given_name_norm AS gk
-      FROM organisations s CROSS JOIN users u ON u.home_org_id = s.id
-     WHERE s.path >= @scopeLo AND s.path < @scopeHi AND ${name}
+function bySubtree(r: NameReading, b: Bound & { scope: NonNullable<Bound['scope']> }): RawBuilder<{ id: number }> {
+  const name = r.given === undefined ? familyRange(r) : sql<SqlBool>`${familyRange(r)} AND ${givenRange(r.given)}`;
+  const { lo, hi, today } = b.scope;
+  return sql`SELECT u.id AS id, u.family_name_norm AS fk, u.given_name_norm AS gk
+      FROM organisations s JOIN users u ON u.home_org_id = s.id
+     WHERE s.path >= ${lo} AND s.path < ${hi} AND ${name}
     UNION
     SELECT u.id, u.family_name_norm, u.given_name_norm
-      FROM organisations s CROSS JOIN positions p ON p.org_id = s.id
-      CROSS JOIN position_assignments pa ON pa.position_id = p.id
-      CROSS JOIN users u ON u.id = pa.user_id
-     WHERE s.path >= @scopeLo AND s.path < @scopeHi AND ${ACTIVE_ASSIGNMENT} AND ${name}
-    ORDER BY 2, 3, 1 LIMIT @limit`;
+      FROM organisations s JOIN positions p ON p.org_id = s.id
+      JOIN position_assignments pa ON pa.position_id = p.id
+      JOIN users u ON u.id = pa.user_id
+     WHERE s.path >= ${lo} AND s.path < ${hi} AND ${activeAssignment(today)} AND ${name}
+    ORDER BY 2, 3, 1 LIMIT ${b.limit}`;
 }
 
 /** Wraps a candidate query: the full columns are read for the few rows that made the cut. */
-function withColumns(candidates: string): string {
-  return `SELECT ${COLUMNS} FROM (${candidates}) c CROSS JOIN users u ON u.id = c.id ${HOME_ORG} ${ORDER}`;
+function withColumns(candidates: RawBuilder<{ id: number }>): RawBuilder<Row> {
+  return sql<Row>`SELECT ${COLUMNS} FROM (${candidates}) c JOIN users u ON u.id = c.id ${HOME_ORG} ${ORDER}`;
 }
 
 /**
@@ -168,27 +190,24 @@ function withColumns(candidates: string): string {
  */
 const SMALL_SUBTREE_USERS = 2_000;
 
-const SUBTREE_SIZE = `SELECT count(*) FROM (SELECT 1 FROM organisations s CROSS JOIN users u ON u.home_org_id = s.id
-  WHERE s.path >= ? AND s.path < ? LIMIT ${SMALL_SUBTREE_USERS + 1})`;
+async function subtreeIsSmall(db: Db, lo: string, hi: string): Promise<boolean> {
+  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM organisations s JOIN users u ON u.home_org_id = s.id
+    WHERE s.path >= ${lo} AND s.path < ${hi} LIMIT ${SMALL_SUBTREE_USERS + 1}) members`.execute(db);
+  return Number(rows[0]?.n ?? 0) <= SMALL_SUBTREE_USERS;
+}
 
-/** SQLite orders TEXT by its UTF-8 bytes; JavaScript by UTF-16 units. Merge in SQLite's order. */
+/** Both engines order these columns by UTF-8 bytes (code points); JavaScript by UTF-16 units. Merge in theirs. */
 function utf8Compare(a: string, b: string): number {
   return a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
-function byName(a: Row, b: Row): number {
+function byNameOrder(a: Row, b: Row): number {
   return utf8Compare(a.familyKey, b.familyKey) || utf8Compare(a.givenKey, b.givenKey) || a.id - b.id;
 }
 
-export function findUsers(db: Db, c: FindUsersCriteria): FindUsersResult {
+export async function findUsers(db: Db, c: FindUsersCriteria): Promise<FindUsersResult> {
   const wanted = c.limit + 1;
-  const base: Record<string, unknown> = { limit: wanted };
-  const scoped = c.withinOrgPath !== undefined;
-  if (scoped) {
-    base.scopeLo = c.withinOrgPath;
-    base.scopeHi = c.withinOrgPath + TOP;
-    base.today = c.today;
-  }
+  const bound: Bound = c.withinOrgPath === undefined ? { limit: wanted } : { limit: wanted, scope: { lo: c.withinOrgPath, hi: c.withinOrgPath + TOP, today: c.today } };
   const readings = c.name === undefined ? undefined : nameReadings(c.name);
   // A name that normalises to nothing (only accents, say) can match no one.
   if (readings !== undefined && readings.length === 0) return { results: [], truncated: false };
@@ -196,42 +215,29 @@ export function findUsers(db: Db, c: FindUsersCriteria): FindUsersResult {
   let rows: Row[];
   if (c.niNumber !== undefined || c.cardUuid !== undefined) {
     // An exact identifier finds at most a user or two; any name given must also fit them.
-    const where: string[] = [];
-    const params = { ...base };
-    if (c.niNumber !== undefined) {
-      where.push('u.ni_number = @ni');
-      params.ni = c.niNumber;
-    }
-    if (c.cardUuid !== undefined) {
-      where.push('u.id IN (SELECT user_id FROM cards WHERE uuid = @card)');
-      params.card = c.cardUuid.toLowerCase();
-    }
-    if (scoped) where.push(IN_SCOPE);
-    rows = (prepared(db, `SELECT ${COLUMNS} FROM users u ${HOME_ORG} WHERE ${where.join(' AND ')} ${ORDER} LIMIT @limit`).all(params) as Row[]).filter(
-      (row) => readings === undefined || readings.some((r) => matchesReading(row.familyKey, row.givenKey, r)),
-    );
+    const where: RawBuilder<SqlBool>[] = [];
+    if (c.niNumber !== undefined) where.push(sql<SqlBool>`u.ni_number = ${c.niNumber}`);
+    if (c.cardUuid !== undefined) where.push(sql<SqlBool>`u.id IN (SELECT user_id FROM cards WHERE uuid = ${c.cardUuid.toLowerCase()})`);
+    if (bound.scope) where.push(inScope(bound.scope));
+    const found = await sql<Row>`SELECT ${COLUMNS} FROM users u ${HOME_ORG} WHERE ${sql.join(where, sql` AND `)} ${ORDER} LIMIT ${wanted}`.execute(db);
+    rows = found.rows.filter((row) => readings === undefined || readings.some((r) => matchesReading(row.familyKey, row.givenKey, r)));
   } else {
-    const small =
-      scoped && (c.walk === undefined ? (prepared(db, SUBTREE_SIZE).pluck().get(base.scopeLo, base.scopeHi) as number) <= SMALL_SUBTREE_USERS : c.walk === 'subtree');
+    const scope = bound.scope;
+    const small = scope !== undefined && (c.walk === undefined ? await subtreeIsSmall(db, scope.lo, scope.hi) : c.walk === 'subtree');
     // One ordered index walk per reading, each stopping after `wanted` rows, merged here: a
-    // single query OR-ing the ranges would make SQLite sort every match before the LIMIT.
+    // single query OR-ing the ranges would make the database sort every match before the LIMIT.
     const seen = new Set<number>();
     rows = [];
     for (const r of readings ?? []) {
-      const params: Record<string, unknown> = { ...base, fLo: r.family, fHi: r.family + TOP };
-      if (r.given !== undefined) {
-        params.gLo = r.given;
-        params.gHi = r.given + TOP;
-      }
-      const sql = withColumns(small ? bySubtreeSql(r) : byNameSql(r, scoped));
-      for (const row of prepared(db, sql).all(params) as Row[]) {
+      const candidates = small && scope ? bySubtree(r, { ...bound, scope }) : byName(r, bound);
+      for (const row of (await withColumns(candidates).execute(db)).rows) {
         if (!seen.has(row.id)) {
           seen.add(row.id);
           rows.push(row);
         }
       }
     }
-    if (readings && readings.length > 1) rows.sort(byName);
+    if (readings && readings.length > 1) rows.sort(byNameOrder);
   }
   const truncated = rows.length > c.limit;
   return {

@@ -39,9 +39,9 @@ export function directoryRoutes(): AnyRoute[] {
       auth: 'session',
       query: FindOrganisationsQuery,
       response: FindOrganisationsResponse,
-      handler: ({ query, session, ctx }) => {
+      handler: async ({ query, session, ctx }) => {
         authorize(session, 'find-organisation');
-        return { results: findOrganisations(ctx.db, query.query) };
+        return { results: await findOrganisations(ctx.db, query.query) };
       },
     }),
   ];

@@ -19,6 +19,11 @@ export type Db = Kysely<Tables>;
 
 // For /v1/health and the command-line tools: engine and place, never a password.
 const descriptions = new WeakMap<Db, string>();
+// A PostgreSQL store's pool, for what Kysely cannot do: COPY (store/bulk-load.ts).
+const pools = new WeakMap<Db, pg.Pool>();
+
+/** The connection pool behind a PostgreSQL store; undefined for SQLite. */
+export const postgresPoolOf = (db: Db): pg.Pool | undefined => pools.get(db);
 
 /** Which engine `db` (or a transaction on it) runs on. */
 export function engineOf(db: Db): Engine {
@@ -158,7 +163,9 @@ async function openPostgres(target: PostgresTarget, options: OpenOptions): Promi
     await pool.end();
     throw err;
   }
-  return new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
 }
 
 /** The newest migration applied (what /v1/health reports). */
