@@ -128,32 +128,49 @@ const activeAssignment = (today: string): RawBuilder<SqlBool> => sql<SqlBool>`pa
  */
 function inScope(scope: NonNullable<Bound['scope']>): RawBuilder<SqlBool> {
   return sql<SqlBool>`(u.home_org_id IN (SELECT id FROM organisations WHERE path >= ${scope.lo} AND path < ${scope.hi})
-    OR u.id IN (SELECT pa.user_id FROM organisations s JOIN positions p ON p.org_id = s.id JOIN position_assignments pa ON pa.position_id = p.id
-                 WHERE s.path >= ${scope.lo} AND s.path < ${scope.hi} AND ${activeAssignment(scope.today)}))`;
+    OR u.id IN (SELECT pa.user_id FROM organisations s CROSS JOIN positions p CROSS JOIN position_assignments pa
+                 WHERE p.org_id = s.id AND pa.position_id = p.id AND s.path >= ${scope.lo} AND s.path < ${scope.hi} AND ${activeAssignment(scope.today)}))`;
 }
 
 const familyRange = (r: NameReading): RawBuilder<SqlBool> => sql<SqlBool>`u.family_name_norm >= ${r.family} AND u.family_name_norm < ${r.family + TOP}`;
 const givenRange = (given: string): RawBuilder<SqlBool> => sql<SqlBool>`u.given_name_norm >= ${given} AND u.given_name_norm < ${given + TOP}`;
 
+// CROSS JOIN (its condition in WHERE, as both engines accept) keeps the join in the order
+// written on SQLite, whose planner otherwise may walk every name in the index to avoid a sort of
+// the few candidates; PostgreSQL plans a CROSS JOIN with a WHERE condition as any join.
+
 /**
- * Candidates (ids, in order, at most `limit`) for one reading, walking the name index. With a
- * given name too, the walk visits each distinct family name in the range and seeks the
- * given-name range inside it ("zoe smith" touches the Zoës among the Smiths, not every Smith),
- * which neither engine does on its own for a range on the first column.
+ * Rows a subquery may yield before the outer query orders them: there to keep PostgreSQL from
+ * merging the subquery into the ordered, limited outer query, where it would favour walking the
+ * whole family-name range in order (to stop early) over the few index seeks below. Every engine
+ * keeps a LIMITed subquery apart; this one never cuts anything.
+ */
+const UNCUT = sql.raw('2147483647');
+
+/**
+ * Candidates (ids, in order, at most `limit`) for one reading, walking a name index. A family
+ * name alone is a range of the family-name index, walked in order, stopping at the limit. With a
+ * given name too, the walk visits each distinct given name in its range (a directory has a few
+ * hundred given names, but tens of thousands of family names once double-barrelled ones count)
+ * and seeks the family-name range inside it: "zoe smith" touches the Zoës among the Smiths, not
+ * every Smith, nor every Zoë. Neither engine skips through an index like that on its own.
  */
 function byName(r: NameReading, b: Bound): RawBuilder<{ id: number }> {
   const scope = b.scope ? sql` AND ${inScope(b.scope)}` : sql``;
   if (r.given === undefined) {
     return sql`SELECT u.id AS id FROM users u WHERE ${familyRange(r)}${scope} ${ORDER} LIMIT ${b.limit}`;
   }
-  const hi = r.family + TOP;
-  return sql`WITH RECURSIVE fam(f) AS (
-      SELECT (SELECT family_name_norm FROM users WHERE family_name_norm >= ${r.family} AND family_name_norm < ${hi} ORDER BY family_name_norm LIMIT 1)
+  const lo = r.given;
+  const hi = r.given + TOP;
+  return sql`WITH RECURSIVE giv(g) AS (
+      SELECT (SELECT given_name_norm FROM users WHERE given_name_norm >= ${lo} AND given_name_norm < ${hi} ORDER BY given_name_norm LIMIT 1)
       UNION ALL
-      SELECT (SELECT family_name_norm FROM users WHERE family_name_norm > fam.f AND family_name_norm < ${hi} ORDER BY family_name_norm LIMIT 1)
-        FROM fam WHERE fam.f IS NOT NULL)
-    SELECT u.id AS id FROM fam JOIN users u ON u.family_name_norm = fam.f
-     WHERE ${givenRange(r.given)}${scope} ${ORDER} LIMIT ${b.limit}`;
+      SELECT (SELECT given_name_norm FROM users WHERE given_name_norm > giv.g AND given_name_norm < ${hi} ORDER BY given_name_norm LIMIT 1)
+        FROM giv WHERE giv.g IS NOT NULL)
+    SELECT m.id AS id FROM (
+      SELECT u.id AS id, u.family_name_norm AS fk, u.given_name_norm AS gk FROM giv CROSS JOIN users u
+       WHERE u.given_name_norm = giv.g AND ${familyRange(r)}${scope} LIMIT ${UNCUT}) m
+     ORDER BY m.fk, m.gk, m.id LIMIT ${b.limit}`;
 }
 
 /**
@@ -166,20 +183,18 @@ function bySubtree(r: NameReading, b: Bound & { scope: NonNullable<Bound['scope'
   const name = r.given === undefined ? familyRange(r) : sql<SqlBool>`${familyRange(r)} AND ${givenRange(r.given)}`;
   const { lo, hi, today } = b.scope;
   return sql`SELECT u.id AS id, u.family_name_norm AS fk, u.given_name_norm AS gk
-      FROM organisations s JOIN users u ON u.home_org_id = s.id
-     WHERE s.path >= ${lo} AND s.path < ${hi} AND ${name}
+      FROM organisations s CROSS JOIN users u
+     WHERE u.home_org_id = s.id AND s.path >= ${lo} AND s.path < ${hi} AND ${name}
     UNION
     SELECT u.id, u.family_name_norm, u.given_name_norm
-      FROM organisations s JOIN positions p ON p.org_id = s.id
-      JOIN position_assignments pa ON pa.position_id = p.id
-      JOIN users u ON u.id = pa.user_id
-     WHERE s.path >= ${lo} AND s.path < ${hi} AND ${activeAssignment(today)} AND ${name}
+      FROM organisations s CROSS JOIN positions p CROSS JOIN position_assignments pa CROSS JOIN users u
+     WHERE p.org_id = s.id AND pa.position_id = p.id AND u.id = pa.user_id AND s.path >= ${lo} AND s.path < ${hi} AND ${activeAssignment(today)} AND ${name}
     ORDER BY 2, 3, 1 LIMIT ${b.limit}`;
 }
 
 /** Wraps a candidate query: the full columns are read for the few rows that made the cut. */
 function withColumns(candidates: RawBuilder<{ id: number }>): RawBuilder<Row> {
-  return sql<Row>`SELECT ${COLUMNS} FROM (${candidates}) c JOIN users u ON u.id = c.id ${HOME_ORG} ${ORDER}`;
+  return sql<Row>`SELECT ${COLUMNS} FROM (${candidates}) c CROSS JOIN users u ${HOME_ORG} WHERE u.id = c.id ${ORDER}`;
 }
 
 /**
@@ -191,8 +206,8 @@ function withColumns(candidates: RawBuilder<{ id: number }>): RawBuilder<Row> {
 const SMALL_SUBTREE_USERS = 2_000;
 
 async function subtreeIsSmall(db: Db, lo: string, hi: string): Promise<boolean> {
-  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM organisations s JOIN users u ON u.home_org_id = s.id
-    WHERE s.path >= ${lo} AND s.path < ${hi} LIMIT ${SMALL_SUBTREE_USERS + 1}) members`.execute(db);
+  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM organisations s CROSS JOIN users u
+    WHERE u.home_org_id = s.id AND s.path >= ${lo} AND s.path < ${hi} LIMIT ${SMALL_SUBTREE_USERS + 1}) members`.execute(db);
   return Number(rows[0]?.n ?? 0) <= SMALL_SUBTREE_USERS;
 }
 

@@ -119,12 +119,15 @@ export async function seedDirectory(db: Db, options: SeedOptions): Promise<SeedC
   await assertNoDirectory(db);
   const counts: SeedCounts = { organisations: 0, positions: 0, users: 0, assignments: 0, cards: 0, certificates: 0, personas: 0 };
   if (options.users > 0) await writeDirectory(db, options, calendar, counts);
-  if (options.personas) {
-    await seedPersonas(db);
-    counts.organisations += TRAINING_ORGANISATIONS.length;
-    counts.personas = PERSONAS.length;
-  }
+  if (options.personas) await addTrainingPersonas(db, counts);
   return counts;
+}
+
+/** The training subtree and personas (personas.ts), counted into `counts`. */
+export async function addTrainingPersonas(db: Db, counts: SeedCounts): Promise<void> {
+  await seedPersonas(db);
+  counts.organisations += TRAINING_ORGANISATIONS.length;
+  counts.personas = PERSONAS.length;
 }
 
 async function writeDirectory(db: Db, options: SeedOptions, calendar: SeedCalendar, counts: SeedCounts): Promise<void> {

@@ -2,7 +2,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { analyse, prepareBulkLoad, storeBytes } from '../store/bulk-load.js';
 import { describeStore, openDatabase } from '../store/database.js';
 import { parseDatabaseTarget, type DatabaseTarget } from '../store/database-target.js';
-import { assertNoDirectory, checkSeedOptions, DIRECTORY_TABLES, seedDirectory, type SeedCounts, type SeedOptions } from './seed-directory.js';
+import { addTrainingPersonas, assertNoDirectory, checkSeedOptions, DIRECTORY_TABLES, seedDirectory, type SeedCounts, type SeedOptions } from './seed-directory.js';
 
 // Seeding a database: a SQLite file, or a PostgreSQL database (a postgres:// URL). The directory
 // is written in bulk mode (store/bulk-load.ts): secondary indexes built once at the end, and on
@@ -34,10 +34,12 @@ export async function seedDatabase(target: string | DatabaseTarget, options: See
     if (bulk) {
       const restore = await prepareBulkLoad(db, DIRECTORY_TABLES);
       try {
-        counts = await seedDirectory(db, options);
+        counts = await seedDirectory(db, { ...options, personas: false });
       } finally {
         await restore();
       }
+      // With the indexes back: finding where the personas go reads by them.
+      if (options.personas) await addTrainingPersonas(db, counts);
     } else {
       counts = await seedDirectory(db, options);
       await analyse(db, DIRECTORY_TABLES);
