@@ -135,6 +135,7 @@ function inScope(scope: NonNullable<Bound['scope']>): RawBuilder<SqlBool> {
 const familyRange = (r: NameReading): RawBuilder<SqlBool> => sql<SqlBool>`u.family_name_norm >= ${r.family} AND u.family_name_norm < ${r.family + TOP}`;
 const givenRange = (given: string): RawBuilder<SqlBool> => sql<SqlBool>`u.given_name_norm >= ${given} AND u.given_name_norm < ${given + TOP}`;
 
+
 // CROSS JOIN (its condition in WHERE, as both engines accept) keeps the join in the order
 // written on SQLite, whose planner otherwise may walk every name in the index to avoid a sort of
 // the few candidates; PostgreSQL plans a CROSS JOIN with a WHERE condition as any join.

@@ -61,6 +61,7 @@ const DOUBLE_BARRELLED = 0.03;
 const CERTIFICATE_DAYS = 3 * 365;
 const EXPIRED_DAYS = 30;
 const USERS_PER_BATCH = 50_000;
+const YIELD_EVERY = 2_000;
 
 interface PlacedWorkplace {
   readonly workplace: Workplace;
@@ -274,24 +275,35 @@ async function writeDirectory(db: Db, options: SeedOptions, calendar: SeedCalend
 
   const total = options.users;
   const tenth = Math.max(1, Math.ceil(total / 10));
+  // Each batch is written while the next is drawn: on PostgreSQL the server takes one batch's
+  // COPY while this process makes the next (drawing yields now and then, so the COPY streams).
+  let writing: Promise<void> = Promise.resolve();
   for (let start = 1; start <= total; start += USERS_PER_BATCH) {
     const end = Math.min(total, start + USERS_PER_BATCH - 1);
     const reached: number[] = [];
     for (let id = start; id <= end; id++) {
       writeUser(id);
       if (id % tenth === 0 || id === total) reached.push(id);
+      if (id % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    await bulkInsert(db, 'users', BATCH_COLUMNS.users, users);
-    await bulkInsert(db, 'position_assignments', BATCH_COLUMNS.assignments, assignments);
-    await bulkInsert(db, 'cards', BATCH_COLUMNS.cards, cards);
-    await bulkInsert(db, 'certificates', BATCH_COLUMNS.certificates, certificates);
+    const batch = { users, assignments, cards, certificates };
     users = [];
     assignments = [];
     cards = [];
     certificates = [];
-    // Reported once written, not merely drawn.
-    for (const id of reached) options.onProgress?.(id, total);
+    await writing;
+    writing = (async () => {
+      await bulkInsert(db, 'users', BATCH_COLUMNS.users, batch.users);
+      await bulkInsert(db, 'position_assignments', BATCH_COLUMNS.assignments, batch.assignments);
+      await bulkInsert(db, 'cards', BATCH_COLUMNS.cards, batch.cards);
+      await bulkInsert(db, 'certificates', BATCH_COLUMNS.certificates, batch.certificates);
+      // Reported once written, not merely drawn.
+      for (const id of reached) options.onProgress?.(id, total);
+    })();
+    // Awaited before the next batch or below; until then a failure must not count as unhandled.
+    writing.catch(() => undefined);
   }
+  await writing;
   await continueIdsAfter(db, ['organisations', 'positions', 'users', 'position_assignments', 'cards']);
 }
 
