@@ -116,20 +116,21 @@ interface Bound {
  */
 const activeAssignment = (today: string): RawBuilder<SqlBool> => sql<SqlBool>`pa.removed_at IS NULL AND (pa.end_date IS NULL OR pa.end_date >= ${today})`;
 
+/** The subtree's organisations: the one list both scope checks below compare against. */
+const subtreeOrgs = (scope: NonNullable<Bound['scope']>): RawBuilder<{ id: number }> =>
+  sql`SELECT id FROM organisations WHERE path >= ${scope.lo} AND path < ${scope.hi}`;
+
 /**
- * The scope rule of user-scope.ts: home organisation in the subtree, or an active position
+ * The scope rule of user-scope.ts, checked row by row, for a large subtree (a board, a region,
+ * the nation) walked in name order: home organisation in the subtree, or an active position
  * assignment at an organisation in it (someone based elsewhere who also works here is "in my
- * organisation" while the assignment runs, and no longer). Checked row by row for searches that
- * walk users in name order, against two lists each engine builds once per search (SQLite an
- * in-memory index, PostgreSQL a hashed subplan): the subtree's organisations, and the users
- * with an active assignment there (read from the assignment index alone). A row then costs an
- * index step and look-ups in those lists, never a seek into the assignments: walking 1.5 million
- * names for the few in one trust passes thousands of rows, and a seek each was most of the time.
+ * organisation" while the assignment runs, and no longer). Most rows pass on the first test; the
+ * others cost a seek into their own few assignments. The walk is short, as most people are in.
  */
 function inScope(scope: NonNullable<Bound['scope']>): RawBuilder<SqlBool> {
-  return sql<SqlBool>`(u.home_org_id IN (SELECT id FROM organisations WHERE path >= ${scope.lo} AND path < ${scope.hi})
-    OR u.id IN (SELECT pa.user_id FROM organisations s CROSS JOIN positions p CROSS JOIN position_assignments pa
-                 WHERE p.org_id = s.id AND pa.position_id = p.id AND s.path >= ${scope.lo} AND s.path < ${scope.hi} AND ${activeAssignment(scope.today)}))`;
+  return sql<SqlBool>`(u.home_org_id IN (${subtreeOrgs(scope)})
+    OR EXISTS (SELECT 1 FROM position_assignments pa CROSS JOIN positions p
+                WHERE pa.user_id = u.id AND ${activeAssignment(scope.today)} AND p.id = pa.position_id AND p.org_id IN (${subtreeOrgs(scope)})))`;
 }
 
 const familyRange = (r: NameReading): RawBuilder<SqlBool> => sql<SqlBool>`u.family_name_norm >= ${r.family} AND u.family_name_norm < ${r.family + TOP}`;
@@ -175,10 +176,13 @@ function byName(r: NameReading, b: Bound): RawBuilder<{ id: number }> {
 }
 
 /**
- * Candidates for one reading within a small subtree (a practice, a pharmacy, a small trust),
- * walking from its organisations: members by home organisation (an index on home organisation
- * and name) and by active assignment. Walking the name index instead would pass thousands of
- * people from elsewhere before finding the few who are here.
+ * Candidates for one reading within a subtree of a few organisations (a trust, a practice, a
+ * pharmacy), found from its organisations rather than by walking names (which would pass
+ * thousands of people from elsewhere before finding the few who are here): its members by home
+ * organisation, read from the home-organisation-and-name index alone; then its visitors, the
+ * people with an active assignment here who are based elsewhere. Those are the subtree's
+ * assignees less its members, both read from indexes alone, so only the few visitors' rows are
+ * read for their names. The cost follows the subtree's size, not the directory's.
  */
 function bySubtree(r: NameReading, b: Bound & { scope: NonNullable<Bound['scope']> }): RawBuilder<{ id: number }> {
   const name = r.given === undefined ? familyRange(r) : sql<SqlBool>`${familyRange(r)} AND ${givenRange(r.given)}`;
@@ -188,8 +192,12 @@ function bySubtree(r: NameReading, b: Bound & { scope: NonNullable<Bound['scope'
      WHERE u.home_org_id = s.id AND s.path >= ${lo} AND s.path < ${hi} AND ${name}
     UNION
     SELECT u.id, u.family_name_norm, u.given_name_norm
-      FROM organisations s CROSS JOIN positions p CROSS JOIN position_assignments pa CROSS JOIN users u
-     WHERE p.org_id = s.id AND pa.position_id = p.id AND u.id = pa.user_id AND s.path >= ${lo} AND s.path < ${hi} AND ${activeAssignment(today)} AND ${name}
+      FROM (SELECT pa.user_id AS id FROM organisations s CROSS JOIN positions p CROSS JOIN position_assignments pa
+             WHERE p.org_id = s.id AND pa.position_id = p.id AND s.path >= ${lo} AND s.path < ${hi} AND ${activeAssignment(today)}
+            EXCEPT
+            SELECT u.id FROM organisations s CROSS JOIN users u WHERE u.home_org_id = s.id AND s.path >= ${lo} AND s.path < ${hi}) visitors
+      CROSS JOIN users u
+     WHERE u.id = visitors.id AND ${name}
     ORDER BY 2, 3, 1 LIMIT ${b.limit}`;
 }
 
@@ -199,17 +207,19 @@ function withColumns(candidates: RawBuilder<{ id: number }>): RawBuilder<Row> {
 }
 
 /**
- * Up to this many users (by home organisation) a subtree counts as small: walk it, not the names.
- * Walking a subtree costs a user-row read per assignment there; walking the names costs about
- * limit x (directory size / subtree size) index steps. At 1.5 million users a trust of 8,000
- * took 13 ms by its subtree and 3 ms by names; a practice or a site is far quicker by its subtree.
+ * Up to this many organisations a subtree is searched from its organisations (bySubtree), beyond
+ * it by walking names. A trust with its sites and directorates has a few dozen (some thousands of
+ * people); a practice or a pharmacy one. From its organisations a search costs a few index
+ * entries per person there; by names about limit x (directory size / people there) rows with a
+ * seek each for those from elsewhere: for a trust of 5,000 among 1.5 million, some 8,000 seeks.
+ * Counting organisations up to the bound is a short index range whatever the subtree's size.
  */
-const SMALL_SUBTREE_USERS = 2_000;
+const SUBTREE_ORGANISATIONS = 100;
 
 async function subtreeIsSmall(db: Db, lo: string, hi: string): Promise<boolean> {
-  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM organisations s CROSS JOIN users u
-    WHERE u.home_org_id = s.id AND s.path >= ${lo} AND s.path < ${hi} LIMIT ${SMALL_SUBTREE_USERS + 1}) members`.execute(db);
-  return Number(rows[0]?.n ?? 0) <= SMALL_SUBTREE_USERS;
+  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM organisations
+    WHERE path >= ${lo} AND path < ${hi} LIMIT ${SUBTREE_ORGANISATIONS + 1}) subtree`.execute(db);
+  return Number(rows[0]?.n ?? 0) <= SUBTREE_ORGANISATIONS;
 }
 
 /** Both engines order these columns by UTF-8 bytes (code points); JavaScript by UTF-16 units. Merge in theirs. */
