@@ -184,8 +184,12 @@ function byName(r: NameReading, b: Bound): RawBuilder<{ id: number }> {
  * assignees less its members, both read from indexes alone, so only the few visitors' rows are
  * read for their names. The cost follows the subtree's size, not the directory's.
  */
-function bySubtree(r: NameReading, b: Bound & { scope: NonNullable<Bound['scope']> }): RawBuilder<{ id: number }> {
-  const name = r.given === undefined ? familyRange(r) : sql<SqlBool>`${familyRange(r)} AND ${givenRange(r.given)}`;
+function bySubtree(readings: readonly NameReading[], b: Bound & { scope: NonNullable<Bound['scope']> }): RawBuilder<{ id: number }> {
+  // Every reading in the one query: the subtree's people are read once whatever the readings.
+  const name = sql<SqlBool>`(${sql.join(
+    readings.map((r) => (r.given === undefined ? familyRange(r) : sql<SqlBool>`${familyRange(r)} AND ${givenRange(r.given)}`)),
+    sql` OR `,
+  )})`;
   const { lo, hi, today } = b.scope;
   return sql`SELECT u.id AS id, u.family_name_norm AS fk, u.given_name_norm AS gk
       FROM organisations s CROSS JOIN users u
@@ -207,19 +211,26 @@ function withColumns(candidates: RawBuilder<{ id: number }>): RawBuilder<Row> {
 }
 
 /**
- * Up to this many organisations a subtree is searched from its organisations (bySubtree), beyond
- * it by walking names. A trust with its sites and directorates has a few dozen (some thousands of
- * people); a practice or a pharmacy one. From its organisations a search costs a few index
- * entries per person there; by names about limit x (directory size / people there) rows with a
- * seek each for those from elsewhere: for a trust of 5,000 among 1.5 million, some 8,000 seeks.
- * Counting organisations up to the bound is a short index range whatever the subtree's size.
+ * Whether a subtree is better searched from its people (bySubtree) than by walking names. From
+ * its people a search costs a few index entries per person there (M); by names about limit x
+ * (directory size N / M) rows, each with a seek for those from elsewhere, some three times an
+ * index entry. The two meet near M = sqrt(41 N): about 7,800 people at 1.5 million users (a
+ * middling trust), 3,500 at 300,000. A subtree of more than a hundred organisations (a board, a
+ * region) is always walked by names; counting that far is a short index range whatever its size,
+ * and counting its people stops at the meeting point.
  */
 const SUBTREE_ORGANISATIONS = 100;
+const CROSSOVER = 41;
 
 async function subtreeIsSmall(db: Db, lo: string, hi: string): Promise<boolean> {
-  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM organisations
+  const orgs = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM organisations
     WHERE path >= ${lo} AND path < ${hi} LIMIT ${SUBTREE_ORGANISATIONS + 1}) subtree`.execute(db);
-  return Number(rows[0]?.n ?? 0) <= SUBTREE_ORGANISATIONS;
+  if (Number(orgs.rows[0]?.n ?? 0) > SUBTREE_ORGANISATIONS) return false;
+  const directory = await db.selectFrom('users').select((eb) => eb.fn.max('id').as('n')).executeTakeFirst();
+  const meeting = Math.ceil(Math.sqrt(CROSSOVER * Number(directory?.n ?? 0)));
+  const members = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM organisations s CROSS JOIN users u
+    WHERE u.home_org_id = s.id AND s.path >= ${lo} AND s.path < ${hi} LIMIT ${meeting + 1}) members`.execute(db);
+  return Number(members.rows[0]?.n ?? 0) <= meeting;
 }
 
 /** Both engines order these columns by UTF-8 bytes (code points); JavaScript by UTF-16 units. Merge in theirs. */
@@ -250,12 +261,17 @@ export async function findUsers(db: Db, c: FindUsersCriteria): Promise<FindUsers
   } else {
     const scope = bound.scope;
     const small = scope !== undefined && (c.walk === undefined ? await subtreeIsSmall(db, scope.lo, scope.hi) : c.walk === 'subtree');
+    // Within a small subtree, a family name is looked for among its people. A given name with a
+    // family name is looked for nationally by default, and the few found checked for scope: the
+    // given-name walk (byName) touches only the people with both names, fewer than the subtree's.
+    const fromSubtree = small ? (readings ?? []).filter((r) => r.given === undefined || c.walk === 'subtree') : [];
+    const byNames = (readings ?? []).filter((r) => !fromSubtree.includes(r));
+    const queries = [...(fromSubtree.length > 0 && scope ? [bySubtree(fromSubtree, { ...bound, scope })] : []), ...byNames.map((r) => byName(r, bound))];
     // One ordered index walk per reading, each stopping after `wanted` rows, merged here: a
     // single query OR-ing the ranges would make the database sort every match before the LIMIT.
     const seen = new Set<number>();
     rows = [];
-    for (const r of readings ?? []) {
-      const candidates = small && scope ? bySubtree(r, { ...bound, scope }) : byName(r, bound);
+    for (const candidates of queries) {
       for (const row of (await withColumns(candidates).execute(db)).rows) {
         if (!seen.has(row.id)) {
           seen.add(row.id);
@@ -263,7 +279,7 @@ export async function findUsers(db: Db, c: FindUsersCriteria): Promise<FindUsers
         }
       }
     }
-    if (readings && readings.length > 1) rows.sort(byNameOrder);
+    if (queries.length > 1) rows.sort(byNameOrder);
   }
   const truncated = rows.length > c.limit;
   return {
