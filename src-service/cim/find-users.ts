@@ -121,16 +121,27 @@ const subtreeOrgs = (scope: NonNullable<Bound['scope']>): RawBuilder<{ id: numbe
   sql`SELECT id FROM organisations WHERE path >= ${scope.lo} AND path < ${scope.hi}`;
 
 /**
- * The scope rule of user-scope.ts, checked row by row, for a large subtree (a board, a region,
- * the nation) walked in name order: home organisation in the subtree, or an active position
- * assignment at an organisation in it (someone based elsewhere who also works here is "in my
- * organisation" while the assignment runs, and no longer). Most rows pass on the first test; the
- * others cost a seek into their own few assignments. The walk is short, as most people are in.
+ * The scope rule of user-scope.ts, checked row by row (alias `u`, with its id and home
+ * organisation): home organisation in the subtree, or an active position assignment at an
+ * organisation in it (someone based elsewhere who also works here is "in my organisation" while
+ * the assignment runs, and no longer). Most rows a walk passes are from elsewhere; how those are
+ * tested depends on how many there are:
+ * - 'seek', for a few rows (an identifier, the people with a given and family name) or a large
+ *   subtree (a board, a region: most rows pass on their home organisation): a seek into the
+ *   row's own assignments;
+ * - 'set', for a walk through thousands of names in search of a trust's few: the subtree's
+ *   assignees, read from the assignment index alone into a list each engine builds once per
+ *   search (SQLite an in-memory index, PostgreSQL a hashed subplan), then a look-up per row,
+ *   where a seek each (three index look-ups on PostgreSQL) was most of the time.
  */
-function inScope(scope: NonNullable<Bound['scope']>): RawBuilder<SqlBool> {
-  return sql<SqlBool>`(u.home_org_id IN (${subtreeOrgs(scope)})
-    OR EXISTS (SELECT 1 FROM position_assignments pa CROSS JOIN positions p
-                WHERE pa.user_id = u.id AND ${activeAssignment(scope.today)} AND p.id = pa.position_id AND p.org_id IN (${subtreeOrgs(scope)})))`;
+function inScope(scope: NonNullable<Bound['scope']>, test: 'seek' | 'set'): RawBuilder<SqlBool> {
+  const elsewhere =
+    test === 'seek'
+      ? sql<SqlBool>`EXISTS (SELECT 1 FROM position_assignments pa CROSS JOIN positions p
+                WHERE pa.user_id = u.id AND ${activeAssignment(scope.today)} AND p.id = pa.position_id AND p.org_id IN (${subtreeOrgs(scope)}))`
+      : sql<SqlBool>`u.id IN (SELECT pa.user_id FROM organisations s CROSS JOIN positions p CROSS JOIN position_assignments pa
+                 WHERE p.org_id = s.id AND pa.position_id = p.id AND s.path >= ${scope.lo} AND s.path < ${scope.hi} AND ${activeAssignment(scope.today)})`;
+  return sql<SqlBool>`(u.home_org_id IN (${subtreeOrgs(scope)}) OR ${elsewhere})`;
 }
 
 const familyRange = (r: NameReading): RawBuilder<SqlBool> => sql<SqlBool>`u.family_name_norm >= ${r.family} AND u.family_name_norm < ${r.family + TOP}`;
@@ -157,11 +168,13 @@ const UNCUT = sql.raw('2147483647');
  * and seeks the family-name range inside it: "zoe smith" touches the Zoës among the Smiths, not
  * every Smith, nor every Zoë. Neither engine skips through an index like that on its own.
  */
-function byName(r: NameReading, b: Bound): RawBuilder<{ id: number }> {
-  const scope = b.scope ? sql` AND ${inScope(b.scope)}` : sql``;
+function byName(r: NameReading, b: Bound, test: 'seek' | 'set'): RawBuilder<{ id: number }> {
   if (r.given === undefined) {
+    const scope = b.scope ? sql` AND ${inScope(b.scope, test)}` : sql``;
     return sql`SELECT u.id AS id FROM users u WHERE ${familyRange(r)}${scope} ${ORDER} LIMIT ${b.limit}`;
   }
+  // The scope is checked outside the fenced walk, on the few people with both names.
+  const scope = b.scope ? sql`WHERE ${inScope(b.scope, 'seek')}` : sql``;
   const lo = r.given;
   const hi = r.given + TOP;
   return sql`WITH RECURSIVE giv(g) AS (
@@ -169,10 +182,11 @@ function byName(r: NameReading, b: Bound): RawBuilder<{ id: number }> {
       UNION ALL
       SELECT (SELECT given_name_norm FROM users WHERE given_name_norm > giv.g AND given_name_norm < ${hi} ORDER BY given_name_norm LIMIT 1)
         FROM giv WHERE giv.g IS NOT NULL)
-    SELECT m.id AS id FROM (
-      SELECT u.id AS id, u.family_name_norm AS fk, u.given_name_norm AS gk FROM giv CROSS JOIN users u
-       WHERE u.given_name_norm = giv.g AND ${familyRange(r)}${scope} LIMIT ${UNCUT}) m
-     ORDER BY m.fk, m.gk, m.id LIMIT ${b.limit}`;
+    SELECT u.id AS id FROM (
+      SELECT u.id AS id, u.home_org_id AS home_org_id, u.family_name_norm AS fk, u.given_name_norm AS gk FROM giv CROSS JOIN users u
+       WHERE u.given_name_norm = giv.g AND ${familyRange(r)} LIMIT ${UNCUT}) u
+     ${scope}
+     ORDER BY u.fk, u.gk, u.id LIMIT ${b.limit}`;
 }
 
 /**
@@ -222,15 +236,16 @@ function withColumns(candidates: RawBuilder<{ id: number }>): RawBuilder<Row> {
 const SUBTREE_ORGANISATIONS = 100;
 const CROSSOVER = 41;
 
-async function subtreeIsSmall(db: Db, lo: string, hi: string): Promise<boolean> {
+/** 'small': searched from its people; 'middling': by names, against its assignee list; 'large': by names, with seeks. */
+async function subtreeSize(db: Db, lo: string, hi: string): Promise<'small' | 'middling' | 'large'> {
   const orgs = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM organisations
     WHERE path >= ${lo} AND path < ${hi} LIMIT ${SUBTREE_ORGANISATIONS + 1}) subtree`.execute(db);
-  if (Number(orgs.rows[0]?.n ?? 0) > SUBTREE_ORGANISATIONS) return false;
+  if (Number(orgs.rows[0]?.n ?? 0) > SUBTREE_ORGANISATIONS) return 'large';
   const directory = await db.selectFrom('users').select((eb) => eb.fn.max('id').as('n')).executeTakeFirst();
   const meeting = Math.ceil(Math.sqrt(CROSSOVER * Number(directory?.n ?? 0)));
   const members = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM organisations s CROSS JOIN users u
     WHERE u.home_org_id = s.id AND s.path >= ${lo} AND s.path < ${hi} LIMIT ${meeting + 1}) members`.execute(db);
-  return Number(members.rows[0]?.n ?? 0) <= meeting;
+  return Number(members.rows[0]?.n ?? 0) <= meeting ? 'small' : 'middling';
 }
 
 /** Both engines order these columns by UTF-8 bytes (code points); JavaScript by UTF-16 units. Merge in theirs. */
@@ -255,18 +270,20 @@ export async function findUsers(db: Db, c: FindUsersCriteria): Promise<FindUsers
     const where: RawBuilder<SqlBool>[] = [];
     if (c.niNumber !== undefined) where.push(sql<SqlBool>`u.ni_number = ${c.niNumber}`);
     if (c.cardUuid !== undefined) where.push(sql<SqlBool>`u.id IN (SELECT user_id FROM cards WHERE uuid = ${c.cardUuid.toLowerCase()})`);
-    if (bound.scope) where.push(inScope(bound.scope));
+    if (bound.scope) where.push(inScope(bound.scope, 'seek'));
     const found = await sql<Row>`SELECT ${COLUMNS} FROM users u ${HOME_ORG} WHERE ${sql.join(where, sql` AND `)} ${ORDER} LIMIT ${wanted}`.execute(db);
     rows = found.rows.filter((row) => readings === undefined || readings.some((r) => matchesReading(row.familyKey, row.givenKey, r)));
   } else {
     const scope = bound.scope;
-    const small = scope !== undefined && (c.walk === undefined ? await subtreeIsSmall(db, scope.lo, scope.hi) : c.walk === 'subtree');
+    const size = scope === undefined ? undefined : await subtreeSize(db, scope.lo, scope.hi);
+    const small = scope !== undefined && (c.walk === undefined ? size === 'small' : c.walk === 'subtree');
+    const test = size === 'large' ? 'seek' : 'set';
     // Within a small subtree, a family name is looked for among its people. A given name with a
     // family name is looked for nationally by default, and the few found checked for scope: the
     // given-name walk (byName) touches only the people with both names, fewer than the subtree's.
     const fromSubtree = small ? (readings ?? []).filter((r) => r.given === undefined || c.walk === 'subtree') : [];
     const byNames = (readings ?? []).filter((r) => !fromSubtree.includes(r));
-    const queries = [...(fromSubtree.length > 0 && scope ? [bySubtree(fromSubtree, { ...bound, scope })] : []), ...byNames.map((r) => byName(r, bound))];
+    const queries = [...(fromSubtree.length > 0 && scope ? [bySubtree(fromSubtree, { ...bound, scope })] : []), ...byNames.map((r) => byName(r, bound, test))];
     // One ordered index walk per reading, each stopping after `wanted` rows, merged here: a
     // single query OR-ing the ranges would make the database sort every match before the LIMIT.
     const seen = new Set<number>();
