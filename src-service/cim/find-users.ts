@@ -248,6 +248,14 @@ async function subtreeSize(db: Db, lo: string, hi: string): Promise<'small' | 'm
   return Number(members.rows[0]?.n ?? 0) <= meeting ? 'small' : 'middling';
 }
 
+/** Up to this many people nationally a family-name prefix is rare: its few are checked for scope one by one. */
+const RARE_FAMILY = 50;
+
+async function familyCount(db: Db, r: NameReading): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM users u WHERE ${familyRange(r)} LIMIT ${RARE_FAMILY + 1}) named`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** Both engines order these columns by UTF-8 bytes (code points); JavaScript by UTF-16 units. Merge in theirs. */
 function utf8Compare(a: string, b: string): number {
   return a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b));
@@ -281,9 +289,17 @@ export async function findUsers(db: Db, c: FindUsersCriteria): Promise<FindUsers
     // Within a small subtree, a family name is looked for among its people. A given name with a
     // family name is looked for nationally by default, and the few found checked for scope: the
     // given-name walk (byName) touches only the people with both names, fewer than the subtree's.
-    const fromSubtree = small ? (readings ?? []).filter((r) => r.given === undefined || c.walk === 'subtree') : [];
+    // So is a family name few people have (a rare name, or the whole of "zoe smith" read as one).
+    const rare = new Set<NameReading>();
+    if (scope !== undefined && c.walk === undefined) {
+      for (const r of readings ?? []) if (r.given === undefined && (await familyCount(db, r)) <= RARE_FAMILY) rare.add(r);
+    }
+    const fromSubtree = small ? (readings ?? []).filter((r) => (r.given === undefined && !rare.has(r)) || c.walk === 'subtree') : [];
     const byNames = (readings ?? []).filter((r) => !fromSubtree.includes(r));
-    const queries = [...(fromSubtree.length > 0 && scope ? [bySubtree(fromSubtree, { ...bound, scope })] : []), ...byNames.map((r) => byName(r, bound, test))];
+    const queries = [
+      ...(fromSubtree.length > 0 && scope ? [bySubtree(fromSubtree, { ...bound, scope })] : []),
+      ...byNames.map((r) => byName(r, bound, rare.has(r) ? 'seek' : test)),
+    ];
     // One ordered index walk per reading, each stopping after `wanted` rows, merged here: a
     // single query OR-ing the ranges would make the database sort every match before the LIMIT.
     const seen = new Set<number>();
