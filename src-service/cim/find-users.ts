@@ -8,8 +8,8 @@ import { normaliseName } from './normalise-name.js';
 // among users of the searcher's organisation and its children. Every search walks an index
 // (never the users table), so it stays fast with a national directory of 1.5 million profiles,
 // on either engine: each query is one text for SQLite and PostgreSQL, and the indexes it walks
-// (migration 70) hold every column it reads, so neither engine touches a table row until the
-// answer is known. Names are compared through the *_norm columns (ordered by code point on both
+// (migration 70) hold the columns it reads, so table rows are read for the answer (and a
+// subtree's few visitors), not for the search. Names are compared through the *_norm columns (ordered by code point on both
 // engines); user text is only ever bound as a parameter and turned into index ranges (>= prefix,
 // < prefix + U+10FFFF) rather than LIKE patterns, so '%', '_' and quotes in a search are just
 // characters.
