@@ -1,16 +1,18 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { z } from 'zod';
 import type { FindUsersResponse } from '../../src-shared/api/service-cim.js';
 import type { Db } from '../store/database.js';
-import { prepared } from '../store/prepared.js';
 import { normaliseName } from './normalise-name.js';
-import { ACTIVE_ASSIGNMENT } from './user-scope.js';
 
 // "Find an existing user" by name, National Insurance number or smartcard UUID, optionally only
 // among users of the searcher's organisation and its children. Every search walks an index
-// (never the users table), so it stays fast with a national directory of 1.5 million profiles.
-// Names are compared through the *_norm columns; user text is only ever bound as a parameter
-// and turned into index ranges (>= prefix, < prefix + U+10FFFF) rather than LIKE patterns, so
-// '%', '_' and quotes in a search are just characters.
+// (never the users table), so it stays fast with a national directory of 1.5 million profiles,
+// on either engine: each query is one text for SQLite and PostgreSQL, and the indexes it walks
+// (migration 70) hold the columns it reads, so table rows are read for the answer (and a
+// subtree's few visitors), not for the search. Names are compared through the *_norm columns (ordered by code point on both
+// engines); user text is only ever bound as a parameter and turned into index ranges (>= prefix,
+// < prefix + U+10FFFF) rather than LIKE patterns, so '%', '_' and quotes in a search are just
+// characters.
 
 export type FindUsersResult = z.infer<typeof FindUsersResponse>;
 
@@ -57,6 +59,9 @@ const MAX_SPLITS = 3;
  */
 export function nameReadings(name: string): NameReading[] {
   const text = normaliseSearch(name);
+  // No stored name holds a control character (cim/text-rules.ts), and PostgreSQL text cannot
+  // hold NUL at all: such a search matches no one.
+  if (text.includes('\u0000')) return [];
   const variants = HAS_APOSTROPHE.test(text) ? [...new Set([text.replace(APOSTROPHES, "'"), text.replace(APOSTROPHES, '\u2019')])] : [text];
   const readings: NameReading[] = [];
   for (const v of variants) {
@@ -93,102 +98,176 @@ interface Row {
   parentCode: string | null;
 }
 
-const COLUMNS = `u.id AS id, u.uuid AS uuid, u.given_name AS givenName, u.family_name AS familyName, u.status AS status,
-       u.family_name_norm AS familyKey, u.given_name_norm AS givenKey,
-       o.code AS orgCode, o.name AS orgName, o.kind AS orgKind, parent.code AS parentCode`;
-const HOME_ORG = `LEFT JOIN organisations o ON o.id = u.home_org_id LEFT JOIN organisations parent ON parent.id = o.parent_id`;
-const ORDER = 'ORDER BY u.family_name_norm, u.given_name_norm, u.id';
+const COLUMNS = sql.raw(`u.id AS id, u.uuid AS uuid, u.given_name AS "givenName", u.family_name AS "familyName", u.status AS status,
+       u.family_name_norm AS "familyKey", u.given_name_norm AS "givenKey",
+       o.code AS "orgCode", o.name AS "orgName", o.kind AS "orgKind", parent.code AS "parentCode"`);
+const HOME_ORG = sql.raw(`LEFT JOIN organisations o ON o.id = u.home_org_id LEFT JOIN organisations parent ON parent.id = o.parent_id`);
+const ORDER = sql.raw('ORDER BY u.family_name_norm, u.given_name_norm, u.id');
 
-// The scope rule of user-scope.ts: home organisation in the subtree, or an active position
-// assignment at an organisation in it (someone based elsewhere who also works here is "in my
-// organisation" while the assignment runs, and no longer). Checked row by row for searches that
-// walk users in name order: SQLite builds each IN list once per search (the subtree's
-// organisations, the positions there), and the covering indexes of migration 10 hold the home
-// organisation and the assignment dates, so a row costs an index seek and look-ups in those
-// in-memory lists rather than reads of user, assignment and organisation rows.
-const IN_SCOPE = `(u.home_org_id IN (SELECT id FROM organisations WHERE path >= @scopeLo AND path < @scopeHi)
-    OR EXISTS (SELECT 1 FROM position_assignments pa
-                WHERE pa.user_id = u.id AND ${ACTIVE_ASSIGNMENT}
-                  AND pa.position_id IN (SELECT p.id FROM organisations s JOIN positions p ON p.org_id = s.id
-                                          WHERE s.path >= @scopeLo AND s.path < @scopeHi)))`;
-
-const FAMILY = 'u.family_name_norm >= @fLo AND u.family_name_norm < @fHi';
-const GIVEN = 'u.given_name_norm >= @gLo AND u.given_name_norm < @gHi';
-
-/**
- * Candidates (id and sort keys, in order, at most @limit) for one reading, walking the name
- * index. With a given name too, the walk visits each distinct family name in the range and seeks
- * the given-name range inside it ("zoe smith" touches the Zoës among the Smiths, not every
- * Smith), which SQLite does not do on its own for a range on the first column.
- */
-function byNameSql(r: NameReading, scoped: boolean): string {
-  const scope = scoped ? ` AND ${IN_SCOPE}` : '';
-  if (r.given === undefined) {
-    return `SELECT u.id AS id FROM users u WHERE ${FAMILY}${scope} ${ORDER} LIMIT @limit`;
-  }
-  return `WITH RECURSIVE fam(f) AS (
-      SELECT (SELECT family_name_norm FROM users WHERE family_name_norm >= @fLo AND family_name_norm < @fHi ORDER BY family_name_norm LIMIT 1)
-      UNION ALL
-      SELECT (SELECT family_name_norm FROM users WHERE family_name_norm > fam.f AND family_name_norm < @fHi ORDER BY family_name_norm LIMIT 1)
-        FROM fam WHERE fam.f IS NOT NULL)
-    SELECT u.id AS id FROM fam CROSS JOIN users u ON u.family_name_norm = fam.f
-     WHERE ${GIVEN}${scope} ${ORDER} LIMIT @limit`;
+/** What a search binds: the limit, and for a scoped search the subtree's path range and today. */
+interface Bound {
+  readonly limit: number;
+  readonly scope?: { readonly lo: string; readonly hi: string; readonly today: string };
 }
 
 /**
- * Candidates for one reading within a small subtree (a practice, a pharmacy, a small trust),
- * walking from its organisations: members by home organisation (an index on home organisation
- * and name) and by active assignment. Walking the name index instead would pass thousands of
- * people from elsewhere before finding the few who are here.
+ * An assignment `pa` that puts its user in an organisation's scope: not removed and not past its
+ * end date (the rule of user-scope.ts: one starting later counts, it was granted).
  */
-function bySubtreeSql(r: NameReading): string {
-  const name = r.given === undefined ? FAMILY : `${FAMILY} AND ${GIVEN}`;
-  return `SELECT u.id AS id, u.family_name_norm AS fk, u.given_name_norm AS gk
-      FROM organisations s CROSS JOIN users u ON u.home_org_id = s.id
-     WHERE s.path >= @scopeLo AND s.path < @scopeHi AND ${name}
+const activeAssignment = (today: string): RawBuilder<SqlBool> => sql<SqlBool>`pa.removed_at IS NULL AND (pa.end_date IS NULL OR pa.end_date >= ${today})`;
+
+/** The subtree's organisations: the one list both scope checks below compare against. */
+const subtreeOrgs = (scope: NonNullable<Bound['scope']>): RawBuilder<{ id: number }> =>
+  sql`SELECT id FROM organisations WHERE path >= ${scope.lo} AND path < ${scope.hi}`;
+
+/**
+ * The scope rule of user-scope.ts, checked row by row (alias `u`, with its id and home
+ * organisation): home organisation in the subtree, or an active position assignment at an
+ * organisation in it (someone based elsewhere who also works here is "in my organisation" while
+ * the assignment runs, and no longer). Most rows a walk passes are from elsewhere; how those are
+ * tested depends on how many there are:
+ * - 'seek', for a few rows (an identifier, the people with a given and family name) or a large
+ *   subtree (a board, a region: most rows pass on their home organisation): a seek into the
+ *   row's own assignments;
+ * - 'set', for a walk through thousands of names in search of a trust's few: the subtree's
+ *   assignees, read from the assignment index alone into a list each engine builds once per
+ *   search (SQLite an in-memory index, PostgreSQL a hashed subplan), then a look-up per row,
+ *   where a seek each (three index look-ups on PostgreSQL) was most of the time.
+ */
+function inScope(scope: NonNullable<Bound['scope']>, test: 'seek' | 'set'): RawBuilder<SqlBool> {
+  const elsewhere =
+    test === 'seek'
+      ? sql<SqlBool>`EXISTS (SELECT 1 FROM position_assignments pa CROSS JOIN positions p
+                WHERE pa.user_id = u.id AND ${activeAssignment(scope.today)} AND p.id = pa.position_id AND p.org_id IN (${subtreeOrgs(scope)}))`
+      : sql<SqlBool>`u.id IN (SELECT pa.user_id FROM organisations s CROSS JOIN positions p CROSS JOIN position_assignments pa
+                 WHERE p.org_id = s.id AND pa.position_id = p.id AND s.path >= ${scope.lo} AND s.path < ${scope.hi} AND ${activeAssignment(scope.today)})`;
+  return sql<SqlBool>`(u.home_org_id IN (${subtreeOrgs(scope)}) OR ${elsewhere})`;
+}
+
+const familyRange = (r: NameReading): RawBuilder<SqlBool> => sql<SqlBool>`u.family_name_norm >= ${r.family} AND u.family_name_norm < ${r.family + TOP}`;
+const givenRange = (given: string): RawBuilder<SqlBool> => sql<SqlBool>`u.given_name_norm >= ${given} AND u.given_name_norm < ${given + TOP}`;
+
+
+// CROSS JOIN (its condition in WHERE, as both engines accept) keeps the join in the order
+// written on SQLite, whose planner otherwise may walk every name in the index to avoid a sort of
+// the few candidates; PostgreSQL plans a CROSS JOIN with a WHERE condition as any join.
+
+/**
+ * Rows a subquery may yield before the outer query orders them: there to keep PostgreSQL from
+ * merging the subquery into the ordered, limited outer query, where it would favour walking the
+ * whole family-name range in order (to stop early) over the few index seeks below. Every engine
+ * keeps a LIMITed subquery apart; this one never cuts anything.
+ */
+const UNCUT = sql.raw('2147483647');
+
+/**
+ * Candidates (ids, in order, at most `limit`) for one reading, walking a name index. A family
+ * name alone is a range of the family-name index, walked in order, stopping at the limit. With a
+ * given name too, the walk visits each distinct given name in its range (a directory has a few
+ * hundred given names, but tens of thousands of family names once double-barrelled ones count)
+ * and seeks the family-name range inside it: "zoe smith" touches the Zoës among the Smiths, not
+ * every Smith, nor every Zoë. Neither engine skips through an index like that on its own.
+ */
+function byName(r: NameReading, b: Bound, test: 'seek' | 'set'): RawBuilder<{ id: number }> {
+  if (r.given === undefined) {
+    const scope = b.scope ? sql` AND ${inScope(b.scope, test)}` : sql``;
+    return sql`SELECT u.id AS id FROM users u WHERE ${familyRange(r)}${scope} ${ORDER} LIMIT ${b.limit}`;
+  }
+  // The scope is checked outside the fenced walk, on the few people with both names.
+  const scope = b.scope ? sql`WHERE ${inScope(b.scope, 'seek')}` : sql``;
+  const lo = r.given;
+  const hi = r.given + TOP;
+  return sql`WITH RECURSIVE giv(g) AS (
+      SELECT (SELECT given_name_norm FROM users WHERE given_name_norm >= ${lo} AND given_name_norm < ${hi} ORDER BY given_name_norm LIMIT 1)
+      UNION ALL
+      SELECT (SELECT given_name_norm FROM users WHERE given_name_norm > giv.g AND given_name_norm < ${hi} ORDER BY given_name_norm LIMIT 1)
+        FROM giv WHERE giv.g IS NOT NULL)
+    SELECT u.id AS id FROM (
+      SELECT u.id AS id, u.home_org_id AS home_org_id, u.family_name_norm AS fk, u.given_name_norm AS gk FROM giv CROSS JOIN users u
+       WHERE u.given_name_norm = giv.g AND ${familyRange(r)} LIMIT ${UNCUT}) u
+     ${scope}
+     ORDER BY u.fk, u.gk, u.id LIMIT ${b.limit}`;
+}
+
+/**
+ * Candidates for one reading within a subtree of a few organisations (a trust, a practice, a
+ * pharmacy), found from its organisations rather than by walking names (which would pass
+ * thousands of people from elsewhere before finding the few who are here): its members by home
+ * organisation, read from the home-organisation-and-name index alone; then its visitors, the
+ * people with an active assignment here who are based elsewhere. Those are the subtree's
+ * assignees less its members, both read from indexes alone, so only the few visitors' rows are
+ * read for their names. The cost follows the subtree's size, not the directory's.
+ */
+function bySubtree(readings: readonly NameReading[], b: Bound & { scope: NonNullable<Bound['scope']> }): RawBuilder<{ id: number }> {
+  // Every reading in the one query: the subtree's people are read once whatever the readings.
+  const name = sql<SqlBool>`(${sql.join(
+    readings.map((r) => (r.given === undefined ? familyRange(r) : sql<SqlBool>`${familyRange(r)} AND ${givenRange(r.given)}`)),
+    sql` OR `,
+  )})`;
+  const { lo, hi, today } = b.scope;
+  return sql`SELECT u.id AS id, u.family_name_norm AS fk, u.given_name_norm AS gk
+      FROM organisations s CROSS JOIN users u
+     WHERE u.home_org_id = s.id AND s.path >= ${lo} AND s.path < ${hi} AND ${name}
     UNION
     SELECT u.id, u.family_name_norm, u.given_name_norm
-      FROM organisations s CROSS JOIN positions p ON p.org_id = s.id
-      CROSS JOIN position_assignments pa ON pa.position_id = p.id
-      CROSS JOIN users u ON u.id = pa.user_id
-     WHERE s.path >= @scopeLo AND s.path < @scopeHi AND ${ACTIVE_ASSIGNMENT} AND ${name}
-    ORDER BY 2, 3, 1 LIMIT @limit`;
+      FROM (SELECT pa.user_id AS id FROM organisations s CROSS JOIN positions p CROSS JOIN position_assignments pa
+             WHERE p.org_id = s.id AND pa.position_id = p.id AND s.path >= ${lo} AND s.path < ${hi} AND ${activeAssignment(today)}
+            EXCEPT
+            SELECT u.id FROM organisations s CROSS JOIN users u WHERE u.home_org_id = s.id AND s.path >= ${lo} AND s.path < ${hi}) visitors
+      CROSS JOIN users u
+     WHERE u.id = visitors.id AND ${name}
+    ORDER BY 2, 3, 1 LIMIT ${b.limit}`;
 }
 
 /** Wraps a candidate query: the full columns are read for the few rows that made the cut. */
-function withColumns(candidates: string): string {
-  return `SELECT ${COLUMNS} FROM (${candidates}) c CROSS JOIN users u ON u.id = c.id ${HOME_ORG} ${ORDER}`;
+function withColumns(candidates: RawBuilder<{ id: number }>): RawBuilder<Row> {
+  return sql<Row>`SELECT ${COLUMNS} FROM (${candidates}) c CROSS JOIN users u ${HOME_ORG} WHERE u.id = c.id ${ORDER}`;
 }
 
 /**
- * Up to this many users (by home organisation) a subtree counts as small: walk it, not the names.
- * Walking a subtree costs a user-row read per assignment there; walking the names costs about
- * limit x (directory size / subtree size) index steps. At 1.5 million users a trust of 8,000
- * took 13 ms by its subtree and 3 ms by names; a practice or a site is far quicker by its subtree.
+ * Whether a subtree is better searched from its people (bySubtree) than by walking names. From
+ * its people a search costs a few index entries per person there (M); by names about limit x
+ * (directory size N / M) rows, each with a seek for those from elsewhere, some three times an
+ * index entry. The two meet near M = sqrt(41 N): about 7,800 people at 1.5 million users (a
+ * middling trust), 3,500 at 300,000. A subtree of more than a hundred organisations (a board, a
+ * region) is always walked by names; counting that far is a short index range whatever its size,
+ * and counting its people stops at the meeting point.
  */
-const SMALL_SUBTREE_USERS = 2_000;
+const SUBTREE_ORGANISATIONS = 100;
+const CROSSOVER = 41;
 
-const SUBTREE_SIZE = `SELECT count(*) FROM (SELECT 1 FROM organisations s CROSS JOIN users u ON u.home_org_id = s.id
-  WHERE s.path >= ? AND s.path < ? LIMIT ${SMALL_SUBTREE_USERS + 1})`;
+/** 'small': searched from its people; 'middling': by names, against its assignee list; 'large': by names, with seeks. */
+async function subtreeSize(db: Db, lo: string, hi: string): Promise<'small' | 'middling' | 'large'> {
+  const orgs = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM organisations
+    WHERE path >= ${lo} AND path < ${hi} LIMIT ${SUBTREE_ORGANISATIONS + 1}) subtree`.execute(db);
+  if (Number(orgs.rows[0]?.n ?? 0) > SUBTREE_ORGANISATIONS) return 'large';
+  const directory = await db.selectFrom('users').select((eb) => eb.fn.max('id').as('n')).executeTakeFirst();
+  const meeting = Math.ceil(Math.sqrt(CROSSOVER * Number(directory?.n ?? 0)));
+  const members = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM organisations s CROSS JOIN users u
+    WHERE u.home_org_id = s.id AND s.path >= ${lo} AND s.path < ${hi} LIMIT ${meeting + 1}) members`.execute(db);
+  return Number(members.rows[0]?.n ?? 0) <= meeting ? 'small' : 'middling';
+}
 
-/** SQLite orders TEXT by its UTF-8 bytes; JavaScript by UTF-16 units. Merge in SQLite's order. */
+/** Up to this many people nationally a family-name prefix is rare: its few are checked for scope one by one. */
+const RARE_FAMILY = 50;
+
+async function familyCount(db: Db, r: NameReading): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM users u WHERE ${familyRange(r)} LIMIT ${RARE_FAMILY + 1}) named`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Both engines order these columns by UTF-8 bytes (code points); JavaScript by UTF-16 units. Merge in theirs. */
 function utf8Compare(a: string, b: string): number {
   return a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
-function byName(a: Row, b: Row): number {
+function byNameOrder(a: Row, b: Row): number {
   return utf8Compare(a.familyKey, b.familyKey) || utf8Compare(a.givenKey, b.givenKey) || a.id - b.id;
 }
 
-export function findUsers(db: Db, c: FindUsersCriteria): FindUsersResult {
+export async function findUsers(db: Db, c: FindUsersCriteria): Promise<FindUsersResult> {
   const wanted = c.limit + 1;
-  const base: Record<string, unknown> = { limit: wanted };
-  const scoped = c.withinOrgPath !== undefined;
-  if (scoped) {
-    base.scopeLo = c.withinOrgPath;
-    base.scopeHi = c.withinOrgPath + TOP;
-    base.today = c.today;
-  }
+  const bound: Bound = c.withinOrgPath === undefined ? { limit: wanted } : { limit: wanted, scope: { lo: c.withinOrgPath, hi: c.withinOrgPath + TOP, today: c.today } };
   const readings = c.name === undefined ? undefined : nameReadings(c.name);
   // A name that normalises to nothing (only accents, say) can match no one.
   if (readings !== undefined && readings.length === 0) return { results: [], truncated: false };
@@ -196,42 +275,44 @@ export function findUsers(db: Db, c: FindUsersCriteria): FindUsersResult {
   let rows: Row[];
   if (c.niNumber !== undefined || c.cardUuid !== undefined) {
     // An exact identifier finds at most a user or two; any name given must also fit them.
-    const where: string[] = [];
-    const params = { ...base };
-    if (c.niNumber !== undefined) {
-      where.push('u.ni_number = @ni');
-      params.ni = c.niNumber;
-    }
-    if (c.cardUuid !== undefined) {
-      where.push('u.id IN (SELECT user_id FROM cards WHERE uuid = @card)');
-      params.card = c.cardUuid.toLowerCase();
-    }
-    if (scoped) where.push(IN_SCOPE);
-    rows = (prepared(db, `SELECT ${COLUMNS} FROM users u ${HOME_ORG} WHERE ${where.join(' AND ')} ${ORDER} LIMIT @limit`).all(params) as Row[]).filter(
-      (row) => readings === undefined || readings.some((r) => matchesReading(row.familyKey, row.givenKey, r)),
-    );
+    const where: RawBuilder<SqlBool>[] = [];
+    if (c.niNumber !== undefined) where.push(sql<SqlBool>`u.ni_number = ${c.niNumber}`);
+    if (c.cardUuid !== undefined) where.push(sql<SqlBool>`u.id IN (SELECT user_id FROM cards WHERE uuid = ${c.cardUuid.toLowerCase()})`);
+    if (bound.scope) where.push(inScope(bound.scope, 'seek'));
+    const found = await sql<Row>`SELECT ${COLUMNS} FROM users u ${HOME_ORG} WHERE ${sql.join(where, sql` AND `)} ${ORDER} LIMIT ${wanted}`.execute(db);
+    rows = found.rows.filter((row) => readings === undefined || readings.some((r) => matchesReading(row.familyKey, row.givenKey, r)));
   } else {
-    const small =
-      scoped && (c.walk === undefined ? (prepared(db, SUBTREE_SIZE).pluck().get(base.scopeLo, base.scopeHi) as number) <= SMALL_SUBTREE_USERS : c.walk === 'subtree');
+    const scope = bound.scope;
+    const size = scope === undefined ? undefined : await subtreeSize(db, scope.lo, scope.hi);
+    const small = scope !== undefined && (c.walk === undefined ? size === 'small' : c.walk === 'subtree');
+    const test = size === 'large' ? 'seek' : 'set';
+    // Within a small subtree, a family name is looked for among its people. A given name with a
+    // family name is looked for nationally by default, and the few found checked for scope: the
+    // given-name walk (byName) touches only the people with both names, fewer than the subtree's.
+    // So is a family name few people have (a rare name, or the whole of "zoe smith" read as one).
+    const rare = new Set<NameReading>();
+    if (scope !== undefined && c.walk === undefined) {
+      for (const r of readings ?? []) if (r.given === undefined && (await familyCount(db, r)) <= RARE_FAMILY) rare.add(r);
+    }
+    const fromSubtree = small ? (readings ?? []).filter((r) => (r.given === undefined && !rare.has(r)) || c.walk === 'subtree') : [];
+    const byNames = (readings ?? []).filter((r) => !fromSubtree.includes(r));
+    const queries = [
+      ...(fromSubtree.length > 0 && scope ? [bySubtree(fromSubtree, { ...bound, scope })] : []),
+      ...byNames.map((r) => byName(r, bound, rare.has(r) ? 'seek' : test)),
+    ];
     // One ordered index walk per reading, each stopping after `wanted` rows, merged here: a
-    // single query OR-ing the ranges would make SQLite sort every match before the LIMIT.
+    // single query OR-ing the ranges would make the database sort every match before the LIMIT.
     const seen = new Set<number>();
     rows = [];
-    for (const r of readings ?? []) {
-      const params: Record<string, unknown> = { ...base, fLo: r.family, fHi: r.family + TOP };
-      if (r.given !== undefined) {
-        params.gLo = r.given;
-        params.gHi = r.given + TOP;
-      }
-      const sql = withColumns(small ? bySubtreeSql(r) : byNameSql(r, scoped));
-      for (const row of prepared(db, sql).all(params) as Row[]) {
+    for (const candidates of queries) {
+      for (const row of (await withColumns(candidates).execute(db)).rows) {
         if (!seen.has(row.id)) {
           seen.add(row.id);
           rows.push(row);
         }
       }
     }
-    if (readings && readings.length > 1) rows.sort(byName);
+    if (queries.length > 1) rows.sort(byNameOrder);
   }
   const truncated = rows.length > c.limit;
   return {

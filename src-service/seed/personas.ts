@@ -1,6 +1,7 @@
 import type { RoleCode } from '../../src-shared/domain/roles.js';
 import { normaliseName } from '../cim/normalise-name.js';
 import type { Db } from '../store/database.js';
+import { inTransaction } from '../store/transaction.js';
 import { SeedError } from './seed-error.js';
 
 // The training personas: fixed people in a fixed "Training" organisation subtree, one for each
@@ -118,85 +119,120 @@ const START_DATE = '2024-04-01';
  * personas present are not such a beginning of the list: that database was changed by hand and
  * guessing would hide it.
  */
-export function seedPersonas(db: Db): SeededPersona[] {
+export async function seedPersonas(db: Db): Promise<SeededPersona[]> {
   const known = new Set(
-    db
-      .prepare(`SELECT uuid FROM users WHERE uuid IN (${PERSONAS.map(() => '?').join(',')})`)
-      .pluck()
-      .all(...PERSONAS.map((p) => p.uuid)) as string[],
+    (
+      await db
+        .selectFrom('users')
+        .select('uuid')
+        .where(
+          'uuid',
+          'in',
+          PERSONAS.map((p) => p.uuid),
+        )
+        .execute()
+    ).map((r) => r.uuid),
   );
   const present = known.size;
   if (present !== 0 && PERSONAS.slice(0, present).some((p) => !known.has(p.uuid))) {
     throw new SeedError(`only ${present} of the ${PERSONAS.length} training personas are in this database, and not the first ${present}`);
   }
-  if (present === 0) db.transaction(() => insertPersonas(db)).immediate();
-  else if (present < PERSONAS.length) db.transaction(() => addPersonas(db, PERSONAS.slice(present))).immediate();
-  return PERSONAS.map((persona) => {
-    const row = db
-      .prepare(
-        `SELECT u.id AS userId, p.id AS positionId, o.id AS orgId
-           FROM users u JOIN position_assignments pa ON pa.user_id = u.id JOIN positions p ON p.id = pa.position_id JOIN organisations o ON o.id = p.org_id
-          WHERE u.uuid = ? AND p.title = ? AND o.code = ? ORDER BY pa.id LIMIT 1`,
-      )
-      .get(persona.uuid, persona.positionTitle, persona.orgCode) as Omit<SeededPersona, 'persona'> | undefined;
-    if (!row) throw new Error(`training persona ${persona.key} has lost their position`);
-    return { persona, ...row };
-  });
+  if (present === 0) await inTransaction(db, (trx) => insertPersonas(trx));
+  else if (present < PERSONAS.length) await inTransaction(db, (trx) => addPersonas(trx, PERSONAS.slice(present)));
+  return Promise.all(
+    PERSONAS.map(async (persona) => {
+      const row = await db
+        .selectFrom('users as u')
+        .innerJoin('position_assignments as pa', 'pa.user_id', 'u.id')
+        .innerJoin('positions as p', 'p.id', 'pa.position_id')
+        .innerJoin('organisations as o', 'o.id', 'p.org_id')
+        .select(['u.id as userId', 'p.id as positionId', 'o.id as orgId'])
+        .where('u.uuid', '=', persona.uuid)
+        .where('p.title', '=', persona.positionTitle)
+        .where('o.code', '=', persona.orgCode)
+        .orderBy('pa.id')
+        .limit(1)
+        .executeTakeFirst();
+      if (!row) throw new Error(`training persona ${persona.key} has lost their position`);
+      return { persona, ...row };
+    }),
+  );
 }
 
 /** Personas added since the database was seeded, into the training organisations already there. */
-function addPersonas(db: Db, missing: readonly Persona[]): void {
+async function addPersonas(trx: Db, missing: readonly Persona[]): Promise<void> {
   const orgs = new Map<string, { id: number }>();
   for (const o of TRAINING_ORGANISATIONS) {
-    const row = db.prepare('SELECT id FROM organisations WHERE code = ?').get(o.code) as { id: number } | undefined;
+    const row = await trx.selectFrom('organisations').select('id').where('code', '=', o.code).executeTakeFirst();
     if (!row) throw new SeedError(`the training organisation ${o.code} is missing from this database`);
     orgs.set(o.code, row);
   }
   const positions = new Map<string, number>();
   for (const p of missing) {
-    const id = db.prepare('SELECT id FROM positions WHERE org_id = ? AND title = ? ORDER BY id LIMIT 1').pluck().get((orgs.get(p.orgCode) as { id: number }).id, p.positionTitle) as
-      | number
-      | undefined;
-    if (id !== undefined) positions.set(`${p.orgCode}/${p.positionTitle}`, id);
+    const row = await trx
+      .selectFrom('positions')
+      .select('id')
+      .where('org_id', '=', (orgs.get(p.orgCode) as { id: number }).id)
+      .where('title', '=', p.positionTitle)
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+    if (row) positions.set(`${p.orgCode}/${p.positionTitle}`, row.id);
   }
-  insertPeople(db, missing, orgs, positions);
+  await insertPeople(trx, missing, orgs, positions);
 }
 
-function insertPersonas(db: Db): void {
-  const parent = db.prepare('SELECT id, path FROM organisations WHERE code = ?').get(TRAINING_PARENT_CODE) as { id: number; path: string } | undefined;
+async function insertPersonas(trx: Db): Promise<void> {
+  const parent = await trx.selectFrom('organisations').select(['id', 'path']).where('code', '=', TRAINING_PARENT_CODE).executeTakeFirst();
   const orgs = new Map<string, { id: number; path: string }>();
-  const insertOrg = db.prepare('INSERT INTO organisations (code, name, name_norm, kind, parent_id, path) VALUES (?, ?, ?, ?, ?, ?)');
-  const setPath = db.prepare('UPDATE organisations SET path = ? WHERE id = ?');
   for (const o of TRAINING_ORGANISATIONS) {
     const above = o.parentCode === null ? parent : orgs.get(o.parentCode);
     // The path needs the new row's id, so it is written in a second step.
-    const id = Number(insertOrg.run(o.code, o.name, normaliseName(o.name), o.kind, above?.id ?? null, '').lastInsertRowid);
+    const { id } = await trx
+      .insertInto('organisations')
+      .values({ code: o.code, name: o.name, name_norm: normaliseName(o.name), kind: o.kind, parent_id: above?.id ?? null, path: '' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const path = `${above?.path ?? '/'}${id}/`;
-    setPath.run(path, id);
+    await trx.updateTable('organisations').set({ path }).where('id', '=', id).execute();
     orgs.set(o.code, { id, path });
   }
-  insertPeople(db, PERSONAS, orgs, new Map());
+  await insertPeople(trx, PERSONAS, orgs, new Map());
 }
 
-function insertPeople(db: Db, people: readonly Persona[], orgs: ReadonlyMap<string, { id: number }>, positions: Map<string, number>): void {
-  const insertPosition = db.prepare('INSERT INTO positions (org_id, title, job_role, roles, assignable) VALUES (?, ?, ?, ?, ?)');
-  const insertUser = db.prepare(
-    `INSERT INTO users (uuid, given_name, family_name, family_name_norm, given_name_norm, ni_number, email, mobile, status, home_org_id, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
-  );
-  const insertAssignment = db.prepare('INSERT INTO position_assignments (user_id, position_id, start_date) VALUES (?, ?, ?)');
+async function insertPeople(trx: Db, people: readonly Persona[], orgs: ReadonlyMap<string, { id: number }>, positions: Map<string, number>): Promise<void> {
   for (const p of people) {
     const org = orgs.get(p.orgCode) as { id: number };
     const positionKey = `${p.orgCode}/${p.positionTitle}`;
     let positionId = positions.get(positionKey);
     if (positionId === undefined) {
       // RA positions are kept by the RA team: a sponsor may not hand them out.
-      positionId = Number(insertPosition.run(org.id, p.positionTitle, p.jobRole, p.roles.join(','), p.roles.some((r) => r !== 'S' && r !== 'LSA') ? 0 : 1).lastInsertRowid);
+      positionId = (
+        await trx
+          .insertInto('positions')
+          .values({ org_id: org.id, title: p.positionTitle, job_role: p.jobRole, roles: p.roles.join(','), assignable: p.roles.some((r) => r !== 'S' && r !== 'LSA') ? 0 : 1 })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
       positions.set(positionKey, positionId);
     }
-    const userId = Number(
-      insertUser.run(p.uuid, p.givenName, p.familyName, normaliseName(p.familyName), normaliseName(p.givenName), p.niNumber, p.email, p.mobile, org.id, CREATED_AT).lastInsertRowid,
-    );
-    insertAssignment.run(userId, positionId, START_DATE);
+    const { id: userId } = await trx
+      .insertInto('users')
+      .values({
+        uuid: p.uuid,
+        given_name: p.givenName,
+        family_name: p.familyName,
+        family_name_norm: normaliseName(p.familyName),
+        given_name_norm: normaliseName(p.givenName),
+        ni_number: p.niNumber,
+        email: p.email,
+        mobile: p.mobile,
+        status: 'open',
+        home_org_id: org.id,
+        created_at: CREATED_AT,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx.insertInto('position_assignments').values({ user_id: userId, position_id: positionId, start_date: START_DATE }).execute();
   }
 }

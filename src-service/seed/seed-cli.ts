@@ -2,12 +2,14 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { todayUtc } from './calendar.js';
 import { SeedError } from './seed-error.js';
-import { seedDatabaseFile, type SeedFileReport } from './seed-file.js';
+import { databaseTargetOf, DatabaseTargetError, parseDatabaseTarget } from '../store/database-target.js';
+import { seedDatabase, type SeedFileReport } from './seed-file.js';
 
-// `npm run service -- seed --users <n> [--seed <k>] [--db <file>] [--personas] [--as-of YYYY-MM-DD]`
-// Progress goes to stderr, the summary line to stdout.
+// `npm run service -- seed --users <n> [--seed <k>] [--db <file or postgres URL>] [--personas] [--as-of YYYY-MM-DD]`
+// --db is a SQLite file or a postgres:// URL (store/database-target.ts); without it, the
+// service's configured database. Progress goes to stderr, the summary line to stdout.
 
-export const SEED_USAGE = 'npm run service -- seed --users <n> [--seed <k>] [--db <file>] [--personas] [--as-of YYYY-MM-DD]';
+export const SEED_USAGE = 'npm run service -- seed --users <n> [--seed <k>] [--db <file or postgres://URL>] [--personas] [--as-of YYYY-MM-DD]';
 
 const whole = (text: string | undefined, name: string, max: number): number => {
   const n = Number(text);
@@ -19,7 +21,7 @@ const mb = (bytes: number): string => `${(bytes / 1_048_576).toFixed(1)} MB`;
 
 function summaryLine(r: SeedFileReport): string {
   return (
-    `seeded ${r.file}: ${r.organisations} organisations, ${r.positions} positions, ${r.users} users, ` +
+    `seeded ${r.database}: ${r.organisations} organisations, ${r.positions} positions, ${r.users} users, ` +
     `${r.assignments} position assignments, ${r.cards} cards, ${r.certificates} certificates, ${r.personas} training personas ` +
     `in ${r.seconds.toFixed(1)} s; database ${mb(r.bytes)}${r.bulk ? '' : ' (existing file, journalled)'}`
   );
@@ -43,16 +45,17 @@ function options(args: string[]) {
   }
 }
 
-export function seedCommand(args: string[]): number {
+export async function seedCommand(args: string[]): Promise<number> {
   let file = 'the database file';
   try {
     const values = options(args);
     if (values.users === undefined) throw new SeedError(`--users is required\nusage: ${SEED_USAGE}`);
     const users = whole(values.users, 'users', 10_000_000);
     const seed = whole(values.seed, 'seed', 0xffffffff);
-    file = values.db ?? loadConfig({ env: process.env }).dbFile;
+    const target = values.db === undefined ? databaseTargetOf(loadConfig({ env: process.env })) : parseDatabaseTarget(values.db);
+    if (target.engine === 'sqlite') file = target.file;
     const started = performance.now();
-    const report = seedDatabaseFile(file, {
+    const report = await seedDatabase(target, {
       users,
       seed,
       asOf: values['as-of'] ?? todayUtc(),
@@ -63,7 +66,7 @@ export function seedCommand(args: string[]): number {
     console.log(summaryLine(report));
     return 0;
   } catch (err) {
-    if (err instanceof SeedError) {
+    if (err instanceof SeedError || err instanceof DatabaseTargetError) {
       console.error(err.message);
       return 2;
     }

@@ -1,63 +1,56 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
-import { openDatabase, type Db } from '../store/database.js';
-import { seedDirectory, type SeedCounts, type SeedOptions } from './seed-directory.js';
+import { analyse, prepareBulkLoad, storeBytes } from '../store/bulk-load.js';
+import { describeStore, openDatabase } from '../store/database.js';
+import { parseDatabaseTarget, type DatabaseTarget } from '../store/database-target.js';
+import { addTrainingPersonas, assertNoDirectory, checkSeedOptions, DIRECTORY_TABLES, seedDirectory, type SeedCounts, type SeedOptions } from './seed-directory.js';
 
-// Seeding a database file. A new file is written in bulk mode: no rollback journal, no fsync,
-// no foreign-key look-ups, a large page cache, and the secondary indexes built once at the end
-// (sorting the keys once beats inserting them one by one: 46 s against 62 s for 1.5 million
-// users on the 2-core development machine). A crash then can leave a broken file, which is why
-// bulk mode is only for a file that did not exist, and on failure the file is deleted.
-// Afterwards the file is put back into the service's normal mode (WAL, foreign keys on).
-// An existing file keeps its journal; it must not yet have a directory.
+// Seeding a database: a SQLite file, or a PostgreSQL database (a postgres:// URL). The directory
+// is written in bulk mode (store/bulk-load.ts): secondary indexes built once at the end, and on
+// SQLite no rollback journal, no fsync and no foreign-key look-ups. A crash then can leave a
+// broken SQLite file, which is why there bulk mode is only for a file that did not exist, and on
+// failure the file is deleted; an existing file keeps its journal. PostgreSQL loses nothing of
+// its safety in bulk mode (the index and key changes are transactional), so it is always used.
+// Either way the database must not yet have a directory.
 
 export interface SeedFileReport extends SeedCounts {
-  readonly file: string;
+  /** The database in words (engine and place, never a password). */
+  readonly database: string;
   readonly seconds: number;
   readonly bytes: number;
   readonly bulk: boolean;
 }
 
-/** Tables whose secondary indexes are dropped during a bulk seed and rebuilt afterwards. */
-const BULK_TABLES = ['organisations', 'positions', 'users', 'position_assignments', 'cards', 'certificates'];
-
-function dropSecondaryIndexes(db: Db): string[] {
-  // sql IS NULL marks the automatic indexes behind UNIQUE and PRIMARY KEY: those stay.
-  const rows = db
-    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${BULK_TABLES.map(() => '?').join(',')}) ORDER BY name`)
-    .all(...BULK_TABLES) as { name: string; sql: string }[];
-  for (const { name } of rows) db.exec(`DROP INDEX "${name.replace(/"/g, '""')}"`);
-  return rows.map((r) => r.sql);
-}
-
-export function seedDatabaseFile(file: string, options: SeedOptions): SeedFileReport {
+/** `target`: a SQLite file or a postgres:// URL, or the target a service configuration names. */
+export async function seedDatabase(target: string | DatabaseTarget, options: SeedOptions): Promise<SeedFileReport> {
   const started = performance.now();
-  const bulk = !existsSync(file) || statSync(file).size === 0;
-  const db = openDatabase(file);
+  checkSeedOptions(options);
+  const parsed = typeof target === 'string' ? parseDatabaseTarget(target) : target;
+  const newFile = parsed.engine === 'sqlite' && (!existsSync(parsed.file) || statSync(parsed.file).size === 0);
+  const bulk = parsed.engine === 'postgres' || newFile;
+  const db = await openDatabase(parsed);
   let counts: SeedCounts;
   try {
+    await assertNoDirectory(db);
     if (bulk) {
-      db.pragma('journal_mode = OFF');
-      db.pragma('synchronous = OFF');
-      db.pragma('foreign_keys = OFF');
-      db.pragma('cache_size = -1048576');
-      db.pragma('temp_store = MEMORY');
-      const indexes = dropSecondaryIndexes(db);
-      counts = seedDirectory(db, options);
-      for (const sql of indexes) db.exec(sql);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
+      const restore = await prepareBulkLoad(db, DIRECTORY_TABLES);
+      try {
+        counts = await seedDirectory(db, { ...options, personas: false });
+      } finally {
+        await restore();
+      }
+      // With the indexes back: finding where the personas go reads by them.
+      if (options.personas) await addTrainingPersonas(db, counts);
     } else {
-      counts = seedDirectory(db, options);
+      counts = await seedDirectory(db, options);
+      await analyse(db, DIRECTORY_TABLES);
     }
-    // Statistics for the query planner, from a sample of each index (fast even at full size).
-    db.pragma('analysis_limit = 1000');
-    db.exec('ANALYZE');
   } catch (err) {
-    db.close();
-    if (bulk) for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+    await db.destroy();
+    if (newFile) for (const f of [parsed.file, `${parsed.file}-wal`, `${parsed.file}-shm`]) rmSync(f, { force: true });
     throw err;
   }
-  db.close();
-  return { ...counts, file, bulk, seconds: (performance.now() - started) / 1000, bytes: statSync(file).size };
+  const bytes = await storeBytes(db);
+  const database = describeStore(db);
+  await db.destroy();
+  return { ...counts, database, bulk, seconds: (performance.now() - started) / 1000, bytes };
 }

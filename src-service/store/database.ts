@@ -19,6 +19,11 @@ export type Db = Kysely<Tables>;
 
 // For /v1/health and the command-line tools: engine and place, never a password.
 const descriptions = new WeakMap<Db, string>();
+// A PostgreSQL store's pool, for what Kysely cannot do: COPY (store/bulk-load.ts).
+const pools = new WeakMap<Db, pg.Pool>();
+
+/** The connection pool behind a PostgreSQL store; undefined for SQLite. */
+export const postgresPoolOf = (db: Db): pg.Pool | undefined => pools.get(db);
 
 /** Which engine `db` (or a transaction on it) runs on. */
 export function engineOf(db: Db): Engine {
@@ -223,8 +228,10 @@ function poolConfig(target: PostgresTarget, options: OpenOptions): pg.PoolConfig
     ssl,
     max: options.poolSize ?? target.poolSize,
     types,
-    // A schema of its own (tests, or one database shared by several deployments).
-    ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
+    // A schema of its own (tests, or one database shared by several deployments). No JIT: the
+    // service's queries take a millisecond or two, and compiling one (which PostgreSQL does once
+    // a plan's estimate is large, as a search through a big directory's can be) takes 20-30 ms.
+    options: `-c jit=off${target.schema ? ` -c search_path=${target.schema}` : ''}`,
     application_name: 'care-identity-service',
   };
 }
@@ -245,7 +252,9 @@ async function openPostgres(target: PostgresTarget, options: OpenOptions): Promi
     await pool.end();
     throw err;
   }
-  return new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
 }
 
 /** The newest migration applied (what /v1/health reports). */

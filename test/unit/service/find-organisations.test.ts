@@ -2,12 +2,12 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '../../../src-service/start-service.js';
-import { actor, addOrg, proofHeaders, tempDbFile } from '../../support/service-fixtures.js';
+import { actor, addOrg, proofHeaders, testStorage } from '../../support/service-fixtures.js';
 
 // GET /v1/organisations over real HTTP: find an organisation by its code or its name.
 
 let service: RunningService;
-let dbFile: string;
+let storage: { dbFile: string; secretFile: string };
 let token: string;
 
 interface Reply {
@@ -23,23 +23,23 @@ async function find(query: Record<string, string>, auth: string | null = token):
 const codes = (reply: Reply): string[] => reply.body.results.map((r: { code: string }) => r.code);
 
 beforeAll(async () => {
-  dbFile = tempDbFile('cis-find-orgs-');
-  service = await startService({ dbFile, host: '127.0.0.1', port: 0 });
+  storage = testStorage('cis-find-orgs-');
+  service = await startService({ ...storage, host: '127.0.0.1', port: 0 });
   const db = service.ctx.db;
-  const region = addOrg(db, { code: 'Y61', name: 'NHS England - North', kind: 'other' });
-  const trust = addOrg(db, { code: 'RXA', name: 'Ashford Hospitals NHS Trust', kind: 'trust', parentId: region.id });
-  addOrg(db, { code: 'RXA01', name: 'Ashford General Hospital', kind: 'site', parentId: trust.id });
-  addOrg(db, { code: 'RXB', name: 'Kingsbury and Ashford NHS Trust', kind: 'trust', parentId: region.id });
-  addOrg(db, { code: 'A81001', name: 'Brontë Medical Centre', kind: 'gp-practice', parentId: region.id });
+  const region = await addOrg(db, { code: 'Y61', name: 'NHS England - North', kind: 'other' });
+  const trust = await addOrg(db, { code: 'RXA', name: 'Ashford Hospitals NHS Trust', kind: 'trust', parentId: region.id });
+  await addOrg(db, { code: 'RXA01', name: 'Ashford General Hospital', kind: 'site', parentId: trust.id });
+  await addOrg(db, { code: 'RXB', name: 'Kingsbury and Ashford NHS Trust', kind: 'trust', parentId: region.id });
+  await addOrg(db, { code: 'A81001', name: 'Brontë Medical Centre', kind: 'gp-practice', parentId: region.id });
   // A code that is also the start of another organisation's name.
-  addOrg(db, { code: 'FMAPL', name: 'Rxa Pharmacy', kind: 'pharmacy', parentId: region.id });
-  for (let i = 1; i <= 30; i++) addOrg(db, { code: `M${String(81000 + i)}`, name: `Maple Surgery ${String(i).padStart(2, '0')}`, kind: 'gp-practice', parentId: region.id });
-  token = actor(db, trust.id, [], 'Clinician').token;
+  await addOrg(db, { code: 'FMAPL', name: 'Rxa Pharmacy', kind: 'pharmacy', parentId: region.id });
+  for (let i = 1; i <= 30; i++) await addOrg(db, { code: `M${String(81000 + i)}`, name: `Maple Surgery ${String(i).padStart(2, '0')}`, kind: 'gp-practice', parentId: region.id });
+  token = (await actor(db, trust.id, [], 'Clinician')).token;
 });
 
 afterAll(async () => {
   await service.close();
-  rmSync(dirname(dbFile), { recursive: true, force: true });
+  rmSync(dirname(storage.secretFile), { recursive: true, force: true });
 });
 
 describe('GET /v1/organisations', () => {

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '../../../src-service/start-service.js';
 import type { Db } from '../../../src-service/store/database.js';
-import { actor, addCard, addOrg, addPosition, addUser, assign, proofHeaders, tempDbFile } from '../../support/service-fixtures.js';
+import { actor, addCard, auditRows, addOrg, addPosition, addUser, assign, proofHeaders, testStorage } from '../../support/service-fixtures.js';
 
 // POST /v1/users/search over real HTTP: "Find an existing user" by name, National Insurance number or
 // smartcard UUID, and "only show users in my organisation and child organisations".
@@ -14,7 +14,7 @@ const CARD_UUID = 'f47ac10b-58cc-4372-a567-0e02b2c3d479';
 
 let service: RunningService;
 let db: Db;
-let dbFile: string;
+let storage: { dbFile: string; secretFile: string };
 /** Signed in at trust A, trust B and site A1 (a child of trust A), with no RA roles. */
 let atTrustA: string;
 let atTrustB: string;
@@ -43,42 +43,43 @@ function searchBody(query: Record<string, string>): Record<string, unknown> {
 }
 
 const findUsers = (query: Record<string, string>, token = atTrustA): Promise<Reply> => post('/v1/users/search', searchBody(query), token);
+const countUsers = async (): Promise<number> => Number((await db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 const names = (reply: Reply): string[] => reply.body.results.map((r: { name: string }) => r.name);
 
 beforeAll(async () => {
-  dbFile = tempDbFile('cis-find-users-');
-  service = await startService({ dbFile, host: '127.0.0.1', port: 0, now: () => NOW });
+  storage = testStorage('cis-find-users-');
+  service = await startService({ ...storage, host: '127.0.0.1', port: 0, now: () => NOW });
   db = service.ctx.db;
-  const region = addOrg(db, { code: 'Y01', name: 'Test Region', kind: 'other' });
-  const trustA = addOrg(db, { code: 'RA1', name: 'Alder Hospitals NHS Trust', kind: 'trust', parentId: region.id });
-  const siteA1 = addOrg(db, { code: 'RA101', name: 'Alder General Hospital', kind: 'site', parentId: trustA.id });
-  const practiceA = addOrg(db, { code: 'A81001', name: 'Alder Lane Surgery', kind: 'gp-practice', parentId: trustA.id });
-  const trustB = addOrg(db, { code: 'RB1', name: 'Birch Community NHS Trust', kind: 'trust', parentId: region.id });
+  const region = await addOrg(db, { code: 'Y01', name: 'Test Region', kind: 'other' });
+  const trustA = await addOrg(db, { code: 'RA1', name: 'Alder Hospitals NHS Trust', kind: 'trust', parentId: region.id });
+  const siteA1 = await addOrg(db, { code: 'RA101', name: 'Alder General Hospital', kind: 'site', parentId: trustA.id });
+  const practiceA = await addOrg(db, { code: 'A81001', name: 'Alder Lane Surgery', kind: 'gp-practice', parentId: trustA.id });
+  const trustB = await addOrg(db, { code: 'RB1', name: 'Birch Community NHS Trust', kind: 'trust', parentId: region.id });
 
-  const john = addUser(db, { given: 'John', family: 'Smith', homeOrgId: trustB.id, ni: 'AB123456C' });
-  addCard(db, john.id, { uuid: CARD_UUID });
-  addUser(db, { given: 'Zoe', family: 'Smith', homeOrgId: trustA.id, ni: 'AB654321A' });
-  addUser(db, { given: 'Zoë', family: 'Smith-Jones', homeOrgId: siteA1.id });
-  addUser(db, { given: 'Grace', family: 'Smithfield', homeOrgId: trustA.id, status: 'closed' });
-  const siteNurse = addPosition(db, { orgId: siteA1.id, title: 'Bank Staff Nurse' });
+  const john = await addUser(db, { given: 'John', family: 'Smith', homeOrgId: trustB.id, ni: 'AB123456C' });
+  await addCard(db, john.id, { uuid: CARD_UUID });
+  await addUser(db, { given: 'Zoe', family: 'Smith', homeOrgId: trustA.id, ni: 'AB654321A' });
+  await addUser(db, { given: 'Zoë', family: 'Smith-Jones', homeOrgId: siteA1.id });
+  await addUser(db, { given: 'Grace', family: 'Smithfield', homeOrgId: trustA.id, status: 'closed' });
+  const siteNurse = await addPosition(db, { orgId: siteA1.id, title: 'Bank Staff Nurse' });
   // Based at trust B, working shifts at site A1 now: in trust A's scope while that runs.
-  const mary = addUser(db, { given: 'Mary', family: 'Smithers', homeOrgId: trustB.id });
-  assign(db, mary.id, siteNurse, '2024-01-01', null);
+  const mary = await addUser(db, { given: 'Mary', family: 'Smithers', homeOrgId: trustB.id });
+  await assign(db, mary.id, siteNurse, '2024-01-01', null);
   // Based at trust B, whose time at site A1 ended in January: not in trust A's scope any more.
-  const peter = addUser(db, { given: 'Peter', family: 'Smithson', homeOrgId: trustB.id });
-  assign(db, peter.id, siteNurse, '2023-01-01', '2025-01-31');
-  addUser(db, { given: 'Seán', family: "O'Brien", homeOrgId: practiceA.id });
-  addUser(db, { given: 'Ana', family: 'Da Silva', homeOrgId: trustB.id });
-  for (let i = 1; i <= 30; i++) addUser(db, { given: `Jo${String(i).padStart(2, '0')}`, family: 'Jones', homeOrgId: trustA.id });
+  const peter = await addUser(db, { given: 'Peter', family: 'Smithson', homeOrgId: trustB.id });
+  await assign(db, peter.id, siteNurse, '2023-01-01', '2025-01-31');
+  await addUser(db, { given: 'Seán', family: "O'Brien", homeOrgId: practiceA.id });
+  await addUser(db, { given: 'Ana', family: 'Da Silva', homeOrgId: trustB.id });
+  for (let i = 1; i <= 30; i++) await addUser(db, { given: `Jo${String(i).padStart(2, '0')}`, family: 'Jones', homeOrgId: trustA.id });
 
-  atTrustA = actor(db, trustA.id, [], 'Viewer').token;
-  atTrustB = actor(db, trustB.id, ['RAA'], 'Agent').token;
-  atSiteA1 = actor(db, siteA1.id, ['S'], 'Sponsor').token;
+  atTrustA = (await actor(db, trustA.id, [], 'Viewer')).token;
+  atTrustB = (await actor(db, trustB.id, ['RAA'], 'Agent')).token;
+  atSiteA1 = (await actor(db, siteA1.id, ['S'], 'Sponsor')).token;
 });
 
 afterAll(async () => {
   await service.close();
-  rmSync(dirname(dbFile), { recursive: true, force: true });
+  rmSync(dirname(storage.secretFile), { recursive: true, force: true });
 });
 
 describe('POST /v1/users/search by name', () => {
@@ -222,13 +223,13 @@ describe('POST /v1/users/search: hostile and unusual input', () => {
   ];
 
   it('rule: SQL, LIKE wildcards and unusual unicode are just characters: 200 with ordinary (here empty) results', async () => {
-    const usersBefore = db.prepare('SELECT count(*) FROM users').pluck().get();
+    const usersBefore = await countUsers();
     for (const name of hostile) {
       const reply = await findUsers({ name });
       expect(reply.status, JSON.stringify(name)).toBe(200);
       expect(reply.body, JSON.stringify(name)).toEqual({ results: [], truncated: false });
     }
-    expect(db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(usersBefore);
+    expect(await countUsers()).toBe(usersBefore);
   });
 
   it('treats a letter smothered in combining accents as the letter', async () => {
@@ -264,7 +265,7 @@ describe('POST /v1/users/search: hostile and unusual input', () => {
     });
     expect(reply.status).toBe(404);
     expect(await reply.text()).not.toMatch(/smith|AB123456C/i);
-    expect(service.ctx.db.prepare('SELECT COUNT(*) FROM audit_log WHERE details LIKE ?').pluck().get('%AB123456C%')).toBe(0);
+    expect((await auditRows(db)).filter((row) => row.details.includes('AB123456C'))).toEqual([]);
   });
 
   it('rule: searching needs a session: none, or an unknown token, is 401', async () => {

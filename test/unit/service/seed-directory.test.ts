@@ -6,9 +6,10 @@ import { isSelfServiceEmail, NiNumber } from '../../../src-shared/api/service-co
 import { normaliseName } from '../../../src-service/cim/normalise-name.js';
 import { PERSONAS, seedPersonas, TRAINING_ORGANISATIONS } from '../../../src-service/seed/personas.js';
 import { SeedError } from '../../../src-service/seed/seed-error.js';
-import { seedDatabaseFile } from '../../../src-service/seed/seed-file.js';
+import { sql, type RawBuilder } from 'kysely';
+import { seedDatabase } from '../../../src-service/seed/seed-file.js';
 import { openDatabase, type Db } from '../../../src-service/store/database.js';
-import { tempDbFile } from '../../support/service-fixtures.js';
+import { tempDbFile, testEngine } from '../../support/service-fixtures.js';
 
 // The synthetic directory at a small size: reproducible from its seed, shaped like the national
 // directory (a tree of organisations with ODS-shaped codes, staff with positions, cards and
@@ -16,26 +17,66 @@ import { tempDbFile } from '../../support/service-fixtures.js';
 
 const AS_OF = '2025-06-01';
 const USERS = 2_000;
-const DIRECTORY_TABLES = ['organisations', 'positions', 'users', 'position_assignments', 'cards', 'certificates'];
+/** The directory's tables, each with its key. */
+const DIRECTORY_TABLES = [
+  ['organisations', 'id'],
+  ['positions', 'id'],
+  ['users', 'id'],
+  ['position_assignments', 'id'],
+  ['cards', 'id'],
+  ['certificates', 'serial'],
+] as const;
 
 const made: string[] = [];
-function seededFile(options: { users?: number; seed?: number; personas?: boolean } = {}): string {
+const opened: Db[] = [];
+async function seededFile(options: { users?: number; seed?: number; personas?: boolean } = {}): Promise<string> {
   const file = tempDbFile('cis-seed-');
   made.push(file);
-  seedDatabaseFile(file, { users: options.users ?? USERS, seed: options.seed ?? 7, asOf: AS_OF, personas: options.personas ?? true });
+  await seedDatabase(file, { users: options.users ?? USERS, seed: options.seed ?? 7, asOf: AS_OF, personas: options.personas ?? true });
   return file;
 }
 
+async function open(file: string): Promise<Db> {
+  const db = await openDatabase(file);
+  opened.push(db);
+  return db;
+}
+
 /** Every directory row, in key order, hashed: equal hashes mean identical directories. */
-function directoryHash(file: string): string {
-  const db = openDatabase(file, { readonly: true });
+async function directoryHash(file: string): Promise<string> {
+  const db = await open(file);
   const hash = createHash('sha256');
-  for (const table of DIRECTORY_TABLES) {
-    for (const row of db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).iterate()) hash.update(JSON.stringify(row));
+  for (const [table, key] of DIRECTORY_TABLES) {
+    for (const row of (await sql`SELECT * FROM ${sql.table(table)} ORDER BY ${sql.ref(key)}`.execute(db)).rows) hash.update(JSON.stringify(row));
   }
-  db.close();
   return hash.digest('hex');
 }
+
+/** A count (the query names it n) on `on`, by default the seeded directory. */
+async function count(query: RawBuilder<{ n: number }>, on: Db = db): Promise<number> {
+  return Number((await query.execute(on)).rows[0]?.n);
+}
+
+/** The store's index names, from its engine's catalogue. */
+async function indexNames(on: Db): Promise<string[]> {
+  const query =
+    testEngine() === 'sqlite'
+      ? sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name`
+      : sql<{ name: string }>`SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname`;
+  return (await query.execute(on)).rows.map((r) => r.name);
+}
+
+/** Whether the planner has statistics on the users table. */
+async function usersAnalysed(on: Db): Promise<boolean> {
+  const query =
+    testEngine() === 'sqlite'
+      ? sql<{ n: number }>`SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl = 'users'`
+      : sql<{ n: number }>`SELECT count(*) AS n FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'users'`;
+  return (await count(query, on)) > 0;
+}
+
+/** `days` after `date` (YYYY-MM-DD). */
+const daysAfter = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 interface OrgRow {
   id: number;
@@ -51,54 +92,59 @@ let file: string;
 let db: Db;
 let orgs: OrgRow[];
 const byId = new Map<number, OrgRow>();
-const count = (sql: string, ...params: unknown[]): number => db.prepare(sql).pluck().get(...params) as number;
 
-beforeAll(() => {
-  file = seededFile();
-  db = openDatabase(file, { readonly: true });
-  orgs = db.prepare('SELECT * FROM organisations ORDER BY id').all() as OrgRow[];
+beforeAll(async () => {
+  file = await seededFile();
+  db = await open(file);
+  orgs = await db.selectFrom('organisations').selectAll().orderBy('id').execute();
   for (const o of orgs) byId.set(o.id, o);
 });
 
-afterAll(() => {
-  db.close();
-  for (const f of made.splice(0)) rmSync(dirname(f), { recursive: true, force: true });
+afterAll(async () => {
+  for (const d of opened.splice(0)) await d.destroy();
+  for (const f of made.splice(0)) if (!f.startsWith('postgres')) rmSync(dirname(f), { recursive: true, force: true });
 });
 
 describe('seed: reproducible', () => {
-  it('rule: the same seed and reference day write an identical directory, row for row', () => {
-    expect(directoryHash(seededFile())).toBe(directoryHash(file));
+  it('rule: the same seed and reference day write an identical directory, row for row', async () => {
+    expect(await directoryHash(await seededFile())).toBe(await directoryHash(file));
   });
 
-  it('a different seed writes a different directory of the same size', () => {
-    const other = seededFile({ seed: 8 });
-    expect(directoryHash(other)).not.toBe(directoryHash(file));
-    const o = openDatabase(other, { readonly: true });
-    expect(o.prepare('SELECT count(*) FROM users').pluck().get()).toBe(USERS + PERSONAS.length);
-    o.close();
+  it('a different seed writes a different directory of the same size', async () => {
+    const other = await seededFile({ seed: 8 });
+    expect(await directoryHash(other)).not.toBe(await directoryHash(file));
+    expect(await count(sql`SELECT count(*) AS n FROM users`, await open(other))).toBe(USERS + PERSONAS.length);
   });
 
-  it('writes the same directory into an existing empty database, journalled instead of in bulk', () => {
+  it('writes the same directory into an existing empty database (on SQLite journalled instead of in bulk)', async () => {
     const existing = tempDbFile('cis-seed-');
     made.push(existing);
-    openDatabase(existing).close();
-    const report = seedDatabaseFile(existing, { users: USERS, seed: 7, asOf: AS_OF, personas: true });
-    expect(report.bulk).toBe(false);
-    expect(directoryHash(existing)).toBe(directoryHash(file));
+    await (await openDatabase(existing)).destroy();
+    const report = await seedDatabase(existing, { users: USERS, seed: 7, asOf: AS_OF, personas: true });
+    // PostgreSQL's bulk mode gives up no safety, so it is always taken (seed/seed-file.ts).
+    expect(report.bulk).toBe(testEngine() === 'postgres');
+    expect(await directoryHash(existing)).toBe(await directoryHash(file));
   });
 
-  it('rule: a database that already has a directory is refused and left as it was', () => {
-    const before = directoryHash(file);
-    expect(() => seedDatabaseFile(file, { users: 10, seed: 1, asOf: AS_OF })).toThrow(SeedError);
-    expect(directoryHash(file)).toBe(before);
+  it('rule: a database that already has a directory is refused and left as it was', async () => {
+    const before = await directoryHash(file);
+    await expect(seedDatabase(file, { users: 10, seed: 1, asOf: AS_OF })).rejects.toThrow(SeedError);
+    expect(await directoryHash(file)).toBe(before);
   });
 
-  it('leaves the file in the service mode: WAL journal, foreign keys consistent', () => {
-    const rw = openDatabase(file);
-    expect(rw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(rw.pragma('foreign_key_check')).toEqual([]);
-    expect(rw.pragma('integrity_check', { simple: true })).toBe('ok');
-    rw.close();
+  it('rule: after a bulk seed the database refuses rows that break a foreign key, as the service expects', async () => {
+    const rw = await open(file);
+    await expect(rw.insertInto('position_assignments').values({ user_id: 99_999_999, position_id: 1, start_date: AS_OF }).execute()).rejects.toThrow(/foreign key/i);
+    await expect(rw.insertInto('cards').values({ uuid: 'x', serial: 1, user_id: 99_999_999, status: 'active', algorithm: 'p256', created_at: AS_OF }).execute()).rejects.toThrow(/foreign key/i);
+  });
+
+  it('rule: after a bulk seed the search indexes are back, with statistics for the planner', async () => {
+    const fresh = tempDbFile('cis-seed-');
+    made.push(fresh);
+    const empty = await open(fresh);
+    expect(await indexNames(db)).toEqual(await indexNames(empty));
+    expect(await indexNames(db)).toEqual(expect.arrayContaining(['users_name_search', 'users_given_search', 'users_home_org_search', 'assignments_position_active']));
+    expect(await usersAnalysed(db)).toBe(true);
   });
 });
 
@@ -154,8 +200,8 @@ describe('seed: organisation tree', () => {
 });
 
 describe('seed: people', () => {
-  it('rule: National Insurance numbers are unique and valid in form', () => {
-    const numbers = db.prepare('SELECT ni_number FROM users').pluck().all() as string[];
+  it('rule: National Insurance numbers are unique and valid in form', async () => {
+    const numbers = (await db.selectFrom('users').select('ni_number').execute()).map((r) => r.ni_number as string);
     expect(numbers).toHaveLength(USERS + PERSONAS.length);
     expect(new Set(numbers).size).toBe(numbers.length);
     for (const ni of numbers) expect(NiNumber.parse(ni)).toBe(ni);
@@ -163,13 +209,11 @@ describe('seed: people', () => {
     expect(numbers.filter((ni) => /^(BG|GB|KN|NK|NT|TN|ZZ)|^.O/.test(ni))).toEqual([]);
   });
 
-  it('has British names including accents, apostrophes, hyphens and spaces, each with its search form', () => {
-    const names = db.prepare('SELECT given_name AS given, family_name AS family, given_name_norm AS givenNorm, family_name_norm AS familyNorm FROM users').all() as {
-      given: string;
-      family: string;
-      givenNorm: string;
-      familyNorm: string;
-    }[];
+  it('has British names including accents, apostrophes, hyphens and spaces, each with its search form', async () => {
+    const names = await db
+      .selectFrom('users')
+      .select(['given_name as given', 'family_name as family', 'given_name_norm as givenNorm', 'family_name_norm as familyNorm'])
+      .execute();
     for (const n of names) {
       expect(n.familyNorm).toBe(normaliseName(n.family));
       expect(n.givenNorm).toBe(normaliseName(n.given));
@@ -181,86 +225,86 @@ describe('seed: people', () => {
     expect(names.some((n) => /[^\x00-\x7f]/.test(n.given + n.family))).toBe(true);
   });
 
-  it('gives most users an @nhs.net address (unique) and many a mobile in the range kept for drama', () => {
-    const emails = db.prepare('SELECT email FROM users WHERE email IS NOT NULL').pluck().all() as string[];
+  it('gives most users an @nhs.net address (unique) and many a mobile in the range kept for drama', async () => {
+    const emails = (await db.selectFrom('users').select('email').where('email', 'is not', null).execute()).map((r) => r.email as string);
     expect(emails.filter((e) => e.endsWith('@nhs.net')).length / USERS).toBeGreaterThan(0.8);
     expect(new Set(emails).size).toBe(emails.length);
-    const mobiles = db.prepare('SELECT mobile FROM users WHERE mobile IS NOT NULL').pluck().all() as string[];
+    const mobiles = (await db.selectFrom('users').select('mobile').where('mobile', 'is not', null).execute()).map((r) => r.mobile as string);
     expect(mobiles.length / USERS).toBeGreaterThan(0.5);
     for (const m of mobiles) expect(m).toMatch(/^07700900\d{3}$/);
   });
 
-  it('rule: every user has an active position assignment at their home organisation; some have two', () => {
-    const active = `pa.removed_at IS NULL AND pa.start_date <= @asOf AND (pa.end_date IS NULL OR pa.end_date >= @asOf)`;
+  it('rule: every user has an active position assignment at their home organisation; some have two', async () => {
+    const active = sql`pa.removed_at IS NULL AND pa.start_date <= ${AS_OF} AND (pa.end_date IS NULL OR pa.end_date >= ${AS_OF})`;
     expect(
-      count(`SELECT count(*) FROM users u WHERE NOT EXISTS (SELECT 1 FROM position_assignments pa JOIN positions p ON p.id = pa.position_id
-               WHERE pa.user_id = u.id AND p.org_id = u.home_org_id AND ${active.replace(/@asOf/g, `'${AS_OF}'`)})`),
+      await count(sql`SELECT count(*) AS n FROM users u WHERE NOT EXISTS (SELECT 1 FROM position_assignments pa JOIN positions p ON p.id = pa.position_id
+               WHERE pa.user_id = u.id AND p.org_id = u.home_org_id AND ${active})`),
     ).toBe(0);
-    const twoOrMore = count(
-      `SELECT count(*) FROM (SELECT pa.user_id FROM position_assignments pa WHERE ${active.replace(/@asOf/g, `'${AS_OF}'`)} GROUP BY pa.user_id HAVING count(*) >= 2)`,
+    const twoOrMore = await count(
+      sql`SELECT count(*) AS n FROM (SELECT pa.user_id FROM position_assignments pa WHERE ${active} GROUP BY pa.user_id HAVING count(*) >= 2) holders`,
     );
     expect(twoOrMore / USERS).toBeGreaterThan(0.04);
     expect(twoOrMore / USERS).toBeLessThan(0.2);
     // Some assignments have ended: those no longer count for scope.
-    expect(count('SELECT count(*) FROM position_assignments WHERE end_date < ?', AS_OF)).toBeGreaterThan(0);
+    expect(await count(sql`SELECT count(*) AS n FROM position_assignments WHERE end_date < ${AS_OF}`)).toBeGreaterThan(0);
   });
 
-  it('rule: RA staff are few and sponsors more numerous, as in a real directory', () => {
-    const holders = (role: string): number =>
+  it('rule: RA staff are few and sponsors more numerous, as in a real directory', async () => {
+    // Role codes are upper case, as stored: LIKE's case rules do not come into it.
+    const holders = (role: string): Promise<number> =>
       count(
-        `SELECT count(DISTINCT pa.user_id) FROM position_assignments pa JOIN positions p ON p.id = pa.position_id
-          WHERE (',' || p.roles || ',') LIKE ? AND (pa.end_date IS NULL OR pa.end_date >= ?)`,
-        `%,${role},%`,
-        AS_OF,
+        sql`SELECT count(DISTINCT pa.user_id) AS n FROM position_assignments pa JOIN positions p ON p.id = pa.position_id
+          WHERE (',' || p.roles || ',') LIKE ${`%,${role},%`} AND (pa.end_date IS NULL OR pa.end_date >= ${AS_OF})`,
       );
-    const ra = holders('RAM') + holders('RAA(A)') + holders('RAA');
-    const sponsors = holders('S');
-    expect(holders('RAM')).toBeGreaterThan(0);
+    const ra = (await holders('RAM')) + (await holders('RAA(A)')) + (await holders('RAA'));
+    const sponsors = await holders('S');
+    expect(await holders('RAM')).toBeGreaterThan(0);
     expect(ra / USERS).toBeLessThan(0.01);
     expect(sponsors).toBeGreaterThan(5 * ra);
     expect(sponsors / USERS).toBeLessThan(0.12);
-    expect(holders('LSA')).toBeGreaterThan(0);
-    expect(holders('IDC')).toBeGreaterThan(0);
+    expect(await holders('LSA')).toBeGreaterThan(0);
+    expect(await holders('IDC')).toBeGreaterThan(0);
     // RA positions are kept by the RA team: a sponsor may not hand them out.
-    expect(count("SELECT count(*) FROM positions WHERE assignable = 1 AND (roles LIKE '%RA%' OR roles LIKE '%IDC%')")).toBe(0);
+    expect(await count(sql`SELECT count(*) AS n FROM positions WHERE assignable = 1 AND (roles LIKE '%RA%' OR roles LIKE '%IDC%')`)).toBe(0);
   });
 });
 
 describe('seed: cards and certificates', () => {
-  it('rule: every seeded user has exactly one card with one certificate record', () => {
-    expect(count('SELECT count(*) FROM cards')).toBe(USERS);
-    expect(count('SELECT count(DISTINCT user_id) FROM cards')).toBe(USERS);
-    expect(count('SELECT count(*) FROM certificates')).toBe(USERS);
-    expect(count('SELECT count(DISTINCT card_id) FROM certificates')).toBe(USERS);
-    expect(count('SELECT count(DISTINCT uuid) FROM cards')).toBe(USERS);
+  it('rule: every seeded user has exactly one card with one certificate record', async () => {
+    expect(await count(sql`SELECT count(*) AS n FROM cards`)).toBe(USERS);
+    expect(await count(sql`SELECT count(DISTINCT user_id) AS n FROM cards`)).toBe(USERS);
+    expect(await count(sql`SELECT count(*) AS n FROM certificates`)).toBe(USERS);
+    expect(await count(sql`SELECT count(DISTINCT card_id) AS n FROM certificates`)).toBe(USERS);
+    expect(await count(sql`SELECT count(DISTINCT uuid) AS n FROM cards`)).toBe(USERS);
   });
 
-  it('has about 2% of cards locked, a few revoked, the rest active; closed profiles have revoked cards', () => {
-    const share = (status: string): number => count('SELECT count(*) FROM cards WHERE status = ?', status) / USERS;
-    expect(share('locked')).toBeGreaterThan(0.01);
-    expect(share('locked')).toBeLessThan(0.035);
-    expect(share('revoked')).toBeGreaterThan(0);
-    expect(share('revoked')).toBeLessThan(0.02);
-    expect(share('active')).toBeGreaterThan(0.95);
-    expect(count("SELECT count(*) FROM users u JOIN cards c ON c.user_id = u.id WHERE u.status = 'closed' AND c.status <> 'revoked'")).toBe(0);
-    expect(count("SELECT count(*) FROM cards c JOIN certificates t ON t.card_id = c.id WHERE c.status = 'revoked' AND t.revoked_at IS NULL")).toBe(0);
+  it('has about 2% of cards locked, a few revoked, the rest active; closed profiles have revoked cards', async () => {
+    const share = async (status: string): Promise<number> => (await count(sql`SELECT count(*) AS n FROM cards WHERE status = ${status}`)) / USERS;
+    expect(await share('locked')).toBeGreaterThan(0.01);
+    expect(await share('locked')).toBeLessThan(0.035);
+    expect(await share('revoked')).toBeGreaterThan(0);
+    expect(await share('revoked')).toBeLessThan(0.02);
+    expect(await share('active')).toBeGreaterThan(0.95);
+    expect(await count(sql`SELECT count(*) AS n FROM users u JOIN cards c ON c.user_id = u.id WHERE u.status = 'closed' AND c.status <> 'revoked'`)).toBe(0);
+    expect(await count(sql`SELECT count(*) AS n FROM cards c JOIN certificates t ON t.card_id = c.id WHERE c.status = 'revoked' AND t.revoked_at IS NULL`)).toBe(0);
   });
 
-  it('rule: expiries spread over the next three years, so some fall within the 90-day renewal window and a few have expired', () => {
-    const within90 = count("SELECT count(*) FROM certificates WHERE not_after >= ? AND not_after < date(?, '+90 days')", AS_OF, AS_OF) / USERS;
-    const expired = count('SELECT count(*) FROM certificates WHERE not_after < ?', AS_OF) / USERS;
+  it('rule: expiries spread over the next three years, so some fall within the 90-day renewal window and a few have expired', async () => {
+    const within90 = (await count(sql`SELECT count(*) AS n FROM certificates WHERE not_after >= ${AS_OF} AND not_after < ${daysAfter(AS_OF, 90)}`)) / USERS;
+    const expired = (await count(sql`SELECT count(*) AS n FROM certificates WHERE not_after < ${AS_OF}`)) / USERS;
     expect(within90).toBeGreaterThan(0.04);
     expect(within90).toBeLessThan(0.13);
     expect(expired).toBeGreaterThan(0.005);
     expect(expired).toBeLessThan(0.06);
-    expect(count("SELECT count(*) FROM certificates WHERE not_after > date(?, '+3 years', '+1 day')", AS_OF)).toBe(0);
-    expect(count('SELECT count(*) FROM certificates WHERE not_before > ?', AS_OF)).toBe(0);
+    // Three years on and a day: 2028-06-02.
+    expect(await count(sql`SELECT count(*) AS n FROM certificates WHERE not_after > ${'2028-06-02'}`)).toBe(0);
+    expect(await count(sql`SELECT count(*) AS n FROM certificates WHERE not_before > ${AS_OF}`)).toBe(0);
   });
 
-  it('writes no certificate DER and no card secrets for seeded cards', () => {
-    expect(count('SELECT count(*) FROM certificates WHERE der IS NOT NULL')).toBe(0);
-    expect(count('SELECT count(*) FROM cards WHERE puk_sealed IS NOT NULL OR management_key_sealed IS NOT NULL OR management_key_algorithm IS NOT NULL')).toBe(0);
-    expect(count('SELECT count(DISTINCT serial) FROM certificates')).toBe(USERS);
+  it('writes no certificate DER and no card secrets for seeded cards', async () => {
+    expect(await count(sql`SELECT count(*) AS n FROM certificates WHERE der IS NOT NULL`)).toBe(0);
+    expect(await count(sql`SELECT count(*) AS n FROM cards WHERE puk_sealed IS NOT NULL OR management_key_sealed IS NOT NULL OR management_key_algorithm IS NOT NULL`)).toBe(0);
+    expect(await count(sql`SELECT count(DISTINCT serial) AS n FROM certificates`)).toBe(USERS);
   });
 });
 
@@ -273,7 +317,7 @@ describe('seed: training personas', () => {
     expect(code('Y99901').kind).toBe('gp-practice');
   });
 
-  it('rule: each persona has their fixed UUID, an NHS email, and a position carrying exactly their RA roles at their organisation', () => {
+  it('rule: each persona has their fixed UUID, an NHS email, and a position carrying exactly their RA roles at their organisation', async () => {
     expect(PERSONAS.map((p) => p.roleLabel)).toEqual([
       'Clinician',
       'Sponsor',
@@ -285,13 +329,14 @@ describe('seed: training personas', () => {
       'Card expired',
     ]);
     for (const p of PERSONAS) {
-      const row = db
-        .prepare(
-          `SELECT u.given_name AS given, u.family_name AS family, u.email, u.ni_number AS ni, p.roles, o.code
-             FROM users u JOIN position_assignments pa ON pa.user_id = u.id JOIN positions p ON p.id = pa.position_id JOIN organisations o ON o.id = p.org_id
-            WHERE u.uuid = ?`,
-        )
-        .all(p.uuid) as { given: string; family: string; email: string; ni: string; roles: string; code: string }[];
+      const row = await db
+        .selectFrom('users as u')
+        .innerJoin('position_assignments as pa', 'pa.user_id', 'u.id')
+        .innerJoin('positions as p', 'p.id', 'pa.position_id')
+        .innerJoin('organisations as o', 'o.id', 'p.org_id')
+        .select(['u.given_name as given', 'u.family_name as family', 'u.email as email', 'u.ni_number as ni', 'p.roles as roles', 'o.code as code'])
+        .where('u.uuid', '=', p.uuid)
+        .execute();
       expect(row, p.key).toHaveLength(1);
       expect(row[0]).toEqual({ given: p.givenName, family: p.familyName, email: p.email, ni: p.niNumber, roles: p.roles.join(','), code: p.orgCode });
       expect(isSelfServiceEmail(p.email)).toBe(true);
@@ -301,48 +346,51 @@ describe('seed: training personas', () => {
     expect(roles).toEqual({ clinician: '', sponsor: 'S', lsa: 'LSA', 'ra-agent': 'RAA', 'ra-manager': 'RAM', 'card-near-expiry': '', 'locked-card': '', 'card-expired': '' });
   });
 
-  it('gives the personas no cards (the card factory makes those)', () => {
-    expect(count(`SELECT count(*) FROM cards c JOIN users u ON u.id = c.user_id WHERE u.uuid IN (${PERSONAS.map(() => '?').join(',')})`, ...PERSONAS.map((p) => p.uuid))).toBe(0);
+  it('gives the personas no cards (the card factory makes those)', async () => {
+    expect(
+      await count(
+        sql`SELECT count(*) AS n FROM cards c JOIN users u ON u.id = c.user_id WHERE u.uuid IN (${sql.join(PERSONAS.map((p) => p.uuid))})`,
+      ),
+    ).toBe(0);
   });
 
-  it('seeds the personas alone into an empty database, and finding them again changes nothing', () => {
-    const alone = seededFile({ users: 0, personas: true });
-    const rw = openDatabase(alone);
-    const codes = rw.prepare('SELECT code FROM organisations ORDER BY id').pluck().all();
+  const users = async (on: Db): Promise<number> => count(sql`SELECT count(*) AS n FROM users`, on);
+  const organisations = async (on: Db): Promise<number> => count(sql`SELECT count(*) AS n FROM organisations`, on);
+
+  /** Takes a persona out as if the database had been seeded before they existed. */
+  async function withoutPersona(on: Db, uuid: string): Promise<void> {
+    const { id } = await on.selectFrom('users').select('id').where('uuid', '=', uuid).executeTakeFirstOrThrow();
+    await on.deleteFrom('position_assignments').where('user_id', '=', id).execute();
+    await on.deleteFrom('users').where('id', '=', id).execute();
+  }
+
+  it('seeds the personas alone into an empty database, and finding them again changes nothing', async () => {
+    const rw = await open(await seededFile({ users: 0, personas: true }));
+    const codes = (await rw.selectFrom('organisations').select('code').orderBy('id').execute()).map((r) => r.code);
     expect(codes).toEqual(TRAINING_ORGANISATIONS.map((o) => o.code));
-    expect(rw.prepare("SELECT parent_id FROM organisations WHERE code = 'RZZ'").pluck().get()).toBeNull();
-    const first = seedPersonas(rw);
-    const again = seedPersonas(rw);
+    expect((await rw.selectFrom('organisations').select('parent_id').where('code', '=', 'RZZ').executeTakeFirstOrThrow()).parent_id).toBeNull();
+    const first = await seedPersonas(rw);
+    const again = await seedPersonas(rw);
     expect(again).toEqual(first);
-    expect(rw.prepare('SELECT count(*) FROM users').pluck().get()).toBe(PERSONAS.length);
-    rw.close();
+    expect(await users(rw)).toBe(PERSONAS.length);
   });
 
-  it('refuses a database holding only some of the personas', () => {
-    const alone = seededFile({ users: 0, personas: true });
-    const rw = openDatabase(alone);
-    rw.pragma('foreign_keys = OFF');
-    rw.prepare('DELETE FROM position_assignments WHERE user_id = (SELECT id FROM users WHERE uuid = ?)').run(PERSONAS[0]!.uuid);
-    rw.prepare('DELETE FROM users WHERE uuid = ?').run(PERSONAS[0]!.uuid);
-    expect(() => seedPersonas(rw)).toThrow(/only 7 of the 8/);
-    rw.close();
+  it('refuses a database holding only some of the personas', async () => {
+    const rw = await open(await seededFile({ users: 0, personas: true }));
+    await withoutPersona(rw, PERSONAS[0]!.uuid);
+    await expect(seedPersonas(rw)).rejects.toThrow(/only 7 of the 8/);
   });
 
-  it('adds the personas introduced since to a database seeded with the older seven', () => {
-    const alone = seededFile({ users: 0, personas: true });
-    const rw = openDatabase(alone);
+  it('adds the personas introduced since to a database seeded with the older seven', async () => {
+    const rw = await open(await seededFile({ users: 0, personas: true }));
     const newest = PERSONAS.at(-1)!;
-    rw.pragma('foreign_keys = OFF');
-    rw.prepare('DELETE FROM position_assignments WHERE user_id = (SELECT id FROM users WHERE uuid = ?)').run(newest.uuid);
-    rw.prepare('DELETE FROM users WHERE uuid = ?').run(newest.uuid);
-    rw.prepare('DELETE FROM positions WHERE title = ?').run(newest.positionTitle);
-    rw.pragma('foreign_keys = ON');
-    const organisations = rw.prepare('SELECT count(*) FROM organisations').pluck().get();
-    const seeded = seedPersonas(rw);
+    await withoutPersona(rw, newest.uuid);
+    await rw.deleteFrom('positions').where('title', '=', newest.positionTitle).execute();
+    const organisationsBefore = await organisations(rw);
+    const seeded = await seedPersonas(rw);
     expect(seeded.map((s) => s.persona.key)).toEqual(PERSONAS.map((p) => p.key));
-    expect(rw.prepare('SELECT count(*) FROM users').pluck().get()).toBe(PERSONAS.length);
-    expect(rw.prepare('SELECT count(*) FROM organisations').pluck().get()).toBe(organisations);
-    expect(seedPersonas(rw)).toEqual(seeded);
-    rw.close();
+    expect(await users(rw)).toBe(PERSONAS.length);
+    expect(await organisations(rw)).toBe(organisationsBefore);
+    expect(await seedPersonas(rw)).toEqual(seeded);
   });
 });
