@@ -5,7 +5,7 @@
 
 export type DatabaseTls = 'off' | 'require' | 'verify-full';
 
-export interface SqliteTarget {
+interface SqliteTarget {
   readonly engine: 'sqlite';
   readonly file: string;
 }

@@ -93,7 +93,7 @@ function cachingStatements(raw: Database.Database): SqliteDatabase {
       if (!stmt) {
         // Query text is fixed per query shape; a cap keeps varying IN-lists from growing it.
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
-        stmt = raw.prepare(sql) as unknown as SqliteStatement;
+        stmt = raw.prepare(sql);
         cache.set(sql, stmt);
       }
       return stmt;
@@ -209,10 +209,11 @@ const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
 /** 64-bit integers and COUNT(*) as numbers (exact up to 2^53: epoch milliseconds, row counts). */
+const builtIn = pg.types.getTypeParser as (oid: number, format?: 'text' | 'binary') => (value: string) => unknown;
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
+    return builtIn(oid, format);
   }) as typeof pg.types.getTypeParser,
 };
 

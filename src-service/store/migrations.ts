@@ -190,7 +190,7 @@ CREATE TABLE service_secrets (
     // (src-service/cim/find-users.ts). Every query the old index served, the new one serves.
     version: 10,
     name: 'search indexes',
-    sql: (d) => `
+    sql: () => `
 DROP INDEX users_family_given;
 CREATE INDEX users_family_given_home ON users(family_name_norm, given_name_norm, home_org_id);
 DROP INDEX users_home_org;
@@ -207,7 +207,7 @@ CREATE INDEX assignments_position_active ON position_assignments(position_id, re
     // a few hundred thousand rows, so a sweep must find its rows without scanning the table.
     version: 20,
     name: 'ca and login',
-    sql: (d) => `
+    sql: () => `
 CREATE INDEX login_challenges_expiry ON login_challenges(expires_at);
 CREATE INDEX login_tickets_expiry ON login_tickets(expires_at);
 `,

@@ -17,7 +17,7 @@ export interface OrganisationsTable {
   path: string;
 }
 
-export interface UsersTable {
+interface UsersTable {
   id: Id;
   uuid: string;
   given_name: string;
@@ -34,7 +34,7 @@ export interface UsersTable {
   mobile_changed_at: number | null;
 }
 
-export interface PositionsTable {
+interface PositionsTable {
   id: Id;
   org_id: number;
   title: string;
@@ -44,7 +44,7 @@ export interface PositionsTable {
   closed: Generated<number>;
 }
 
-export interface PositionAssignmentsTable {
+interface PositionAssignmentsTable {
   id: Id;
   user_id: number;
   position_id: number;
@@ -53,7 +53,7 @@ export interface PositionAssignmentsTable {
   removed_at: string | null;
 }
 
-export interface CardsTable {
+interface CardsTable {
   id: Id;
   uuid: string;
   serial: number;
@@ -69,7 +69,7 @@ export interface CardsTable {
   attestation_key: Buffer | null;
 }
 
-export interface CertificatesTable {
+interface CertificatesTable {
   serial: string;
   card_id: number;
   der: Buffer | null;
@@ -79,7 +79,7 @@ export interface CertificatesTable {
   revocation_reason: string | null;
 }
 
-export interface AuthenticatorsTable {
+interface AuthenticatorsTable {
   id: Id;
   user_id: number;
   kind: string;
@@ -88,7 +88,7 @@ export interface AuthenticatorsTable {
   removed_at: string | null;
 }
 
-export interface PositionRequestsTable {
+interface PositionRequestsTable {
   id: Id;
   user_id: number;
   position_id: number;
@@ -102,7 +102,7 @@ export interface PositionRequestsTable {
   reason: string | null;
 }
 
-export interface DetailChangeRequestsTable {
+interface DetailChangeRequestsTable {
   id: Id;
   user_id: number;
   changes: string;
@@ -113,7 +113,7 @@ export interface DetailChangeRequestsTable {
   decided_at: string | null;
 }
 
-export interface LoginChallengesTable {
+interface LoginChallengesTable {
   nonce: string;
   workstation_id: string;
   expires_at: number;
@@ -122,7 +122,7 @@ export interface LoginChallengesTable {
   session_id: number | null;
 }
 
-export interface LoginTicketsTable {
+interface LoginTicketsTable {
   ticket_hash: Buffer;
   user_id: number;
   card_id: number;
@@ -131,7 +131,7 @@ export interface LoginTicketsTable {
   used: Generated<number>;
 }
 
-export interface SessionsTable {
+interface SessionsTable {
   id: Id;
   token_hash: Buffer;
   user_id: number;
@@ -145,7 +145,7 @@ export interface SessionsTable {
   key_thumbprint: string | null;
 }
 
-export interface AuditLogTable {
+interface AuditLogTable {
   seq: number;
   at: string;
   actor: string | null;
@@ -157,12 +157,12 @@ export interface AuditLogTable {
   hash: string;
 }
 
-export interface ServiceSecretsTable {
+interface ServiceSecretsTable {
   name: string;
   value: Buffer;
 }
 
-export interface CardUnlocksTable {
+interface CardUnlocksTable {
   id: Id;
   unlock_hash: Buffer;
   card_id: number;
@@ -184,7 +184,7 @@ export interface CardUnlocksTable {
   puk_reconciled_at: number | null;
 }
 
-export interface OutboxTable {
+interface OutboxTable {
   id: Id;
   channel: 'email' | 'sms';
   recipient: string;
@@ -193,7 +193,7 @@ export interface OutboxTable {
   created_at: number;
 }
 
-export interface CardRenewalsTable {
+interface CardRenewalsTable {
   id: Id;
   renewal_hash: Buffer;
   card_id: number;
@@ -213,26 +213,26 @@ export interface CardRenewalsTable {
   confirmed_at: number | null;
 }
 
-export interface DpopProofsTable {
+interface DpopProofsTable {
   key_thumbprint: string;
   jti: string;
   expires_at: number;
 }
 
-export interface RateLimitHitsTable {
+interface RateLimitHitsTable {
   key: string;
   window_start: number;
   expires_at: number;
   hits: number;
 }
 
-export interface RefusalTalliesTable {
+interface RefusalTalliesTable {
   bucket_start: number;
   kind: string;
   count: number;
 }
 
-export interface ManagementKeyExchangesTable {
+interface ManagementKeyExchangesTable {
   id: Id;
   exchange_hash: Buffer;
   card_uuid: string;
@@ -240,7 +240,7 @@ export interface ManagementKeyExchangesTable {
   expires_at: number;
 }
 
-export interface SchemaMigrationsTable {
+interface SchemaMigrationsTable {
   version: number;
   name: string;
   applied_at: string;

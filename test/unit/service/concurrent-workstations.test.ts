@@ -33,8 +33,8 @@ interface Workstation {
   readonly targetUuid: string;
 }
 
-let workstations: Workstation[] = [];
-let openPositions: number[] = [];
+const workstations: Workstation[] = [];
+const openPositions: number[] = [];
 
 async function call(to: ServiceProcess, method: string, path: string, json?: unknown, token?: string): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const proved = token !== undefined || path === '/v1/login/session';
