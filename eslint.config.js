@@ -40,7 +40,7 @@ export default tseslint.config(
   },
   {
     // node-forge's asn1.Class/asn1.Type enums are compared with the raw tag numbers read from DER.
-    files: ['src-shared/crypto/**/*.ts', 'src-shared/card/piv-attestation.ts', 'test/unit/service/ca.test.ts'],
+    files: ['src-shared/crypto/**/*.ts', 'src-shared/card/piv-attestation.ts', 'test/unit/service/ca/ca.test.ts'],
     rules: { '@typescript-eslint/no-unsafe-enum-comparison': 'off' },
   },
   {

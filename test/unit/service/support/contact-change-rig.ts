@@ -2,7 +2,7 @@ import { makeCard, type MadeCard } from '../../../../src-service/ca/card-factory
 import { contactChangeSignedPayload } from '../../../../src-shared/api/service-cim.js';
 import type { RoleCode } from '../../../../src-shared/domain/roles.js';
 import { addPosition, addUser, assign, sessionFor } from '../../../support/service-fixtures.js';
-import type { Harness, Reply } from '../cim-harness.js';
+import type { Harness, Reply } from '../cim/cim-harness.js';
 import { cardAnswer } from './card-login-rig.js';
 
 // A holder signed in with a real factory card (the software PIV card engine), and the card's
