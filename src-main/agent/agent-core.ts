@@ -27,7 +27,7 @@ import { findUsers, getProfile, myProfile } from './cim-actions.js';
 import { cancelPasscode, choosePosition, lock, logout, submitPasscode } from './login-actions.js';
 import { changePasscode } from './passcode-change.js';
 import { changeOwnContact } from './contact-change.js';
-import { beginSelfUnlock, sendSecurityCode, submitSecurityCode } from './self-unlock-actions.js';
+import { beginSelfUnlock, sendSecurityCode, submitSecurityCode } from './unlock-self-actions.js';
 import { beginServiceCard, confirmServiceCard, continueServiceCard, unlockServicedCard } from './service-card-actions.js';
 import { closeUnlock, setUnlockPasscode } from './unlock-actions.js';
 import { RememberedPositions } from './remembered-positions.js';

@@ -5,7 +5,7 @@ import { readyCardAt } from './agent-model.js';
 import { MESSAGES } from './agent-messages.js';
 import type { AgentRuntime } from './agent-runtime.js';
 import { AgentFailure } from './agent-types.js';
-import { cardSignChallenge } from './card-login.js';
+import { cardSignChallenge } from './login-card.js';
 import { withSession } from './cim-actions.js';
 import { signedInPasscodeFailure } from './passcode-change.js';
 import { passcodeBytes } from './passcode-input.js';

@@ -42,12 +42,12 @@ import type { Agent, AgentOptions } from './agent-types.js';
  *   cards ('forbidden' otherwise), and a card in another reader that is not the session's; it is
  *   shown as the signed-in screen's serviceCard, goes back to 'insert' when that card is pulled,
  *   and ends with the session (locked or ended). Both end in the same card operation (one
- *   transaction, six APDUs: card-unlock.ts) and a commit retried in the background when the
+ *   transaction, six APDUs: unlock-card.ts) and a commit retried in the background when the
  *   service cannot be reached; afterwards the card shows 3 attempts and signs in with the new
  *   passcode. A sponsor's own card and session are never touched by it.
  * - Renewal (renewal.*, serviceCard.renew): a login (not a resume) whose certificate the service
  *   says is due brings the signed-in screen's `renewal` at step 'notice'; "Yes" -> passcode ->
- *   the card operation (one transaction, eight APDUs: card-renewal.ts) -> confirm -> 'done', and
+ *   the card operation (one transaction, eight APDUs: renewal-card.ts) -> confirm -> 'done', and
  *   the session and the card's facts take the new certificate (the tray leaves 'expiring').
  *   "Renew smartcard certificate" on Service smartcard's choose step hands over to a 'sponsor'
  *   renewal of the card in the second reader. Pulling the card ends a renewal. A card whose 9A

@@ -19,7 +19,7 @@ import {
   sessionResumed,
 } from './agent-transitions.js';
 import { AgentFailure } from './agent-types.js';
-import { cardLogin, cardResume } from './card-login.js';
+import { cardLogin, cardResume } from './login-card.js';
 import { classifyPasscodeFailure } from './passcode-failures.js';
 import { passcodeBytes } from './passcode-input.js';
 

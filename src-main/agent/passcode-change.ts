@@ -5,7 +5,7 @@ import { MESSAGES } from './agent-messages.js';
 import type { AgentRuntime } from './agent-runtime.js';
 import { passcodeChanged, passcodeWrong, sessionEnded } from './agent-transitions.js';
 import { AgentFailure } from './agent-types.js';
-import { cardChangePasscode } from './card-login.js';
+import { cardChangePasscode } from './login-card.js';
 import { classifyPasscodeFailure, type PasscodeOutcome } from './passcode-failures.js';
 
 // agent.changePasscode: the signed-in holder changes their card's passcode. Every check that

@@ -1,5 +1,5 @@
 import { MESSAGES } from './agent-messages.js';
-import { ForeignServiceOriginError, NotTheSessionCardError } from './card-login.js';
+import { ForeignServiceOriginError, NotTheSessionCardError } from './login-card.js';
 import { outcomeOfError, type ErrorOutcome, type FlowTerms } from './outcome-of-error.js';
 
 // What went wrong while the card and the service checked a passcode, in the words of signing in:

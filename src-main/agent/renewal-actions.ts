@@ -5,7 +5,7 @@ import { MESSAGES } from './agent-messages.js';
 import type { AgentRuntime } from './agent-runtime.js';
 import { sessionEnded, settle } from './agent-transitions.js';
 import { AgentFailure } from './agent-types.js';
-import { cardRenewal, type RenewalStage } from './card-renewal.js';
+import { cardRenewal, type RenewalStage } from './renewal-card.js';
 import { passcodeBytes } from './passcode-input.js';
 import { confirmRenewed, serialOf } from './renewal-confirm.js';
 import { classifyRenewalFailure, type RenewalOutcome } from './renewal-failures.js';

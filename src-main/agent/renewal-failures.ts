@@ -1,4 +1,4 @@
-import { RenewalCertificateMismatchError } from './card-renewal.js';
+import { RenewalCertificateMismatchError } from './renewal-card.js';
 import { outcomeOfError, type ErrorOutcome, type FlowTerms } from './outcome-of-error.js';
 import { RENEWAL_MESSAGES } from './renewal-messages.js';
 

@@ -2,7 +2,7 @@ import { ServiceRefusedError, ServiceUnreachableError } from '../service-client/
 import { readyCardAt } from './agent-model.js';
 import { withCardProof } from './card-proof.js';
 import type { AgentRuntime } from './agent-runtime.js';
-import { writeIssuedCertificate } from './card-recovery-write.js';
+import { writeIssuedCertificate } from './renewal-recovery-card.js';
 import { applyRenewalOutcome } from './renewal-actions.js';
 import { confirmRenewed, serialOf } from './renewal-confirm.js';
 import { classifyRenewalFailure } from './renewal-failures.js';

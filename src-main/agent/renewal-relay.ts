@@ -1,9 +1,9 @@
 import type { AgentRuntime } from './agent-runtime.js';
-import type { RenewalRelay } from './card-renewal.js';
+import type { RenewalRelay } from './renewal-card.js';
 import type { JournalMode } from './renewal-journal.js';
 import { serialOf } from './renewal-confirm.js';
 
-// The service's half of a renewal's card operation (card-renewal.ts), over the agent's client,
+// The service's half of a renewal's card operation (renewal-card.ts), over the agent's client,
 // with the journal written before each step that changes what the card holds: the request for
 // a certificate (the card has made its new key by then) and the certificate's write.
 

@@ -5,7 +5,7 @@ import { readyCardAt, type AgentModel } from './agent-model.js';
 import type { AgentRuntime } from './agent-runtime.js';
 import { sessionEnded } from './agent-transitions.js';
 import { AgentFailure } from './agent-types.js';
-import { cardUnlock, type UnlockRelay, type UnlockStage } from './card-unlock.js';
+import { cardUnlock, type UnlockRelay, type UnlockStage } from './unlock-card.js';
 import { commitUnlock } from './unlock-commit.js';
 import { classifyUnlockFailure, unlockUsedUp, type UnlockOutcome } from './unlock-failures.js';
 import { UNLOCK_MESSAGES } from './unlock-messages.js';

@@ -5,7 +5,7 @@ import { retryInBackground, RETRY_DELAYS_MS, worthRetrying } from './background-
 // the current one. By then the card is already unlocked and the holder can sign in, so a service
 // that cannot be reached (or answers 5xx) does not stop anything: the commit is asked again in
 // the background (background-retry.ts). Should it never arrive, the service keeps both PUKs and
-// the next unlock reconciles (card-unlock.ts). A refusal (4xx) is final and changes nothing on
+// the next unlock reconciles (unlock-card.ts). A refusal (4xx) is final and changes nothing on
 // the card either.
 
 /** Commits at once; if the service cannot be reached, carries on trying after this returns. */

@@ -1,7 +1,7 @@
 import { CardBlockedError } from '../card/status-words.js';
 import { ServiceRefusedError } from '../service-client/service-client-errors.js';
 import { MESSAGES } from './agent-messages.js';
-import { CardNotLockedError, PukMismatchError } from './card-unlock.js';
+import { CardNotLockedError, PukMismatchError } from './unlock-card.js';
 import { outcomeOfError, type ErrorOutcome, type FlowTerms } from './outcome-of-error.js';
 import { UNLOCK_MESSAGES } from './unlock-messages.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardKeyMatchesCertificate } from '../../src-main/agent/card-key-check.js';
 import { pivSession } from '../../src-main/agent/card-transaction.js';
-import { cardRenewal, type CardRenewalResult, type RenewalRelay } from '../../src-main/agent/card-renewal.js';
+import { cardRenewal, type CardRenewalResult, type RenewalRelay } from '../../src-main/agent/renewal-card.js';
 import { ALG, SLOT } from '../../src-main/card/piv/piv-constants.js';
 import { localManagementKeyResponder } from '../../src-main/card/piv/piv-management-key.js';
 import { PcscReaderDriver } from '../../src-main/pcsc/pcsc-reader-driver.js';
@@ -19,7 +19,7 @@ import { runTool, type ToolResult } from './support/run-tool.js';
 import { makeTestCard, READER, tempDir, type TestCard } from './support/virtual-card.js';
 
 // A factory-made card renewed in the vpcd reader through the real pcscd with the renewal card
-// operation (card-renewal.ts), the service's half played in this process with the real CA.
+// operation (renewal-card.ts), the service's half played in this process with the real CA.
 // Then tools nobody here wrote judge the result: OpenSC reads the NEW certificate from the card,
 // pkcs11-tool signs with the card's 9A key and openssl verifies that signature with the new
 // certificate's key (so the key on the card is the certified one). yubico-piv-tool 2.2.0 has no

@@ -34,7 +34,7 @@ import { cardCertificate, normSerial, renewalOf, serviceCertificates } from './r
 
 export type RenewalSweepFlow = SweepFlow;
 
-/** The renewal card operation, command by command (card-renewal.ts). */
+/** The renewal card operation, command by command (renewal-card.ts). */
 export const RENEWAL_COMMANDS = [
   'SELECT',
   'VERIFY',

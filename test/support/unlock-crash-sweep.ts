@@ -33,7 +33,7 @@ import { cardHolds, cardPukIs, latestCodeFor, pukAttemptsSpent } from './unlock-
 
 export type { SweepCase, SweepEnv, SweepFlow };
 
-/** The unlock card operation, command by command (card-unlock.ts). */
+/** The unlock card operation, command by command (unlock-card.ts). */
 export const UNLOCK_COMMANDS = ['SELECT', 'VERIFY', 'GENERAL AUTHENTICATE (witness)', 'GENERAL AUTHENTICATE (challenge)', 'RESET RETRY COUNTER', 'CHANGE REFERENCE DATA'] as const;
 
 export interface SweepRow extends BaseSweepRow {

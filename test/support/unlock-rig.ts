@@ -4,7 +4,7 @@ import type { VirtualCardState } from '../../src-shared/card/virtual-card-state.
 import { openCardSecret } from '../../src-service/crypto/card-secrets.js';
 import { readOutbox } from '../../src-service/notify/outbox.js';
 import type { RunningService } from '../../src-service/start-service.js';
-import type { UnlockRelay } from '../../src-main/agent/card-unlock.js';
+import type { UnlockRelay } from '../../src-main/agent/unlock-card.js';
 import { ALG } from '../../src-main/card/piv/piv-constants.js';
 import { localManagementKeyResponder } from '../../src-main/card/piv/piv-management-key.js';
 import type { CommandRecord } from '../../src-main/virtual-card/piv-card-engine.js';

@@ -1,6 +1,6 @@
 import { verify as verifySignature, X509Certificate } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cardLogin, ForeignServiceOriginError } from '../../../src-main/agent/card-login.js';
+import { cardLogin, ForeignServiceOriginError } from '../../../src-main/agent/login-card.js';
 import { certificateFacts } from '../../../src-main/agent/card-facts.js';
 import { MESSAGES } from '../../../src-main/agent/agent-messages.js';
 import { InProcessReaderDriver } from '../../../src-main/virtual-card/in-process-readers.js';

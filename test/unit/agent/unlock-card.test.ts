@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CardNotLockedError, cardUnlock, PukMismatchError, type UnlockRelay } from '../../../src-main/agent/card-unlock.js';
+import { CardNotLockedError, cardUnlock, PukMismatchError, type UnlockRelay } from '../../../src-main/agent/unlock-card.js';
 import { CardError } from '../../../src-main/card/card-error.js';
 import { InProcessReaderDriver } from '../../../src-main/virtual-card/in-process-readers.js';
 import { PivCardEngine, type CommandRecord } from '../../../src-main/virtual-card/piv-card-engine.js';

@@ -3,7 +3,7 @@ import { SLOT } from '../card/piv/piv-constants.js';
 import type { ReaderDriver } from '../pcsc/reader-driver.js';
 import { sameKey } from './card-key-check.js';
 import { withPivCard } from './card-transaction.js';
-import type { RenewalRelay } from './card-renewal.js';
+import type { RenewalRelay } from './renewal-card.js';
 import { authenticateThroughService } from './relayed-management-key.js';
 
 // Finishing a renewal cut short after the certificate was issued, without the passcode: ONE
@@ -16,7 +16,7 @@ import { authenticateThroughService } from './relayed-management-key.js';
 // Writing a certificate needs only the management key, so the holder is not asked for anything.
 // When the service issued nothing, or issued it for a key the card no longer holds, nothing is
 // written and the caller goes on to a full renewal (the card makes its key again, which does
-// need the passcode: card-renewal.ts).
+// need the passcode: renewal-card.ts).
 
 export type RecoveryWrite = { readonly written: Buffer; readonly apdus: number } | { readonly written: null; readonly apdus: number };
 

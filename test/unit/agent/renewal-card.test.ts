@@ -2,7 +2,7 @@ import { createPublicKey, generateKeyPairSync, verify, X509Certificate, type Key
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cardKeyMatchesCertificate } from '../../../src-main/agent/card-key-check.js';
 import { pivSession } from '../../../src-main/agent/card-transaction.js';
-import { cardRenewal, RenewalCertificateMismatchError, type RenewalRelay } from '../../../src-main/agent/card-renewal.js';
+import { cardRenewal, RenewalCertificateMismatchError, type RenewalRelay } from '../../../src-main/agent/renewal-card.js';
 import { CardError } from '../../../src-main/card/card-error.js';
 import { ALG, SLOT } from '../../../src-main/card/piv/piv-constants.js';
 import { localManagementKeyResponder } from '../../../src-main/card/piv/piv-management-key.js';
