@@ -14,6 +14,8 @@ export interface PostgresCluster {
   /** postgres://postgres@127.0.0.1:<port>/<database> */
   readonly url: string;
   readonly port: number;
+  /** The server's process id (its backends are its children). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -98,6 +100,7 @@ export async function startPostgresCluster(options: { database?: string; setting
   return {
     url: `postgres://postgres@127.0.0.1:${port}/${options.database ?? 'cis'}`,
     port,
+    pid: server.pid as number,
     stop: async () => {
       if (server.exitCode === null) {
         const exited = new Promise((r) => server.once('exit', r));
