@@ -1,3 +1,4 @@
+import { fullName } from '../store/full-name.js';
 import { sql } from 'kysely';
 import type { PositionSummary } from '../../src-shared/api/service-common.js';
 import { currentAssignment, POSITION_COLUMNS, POSITION_JOINS, toPositionSummary, type PositionRow } from '../cim/position-summary.js';
@@ -58,7 +59,17 @@ export interface CardAndUser {
   readonly notAfter: string | null;
 }
 
-const userName = sql<string>`u.given_name || ' ' || u.family_name`;
+/** The card and its holder, as every login lookup reads them (cards `k`, users `u`). */
+const CARD_AND_HOLDER = [
+  'k.id as cardId',
+  'k.uuid as cardUuid',
+  'k.status as cardStatus',
+  'k.algorithm as cardAlgorithm',
+  'u.id as userId',
+  'u.uuid as userUuid',
+  fullName('u').as('userName'),
+  'u.status as userStatus',
+] as const;
 
 export async function challengeRow(db: Db, nonce: string): Promise<ChallengeRow | undefined> {
   return db
@@ -85,14 +96,7 @@ export async function certificateRecord(db: Db, serial: string): Promise<Certifi
       'c.der',
       'c.not_after as notAfter',
       'c.revoked_at as revokedAt',
-      'k.id as cardId',
-      'k.uuid as cardUuid',
-      'k.status as cardStatus',
-      'k.algorithm as cardAlgorithm',
-      'u.id as userId',
-      'u.uuid as userUuid',
-      userName.as('userName'),
-      'u.status as userStatus',
+      ...CARD_AND_HOLDER,
     ])
     .where('c.serial', '=', serial)
     .executeTakeFirst();
@@ -109,14 +113,7 @@ export async function renewedCertificateRecord(db: Db, serial: string): Promise<
       'r.issued_serial as serial',
       'r.issued_der as der',
       'r.issued_not_after as notAfter',
-      'k.id as cardId',
-      'k.uuid as cardUuid',
-      'k.status as cardStatus',
-      'k.algorithm as cardAlgorithm',
-      'u.id as userId',
-      'u.uuid as userUuid',
-      userName.as('userName'),
-      'u.status as userStatus',
+      ...CARD_AND_HOLDER,
       'r.id as renewalId',
       'r.kind as renewalKind',
       's.uuid as sponsorUuid',
@@ -138,7 +135,7 @@ export async function cardAndUser(db: Db, cardId: number): Promise<CardAndUser |
       'k.uuid as cardUuid',
       'k.status as cardStatus',
       'u.uuid as userUuid',
-      userName.as('userName'),
+      fullName('u').as('userName'),
       'u.status as userStatus',
       eb
         .selectFrom('certificates as c')

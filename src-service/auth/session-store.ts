@@ -1,3 +1,4 @@
+import { fullName } from '../store/full-name.js';
 import { createHash, randomBytes } from 'node:crypto';
 import type { RoleCode } from '../../src-shared/domain/roles.js';
 import { sql } from 'kysely';
@@ -74,7 +75,7 @@ function sessionsWithStanding(db: Db, today: string) {
       's.id as sessionId',
       's.user_id as userId',
       'u.uuid as userUuid',
-      sql<string>`u.given_name || ' ' || u.family_name`.as('userName'),
+      fullName('u').as('userName'),
       's.card_id as cardId',
       's.position_id as positionId',
       'p.org_id as orgId',

@@ -1,3 +1,4 @@
+import { fullName } from '../store/full-name.js';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import { POSITION_TERM_DAYS, type PositionRequest } from '../../src-shared/api/service-cim.js';
@@ -32,7 +33,7 @@ interface RequestRow extends PositionRow {
   reason: string | null;
 }
 
-const REQUEST_SELECT = sql`SELECT r.id, r.user_id, u.uuid AS user_uuid, u.given_name || ' ' || u.family_name AS user_name,
+const REQUEST_SELECT = sql`SELECT r.id, r.user_id, u.uuid AS user_uuid, ${fullName('u')} AS user_name,
        r.start_date, r.end_date, r.status, r.requested_at, r.reason, ${sql.raw(POSITION_COLUMNS)}
   FROM position_requests r JOIN users u ON u.id = r.user_id JOIN positions p ON p.id = r.position_id ${sql.raw(POSITION_JOINS)}`;
 

@@ -1,3 +1,4 @@
+import { fullName } from '../store/full-name.js';
 import { sql } from 'kysely';
 import type { RenewalOpened } from '../../src-shared/api/service-renewal.js';
 import type { CardAlgorithm } from '../../src-shared/api/service-common.js';
@@ -27,7 +28,7 @@ export interface RenewableCard {
 export async function renewableCard(ctx: ServiceContext, cardId: number): Promise<RenewableCard | undefined> {
   const rows = await sql<RenewableCard>`
     SELECT k.id AS "cardId", k.uuid AS "cardUuid", k.status AS "cardStatus", k.algorithm, u.id AS "holderId", u.uuid AS "holderUuid",
-           u.given_name || ' ' || u.family_name AS "holderName", u.status AS "holderStatus", c.serial AS "currentSerial", c.not_after AS "currentNotAfter"
+           ${fullName('u')} AS "holderName", u.status AS "holderStatus", c.serial AS "currentSerial", c.not_after AS "currentNotAfter"
       FROM cards k JOIN users u ON u.id = k.user_id
       LEFT JOIN certificates c ON c.serial = (SELECT serial FROM certificates WHERE card_id = k.id AND revoked_at IS NULL ORDER BY not_after DESC LIMIT 1)
      WHERE k.id = ${cardId}`.execute(ctx.db);

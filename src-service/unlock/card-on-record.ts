@@ -1,5 +1,5 @@
+import { fullName } from '../store/full-name.js';
 import type { Db } from '../store/database.js';
-import { sql } from 'kysely';
 import { refuse } from './unlock-refusal.js';
 
 // The locked card an unlock is asked for, as the directory knows it, and the certificate read
@@ -35,7 +35,7 @@ export async function cardOnRecord(db: Db, cardUuid: string, certificateBase64: 
       'k.status as cardStatus',
       'u.id as holderId',
       'u.uuid as holderUuid',
-      sql<string>`u.given_name || ' ' || u.family_name`.as('holderName'),
+      fullName('u').as('holderName'),
       'u.status as holderStatus',
       'u.email as holderEmail',
       'u.mobile as holderMobile',

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { TEST_KEY } from './service-fixtures.js';
+import { DPOP_HEADER, DPOP_SCHEME } from '../../src-shared/api/service-login.js';
 
 // A standalone identity service in a process of its own, as an organisation runs it: the
 // command line, settings from CIS_* variables, and its URL read from what it prints when ready.
@@ -48,4 +50,31 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
       if (child.exitCode === null) child.kill('SIGKILL');
     },
   };
+}
+
+export interface InstanceReply {
+  readonly status: number;
+  // Tests read answer fields freely; the contracts type them in the service.
+  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/**
+ * One call to one instance of a service whose agents know it as `origin`: with `token` (or to
+ * open a session) it carries a DPoP proof from TEST_KEY naming the origin, whichever instance
+ * answers, as the agent's proofs do behind a load balancer.
+ */
+export async function callInstance(to: ServiceProcess, origin: string, method: string, path: string, json?: unknown, token?: string): Promise<InstanceReply> {
+  const proved = token !== undefined || path === '/v1/login/session';
+  const proof = proved ? await TEST_KEY.proof({ method, url: `${origin}${path}`, now: new Date(), ...(token !== undefined ? { token } : {}) }) : undefined;
+  const res = await fetch(`${to.url}${path}`, {
+    method,
+    headers: {
+      ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token !== undefined ? { authorization: `${DPOP_SCHEME} ${token}` } : {}),
+      ...(proof !== undefined ? { [DPOP_HEADER]: proof } : {}),
+    },
+    ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DPOP_HEADER, DPOP_SCHEME, loginSignedPayload } from '../../../../src-shared/api/service-login.js';
+import { loginSignedPayload } from '../../../../src-shared/api/service-login.js';
 import { verifyAuditLog } from '../../../../src-service/audit/audit-log.js';
 import { makeCard, type MadeCard } from '../../../../src-service/ca/card-factory.js';
 import { loadOrCreateCertificateAuthority } from '../../../../src-service/ca/certificate-authority.js';
 import { caPassphraseFor, openWithMachineSecret } from '../../../../src-service/crypto/machine-secret-file.js';
 import type { MachineSecret } from '../../../../src-service/crypto/machine-secret.js';
 import type { Db } from '../../../../src-service/store/database.js';
-import { startServiceProcess, type ServiceProcess } from '../../../support/service-process.js';
-import { addOrg, addPosition, addUser, assign, TEST_KEY, testEngine, testStorage } from '../../../support/service-fixtures.js';
+import { callInstance, startServiceProcess, type InstanceReply, type ServiceProcess } from '../../../support/service-process.js';
+import { addOrg, addPosition, addUser, assign, testEngine, testStorage } from '../../../support/service-fixtures.js';
 import { cardAnswer } from '../support/card-login-rig.js';
 
 // Many workstations at once against two service processes on one database: logins, searches,
@@ -36,21 +36,8 @@ interface Workstation {
 const workstations: Workstation[] = [];
 const openPositions: number[] = [];
 
-async function call(to: ServiceProcess, method: string, path: string, json?: unknown, token?: string): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const proved = token !== undefined || path === '/v1/login/session';
-  const proof = proved ? await TEST_KEY.proof({ method, url: `${ORIGIN}${path}`, now: new Date(), ...(token !== undefined ? { token } : {}) }) : undefined;
-  const res = await fetch(`${to.url}${path}`, {
-    method,
-    headers: {
-      ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token !== undefined ? { authorization: `${DPOP_SCHEME} ${token}` } : {}),
-      ...(proof !== undefined ? { [DPOP_HEADER]: proof } : {}),
-    },
-    ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const call = (to: ServiceProcess, method: string, path: string, json?: unknown, token?: string): Promise<InstanceReply> =>
+  callInstance(to, ORIGIN, method, path, json, token);
 
 const pick = <T,>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginSignedPayload, DPOP_HEADER, DPOP_SCHEME } from '../../../../src-shared/api/service-login.js';
+import { loginSignedPayload } from '../../../../src-shared/api/service-login.js';
 import { makeCard, type MadeCard } from '../../../../src-service/ca/card-factory.js';
 import { loadOrCreateCertificateAuthority } from '../../../../src-service/ca/certificate-authority.js';
 import { caPassphraseFor, openWithMachineSecret } from '../../../../src-service/crypto/machine-secret-file.js';
@@ -9,8 +9,8 @@ import type { Db } from '../../../../src-service/store/database.js';
 import { verifyAuditLog } from '../../../../src-service/audit/audit-log.js';
 import type { MachineSecret } from '../../../../src-service/crypto/machine-secret.js';
 import { aesBlock } from '../../../support/card-proof.js';
-import { startServiceProcess, type ServiceProcess } from '../../../support/service-process.js';
-import { addOrg, addPosition, addUser, assign, TEST_KEY, testEngine, testStorage } from '../../../support/service-fixtures.js';
+import { callInstance, startServiceProcess, type InstanceReply, type ServiceProcess } from '../../../support/service-process.js';
+import { addOrg, addPosition, addUser, assign, testEngine, testStorage } from '../../../support/service-fixtures.js';
 import { cardAnswer } from '../support/card-login-rig.js';
 
 // Several service processes on one database (SQLite file or PostgreSQL, whichever this run
@@ -27,28 +27,8 @@ let secret: MachineSecret;
 let card: MadeCard;
 let positionId: number;
 
-interface Reply {
-  readonly status: number;
-  // Tests read answer fields freely; the contracts type them in the service.
-  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-/** A call to one instance; with `token` (or to open a session) it carries a DPoP proof for the shared origin. */
-async function call(to: ServiceProcess, method: string, path: string, json?: unknown, token?: string): Promise<Reply> {
-  const proved = token !== undefined || path === '/v1/login/session';
-  const proof = proved ? await TEST_KEY.proof({ method, url: `${ORIGIN}${path}`, now: new Date(), ...(token !== undefined ? { token } : {}) }) : undefined;
-  const res = await fetch(`${to.url}${path}`, {
-    method,
-    headers: {
-      ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token !== undefined ? { authorization: `${DPOP_SCHEME} ${token}` } : {}),
-      ...(proof !== undefined ? { [DPOP_HEADER]: proof } : {}),
-    },
-    ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const call = (to: ServiceProcess, method: string, path: string, json?: unknown, token?: string): Promise<InstanceReply> =>
+  callInstance(to, ORIGIN, method, path, json, token);
 
 beforeAll(async () => {
   const storage = testStorage('cis-instances-');
