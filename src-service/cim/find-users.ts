@@ -130,10 +130,10 @@ const subtreeOrgs = (scope: NonNullable<Bound['scope']>): RawBuilder<{ id: numbe
  *   subtree (a board, a region: most rows pass on their home organisation): a seek into the
  *   row's own assignments;
  * - 'set', when a trust's subtree is walked by names all the same (the `walk` option), through
- *   thousands of names in search of its few: the subtree's
- *   assignees, read from the assignment index alone into a list each engine builds once per
- *   search (SQLite an in-memory index, PostgreSQL a hashed subplan), then a look-up per row,
- *   where a seek each (three index look-ups on PostgreSQL) was most of the time.
+ *   thousands of names in search of its few: the subtree's assignees, read from the assignment
+ *   index alone into a list each engine builds once per search (SQLite an in-memory index,
+ *   PostgreSQL a hashed subplan), then a look-up per row, where a seek each (three index
+ *   look-ups on PostgreSQL) was most of the time.
  */
 function inScope(scope: NonNullable<Bound['scope']>, test: 'seek' | 'set'): RawBuilder<SqlBool> {
   const elsewhere =
@@ -146,7 +146,8 @@ function inScope(scope: NonNullable<Bound['scope']>, test: 'seek' | 'set'): RawB
 }
 
 const familyRange = (r: NameReading): RawBuilder<SqlBool> => sql<SqlBool>`u.family_name_norm >= ${r.family} AND u.family_name_norm < ${r.family + TOP}`;
-const givenRange = (given: string): RawBuilder<SqlBool> => sql<SqlBool>`u.given_name_norm >= ${given} AND u.given_name_norm < ${given + TOP}`;
+const unindexedRange = (column: 'family_name_norm' | 'given_name_norm', prefix: string): RawBuilder<SqlBool> =>
+  sql<SqlBool>`(u.${sql.raw(column)} || '') >= ${prefix} AND (u.${sql.raw(column)} || '') < ${prefix + TOP}`;
 
 
 // CROSS JOIN (its condition in WHERE, as both engines accept) keeps the join in the order
@@ -202,8 +203,13 @@ function byName(r: NameReading, b: Bound, test: 'seek' | 'set'): RawBuilder<{ id
  */
 function bySubtree(readings: readonly NameReading[], b: Bound & { scope: NonNullable<Bound['scope']> }): RawBuilder<{ id: number }> {
   // Every reading in the one query: the subtree's people are read once whatever the readings.
+  // The names are compared as expressions (|| ''), which no index serves: PostgreSQL, misjudging
+  // how many people a name range holds, would otherwise walk the names and test each for the
+  // subtree, the very walk this query is here to avoid. Each engine starts from the subtree.
   const name = sql<SqlBool>`(${sql.join(
-    readings.map((r) => (r.given === undefined ? familyRange(r) : sql<SqlBool>`${familyRange(r)} AND ${givenRange(r.given)}`)),
+    readings.map((r) =>
+      r.given === undefined ? unindexedRange('family_name_norm', r.family) : sql<SqlBool>`${unindexedRange('family_name_norm', r.family)} AND ${unindexedRange('given_name_norm', r.given)}`,
+    ),
     sql` OR `,
   )})`;
   const { lo, hi, today } = b.scope;
