@@ -129,10 +129,11 @@ const subtreeOrgs = (scope: NonNullable<Bound['scope']>): RawBuilder<{ id: numbe
  * - 'seek', for a few rows (an identifier, the people with a given and family name) or a large
  *   subtree (a board, a region: most rows pass on their home organisation): a seek into the
  *   row's own assignments;
- * - 'set', for a walk through thousands of names in search of a trust's few: the subtree's
- *   assignees, read from the assignment index alone into a list each engine builds once per
- *   search (SQLite an in-memory index, PostgreSQL a hashed subplan), then a look-up per row,
- *   where a seek each (three index look-ups on PostgreSQL) was most of the time.
+ * - 'set', when a trust's subtree is walked by names all the same (the `walk` option), through
+ *   thousands of names in search of its few: the subtree's assignees, read from the assignment
+ *   index alone into a list each engine builds once per search (SQLite an in-memory index,
+ *   PostgreSQL a hashed subplan), then a look-up per row, where a seek each (three index
+ *   look-ups on PostgreSQL) was most of the time.
  */
 function inScope(scope: NonNullable<Bound['scope']>, test: 'seek' | 'set'): RawBuilder<SqlBool> {
   const elsewhere =
@@ -145,7 +146,8 @@ function inScope(scope: NonNullable<Bound['scope']>, test: 'seek' | 'set'): RawB
 }
 
 const familyRange = (r: NameReading): RawBuilder<SqlBool> => sql<SqlBool>`u.family_name_norm >= ${r.family} AND u.family_name_norm < ${r.family + TOP}`;
-const givenRange = (given: string): RawBuilder<SqlBool> => sql<SqlBool>`u.given_name_norm >= ${given} AND u.given_name_norm < ${given + TOP}`;
+const unindexedRange = (column: 'family_name_norm' | 'given_name_norm', prefix: string): RawBuilder<SqlBool> =>
+  sql<SqlBool>`(u.${sql.raw(column)} || '') >= ${prefix} AND (u.${sql.raw(column)} || '') < ${prefix + TOP}`;
 
 
 // CROSS JOIN (its condition in WHERE, as both engines accept) keeps the join in the order
@@ -194,14 +196,20 @@ function byName(r: NameReading, b: Bound, test: 'seek' | 'set'): RawBuilder<{ id
  * pharmacy), found from its organisations rather than by walking names (which would pass
  * thousands of people from elsewhere before finding the few who are here): its members by home
  * organisation, read from the home-organisation-and-name index alone; then its visitors, the
- * people with an active assignment here who are based elsewhere. Those are the subtree's
- * assignees less its members, both read from indexes alone, so only the few visitors' rows are
- * read for their names. The cost follows the subtree's size, not the directory's.
+ * people with an active assignment here who are based elsewhere: the subtree's assignees (from
+ * the assignment index alone) not in the list of its members (from the home-organisation index
+ * alone), so only the few visitors' rows are read for their names. The cost follows the subtree's
+ * size, not the directory's.
  */
 function bySubtree(readings: readonly NameReading[], b: Bound & { scope: NonNullable<Bound['scope']> }): RawBuilder<{ id: number }> {
   // Every reading in the one query: the subtree's people are read once whatever the readings.
+  // The names are compared as expressions (|| ''), which no index serves: PostgreSQL, misjudging
+  // how many people a name range holds, would otherwise walk the names and test each for the
+  // subtree, the very walk this query is here to avoid. Each engine starts from the subtree.
   const name = sql<SqlBool>`(${sql.join(
-    readings.map((r) => (r.given === undefined ? familyRange(r) : sql<SqlBool>`${familyRange(r)} AND ${givenRange(r.given)}`)),
+    readings.map((r) =>
+      r.given === undefined ? unindexedRange('family_name_norm', r.family) : sql<SqlBool>`${unindexedRange('family_name_norm', r.family)} AND ${unindexedRange('given_name_norm', r.given)}`,
+    ),
     sql` OR `,
   )})`;
   const { lo, hi, today } = b.scope;
@@ -210,12 +218,10 @@ function bySubtree(readings: readonly NameReading[], b: Bound & { scope: NonNull
      WHERE u.home_org_id = s.id AND s.path >= ${lo} AND s.path < ${hi} AND ${name}
     UNION
     SELECT u.id, u.family_name_norm, u.given_name_norm
-      FROM (SELECT pa.user_id AS id FROM organisations s CROSS JOIN positions p CROSS JOIN position_assignments pa
-             WHERE p.org_id = s.id AND pa.position_id = p.id AND s.path >= ${lo} AND s.path < ${hi} AND ${activeAssignment(today)}
-            EXCEPT
-            SELECT u.id FROM organisations s CROSS JOIN users u WHERE u.home_org_id = s.id AND s.path >= ${lo} AND s.path < ${hi}) visitors
-      CROSS JOIN users u
-     WHERE u.id = visitors.id AND ${name}
+      FROM organisations s CROSS JOIN positions p CROSS JOIN position_assignments pa CROSS JOIN users u
+     WHERE p.org_id = s.id AND pa.position_id = p.id AND s.path >= ${lo} AND s.path < ${hi} AND ${activeAssignment(today)}
+       AND pa.user_id NOT IN (SELECT m.id FROM organisations ms CROSS JOIN users m WHERE m.home_org_id = ms.id AND ms.path >= ${lo} AND ms.path < ${hi})
+       AND u.id = pa.user_id AND ${name}
     ORDER BY 2, 3, 1 LIMIT ${b.limit}`;
 }
 
@@ -225,27 +231,22 @@ function withColumns(candidates: RawBuilder<{ id: number }>): RawBuilder<Row> {
 }
 
 /**
- * Whether a subtree is better searched from its people (bySubtree) than by walking names. From
- * its people a search costs a few index entries per person there (M); by names about limit x
- * (directory size N / M) rows, each with a seek for those from elsewhere, some three times an
- * index entry. The two meet near M = sqrt(41 N): about 7,800 people at 1.5 million users (a
- * middling trust), 3,500 at 300,000. A subtree of more than a hundred organisations (a board, a
- * region) is always walked by names; counting that far is a short index range whatever its size,
- * and counting its people stops at the meeting point.
+ * Up to this many organisations a subtree is searched from its people (bySubtree), beyond it by
+ * walking names. A trust with its sites and directorates has a few dozen (a few thousand people);
+ * a practice or a pharmacy one. From its people a search costs a few index entries per person
+ * there: at 1.5 million users, 2-3 ms for a trust of 3,000, 5-6 ms for one of 8,000, where
+ * walking names took 4-20 ms (about limit x directory / people there rows, with the subtree's
+ * assignee list to build). A board, a region or the nation has hundreds or thousands of
+ * organisations and most people in it: walking names finds them at once. Counting organisations
+ * up to the bound is a short index range whatever the subtree's size.
  */
 const SUBTREE_ORGANISATIONS = 100;
-const CROSSOVER = 41;
 
-/** 'small': searched from its people; 'middling': by names, against its assignee list; 'large': by names, with seeks. */
-async function subtreeSize(db: Db, lo: string, hi: string): Promise<'small' | 'middling' | 'large'> {
+/** 'small': searched from its people; 'large': by names, with a seek for each person from elsewhere. */
+async function subtreeSize(db: Db, lo: string, hi: string): Promise<'small' | 'large'> {
   const orgs = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM organisations
     WHERE path >= ${lo} AND path < ${hi} LIMIT ${SUBTREE_ORGANISATIONS + 1}) subtree`.execute(db);
-  if (Number(orgs.rows[0]?.n ?? 0) > SUBTREE_ORGANISATIONS) return 'large';
-  const directory = await db.selectFrom('users').select((eb) => eb.fn.max('id').as('n')).executeTakeFirst();
-  const meeting = Math.ceil(Math.sqrt(CROSSOVER * Number(directory?.n ?? 0)));
-  const members = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM organisations s CROSS JOIN users u
-    WHERE u.home_org_id = s.id AND s.path >= ${lo} AND s.path < ${hi} LIMIT ${meeting + 1}) members`.execute(db);
-  return Number(members.rows[0]?.n ?? 0) <= meeting ? 'small' : 'middling';
+  return Number(orgs.rows[0]?.n ?? 0) > SUBTREE_ORGANISATIONS ? 'large' : 'small';
 }
 
 /** Up to this many people nationally a family-name prefix is rare: its few are checked for scope one by one. */
