@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { FindUsersResponse } from '../../src-shared/api/service-cim.js';
 import type { Db } from '../store/database.js';
 import { normaliseName } from './normalise-name.js';
+import { activeAssignment } from './user-scope.js';
 
 // "Find an existing user" by name, National Insurance number or smartcard UUID, optionally only
 // among users of the searcher's organisation and its children. Every search walks an index
@@ -114,8 +115,6 @@ interface Bound {
  * An assignment `pa` that puts its user in an organisation's scope: not removed and not past its
  * end date (the rule of user-scope.ts: one starting later counts, it was granted).
  */
-const activeAssignment = (today: string): RawBuilder<SqlBool> => sql<SqlBool>`pa.removed_at IS NULL AND (pa.end_date IS NULL OR pa.end_date >= ${today})`;
-
 /** The subtree's organisations: the one list both scope checks below compare against. */
 const subtreeOrgs = (scope: NonNullable<Bound['scope']>): RawBuilder<{ id: number }> =>
   sql`SELECT id FROM organisations WHERE path >= ${scope.lo} AND path < ${scope.hi}`;
