@@ -5,6 +5,7 @@ import { PrivateFileError } from '../src-shared/private-files.js';
 import { AuditCommandError, auditCheckpointCommand, auditVerifyCommand, AUDIT_USAGE } from './audit/audit-commands.js';
 import { startService } from './start-service.js';
 import { describeStore } from './store/database.js';
+import { SchemaTooNewError } from './store/migrate.js';
 import { DatabaseTargetError } from './store/database-target.js';
 import { missingSmtpWarning } from './notify/mailer.js';
 import { plainHttpWarning } from './http/allowed-hosts.js';
@@ -88,11 +89,18 @@ main(process.argv.slice(2)).then(
       err instanceof PrivateFileError ||
       err instanceof AuditCommandError ||
       err instanceof DatabaseTargetError ||
+      err instanceof SchemaTooNewError ||
       err instanceof CaError ||
       err instanceof CardFactoryError ||
       (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
     ) {
       console.error((err as Error).message);
+      process.exit(2);
+    }
+    // A database that does not answer: say so, naming the network error, never the URL.
+    const code = (err as { code?: unknown }).code;
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === '28P01' || code === '3D000') {
+      console.error(`The database cannot be reached or refused the connection (${String(code)}). Check the database URL, the network and the credentials.`);
       process.exit(2);
     }
     console.error(err);

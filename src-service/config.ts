@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SELF_SERVICE_EMAIL_DOMAINS } from '../src-shared/api/service-common.js';
+import { databaseTargetOf, type DatabaseTarget } from './store/database-target.js';
 
 // Service configuration: defaults, then a JSON file, then environment variables, then flags.
 // A bad value stops the service with a message naming the setting, never a stack trace.
@@ -218,4 +219,14 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     throw new ConfigError(`Invalid service configuration: ${problems}.`);
   }
   return parsed.data;
+}
+
+/**
+ * The database a command-line tool names with `--db` (a file or a postgres:// URL), or the
+ * configured one without it; TLS and pool settings come from the configuration either way, so
+ * `audit-verify --db postgres://...` reaches a database that requires TLS as the service does.
+ */
+export function commandLineDatabase(db: string | undefined, env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
+  const config = loadConfig({ env });
+  return databaseTargetOf(db === undefined ? config : { ...config, dbFile: db, databaseUrl: undefined });
 }

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { readAuditChainKey } from '../crypto/machine-secret.js';
 import { machineSecretFileFor } from '../crypto/machine-secret-file.js';
 import { openDatabase } from '../store/database.js';
+import { commandLineDatabase } from '../config.js';
 import { AuditCheckpoint, makeAuditCheckpoint, verifyAgainstCheckpoint, type CheckpointVerification } from './audit-checkpoint.js';
 import { verifyAuditLog } from './audit-log.js';
 
@@ -48,7 +49,7 @@ export async function auditVerifyCommand(args: string[]): Promise<number> {
   const key = keyFor(values.db, values['secret-file']);
   if (key === null && values.checkpoint) throw new AuditCommandError('This log has no audit key yet (the service has not started since it was added), so no checkpoint can match it.');
   const checkpoint = values.checkpoint ? readCheckpoint(values.checkpoint) : undefined;
-  const db = await openDatabase(values.db, { readonly: true });
+  const db = await openDatabase(commandLineDatabase(values.db), { readonly: true });
   let result: CheckpointVerification;
   try {
     result = key && checkpoint ? await verifyAgainstCheckpoint(db, key, checkpoint) : await verifyAuditLog(db, key);
@@ -74,7 +75,7 @@ export async function auditCheckpointCommand(args: string[]): Promise<number> {
   }
   const key = keyFor(values.db, values['secret-file']);
   if (key === null) throw new AuditCommandError('This log has no audit key yet: start the service once, then make the checkpoint.');
-  const db = await openDatabase(values.db, { readonly: true });
+  const db = await openDatabase(commandLineDatabase(values.db), { readonly: true });
   let checkpoint: AuditCheckpoint;
   try {
     // Only a chain that holds is worth a checkpoint: it would vouch for a forged entry.

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
+import { commandLineDatabase } from '../config.js';
 import { todayUtc } from './calendar.js';
 import { SeedError } from './seed-error.js';
-import { databaseTargetOf, DatabaseTargetError, parseDatabaseTarget } from '../store/database-target.js';
+import { DatabaseTargetError } from '../store/database-target.js';
 import { seedDatabase, type SeedFileReport } from './seed-file.js';
 
 // `npm run service -- seed --users <n> [--seed <k>] [--db <file or postgres URL>] [--personas] [--as-of YYYY-MM-DD]`
@@ -52,7 +52,7 @@ export async function seedCommand(args: string[]): Promise<number> {
     if (values.users === undefined) throw new SeedError(`--users is required\nusage: ${SEED_USAGE}`);
     const users = whole(values.users, 'users', 10_000_000);
     const seed = whole(values.seed, 'seed', 0xffffffff);
-    const target = values.db === undefined ? databaseTargetOf(loadConfig({ env: process.env })) : parseDatabaseTarget(values.db);
+    const target = commandLineDatabase(values.db);
     if (target.engine === 'sqlite') file = target.file;
     const started = performance.now();
     const report = await seedDatabase(target, {
