@@ -48,11 +48,22 @@ async function pcscdPids(): Promise<string[]> {
 export async function stopPcscd(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('restarting pcscd needs root (CI runs as root)');
   await run('pkill', ['-x', 'pcscd']).catch(() => undefined);
-  for (let i = 0; i < 100 && (await pcscdPids()).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  // On a busy machine pcscd can take seconds to go; one still going when the next starts makes
+  // that one refuse to run, and then neither is left. Wait, and make sure.
+  for (let i = 0; i < 300 && (await pcscdPids()).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  if ((await pcscdPids()).length > 0) {
+    await run('pkill', ['-9', '-x', 'pcscd']).catch(() => undefined);
+    for (let i = 0; i < 100 && (await pcscdPids()).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** Starts pcscd again (it daemonises) and waits for its socket. */
 export async function startPcscd(): Promise<void> {
-  await run('pcscd', []);
-  for (let i = 0; i < 100 && !existsSync('/run/pcscd/pcscd.comm'); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await run('pcscd', []).catch(() => undefined);
+    for (let i = 0; i < 100 && !existsSync('/run/pcscd/pcscd.comm'); i++) await new Promise((r) => setTimeout(r, 50));
+    if ((await pcscdPids()).length > 0 && existsSync('/run/pcscd/pcscd.comm')) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('pcscd did not start again');
 }
