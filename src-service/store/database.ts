@@ -244,8 +244,7 @@ async function openPostgres(target: PostgresTarget, options: OpenOptions): Promi
   try {
     const client = await pool.connect();
     try {
-      if (target.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${target.schema}"`);
-      if (!options.readonly) await migratePostgres(client);
+      if (!options.readonly) await migratePostgres(client, target.schema);
     } finally {
       client.release();
     }

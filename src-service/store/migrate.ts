@@ -48,10 +48,15 @@ export function migrateSqlite(raw: Database.Database): number {
   return todo.length;
 }
 
-/** PostgreSQL: on one pooled connection, under the migration lock. Returns how many ran. */
-export async function migratePostgres(client: pg.PoolClient): Promise<number> {
+/**
+ * PostgreSQL: on one pooled connection, under the migration lock, making the store's schema
+ * first when it has one of its own (CREATE SCHEMA IF NOT EXISTS is not safe against another
+ * instance doing the same at the same moment; under the lock it need not be). Returns how many ran.
+ */
+export async function migratePostgres(client: pg.PoolClient, schema: string | null = null): Promise<number> {
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
   try {
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     await client.query(CREATE_LEDGER);
     const applied = (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version));
     const todo = pending(applied);

@@ -32,6 +32,14 @@ describe(`the store on ${testEngine()}`, () => {
     expect(await again.selectFrom('schema_migrations').select('version').orderBy('version').execute()).toEqual(applied);
   });
 
+  it('rule: several instances opening one new database at the same moment all start on the newest schema (one migrates, the others wait for it)', async () => {
+    const target = tempDbFile('cis-store-');
+    const stores = await Promise.all(Array.from({ length: 6 }, () => open(target)));
+    for (const db of stores) expect(await schemaVersion(db)).toBe(LATEST_SCHEMA);
+    const versions = await stores[0]!.selectFrom('schema_migrations').select('version').execute();
+    expect(new Set(versions.map((v) => v.version)).size).toBe(versions.length);
+  });
+
   it('rule: a database migrated by a newer version of the service is refused, in words that say what to do, and left as it was', async () => {
     const target = tempDbFile('cis-store-');
     const db = await open(target);
