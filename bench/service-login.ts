@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { sign, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -12,6 +11,7 @@ import { makeCard } from '../src-service/ca/card-factory.js';
 import { loadOrCreateCertificateAuthority } from '../src-service/ca/certificate-authority.js';
 import { caPassphraseFor, openWithMachineSecret } from '../src-service/crypto/machine-secret-file.js';
 import { startPostgresCluster } from '../test/support/postgres-cluster.js';
+import { startServiceProcess, type ServiceProcess } from '../test/support/service-process.js';
 import { addOrg, addPosition, addUser, assign } from '../test/support/service-fixtures.js';
 import { runIfMain } from './support/run-main.js';
 import { fmt, median, percentile } from './support/stats.js';
@@ -63,12 +63,9 @@ interface Storage {
 /** What every instance is told: the same database, secret and origin (the cards sign it). */
 const ORIGIN = 'http://cis-bench.invalid';
 
-function startChild(storage: Storage, profileDir?: string): Promise<{ child: ChildProcess; url: string }> {
-  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src-service/cli.ts', 'serve', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: {
-      ...process.env,
+function startChild(storage: Storage, profileDir?: string): Promise<ServiceProcess> {
+  return startServiceProcess(
+    {
       CIS_DB: storage.dbFile,
       CIS_SECRET_FILE: storage.secretFile,
       CIS_SERVICE_ORIGIN: ORIGIN,
@@ -76,16 +73,8 @@ function startChild(storage: Storage, profileDir?: string): Promise<{ child: Chi
       CIS_RATE_LIMIT_PER_CLIENT: '1000000',
       CIS_RATE_LIMIT_GLOBAL: '100000000',
     },
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.once('exit', (code) => reject(new Error(`service exited early (${code})`)));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /identity service ready: (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1] as string });
-    });
-  });
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
 }
 
 /** CPU time (user + system) the process has used, in ms, from /proc/<pid>/stat. */
@@ -221,7 +210,7 @@ async function runOnce(
   const cards = await setUp(storage, o.cardCount, o.mix);
   const children = [first, ...(count === 2 ? [await startChild(storage, o.profile)] : [])];
   console.log(`\n## ${count} instance(s): CA + ${o.cardCount} factory cards registered, instances up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const pids = children.map((c) => c.child.pid as number);
+  const pids = children.map((c) => c.process.pid as number);
   const urls = children.map((c) => c.url);
   try {
     const rssBefore = pids.map(rssMiB);
@@ -279,10 +268,7 @@ async function runOnce(
     if (errors) console.log(`errors: ${errors} (first: ${String(firstError)})`);
     return { loginsPerSecond: total / o.seconds, line: `${count} instance(s): ${(total / o.seconds).toFixed(0)} logins/s, median latency ${fmt(median(latencies))}` };
   } finally {
-    for (const { child } of children) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
+    await Promise.all(children.map((c) => c.stop()));
   }
 }
 

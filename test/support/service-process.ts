@@ -15,8 +15,9 @@ export interface ServiceProcess {
 
 const READY = /^identity service ready: (http:\/\/\S+)/;
 
-export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src-service/cli.ts', 'serve'], {
+/** `nodeArgs`: options for Node itself, such as a CPU profile. */
+export async function startServiceProcess(env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src-service/cli.ts', 'serve'], {
     env: { ...process.env, CIS_HOST: '127.0.0.1', CIS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
