@@ -4,7 +4,7 @@ import { useAgentSnapshot } from './api/agent-context.js';
 import { AppHeader } from './components/app-header.js';
 import { SkipLink } from './components/skip-link.js';
 import { IdentityAgentWindow } from './identity-agent/identity-agent-window.js';
-import { replaceRoute, useRoute } from './routing/hash-route.js';
+import { onCimPage, replaceWithCimHome, useIsIdentityAgentWindow } from './routing/hash-route.js';
 import { ScreenView } from './screens/screen-view.js';
 import { ConnectingScreen, ConnectionBanner, NotAllowedScreen } from './status/connection-banner.js';
 import { LiveAnnouncer } from './status/live-announcer.js';
@@ -13,10 +13,10 @@ import { TrainingPanel } from './training/training-panel.js';
 
 export function App() {
   const snapshot = useAgentSnapshot();
-  const route = useRoute();
-  useSessionEndGoesHome(snapshot.state?.screen.kind, route.name === 'identity-agent');
+  const compact = useIsIdentityAgentWindow();
+  useSessionEndGoesHome(snapshot.state?.screen.kind, compact);
 
-  if (route.name === 'identity-agent') {
+  if (compact) {
     return (
       <>
         <IdentityAgentWindow snapshot={snapshot} />
@@ -58,6 +58,6 @@ export function App() {
 function useSessionEndGoesHome(screenKind: Screen['kind'] | undefined, compact: boolean): void {
   useEffect(() => {
     if (compact || screenKind === undefined || screenKind === 'signed-in' || screenKind === 'session-locked') return;
-    if (window.location.hash.startsWith('#/cim/')) replaceRoute({ name: 'cim-home' });
+    if (onCimPage()) replaceWithCimHome();
   }, [screenKind, compact]);
 }

@@ -23,7 +23,7 @@ import {
 import { AgentFailure, type Agent, type AgentOptions } from './agent-types.js';
 import { viewOf } from './agent-view.js';
 import { readCard, UnusableCardError } from './card-facts.js';
-import { findUsers, getProfile, myProfile } from './cim-actions.js';
+import { callServiceForRenderer, findUsers, getProfile, myProfile } from './cim-actions.js';
 import { cancelPasscode, choosePosition, lock, logout, submitPasscode } from './login-actions.js';
 import { changePasscode } from './passcode-change.js';
 import { changeOwnContact } from './contact-change.js';
@@ -231,6 +231,7 @@ export class AgentCore implements Agent {
     'cim.getProfile': (r) => getProfile(this.runtime, r.uuid),
     'cim.myProfile': () => myProfile(this.runtime),
     'cim.changeOwnContact': (r) => changeOwnContact(this.runtime, r),
+    'service.call': (r) => callServiceForRenderer(this.runtime, r),
     'training.insertCard': (r) => {
       const training = this.trainingCards();
       guardTraining(() => training.insert(r.persona, r.reader));

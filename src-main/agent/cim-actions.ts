@@ -1,5 +1,7 @@
 import type { z } from 'zod';
+import type { ServiceCallRequest } from '../../src-shared/api/agent-api.js';
 import type { FindUsersResponse, Profile } from '../../src-shared/api/service-cim.js';
+import { SERVICE_ENDPOINTS } from '../../src-shared/api/service-endpoints.js';
 import type { FindUsersParams } from '../service-client/service-client.js';
 import { MESSAGES } from './agent-messages.js';
 import type { AgentRuntime } from './agent-runtime.js';
@@ -51,4 +53,13 @@ export function getProfile(rt: AgentRuntime, uuid: string): Promise<z.infer<type
 
 export function myProfile(rt: AgentRuntime): Promise<z.infer<typeof Profile>> {
   return withSession(rt, (token, userUuid) => rt.client.profile(token, userUuid));
+}
+
+/**
+ * A `viaAgent` endpoint called for the renderer (channel `service.call`). The channel's schema
+ * only lets those names through; the service still decides every permission.
+ */
+export function callServiceForRenderer(rt: AgentRuntime, request: z.output<typeof ServiceCallRequest>): Promise<unknown> {
+  const endpoint = SERVICE_ENDPOINTS[request.endpoint];
+  return withSession(rt, (token) => rt.client.callForRenderer(endpoint, request, token));
 }

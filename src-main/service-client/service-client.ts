@@ -223,6 +223,16 @@ export class ServiceClient {
   }
 
   /** One call of `endpoint`: its method and path from the table, its answer parsed by the table's schema. */
+  /**
+   * A call the renderer asked the agent to make (agent channel `service.call`), with the
+   * session's token. The parts are passed as given: the service checks them and answers a bad
+   * one with the fields at fault; the answer is checked against the endpoint's response schema.
+   */
+  async callForRenderer(endpoint: Endpoint, parts: { params?: unknown; query?: unknown; body?: unknown }, token: string): Promise<unknown> {
+    const input = { token, params: parts.params ?? {}, query: parts.query, body: parts.body };
+    return this.call(endpoint, input as unknown as CallInput<Endpoint>);
+  }
+
   private async call<E extends Endpoint>(endpoint: E, input: CallInput<E>): Promise<ResponseOf<E>> {
     const { method } = endpoint;
     const { path, search } = callTarget(endpoint, input);

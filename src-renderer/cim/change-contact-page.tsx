@@ -7,7 +7,7 @@ import { CardPasscodeField } from '../components/card-passcode-field.js';
 import { ErrorMessage, ErrorSummary } from '../components/error-summary.js';
 import { LiveStatus } from '../components/live-status.js';
 import { PageHeading } from '../components/page-heading.js';
-import { routeHref, type ContactField } from '../routing/hash-route.js';
+import { CIM_PATHS, hrefOf, type ContactField } from './cim-paths.js';
 
 // Changing your own email or mobile: the new value, then your passcode, then Update. The
 // passcode goes to your smartcard, which approves the change (the agent has it sign the
@@ -96,7 +96,7 @@ export function ChangeContactPage({ field }: { field: ContactField }) {
   const describedBy = [`${VALUE_ID}-hint`, ...(valueError ? [`${VALUE_ID}-error`] : [])].join(' ');
   return (
     <>
-      <a className="nhsuk-back-link" href={routeHref({ name: 'my-profile' })}>
+      <a className="nhsuk-back-link" href={hrefOf(CIM_PATHS.myProfile)}>
         Back
       </a>
       <PageHeading caption="Your profile">{`Change your ${words.noun}`}</PageHeading>
@@ -136,7 +136,7 @@ export function ChangeContactPage({ field }: { field: ContactField }) {
           <button className="nhsuk-button" type="submit" disabled={sending}>
             Update
           </button>
-          <a className="nhsuk-link" href={routeHref({ name: 'my-profile' })}>
+          <a className="nhsuk-link" href={hrefOf(CIM_PATHS.myProfile)}>
             Cancel
           </a>
         </div>
@@ -154,7 +154,7 @@ function ContactChanged({ noun }: { noun: string }) {
       </div>
       <p>We have sent a message to your old {noun} to say it was changed.</p>
       <p>
-        <a className="nhsuk-link" href={routeHref({ name: 'my-profile' })}>
+        <a className="nhsuk-link" href={hrefOf(CIM_PATHS.myProfile)}>
           Back to your profile
         </a>
       </p>

@@ -1,26 +1,31 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
+import { createHashRouter, RouterProvider } from 'react-router';
 import type { SignedInSession } from '../../src-shared/api/agent-api.js';
-import { routeHref, useRoute } from '../routing/hash-route.js';
-import { ChangeContactPage } from './change-contact-page.js';
-import { CimHome } from './cim-home.js';
-import { FindUser, type SavedSearch } from './find-user.js';
-import { EMPTY_FIND_USER_VALUES } from './find-user-request.js';
-import { ProfileView } from './profile-view.js';
+import { CIM_ROUTES } from './cim-routes.js';
+import { CimSessionContext } from './cim-session.js';
 
-/** The CIM pages of a signed-in session. The last search is kept so Back from a profile returns to it. */
+/**
+ * The CIM pages of a signed-in session. The router and the loaded data live as long as the
+ * session's area does: when the session ends they go with it, so the next person to sign in
+ * never sees the last one's data, even for a moment.
+ */
 export function CimArea({ session }: { session: SignedInSession }) {
-  const route = useRoute();
-  const [search, setSearch] = useState<SavedSearch>({ values: EMPTY_FIND_USER_VALUES, response: null });
-  switch (route.name) {
-    case 'find-user':
-      return <FindUser saved={search} onSaved={setSearch} />;
-    case 'my-profile':
-      return <ProfileView key="mine" source={{ kind: 'mine' }} backHref={routeHref({ name: 'cim-home' })} />;
-    case 'change-my-contact':
-      return <ChangeContactPage key={route.field} field={route.field} />;
-    case 'user-profile':
-      return <ProfileView key={route.uuid} source={{ kind: 'user', uuid: route.uuid }} backHref={routeHref({ name: 'find-user' })} />;
-    default:
-      return <CimHome session={session} />;
-  }
+  const [router] = useState(() => createHashRouter(CIM_ROUTES));
+  const [queries] = useState(
+    () =>
+      new QueryClient({
+        defaultOptions: {
+          // The agent reports failures in the user's words; retrying a refusal would only delay them.
+          queries: { retry: false, refetchOnWindowFocus: false, staleTime: 30_000 },
+        },
+      }),
+  );
+  return (
+    <CimSessionContext.Provider value={session}>
+      <QueryClientProvider client={queries}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>
+    </CimSessionContext.Provider>
+  );
 }

@@ -1,9 +1,10 @@
-import type { SignedInSession } from '../../src-shared/api/agent-api.js';
 import { PageHeading } from '../components/page-heading.js';
-import { routeHref } from '../routing/hash-route.js';
+import { CIM_PATHS, hrefOf } from './cim-paths.js';
+import { useCimSession } from './cim-session.js';
 
 /** Care Identity Management dashboard: the tasks open to every signed-in user. */
-export function CimHome({ session }: { session: SignedInSession }) {
+export function CimHome() {
+  const session = useCimSession();
   const { position } = session;
   return (
     <>
@@ -13,12 +14,12 @@ export function CimHome({ session }: { session: SignedInSession }) {
       </p>
       <ul className="nhsuk-grid-row nhsuk-card-group">
         <li className="nhsuk-grid-column-one-half nhsuk-card-group__item">
-          <TaskCard href={routeHref({ name: 'find-user' })} title="Find an existing user">
+          <TaskCard href={hrefOf(CIM_PATHS.findUser)} title="Find an existing user">
             Search by name, National Insurance number or smartcard UUID, then view their profile.
           </TaskCard>
         </li>
         <li className="nhsuk-grid-column-one-half nhsuk-card-group__item">
-          <TaskCard href={routeHref({ name: 'my-profile' })} title="View your profile">
+          <TaskCard href={hrefOf(CIM_PATHS.myProfile)} title="View your profile">
             Your details, positions, smartcards and authenticators.
           </TaskCard>
         </li>

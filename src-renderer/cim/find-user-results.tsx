@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { AgentResult } from '../../src-shared/api/agent-api.js';
 import { InsetText } from '../components/callouts.js';
 import { plural } from '../format/dates.js';
-import { routeHref } from '../routing/hash-route.js';
+import { CIM_PATHS, hrefOf } from './cim-paths.js';
 
 export type FindUsersResult = AgentResult<'cim.findUsers'>;
 
@@ -55,7 +55,7 @@ export function FindUserResults({ response, focusOnShow }: { response: FindUsers
                   </strong>
                 </td>
                 <td className="nhsuk-table__cell">
-                  <a href={routeHref({ name: 'user-profile', uuid: user.uuid })}>
+                  <a href={hrefOf(CIM_PATHS.userProfile(user.uuid))}>
                     View profile<span className="nhsuk-u-visually-hidden"> of {user.name}</span>
                   </a>
                 </td>

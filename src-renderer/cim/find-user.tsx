@@ -3,7 +3,7 @@ import { toAgentCallError } from '../api/agent-call-error.js';
 import { useAgentClient } from '../api/agent-context.js';
 import { ErrorMessage, ErrorSummary, type ErrorItem } from '../components/error-summary.js';
 import { PageHeading } from '../components/page-heading.js';
-import { routeHref } from '../routing/hash-route.js';
+import { CIM_PATHS, hrefOf } from './cim-paths.js';
 import { FindUserResults, type FindUsersResult } from './find-user-results.js';
 import { checkFindUser, FIND_USER_FIELD_IDS, type FindUserField, type FindUserValues } from './find-user-request.js';
 
@@ -84,7 +84,7 @@ export function FindUser({ saved, onSaved }: { saved: SavedSearch; onSaved: (sea
 
   return (
     <>
-      <a className="nhsuk-back-link" href={routeHref({ name: 'cim-home' })}>
+      <a className="nhsuk-back-link" href={hrefOf(CIM_PATHS.home)}>
         Back
       </a>
       <PageHeading>Find an existing user</PageHeading>

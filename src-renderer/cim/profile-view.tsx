@@ -1,11 +1,10 @@
-import { useEffect, useState } from 'react';
 import type { Profile } from '../../src-shared/api/service-cim.js';
-import { toAgentCallError } from '../api/agent-call-error.js';
-import { useAgentClient } from '../api/agent-context.js';
+import { useServiceQuery } from '../api/service-query.js';
 import { ErrorSummary } from '../components/error-summary.js';
 import { PageHeading } from '../components/page-heading.js';
 import { SummaryList } from '../components/summary-list.js';
-import { routeHref, type ContactField } from '../routing/hash-route.js';
+import { CIM_PATHS, hrefOf, type ContactField } from './cim-paths.js';
+import { useCimSession } from './cim-session.js';
 import { ProfileTables } from './profile-tables.js';
 
 // A user's profile: your own ("View your profile") or one found by "Find an existing user".
@@ -15,24 +14,14 @@ export type ProfileSource = { readonly kind: 'mine' } | { readonly kind: 'user';
 type Loaded = { readonly status: 'loading' } | { readonly status: 'failed'; readonly message: string } | { readonly status: 'ready'; readonly profile: Profile };
 
 export function ProfileView({ source, backHref }: { source: ProfileSource; backHref: string }) {
-  const client = useAgentClient();
-  const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
+  const session = useCimSession();
   const uuid = source.kind === 'user' ? source.uuid : null;
-
-  useEffect(() => {
-    let current = true;
-    // Another user's profile: stop showing the last one while this one loads.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    setLoaded({ status: 'loading' });
-    const request = uuid === null ? client.invoke('cim.myProfile', {}) : client.invoke('cim.getProfile', { uuid });
-    request.then(
-      (profile) => current && setLoaded({ status: 'ready', profile }),
-      (error: unknown) => current && setLoaded({ status: 'failed', message: toAgentCallError(error).message }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [client, uuid]);
+  const query = useServiceQuery('profile', { params: { uuid: uuid ?? session.user.uuid } });
+  const loaded: Loaded = query.isPending
+    ? { status: 'loading' }
+    : query.isError
+      ? { status: 'failed', message: query.error.message }
+      : { status: 'ready', profile: query.data };
 
   const heading = uuid === null ? 'Your profile' : loaded.status === 'ready' ? fullName(loaded.profile) : 'User profile';
   return (
@@ -54,7 +43,7 @@ export function ProfileView({ source, backHref }: { source: ProfileSource; backH
 
 /** Your own profile offers to change your email and mobile (your name and NI number are changed by RA staff). */
 function ProfileDetails({ profile, own }: { profile: Profile; own: boolean }) {
-  const change = (field: ContactField, what: string) => (own ? { change: { href: routeHref({ name: 'change-my-contact', field }), what } } : {});
+  const change = (field: ContactField, what: string) => (own ? { change: { href: hrefOf(CIM_PATHS.changeMyContact(field)), what } } : {});
   return (
     <>
       <h2 className="nhsuk-heading-m">Personal details</h2>

@@ -412,4 +412,62 @@ CREATE INDEX users_home_org_search ON users(home_org_id, family_name_norm, given
 CREATE INDEX users_given_search ON users(given_name_norm, family_name_norm, id, home_org_id);
 `,
   },
+  {
+    // Workgroups (src-service/cim/workgroups*.ts): named groups of people at an organisation,
+    // assigned to users for a period and carried by positions. Closing one keeps its history.
+    // Close and reopen requests (src-service/cim/profile-status*.ts): a sponsor may only ask RA
+    // staff to close or reopen a profile; the request waits in Requests until accepted or rejected.
+    version: 75,
+    name: 'workgroups and profile close or reopen requests',
+    sql: (d) => `
+CREATE TABLE workgroups (
+  id ${d.id},
+  org_id INTEGER NOT NULL REFERENCES organisations(id),
+  name TEXT NOT NULL,
+  name_norm TEXT NOT NULL,
+  description TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by INTEGER NOT NULL REFERENCES users(id),
+  closed_at TEXT,
+  closed_by INTEGER REFERENCES users(id)
+);
+CREATE INDEX workgroups_org_name ON workgroups(org_id, name_norm);
+
+CREATE TABLE workgroup_assignments (
+  id ${d.id},
+  workgroup_id INTEGER NOT NULL REFERENCES workgroups(id),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  start_date TEXT NOT NULL,
+  end_date TEXT,
+  assigned_by INTEGER NOT NULL REFERENCES users(id),
+  assigned_at TEXT NOT NULL,
+  removed_at TEXT,
+  removed_by INTEGER REFERENCES users(id)
+);
+CREATE INDEX workgroup_assignments_user ON workgroup_assignments(user_id, workgroup_id);
+CREATE INDEX workgroup_assignments_workgroup ON workgroup_assignments(workgroup_id, user_id);
+
+CREATE TABLE position_workgroups (
+  position_id INTEGER NOT NULL REFERENCES positions(id),
+  workgroup_id INTEGER NOT NULL REFERENCES workgroups(id),
+  PRIMARY KEY (position_id, workgroup_id)
+)${d.withoutRowid};
+CREATE INDEX position_workgroups_workgroup ON position_workgroups(workgroup_id);
+
+CREATE TABLE profile_status_requests (
+  id ${d.id},
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  action TEXT NOT NULL CHECK (action IN ('close', 'reopen')),
+  reason TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'rejected')),
+  requested_by INTEGER NOT NULL REFERENCES users(id),
+  requested_at TEXT NOT NULL,
+  decided_by INTEGER REFERENCES users(id),
+  decided_at TEXT,
+  decision_reason TEXT
+);
+CREATE INDEX profile_status_requests_pending ON profile_status_requests(status, requested_at);
+CREATE INDEX profile_status_requests_user ON profile_status_requests(user_id);
+`,
+  },
 ];

@@ -102,6 +102,48 @@ interface PositionRequestsTable {
   reason: string | null;
 }
 
+interface WorkgroupsTable {
+  id: Id;
+  org_id: number;
+  name: string;
+  name_norm: string;
+  description: string;
+  created_at: string;
+  created_by: number;
+  closed_at: string | null;
+  closed_by: number | null;
+}
+
+interface WorkgroupAssignmentsTable {
+  id: Id;
+  workgroup_id: number;
+  user_id: number;
+  start_date: string;
+  end_date: string | null;
+  assigned_by: number;
+  assigned_at: string;
+  removed_at: string | null;
+  removed_by: number | null;
+}
+
+interface PositionWorkgroupsTable {
+  position_id: number;
+  workgroup_id: number;
+}
+
+interface ProfileStatusRequestsTable {
+  id: Id;
+  user_id: number;
+  action: 'close' | 'reopen';
+  reason: string;
+  status: Generated<'pending' | 'accepted' | 'rejected'>;
+  requested_by: number;
+  requested_at: string;
+  decided_by: number | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+}
+
 interface DetailChangeRequestsTable {
   id: Id;
   user_id: number;
@@ -256,6 +298,10 @@ export interface Tables {
   authenticators: AuthenticatorsTable;
   position_requests: PositionRequestsTable;
   detail_change_requests: DetailChangeRequestsTable;
+  workgroups: WorkgroupsTable;
+  workgroup_assignments: WorkgroupAssignmentsTable;
+  position_workgroups: PositionWorkgroupsTable;
+  profile_status_requests: ProfileStatusRequestsTable;
   login_challenges: LoginChallengesTable;
   login_tickets: LoginTicketsTable;
   sessions: SessionsTable;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RoleCode } from '../domain/roles.js';
 import { ChangeOwnContactRequest, ContactDetails, FindUsersRequest, FindUsersResponse, Profile } from './service-cim.js';
 import { IsoDateTime, OrganisationSummary, PositionSummary, Uuid } from './service-common.js';
+import { SERVICE_ENDPOINTS } from './service-endpoints.js';
 import { OutboxMessage, UnlockChannel } from './service-unlock.js';
 
 // The one contract between the renderer and the agent (main process), whichever shell carries it
@@ -231,6 +232,27 @@ export type AgentState = z.infer<typeof AgentState>;
 
 const Ok = z.strictObject({ ok: z.literal(true) });
 
+type ServiceEndpoints = typeof SERVICE_ENDPOINTS;
+/** The service endpoints the renderer may have the agent call with the session (`viaAgent` in the table). */
+export type ViaAgentEndpoint = { [K in keyof ServiceEndpoints]: ServiceEndpoints[K] extends { viaAgent: true } ? K : never }[keyof ServiceEndpoints];
+const viaAgentNames = Object.entries(SERVICE_ENDPOINTS)
+  .filter(([, e]) => 'viaAgent' in e && e.viaAgent === true)
+  .map(([name]) => name) as [ViaAgentEndpoint, ...ViaAgentEndpoint[]];
+const ViaAgentEndpointName = z.enum(viaAgentNames);
+
+/**
+ * One call of a `viaAgent` service endpoint, asked by the renderer: the parts are the endpoint's
+ * own (checked by the service, which answers a bad part with the fields at fault); the agent adds
+ * the session. The result is the service's answer, already checked against the endpoint's
+ * response schema by the agent's client.
+ */
+export const ServiceCallRequest = z.strictObject({
+  endpoint: ViaAgentEndpointName,
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  body: z.unknown().optional(),
+});
+
 /**
  * Every request the renderer may make, with its payload and result schemas. The passcode is
  * accepted once, in submitPasscode / resumeSession (and changePasscode, cim.changeOwnContact), and never sent back in any form.
@@ -281,6 +303,8 @@ export const AGENT_CHANNELS = {
   'cim.myProfile': { request: z.strictObject({}), response: Profile },
   /** Changes your own email or mobile; the passcode goes to the session's card, which signs the change. */
   'cim.changeOwnContact': { request: ChangeOwnContactRequest, response: ContactDetails },
+  /** A Care Identity Management call (any `viaAgent` endpoint of the service), made with the session. */
+  'service.call': { request: ServiceCallRequest, response: z.unknown() },
   'training.insertCard': { request: z.strictObject({ persona: z.string().max(64), reader: z.string().max(64) }), response: Ok },
   'training.removeCard': { request: z.strictObject({ reader: z.string().max(64) }), response: Ok },
 } as const;

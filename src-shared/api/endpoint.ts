@@ -20,6 +20,12 @@ export interface Endpoint {
   readonly auth: 'none' | 'session';
   readonly summary: string;
   readonly tag: string;
+  /**
+   * The renderer may ask the agent to make this call for it (agent channel `service.call`): the
+   * agent adds the session's token and proof, which never leave it. Only plain CIM calls carry
+   * it; a call that needs the card (a passcode, a signature) has its own agent channel.
+   */
+  readonly viaAgent?: true;
 }
 
 /** Keeps each endpoint's own schema types (a table entry is not widened to `Endpoint`). */

@@ -31,6 +31,7 @@ export const IPC_INVOKE_CHANNELS = [
   'cim.getProfile',
   'cim.myProfile',
   'cim.changeOwnContact',
+  'service.call',
   'training.insertCard',
   'training.removeCard',
 ] as const satisfies readonly AgentChannel[];

@@ -1,0 +1,36 @@
+// The address of every CIM page, in one place: pages link with these (as `#` + path: the
+// router keeps its paths in the location hash, so they work the same over http:// and
+// Electron's app://, and Back, reload and deep links work in both shells). The router's table
+// is src-renderer/cim/cim-routes.tsx.
+
+/** Your own contact details that you may change (with your smartcard's approval). */
+export type ContactField = 'email' | 'mobile';
+
+export const CIM_PATHS = {
+  home: '/cim',
+  findUser: '/cim/find-user',
+  findOrganisation: '/cim/organisations',
+  organisation: (id: number | string) => `/cim/organisations/${id}`,
+  myProfile: '/cim/my-profile',
+  changeMyContact: (field: ContactField) => `/cim/my-profile/change-${field}`,
+  userProfile: (uuid: string) => `/cim/users/${uuid}`,
+  createUser: '/cim/create-user',
+  changeUserDetails: (uuid: string) => `/cim/users/${uuid}/change-details`,
+  closeProfile: (uuid: string) => `/cim/users/${uuid}/close`,
+  reopenProfile: (uuid: string) => `/cim/users/${uuid}/reopen`,
+  /** "Add access positions": a request, for yourself or (sponsors and RA staff) for another user. */
+  addMyPositions: '/cim/my-profile/add-positions',
+  addPositions: (uuid: string) => `/cim/users/${uuid}/add-positions`,
+  /** Assign, edit dates of, and remove a user's position assignments directly. */
+  manageAssignments: (uuid: string) => `/cim/users/${uuid}/assignments`,
+  positionRequests: '/cim/position-requests',
+  managePositions: '/cim/positions',
+  workgroups: '/cim/workgroups',
+  userWorkgroups: (uuid: string) => `/cim/users/${uuid}/workgroups`,
+  batch: '/cim/batch',
+  requests: '/cim/requests',
+  reports: '/cim/reports',
+} as const;
+
+/** An `href` for a CIM path. */
+export const hrefOf = (path: string): string => `#${path}`;
