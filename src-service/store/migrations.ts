@@ -470,4 +470,11 @@ CREATE INDEX profile_status_requests_pending ON profile_status_requests(status, 
 CREATE INDEX profile_status_requests_user ON profile_status_requests(user_id);
 `,
   },
+  {
+    // A workgroup's history is read from the audit entries about it (cim/workgroups-read.ts):
+    // found by subject, in order, without reading the whole log.
+    version: 95,
+    name: 'audit log by subject',
+    sql: () => `CREATE INDEX audit_log_subject ON audit_log(subject, seq);`,
+  },
 ];
