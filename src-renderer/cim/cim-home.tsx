@@ -1,6 +1,7 @@
 import { PageHeading } from '../components/page-heading.js';
 import { CIM_PATHS, hrefOf } from './cim-paths.js';
 import { useCimSession } from './cim-session.js';
+import { WorkgroupsCard } from './workgroups/workgroups-card.js';
 
 /** Care Identity Management dashboard: the tasks open to every signed-in user. */
 export function CimHome() {
@@ -23,6 +24,7 @@ export function CimHome() {
             Your details, positions, smartcards and authenticators.
           </TaskCard>
         </li>
+        <WorkgroupsCard TaskCard={TaskCard} />
       </ul>
     </>
   );
