@@ -150,7 +150,7 @@ function HistoryTable({ history }: { history: readonly WorkgroupEvent[] }) {
           <tr className="nhsuk-table__row" key={i}>
             <td className="nhsuk-table__cell">{`${formatDate(event.at)} at ${formatTime(event.at)}`}</td>
             <td className="nhsuk-table__cell">{describeEvent(event)}</td>
-            <td className="nhsuk-table__cell">{event.by?.name ?? 'Unknown'}</td>
+            <td className="nhsuk-table__cell">{event.by?.name ?? 'System'}</td>
           </tr>
         ))}
       </tbody>
