@@ -33,7 +33,7 @@ export function readDate(parts: DateParts, label: string, required: boolean): Da
   const day = parts.day.trim();
   const month = parts.month.trim();
   const year = parts.year.trim();
-  if (!day && !month && !year) return required ? { ok: false, message: `Enter ${label.toLowerCase()}` } : { ok: true, iso: null };
+  if (!day && !month && !year) return required ? { ok: false, message: `Enter the ${label.toLowerCase()}` } : { ok: true, iso: null };
   const missing = [!day && 'a day', !month && 'a month', !year && 'a year'].filter((m): m is string => typeof m === 'string');
   if (missing.length > 0) return { ok: false, message: `${label} must include ${missing.join(' and ')}` };
   if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return { ok: false, message: `${label} must be a real date` };
