@@ -1,4 +1,3 @@
-import { sql, type SqlBool } from 'kysely';
 import type { UserWorkgroups, WorkgroupDetail } from '../../src-shared/api/cim-workgroups.js';
 import type { OrganisationSummary } from '../../src-shared/api/service-common.js';
 import { authorize, inScope } from '../auth/authorize.js';
@@ -36,9 +35,6 @@ function organisationsWhere(db: Db) {
 
 const summaryOf = ({ code, name, kind, parentCode }: OrganisationRow): OrganisationSummary => ({ code, name, kind, parentCode });
 
-/** LIKE's own characters taken literally, with '\' as the escape. */
-const likeLiteral = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /** GET /v1/workgroups: an organisation's workgroups, by name. */
 export async function listWorkgroups(
   ctx: ServiceContext,
@@ -53,10 +49,11 @@ export async function listWorkgroups(
   authorize(session, WORKGROUP_ACTIVITY, { orgPath: organisation.path });
   let rows = workgroupRows(ctx.db, utcDate(ctx.now())).where('w.org_id', '=', organisation.id);
   if (!query.includeClosed) rows = rows.where('w.closed_at', 'is', null);
-  const name = query.name === undefined ? '' : normaliseSearch(query.name);
-  if (name) rows = rows.where(sql<SqlBool>`w.name_norm LIKE ${`%${likeLiteral(name)}%`} ESCAPE '\\'`);
   const found = await rows.orderBy('w.name_norm').orderBy('w.id').execute();
-  return { organisation: summaryOf(organisation), workgroups: found.map(toWorkgroup) };
+  // An organisation has tens of workgroups, not thousands: the name is matched here, as text,
+  // so no character in it has a meaning to SQL.
+  const name = query.name === undefined ? '' : normaliseSearch(query.name);
+  return { organisation: summaryOf(organisation), workgroups: found.filter((row) => normaliseSearch(row.name).includes(name)).map(toWorkgroup) };
 }
 
 /** GET /v1/workgroups/:id: the workgroup, its current members and its history. */

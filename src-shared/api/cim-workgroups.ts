@@ -31,12 +31,10 @@ export const WorkgroupAssignment = z.strictObject({
 });
 export type WorkgroupAssignment = z.infer<typeof WorkgroupAssignment>;
 
-export const WorkgroupEventKind = z.enum(['created', 'assigned', 'dates-edited', 'removed', 'closed']);
-
 /** One line of a workgroup's history, read from the audit log entries about the workgroup. */
 export const WorkgroupEvent = z.strictObject({
   at: IsoDateTime,
-  kind: WorkgroupEventKind,
+  kind: z.enum(['created', 'assigned', 'dates-edited', 'removed', 'closed']),
   /** Who did it; null when the audit entry names nobody the directory knows. */
   by: PersonRef.nullable(),
   /** The member an assignment event is about. */

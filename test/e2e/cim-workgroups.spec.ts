@@ -126,8 +126,14 @@ test('rule: the RA manager creates a workgroup, assigns it to a user, edits the 
   await expect(page.getByRole('table')).not.toContainText('Discharge lounge team');
 
   // Close the workgroup: a warning first, then closed, and no longer offered for assigning.
-  await page.goto(`${app.url}#/cim/workgroups?organisation=RZZ01`);
-  await page.getByRole('link', { name: 'Discharge lounge team' }).click();
+  await page.goto(`${app.url}#/cim/workgroups`);
+  await page.getByLabel('Organisation code').fill('RZZ01');
+  await page.getByLabel('Workgroup name (optional)').fill('DISCHARGE');
+  await page.getByRole('button', { name: 'Show workgroups' }).click();
+  const found = page.getByRole('table', { name: /Training General Hospital: 1 workgroup/ });
+  await expect(found).toContainText('Discharge lounge team');
+  await expectNoAxeViolations(page, 'Manage workgroups, found by name');
+  await found.getByRole('link', { name: 'Discharge lounge team' }).click();
   await expect(page.getByRole('table', { name: /History/ }).getByRole('row')).toHaveCount(5);
   await page.getByRole('button', { name: 'Close workgroup' }).click();
   await expect(pageHeading(page)).toContainText('Close workgroup');

@@ -5,8 +5,8 @@ import type { Problem } from './workgroup-ui.js';
 // The start and end dates of a workgroup assignment, as two NHS date inputs, checked as the
 // service checks them (start today or later unless kept as it was; end not before start or today).
 
-export const START_DATE = 'assignment-start';
-export const END_DATE = 'assignment-end';
+const START_DATE = 'assignment-start';
+const END_DATE = 'assignment-end';
 
 type Read = { readonly ok: true; readonly startDate: string; readonly endDate: string | null } | { readonly ok: false; readonly problems: Problem[] };
 

@@ -8,7 +8,7 @@ export interface DateParts {
   readonly year: string;
 }
 
-export const EMPTY_DATE: DateParts = { day: '', month: '', year: '' };
+const EMPTY_DATE: DateParts = { day: '', month: '', year: '' };
 
 /** The boxes filled from an ISO date ('2025-06-15'), or empty. */
 export function partsOf(iso: string | null): DateParts {

@@ -19,13 +19,21 @@ export function WorkgroupListPage() {
   const [params] = useSearchParams();
   const organisationCode = params.get('organisation') ?? session.position.organisation.code;
   const includeClosed = params.get('closed') === 'yes';
+  const nameFilter = params.get('name') ?? '';
   const [code, setCode] = useState(organisationCode);
   const [closed, setClosed] = useState(includeClosed);
-  const list = useServiceQuery('listWorkgroups', { query: { organisationCode, includeClosed: includeClosed ? 'true' : 'false' } });
+  const [name, setName] = useState(nameFilter);
+  const list = useServiceQuery('listWorkgroups', {
+    query: { organisationCode, includeClosed: includeClosed ? 'true' : 'false', ...(nameFilter.trim() ? { name: nameFilter.trim() } : {}) },
+  });
 
   const show = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();
-    const next = new URLSearchParams({ organisation: code.trim().toUpperCase() || session.position.organisation.code, ...(closed ? { closed: 'yes' } : {}) });
+    const next = new URLSearchParams({
+      organisation: code.trim().toUpperCase() || session.position.organisation.code,
+      ...(name.trim() ? { name: name.trim() } : {}),
+      ...(closed ? { closed: 'yes' } : {}),
+    });
     void navigate(`${CIM_PATHS.workgroups}?${next.toString()}`);
   };
 
@@ -57,6 +65,23 @@ export function WorkgroupListPage() {
             value={code}
             onChange={(e) => setCode(e.target.value)}
             aria-describedby="workgroups-organisation-hint"
+          />
+        </div>
+        <div className="nhsuk-form-group">
+          <label className="nhsuk-label" htmlFor="workgroups-name">
+            Workgroup name (optional)
+          </label>
+          <div className="nhsuk-hint" id="workgroups-name-hint">
+            All or part of the name
+          </div>
+          <input
+            className="nhsuk-input nhsuk-input--width-20"
+            id="workgroups-name"
+            name="name"
+            type="text"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            aria-describedby="workgroups-name-hint"
           />
         </div>
         <div className="nhsuk-form-group">

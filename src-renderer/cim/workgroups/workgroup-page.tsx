@@ -111,7 +111,7 @@ function MembersTable({ workgroupId, members, editable }: { workgroupId: number;
 }
 
 /** What happened, in words: "Assigned to Wendy Member from 15 June 2025". */
-export function describeEvent(event: WorkgroupEvent): string {
+function describeEvent(event: WorkgroupEvent): string {
   const who = event.user?.name ?? 'a user';
   const period = event.startDate === null ? '' : ` ${describePeriod(event.startDate, event.endDate).replace(/^From/, 'from')}`;
   switch (event.kind) {

@@ -15,7 +15,7 @@ export function useMayManageWorkgroups(): boolean {
 }
 
 /** The page for a role that may not manage workgroups, reached by a link or an old address. */
-export function WorkgroupsNotAllowed() {
+function WorkgroupsNotAllowed() {
   return (
     <>
       <a className="nhsuk-back-link" href={hrefOf(CIM_PATHS.home)}>
