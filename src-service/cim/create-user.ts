@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { CreatedUser, CreateUserBody } from '../../src-shared/api/cim-users.js';
 import { appendAudit } from '../audit/audit-log.js';
-import { conflict, ServiceError } from '../service-error.js';
+import { authorize } from '../auth/authorize.js';
+import type { SessionContext } from '../auth/session-store.js';
+import { badRequest, conflict, ServiceError } from '../service-error.js';
+import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { fullName } from '../store/full-name.js';
 import { inTransaction } from '../store/transaction.js';
+import { utcDate } from './dates.js';
 import { normaliseName } from './normalise-name.js';
+import { assertPlainText } from './text-rules.js';
 
 // Creating a user profile: one person, one profile. Before a profile is saved, the NI number and
 // date of birth are checked against every profile, open or closed: a match is the same person,
@@ -85,4 +92,32 @@ export async function createUserProfile(trx: Db, fields: NewUserFields, actorUse
     await appendAudit(t, { action: 'user.created', actor: actor?.uuid ?? null, subject: uuid, workstationId, details: { homeOrgId: fields.homeOrgId } }, now);
     return { id, uuid, name: `${fields.givenName} ${fields.familyName}` };
   });
+}
+
+type CreateUserInput = z.output<typeof CreateUserBody>;
+
+const NO_SUCH_ORGANISATION = 'no organisation has that ODS code';
+const BORN_IN_FUTURE = 'the date of birth must be today or in the past';
+
+/** POST /v1/users: RA staff and ID checkers create a profile with a home organisation in their scope. */
+export async function createUser(ctx: ServiceContext, session: SessionContext, body: CreateUserInput): Promise<z.output<typeof CreatedUser>> {
+  authorize(session, 'create-user');
+  assertPlainText({ 'body.givenName': body.givenName, 'body.familyName': body.familyName });
+  const now = ctx.now();
+  // ISO dates compare correctly as strings.
+  if (body.dateOfBirth > utcDate(now)) throw badRequest('The request body is not valid.', [{ path: 'body.dateOfBirth', message: BORN_IN_FUTURE }]);
+  const org = await ctx.db.selectFrom('organisations').select(['id', 'path']).where('code', '=', body.homeOrganisationCode.toUpperCase()).executeTakeFirst();
+  if (!org) throw badRequest('The request body is not valid.', [{ path: 'body.homeOrganisationCode', message: NO_SUCH_ORGANISATION }]);
+  authorize(session, 'create-user', { orgPath: org.path });
+  const fields: NewUserFields = {
+    givenName: body.givenName,
+    familyName: body.familyName,
+    dateOfBirth: body.dateOfBirth,
+    niNumber: body.niNumber,
+    email: body.email ?? null,
+    mobile: body.mobile ?? null,
+    homeOrgId: org.id,
+  };
+  const created = await createUserProfile(ctx.db, fields, session.userId, now, session.workstationId);
+  return { uuid: created.uuid, name: created.name };
 }

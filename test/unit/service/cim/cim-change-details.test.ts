@@ -26,12 +26,13 @@ interface UserState {
   ni_number: string | null;
   email: string | null;
   mobile: string | null;
+  date_of_birth: string | null;
 }
 
 function stateOf(userId: number): Promise<UserState> {
   return h.db
     .selectFrom('users')
-    .select(['given_name', 'family_name', 'given_name_norm', 'family_name_norm', 'ni_number', 'email', 'mobile'])
+    .select(['given_name', 'family_name', 'given_name_norm', 'family_name_norm', 'ni_number', 'email', 'mobile', 'date_of_birth'])
     .where('id', '=', userId)
     .executeTakeFirstOrThrow();
 }
@@ -192,15 +193,15 @@ describe('who may not', () => {
 
 describe('changes to your own profile', () => {
   it.each(['RAM', 'RAA(A)', 'RAA', 'IDC'] as const)(
-    'rule: %s cannot change their own name or National Insurance number; nothing changes',
+    'rule: %s cannot change their own name, date of birth or National Insurance number; nothing changes',
     async (role) => {
       const staff = await actor(h.db, orgs.trustA.id, [role]);
       const before = await stateOf(staff.userId);
-      for (const json of [{ givenName: 'Self' }, { familyName: 'Made' }, { niNumber: uniqueNi() }]) {
+      for (const json of [{ givenName: 'Self' }, { familyName: 'Made' }, { niNumber: uniqueNi() }, { dateOfBirth: '1980-02-29' }]) {
         const res = await h.call('PATCH', `/v1/users/${staff.uuid}/details`, { token: staff.token, json });
         expect(res.status).toBe(403);
         expect(res.body.message).toBe(
-          'Registration authority staff and ID checkers cannot change their own name or National Insurance number. Ask another member of your registration authority to change it.',
+          'Registration authority staff and ID checkers cannot change their own name, date of birth or National Insurance number. Ask another member of your registration authority to change it.',
         );
       }
       expect(await stateOf(staff.userId)).toEqual(before);
