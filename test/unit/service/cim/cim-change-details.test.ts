@@ -238,3 +238,31 @@ describe('changes to your own profile', () => {
     expect(stamped.m).toBeNull();
   });
 });
+
+describe('date of birth', () => {
+  it('rule: RA staff change a date of birth directly; a sponsor only asks', async () => {
+    const staff = await actor(h.db, orgs.trustA.id, ['RAA']);
+    const sponsor = await actor(h.db, orgs.trustA.id, ['S']);
+    const user = await target();
+    expect((await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: staff.token, json: { dateOfBirth: '1975-11-30' } })).status).toBe(200);
+    expect((await stateOf(user.id)).date_of_birth).toBe('1975-11-30');
+    const asked = await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: sponsor.token, json: { dateOfBirth: '1975-12-01' } });
+    expect(asked.status).toBe(202);
+    expect((await stateOf(user.id)).date_of_birth).toBe('1975-11-30');
+  });
+
+  it.each([
+    ['in the future', '2025-06-16', 'the date of birth must be today or in the past'],
+    ['before 1900', '1899-12-31', 'the date of birth must be after 1900'],
+    ['not a date', '1975-02-30', undefined],
+  ])('rule: a date of birth %s is a 400 naming it, and nothing changes', async (_what, dateOfBirth, message) => {
+    const staff = await actor(h.db, orgs.trustA.id, ['RAM']);
+    const user = await target();
+    const before = await stateOf(user.id);
+    const res = await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: staff.token, json: { dateOfBirth } });
+    expect(res.status).toBe(400);
+    expect(res.body.fields[0].path).toBe('body.dateOfBirth');
+    if (message) expect(res.body.fields[0].message).toBe(message);
+    expect(await stateOf(user.id)).toEqual(before);
+  });
+});
