@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { CreatedUser, CreateUserBody } from '../../src-shared/api/cim-users.js';
+import { DUPLICATE_PROFILE, type CreatedUser, type CreateUserBody } from '../../src-shared/api/cim-users.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { authorize } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
@@ -36,7 +36,6 @@ export interface ProfileRef {
   readonly name: string;
 }
 
-export const DUPLICATE_PROFILE = 'A profile already exists for this person.';
 const NI_NUMBER_TAKEN = 'That National Insurance number belongs to another user.';
 
 /**
