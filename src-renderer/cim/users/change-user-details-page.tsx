@@ -61,7 +61,7 @@ function check(profile: Profile, values: Values): { changes: Changes; errors: Pa
     if ('problem' in dob) errors.dateOfBirth = dob.problem;
     else changes['dateOfBirth'] = dob.date;
   }
-  return { changes: changes, errors };
+  return { changes, errors };
 }
 
 export function ChangeUserDetailsPage({ uuid }: { uuid: string }) {
