@@ -1,5 +1,6 @@
 import { seedPersonas } from '../../src-service/seed/personas.js';
 import { seedTrainingWorkgroups } from '../../src-service/seed/training-workgroups.js';
+import { seedTrainingUsers } from '../../src-service/seed/training-users.js';
 import type { ServiceContext } from '../../src-service/service-context.js';
 import { InProcessReaderDriver } from '../virtual-card/in-process-readers.js';
 import { PivCardEngine } from '../virtual-card/piv-card-engine.js';
@@ -22,6 +23,7 @@ export interface TrainingSetup {
 export async function startTraining(service: ServiceContext, dataDir: string): Promise<TrainingSetup> {
   const seeded = await seedPersonas(service.db);
   await seedTrainingWorkgroups(service.db, service.now());
+  await seedTrainingUsers(service.db);
   const cards = [];
   for (const { persona } of seeded) {
     const file = await loadOrIssueTrainingCard(service, dataDir, persona);

@@ -7,6 +7,7 @@ import { FindUser, type SavedSearch } from './find-user.js';
 import { EMPTY_FIND_USER_VALUES } from './find-user-request.js';
 import { ProfileView } from './profile-view.js';
 import { WORKGROUPS_ROUTES } from './workgroups/workgroups-routes.js';
+import { USERS_ROUTES } from './users/users-routes.js';
 
 // Every CIM page and its address. A page reads its parameters from the address, so Back, reload
 // and a deep link land on the same page with the same data.
@@ -48,6 +49,7 @@ export const CIM_ROUTES: RouteObject[] = [
       { path: CIM_PATHS.changeMyContact('mobile'), element: <ChangeMyContactPage field="mobile" /> },
       { path: CIM_PATHS.userProfile(':uuid'), element: <UserProfilePage /> },
       ...WORKGROUPS_ROUTES,
+      ...USERS_ROUTES,
     ],
   },
   // Any other address (the first start, an old link) opens the CIM home page.

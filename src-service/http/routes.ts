@@ -5,8 +5,17 @@ import { cimRoutes } from './routes-cim.js';
 import { renewalRoutes } from './routes-renewal.js';
 import { unlockRoutes } from './routes-unlock.js';
 import { workgroupsRoutes } from './routes-workgroups.js';
+import { usersRoutes } from './routes-users.js';
 
 /** Every endpoint of the service, gathered from the areas that declare them. */
 export function serviceRoutes(): AnyRoute[] {
-  return [...directoryRoutes(), ...loginRoutes(), ...cimRoutes(), ...unlockRoutes(), ...renewalRoutes(), ...workgroupsRoutes()];
+  return [
+    ...directoryRoutes(),
+    ...loginRoutes(),
+    ...cimRoutes(),
+    ...renewalRoutes(),
+    ...unlockRoutes(),
+    ...workgroupsRoutes(),
+    ...usersRoutes(),
+  ];
 }

@@ -477,4 +477,14 @@ CREATE INDEX profile_status_requests_user ON profile_status_requests(user_id);
     name: 'audit log by subject',
     sql: () => `CREATE INDEX audit_log_subject ON audit_log(subject, seq);`,
   },
+  {
+    // Date of birth (src-service/cim/create-user.ts): with the NI number it tells whether a new
+    // profile would repeat an existing person's. Older profiles have none recorded.
+    version: 85,
+    name: 'user date of birth',
+    sql: () => `
+ALTER TABLE users ADD COLUMN date_of_birth TEXT;
+CREATE INDEX users_ni_number_birth ON users(ni_number, date_of_birth);
+`,
+  },
 ];

@@ -1,5 +1,6 @@
 import { endpoint } from './endpoint.js';
 import { WORKGROUPS_ENDPOINTS } from './endpoints-workgroups.js';
+import { USERS_ENDPOINTS } from './endpoints-users.js';
 import { CardProofWitnessRequest, CardProofWitnessResponse } from './service-card-proof.js';
 import {
   ChangeDetailsBody,
@@ -346,4 +347,5 @@ export const SERVICE_ENDPOINTS = {
     response: RenewalConfirmResponse,
   }),
   ...WORKGROUPS_ENDPOINTS,
+  ...USERS_ENDPOINTS,
 } as const;
