@@ -470,4 +470,10 @@ CREATE INDEX profile_status_requests_pending ON profile_status_requests(status, 
 CREATE INDEX profile_status_requests_user ON profile_status_requests(user_id);
 `,
   },
+  {
+    version: 80,
+    // A profile's History tab reads the audit entries about one user, newest first.
+    name: 'audit log by subject',
+    sql: () => `CREATE INDEX audit_log_subject ON audit_log(subject, seq);`,
+  },
 ];

@@ -57,7 +57,7 @@ export const FindUsersResponse = z.strictObject({ results: z.array(UserSearchRes
 
 export const UserUuidParams = z.strictObject({ uuid: Uuid });
 
-const ProfileAssignment = z.strictObject({
+export const ProfileAssignment = z.strictObject({
   id: z.number().int().positive(),
   position: PositionSummary,
   startDate: IsoDate,

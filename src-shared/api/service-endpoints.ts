@@ -1,4 +1,6 @@
+import { ProfileView } from './cim-profile.js';
 import { endpoint } from './endpoint.js';
+import { PROFILE_ENDPOINTS } from './endpoints-profile.js';
 import { CardProofWitnessRequest, CardProofWitnessResponse } from './service-card-proof.js';
 import {
   ChangeDetailsBody,
@@ -14,7 +16,6 @@ import {
   PositionRequest,
   PositionRequestList,
   PositionRequestQuery,
-  Profile,
   RejectBody,
   RequestIdParams,
   RequestPositionsBody,
@@ -119,12 +120,12 @@ export const SERVICE_ENDPOINTS = {
   profile: endpoint({
     method: 'GET',
     path: '/v1/users/:uuid',
-    summary: "View a user's profile: details, assignments, cards and authenticators",
+    summary: "View a user's profile: details, assignments, cards and authenticators, and what you may do to it (outside your scope: the directory part only)",
     tag: 'cim',
     auth: 'session',
     viaAgent: true,
     params: UserUuidParams,
-    response: Profile,
+    response: ProfileView,
   }),
   changeDetails: endpoint({
     method: 'PATCH',
@@ -344,4 +345,5 @@ export const SERVICE_ENDPOINTS = {
     body: RenewalConfirmRequest,
     response: RenewalConfirmResponse,
   }),
+  ...PROFILE_ENDPOINTS,
 } as const;
