@@ -155,6 +155,19 @@ interface DetailChangeRequestsTable {
   decided_at: string | null;
 }
 
+interface EmailConfirmationsTable {
+  id: Id;
+  user_id: number;
+  session_id: number;
+  email: string;
+  binding: Buffer;
+  code_mac: Buffer;
+  expires_at: number;
+  tries: Generated<number>;
+  status: Generated<'sent' | 'confirmed' | 'void'>;
+  created_at: number;
+}
+
 interface LoginChallengesTable {
   nonce: string;
   workstation_id: string;
@@ -302,6 +315,7 @@ export interface Tables {
   workgroup_assignments: WorkgroupAssignmentsTable;
   position_workgroups: PositionWorkgroupsTable;
   profile_status_requests: ProfileStatusRequestsTable;
+  email_confirmations: EmailConfirmationsTable;
   login_challenges: LoginChallengesTable;
   login_tickets: LoginTicketsTable;
   sessions: SessionsTable;

@@ -97,3 +97,6 @@ export const OrganisationDetail = z.strictObject({
   ),
 });
 export type OrganisationDetail = z.infer<typeof OrganisationDetail>;
+
+/** POST /v1/me/contact/email-code: the six-digit code sent to the new email address. */
+export const ConfirmEmailBody = z.strictObject({ code: z.string().trim().regex(/^\d{6}$/, 'the code is 6 digits') });

@@ -1,6 +1,6 @@
-import { OrganisationCodeParams, OrganisationDetail, UserHistory } from './cim-profile.js';
+import { ConfirmEmailBody, OrganisationCodeParams, OrganisationDetail, UserHistory } from './cim-profile.js';
 import { endpoint } from './endpoint.js';
-import { UserUuidParams } from './service-cim.js';
+import { ContactDetails, UserUuidParams } from './service-cim.js';
 
 // Care Identity Management: a user's history and one organisation in the tree.
 
@@ -24,5 +24,15 @@ export const PROFILE_ENDPOINTS = {
     viaAgent: true,
     params: OrganisationCodeParams,
     response: OrganisationDetail,
+  }),
+  confirmContactEmail: endpoint({
+    method: 'POST',
+    path: '/v1/me/contact/email-code',
+    summary: 'Confirm a new email address of your own with the 6-digit code sent to it (valid 15 minutes, 5 tries); only then does it take effect',
+    tag: 'cim',
+    auth: 'session',
+    viaAgent: true,
+    body: ConfirmEmailBody,
+    response: ContactDetails,
   }),
 } as const;

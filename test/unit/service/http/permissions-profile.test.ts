@@ -67,3 +67,15 @@ describe('GET /v1/organisations/:code (find-organisation: everyone, nationally)'
     expect((await h.call('GET', `/v1/organisations/${orgs.trustA.code}`)).status).toBe(401);
   });
 });
+
+describe('POST /v1/me/contact/email-code (change-own-contact: everyone, for themselves)', () => {
+  it.each(ROLES)('rule: %s may enter a code for its own email change: with none waiting it is told so, not refused', async (role) => {
+    const res = await h.call('POST', '/v1/me/contact/email-code', { token: (await staff(orgs.trustA.id, role)).token, json: { code: '123456' } });
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 409, code: 'conflict' });
+    expect(res.body.message).toMatch(/No new email address is waiting for a code/);
+  });
+
+  it('rule: without a live session a code is 401', async () => {
+    expect((await h.call('POST', '/v1/me/contact/email-code', { json: { code: '123456' } })).status).toBe(401);
+  });
+});
