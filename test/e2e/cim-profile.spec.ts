@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import { expectNoAxeViolations } from './support/axe.js';
 import { expect, test, useTrainingApp } from './support/fixtures.js';
 import { CLINICIAN, RA_AGENT, type Persona } from './support/personas.js';
+import { errorSummary, outbox, readSecurityCode } from './support/unlocking.js';
 import { logIn, openWorkstation, pageHeading, removeEveryCard } from './support/workstation.js';
 
 // The CIM dashboard, a found user's profile (the directory part outside the viewer's scope),
@@ -146,4 +147,30 @@ test('rule: Find an organisation shows an organisation with its ancestors as a b
   await page.goBack();
   await expect(pageHeading(page)).toHaveText('Find an organisation');
   await expect(page.getByRole('link', { name: 'Training General Hospital', exact: true })).toBeVisible();
+});
+
+test('rule: a new email of your own must be an NHS, AC or GOV address and takes effect with the code sent to it', async ({ page }) => {
+  await logIn(page, RA_AGENT);
+  await page.getByRole('link', { name: 'View your profile', exact: true }).click();
+  await page.getByRole('link', { name: 'Change email address', exact: true }).click();
+  const main = page.getByRole('main');
+  await expect(main).toContainText('Use an NHS, AC or GOV email address');
+  await page.getByLabel('New email address', { exact: true }).fill('priya.patel@example.com');
+  await page.getByLabel('Passcode', { exact: true }).fill(RA_AGENT.passcode);
+  await page.getByRole('button', { name: 'Update', exact: true }).click();
+  await expect(errorSummary(page)).toContainText(/NHS, AC or GOV/);
+  await expectNoAxeViolations(page, 'Change your email address refused');
+
+  await page.getByLabel('New email address', { exact: true }).fill('priya.patel@nhs.net');
+  await page.getByLabel('Passcode', { exact: true }).fill(RA_AGENT.passcode);
+  await page.getByRole('button', { name: 'Update', exact: true }).click();
+  await expect(pageHeading(page)).toHaveText(/Check your email/);
+  await expect(outbox(page).getByRole('listitem').first()).toContainText('priya.patel@nhs.net');
+  await expectNoAxeViolations(page, 'Check your email');
+  await page.getByLabel('Code', { exact: true }).fill(await readSecurityCode(page));
+  await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+  await expect(pageHeading(page)).toHaveText('Contact details changed successfully');
+  await expectNoAxeViolations(page, 'Contact details changed successfully');
+  await page.getByRole('link', { name: 'Back to your profile' }).click();
+  await expect(main).toContainText('priya.patel@nhs.net');
 });

@@ -69,9 +69,12 @@ test('"View your profile" shows your details, positions and the smartcard you lo
   await expect(main).toContainText('Amelia Hart');
   await expect(main).toContainText('TR000001A');
   await expect(main).toContainText('amelia.hart.training@nhs.net');
+  // Positions and smartcards are tabs of the profile, each at its own address.
+  await main.getByRole('link', { name: 'Positions', exact: true }).click();
   const positions = main.getByRole('table', { name: 'Positions' });
   await expect(positions).toContainText('Consultant');
   await expect(positions).toContainText('Training General Hospital');
+  await main.getByRole('link', { name: 'Smartcards', exact: true }).click();
   const cards = main.getByRole('table', { name: 'Smartcards' });
   await expect(cards.getByRole('row').filter({ hasText: cardUuid })).toContainText('Active');
 
@@ -95,6 +98,7 @@ test('"Find an existing user" finds a colleague in my organisation and opens the
   await row.getByRole('link', { name: `View profile of ${SPONSOR.name}` }).click();
 
   await expect(pageHeading(page)).toContainText(SPONSOR.name);
+  await page.getByRole('link', { name: 'Positions', exact: true }).click();
   await expect(page.getByRole('table', { name: 'Positions' })).toContainText('Ward Manager');
 
   await page.getByRole('link', { name: 'Back' }).click();
