@@ -118,14 +118,14 @@ export async function viewProfile(ctx: ServiceContext, session: SessionContext, 
   const full = own || userInScope(session, orgPaths);
   const may = profilePermissions(session, own, orgPaths);
 
-  const rows = await readAssignments(db, user.id, today, full && may.viewEnded);
+  // The reads below are independent: on PostgreSQL they go out together over the pool.
+  const [rows, home] = await Promise.all([readAssignments(db, user.id, today, full && may.viewEnded), homeOrganisation(db, user)]);
   // The directory part names only the positions held today.
   const assignments = rows
     .map((row) => ({ ...toProfileAssignment(row), state: assignmentState(row, today) }))
     .filter((a) => full || a.state === 'current');
 
   const organisations: OrganisationSummary[] = [];
-  const home = await homeOrganisation(db, user);
   for (const org of [...(home ? [home] : []), ...assignments.filter((a) => a.state === 'current' || a.state === 'future').map((a) => a.position.organisation)]) {
     if (!organisations.some((o) => o.code === org.code)) organisations.push(org);
   }
@@ -134,16 +134,12 @@ export async function viewProfile(ctx: ServiceContext, session: SessionContext, 
   if (!full) {
     return { ...base, access: 'directory', niNumber: null, email: null, mobile: null, cards: [], authenticators: [], pendingChanges: [], positionRequests: [], workgroups: [] };
   }
-  return {
-    ...base,
-    access: 'full',
-    niNumber: user.ni_number,
-    email: user.email,
-    mobile: user.mobile,
-    cards: await readCards(db, user.id),
-    authenticators: await readAuthenticators(db, user.id),
-    pendingChanges: await pendingChanges(db, user.id),
-    positionRequests: await positionRequestsOfUser(db, user.id),
-    workgroups: await workgroupsOf(db, user.id, today),
-  };
+  const [cards, authenticators, pending, positionRequests, workgroups] = await Promise.all([
+    readCards(db, user.id),
+    readAuthenticators(db, user.id),
+    pendingChanges(db, user.id),
+    positionRequestsOfUser(db, user.id),
+    workgroupsOf(db, user.id, today),
+  ]);
+  return { ...base, access: 'full', niNumber: user.ni_number, email: user.email, mobile: user.mobile, cards, authenticators, pendingChanges: pending, positionRequests, workgroups };
 }
