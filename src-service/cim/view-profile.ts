@@ -30,7 +30,7 @@ export function mayViewHistory(session: SessionContext, own: boolean, orgPaths: 
  * that). On one's own profile: no closing it, no direct assignments to oneself (access comes by
  * request, from someone else), and RA staff and ID checkers do not change their own details.
  */
-export function profilePermissions(session: SessionContext, own: boolean, orgPaths: readonly string[]): ProfilePermissions {
+function profilePermissions(session: SessionContext, own: boolean, orgPaths: readonly string[]): ProfilePermissions {
   const grant = (activity: Parameters<typeof grantOnUser>[1]) => grantOnUser(session, activity, orgPaths);
   const directOrRequest = (g: ReturnType<typeof grant>): 'direct' | 'by-request' | null => (g === 'direct' || g === 'by-request' ? g : null);
   const assign = grant('assign-position');

@@ -71,7 +71,7 @@ export const ProfileView = Profile.extend({
 });
 export type ProfileView = z.infer<typeof ProfileView>;
 
-export const HistoryEntry = z.strictObject({
+const HistoryEntry = z.strictObject({
   at: IsoDateTime,
   /** The audit action, as the service names it ('user-details.changed'). */
   action: z.string(),
