@@ -1,6 +1,7 @@
 import { seedPersonas } from '../../src-service/seed/personas.js';
 import { seedTrainingWorkgroups } from '../../src-service/seed/training-workgroups.js';
 import { seedTrainingUsers } from '../../src-service/seed/training-users.js';
+import { seedTrainingDirectory } from '../../src-service/seed/training-directory.js';
 import type { ServiceContext } from '../../src-service/service-context.js';
 import { InProcessReaderDriver } from '../virtual-card/in-process-readers.js';
 import { PivCardEngine } from '../virtual-card/piv-card-engine.js';
@@ -24,6 +25,7 @@ export async function startTraining(service: ServiceContext, dataDir: string): P
   const seeded = await seedPersonas(service.db);
   await seedTrainingWorkgroups(service.db, service.now());
   await seedTrainingUsers(service.db);
+  await seedTrainingDirectory(service.db);
   const cards = [];
   for (const { persona } of seeded) {
     const file = await loadOrIssueTrainingCard(service, dataDir, persona);

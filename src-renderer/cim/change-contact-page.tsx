@@ -8,6 +8,7 @@ import { ErrorMessage, ErrorSummary } from '../components/error-summary.js';
 import { LiveStatus } from '../components/live-status.js';
 import { PageHeading } from '../components/page-heading.js';
 import { CIM_PATHS, hrefOf, type ContactField } from './cim-paths.js';
+import { ConfirmEmailCode } from './profile/confirm-email-code.js';
 
 // Changing your own email or mobile: the new value, then your passcode, then Update. The
 // passcode goes to your smartcard, which approves the change (the agent has it sign the
@@ -53,6 +54,7 @@ export function ChangeContactPage({ field }: { field: ContactField }) {
   const [failures, setFailures] = useState(0);
   const [sending, setSending] = useState(false);
   const [changed, setChanged] = useState(false);
+  const [awaitingCode, setAwaitingCode] = useState<{ sentTo: string; expiresAt: string } | null>(null);
 
   useEffect(() => {
     if (failures > 0) summaryRef.current?.focus();
@@ -80,7 +82,7 @@ export function ChangeContactPage({ field }: { field: ContactField }) {
     setSending(true);
     client
       .invoke('cim.changeOwnContact', { [field]: value.trim(), passcode })
-      .then(() => setChanged(true))
+      .then((result) => (result.emailConfirmation ? setAwaitingCode(result.emailConfirmation) : setChanged(true)))
       .catch((failure: unknown) => {
         const error = toAgentCallError(failure);
         const at = error.code === 'wrong-passcode' || error.code === 'card-locked' || error.code === 'passcode-policy' ? 'passcode' : error.code === 'bad-request' ? 'value' : null;
@@ -90,6 +92,7 @@ export function ChangeContactPage({ field }: { field: ContactField }) {
   };
 
   if (changed) return <ContactChanged noun={words.noun} />;
+  if (awaitingCode) return <ConfirmEmailCode {...awaitingCode} onConfirmed={() => setChanged(true)} />;
 
   const problemOf = (at: 'value' | 'passcode'): string | null => problems.find((p) => p.field === at)?.message ?? null;
   const valueError = problemOf('value');
@@ -105,6 +108,7 @@ export function ChangeContactPage({ field }: { field: ContactField }) {
         errors={problems.map((p) => (p.field ? { text: p.message, href: `#${p.field === 'value' ? VALUE_ID : PASSCODE_ID}` } : { text: p.message }))}
       />
       <p>Your smartcard must approve this change, so you need to enter your passcode.</p>
+      {field === 'email' && <p>We will send a 6-digit code to your new email address. Your email address changes when you enter the code.</p>}
       <p>
         We will tell your old {words.noun} that it was changed. For 24 hours after the change, security codes to unlock your smartcard will not be sent to
         the new one.

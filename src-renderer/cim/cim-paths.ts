@@ -14,6 +14,9 @@ export const CIM_PATHS = {
   myProfile: '/cim/my-profile',
   changeMyContact: (field: ContactField) => `/cim/my-profile/change-${field}`,
   userProfile: (uuid: string) => `/cim/users/${uuid}`,
+  /** A tab of a profile other than Details (its slug: 'positions', 'history', ...). */
+  userProfileTab: (uuid: string, tab: string) => `/cim/users/${uuid}/${tab}`,
+  myProfileTab: (tab: string) => `/cim/my-profile/${tab}`,
   createUser: '/cim/create-user',
   changeUserDetails: (uuid: string) => `/cim/users/${uuid}/change-details`,
   closeProfile: (uuid: string) => `/cim/users/${uuid}/close`,

@@ -1,13 +1,13 @@
 import { useState } from 'react';
-import { Navigate, Outlet, useOutletContext, useParams, type RouteObject } from 'react-router';
+import { Navigate, Outlet, useOutletContext, type RouteObject } from 'react-router';
 import { ChangeContactPage } from './change-contact-page.js';
 import { CimHome } from './cim-home.js';
-import { CIM_PATHS, hrefOf, type ContactField } from './cim-paths.js';
+import { CIM_PATHS, type ContactField } from './cim-paths.js';
 import { FindUser, type SavedSearch } from './find-user.js';
 import { EMPTY_FIND_USER_VALUES } from './find-user-request.js';
-import { ProfileView } from './profile-view.js';
 import { WORKGROUPS_ROUTES } from './workgroups/workgroups-routes.js';
 import { USERS_ROUTES } from './users/users-routes.js';
+import { PROFILE_ROUTES } from './profile/profile-routes.js';
 
 // Every CIM page and its address. A page reads its parameters from the address, so Back, reload
 // and a deep link land on the same page with the same data.
@@ -28,11 +28,6 @@ function FindUserPage() {
   return <FindUser saved={search} onSaved={setSearch} />;
 }
 
-function UserProfilePage() {
-  const uuid = (useParams()['uuid'] ?? '').toLowerCase();
-  return <ProfileView key={uuid} source={{ kind: 'user', uuid }} backHref={hrefOf(CIM_PATHS.findUser)} />;
-}
-
 function ChangeMyContactPage({ field }: { field: ContactField }) {
   return <ChangeContactPage key={field} field={field} />;
 }
@@ -44,12 +39,11 @@ export const CIM_ROUTES: RouteObject[] = [
     children: [
       { index: true, element: <CimHome /> },
       { path: CIM_PATHS.findUser, element: <FindUserPage /> },
-      { path: CIM_PATHS.myProfile, element: <ProfileView key="mine" source={{ kind: 'mine' }} backHref={hrefOf(CIM_PATHS.home)} /> },
       { path: CIM_PATHS.changeMyContact('email'), element: <ChangeMyContactPage field="email" /> },
       { path: CIM_PATHS.changeMyContact('mobile'), element: <ChangeMyContactPage field="mobile" /> },
-      { path: CIM_PATHS.userProfile(':uuid'), element: <UserProfilePage /> },
       ...WORKGROUPS_ROUTES,
       ...USERS_ROUTES,
+      ...PROFILE_ROUTES,
     ],
   },
   // Any other address (the first start, an old link) opens the CIM home page.

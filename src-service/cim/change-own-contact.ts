@@ -9,6 +9,7 @@ import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { inTransaction } from '../store/transaction.js';
 import { isAllowedEmail, selfServiceEmailMessage } from '../unlock/self-service-email.js';
+import { confirmContactEmail, openEmailConfirmation, sendEmailCode, type EmailCodeToSend } from './contact-email-code.js';
 import { ApprovalRefused, issueContactChallenge, requireApproval, signedBySessionCard, type NewContact } from './contact-change-approval.js';
 
 // PUT /v1/me/contact: anyone changes their own email or mobile, approved by their card
@@ -19,7 +20,7 @@ import { ApprovalRefused, issueContactChallenge, requireApproval, signedBySessio
 //
 // Each changed value gets its change time (no unlock codes go to it for a day, see
 // unlock/contact-channels.ts), and the OLD email or mobile a notice, so a change the holder did
-// not make does not go unseen.
+// not make does not go unseen. A new email also needs the code sent to it (contact-email-code.ts).
 
 type Contact = z.infer<typeof ContactDetails>;
 
@@ -37,10 +38,17 @@ export async function contactChangeChallenge(ctx: ServiceContext, session: Sessi
   return issueContactChallenge(ctx, session, checkNewContact(ctx, session, body));
 }
 
-const contactOf = (db: Db, userId: number): Promise<Contact> => db.selectFrom('users').select(['email', 'mobile']).where('id', '=', userId).executeTakeFirstOrThrow();
+const contactOf = (db: Db, userId: number): Promise<{ email: string | null; mobile: string | null }> =>
+  db.selectFrom('users').select(['email', 'mobile']).where('id', '=', userId).executeTakeFirstOrThrow();
 
-type Outcome = { readonly contact: Contact; readonly notices: readonly ContactChangeNotice[] } | { readonly refused: ApprovalRefused };
+type Outcome =
+  | { readonly contact: Contact; readonly notices: readonly ContactChangeNotice[]; readonly emailCode: EmailCodeToSend | null }
+  | { readonly refused: ApprovalRefused };
 
+/**
+ * A new mobile number takes effect at once; a new email address only when the code sent to it
+ * is entered (contact-email-code.ts): until then the answer names where the code went.
+ */
 export async function changeOwnContact(ctx: ServiceContext, session: SessionContext, body: z.infer<typeof ChangeOwnContactBody>): Promise<Contact> {
   const values = checkNewContact(ctx, session, body);
   const signed = await signedBySessionCard(ctx, session, body.nonce, values, body.signature);
@@ -60,25 +68,30 @@ export async function changeOwnContact(ctx: ServiceContext, session: SessionCont
     const mobileChanged = values.mobile !== null && values.mobile !== before.mobile;
     await trx
       .updateTable('users')
-      .set({
-        email: values.email ?? before.email,
-        mobile: values.mobile ?? before.mobile,
-        ...(emailChanged ? { email_changed_at: now.getTime() } : {}),
-        ...(mobileChanged ? { mobile_changed_at: now.getTime() } : {}),
-      })
+      .set({ mobile: values.mobile ?? before.mobile, ...(mobileChanged ? { mobile_changed_at: now.getTime() } : {}) })
       .where('id', '=', session.userId)
       .execute();
     // Which fields changed, not their values: the log is for accountability, not a copy of the directory.
-    await appendAudit(trx, { ...audit, action: 'contact.changed', details: { fields: (['email', 'mobile'] as const).filter((k) => values[k] !== null) } }, now);
+    const fields = (['email', 'mobile'] as const).filter((k) => values[k] !== null && !(k === 'email' && emailChanged));
+    if (fields.length > 0) await appendAudit(trx, { ...audit, action: 'contact.changed', details: { fields } }, now);
+    const emailCode = emailChanged && values.email !== null ? await openEmailConfirmation(trx, ctx.dataKey, session, values.email, now) : null;
     const notices: ContactChangeNotice[] = [];
-    if (emailChanged && before.email) notices.push({ channel: 'email', to: before.email });
     if (mobileChanged && before.mobile) notices.push({ channel: 'sms', to: before.mobile });
-    return { contact: await contactOf(trx, session.userId), notices };
+    const emailConfirmation = emailCode ? { sentTo: emailCode.email, expiresAt: emailCode.expiresAt.toISOString() } : null;
+    return { contact: { ...(await contactOf(trx, session.userId)), emailConfirmation }, notices, emailCode };
   });
   if ('refused' in outcome) throw outcome.refused.toServiceError();
   // After the commit: a mail server is never waited on while holding the database.
   for (const notice of outcome.notices) await sendNotice(ctx, session, notice, now);
+  if (outcome.emailCode) await sendEmailCode(ctx, session, outcome.emailCode);
   return outcome.contact;
+}
+
+/** POST /v1/me/contact/email-code: the new email takes effect, and the OLD address is told. */
+export async function confirmOwnEmail(ctx: ServiceContext, session: SessionContext, code: string): Promise<Contact> {
+  const { contact, oldEmail } = await confirmContactEmail(ctx, session, code);
+  if (oldEmail) await sendNotice(ctx, session, { channel: 'email', to: oldEmail }, ctx.now());
+  return contact;
 }
 
 /** The change stands if its notice cannot be sent; that it was not sent is audited (without the address). */

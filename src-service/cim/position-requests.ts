@@ -207,3 +207,9 @@ export async function rejectPositionRequest(ctx: ServiceContext, session: Sessio
   });
   return requestViewById(ctx.db, id);
 }
+
+/** A user's own position requests, newest first, whatever became of them (their profile shows them). */
+export async function positionRequestsOfUser(db: Db, userId: number): Promise<PositionRequestView[]> {
+  const { rows } = await sql<RequestRow>`${REQUEST_SELECT} WHERE r.user_id = ${userId} ORDER BY r.requested_at DESC, r.id DESC`.execute(db);
+  return rows.map(toView);
+}

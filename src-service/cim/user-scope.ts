@@ -54,13 +54,17 @@ export function authorizeOnUser(session: SessionContext, activity: Activity, org
   return authorize(session, activity, { orgPath: scopePathFor(session, orgPaths) });
 }
 
-/** Whether the session may do `activity` to the user, without failing the request. */
-export function mayOnUser(session: SessionContext, activity: Activity, orgPaths: readonly string[]): boolean {
+/** How the session may do `activity` to the user, or null when it may not (without failing the request). */
+export function grantOnUser(session: SessionContext, activity: Activity, orgPaths: readonly string[]): Grant | 'everyone' | null {
   try {
-    authorizeOnUser(session, activity, orgPaths);
-    return true;
+    return authorizeOnUser(session, activity, orgPaths);
   } catch (err) {
-    if (err instanceof ServiceError && err.status === 403) return false;
+    if (err instanceof ServiceError && err.status === 403) return null;
     throw err;
   }
+}
+
+/** Whether the session may do `activity` to the user, without failing the request. */
+export function mayOnUser(session: SessionContext, activity: Activity, orgPaths: readonly string[]): boolean {
+  return grantOnUser(session, activity, orgPaths) !== null;
 }

@@ -6,6 +6,7 @@ import { renewalRoutes } from './routes-renewal.js';
 import { unlockRoutes } from './routes-unlock.js';
 import { workgroupsRoutes } from './routes-workgroups.js';
 import { usersRoutes } from './routes-users.js';
+import { profileRoutes } from './routes-profile.js';
 
 /** Every endpoint of the service, gathered from the areas that declare them. */
 export function serviceRoutes(): AnyRoute[] {
@@ -17,5 +18,6 @@ export function serviceRoutes(): AnyRoute[] {
     ...unlockRoutes(),
     ...workgroupsRoutes(),
     ...usersRoutes(),
+    ...profileRoutes(),
   ];
 }

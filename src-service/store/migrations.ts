@@ -471,11 +471,29 @@ CREATE INDEX profile_status_requests_user ON profile_status_requests(user_id);
 `,
   },
   {
-    // A workgroup's history is read from the audit entries about it (cim/workgroups-read.ts):
-    // found by subject, in order, without reading the whole log.
-    version: 95,
-    name: 'audit log by subject',
-    sql: () => `CREATE INDEX audit_log_subject ON audit_log(subject, seq);`,
+    version: 80,
+    // A profile's History tab reads the audit entries about one user, newest first.
+    // A new email address of one's own takes effect only once a code sent to it is entered
+    // (src-service/cim/contact-email-code.ts): the code itself is never kept, only an HMAC of it
+    // bound to the row's random binding, as for unlock codes.
+    name: 'audit log by subject; email address confirmations',
+    sql: (d) => `
+CREATE INDEX audit_log_subject ON audit_log(subject, seq);
+
+CREATE TABLE email_confirmations (
+  id ${d.id},
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  session_id INTEGER NOT NULL REFERENCES sessions(id),
+  email TEXT NOT NULL,
+  binding ${d.blob} NOT NULL,
+  code_mac ${d.blob} NOT NULL,
+  expires_at ${d.bigint} NOT NULL,
+  tries INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'sent' CHECK (status IN ('sent', 'confirmed', 'void')),
+  created_at ${d.bigint} NOT NULL
+);
+CREATE INDEX email_confirmations_user ON email_confirmations(user_id, status);
+`,
   },
   {
     // Date of birth (src-service/cim/create-user.ts): with the NI number it tells whether a new

@@ -156,6 +156,19 @@ interface DetailChangeRequestsTable {
   decided_at: string | null;
 }
 
+interface EmailConfirmationsTable {
+  id: Id;
+  user_id: number;
+  session_id: number;
+  email: string;
+  binding: Buffer;
+  code_mac: Buffer;
+  expires_at: number;
+  tries: Generated<number>;
+  status: Generated<'sent' | 'confirmed' | 'void'>;
+  created_at: number;
+}
+
 interface LoginChallengesTable {
   nonce: string;
   workstation_id: string;
@@ -303,6 +316,7 @@ export interface Tables {
   workgroup_assignments: WorkgroupAssignmentsTable;
   position_workgroups: PositionWorkgroupsTable;
   profile_status_requests: ProfileStatusRequestsTable;
+  email_confirmations: EmailConfirmationsTable;
   login_challenges: LoginChallengesTable;
   login_tickets: LoginTicketsTable;
   sessions: SessionsTable;

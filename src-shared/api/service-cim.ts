@@ -58,7 +58,7 @@ export const FindUsersResponse = z.strictObject({ results: z.array(UserSearchRes
 
 export const UserUuidParams = z.strictObject({ uuid: Uuid });
 
-const ProfileAssignment = z.strictObject({
+export const ProfileAssignment = z.strictObject({
   id: z.number().int().positive(),
   position: PositionSummary,
   startDate: IsoDate,
@@ -166,7 +166,15 @@ export const ChangeOwnContactBody = z
     signature: Base64,
   })
   .refine(hasContact, NO_CONTACT);
-export const ContactDetails = z.strictObject({ email: z.string().nullable(), mobile: z.string().nullable() });
+export const ContactDetails = z.strictObject({
+  email: z.string().nullable(),
+  mobile: z.string().nullable(),
+  /**
+   * A new email address waits for the code sent to it (POST /v1/me/contact/email-code); `email`
+   * is still the old one until then. Null when no email change waits.
+   */
+  emailConfirmation: z.strictObject({ sentTo: z.string(), expiresAt: IsoDateTime }).nullable(),
+});
 
 /** What the renderer asks the agent: the new value(s) and the passcode the card checks (never sent on). */
 export const ChangeOwnContactRequest = z.strictObject({ ...newContact, passcode: z.string().max(64) }).refine(hasContact, NO_CONTACT);

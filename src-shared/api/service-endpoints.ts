@@ -1,6 +1,8 @@
+import { ProfileView } from './cim-profile.js';
 import { endpoint } from './endpoint.js';
 import { WORKGROUPS_ENDPOINTS } from './endpoints-workgroups.js';
 import { USERS_ENDPOINTS } from './endpoints-users.js';
+import { PROFILE_ENDPOINTS } from './endpoints-profile.js';
 import { CardProofWitnessRequest, CardProofWitnessResponse } from './service-card-proof.js';
 import {
   ChangeDetailsBody,
@@ -16,7 +18,6 @@ import {
   PositionRequest,
   PositionRequestList,
   PositionRequestQuery,
-  Profile,
   RejectBody,
   RequestIdParams,
   RequestPositionsBody,
@@ -121,12 +122,12 @@ export const SERVICE_ENDPOINTS = {
   profile: endpoint({
     method: 'GET',
     path: '/v1/users/:uuid',
-    summary: "View a user's profile: details, assignments, cards and authenticators",
+    summary: "View a user's profile: details, assignments, cards and authenticators, and what you may do to it (outside your scope: the directory part only)",
     tag: 'cim',
     auth: 'session',
     viaAgent: true,
     params: UserUuidParams,
-    response: Profile,
+    response: ProfileView,
   }),
   changeDetails: endpoint({
     method: 'PATCH',
@@ -348,4 +349,5 @@ export const SERVICE_ENDPOINTS = {
   }),
   ...WORKGROUPS_ENDPOINTS,
   ...USERS_ENDPOINTS,
+  ...PROFILE_ENDPOINTS,
 } as const;

@@ -66,10 +66,11 @@ test('signed in: CIM home, find user results, a profile, your profile, the Ident
   await page.getByLabel('National Insurance number').fill('');
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await page.getByRole('link', { name: `View profile of ${SPONSOR.name}` }).click();
+  await page.getByRole('link', { name: 'Positions', exact: true }).click();
   await expect(page.getByRole('table', { name: 'Positions' })).toBeVisible();
   await expectNoAxeViolations(page, "a colleague's profile");
 
-  await page.goto(`${app.url}#/cim/my-profile`);
+  await page.goto(`${app.url}#/cim/my-profile/smartcards`);
   await expect(pageHeading(page)).toHaveText('Your profile');
   await expect(page.getByRole('table', { name: 'Smartcards' })).toBeVisible();
   await expectNoAxeViolations(page, 'your profile');

@@ -26,7 +26,7 @@ test.beforeEach(async ({ page, app }) => {
 
 test('removing the card signs the window out within a second', async ({ page }) => {
   await logIn(page, CLINICIAN);
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
 
   await removeCard(page, CLINICIAN);
 
@@ -73,6 +73,6 @@ test("the next person to sign in starts at the CIM home, not on the last user's 
 
   await logIn(page, SPONSOR);
 
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
   await expect(page.getByRole('main')).not.toContainText(CLINICIAN.name);
 });

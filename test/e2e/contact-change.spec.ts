@@ -2,12 +2,13 @@ import type { Page } from '@playwright/test';
 import { expectNoAxeViolations } from './support/axe.js';
 import { expect, test, useTrainingApp } from './support/fixtures.js';
 import { CLINICIAN } from './support/personas.js';
-import { errorSummary, lockCard, outbox, WRONG_PASSCODE } from './support/unlocking.js';
+import { errorSummary, lockCard, otherCode, outbox, readSecurityCode, WRONG_PASSCODE } from './support/unlocking.js';
 import { insertCard, logIn, openWorkstation, pageHeading, removeCard, removeEveryCard } from './support/workstation.js';
 
 // Changing your own contact details (domain.md, "Contact details"): View your profile -> Change
-// next to the email or mobile -> the new value -> your passcode -> Update -> "Contact details
-// changed successfully". The smartcard approves the change; the old contact is told; a contact
+// next to the email or mobile -> the new value -> your passcode -> Update (a new email: then the
+// 6-digit code sent to it) -> "Contact details changed successfully". The smartcard approves the
+// change; the old contact is told; a contact
 // changed in the last 24 hours gets no self-service unlock codes, and the unlock page says why.
 // This spec file has its own training app, so the clinician's changed details stay here.
 
@@ -33,6 +34,15 @@ async function update(page: Page, what: 'email address' | 'mobile number', value
   await page.getByRole('button', { name: 'Update', exact: true }).click();
 }
 
+/** A new email address takes effect with the code sent to it: read off the training outbox. */
+async function enterEmailCode(page: Page, newEmail: string): Promise<void> {
+  await expect(pageHeading(page)).toHaveText(/Check your email/);
+  await expect(page.getByRole('main')).toContainText(newEmail);
+  await expect(outbox(page).getByRole('listitem').first()).toContainText(newEmail);
+  await page.getByLabel('Code', { exact: true }).fill(await readSecurityCode(page));
+  await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+}
+
 test('rule: the clinician changes their email from their profile with their passcode; a wrong one shows the attempts left; the old address is told', async ({ page }) => {
   await logIn(page, CLINICIAN);
   await openChange(page, 'email address');
@@ -52,6 +62,16 @@ test('rule: the clinician changes their email from their profile with their pass
   await expect(page.getByLabel('Passcode', { exact: true })).toHaveValue('');
 
   await update(page, 'email address', 'amelia.hart@nhs.net', CLINICIAN.passcode);
+  // The code went to the NEW address; a wrong one is refused with the tries left.
+  await expect(pageHeading(page)).toHaveText(/Check your email/);
+  await expect(pageHeading(page)).toBeFocused();
+  await expectNoAxeViolations(page, 'Check your email');
+  const code = await readSecurityCode(page);
+  await page.getByLabel('Code', { exact: true }).fill(otherCode(code));
+  await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+  await expect(errorSummary(page).getByRole('link', { name: 'The code is not right. 4 tries left.' })).toHaveAttribute('href', '#email-code');
+  await expectNoAxeViolations(page, 'Check your email with a wrong code');
+  await enterEmailCode(page, 'amelia.hart@nhs.net');
   await expect(pageHeading(page)).toHaveText('Contact details changed successfully');
   await expect(pageHeading(page)).toBeFocused();
   await expectNoAxeViolations(page, 'Contact details changed successfully');
@@ -73,6 +93,7 @@ test('rule: a contact changed in the last 24 hours cannot receive unlock codes, 
   await logIn(page, CLINICIAN);
   await openChange(page, 'email address');
   await update(page, 'email address', 'amelia.hart.ward@nhs.net', CLINICIAN.passcode);
+  await enterEmailCode(page, 'amelia.hart.ward@nhs.net');
   await expect(pageHeading(page)).toHaveText('Contact details changed successfully');
   await page.getByRole('link', { name: 'Back to your profile' }).click();
   await page.getByRole('link', { name: 'Change mobile number', exact: true }).click();

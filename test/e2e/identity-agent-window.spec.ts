@@ -21,7 +21,7 @@ test('the compact Identity Agent window offers the same Yes / Renew as the main 
 
   // "No" in the small window answers the notification in both.
   await box.getByRole('button', { name: 'No', exact: true }).click();
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
   await expect(box.getByRole('button', { name: 'Renew now', exact: true })).toBeVisible();
 
   // "Renew now" there opens the passcode page in the main window.
@@ -29,6 +29,6 @@ test('the compact Identity Agent window offers the same Yes / Renew as the main 
   await expect(pageHeading(page)).toContainText('Enter your passcode to renew your smartcard');
   await expect(box.getByRole('button', { name: 'Renew now', exact: true }), 'not offered while the renewal is under way').toHaveCount(0);
   await mainButton(page, 'Cancel').click();
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
   await compact.close();
 });

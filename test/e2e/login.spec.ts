@@ -50,7 +50,7 @@ test('a clinician logs in with passcode and organisation and sees the Identity A
   await expect(box.getByRole('button', { name: 'Lock', exact: true })).toBeVisible();
   await expect(box.getByRole('button', { name: 'Log out', exact: true })).toBeVisible();
 
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
   await expect(page.getByRole('main')).toContainText('Signed in as Amelia Hart, Consultant at Training General Hospital');
   await expect(page.getByRole('link', { name: 'Find an existing user' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'View your profile' })).toBeVisible();
@@ -69,14 +69,17 @@ test('"View your profile" shows your details, positions and the smartcard you lo
   await expect(main).toContainText('Amelia Hart');
   await expect(main).toContainText('TR000001A');
   await expect(main).toContainText('amelia.hart.training@nhs.net');
+  // Positions and smartcards are tabs of the profile, each at its own address.
+  await main.getByRole('link', { name: 'Positions', exact: true }).click();
   const positions = main.getByRole('table', { name: 'Positions' });
   await expect(positions).toContainText('Consultant');
   await expect(positions).toContainText('Training General Hospital');
+  await main.getByRole('link', { name: 'Smartcards', exact: true }).click();
   const cards = main.getByRole('table', { name: 'Smartcards' });
   await expect(cards.getByRole('row').filter({ hasText: cardUuid })).toContainText('Active');
 
   await page.getByRole('link', { name: 'Back' }).click();
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
 });
 
 test('"Find an existing user" finds a colleague in my organisation and opens their profile', async ({ page }) => {
@@ -95,6 +98,7 @@ test('"Find an existing user" finds a colleague in my organisation and opens the
   await row.getByRole('link', { name: `View profile of ${SPONSOR.name}` }).click();
 
   await expect(pageHeading(page)).toContainText(SPONSOR.name);
+  await page.getByRole('link', { name: 'Positions', exact: true }).click();
   await expect(page.getByRole('table', { name: 'Positions' })).toContainText('Ward Manager');
 
   await page.getByRole('link', { name: 'Back' }).click();
@@ -158,7 +162,7 @@ test('the whole login works from the keyboard, with focus at the top of each new
   await expect(okButton(page)).toBeFocused();
   await page.keyboard.press('Enter');
 
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
   await expect(pageHeading(page)).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Find an existing user' })).toBeFocused();

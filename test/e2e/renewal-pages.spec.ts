@@ -109,7 +109,7 @@ test('self and sponsor renewal pages: the notice counts the days, progress is he
   await openWorkstation(page, app);
   await removeEveryCard(page);
   await logIn(page, SPONSOR);
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
 
   showRenewal(tap, 'self', { step: 'notice', daysToExpiry: 1, certificateNotAfter: '2026-11-24T09:00:00.000Z' });
   await expect(pageHeading(page)).toHaveText('Smartcard Expiry Notification');

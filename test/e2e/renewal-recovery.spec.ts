@@ -40,6 +40,6 @@ test('a card pulled while it makes its new key is finished at the next insertion
   // The card works, and is no longer due.
   await removeEveryCard(page);
   await logIn(page, NEAR_EXPIRY);
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
   await expect(identityAgent(page)).not.toContainText('Smartcard Expiry Notification');
 });

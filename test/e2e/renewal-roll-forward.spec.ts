@@ -23,7 +23,7 @@ test('a card pulled while its new certificate is made live logs in with the new 
   await expect(pageHeading(page)).toHaveText('Insert your smartcard');
 
   await logIn(page, NEAR_EXPIRY);
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
   await expect(identityAgent(page)).not.toContainText('Smartcard Expiry Notification');
   const expiresAfter = await boxCertificateExpiry(page);
   expect(new Date(expiresAfter).getTime()).toBeGreaterThan(new Date(expiresBefore).getTime());

@@ -58,12 +58,12 @@ test('a local smartcard administrator renews the card near expiry in the second 
   await expect(main).toContainText('give it back to them');
   await expectNoAxeViolations(page, `Service smartcard: ${RENEWED}`);
   await mainButton(page, 'Done').click();
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
   await expect(identityAgent(page), 'the administrator is still signed in').toContainText(LSA.name);
 
   await removeEveryCard(page);
   await logIn(page, NEAR_EXPIRY);
-  await expect(pageHeading(page), 'no notification once renewed').toHaveText('Care Identity Management');
+  await expect(pageHeading(page), 'no notification once renewed').toHaveText('Care Identity Management Dashboard');
   await expect(identityAgent(page)).not.toContainText('Smartcard Expiry Notification');
 });
 
@@ -76,7 +76,7 @@ test('an expired card is refused for a sponsor, who is told to send its holder t
   await expect(mainButton(page, 'Renew smartcard certificate')).toHaveCount(0);
   await expectNoAxeViolations(page, 'Service smartcard: an expired card, for a sponsor');
   await mainButton(page, 'Close').click();
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
 
   await removeEveryCard(page);
   await logIn(page, RA_AGENT, 1);
@@ -86,11 +86,11 @@ test('an expired card is refused for a sponsor, who is told to send its holder t
   await holderRenews(page, EXPIRED_CARD);
   await expectNoAxeViolations(page, `Service smartcard: ${RENEWED}, an expired card`);
   await mainButton(page, 'Done').click();
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
 
   // The renewed card logs in again, far from expiry.
   await removeEveryCard(page);
   await logIn(page, EXPIRED_CARD);
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
   await expect(identityAgent(page)).not.toContainText('Smartcard Expiry Notification');
 });

@@ -37,7 +37,7 @@ test('the card near expiry gets the Smartcard Expiry Notification at login; "No"
   await expectNoAxeViolations(page, 'Smartcard Expiry Notification');
 
   await mainButton(page, 'No').click();
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
   await expect(pageHeading(page)).toBeFocused();
   // The box still says so, and offers the renewal for later in the session.
   await expect(expiryCallout(page)).toBeVisible();
@@ -48,7 +48,7 @@ test('the card near expiry gets the Smartcard Expiry Notification at login; "No"
   await logIn(page, NEAR_EXPIRY);
   await expect(pageHeading(page), 'asked again at the next login').toHaveText('Smartcard Expiry Notification');
   await mainButton(page, 'No').click();
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
 });
 
 test('"Renew now" asks for the passcode, checks it here first, and Cancel leaves the card as it was', async ({ page }) => {
@@ -71,7 +71,7 @@ test('"Renew now" asks for the passcode, checks it here first, and Cancel leaves
   await expectNoAxeViolations(page, 'Enter your passcode to renew your smartcard, with an error');
 
   await mainButton(page, 'Cancel').click();
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
   await expect(expiryCallout(page)).toBeVisible();
   expect(await boxCertificateExpiry(page), 'nothing was renewed').toBe(expiresBefore);
 });
@@ -95,7 +95,7 @@ test('"Yes" and the passcode renew the card: "Smartcard renewed successfully", a
   await expectNoAxeViolations(page, RENEWED);
 
   await mainButton(page, 'Continue').click();
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
   await expect(identityAgent(page)).not.toContainText('Smartcard Expiry Notification');
   await expect(boxButton(page, 'Renew now')).toHaveCount(0);
   const expiresAfter = await boxCertificateExpiry(page);
@@ -103,6 +103,6 @@ test('"Yes" and the passcode renew the card: "Smartcard renewed successfully", a
 
   await removeEveryCard(page);
   await logIn(page, NEAR_EXPIRY);
-  await expect(pageHeading(page), 'no notification once renewed').toHaveText('Care Identity Management');
+  await expect(pageHeading(page), 'no notification once renewed').toHaveText('Care Identity Management Dashboard');
   await expect(identityAgent(page)).not.toContainText('Smartcard Expiry Notification');
 });

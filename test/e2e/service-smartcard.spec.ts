@@ -33,7 +33,7 @@ async function logInWith(page: Page, persona: Persona, passcode: string): Promis
 
 test('a clinician is not offered "Service smartcard", and asking the agent directly is refused', async ({ page, app }) => {
   await logIn(page, CLINICIAN);
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
   await expect(serviceCardButton(page)).toHaveCount(0);
 
   const reply = await page.evaluate<AgentReply>(callAgent(app.secret, 'serviceCard.begin'));
@@ -42,7 +42,7 @@ test('a clinician is not offered "Service smartcard", and asking the agent direc
     expect(reply.error.code).toBe('forbidden');
     expect(reply.error.message).toMatch(/role/i);
   }
-  await expect(pageHeading(page), 'nothing changed on the page').toHaveText('Care Identity Management');
+  await expect(pageHeading(page), 'nothing changed on the page').toHaveText('Care Identity Management Dashboard');
   await expect(page.getByRole('heading', { name: 'Service smartcard' })).toHaveCount(0);
 });
 
@@ -96,7 +96,7 @@ test('a sponsor unlocks the locked card in the second reader, and its holder log
   await expect(page.getByRole('main')).toContainText(`${LOCKED_CARD.name} can now log in with their new passcode.`);
   await expectNoAxeViolations(page, 'Service smartcard: unlocked');
   await button(page, 'Done').click();
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
   await expect(identityAgent(page), 'the sponsor is still signed in').toContainText(SPONSOR.name);
 
   await removeEveryCard(page);
@@ -118,7 +118,7 @@ test('a local smartcard administrator unlocks a card locked by wrong passcodes',
   await chooseNewPasscode(page, LSA_SET_PASSCODE);
   await expect(pageHeading(page)).toContainText('Smartcard unlocked');
   await button(page, 'Done').click();
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
 
   await removeEveryCard(page);
   await logInWith(page, CLINICIAN, LSA_SET_PASSCODE);
@@ -139,7 +139,7 @@ test('a sponsor cannot unlock a card outside their organisation, and is told why
   await expect(button(page, 'Unlock smartcard')).toHaveCount(0);
   await expectNoAxeViolations(page, 'Service smartcard: refused');
   await button(page, 'Close').click();
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
 
   // Nothing was unlocked: Zoë's card is still locked.
   await removeEveryCard(page);

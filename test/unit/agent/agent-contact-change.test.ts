@@ -31,20 +31,28 @@ const contact = (): Promise<{ email: string | null; mobile: string | null }> =>
     .executeTakeFirstOrThrow();
 
 describe('changing your own contact details through the agent', () => {
-  it('rule: the passcode goes to the session card, which signs the change; the new email is stored and the old one told', async () => {
+  it('rule: the passcode goes to the session card, which signs the change; the new email is stored only with the code sent to it, and the old one told', async () => {
     const { a, card } = await signedIn();
     const before = await contact();
     const verifies = count(card.commands, VERIFY);
     const signs = count(card.commands, GENERAL_AUTHENTICATE);
     const sent = (await readOutbox(rig.db, 1))[0]?.id ?? 0;
     await expect(a.call('cim.changeOwnContact', { email: 'amelia.hart.new@nhs.net', passcode: '123456' })).resolves.toEqual({
-      email: 'amelia.hart.new@nhs.net',
+      email: before.email,
       mobile: before.mobile,
+      emailConfirmation: { sentTo: 'amelia.hart.new@nhs.net', expiresAt: expect.any(String) },
     });
     expect(count(card.commands, VERIFY)).toBe(verifies + 1);
     expect(count(card.commands, GENERAL_AUTHENTICATE)).toBe(signs + 1);
+    expect((await contact()).email).toBe(before.email);
+    const codeMessages = (await readOutbox(rig.db)).filter((m) => m.id > sent);
+    expect(codeMessages.map((m) => [m.channel, m.to])).toEqual([['email', 'amelia.hart.new@nhs.net']]);
+    const code = /\b(\d{6})\b/.exec(codeMessages[0]?.text ?? '')?.[1] ?? '';
+
+    await expect(a.call('service.call', { endpoint: 'confirmContactEmail', body: { code } })).resolves.toMatchObject({ email: 'amelia.hart.new@nhs.net', emailConfirmation: null });
     expect((await contact()).email).toBe('amelia.hart.new@nhs.net');
-    expect((await readOutbox(rig.db)).filter((m) => m.id > sent).map((m) => [m.channel, m.to])).toEqual([['email', before.email]]);
+    const notices = (await readOutbox(rig.db)).filter((m) => m.id > (codeMessages[0]?.id ?? sent));
+    expect(notices.map((m) => [m.channel, m.to])).toEqual([['email', before.email]]);
     expect(a.screen().kind).toBe('signed-in');
   });
 

@@ -104,6 +104,8 @@ describe('entries appended by the CIM endpoints', () => {
       ['position-request.created', requester.uuid, requester.uuid, 'test-ws'],
       ['position-request.granted', ram.uuid, requester.uuid, 'test-ws'],
       ['position-request.rejected', ram.uuid, requester.uuid, 'test-ws'],
+      // A new email is two steps: the code sent to it, then the change once the code is entered.
+      ['contact.email-code-sent', requester.uuid, requester.uuid, 'test-ws'],
       ['contact.changed', requester.uuid, requester.uuid, 'test-ws'],
       ['user-details.changed', ram.uuid, user.uuid, 'test-ws'],
       ['user-details.change-requested', sponsor.uuid, user.uuid, 'test-ws'],

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Profile } from '../../../../src-shared/api/service-cim.js';
+import { ProfileView } from '../../../../src-shared/api/cim-profile.js';
 import { actor, addCard, addPosition, addUser, assign, sessionFor } from '../../../support/service-fixtures.js';
 import { startHarness, TODAY, type Harness, type Orgs, uniqueNi } from './cim-harness.js';
 
@@ -60,7 +60,7 @@ describe('profile contents', () => {
     const viewer = await actor(db, orgs.trustA.id, []);
     const res = await h.call('GET', `/v1/users/${user.uuid}`, { token: viewer.token });
     expect(res.status).toBe(200);
-    const profile = Profile.parse(res.body);
+    const profile = ProfileView.parse(res.body);
     expect(profile).toMatchObject({
       uuid: user.uuid,
       givenName: 'Zoë',
@@ -104,6 +104,7 @@ describe('profile contents', () => {
       },
       startDate: '2024-01-01',
       endDate: null,
+      state: 'current',
     });
   });
 
@@ -138,32 +139,40 @@ describe('profile contents', () => {
 });
 
 describe('profile scope', () => {
-  it("rule: another user's profile is visible only within the session's organisation and its children", async () => {
+  it("rule: outside the session's organisation and its children a found user's profile shows only the directory part, never a refusal", async () => {
     const { db } = h;
     const viewer = await actor(db, orgs.trustA.id, ['RAM']);
-    const child = await addUser(db, { given: 'Child', family: 'Site', homeOrgId: orgs.siteA1.id });
-    const sibling = await addUser(db, { given: 'Sibling', family: 'Trust', homeOrgId: orgs.trustB.id });
-    const parent = await addUser(db, { given: 'Parent', family: 'Region', homeOrgId: orgs.region.id });
-    expect((await h.call('GET', `/v1/users/${child.uuid}`, { token: viewer.token })).status).toBe(200);
-    for (const other of [sibling, parent]) {
+    const child = await addUser(db, { given: 'Child', family: 'Site', homeOrgId: orgs.siteA1.id, ni: uniqueNi(), email: 'child.site@nhs.net' });
+    expect((await h.call('GET', `/v1/users/${child.uuid}`, { token: viewer.token })).body).toMatchObject({ access: 'full', email: 'child.site@nhs.net' });
+    for (const org of [orgs.trustB, orgs.region]) {
+      const other = await addUser(db, { given: 'Other', family: 'Place', homeOrgId: org.id, ni: uniqueNi(), email: 'other.place@nhs.net', mobile: '07700900999' });
+      const ward = await addPosition(db, { orgId: org.id, title: 'Ward Sister' });
+      await assign(db, other.id, ward, '2024-01-01', null);
+      await addCard(db, other.id, { status: 'active' });
       const res = await h.call('GET', `/v1/users/${other.uuid}`, { token: viewer.token });
-      expect(res.status).toBe(403);
-      expect(res.body.code).toBe('out-of-scope');
+      expect(res.status).toBe(200);
+      const profile = ProfileView.parse(res.body);
+      expect(profile).toMatchObject({ access: 'directory', givenName: 'Other', familyName: 'Place', niNumber: null, email: null, mobile: null, cards: [], authenticators: [] });
+      expect(profile.organisations.map((o) => o.code)).toEqual([org.code]);
+      expect(profile.assignments.map((a) => a.position.title)).toEqual(['Ward Sister']);
+      expect(profile.may).toMatchObject({ changeDetails: null, closeReopen: null, assignPositions: null, viewEnded: false, viewHistory: false });
     }
   });
 
   it("rule: a user's organisations are their home organisation and those of their active assignments", async () => {
     const { db } = h;
     const viewer = await actor(db, orgs.trustA.id, ['RAA']);
-    // Home in trust B, working a shift at site A1: trust A staff may see them while it lasts.
-    const locum = await addUser(db, { given: 'Lee', family: 'Locum', homeOrgId: orgs.trustB.id });
+    // Home in trust B, working a shift at site A1: trust A staff see all of the profile while it lasts.
+    const locum = await addUser(db, { given: 'Lee', family: 'Locum', homeOrgId: orgs.trustB.id, ni: uniqueNi() });
     const shift = await addPosition(db, { orgId: orgs.siteA1.id, title: 'Locum Registrar' });
     const assignment = await assign(db, locum.id, shift, '2025-01-01', null);
-    expect((await h.call('GET', `/v1/users/${locum.uuid}`, { token: viewer.token })).status).toBe(200);
+    const during = await h.call('GET', `/v1/users/${locum.uuid}`, { token: viewer.token });
+    expect(during.body.access).toBe('full');
+    expect(during.body.organisations.map((o: { code: string }) => o.code)).toEqual([orgs.trustB.code, orgs.siteA1.code]);
     await db.updateTable('position_assignments').set({ removed_at: '2025-06-01T00:00:00.000Z' }).where('id', '=', assignment).execute();
     const after = await h.call('GET', `/v1/users/${locum.uuid}`, { token: viewer.token });
-    expect(after.status).toBe(403);
-    expect(after.body.code).toBe('out-of-scope');
+    expect(after.status).toBe(200);
+    expect(after.body).toMatchObject({ access: 'directory', niNumber: null, assignments: [] });
   });
 
   it('rule: anyone may view their own profile, even when signed in at an organisation outside their home', async () => {

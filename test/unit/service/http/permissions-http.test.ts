@@ -40,18 +40,27 @@ function expectRefused(res: { status: number; body: { code?: string } }, status:
   expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
 }
 
-describe('GET /v1/users/:uuid (view-profile: everyone, within scope)', () => {
+describe('GET /v1/users/:uuid (view-profile: everyone; the full profile within scope)', () => {
   // view-profile is open to every role, so no role is refused it: the 'forbidden' case does not
-  // arise here. Scope still applies to other people's profiles.
-  it.each(ROLES)('rule: %s views a profile in its organisation subtree', async (role) => {
+  // arise here. Outside the scope a found user's profile is the directory part only.
+  it.each(ROLES)('rule: %s views the full profile of a user in its organisation subtree', async (role) => {
     const res = await h.call('GET', `/v1/users/${(await userAt(orgs.siteA1.id)).uuid}`, { token: (await staff(orgs.trustA.id, role)).token });
     expect(res.status).toBe(200);
+    expect(res.body.access).toBe('full');
   });
 
-  it.each(ROLES)("rule: %s cannot view a profile in a sibling trust or the parent organisation", async (role) => {
+  it.each(ROLES)('rule: %s sees only the directory part of a profile in a sibling trust or the parent organisation, never a refusal', async (role) => {
     const me = await staff(orgs.trustA.id, role);
-    expectRefused(await h.call('GET', `/v1/users/${(await userAt(orgs.trustB.id)).uuid}`, { token: me.token }), 403, 'out-of-scope');
-    expectRefused(await h.call('GET', `/v1/users/${(await userAt(orgs.region.id)).uuid}`, { token: me.token }), 403, 'out-of-scope');
+    for (const org of [orgs.trustB, orgs.region]) {
+      const res = await h.call('GET', `/v1/users/${(await userAt(org.id)).uuid}`, { token: me.token });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ access: 'directory', niNumber: null });
+    }
+  });
+
+  it('rule: without a live session a profile is 401', async () => {
+    const res = await h.call('GET', `/v1/users/${(await userAt(orgs.siteA1.id)).uuid}`);
+    expect(res.status).toBe(401);
   });
 });
 

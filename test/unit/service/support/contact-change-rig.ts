@@ -1,4 +1,5 @@
 import { makeCard, type MadeCard } from '../../../../src-service/ca/card-factory.js';
+import { readOutbox } from '../../../../src-service/notify/outbox.js';
 import { contactChangeSignedPayload } from '../../../../src-shared/api/service-cim.js';
 import type { RoleCode } from '../../../../src-shared/domain/roles.js';
 import { addPosition, addUser, assign, sessionFor } from '../../../support/service-fixtures.js';
@@ -71,9 +72,24 @@ export function putContact(h: Harness, holder: CardHolder, values: NewValues, ap
   return h.call('PUT', '/v1/me/contact', { token: holder.token, json: { ...values, ...approval } });
 }
 
-/** The whole change, approved by the holder's own card. */
+/** The code last sent to `email` to confirm it, read from the outbox. */
+export async function emailCodeSentTo(h: Harness, email: string): Promise<string> {
+  const message = (await readOutbox(h.db)).find((m) => m.channel === 'email' && m.to === email && m.subject === 'Confirm your new email address');
+  const code = /\b(\d{6})\b/.exec(message?.text ?? '')?.[1];
+  if (!code) throw new Error(`no confirmation code was sent to ${email}`);
+  return code;
+}
+
+export function enterEmailCode(h: Harness, holder: CardHolder, code: string): Promise<Reply> {
+  return h.call('POST', '/v1/me/contact/email-code', { token: holder.token, json: { code } });
+}
+
+/** The whole change, approved by the holder's own card; a new email confirmed with the code sent to it. */
 export async function changeContact(h: Harness, holder: CardHolder, values: NewValues): Promise<Reply> {
-  return putContact(h, holder, values, await approve(h, holder, values));
+  const reply = await putContact(h, holder, values, await approve(h, holder, values));
+  const waiting = reply.status === 200 ? (reply.body as { emailConfirmation: { sentTo: string } | null }).emailConfirmation : null;
+  if (!waiting) return reply;
+  return enterEmailCode(h, holder, await emailCodeSentTo(h, waiting.sentTo));
 }
 
 export function contactOf(h: Harness, userId: number): Promise<{ email: string | null; mobile: string | null }> {
