@@ -42,7 +42,7 @@ const NI_NUMBER_TAKEN = 'That National Insurance number belongs to another user.
  * The profile that already holds this NI number and date of birth, if any. A profile from before
  * dates of birth were recorded matches on its NI number alone: an NI number is one person's.
  */
-export async function findDuplicateProfile(db: Db, niNumber: string, dateOfBirth: string): Promise<ProfileRef | undefined> {
+async function findDuplicateProfile(db: Db, niNumber: string, dateOfBirth: string): Promise<ProfileRef | undefined> {
   const row = await db
     .selectFrom('users as u')
     .select(['u.id', 'u.uuid', fullName('u').as('name')])
@@ -53,7 +53,7 @@ export async function findDuplicateProfile(db: Db, niNumber: string, dateOfBirth
 }
 
 /** The 409 for a person who already has a profile: it carries the profile's UUID and name. */
-export const duplicateProfile = (existing: ProfileRef): ServiceError =>
+const duplicateProfile = (existing: ProfileRef): ServiceError =>
   new ServiceError(409, 'conflict', DUPLICATE_PROFILE, undefined, { uuid: existing.uuid, name: existing.name });
 
 /**

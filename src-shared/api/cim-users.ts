@@ -4,7 +4,7 @@ import { Email, IsoDate, IsoDateTime, Mobile, NiNumber, PersonName, Uuid } from 
 // Managing user profiles: create a new user, close and reopen a profile.
 
 /** The earliest date of birth taken: anything older is a typing mistake. */
-export const EARLIEST_BIRTH_DATE = '1900-01-01';
+const EARLIEST_BIRTH_DATE = '1900-01-01';
 
 /** A date of birth: an ISO date from 1900 on (the service checks it is not in the future). */
 export const DateOfBirth = IsoDate.refine((d) => d >= EARLIEST_BIRTH_DATE, 'the date of birth must be after 1900');
