@@ -282,6 +282,19 @@ interface ManagementKeyExchangesTable {
   expires_at: number;
 }
 
+interface AssignmentBatchesTable {
+  id: string;
+  created_by: number;
+  created_at: string;
+  file_name: string;
+  csv: string;
+  /** The check's report as JSON (BatchReport): which rows were refused and why. */
+  report: string;
+  status: Generated<'checked' | 'applied'>;
+  applied_at: string | null;
+  result_csv: string | null;
+}
+
 interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -315,4 +328,5 @@ export interface Tables {
   refusal_tallies: RefusalTalliesTable;
   management_key_exchanges: ManagementKeyExchangesTable;
   schema_migrations: SchemaMigrationsTable;
+  assignment_batches: AssignmentBatchesTable;
 }

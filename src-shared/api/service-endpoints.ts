@@ -1,3 +1,4 @@
+import { BATCH_ENDPOINTS } from './endpoints-batch.js';
 import { endpoint } from './endpoint.js';
 import { CardProofWitnessRequest, CardProofWitnessResponse } from './service-card-proof.js';
 import {
@@ -344,4 +345,5 @@ export const SERVICE_ENDPOINTS = {
     body: RenewalConfirmRequest,
     response: RenewalConfirmResponse,
   }),
+  ...BATCH_ENDPOINTS,
 } as const;
