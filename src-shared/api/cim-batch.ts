@@ -4,7 +4,7 @@ import { IsoDateTime, Uuid } from './service-common.js';
 // Batch position management (RAM, RAA(A)): a CSV file of position assignments to add, change or
 // remove for many users at once. The file is checked whole first (every row, nothing changed),
 // the report shows each row's problem, and only then are the good rows applied, together.
-// The columns are described in src-service/cim/BATCH-CSV.md and on the page.
+// The columns are described in src-service/cim/BATCH-CSV.md and on the batch page.
 
 /** The columns a batch file may have, in the order the example file and the result use. */
 export const BATCH_COLUMNS = ['action', 'user_uuid', 'ni_number', 'position_id', 'ods_code', 'position_title', 'start_date', 'end_date'] as const;
