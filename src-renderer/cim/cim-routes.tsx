@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Navigate, Outlet, useOutletContext, useParams, type RouteObject } from 'react-router';
+import { BATCH_ROUTES } from './batch/batch-routes.js';
 import { ChangeContactPage } from './change-contact-page.js';
 import { CimHome } from './cim-home.js';
 import { CIM_PATHS, hrefOf, type ContactField } from './cim-paths.js';
@@ -46,6 +47,7 @@ export const CIM_ROUTES: RouteObject[] = [
       { path: CIM_PATHS.changeMyContact('email'), element: <ChangeMyContactPage field="email" /> },
       { path: CIM_PATHS.changeMyContact('mobile'), element: <ChangeMyContactPage field="mobile" /> },
       { path: CIM_PATHS.userProfile(':uuid'), element: <UserProfilePage /> },
+      ...BATCH_ROUTES,
     ],
   },
   // Any other address (the first start, an old link) opens the CIM home page.
