@@ -87,7 +87,9 @@ function parseRecords(text: string): string[][] {
       const why =
         err.code === 'CSV_QUOTE_NOT_CLOSED'
           ? 'a quoted cell is not closed'
-          : err.code === 'CSV_MAX_RECORD_SIZE'
+          : (err.code as string) === 'INVALID_OPENING_QUOTE' || err.code === 'CSV_INVALID_CLOSING_QUOTE'
+            ? 'a quote mark is inside a cell; a cell with quote marks in it must be wholly in quotes, each inner quote doubled'
+            : err.code === 'CSV_MAX_RECORD_SIZE'
             ? `a row is longer than ${MAX_RECORD_CHARS.toLocaleString('en-GB')} characters`
             : 'it is not laid out as comma-separated values';
       refuse(`The file could not be read as CSV: ${why}${line}.`);

@@ -258,6 +258,7 @@ describe('files refused whole: a clear 400 and nothing changed', () => {
     await expectRefusedFile('', /file is empty/);
     await expectRefusedFile(`${HEADER}\r\n\r\n`, /no rows below the heading/);
     await expectRefusedFile(`${HEADER}\r\nadd,"unclosed,,,,,,\r\n`, /could not be read as CSV: a quoted cell is not closed/);
+    await expectRefusedFile(`${HEADER}\r\nadd,,AB123456C,1,,Ward "A",01/07/2025,\r\n`, /a quote mark is inside a cell/);
     await expectRefusedFile(`${HEADER}\r\nadd,,AB123456C,1,,Caf\uFFFD,01/07/2025,\r\n`, /not UTF-8 text/);
     await expectRefusedFile(`${HEADER}\r\nadd,\u0000\u0001,,,,,,\r\n`, /not a CSV file/);
   });
