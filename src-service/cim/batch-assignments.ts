@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { BatchReport, BatchResult, BatchResultFile, BatchUploadBody } from '../../src-shared/api/cim-batch.js';
-import { appendAudit } from '../audit/audit-log.js';
+import { appendAudit, appendAuditEntries } from '../audit/audit-log.js';
 import { authorize } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
 import { conflict, notFound } from '../service-error.js';
@@ -79,32 +79,45 @@ function describe(change: PlannedChange): string {
   return `${change.userName} ${change.kind === 'add' ? 'assigned' : 'now assigned'} from ${ukDate(change.startDate)} ${until}`;
 }
 
-async function applyChange(trx: Db, session: SessionContext, change: PlannedChange, batchId: string, now: Date): Promise<void> {
-  const at = now.toISOString();
-  let details: Record<string, unknown>;
-  if (change.kind === 'add') {
-    const { id } = await trx
+/** Keys or rows per statement when applying: within both engines' parameter limits. */
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+/** Makes the changes in bulk (adds and removals a few statements each; changes one each) and audits each. */
+async function applyChanges(trx: Db, session: SessionContext, changes: readonly PlannedChange[], batchId: string, now: Date): Promise<void> {
+  const adds = changes.filter((c) => c.kind === 'add');
+  for (const chunk of chunks(adds)) {
+    await trx
       .insertInto('position_assignments')
-      .values({ user_id: change.userId, position_id: change.positionId, start_date: change.startDate, end_date: change.endDate })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    details = { assignmentId: id, startDate: change.startDate, endDate: change.endDate };
-  } else if (change.kind === 'change') {
-    await trx.updateTable('position_assignments').set({ start_date: change.startDate, end_date: change.endDate }).where('id', '=', change.assignmentId).execute();
-    details = { assignmentId: change.assignmentId, startDate: change.startDate, endDate: change.endDate };
-  } else {
-    await trx.updateTable('position_assignments').set({ removed_at: at }).where('id', 'in', [...change.assignmentIds]).execute();
-    details = { assignmentIds: change.assignmentIds };
+      .values(chunk.map((c) => ({ user_id: c.userId, position_id: c.positionId, start_date: c.startDate, end_date: c.endDate })))
+      .execute();
   }
-  await appendAudit(
+  for (const c of changes) {
+    if (c.kind === 'change') await trx.updateTable('position_assignments').set({ start_date: c.startDate, end_date: c.endDate }).where('id', '=', c.assignmentId).execute();
+  }
+  const removed = changes.flatMap((c) => (c.kind === 'remove' ? c.assignmentIds : []));
+  for (const chunk of chunks(removed)) await trx.updateTable('position_assignments').set({ removed_at: now.toISOString() }).where('id', 'in', chunk).execute();
+
+  const details = (c: PlannedChange): Record<string, unknown> =>
+    c.kind === 'add'
+      ? { startDate: c.startDate, endDate: c.endDate }
+      : c.kind === 'change'
+        ? { assignmentId: c.assignmentId, startDate: c.startDate, endDate: c.endDate }
+        : { assignmentIds: c.assignmentIds };
+  await appendAuditEntries(
     trx,
-    {
-      action: `position-assignment.${PAST_TENSE[change.kind]}`,
+    changes.map((c) => ({
+      action: `position-assignment.${PAST_TENSE[c.kind]}`,
       actor: session.userUuid,
-      subject: change.userUuid,
+      subject: c.userUuid,
       workstationId: session.workstationId,
-      details: { batchId, row: change.row, positionId: change.positionId, ...details },
-    },
+      details: { batchId, row: c.row, positionId: c.positionId, ...details(c) },
+    })),
     now,
   );
 }
@@ -125,10 +138,8 @@ export async function applyAssignmentBatch(ctx: ServiceContext, session: Session
     for (const [row, messages] of refused) outcomes.set(row, { outcome: 'skipped', detail: messages.join('; ') });
     for (const [row, messages] of nowRefused) if (!refused.has(row)) outcomes.set(row, { outcome: 'not applied', detail: messages.join('; ') });
     const toApply = check.changes.filter((c) => !refused.has(c.row));
-    for (const change of toApply) {
-      await applyChange(trx, session, change, batchId, now);
-      outcomes.set(change.row, { outcome: PAST_TENSE[change.kind], detail: describe(change) });
-    }
+    await applyChanges(trx, session, toApply, batchId, now);
+    for (const change of toApply) outcomes.set(change.row, { outcome: PAST_TENSE[change.kind], detail: describe(change) });
 
     const result = {
       batchId,

@@ -1,6 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BatchReport, BatchResult, BatchResultFile } from '../../../../src-shared/api/cim-batch.js';
+import { verifyAuditLog } from '../../../../src-service/audit/audit-log.js';
+import { readAuditChainKey, type AuditChainKey } from '../../../../src-service/crypto/machine-secret.js';
 import { actor, addPosition, addUser, assign } from '../../../support/service-fixtures.js';
 import { startHarness, tableCounts, uniqueNi, type Harness, type Orgs, type Reply } from './cim-harness.js';
 
@@ -108,6 +110,36 @@ describe('one bad row among good ones', () => {
     expect((await apply(report.batchId, other.token)).status).toBe(404);
     expect((await result(report.batchId, other.token)).status).toBe(404);
     expect(await tableCounts(h.db)).toEqual(before);
+  });
+});
+
+describe('a large batch', () => {
+  it('rule: 600 adds (more than one statement holds) are all applied, each audited in row order, and the audit chain still verifies', async () => {
+    const nurse = await addPosition(h.db, { orgId: orgs.siteA1.id, title: 'Staff Nurse' });
+    const people = await h.db
+      .insertInto('users')
+      .values(
+        Array.from({ length: 600 }, (_, i) => ({
+          uuid: crypto.randomUUID(),
+          given_name: 'Bulk',
+          family_name: `Person ${i}`,
+          family_name_norm: `person ${i}`,
+          given_name_norm: 'bulk',
+          home_org_id: orgs.siteA1.id,
+          created_at: '2025-01-01T00:00:00.000Z',
+        })),
+      )
+      .returning(['id', 'uuid'])
+      .execute();
+    const report = await checked(csvOf(...people.map((p) => `add,${p.uuid},,${nurse},,,01/07/2025,`)));
+    expect(report).toMatchObject({ rows: 600, valid: 600, errors: [] });
+    expect(BatchResult.parse((await apply(report.batchId)).body)).toMatchObject({ applied: 600 });
+    const held = await h.db.selectFrom('position_assignments').select('user_id').where('position_id', '=', nurse).execute();
+    expect(new Set(held.map((a) => a.user_id))).toEqual(new Set(people.map((p) => p.id)));
+    const audit = (await h.db.selectFrom('audit_log').select(['subject', 'details']).orderBy('seq').execute()).filter((a) => a.details.includes(report.batchId));
+    expect(audit.map((a) => a.subject)).toEqual([...people.map((p) => p.uuid), null]);
+    const key = readAuditChainKey(h.service.ctx.config.secretFile as string) as AuditChainKey;
+    expect((await verifyAuditLog(h.db, key)).ok).toBe(true);
   });
 });
 
