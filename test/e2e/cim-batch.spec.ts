@@ -108,3 +108,25 @@ test('rule: a file that cannot be read as a whole is refused on the page, in wor
   await expect(errorSummary(page)).toContainText('The file is not UTF-8 text');
   await expectNoAxeViolations(page, 'Batch manage position assignments with a refused file');
 });
+
+test('rule: a 2,000-row file (larger than other requests) is checked whole; its problems are shown 25 a page, and with no good row nothing is offered to apply', async ({ page }) => {
+  await logIn(page, RA_MANAGER);
+  await page.getByRole('link', { name: 'Batch manage position assignments' }).click();
+  const rows = Array.from({ length: 2000 }, (_, i) => `add,,JX${String(i).padStart(6, '0')}C,,RZZ01,Ward Clerk,01/01/2099,`);
+  const csv = ['action,user_uuid,ni_number,position_id,ods_code,position_title,start_date,end_date', ...rows].join('\r\n');
+  expect(csv.length).toBeGreaterThan(64 * 1024);
+  await fileInput(page).setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Upload and check' }).click();
+  await expect(pageHeading(page)).toContainText('Check the file');
+  const problems = page.getByRole('table', { name: /Rows with problems/ });
+  await expect(problems).toContainText('Page 1 of 80');
+  await expect(problems.getByRole('row')).toHaveCount(26);
+  await expect(problems.getByRole('row').nth(1)).toHaveText(/Row 2\s*No user has National Insurance number JX000000C/);
+  await expect(page.getByRole('button', { name: /^Apply/ })).toHaveCount(0);
+  await expect(page.getByRole('main')).toContainText('No row in this file can be applied');
+
+  await page.getByRole('navigation', { name: 'Pages of problems' }).getByRole('link', { name: /Next/ }).click();
+  await expect(problems).toContainText('Page 2 of 80');
+  await expect(problems.getByRole('row').nth(1)).toHaveText(/Row 27\s*No user has National Insurance number JX000025C/);
+  await expectNoAxeViolations(page, 'Check the file, page 2 of its problems');
+});
