@@ -25,6 +25,13 @@ import { utcDate } from './dates.js';
 
 type Report = z.infer<typeof BatchReport>;
 
+/**
+ * How long a checked file waits to be applied. Older, the directory has moved on from the report
+ * the person read: they check it again. Unapplied files past it are deleted at their author's
+ * next upload, so checking files again and again does not pile them up.
+ */
+const BATCH_VALID_MS = 24 * 3_600_000;
+
 const PAST_TENSE: Record<PlannedChange['kind'], string> = { add: 'added', change: 'changed', remove: 'removed' };
 
 function counts(changes: readonly PlannedChange[]): { adds: number; changes: number; removals: number } {
@@ -46,6 +53,12 @@ export async function checkAssignmentBatch(ctx: ServiceContext, session: Session
     ...counts(check.changes),
     errors: [...check.errors],
   };
+  await ctx.db
+    .deleteFrom('assignment_batches')
+    .where('created_by', '=', session.userId)
+    .where('status', '=', 'checked')
+    .where('created_at', '<', new Date(now.getTime() - BATCH_VALID_MS).toISOString())
+    .execute();
   await ctx.db
     .insertInto('assignment_batches')
     .values({
@@ -129,6 +142,7 @@ export async function applyAssignmentBatch(ctx: ServiceContext, session: Session
   return inTransaction(ctx.db, async (trx) => {
     const batch = await ownBatch(trx, session, batchId);
     if (batch.status === 'applied') throw conflict('This batch has already been applied: download its result, or upload the file again to check it afresh.');
+    if (Date.parse(batch.created_at) < now.getTime() - BATCH_VALID_MS) throw conflict('This file was checked more than 24 hours ago. Upload it again to check it afresh.');
     const file: BatchFile = readBatchFile(batch.csv);
     const refused = problemsByRow((JSON.parse(batch.report) as Report).errors);
     const check = await checkBatchRows(trx, session, file.rows, file.header.length, utcDate(now));

@@ -93,6 +93,19 @@ describe('one bad row among good ones', () => {
     expect(await assignmentsOf(jane.id, nurse)).toHaveLength(1);
   });
 
+  it('rule: a file checked more than 24 hours ago is not applied (check it again), and is deleted at its author\'s next upload', async () => {
+    const nurse = await addPosition(h.db, { orgId: orgs.siteA1.id, title: 'Staff Nurse' });
+    const jane = await person('Jane', 'Smith');
+    const report = await checked(csvOf(`add,${jane.uuid},,${nurse},,,01/07/2025,`));
+    h.setNow(new Date(Date.parse(report.checkedAt) + 24 * 3_600_000 + 1000));
+    const late = await apply(report.batchId);
+    expect({ status: late.status, code: late.body.code }).toEqual({ status: 409, code: 'conflict' });
+    expect(late.body.message).toBe('This file was checked more than 24 hours ago. Upload it again to check it afresh.');
+    expect(await assignmentsOf(jane.id, nurse)).toEqual([]);
+    await checked(csvOf(`add,${jane.uuid},,${nurse},,,01/07/2025,`));
+    expect(await h.db.selectFrom('assignment_batches').select('id').where('id', '=', report.batchId).executeTakeFirst()).toBeUndefined();
+  });
+
   it('rule: there is no result to download before Apply', async () => {
     const nurse = await addPosition(h.db, { orgId: orgs.siteA1.id, title: 'Staff Nurse' });
     const jane = await person('Jane', 'Smith');
