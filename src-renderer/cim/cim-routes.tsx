@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Navigate, Outlet, useOutletContext, type RouteObject } from 'react-router';
+import { BATCH_ROUTES } from './batch/batch-routes.js';
 import { ChangeContactPage } from './change-contact-page.js';
 import { CimHome } from './cim-home.js';
 import { CIM_PATHS, type ContactField } from './cim-paths.js';
@@ -44,6 +45,7 @@ export const CIM_ROUTES: RouteObject[] = [
       ...WORKGROUPS_ROUTES,
       ...USERS_ROUTES,
       ...PROFILE_ROUTES,
+      ...BATCH_ROUTES,
     ],
   },
   // Any other address (the first start, an old link) opens the CIM home page.

@@ -53,23 +53,37 @@ function entryHash(key: AuditChainKey | null, seq: number, prev: string, at: str
  * entries never both follow the same head.
  */
 export async function appendAudit(db: Db, entry: AuditEntry, at = new Date()): Promise<void> {
+  await appendAuditEntries(db, [entry], at);
+}
+
+/** Rows per INSERT when many entries are appended at once: within both engines' parameter limits. */
+const INSERT_CHUNK = 500;
+
+/**
+ * Appends `entries`, in order, after the newest, as appendAudit would one by one, but reading the
+ * head once and writing in chunks: a change of thousands of rows (a batch of assignments) gets
+ * an entry for each in a few statements.
+ */
+export async function appendAuditEntries(db: Db, entries: readonly AuditEntry[], at = new Date()): Promise<void> {
   const key = keys.get(rootOf(db));
   // An unkeyed entry after keyed ones would break the chain for good: refuse to write one.
   if (!key) throw new Error('The audit key is not loaded for this database; open it with the service secret.');
+  if (entries.length === 0) return;
   await inTransaction(db, async (trx) => {
-    const head = await auditHead(trx);
-    const seq = head.seq + 1;
-    const fields = {
-      actor: entry.actor,
-      action: entry.action,
-      subject: entry.subject ?? null,
-      workstation: entry.workstationId ?? null,
-      details: JSON.stringify(entry.details ?? {}),
-    };
+    let { seq, hash } = await auditHead(trx);
     const iso = at.toISOString();
-    await trx
-      .insertInto('audit_log')
-      .values({
+    const rows = entries.map((entry) => {
+      const fields = {
+        actor: entry.actor,
+        action: entry.action,
+        subject: entry.subject ?? null,
+        workstation: entry.workstationId ?? null,
+        details: JSON.stringify(entry.details ?? {}),
+      };
+      seq += 1;
+      const prev = hash;
+      hash = entryHash(key, seq, prev, iso, fields);
+      return {
         seq,
         at: iso,
         actor: fields.actor,
@@ -77,10 +91,11 @@ export async function appendAudit(db: Db, entry: AuditEntry, at = new Date()): P
         subject: fields.subject,
         workstation_id: fields.workstation,
         details: fields.details,
-        prev_hash: head.hash,
-        hash: entryHash(key, seq, head.hash, iso, fields),
-      })
-      .execute();
+        prev_hash: prev,
+        hash,
+      };
+    });
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) await trx.insertInto('audit_log').values(rows.slice(i, i + INSERT_CHUNK)).execute();
   });
 }
 

@@ -81,6 +81,7 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
       method: endpoint.method,
       url: endpoint.path,
       ...(endpoint.auth === 'none' && endpoint !== SERVICE_ENDPOINTS.health ? { onRequest: limited } : {}),
+      ...(endpoint.bodyLimit !== undefined ? { bodyLimit: endpoint.bodyLimit } : {}),
       handler: async (request, reply) => {
         const session = endpoint.auth === 'session' ? await sessionFrom(ctx, request, reply) : undefined;
         const params = parseOrThrow(endpoint.params, request.params, 'params');

@@ -7,6 +7,7 @@ import { unlockRoutes } from './routes-unlock.js';
 import { workgroupsRoutes } from './routes-workgroups.js';
 import { usersRoutes } from './routes-users.js';
 import { profileRoutes } from './routes-profile.js';
+import { batchRoutes } from './routes-batch.js';
 
 /** Every endpoint of the service, gathered from the areas that declare them. */
 export function serviceRoutes(): AnyRoute[] {
@@ -19,5 +20,6 @@ export function serviceRoutes(): AnyRoute[] {
     ...workgroupsRoutes(),
     ...usersRoutes(),
     ...profileRoutes(),
+    ...batchRoutes(),
   ];
 }

@@ -505,4 +505,25 @@ ALTER TABLE users ADD COLUMN date_of_birth TEXT;
 CREATE INDEX users_ni_number_birth ON users(ni_number, date_of_birth);
 `,
   },
+  {
+    // Batch position management (src-service/cim/batch-*.ts): a checked CSV file waits here
+    // until its author applies it; the report says which rows were refused, and the result
+    // (each row with its outcome) is kept for download.
+    version: 100,
+    name: 'assignment batches',
+    sql: () => `
+CREATE TABLE assignment_batches (
+  id TEXT PRIMARY KEY,
+  created_by INTEGER NOT NULL REFERENCES users(id),
+  created_at TEXT NOT NULL,
+  file_name TEXT NOT NULL,
+  csv TEXT NOT NULL,
+  report TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'checked' CHECK (status IN ('checked', 'applied')),
+  applied_at TEXT,
+  result_csv TEXT
+);
+CREATE INDEX assignment_batches_creator ON assignment_batches(created_by, created_at);
+`,
+  },
 ];

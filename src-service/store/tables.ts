@@ -296,6 +296,19 @@ interface ManagementKeyExchangesTable {
   expires_at: number;
 }
 
+interface AssignmentBatchesTable {
+  id: string;
+  created_by: number;
+  created_at: string;
+  file_name: string;
+  csv: string;
+  /** The check's report as JSON (BatchReport): which rows were refused and why. */
+  report: string;
+  status: Generated<'checked' | 'applied'>;
+  applied_at: string | null;
+  result_csv: string | null;
+}
+
 interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -330,4 +343,5 @@ export interface Tables {
   refusal_tallies: RefusalTalliesTable;
   management_key_exchanges: ManagementKeyExchangesTable;
   schema_migrations: SchemaMigrationsTable;
+  assignment_batches: AssignmentBatchesTable;
 }

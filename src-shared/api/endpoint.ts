@@ -26,6 +26,8 @@ export interface Endpoint {
    * it; a call that needs the card (a passcode, a signature) has its own agent channel.
    */
   readonly viaAgent?: true;
+  /** A larger request body than the service's configured limit, for an endpoint that takes a file. */
+  readonly bodyLimit?: number;
 }
 
 /** Keeps each endpoint's own schema types (a table entry is not widened to `Endpoint`). */

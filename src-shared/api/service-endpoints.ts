@@ -1,4 +1,5 @@
 import { ProfileView } from './cim-profile.js';
+import { BATCH_ENDPOINTS } from './endpoints-batch.js';
 import { endpoint } from './endpoint.js';
 import { WORKGROUPS_ENDPOINTS } from './endpoints-workgroups.js';
 import { USERS_ENDPOINTS } from './endpoints-users.js';
@@ -350,4 +351,5 @@ export const SERVICE_ENDPOINTS = {
   ...WORKGROUPS_ENDPOINTS,
   ...USERS_ENDPOINTS,
   ...PROFILE_ENDPOINTS,
+  ...BATCH_ENDPOINTS,
 } as const;

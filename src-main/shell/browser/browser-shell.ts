@@ -2,6 +2,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify from 'fastify';
 import type { AddressInfo } from 'node:net';
+import { BATCH_BODY_LIMIT_BYTES } from '../../../src-shared/api/cim-batch.js';
 import type { Agent } from '../../agent/agent-types.js';
 import { ApiConnections, type ShellSocket } from './api-connections.js';
 import { checkApiAccess, hostOf, newShellSecret, type ShellIdentity } from './api-access.js';
@@ -13,8 +14,11 @@ import { cacheControlFor, securityHeaders } from './security-headers.js';
 // go to anyone on loopback: they hold no secrets.
 
 const API_PATH = '/api';
-/** Larger requests are refused (the WebSocket closes with 1009); the largest real one is a search. */
-export const MAX_MESSAGE_BYTES = 64 * 1024;
+/**
+ * Larger requests are refused (the WebSocket closes with 1009). The largest real one is a batch
+ * file of position assignments (up to the service's limit for it); every other is under 64 KiB.
+ */
+export const MAX_MESSAGE_BYTES = BATCH_BODY_LIMIT_BYTES;
 /** WebSocket close code for a refused client (RFC 6455: policy violation). */
 const POLICY_VIOLATION = 1008;
 

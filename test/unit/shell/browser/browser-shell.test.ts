@@ -228,7 +228,7 @@ describe('bad messages get an error and the connection stays usable', () => {
 });
 
 describe('size limit', () => {
-  it('refuses a message over 64 KiB by closing with 1009 (message too big)', async () => {
+  it('refuses a message over the largest request (a batch file) by closing with 1009 (message too big)', async () => {
     const s = await admitted();
     s.request(14, 'agent.submitPasscode', { passcode: 'x'.repeat(MAX_MESSAGE_BYTES) });
     const { code } = await s.closed;
