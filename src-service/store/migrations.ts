@@ -470,4 +470,29 @@ CREATE INDEX profile_status_requests_pending ON profile_status_requests(status, 
 CREATE INDEX profile_status_requests_user ON profile_status_requests(user_id);
 `,
   },
+  {
+    // ESR (the NHS workforce system) create-user and modify-user requests (src-service/cim/
+    // requests-esr*.ts), each stored once under its ESR id, pending until RA staff accept or
+    // reject it; and the reason a sponsor's detail-change request was rejected.
+    version: 105,
+    name: 'ESR requests and detail-change rejection reasons',
+    sql: (d) => `
+CREATE TABLE esr_requests (
+  id ${d.id},
+  esr_id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('create', 'modify')),
+  org_id INTEGER REFERENCES organisations(id),
+  user_id INTEGER REFERENCES users(id),
+  record TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'rejected')),
+  imported_at TEXT NOT NULL,
+  imported_by INTEGER REFERENCES users(id),
+  decided_by INTEGER REFERENCES users(id),
+  decided_at TEXT,
+  decision_reason TEXT
+);
+CREATE INDEX esr_requests_pending ON esr_requests(status, imported_at);
+ALTER TABLE detail_change_requests ADD COLUMN decision_reason TEXT;
+`,
+  },
 ];

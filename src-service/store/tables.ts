@@ -153,6 +153,23 @@ interface DetailChangeRequestsTable {
   requested_at: string;
   decided_by: number | null;
   decided_at: string | null;
+  decision_reason: Generated<string | null>;
+}
+
+/** `record`: the validated ESR record as JSON; `user_id`: the user changed, or the one created on acceptance. */
+interface EsrRequestsTable {
+  id: Id;
+  esr_id: string;
+  kind: 'create' | 'modify';
+  org_id: number | null;
+  user_id: number | null;
+  record: string;
+  status: Generated<'pending' | 'accepted' | 'rejected'>;
+  imported_at: string;
+  imported_by: number | null;
+  decided_by: number | null;
+  decided_at: string | null;
+  decision_reason: string | null;
 }
 
 interface LoginChallengesTable {
@@ -302,6 +319,7 @@ export interface Tables {
   workgroup_assignments: WorkgroupAssignmentsTable;
   position_workgroups: PositionWorkgroupsTable;
   profile_status_requests: ProfileStatusRequestsTable;
+  esr_requests: EsrRequestsTable;
   login_challenges: LoginChallengesTable;
   login_tickets: LoginTicketsTable;
   sessions: SessionsTable;
