@@ -156,13 +156,17 @@ interface DetailChangeRequestsTable {
   decision_reason: Generated<string | null>;
 }
 
-/** `record`: the validated ESR record as JSON; `user_id`: the user changed, or the one created on acceptance. */
+/**
+ * `record`: the validated ESR record as JSON; `user_id`: the user changed, or the one created on
+ * acceptance; `ni_number`: a create's, to find an existing profile with it.
+ */
 interface EsrRequestsTable {
   id: Id;
   esr_id: string;
   kind: 'create' | 'modify';
   org_id: number | null;
   user_id: number | null;
+  ni_number: string | null;
   record: string;
   status: Generated<'pending' | 'accepted' | 'rejected'>;
   imported_at: string;

@@ -65,7 +65,7 @@ export const DecisionParams = z.strictObject({ id: z.coerce.number().int().posit
 
 /** ESR's assignment number: the key a record is imported under once. */
 const EsrId = z.string().trim().regex(/^[A-Za-z0-9-]{1,40}$/, 'must be 1 to 40 letters, digits or hyphens');
-const OdsCode = z.string().trim().regex(/^[A-Za-z0-9]{3,10}$/, 'not an organisation (ODS) code');
+const OdsCode = z.string().trim().regex(/^[A-Za-z0-9]{2,10}$/, 'not an organisation (ODS) code');
 const PositionTitle = z.string().trim().min(1).max(100);
 
 export const EsrCreateRecord = z.strictObject({
