@@ -30,7 +30,7 @@ function rowsOf(format: EsrFormat, content: string): unknown[] {
   }
   let records: Record<string, string>[];
   try {
-    records = parse(content, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+    records = parse<Record<string, string>>(content, { columns: true, skip_empty_lines: true, trim: true, bom: true });
   } catch (err) {
     throw badRequest(`The file cannot be read as CSV: ${(err as Error).message}`, [{ path: 'file', message: 'not CSV' }]);
   }
