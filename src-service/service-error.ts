@@ -8,6 +8,8 @@ export class ServiceError extends Error {
     readonly code: ServiceErrorCode,
     message: string,
     readonly fields?: { path: string; message: string }[],
+    /** For 409: the record the request would have repeated, so the page can link to it. */
+    readonly existing?: { uuid: string; name: string },
   ) {
     super(message);
   }

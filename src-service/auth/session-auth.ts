@@ -3,7 +3,7 @@ import { appendAudit } from '../audit/audit-log.js';
 import type { ServiceContext } from '../service-context.js';
 import { inTransaction } from '../store/transaction.js';
 import { dpopChallenge, ProofRefusal, spendProof, verifyProof } from './dpop-proof.js';
-import { endSession, findSession, type SessionContext, type SessionStanding } from './session-store.js';
+import { endReasonOf, endSession, findSession, type SessionContext, type SessionStanding } from './session-store.js';
 
 // Every authorised call: `Authorization: DPoP <token>` with a proof from the key the session is
 // bound to (dpop-proof.ts), then the session checked afresh against the directory. A session
@@ -40,7 +40,13 @@ export async function liveSession(ctx: ServiceContext, call: AuthenticatedCall):
   const now = ctx.now();
   // Another key's proof finds nothing: a copied token is refused like an unknown one.
   const found = await findSession(ctx.db, token, proof.keyThumbprint, now.getTime());
-  if (!found) throw new ProofRefusal('Your session has ended. Sign in with your smartcard again.', dpopChallenge('invalid_token'));
+  if (!found) {
+    // A session ended for its holder (their profile closed, their card revoked) says why: signing
+    // in again would only be refused.
+    const reason = await endReasonOf(ctx.db, token, proof.keyThumbprint);
+    const why = reason !== undefined && reason in STOPPED ? STOPPED[reason as keyof typeof STOPPED] : 'Your session has ended. Sign in with your smartcard again.';
+    throw new ProofRefusal(why, dpopChallenge('invalid_token'));
+  }
   await spendProof(ctx.db, proof, now.getTime());
   const { standing, ...session } = found;
   if (standing === 'live') return session;

@@ -133,6 +133,22 @@ export async function resolveSession(db: Db, token: string, keyThumbprint: strin
   return session;
 }
 
+/**
+ * Why the session for `token` bound to `keyThumbprint` was ended ('profile-closed', 'logout'...),
+ * or undefined when there is no such ended session. Lets a caller whose session was ended for
+ * them (their profile closed, their card revoked) be told why, not just to sign in again.
+ */
+export async function endReasonOf(db: Db, token: string, keyThumbprint: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('sessions')
+    .select('end_reason')
+    .where('token_hash', '=', hashToken(token))
+    .where('key_thumbprint', '=', keyThumbprint)
+    .where('ended_at', 'is not', null)
+    .executeTakeFirst();
+  return row?.end_reason ?? undefined;
+}
+
 export async function endSession(db: Db, sessionId: number, reason: string, now = Date.now()): Promise<void> {
   await db.updateTable('sessions').set({ ended_at: now, end_reason: reason }).where('id', '=', sessionId).where('ended_at', 'is', null).execute();
 }

@@ -8,6 +8,7 @@ export interface DetailChanges {
   givenName?: string | undefined;
   familyName?: string | undefined;
   niNumber?: string | undefined;
+  dateOfBirth?: string | undefined;
   email?: string | undefined;
   mobile?: string | undefined;
 }
@@ -20,6 +21,7 @@ export async function applyDetailChanges(trx: Db, userId: number, changes: Detai
       ...(changes.givenName !== undefined ? { given_name: changes.givenName } : {}),
       ...(changes.familyName !== undefined ? { family_name: changes.familyName } : {}),
       ...(changes.niNumber !== undefined ? { ni_number: changes.niNumber } : {}),
+      ...(changes.dateOfBirth !== undefined ? { date_of_birth: changes.dateOfBirth } : {}),
       // The normalised names move with the names, or searches would find the old name.
       ...(changes.givenName !== undefined ? { given_name_norm: normaliseName(changes.givenName) } : {}),
       ...(changes.familyName !== undefined ? { family_name_norm: normaliseName(changes.familyName) } : {}),

@@ -3,7 +3,7 @@ import type { ChangeDetailsResponse } from '../../src-shared/api/service-cim.js'
 import type { RoleCode } from '../../src-shared/domain/roles.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { SessionContext } from '../auth/session-store.js';
-import { conflict, forbidden } from '../service-error.js';
+import { badRequest, conflict, forbidden } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import { inTransaction } from '../store/transaction.js';
 import { applyDetailChanges, niNumberHeldByOther, type DetailChanges } from './apply-detail-changes.js';
@@ -28,13 +28,13 @@ type Outcome = z.infer<typeof ChangeDetailsResponse>;
 const IDENTITY_ROLES: readonly RoleCode[] = ['RAM', 'RAA(A)', 'RAA', 'IDC'];
 
 const OWN_IDENTITY_REFUSED =
-  'Registration authority staff and ID checkers cannot change their own name or National Insurance number. Ask another member of your registration authority to change it.';
+  'Registration authority staff and ID checkers cannot change their own name, date of birth or National Insurance number. Ask another member of your registration authority to change it.';
 const OWN_CONTACT_HERE_REFUSED = 'Change your own email address or mobile number from your profile, where your smartcard approves the change.';
 
 function refuseOwnChanges(session: SessionContext, targetId: number, fields: readonly (keyof DetailChanges)[]): void {
   if (targetId !== session.userId) return;
   if (fields.some((f) => f === 'email' || f === 'mobile')) throw forbidden(OWN_CONTACT_HERE_REFUSED);
-  if (session.roles.some((r) => IDENTITY_ROLES.includes(r)) && fields.some((f) => f === 'givenName' || f === 'familyName' || f === 'niNumber')) {
+  if (session.roles.some((r) => IDENTITY_ROLES.includes(r)) && fields.some((f) => f === 'givenName' || f === 'familyName' || f === 'niNumber' || f === 'dateOfBirth')) {
     throw forbidden(OWN_IDENTITY_REFUSED);
   }
 }
@@ -44,9 +44,13 @@ export async function changeUserDetails(ctx: ServiceContext, session: SessionCon
   const today = utcDate(ctx.now());
   const grant = authorizeOnUser(session, 'change-user-details', await userOrgPaths(ctx.db, target.id, today));
   assertPlainText({ 'body.givenName': changes.givenName, 'body.familyName': changes.familyName });
-  const fields = (['givenName', 'familyName', 'niNumber', 'email', 'mobile'] as const).filter((k) => changes[k] !== undefined);
+  const fields = (['givenName', 'familyName', 'niNumber', 'dateOfBirth', 'email', 'mobile'] as const).filter((k) => changes[k] !== undefined);
   refuseOwnChanges(session, target.id, fields);
   const now = ctx.now();
+  // ISO dates compare correctly as strings.
+  if (changes.dateOfBirth !== undefined && changes.dateOfBirth > today) {
+    throw badRequest('The request body is not valid.', [{ path: 'body.dateOfBirth', message: 'the date of birth must be today or in the past' }]);
+  }
 
   const outcome = await inTransaction(ctx.db, async (trx): Promise<{ requestId: number } | { changed: true }> => {
     // One person, one NI number: refused for a request too, as it could never be accepted.

@@ -18,6 +18,7 @@ export const FIELD_LABELS = {
   givenName: 'Given name',
   familyName: 'Family name',
   niNumber: 'National Insurance number',
+  dateOfBirth: 'Date of birth',
   email: 'Email address',
   mobile: 'Mobile number',
 } as const;

@@ -43,6 +43,7 @@ async function rows(db: Db, session: SessionContext, today: string, filter: { st
       'u.given_name',
       'u.family_name',
       'u.ni_number',
+      'u.date_of_birth',
       'u.email',
       'u.mobile',
       'o.name as org_name',
@@ -58,7 +59,7 @@ type Row = Awaited<ReturnType<typeof rows>>[number];
 const parseChanges = (text: string): DetailChanges => JSON.parse(text) as DetailChanges;
 
 function currentValue(row: Row, field: keyof DetailChanges): string | null {
-  const current = { givenName: row.given_name, familyName: row.family_name, niNumber: row.ni_number, email: row.email, mobile: row.mobile };
+  const current = { givenName: row.given_name, familyName: row.family_name, niNumber: row.ni_number, dateOfBirth: row.date_of_birth, email: row.email, mobile: row.mobile };
   return current[field];
 }
 

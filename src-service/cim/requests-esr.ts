@@ -16,11 +16,11 @@ import { orgUnderSession, userUnderSession } from './requests-scope.js';
 // ESR create-user and modify-user requests, once imported (requests-esr-import.ts). RA staff and
 // sponsors (the matrix: "manage requests (incl. accept/reject create/modify user requests from
 // ESR) | RAM, RAA(A), RAA, S") accept or reject them. Scope: a create's organisation, a modify's
-// user. Accepting a create makes the profile, unless someone already has the NI number: then the
-// existing profile is shown and the request can only be rejected. Accepting a modify changes the
+// user. Accepting a create makes the profile (createUserProfile), unless someone already has the
+// NI number: then the existing profile is shown and the request can only be rejected. Accepting a modify changes the
 // fields it names.
 
-const DUPLICATE = 'A profile with this National Insurance number already exists: reject the request, or change that profile.';
+const DUPLICATE = 'A profile with this National Insurance number already exists: reject the request.';
 
 function query(db: Db, session: SessionContext, today: string) {
   return db
@@ -54,6 +54,7 @@ async function rows(db: Db, session: SessionContext, today: string, filter: { st
       'u.given_name',
       'u.family_name',
       'u.ni_number',
+      'u.date_of_birth',
       'u.email',
       'u.mobile',
       'e.uuid as existing_uuid',
@@ -82,7 +83,7 @@ function createDetails(record: Extract<EsrRecord, { kind: 'create' }>, orgName: 
 }
 
 function modifyDetails(record: Extract<EsrRecord, { kind: 'modify' }>, row: Row): { label: string; value: string }[] {
-  const current = { givenName: row.given_name, familyName: row.family_name, niNumber: row.ni_number, email: row.email, mobile: row.mobile };
+  const current = { givenName: row.given_name, familyName: row.family_name, niNumber: row.ni_number, dateOfBirth: row.date_of_birth, email: row.email, mobile: row.mobile };
   return CHANGED_FIELDS.filter((f) => record[f] !== undefined).map((f) => ({ label: FIELD_LABELS[f], value: `${current[f] ?? '(none)'} to ${record[f] ?? ''}` }));
 }
 
@@ -168,10 +169,11 @@ export async function acceptEsrRequest(ctx: ServiceContext, session: SessionCont
     const record = recordOf(row);
     let subject: string;
     if (record.kind === 'create') {
-      if (await niNumberHeldByOther(trx, record.niNumber, null)) throw conflict(DUPLICATE);
       if (row.org_id === null) throw new Error('an ESR create request without its organisation');
-      const { givenName, familyName, dateOfBirth, niNumber, email, mobile } = record;
-      const created = await createUserProfile(trx, { givenName, familyName, dateOfBirth, niNumber, email, mobile, homeOrgId: row.org_id }, session.userId, now);
+      // A profile for this person already (or their NI number on someone else's): a 409 naming it.
+      const { givenName, familyName, dateOfBirth, niNumber } = record;
+      const fields = { givenName, familyName, dateOfBirth, niNumber, email: record.email ?? null, mobile: record.mobile ?? null, homeOrgId: row.org_id };
+      const created = await createUserProfile(trx, fields, session.userId, now, session.workstationId);
       await trx.updateTable('esr_requests').set({ user_id: created.id }).where('id', '=', id).execute();
       subject = created.uuid;
     } else {

@@ -102,7 +102,7 @@ export async function acceptProfileStatus(ctx: ServiceContext, session: SessionC
   await inTransaction(ctx.db, async (trx) => {
     const row = await stored(trx, id);
     await authorizeDecision(trx, session, { userId: row.user_id, status: row.status }, whyNotDirect(session, 'close-reopen-profile', row.user_id, SPONSOR_CANNOT), now);
-    await applyProfileStatus(trx, row.user_id, row.action, session.userId, row.reason, now);
+    await applyProfileStatus(trx, row.user_id, row.action, session.userId, row.reason, now, session.workstationId);
     await markDecided(trx, 'profile_status_requests', id, session, 'accepted', null, now);
     await appendAudit(trx, { action: 'profile-status-request.accepted', actor: session.userUuid, subject: row.uuid, workstationId: session.workstationId, details: { requestId: id, action: row.action } }, now);
   });

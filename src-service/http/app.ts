@@ -60,7 +60,7 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
 
   app.setErrorHandler((err, _request, reply) => {
     if (err instanceof ServiceError) {
-      return reply.status(err.status).send({ code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) });
+      return reply.status(err.status).send({ code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}), ...(err.existing ? { existing: err.existing } : {}) });
     }
     const e = err as { code?: string; statusCode?: number };
     if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

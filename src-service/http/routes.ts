@@ -4,9 +4,10 @@ import { loginRoutes } from './routes-login.js';
 import { cimRoutes } from './routes-cim.js';
 import { renewalRoutes } from './routes-renewal.js';
 import { unlockRoutes } from './routes-unlock.js';
+import { usersRoutes } from './routes-users.js';
 import { requestsRoutes } from './routes-requests.js';
 
 /** Every endpoint of the service, gathered from the areas that declare them. */
 export function serviceRoutes(): AnyRoute[] {
-  return [...directoryRoutes(), ...loginRoutes(), ...cimRoutes(), ...unlockRoutes(), ...renewalRoutes(), ...requestsRoutes()];
+  return [...directoryRoutes(), ...loginRoutes(), ...cimRoutes(), ...unlockRoutes(), ...renewalRoutes(), ...usersRoutes(), ...requestsRoutes()];
 }

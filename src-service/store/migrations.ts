@@ -471,6 +471,16 @@ CREATE INDEX profile_status_requests_user ON profile_status_requests(user_id);
 `,
   },
   {
+    // Date of birth (src-service/cim/create-user.ts): with the NI number it tells whether a new
+    // profile would repeat an existing person's. Older profiles have none recorded.
+    version: 85,
+    name: 'user date of birth',
+    sql: () => `
+ALTER TABLE users ADD COLUMN date_of_birth TEXT;
+CREATE INDEX users_ni_number_birth ON users(ni_number, date_of_birth);
+`,
+  },
+  {
     // ESR (the NHS workforce system) create-user and modify-user requests (src-service/cim/
     // requests-esr*.ts), each stored once under its ESR id, pending until RA staff accept or
     // reject it; ni_number is a create's, to show an existing profile with it. And the reason a

@@ -32,6 +32,7 @@ interface UsersTable {
   created_at: string;
   email_changed_at: number | null;
   mobile_changed_at: number | null;
+  date_of_birth: string | null;
 }
 
 interface PositionsTable {

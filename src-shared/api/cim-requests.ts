@@ -92,12 +92,13 @@ export const EsrModifyRecord = z
     givenName: PersonName.optional(),
     familyName: PersonName.optional(),
     niNumber: NiNumber.optional(),
+    dateOfBirth: IsoDate.optional(),
     email: Email.optional(),
     mobile: Mobile.optional(),
   })
   .refine((r) => r.userNiNumber !== undefined || r.userUuid !== undefined, { message: 'name the user by userNiNumber or userUuid', path: ['userNiNumber'] })
-  .refine((r) => [r.givenName, r.familyName, r.niNumber, r.email, r.mobile].some((v) => v !== undefined), {
-    message: 'a modify record changes at least one of givenName, familyName, niNumber, email, mobile',
+  .refine((r) => [r.givenName, r.familyName, r.niNumber, r.dateOfBirth, r.email, r.mobile].some((v) => v !== undefined), {
+    message: 'a modify record changes at least one of givenName, familyName, niNumber, dateOfBirth, email, mobile',
     path: ['kind'],
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DateOfBirth } from './cim-users.js';
 import { cardSignedPayload } from './service-login.js';
 import {
   Base64,
@@ -175,6 +176,7 @@ export const ChangeDetailsBody = z
     givenName: PersonName.optional(),
     familyName: PersonName.optional(),
     niNumber: NiNumber.optional(),
+    dateOfBirth: DateOfBirth.optional(),
     email: Email.optional(),
     mobile: Mobile.optional(),
   })

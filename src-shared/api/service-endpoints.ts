@@ -1,4 +1,5 @@
 import { endpoint } from './endpoint.js';
+import { USERS_ENDPOINTS } from './endpoints-users.js';
 import { REQUESTS_ENDPOINTS } from './endpoints-requests.js';
 import { CardProofWitnessRequest, CardProofWitnessResponse } from './service-card-proof.js';
 import {
@@ -345,5 +346,6 @@ export const SERVICE_ENDPOINTS = {
     body: RenewalConfirmRequest,
     response: RenewalConfirmResponse,
   }),
+  ...USERS_ENDPOINTS,
   ...REQUESTS_ENDPOINTS,
 } as const;

@@ -26,5 +26,7 @@ export const ServiceErrorBody = z.strictObject({
   message: z.string(),
   /** For 400: which fields failed and why. */
   fields: z.array(FieldProblem).optional(),
+  /** For 409: the record that already exists (a user profile for the same person). */
+  existing: z.strictObject({ uuid: z.uuid(), name: z.string() }).optional(),
 });
 export type ServiceErrorBody = z.infer<typeof ServiceErrorBody>;

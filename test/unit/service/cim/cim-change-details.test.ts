@@ -26,12 +26,13 @@ interface UserState {
   ni_number: string | null;
   email: string | null;
   mobile: string | null;
+  date_of_birth: string | null;
 }
 
 function stateOf(userId: number): Promise<UserState> {
   return h.db
     .selectFrom('users')
-    .select(['given_name', 'family_name', 'given_name_norm', 'family_name_norm', 'ni_number', 'email', 'mobile'])
+    .select(['given_name', 'family_name', 'given_name_norm', 'family_name_norm', 'ni_number', 'email', 'mobile', 'date_of_birth'])
     .where('id', '=', userId)
     .executeTakeFirstOrThrow();
 }
@@ -192,15 +193,15 @@ describe('who may not', () => {
 
 describe('changes to your own profile', () => {
   it.each(['RAM', 'RAA(A)', 'RAA', 'IDC'] as const)(
-    'rule: %s cannot change their own name or National Insurance number; nothing changes',
+    'rule: %s cannot change their own name, date of birth or National Insurance number; nothing changes',
     async (role) => {
       const staff = await actor(h.db, orgs.trustA.id, [role]);
       const before = await stateOf(staff.userId);
-      for (const json of [{ givenName: 'Self' }, { familyName: 'Made' }, { niNumber: uniqueNi() }]) {
+      for (const json of [{ givenName: 'Self' }, { familyName: 'Made' }, { niNumber: uniqueNi() }, { dateOfBirth: '1980-02-29' }]) {
         const res = await h.call('PATCH', `/v1/users/${staff.uuid}/details`, { token: staff.token, json });
         expect(res.status).toBe(403);
         expect(res.body.message).toBe(
-          'Registration authority staff and ID checkers cannot change their own name or National Insurance number. Ask another member of your registration authority to change it.',
+          'Registration authority staff and ID checkers cannot change their own name, date of birth or National Insurance number. Ask another member of your registration authority to change it.',
         );
       }
       expect(await stateOf(staff.userId)).toEqual(before);
@@ -235,5 +236,33 @@ describe('changes to your own profile', () => {
     const stamped = await h.db.selectFrom('users').select(['email_changed_at as e', 'mobile_changed_at as m']).where('id', '=', user.id).executeTakeFirstOrThrow();
     expect(stamped.e).toEqual(expect.any(Number));
     expect(stamped.m).toBeNull();
+  });
+});
+
+describe('date of birth', () => {
+  it('rule: RA staff change a date of birth directly; a sponsor only asks', async () => {
+    const staff = await actor(h.db, orgs.trustA.id, ['RAA']);
+    const sponsor = await actor(h.db, orgs.trustA.id, ['S']);
+    const user = await target();
+    expect((await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: staff.token, json: { dateOfBirth: '1975-11-30' } })).status).toBe(200);
+    expect((await stateOf(user.id)).date_of_birth).toBe('1975-11-30');
+    const asked = await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: sponsor.token, json: { dateOfBirth: '1975-12-01' } });
+    expect(asked.status).toBe(202);
+    expect((await stateOf(user.id)).date_of_birth).toBe('1975-11-30');
+  });
+
+  it.each([
+    ['in the future', '2025-06-16', 'the date of birth must be today or in the past'],
+    ['before 1900', '1899-12-31', 'the date of birth must be after 1900'],
+    ['not a date', '1975-02-30', undefined],
+  ])('rule: a date of birth %s is a 400 naming it, and nothing changes', async (_what, dateOfBirth, message) => {
+    const staff = await actor(h.db, orgs.trustA.id, ['RAM']);
+    const user = await target();
+    const before = await stateOf(user.id);
+    const res = await h.call('PATCH', `/v1/users/${user.uuid}/details`, { token: staff.token, json: { dateOfBirth } });
+    expect(res.status).toBe(400);
+    expect(res.body.fields[0].path).toBe('body.dateOfBirth');
+    if (message) expect(res.body.fields[0].message).toBe(message);
+    expect(await stateOf(user.id)).toEqual(before);
   });
 });

@@ -73,6 +73,6 @@ describe('the OpenAPI document', () => {
     const schema = doc.paths['/v1/users/{uuid}/details']?.patch?.requestBody?.content['application/json']?.schema;
     expect(schema).toBeDefined();
     expect(schema?.additionalProperties).toBe(false);
-    expect(Object.keys(schema?.properties as object).sort()).toEqual(['email', 'familyName', 'givenName', 'mobile', 'niNumber']);
+    expect(Object.keys(schema?.properties as object).sort()).toEqual(['dateOfBirth', 'email', 'familyName', 'givenName', 'mobile', 'niNumber']);
   });
 });
