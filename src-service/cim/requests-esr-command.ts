@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { useAuditKey } from '../audit/audit-log.js';
+import { auditHead, useAuditKey } from '../audit/audit-log.js';
 import { commandLineDatabase, loadConfig } from '../config.js';
-import { readAuditChainKey } from '../crypto/machine-secret.js';
+import { loadOrCreateMachineSecret } from '../crypto/machine-secret.js';
 import { machineSecretFileFor } from '../crypto/machine-secret-file.js';
 import { ServiceError } from '../service-error.js';
 import { openDatabase } from '../store/database.js';
@@ -42,17 +42,20 @@ export async function esrImportCommand(args: string[]): Promise<number> {
   }
   const config = loadConfig({ env: process.env });
   const place = values.db ? { dbFile: values.db, secretFile: values['secret-file'] } : { ...config, ...(values['secret-file'] ? { secretFile: values['secret-file'] } : {}) };
-  // Entries this command writes join the service's keyed audit chain.
-  const key = readAuditChainKey(machineSecretFileFor(place));
+  const secretFile = machineSecretFileFor(place);
   const db = await openDatabase(commandLineDatabase(values.db));
   try {
-    if (key) useAuditKey(db, key);
+    // Entries this command writes join the service's keyed audit chain (keyed here, as a first
+    // start of the service would, when the secret file has no key yet).
+    const entries = (await auditHead(db)).seq;
+    useAuditKey(db, loadOrCreateMachineSecret(secretFile, () => entries).audit);
     const result = await importEsrFile(db, new Date(), { commandLine: `esr-import ${values.file}` }, format, content);
     const duplicates = result.duplicates === 0 ? 'no duplicates' : `${result.duplicates} already imported and ignored (${result.duplicateEsrIds.join(', ')})`;
     console.log(`imported ${result.imported} ESR request${result.imported === 1 ? '' : 's'}; ${duplicates}`);
     return 0;
   } catch (err) {
     if (!(err instanceof ServiceError)) throw err;
+    // The message names the first problems; every one follows, a line each.
     console.error(err.message);
     for (const field of err.fields ?? []) console.error(`  ${field.path}: ${field.message}`);
     return 1;

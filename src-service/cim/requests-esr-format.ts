@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import type { z } from 'zod';
 import { ESR_FIELDS, EsrCreateRecord, EsrModifyRecord, type EsrRecord } from '../../src-shared/api/cim-requests.js';
-import { badRequest } from '../service-error.js';
+import { badRequest, type ServiceError } from '../service-error.js';
 import { assertPlainText } from './text-rules.js';
 
 // Reading an ESR file (docs/esr-feed.md): a JSON array of records, or CSV with a header row
@@ -15,7 +15,21 @@ interface Problem {
   message: string;
 }
 
-const NOT_VALID = (n: number): string => `${n === 1 ? 'One record is' : `${n} records are`} not valid; nothing was imported.`;
+const LISTED = 10;
+
+/**
+ * The refusal of a file: how many records are wrong, then (the first few of) what is wrong, in
+ * words a page can show as they are ("Record 3, niNumber: not a National Insurance number.").
+ */
+export function refusedFile(problems: readonly Problem[]): ServiceError {
+  const records = new Set(problems.map((p) => p.path.split('.')[1])).size;
+  const words = problems.slice(0, LISTED).map((p) => {
+    const [, index, ...field] = p.path.split('.');
+    return `Record ${Number(index) + 1}${field.length > 0 ? `, ${field.join('.')}` : ''}: ${p.message}.`;
+  });
+  const more = problems.length > LISTED ? ` And ${problems.length - LISTED} more.` : '';
+  return badRequest(`${records === 1 ? 'One record is' : `${records} records are`} not valid; nothing was imported. ${words.join(' ')}${more}`, [...problems]);
+}
 
 function rowsOf(format: EsrFormat, content: string): unknown[] {
   if (format === 'json') {
@@ -76,8 +90,6 @@ export function readEsrFile(format: EsrFormat, content: string): EsrRecord[] {
     else seen.set(checked.record.esrId, index);
     records.push(checked.record);
   });
-  if (problems.length > 0) throw badRequest(NOT_VALID(new Set(problems.map((p) => p.path.split('.').slice(0, 2).join('.'))).size), problems);
+  if (problems.length > 0) throw refusedFile(problems);
   return records;
 }
-
-export { NOT_VALID as esrNotValid };

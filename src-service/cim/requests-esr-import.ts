@@ -3,11 +3,11 @@ import type { RoleCode } from '../../src-shared/domain/roles.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { authorize, inScope } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
-import { badRequest, forbidden } from '../service-error.js';
+import { forbidden } from '../service-error.js';
 import type { Db } from '../store/database.js';
 import { inTransaction } from '../store/transaction.js';
 import { utcDate } from './dates.js';
-import { esrNotValid, readEsrFile, type EsrFormat } from './requests-esr-format.js';
+import { readEsrFile, refusedFile, type EsrFormat } from './requests-esr-format.js';
 import { userInScope, userOrgPaths } from './user-scope.js';
 
 // Importing an ESR file: every record checked (readEsrFile, then against the directory: the
@@ -51,7 +51,7 @@ async function resolve(trx: Db, importer: EsrImporter, records: EsrRecord[], tod
       resolved.push({ record, orgId: null, userId: userId ?? null });
     }
   }
-  if (problems.length > 0) throw badRequest(esrNotValid(new Set(problems.map((p) => p.path.split('.')[1])).size), problems);
+  if (problems.length > 0) throw refusedFile(problems);
   return resolved;
 }
 
