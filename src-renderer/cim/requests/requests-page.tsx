@@ -125,7 +125,7 @@ function RequestTable({ requests, caption }: { requests: readonly WaitingRequest
             <td className="nhsuk-table__cell">{r.summary}</td>
             <td className="nhsuk-table__cell">
               <a href={hrefOf(CIM_PATHS.request(r.kind, r.id))}>
-                View<span className="nhsuk-u-visually-hidden">{` ${KIND_NAME[r.kind].toLowerCase()} about ${r.subjectName}`}</span>
+                View<span className="nhsuk-u-visually-hidden">{` ${KIND_NAME[r.kind]} about ${r.subjectName}`}</span>
               </a>
             </td>
           </tr>
