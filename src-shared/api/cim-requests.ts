@@ -46,7 +46,7 @@ export const WaitingRequest = z.strictObject({
 });
 export type WaitingRequest = z.infer<typeof WaitingRequest>;
 
-export const RequestCounts = z.strictObject({ position: z.number().int(), 'detail-change': z.number().int(), 'profile-status': z.number().int(), esr: z.number().int() });
+const RequestCounts = z.strictObject({ position: z.number().int(), 'detail-change': z.number().int(), 'profile-status': z.number().int(), esr: z.number().int() });
 
 export const RequestsResponse = z.strictObject({
   /** Per kind, how many requests have the status asked for (whatever the kind filter). */

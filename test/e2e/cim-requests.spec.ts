@@ -20,9 +20,8 @@ test.beforeEach(async ({ page, app }) => {
 });
 
 async function openRequests(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    window.location.hash = '#/cim/requests';
-  });
+  // The Requests page's own address (the dashboard links to it too).
+  await page.evaluate(`window.location.hash = '#/cim/requests'`);
   await expect(pageHeading(page)).toHaveText('Requests');
 }
 

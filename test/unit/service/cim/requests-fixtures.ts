@@ -30,7 +30,7 @@ export async function closeRequestAt(h: Harness, orgId: number): Promise<{ id: n
 
 let esrCounter = 0;
 /** A fresh ESR id no other record in this process has. */
-export const uniqueEsrId = (): string => `ESR-${process.pid}-${++esrCounter}`;
+const uniqueEsrId = (): string => `ESR-${process.pid}-${++esrCounter}`;
 
 export const createRecord = (odsCode: string, over: Record<string, unknown> = {}) => ({
   esrId: uniqueEsrId(),
