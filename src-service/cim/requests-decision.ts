@@ -1,5 +1,8 @@
 import { grantFor, type Activity } from '../../src-shared/domain/roles.js';
-import type { RequestStatus } from '../../src-shared/api/cim-requests.js';
+import type { RequestStatus, WaitingRequest } from '../../src-shared/api/cim-requests.js';
+import { appendAudit } from '../audit/audit-log.js';
+import type { ServiceContext } from '../service-context.js';
+import { inTransaction } from '../store/transaction.js';
 import { authorizeOnUser, userOrgPaths } from './user-scope.js';
 import { authorize } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
@@ -80,4 +83,53 @@ export async function markDecided(
     .where('status', '=', 'pending')
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw conflict('That request has already been decided.');
+}
+
+/** A sponsor's stored request about a user, as deciding it reads it. */
+export interface UserRequestRow {
+  readonly user_id: number;
+  readonly status: RequestStatus;
+  /** The user's UUID: the audit entry's subject. */
+  readonly uuid: string;
+}
+
+/** One kind of sponsor's request: where it is stored, how it is read and shown, and who may decide it. */
+export interface UserRequestKind<R extends UserRequestRow> {
+  readonly table: 'detail_change_requests' | 'profile_status_requests';
+  /** The audit action's stem: 'detail-change-request' -> 'detail-change-request.accepted'. */
+  readonly auditName: string;
+  readonly load: (trx: Db, id: number) => Promise<R>;
+  readonly whyNot: (session: SessionContext, row: R) => string | null;
+  readonly view: (db: Db, session: SessionContext, today: string, id: number) => Promise<WaitingRequest | undefined>;
+}
+
+/**
+ * Accepts (`apply` makes the change and returns facts for the audit) or rejects (with `reason`)
+ * one request: scope, rule and status checked, the change, the decision and its audit entry in
+ * one transaction. Returns the request as it now shows.
+ */
+export async function decideUserRequest<R extends UserRequestRow>(
+  ctx: ServiceContext,
+  session: SessionContext,
+  kind: UserRequestKind<R>,
+  id: number,
+  decision: { readonly apply: (trx: Db, row: R, now: Date) => Promise<Record<string, unknown>> } | { readonly reason: string },
+): Promise<WaitingRequest> {
+  if ('reason' in decision) checkReason(decision.reason);
+  const now = ctx.now();
+  await inTransaction(ctx.db, async (trx) => {
+    const row = await kind.load(trx, id);
+    await authorizeDecision(trx, session, { userId: row.user_id, status: row.status }, kind.whyNot(session, row), now);
+    const outcome = 'reason' in decision ? 'rejected' : 'accepted';
+    const details = 'reason' in decision ? { reason: decision.reason } : await decision.apply(trx, row, now);
+    await markDecided(trx, kind.table, id, session, outcome, 'reason' in decision ? decision.reason : null, now);
+    await appendAudit(
+      trx,
+      { action: `${kind.auditName}.${outcome}`, actor: session.userUuid, subject: row.uuid, workstationId: session.workstationId, details: { requestId: id, ...details } },
+      now,
+    );
+  });
+  const view = await kind.view(ctx.db, session, utcDate(now), id);
+  if (!view) throw new Error('a decided request left the scope it was decided in');
+  return view;
 }

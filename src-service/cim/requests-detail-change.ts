@@ -1,14 +1,12 @@
 import type { RequestStatus, WaitingRequest } from '../../src-shared/api/cim-requests.js';
-import { appendAudit } from '../audit/audit-log.js';
 import type { SessionContext } from '../auth/session-store.js';
 import { conflict } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { fullName } from '../store/full-name.js';
-import { inTransaction } from '../store/transaction.js';
 import { applyDetailChanges, niNumberHeldByOther, type DetailChanges } from './apply-detail-changes.js';
-import { isoDateTime, utcDate } from './dates.js';
-import { authorizeDecision, CHANGED_FIELDS, checkReason, FIELD_LABELS, foundOr404, markDecided, whyNotDirect } from './requests-decision.js';
+import { isoDateTime } from './dates.js';
+import { CHANGED_FIELDS, decideUserRequest, FIELD_LABELS, foundOr404, whyNotDirect, type UserRequestKind, type UserRequestRow } from './requests-decision.js';
 import { userUnderSession } from './requests-scope.js';
 
 // A sponsor's request to change a user's personal or contact details (stored by
@@ -103,8 +101,12 @@ export async function detailChangeRequest(db: Db, session: SessionContext, today
   return row && toView(session, row);
 }
 
+interface Stored extends UserRequestRow {
+  readonly changes: string;
+}
+
 /** The request as stored, whatever the scope: deciding checks the scope itself (a 403, not a 404). */
-async function stored(trx: Db, id: number) {
+async function stored(trx: Db, id: number): Promise<Stored> {
   const row = await trx
     .selectFrom('detail_change_requests as r')
     .innerJoin('users as u', 'u.id', 'r.user_id')
@@ -114,40 +116,30 @@ async function stored(trx: Db, id: number) {
   return foundOr404(row, 'That change of details request');
 }
 
-async function decided(ctx: ServiceContext, session: SessionContext, id: number): Promise<WaitingRequest> {
-  const view = await detailChangeRequest(ctx.db, session, utcDate(ctx.now()), id);
-  if (!view) throw new Error('a decided request left the scope it was decided in');
-  return view;
-}
+const KIND: UserRequestKind<Stored> = {
+  table: 'detail_change_requests',
+  auditName: 'detail-change-request',
+  load: stored,
+  whyNot: (session, row) => whyNotDirect(session, 'change-user-details', row.user_id, SPONSOR_CANNOT),
+  view: detailChangeRequest,
+};
 
 /** POST /v1/detail-change-requests/:id/accept: the user's details change as asked. */
-export async function acceptDetailChange(ctx: ServiceContext, session: SessionContext, id: number): Promise<WaitingRequest> {
-  const now = ctx.now();
-  await inTransaction(ctx.db, async (trx) => {
-    const row = await stored(trx, id);
-    await authorizeDecision(trx, session, { userId: row.user_id, status: row.status }, whyNotDirect(session, 'change-user-details', row.user_id, SPONSOR_CANNOT), now);
-    const changes = parseChanges(row.changes);
-    // Checked again: the number may have been given to someone else since the request.
-    if (changes.niNumber !== undefined && (await niNumberHeldByOther(trx, changes.niNumber, row.user_id))) {
-      throw conflict('That National Insurance number now belongs to another user: reject the request.');
-    }
-    await applyDetailChanges(trx, row.user_id, changes, now.getTime());
-    await markDecided(trx, 'detail_change_requests', id, session, 'accepted', null, now);
-    const fields = CHANGED_FIELDS.filter((f) => changes[f] !== undefined);
-    await appendAudit(trx, { action: 'detail-change-request.accepted', actor: session.userUuid, subject: row.uuid, workstationId: session.workstationId, details: { requestId: id, fields } }, now);
+export function acceptDetailChange(ctx: ServiceContext, session: SessionContext, id: number): Promise<WaitingRequest> {
+  return decideUserRequest(ctx, session, KIND, id, {
+    apply: async (trx, row, now) => {
+      const changes = parseChanges(row.changes);
+      // Checked again: the number may have been given to someone else since the request.
+      if (changes.niNumber !== undefined && (await niNumberHeldByOther(trx, changes.niNumber, row.user_id))) {
+        throw conflict('That National Insurance number now belongs to another user: reject the request.');
+      }
+      await applyDetailChanges(trx, row.user_id, changes, now.getTime());
+      return { fields: CHANGED_FIELDS.filter((f) => changes[f] !== undefined) };
+    },
   });
-  return decided(ctx, session, id);
 }
 
 /** POST /v1/detail-change-requests/:id/reject: nothing changes; the reason is kept and shown. */
-export async function rejectDetailChange(ctx: ServiceContext, session: SessionContext, id: number, reason: string): Promise<WaitingRequest> {
-  checkReason(reason);
-  const now = ctx.now();
-  await inTransaction(ctx.db, async (trx) => {
-    const row = await stored(trx, id);
-    await authorizeDecision(trx, session, { userId: row.user_id, status: row.status }, whyNotDirect(session, 'change-user-details', row.user_id, SPONSOR_CANNOT), now);
-    await markDecided(trx, 'detail_change_requests', id, session, 'rejected', reason, now);
-    await appendAudit(trx, { action: 'detail-change-request.rejected', actor: session.userUuid, subject: row.uuid, workstationId: session.workstationId, details: { requestId: id, reason } }, now);
-  });
-  return decided(ctx, session, id);
+export function rejectDetailChange(ctx: ServiceContext, session: SessionContext, id: number, reason: string): Promise<WaitingRequest> {
+  return decideUserRequest(ctx, session, KIND, id, { reason });
 }

@@ -1,13 +1,11 @@
 import type { RequestStatus, WaitingRequest } from '../../src-shared/api/cim-requests.js';
-import { appendAudit } from '../audit/audit-log.js';
 import type { SessionContext } from '../auth/session-store.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { fullName } from '../store/full-name.js';
-import { inTransaction } from '../store/transaction.js';
-import { isoDateTime, utcDate } from './dates.js';
+import { isoDateTime } from './dates.js';
 import { applyProfileStatus } from './profile-status.js';
-import { authorizeDecision, checkReason, foundOr404, markDecided, whyNotDirect } from './requests-decision.js';
+import { decideUserRequest, foundOr404, whyNotDirect, type UserRequestKind, type UserRequestRow } from './requests-decision.js';
 import { userUnderSession } from './requests-scope.js';
 
 // A sponsor's request to close or reopen a profile (profile_status_requests). Accepting closes or
@@ -80,7 +78,12 @@ export async function profileStatusRequest(db: Db, session: SessionContext, toda
   return row && toView(session, row);
 }
 
-async function stored(trx: Db, id: number) {
+interface Stored extends UserRequestRow {
+  readonly action: 'close' | 'reopen';
+  readonly reason: string;
+}
+
+async function stored(trx: Db, id: number): Promise<Stored> {
   const row = await trx
     .selectFrom('profile_status_requests as r')
     .innerJoin('users as u', 'u.id', 'r.user_id')
@@ -90,34 +93,25 @@ async function stored(trx: Db, id: number) {
   return foundOr404(row, 'That close or reopen request');
 }
 
-async function decided(ctx: ServiceContext, session: SessionContext, id: number): Promise<WaitingRequest> {
-  const view = await profileStatusRequest(ctx.db, session, utcDate(ctx.now()), id);
-  if (!view) throw new Error('a decided request left the scope it was decided in');
-  return view;
-}
+const KIND: UserRequestKind<Stored> = {
+  table: 'profile_status_requests',
+  auditName: 'profile-status-request',
+  load: stored,
+  whyNot: (session, row) => whyNotDirect(session, 'close-reopen-profile', row.user_id, SPONSOR_CANNOT),
+  view: profileStatusRequest,
+};
 
 /** POST /v1/profile-status-requests/:id/accept: the profile is closed or reopened, with the request's reason. */
-export async function acceptProfileStatus(ctx: ServiceContext, session: SessionContext, id: number): Promise<WaitingRequest> {
-  const now = ctx.now();
-  await inTransaction(ctx.db, async (trx) => {
-    const row = await stored(trx, id);
-    await authorizeDecision(trx, session, { userId: row.user_id, status: row.status }, whyNotDirect(session, 'close-reopen-profile', row.user_id, SPONSOR_CANNOT), now);
-    await applyProfileStatus(trx, row.user_id, row.action, session.userId, row.reason, now, session.workstationId);
-    await markDecided(trx, 'profile_status_requests', id, session, 'accepted', null, now);
-    await appendAudit(trx, { action: 'profile-status-request.accepted', actor: session.userUuid, subject: row.uuid, workstationId: session.workstationId, details: { requestId: id, action: row.action } }, now);
+export function acceptProfileStatus(ctx: ServiceContext, session: SessionContext, id: number): Promise<WaitingRequest> {
+  return decideUserRequest(ctx, session, KIND, id, {
+    apply: async (trx, row, now) => {
+      await applyProfileStatus(trx, row.user_id, row.action, session.userId, row.reason, now, session.workstationId);
+      return { action: row.action };
+    },
   });
-  return decided(ctx, session, id);
 }
 
 /** POST /v1/profile-status-requests/:id/reject: the profile stays as it is; the reason is kept and shown. */
-export async function rejectProfileStatus(ctx: ServiceContext, session: SessionContext, id: number, reason: string): Promise<WaitingRequest> {
-  checkReason(reason);
-  const now = ctx.now();
-  await inTransaction(ctx.db, async (trx) => {
-    const row = await stored(trx, id);
-    await authorizeDecision(trx, session, { userId: row.user_id, status: row.status }, whyNotDirect(session, 'close-reopen-profile', row.user_id, SPONSOR_CANNOT), now);
-    await markDecided(trx, 'profile_status_requests', id, session, 'rejected', reason, now);
-    await appendAudit(trx, { action: 'profile-status-request.rejected', actor: session.userUuid, subject: row.uuid, workstationId: session.workstationId, details: { requestId: id, reason } }, now);
-  });
-  return decided(ctx, session, id);
+export function rejectProfileStatus(ctx: ServiceContext, session: SessionContext, id: number, reason: string): Promise<WaitingRequest> {
+  return decideUserRequest(ctx, session, KIND, id, { reason });
 }
