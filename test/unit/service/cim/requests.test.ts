@@ -113,6 +113,27 @@ describe('the list', () => {
   });
 });
 
+describe('position requests', () => {
+  it('rule: a position request shows in Requests and is granted with its own endpoint; a sponsor cannot grant a position that is not assignable', async () => {
+    const requester = await actor(h.db, orgs.siteA1.id, [], 'Requester');
+    const closedToSponsors = await addPosition(h.db, { orgId: orgs.siteA1.id, title: 'RA Clerk', assignable: false });
+    const made = await h.call('POST', '/v1/me/position-requests', { token: requester.token, json: { positionIds: [closedToSponsors], startDate: '2025-07-01' } });
+    const id = made.body.requests[0].id as number;
+    const sponsor = await actor(h.db, orgs.trustA.id, ['S']);
+    expect((await h.call('GET', `/v1/requests/position/${id}`, { token: sponsor.token })).body).toMatchObject({
+      kind: 'position',
+      summary: 'Position: RA Clerk',
+      mayDecide: false,
+      whyNot: 'Only RA staff can grant a position that is not assignable.',
+    });
+    const ram = await actor(h.db, orgs.trustA.id, ['RAM']);
+    expect((await h.call('GET', `/v1/requests/position/${id}`, { token: ram.token })).body).toMatchObject({ mayDecide: true, user: { uuid: requester.uuid } });
+    expect((await h.call('POST', `/v1/position-requests/${id}/grant`, { token: ram.token })).status).toBe(200);
+    expect((await h.call('GET', `/v1/requests/position/${id}`, { token: ram.token })).body).toMatchObject({ status: 'accepted', mayDecide: false });
+    expect((await list(ram.token, '?kind=position&status=accepted')).requests.map((r) => r.id)).toEqual([id]);
+  });
+});
+
 describe('detail-change requests', () => {
   it("rule: accepting a sponsor's detail-change request makes the change, audited", async () => {
     const detail = await detailChangeRequestAt(h, orgs.siteA1.id);
