@@ -13,18 +13,21 @@ import { CaError } from './ca/ca-storage.js';
 import { CardFactoryError } from './ca/card-factory.js';
 import { makeCardCommand, MAKE_CARD_USAGE } from './ca/make-card-command.js';
 import { seedCommand, SEED_USAGE } from './seed/seed-cli.js';
+import { esrImportCommand, ESR_IMPORT_USAGE } from './cim/requests-esr-command.js';
 
 // `npm run service -- [serve] --port <p> --db <file or postgres URL> [--config <file>]`
 // `npm run service -- audit-verify --db <file or postgres URL> [--checkpoint <file>]` (see audit/audit-commands.ts)
 // `npm run service -- audit-checkpoint --db <file or postgres URL> --out <file>`
 // `npm run service -- make-card --user <uuid> --state <file> [...]` (see ca/make-card-command.ts)
 // `npm run service -- seed --users <n> [...]` (see seed/seed-cli.ts)
+// `npm run service -- esr-import --file <f> [...]` (see cim/requests-esr-command.ts)
 
 const USAGE = `usage:
   npm run service -- [serve] [--port <p>] [--db <file or postgres URL>] [--config <file.json>]
   ${AUDIT_USAGE}
   ${MAKE_CARD_USAGE}
-  ${SEED_USAGE}`;
+  ${SEED_USAGE}
+  ${ESR_IMPORT_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'serve';
@@ -40,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
       return makeCardCommand(rest);
     case 'seed':
       return seedCommand(rest);
+    case 'esr-import':
+      return esrImportCommand(rest);
     default:
       console.error(`unknown command "${command}"\n${USAGE}`);
       return 2;

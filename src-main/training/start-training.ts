@@ -2,6 +2,7 @@ import { seedPersonas } from '../../src-service/seed/personas.js';
 import { seedTrainingWorkgroups } from '../../src-service/seed/training-workgroups.js';
 import { seedTrainingUsers } from '../../src-service/seed/training-users.js';
 import { seedTrainingDirectory } from '../../src-service/seed/training-directory.js';
+import { seedTrainingRequests } from '../../src-service/seed/training-requests.js';
 import type { ServiceContext } from '../../src-service/service-context.js';
 import { InProcessReaderDriver } from '../virtual-card/in-process-readers.js';
 import { PivCardEngine } from '../virtual-card/piv-card-engine.js';
@@ -26,6 +27,7 @@ export async function startTraining(service: ServiceContext, dataDir: string): P
   await seedTrainingWorkgroups(service.db, service.now());
   await seedTrainingUsers(service.db);
   await seedTrainingDirectory(service.db);
+  await seedTrainingRequests(service.db);
   const cards = [];
   for (const { persona } of seeded) {
     const file = await loadOrIssueTrainingCard(service, dataDir, persona);

@@ -39,6 +39,9 @@ export const CIM_PATHS = {
   assignUserWorkgroup: (uuid: string) => `/cim/users/${uuid}/workgroups/assign`,
   batch: '/cim/batch',
   requests: '/cim/requests',
+  /** One request of the Requests list, by kind ('position', 'detail-change', 'profile-status', 'esr') and id. */
+  request: (kind: string, id: number | string) => `/cim/requests/${kind}/${id}`,
+  importEsr: '/cim/requests/import-esr',
   reports: '/cim/reports',
 } as const;
 

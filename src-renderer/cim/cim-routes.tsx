@@ -9,6 +9,7 @@ import { EMPTY_FIND_USER_VALUES } from './find-user-request.js';
 import { WORKGROUPS_ROUTES } from './workgroups/workgroups-routes.js';
 import { USERS_ROUTES } from './users/users-routes.js';
 import { PROFILE_ROUTES } from './profile/profile-routes.js';
+import { REQUESTS_ROUTES } from './requests/requests-routes.js';
 
 // Every CIM page and its address. A page reads its parameters from the address, so Back, reload
 // and a deep link land on the same page with the same data.
@@ -46,6 +47,7 @@ export const CIM_ROUTES: RouteObject[] = [
       ...USERS_ROUTES,
       ...PROFILE_ROUTES,
       ...BATCH_ROUTES,
+      ...REQUESTS_ROUTES,
     ],
   },
   // Any other address (the first start, an old link) opens the CIM home page.

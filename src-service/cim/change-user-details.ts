@@ -6,8 +6,8 @@ import type { SessionContext } from '../auth/session-store.js';
 import { badRequest, conflict, forbidden } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import { inTransaction } from '../store/transaction.js';
+import { applyDetailChanges, niNumberHeldByOther, type DetailChanges } from './apply-detail-changes.js';
 import { utcDate } from './dates.js';
-import { normaliseName } from './normalise-name.js';
 import { buildProfile } from './profile.js';
 import { assertPlainText } from './text-rules.js';
 import { userById, userByUuidOr404 } from './user-lookup.js';
@@ -21,15 +21,6 @@ import { authorizeOnUser, userOrgPaths } from './user-scope.js';
 // (the people who vouch for identities do not edit their own), and one's own email or mobile
 // changes only through PUT /v1/me/contact, which the card must approve. A changed email or
 // mobile gets its change time, so no unlock codes go to it for a day (unlock/contact-channels.ts).
-
-export interface DetailChanges {
-  givenName?: string;
-  familyName?: string;
-  niNumber?: string;
-  dateOfBirth?: string;
-  email?: string;
-  mobile?: string;
-}
 
 type Outcome = z.infer<typeof ChangeDetailsResponse>;
 
@@ -64,8 +55,7 @@ export async function changeUserDetails(ctx: ServiceContext, session: SessionCon
   const outcome = await inTransaction(ctx.db, async (trx): Promise<{ requestId: number } | { changed: true }> => {
     // One person, one NI number: refused for a request too, as it could never be accepted.
     if (changes.niNumber !== undefined) {
-      const holder = await trx.selectFrom('users').select('id').where('ni_number', '=', changes.niNumber).where('id', '!=', target.id).executeTakeFirst();
-      if (holder !== undefined) throw conflict('That National Insurance number belongs to another user.');
+      if (await niNumberHeldByOther(trx, changes.niNumber, target.id)) throw conflict('That National Insurance number belongs to another user.');
     }
     const audit = { actor: session.userUuid, subject: target.uuid, workstationId: session.workstationId };
     if (grant === 'by-request') {
@@ -83,27 +73,7 @@ export async function changeUserDetails(ctx: ServiceContext, session: SessionCon
       return { requestId };
     }
     if (grant !== 'direct') throw forbidden('Your role does not allow that.');
-    const at = now.getTime();
-    await trx
-      .updateTable('users')
-      .set((eb) => ({
-        ...(changes.givenName !== undefined ? { given_name: changes.givenName } : {}),
-        ...(changes.familyName !== undefined ? { family_name: changes.familyName } : {}),
-        ...(changes.niNumber !== undefined ? { ni_number: changes.niNumber } : {}),
-        ...(changes.dateOfBirth !== undefined ? { date_of_birth: changes.dateOfBirth } : {}),
-        // The normalised names move with the names, or searches would find the old name.
-        ...(changes.givenName !== undefined ? { given_name_norm: normaliseName(changes.givenName) } : {}),
-        ...(changes.familyName !== undefined ? { family_name_norm: normaliseName(changes.familyName) } : {}),
-        // The change time moves only when the value does (an empty one before: it does).
-        ...(changes.email !== undefined
-          ? { email: changes.email, email_changed_at: eb.case().when('email', '=', changes.email).then(eb.ref('email_changed_at')).else(at).end() }
-          : {}),
-        ...(changes.mobile !== undefined
-          ? { mobile: changes.mobile, mobile_changed_at: eb.case().when('mobile', '=', changes.mobile).then(eb.ref('mobile_changed_at')).else(at).end() }
-          : {}),
-      }))
-      .where('id', '=', target.id)
-      .execute();
+    await applyDetailChanges(trx, target.id, changes, now.getTime());
     await appendAudit(trx, { ...audit, action: 'user-details.changed', details: { fields } }, now);
     return { changed: true };
   });

@@ -8,6 +8,7 @@ import { workgroupsRoutes } from './routes-workgroups.js';
 import { usersRoutes } from './routes-users.js';
 import { profileRoutes } from './routes-profile.js';
 import { batchRoutes } from './routes-batch.js';
+import { requestsRoutes } from './routes-requests.js';
 
 /** Every endpoint of the service, gathered from the areas that declare them. */
 export function serviceRoutes(): AnyRoute[] {
@@ -21,5 +22,6 @@ export function serviceRoutes(): AnyRoute[] {
     ...usersRoutes(),
     ...profileRoutes(),
     ...batchRoutes(),
+    ...requestsRoutes(),
   ];
 }

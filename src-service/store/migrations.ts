@@ -526,4 +526,32 @@ CREATE TABLE assignment_batches (
 CREATE INDEX assignment_batches_creator ON assignment_batches(created_by, created_at);
 `,
   },
+  {
+    // ESR (the NHS workforce system) create-user and modify-user requests (src-service/cim/
+    // requests-esr*.ts), each stored once under its ESR id, pending until RA staff accept or
+    // reject it; ni_number is a create's, to show an existing profile with it. And the reason a
+    // sponsor's detail-change request was rejected.
+    version: 105,
+    name: 'ESR requests and detail-change rejection reasons',
+    sql: (d) => `
+CREATE TABLE esr_requests (
+  id ${d.id},
+  esr_id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('create', 'modify')),
+  org_id INTEGER REFERENCES organisations(id),
+  user_id INTEGER REFERENCES users(id),
+  ni_number TEXT,
+  record TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'rejected')),
+  imported_at TEXT NOT NULL,
+  imported_by INTEGER REFERENCES users(id),
+  decided_by INTEGER REFERENCES users(id),
+  decided_at TEXT,
+  decision_reason TEXT
+);
+CREATE INDEX esr_requests_pending ON esr_requests(status, imported_at);
+CREATE INDEX esr_requests_ni ON esr_requests(ni_number);
+ALTER TABLE detail_change_requests ADD COLUMN decision_reason TEXT;
+`,
+  },
 ];

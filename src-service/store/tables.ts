@@ -154,6 +154,27 @@ interface DetailChangeRequestsTable {
   requested_at: string;
   decided_by: number | null;
   decided_at: string | null;
+  decision_reason: Generated<string | null>;
+}
+
+/**
+ * `record`: the validated ESR record as JSON; `user_id`: the user changed, or the one created on
+ * acceptance; `ni_number`: a create's, to find an existing profile with it.
+ */
+interface EsrRequestsTable {
+  id: Id;
+  esr_id: string;
+  kind: 'create' | 'modify';
+  org_id: number | null;
+  user_id: number | null;
+  ni_number: string | null;
+  record: string;
+  status: Generated<'pending' | 'accepted' | 'rejected'>;
+  imported_at: string;
+  imported_by: number | null;
+  decided_by: number | null;
+  decided_at: string | null;
+  decision_reason: string | null;
 }
 
 interface EmailConfirmationsTable {
@@ -330,6 +351,7 @@ export interface Tables {
   position_workgroups: PositionWorkgroupsTable;
   profile_status_requests: ProfileStatusRequestsTable;
   email_confirmations: EmailConfirmationsTable;
+  esr_requests: EsrRequestsTable;
   login_challenges: LoginChallengesTable;
   login_tickets: LoginTicketsTable;
   sessions: SessionsTable;

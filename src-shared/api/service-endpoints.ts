@@ -4,6 +4,7 @@ import { endpoint } from './endpoint.js';
 import { WORKGROUPS_ENDPOINTS } from './endpoints-workgroups.js';
 import { USERS_ENDPOINTS } from './endpoints-users.js';
 import { PROFILE_ENDPOINTS } from './endpoints-profile.js';
+import { REQUESTS_ENDPOINTS } from './endpoints-requests.js';
 import { CardProofWitnessRequest, CardProofWitnessResponse } from './service-card-proof.js';
 import {
   ChangeDetailsBody,
@@ -352,4 +353,5 @@ export const SERVICE_ENDPOINTS = {
   ...USERS_ENDPOINTS,
   ...PROFILE_ENDPOINTS,
   ...BATCH_ENDPOINTS,
+  ...REQUESTS_ENDPOINTS,
 } as const;
