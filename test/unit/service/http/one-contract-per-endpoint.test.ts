@@ -110,6 +110,8 @@ describe("the agent's service client calls only the table's endpoints", () => {
     renewalAuthenticate: [ID, 'ws-1', 'e', BYTES],
     renewalCertificate: [ID, 'ws-1', Buffer.from(BYTES), { attestation: null, oldKeySignature: null }],
     confirmRenewal: [ID, 'ws-1'],
+    // A call the renderer asked for: any viaAgent endpoint, with the session.
+    callForRenderer: [SERVICE_ENDPOINTS.positionRequests, { query: { status: 'pending' } }, TOKEN],
   };
   /** The client's own machinery, not calls. */
   const NOT_CALLS = new Set(['constructor', 'origin', 'call', 'learnServiceClock']);
