@@ -2,10 +2,11 @@ import type { AnyRoute } from './route.js';
 import { directoryRoutes } from './routes-directory.js';
 import { loginRoutes } from './routes-login.js';
 import { cimRoutes } from './routes-cim.js';
+import { positionsRoutes } from './routes-positions.js';
 import { renewalRoutes } from './routes-renewal.js';
 import { unlockRoutes } from './routes-unlock.js';
 
 /** Every endpoint of the service, gathered from the areas that declare them. */
 export function serviceRoutes(): AnyRoute[] {
-  return [...directoryRoutes(), ...loginRoutes(), ...cimRoutes(), ...unlockRoutes(), ...renewalRoutes()];
+  return [...directoryRoutes(), ...loginRoutes(), ...cimRoutes(), ...unlockRoutes(), ...renewalRoutes(), ...positionsRoutes()];
 }

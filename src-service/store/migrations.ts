@@ -470,4 +470,10 @@ CREATE INDEX profile_status_requests_pending ON profile_status_requests(status, 
 CREATE INDEX profile_status_requests_user ON profile_status_requests(user_id);
 `,
   },
+  {
+    // The Position Request List is read a page at a time, oldest first (cim/position-requests.ts).
+    version: 90,
+    name: 'position request list in request order',
+    sql: () => `CREATE INDEX position_requests_queue ON position_requests(status, requested_at, id);`,
+  },
 ];

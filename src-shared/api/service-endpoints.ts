@@ -1,4 +1,6 @@
+import { PositionRequestPage, PositionRequestPageQuery } from './cim-positions.js';
 import { endpoint } from './endpoint.js';
+import { POSITIONS_ENDPOINTS } from './endpoints-positions.js';
 import { CardProofWitnessRequest, CardProofWitnessResponse } from './service-card-proof.js';
 import {
   ChangeDetailsBody,
@@ -13,7 +15,6 @@ import {
   FindUsersResponse,
   PositionRequest,
   PositionRequestList,
-  PositionRequestQuery,
   Profile,
   RejectBody,
   RequestIdParams,
@@ -173,8 +174,8 @@ export const SERVICE_ENDPOINTS = {
     tag: 'cim',
     auth: 'session',
     viaAgent: true,
-    query: PositionRequestQuery,
-    response: PositionRequestList,
+    query: PositionRequestPageQuery,
+    response: PositionRequestPage,
   }),
   grantPositionRequest: endpoint({
     method: 'POST',
@@ -344,4 +345,5 @@ export const SERVICE_ENDPOINTS = {
     body: RenewalConfirmRequest,
     response: RenewalConfirmResponse,
   }),
+  ...POSITIONS_ENDPOINTS,
 } as const;
