@@ -35,12 +35,11 @@ interface RequestRow extends PositionRow {
   reason: string | null;
 }
 
-const REQUEST_FROM = sql`FROM position_requests r JOIN users u ON u.id = r.user_id JOIN users rq ON rq.id = r.requested_by
-  JOIN positions p ON p.id = r.position_id ${sql.raw(POSITION_JOINS)}`;
 const REQUEST_SELECT = sql`SELECT r.id, r.user_id, u.uuid AS user_uuid, ${fullName('u')} AS user_name,
        rq.uuid AS requester_uuid, ${fullName('rq')} AS requester_name,
        r.start_date, r.end_date, r.status, r.requested_at, r.reason, ${sql.raw(POSITION_COLUMNS)}
-  ${REQUEST_FROM}`;
+  FROM position_requests r JOIN users u ON u.id = r.user_id JOIN users rq ON rq.id = r.requested_by
+  JOIN positions p ON p.id = r.position_id ${sql.raw(POSITION_JOINS)}`;
 
 function toView(row: RequestRow): PositionRequestView {
   return {
@@ -173,13 +172,16 @@ export async function listPositionRequests(
 ): Promise<{ requests: PositionRequestView[]; total: number; nextCursor: string | null }> {
   authorize(session, 'manage-requests');
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-  const inList = sql`r.status = ${query.status} AND substr(po.path, 1, ${session.orgPath.length}) = ${session.orgPath}`;
-  const page = after === undefined ? sql`` : sql`AND (r.requested_at > ${after.requestedAt} OR (r.requested_at = ${after.requestedAt} AND r.id > ${after.id}))`;
+  // The subtree as a range of paths: every path that starts with the session's sorts inside it.
+  const inList = sql`r.status = ${query.status} AND po.path >= ${session.orgPath} AND po.path < ${`${session.orgPath}\u{10FFFF}`}`;
+  const page = after === undefined ? sql`` : sql`AND (r.requested_at, r.id) > (${after.requestedAt}, ${after.id})`;
   const { rows } = await sql<RequestRow>`${REQUEST_SELECT}
     WHERE ${inList} ${page}
     ORDER BY r.requested_at, r.id
     LIMIT ${query.limit + 1}`.execute(ctx.db);
-  const { rows: counted } = await sql<{ n: number }>`SELECT COUNT(*) AS n ${REQUEST_FROM} WHERE ${inList}`.execute(ctx.db);
+  const { rows: counted } = await sql<{ n: number }>`SELECT COUNT(*) AS n
+    FROM position_requests r JOIN positions p ON p.id = r.position_id JOIN organisations po ON po.id = p.org_id
+    WHERE ${inList}`.execute(ctx.db);
   const more = rows.length > query.limit;
   const shown = rows.slice(0, query.limit);
   const last = shown.at(-1);
