@@ -50,7 +50,7 @@ export function organisationPositionDetails(db: Db, orgId: number, status: 'open
   return details(db, sql`p.org_id = ${orgId} ${closed}`, today);
 }
 
-export async function positionDetail(db: Db, id: number, today: string): Promise<PositionWithOrg | undefined> {
+async function positionDetail(db: Db, id: number, today: string): Promise<PositionWithOrg | undefined> {
   return (await details(db, sql`p.id = ${id}`, today))[0];
 }
 

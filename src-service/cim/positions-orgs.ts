@@ -52,7 +52,7 @@ export async function organisationsInScope(db: Db, session: SessionContext): Pro
     .execute();
 }
 
-export async function organisationByCode(db: Db, code: string): Promise<OrgRow | undefined> {
+async function organisationByCode(db: Db, code: string): Promise<OrgRow | undefined> {
   return organisations(db).where('o.code', '=', code.trim().toUpperCase()).executeTakeFirst();
 }
 

@@ -37,7 +37,7 @@ export const PositionRequestPage = z.strictObject({
   nextCursor: z.string().nullable(),
 });
 
-export const AssignmentState = z.enum(['current', 'upcoming', 'ended', 'removed']);
+const AssignmentState = z.enum(['current', 'upcoming', 'ended', 'removed']);
 export const Assignment = z.strictObject({
   id: Id,
   position: PositionSummary,
@@ -82,7 +82,7 @@ export const AssignmentChangesBody = z.strictObject({
     .max(100),
 });
 
-export const PositionWorkgroup = z.strictObject({ id: Id, name: z.string() });
+const PositionWorkgroup = z.strictObject({ id: Id, name: z.string() });
 export const PositionDetail = z.strictObject({
   ...PositionSummary.shape,
   closed: z.boolean(),

@@ -87,7 +87,7 @@ export function ManageAssignmentsPage({ uuid }: { uuid: string }) {
           <caption className="nhsuk-table__caption">Assignments</caption>
           <thead className="nhsuk-table__head">
             <tr className="nhsuk-table__row">
-              {[...(canBatch ? ['Select'] : []), 'Position', 'Organisation', 'Start date', 'End date', 'Status', 'Actions'].map((c) => (
+              {[...(canBatch ? ['Select'] : []), 'Position', 'Dates', 'Status', 'Actions'].map((c) => (
                 <th className="nhsuk-table__header" scope="col" key={c}>
                   {c}
                 </th>
@@ -119,10 +119,12 @@ export function ManageAssignmentsPage({ uuid }: { uuid: string }) {
                       )}
                     </td>
                   )}
-                  <td className="nhsuk-table__cell">{a.position.title}</td>
-                  <td className="nhsuk-table__cell">{`${a.position.organisation.name} (${a.position.organisation.code})`}</td>
-                  <td className="nhsuk-table__cell">{formatDate(a.startDate)}</td>
-                  <td className="nhsuk-table__cell">{a.endDate ? formatDate(a.endDate) : 'No end date'}</td>
+                  <td className="nhsuk-table__cell">
+                    {a.position.title}
+                    <br />
+                    <span className="nhsuk-body-s">{`${a.position.organisation.name} (${a.position.organisation.code})`}</span>
+                  </td>
+                  <td className="nhsuk-table__cell">{`${formatDate(a.startDate)} to ${a.endDate ? formatDate(a.endDate) : 'no end date'}`}</td>
                   <td className="nhsuk-table__cell">{a.removedAt ? `Removed ${formatDate(a.removedAt)} ${formatTime(a.removedAt)}` : STATE[a.state]}</td>
                   <td className="nhsuk-table__cell">
                     {live && (

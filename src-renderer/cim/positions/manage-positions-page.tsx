@@ -109,7 +109,7 @@ function PositionList({ listing, canManage, onOrganisation, onDone }: { listing:
         <caption className="nhsuk-table__caption">{`Positions at ${listing.organisation.name}`}</caption>
         <thead className="nhsuk-table__head">
           <tr className="nhsuk-table__row">
-            {['Position', 'Job role', 'Roles', 'Assignable by sponsors', 'Status', 'Held by', ...(canManage ? ['Actions'] : [])].map((c) => (
+            {['Position', 'Roles', 'Assignable by sponsors', 'Status', ...(canManage ? ['Actions'] : [])].map((c) => (
               <th className="nhsuk-table__header" scope="col" key={c}>
                 {c}
               </th>
@@ -119,8 +119,11 @@ function PositionList({ listing, canManage, onOrganisation, onDone }: { listing:
         <tbody className="nhsuk-table__body">
           {shown.map((p) => (
             <tr className="nhsuk-table__row" key={p.id}>
-              <td className="nhsuk-table__cell">{p.title}</td>
-              <td className="nhsuk-table__cell">{p.jobRole}</td>
+              <td className="nhsuk-table__cell">
+                {p.title}
+                <br />
+                <span className="nhsuk-body-s">{p.jobRole}</span>
+              </td>
               <td className="nhsuk-table__cell">{describeRoles(p.roles)}</td>
               <td className="nhsuk-table__cell">
                 {canManage && !p.closed ? (
@@ -144,8 +147,11 @@ function PositionList({ listing, canManage, onOrganisation, onDone }: { listing:
                   'No'
                 )}
               </td>
-              <td className="nhsuk-table__cell">{p.closed ? 'Closed' : 'Open'}</td>
-              <td className="nhsuk-table__cell">{plural(p.currentHolders, 'person').replace('persons', 'people')}</td>
+              <td className="nhsuk-table__cell">
+                {p.closed ? 'Closed' : 'Open'}
+                <br />
+                <span className="nhsuk-body-s">{p.currentHolders === 1 ? 'Held by 1 person' : `Held by ${p.currentHolders} people`}</span>
+              </td>
               {canManage && (
                 <td className="nhsuk-table__cell">
                   {!p.closed && (

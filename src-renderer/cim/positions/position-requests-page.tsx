@@ -72,7 +72,7 @@ export function PositionRequestsPage() {
           <caption className="nhsuk-table__caption">{`Waiting requests, page ${page} of ${pages}`}</caption>
           <thead className="nhsuk-table__head">
             <tr className="nhsuk-table__row">
-              {['Requested by', 'User', 'Position', 'Organisation', 'Start date', 'End date', 'Requested', 'Action'].map((c) => (
+              {['Position', 'User', 'Dates', 'Action'].map((c) => (
                 <th className="nhsuk-table__header" scope="col" key={c}>
                   {c}
                 </th>
@@ -82,15 +82,21 @@ export function PositionRequestsPage() {
           <tbody className="nhsuk-table__body">
             {data.requests.map((r) => (
               <tr className="nhsuk-table__row" key={r.id}>
-                <Cell head="Requested by">{r.requestedBy.name}</Cell>
+                <Cell head="Position">
+                  {r.position.title}
+                  <br />
+                  <span className="nhsuk-body-s">{`${r.position.organisation.name} (${r.position.organisation.code})`}</span>
+                </Cell>
                 <Cell head="User">
                   <a href={hrefOf(CIM_PATHS.userProfile(r.user.uuid))}>{r.user.name}</a>
+                  <br />
+                  <span className="nhsuk-body-s">{`Requested by ${r.requestedBy.name}`}</span>
                 </Cell>
-                <Cell head="Position">{r.position.title}</Cell>
-                <Cell head="Organisation">{`${r.position.organisation.name} (${r.position.organisation.code})`}</Cell>
-                <Cell head="Start date">{formatDate(r.startDate)}</Cell>
-                <Cell head="End date">{formatDate(r.endDate)}</Cell>
-                <Cell head="Requested">{`${formatDate(r.requestedAt)} ${formatTime(r.requestedAt)}`}</Cell>
+                <Cell head="Dates">
+                  {`${formatDate(r.startDate)} to ${formatDate(r.endDate)}`}
+                  <br />
+                  <span className="nhsuk-body-s">{`Requested ${formatDate(r.requestedAt)} at ${formatTime(r.requestedAt)}`}</span>
+                </Cell>
                 <Cell head="Action">
                   <div className="nhsuk-button-group nhsuk-button-group--small">
                     <button
