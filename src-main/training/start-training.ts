@@ -3,6 +3,7 @@ import { seedTrainingWorkgroups } from '../../src-service/seed/training-workgrou
 import { seedTrainingUsers } from '../../src-service/seed/training-users.js';
 import { seedTrainingDirectory } from '../../src-service/seed/training-directory.js';
 import { seedTrainingRequests } from '../../src-service/seed/training-requests.js';
+import { seedTrainingPositions } from '../../src-service/seed/training-positions.js';
 import type { ServiceContext } from '../../src-service/service-context.js';
 import { InProcessReaderDriver } from '../virtual-card/in-process-readers.js';
 import { PivCardEngine } from '../virtual-card/piv-card-engine.js';
@@ -28,6 +29,7 @@ export async function startTraining(service: ServiceContext, dataDir: string): P
   await seedTrainingUsers(service.db);
   await seedTrainingDirectory(service.db);
   await seedTrainingRequests(service.db);
+  await seedTrainingPositions(service.db, service.now());
   const cards = [];
   for (const { persona } of seeded) {
     const file = await loadOrIssueTrainingCard(service, dataDir, persona);

@@ -10,6 +10,7 @@ import { WORKGROUPS_ROUTES } from './workgroups/workgroups-routes.js';
 import { USERS_ROUTES } from './users/users-routes.js';
 import { PROFILE_ROUTES } from './profile/profile-routes.js';
 import { REQUESTS_ROUTES } from './requests/requests-routes.js';
+import { POSITIONS_ROUTES } from './positions/positions-routes.js';
 
 // Every CIM page and its address. A page reads its parameters from the address, so Back, reload
 // and a deep link land on the same page with the same data.
@@ -48,6 +49,7 @@ export const CIM_ROUTES: RouteObject[] = [
       ...PROFILE_ROUTES,
       ...BATCH_ROUTES,
       ...REQUESTS_ROUTES,
+      ...POSITIONS_ROUTES,
     ],
   },
   // Any other address (the first start, an old link) opens the CIM home page.

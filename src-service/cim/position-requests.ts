@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { POSITION_TERM_DAYS, type PositionRequest } from '../../src-shared/api/service-cim.js';
 import { grantFor } from '../../src-shared/domain/roles.js';
 import { appendAudit } from '../audit/audit-log.js';
-import { authorize } from '../auth/authorize.js';
+import { authorize, inScope } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
 import { badRequest, conflict, forbidden, notFound } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
@@ -26,6 +26,8 @@ interface RequestRow extends PositionRow {
   user_id: number;
   user_uuid: string;
   user_name: string;
+  requester_uuid: string;
+  requester_name: string;
   start_date: string;
   end_date: string;
   status: RequestStatus;
@@ -34,13 +36,16 @@ interface RequestRow extends PositionRow {
 }
 
 const REQUEST_SELECT = sql`SELECT r.id, r.user_id, u.uuid AS user_uuid, ${fullName('u')} AS user_name,
+       rq.uuid AS requester_uuid, ${fullName('rq')} AS requester_name,
        r.start_date, r.end_date, r.status, r.requested_at, r.reason, ${sql.raw(POSITION_COLUMNS)}
-  FROM position_requests r JOIN users u ON u.id = r.user_id JOIN positions p ON p.id = r.position_id ${sql.raw(POSITION_JOINS)}`;
+  FROM position_requests r JOIN users u ON u.id = r.user_id JOIN users rq ON rq.id = r.requested_by
+  JOIN positions p ON p.id = r.position_id ${sql.raw(POSITION_JOINS)}`;
 
 function toView(row: RequestRow): PositionRequestView {
   return {
     id: row.id,
     user: { uuid: row.user_uuid, name: row.user_name },
+    requestedBy: { uuid: row.requester_uuid, name: row.requester_name },
     position: toPositionSummary(row),
     startDate: row.start_date,
     endDate: row.end_date,
@@ -68,6 +73,21 @@ export async function requestOwnPositions(
   body: { positionIds: number[]; startDate: string },
 ): Promise<{ requests: PositionRequestView[] }> {
   authorize(session, 'request-own-positions');
+  return createPositionRequests(ctx, session, { id: session.userId, uuid: session.userUuid }, body);
+}
+
+/**
+ * Requests `body.positionIds` for `user` from the start date, the end date fixed by the term: all
+ * of them or none. `checkPositions` (inside the transaction) may refuse positions the caller
+ * cannot request for this user, with the fields at fault.
+ */
+export async function createPositionRequests(
+  ctx: ServiceContext,
+  session: SessionContext,
+  user: { id: number; uuid: string },
+  body: { positionIds: number[]; startDate: string },
+  checkPositions: (trx: Db, positionIds: number[]) => Promise<{ path: string; message: string }[]> = () => Promise.resolve([]),
+): Promise<{ requests: PositionRequestView[] }> {
   const now = ctx.now();
   const today = utcDate(now);
 
@@ -90,23 +110,27 @@ export async function requestOwnPositions(
       return [];
     });
     if (problems.length > 0) throw badRequest('Only open positions can be requested.', problems);
+    const refused = await checkPositions(trx, body.positionIds);
+    if (refused.length > 0) throw badRequest('Those positions cannot be requested for this user.', refused);
 
     const pending = await trx
       .selectFrom('position_requests')
       .select('position_id')
-      .where('user_id', '=', session.userId)
+      .where('user_id', '=', user.id)
       .where('position_id', 'in', body.positionIds)
       .where('status', '=', 'pending')
       .execute();
     const pendingIds = new Set(pending.map((r) => r.position_id));
     const duplicate = body.positionIds.find((id) => pendingIds.has(id));
-    if (duplicate !== undefined) throw conflict(`You already have a pending request for position ${duplicate}.`);
+    if (duplicate !== undefined) {
+      throw conflict(user.id === session.userId ? `You already have a pending request for position ${duplicate}.` : `This user already has a pending request for position ${duplicate}.`);
+    }
 
     const created: number[] = [];
     for (const positionId of body.positionIds) {
       const { id } = await trx
         .insertInto('position_requests')
-        .values({ user_id: session.userId, position_id: positionId, start_date: body.startDate, end_date: endDate, requested_by: session.userId, requested_at: now.toISOString() })
+        .values({ user_id: user.id, position_id: positionId, start_date: body.startDate, end_date: endDate, requested_by: session.userId, requested_at: now.toISOString() })
         .returning('id')
         .executeTakeFirstOrThrow();
       await appendAudit(
@@ -114,7 +138,7 @@ export async function requestOwnPositions(
         {
           action: 'position-request.created',
           actor: session.userUuid,
-          subject: session.userUuid,
+          subject: user.uuid,
           workstationId: session.workstationId,
           details: { requestId: id, positionId, startDate: body.startDate, endDate },
         },
@@ -127,13 +151,47 @@ export async function requestOwnPositions(
   return { requests: await Promise.all(ids.map((id) => requestViewById(ctx.db, id))) };
 }
 
-/** GET /v1/position-requests: the queue for positions in the session's subtree. */
-export async function listPositionRequests(ctx: ServiceContext, session: SessionContext, status: RequestStatus): Promise<{ requests: PositionRequestView[] }> {
+/** Where a page of the list ends: the last request's time and id, opaque to the client. */
+const encodeCursor = (row: { requested_at: string; id: number }): string => Buffer.from(`${row.requested_at}|${row.id}`).toString('base64url');
+
+function decodeCursor(cursor: string): { requestedAt: string; id: number } {
+  const [requestedAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const n = Number(id);
+  if (!requestedAt || !Number.isSafeInteger(n) || n <= 0) throw badRequest('The request query is not valid.', [{ path: 'query.cursor', message: 'not a cursor from this list' }]);
+  return { requestedAt, id: n };
+}
+
+/**
+ * GET /v1/position-requests: the queue for positions in the session's subtree, oldest first, a
+ * page at a time (a busy trust may have thousands waiting), with the whole list's count.
+ */
+export async function listPositionRequests(
+  ctx: ServiceContext,
+  session: SessionContext,
+  query: { status: RequestStatus; limit: number; cursor?: string | undefined },
+): Promise<{ requests: PositionRequestView[]; total: number; nextCursor: string | null }> {
   authorize(session, 'manage-requests');
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  // The subtree as a range of paths: every path that starts with the session's sorts inside it.
+  const inList = sql`r.status = ${query.status} AND po.path >= ${session.orgPath} AND po.path < ${`${session.orgPath}\u{10FFFF}`}`;
+  const page = after === undefined ? sql`` : sql`AND (r.requested_at, r.id) > (${after.requestedAt}, ${after.id})`;
   const { rows } = await sql<RequestRow>`${REQUEST_SELECT}
-    WHERE r.status = ${status} AND substr(po.path, 1, ${session.orgPath.length}) = ${session.orgPath}
-    ORDER BY r.requested_at, r.id`.execute(ctx.db);
-  return { requests: rows.map(toView) };
+    WHERE ${inList} ${page}
+    ORDER BY r.requested_at, r.id
+    LIMIT ${query.limit + 1}`.execute(ctx.db);
+  const { rows: counted } = await sql<{ n: number }>`SELECT COUNT(*) AS n
+    FROM position_requests r JOIN positions p ON p.id = r.position_id JOIN organisations po ON po.id = p.org_id
+    WHERE ${inList}`.execute(ctx.db);
+  const more = rows.length > query.limit;
+  const shown = rows.slice(0, query.limit);
+  const last = shown.at(-1);
+  return { requests: shown.map(toView), total: Number(counted[0]?.n ?? 0), nextCursor: more && last ? encodeCursor(last) : null };
+}
+
+/** One position request, when its position's organisation is in the session's subtree (else undefined). */
+export async function positionRequestInScope(db: Db, session: SessionContext, id: number): Promise<PositionRequestView | undefined> {
+  const row = await requestById(db, id);
+  return row && inScope(session, row.org_path) ? toView(row) : undefined;
 }
 
 /** Loads a request and checks the session may decide it: manage-requests in the position's organisation. */

@@ -8,7 +8,7 @@ import { notFound } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { utcDate } from './dates.js';
-import { listPositionRequests } from './position-requests.js';
+import { listPositionRequests, positionRequestInScope } from './position-requests.js';
 import { countDetailChangeRequests, detailChangeRequest, listDetailChangeRequests } from './requests-detail-change.js';
 import { countEsrRequests, esrRequest, listEsrRequests } from './requests-esr.js';
 import { countProfileStatusRequests, listProfileStatusRequests, profileStatusRequest } from './requests-profile-status.js';
@@ -19,6 +19,8 @@ import { countProfileStatusRequests, listProfileStatusRequests, profileStatusReq
 
 /** How many requests of one kind are listed at most (the oldest first); the counts are whole. */
 const LIST_LIMIT = 200;
+/** The most position requests one page of the Position Request List holds. */
+const POSITION_PAGE = 100;
 
 type PositionRequestView = z.infer<typeof PositionRequest>;
 const POSITION_STATUS = { pending: 'pending', accepted: 'granted', rejected: 'rejected' } as const;
@@ -52,8 +54,10 @@ function positionView(session: SessionContext, request: PositionRequestView): Wa
   };
 }
 
-async function positionRequests(ctx: ServiceContext, session: SessionContext, status: RequestStatus): Promise<WaitingRequest[]> {
-  return (await listPositionRequests(ctx, session, POSITION_STATUS[status])).requests.map((r) => positionView(session, r));
+/** The first page of the position requests (the Position Request List pages through the rest) and how many there are. */
+async function positionRequests(ctx: ServiceContext, session: SessionContext, status: RequestStatus): Promise<{ shown: WaitingRequest[]; total: number }> {
+  const page = await listPositionRequests(ctx, session, { status: POSITION_STATUS[status], limit: POSITION_PAGE });
+  return { shown: page.requests.map((r) => positionView(session, r)), total: page.total };
 }
 
 type Lister = (db: Db, session: SessionContext, today: string, status: RequestStatus, limit: number) => Promise<WaitingRequest[]>;
@@ -69,7 +73,7 @@ export async function listRequests(ctx: ServiceContext, session: SessionContext,
   const today = utcDate(ctx.now());
   const positions = await positionRequests(ctx, session, filter.status);
   const counts = {
-    position: positions.length,
+    position: positions.total,
     'detail-change': await STORED['detail-change'].count(ctx.db, session, today, filter.status),
     'profile-status': await STORED['profile-status'].count(ctx.db, session, today, filter.status),
     esr: await STORED.esr.count(ctx.db, session, today, filter.status),
@@ -77,10 +81,10 @@ export async function listRequests(ctx: ServiceContext, session: SessionContext,
   const kinds = filter.kind ? [filter.kind] : (['position', 'detail-change', 'profile-status', 'esr'] as const);
   const requests: WaitingRequest[] = [];
   for (const kind of kinds) {
-    requests.push(...(kind === 'position' ? positions.slice(0, LIST_LIMIT) : await STORED[kind].list(ctx.db, session, today, filter.status, LIST_LIMIT)));
+    requests.push(...(kind === 'position' ? positions.shown : await STORED[kind].list(ctx.db, session, today, filter.status, LIST_LIMIT)));
   }
   requests.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
-  return { counts, requests, truncated: kinds.some((kind) => counts[kind] > LIST_LIMIT) };
+  return { counts, requests, truncated: kinds.some((kind) => counts[kind] > (kind === 'position' ? POSITION_PAGE : LIST_LIMIT)) };
 }
 
 /** GET /v1/requests/:kind/:id: one request in the session's scope (a 404 for one outside it). */
@@ -89,7 +93,8 @@ export async function viewRequest(ctx: ServiceContext, session: SessionContext, 
   const today = utcDate(ctx.now());
   let found: WaitingRequest | undefined;
   if (kind === 'position') {
-    for (const status of ['pending', 'accepted', 'rejected'] as const) found ??= (await positionRequests(ctx, session, status)).find((r) => r.id === id);
+    const request = await positionRequestInScope(ctx.db, session, id);
+    found = request && positionView(session, request);
   } else {
     const one = { 'detail-change': detailChangeRequest, 'profile-status': profileStatusRequest, esr: esrRequest }[kind];
     found = await one(ctx.db, session, today, id);

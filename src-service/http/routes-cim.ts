@@ -20,7 +20,7 @@ export function cimRoutes(): AnyRoute[] {
     route(SERVICE_ENDPOINTS.contactChallenge, ({ ctx, session, body }) => contactChangeChallenge(ctx, session, body)),
     route(SERVICE_ENDPOINTS.changeOwnContact, ({ ctx, session, body }) => changeOwnContact(ctx, session, body)),
     route(SERVICE_ENDPOINTS.requestPositions, ({ ctx, session, body }) => requestOwnPositions(ctx, session, body)),
-    route(SERVICE_ENDPOINTS.positionRequests, ({ ctx, session, query }) => listPositionRequests(ctx, session, query.status)),
+    route(SERVICE_ENDPOINTS.positionRequests, ({ ctx, session, query }) => listPositionRequests(ctx, session, query)),
     route(SERVICE_ENDPOINTS.grantPositionRequest, ({ ctx, session, params }) => grantPositionRequest(ctx, session, params.id)),
     route(SERVICE_ENDPOINTS.rejectPositionRequest, ({ ctx, session, params, body }) => rejectPositionRequest(ctx, session, params.id, body.reason)),
   ];

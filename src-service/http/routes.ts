@@ -2,6 +2,7 @@ import type { AnyRoute } from './route.js';
 import { directoryRoutes } from './routes-directory.js';
 import { loginRoutes } from './routes-login.js';
 import { cimRoutes } from './routes-cim.js';
+import { positionsRoutes } from './routes-positions.js';
 import { renewalRoutes } from './routes-renewal.js';
 import { unlockRoutes } from './routes-unlock.js';
 import { workgroupsRoutes } from './routes-workgroups.js';
@@ -16,6 +17,7 @@ export function serviceRoutes(): AnyRoute[] {
     ...directoryRoutes(),
     ...loginRoutes(),
     ...cimRoutes(),
+    ...positionsRoutes(),
     ...renewalRoutes(),
     ...unlockRoutes(),
     ...workgroupsRoutes(),

@@ -471,6 +471,12 @@ CREATE INDEX profile_status_requests_user ON profile_status_requests(user_id);
 `,
   },
   {
+    // The Position Request List is read a page at a time, oldest first (cim/position-requests.ts).
+    version: 90,
+    name: 'position request list in request order',
+    sql: () => `CREATE INDEX position_requests_queue ON position_requests(status, requested_at, id);`,
+  },
+  {
     version: 80,
     // A profile's History tab reads the audit entries about one user, newest first.
     // A new email address of one's own takes effect only once a code sent to it is entered

@@ -100,6 +100,8 @@ export const RequestPositionsBody = z.strictObject({
 export const PositionRequest = z.strictObject({
   id: z.number().int().positive(),
   user: z.strictObject({ uuid: Uuid, name: z.string() }),
+  /** Who asked: the user themselves, or a sponsor or RA staff for them. */
+  requestedBy: z.strictObject({ uuid: Uuid, name: z.string() }),
   position: PositionSummary,
   startDate: IsoDate,
   endDate: IsoDate,
@@ -108,7 +110,6 @@ export const PositionRequest = z.strictObject({
   reason: z.string().nullable(),
 });
 export const PositionRequestList = z.strictObject({ requests: z.array(PositionRequest) });
-export const PositionRequestQuery = z.strictObject({ status: z.enum(['pending', 'granted', 'rejected']).default('pending') });
 export const RequestIdParams = z.strictObject({ id: z.coerce.number().int().positive() });
 export const RejectBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
 

@@ -5,6 +5,8 @@ import { WORKGROUPS_ENDPOINTS } from './endpoints-workgroups.js';
 import { USERS_ENDPOINTS } from './endpoints-users.js';
 import { PROFILE_ENDPOINTS } from './endpoints-profile.js';
 import { REQUESTS_ENDPOINTS } from './endpoints-requests.js';
+import { PositionRequestPage, PositionRequestPageQuery } from './cim-positions.js';
+import { POSITIONS_ENDPOINTS } from './endpoints-positions.js';
 import { CardProofWitnessRequest, CardProofWitnessResponse } from './service-card-proof.js';
 import {
   ChangeDetailsBody,
@@ -19,7 +21,7 @@ import {
   FindUsersResponse,
   PositionRequest,
   PositionRequestList,
-  PositionRequestQuery,
+  Profile,
   RejectBody,
   RequestIdParams,
   RequestPositionsBody,
@@ -178,8 +180,8 @@ export const SERVICE_ENDPOINTS = {
     tag: 'cim',
     auth: 'session',
     viaAgent: true,
-    query: PositionRequestQuery,
-    response: PositionRequestList,
+    query: PositionRequestPageQuery,
+    response: PositionRequestPage,
   }),
   grantPositionRequest: endpoint({
     method: 'POST',
@@ -354,4 +356,5 @@ export const SERVICE_ENDPOINTS = {
   ...PROFILE_ENDPOINTS,
   ...BATCH_ENDPOINTS,
   ...REQUESTS_ENDPOINTS,
+  ...POSITIONS_ENDPOINTS,
 } as const;
