@@ -470,4 +470,15 @@ CREATE INDEX profile_status_requests_pending ON profile_status_requests(status, 
 CREATE INDEX profile_status_requests_user ON profile_status_requests(user_id);
 `,
   },
+  {
+    // Reports (src-service/cim/reports-*.ts): "smartcards expiring within N days" starts from the
+    // certificates expiring in the window, and "locked smartcards" from the locked cards, rather
+    // than reading every card of the directory.
+    version: 110,
+    name: 'report indexes',
+    sql: () => `
+CREATE INDEX certificates_live_expiry ON certificates(not_after, card_id) WHERE revoked_at IS NULL;
+CREATE INDEX cards_status ON cards(status, user_id);
+`,
+  },
 ];

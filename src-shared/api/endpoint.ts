@@ -26,6 +26,11 @@ export interface Endpoint {
    * it; a call that needs the card (a passcode, a signature) has its own agent channel.
    */
   readonly viaAgent?: true;
+  /**
+   * What a success answers with when it is not JSON: 'text/csv' is streamed as the handler
+   * produces it (a report export), never held whole; `response` then documents it (z.string()).
+   */
+  readonly produces?: 'text/csv';
 }
 
 /** Keeps each endpoint's own schema types (a table entry is not widened to `Endpoint`). */

@@ -1,4 +1,5 @@
 import { endpoint } from './endpoint.js';
+import { REPORTS_ENDPOINTS } from './endpoints-reports.js';
 import { CardProofWitnessRequest, CardProofWitnessResponse } from './service-card-proof.js';
 import {
   ChangeDetailsBody,
@@ -344,4 +345,5 @@ export const SERVICE_ENDPOINTS = {
     body: RenewalConfirmRequest,
     response: RenewalConfirmResponse,
   }),
+  ...REPORTS_ENDPOINTS,
 } as const;
