@@ -233,3 +233,35 @@ export type ReportPage = z.infer<typeof ReportPage>;
 
 /** The export's answer: CSV text (RFC 4180, a header row of the column labels), streamed. */
 export const ReportCsv = z.string().describe('text/csv: a header row of the column labels, then one line for each row of the report');
+
+// The export through the agent (agent channels report.export and report.exportProgress): the
+// renderer never holds the session, so the agent fetches the CSV and streams it on, to a file the
+// user chose (Electron) or to a one-use download address on the browser shell's own server.
+
+export const ReportExportId = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
+export const ReportExportRequest = z.strictObject({
+  reportId: ReportId,
+  /** The report's filters and sort, as for a page. */
+  query: z.record(z.string().max(40), z.string().max(200)).refine((q) => Object.keys(q).length <= 20, 'Too many filters'),
+});
+
+export const ReportExportTicket = z.strictObject({
+  exportId: ReportExportId,
+  fileName: z.string(),
+  /** The browser shell's one-use address the download comes from; null when the agent writes the file itself. */
+  downloadPath: z.string().nullable(),
+});
+export type ReportExportTicket = z.infer<typeof ReportExportTicket>;
+
+export const ReportExportProgress = z.strictObject({
+  /** ready: waiting for the download to start; writing; done; failed; cancelled (no file chosen). */
+  status: z.enum(['ready', 'writing', 'done', 'failed', 'cancelled']),
+  /** Rows written so far, the header row not counted. */
+  rows: z.number().int().nonnegative(),
+  message: z.string().nullable(),
+});
+export type ReportExportProgress = z.infer<typeof ReportExportProgress>;
+
+/** Where the browser shell serves an export's one-use download. */
+export const REPORT_DOWNLOAD_PREFIX = '/downloads/reports/';

@@ -112,9 +112,11 @@ describe("the agent's service client calls only the table's endpoints", () => {
     renewalAuthenticate: [ID, 'ws-1', 'e', BYTES],
     renewalCertificate: [ID, 'ws-1', Buffer.from(BYTES), { attestation: null, oldKeySignature: null }],
     confirmRenewal: [ID, 'ws-1'],
+    callForRenderer: [SERVICE_ENDPOINTS.reports, {}, TOKEN],
+    exportReport: [TOKEN, 'users-positions', { days: '30' }],
   };
   /** The client's own machinery, not calls. */
-  const NOT_CALLS = new Set(['constructor', 'origin', 'call', 'learnServiceClock']);
+  const NOT_CALLS = new Set(['constructor', 'origin', 'call', 'headersFor', 'learnServiceClock']);
 
   it('rule: every request the client makes is an endpoint of the table, with a session exactly when the table says', async () => {
     expect(Object.getOwnPropertyNames(ServiceClient.prototype).filter((n) => !NOT_CALLS.has(n)).sort()).toEqual(Object.keys(CALLS).sort());
