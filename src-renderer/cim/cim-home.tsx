@@ -1,3 +1,4 @@
+import { grantFor } from '../../src-shared/domain/roles.js';
 import { PageHeading } from '../components/page-heading.js';
 import { CIM_PATHS, hrefOf } from './cim-paths.js';
 import { useCimSession } from './cim-session.js';
@@ -23,6 +24,13 @@ export function CimHome() {
             Your details, positions, smartcards and authenticators.
           </TaskCard>
         </li>
+        {grantFor(position.roles, 'view-reports') && (
+          <li className="nhsuk-grid-column-one-half nhsuk-card-group__item">
+            <TaskCard href={hrefOf(CIM_PATHS.reports)} title="Reports">
+              Who works where, smartcards expiring or locked, unlocks and renewals, requests and profiles, and export them as CSV.
+            </TaskCard>
+          </li>
+        )}
       </ul>
     </>
   );

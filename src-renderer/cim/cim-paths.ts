@@ -30,6 +30,7 @@ export const CIM_PATHS = {
   batch: '/cim/batch',
   requests: '/cim/requests',
   reports: '/cim/reports',
+  report: (id: string) => `/cim/reports/${id}`,
 } as const;
 
 /** An `href` for a CIM path. */

@@ -6,6 +6,7 @@ import { CIM_PATHS, hrefOf, type ContactField } from './cim-paths.js';
 import { FindUser, type SavedSearch } from './find-user.js';
 import { EMPTY_FIND_USER_VALUES } from './find-user-request.js';
 import { ProfileView } from './profile-view.js';
+import { REPORTS_ROUTES } from './reports/reports-routes.js';
 
 // Every CIM page and its address. A page reads its parameters from the address, so Back, reload
 // and a deep link land on the same page with the same data.
@@ -46,6 +47,7 @@ export const CIM_ROUTES: RouteObject[] = [
       { path: CIM_PATHS.changeMyContact('email'), element: <ChangeMyContactPage field="email" /> },
       { path: CIM_PATHS.changeMyContact('mobile'), element: <ChangeMyContactPage field="mobile" /> },
       { path: CIM_PATHS.userProfile(':uuid'), element: <UserProfilePage /> },
+      ...REPORTS_ROUTES,
     ],
   },
   // Any other address (the first start, an old link) opens the CIM home page.
