@@ -1,4 +1,5 @@
 import { seedPersonas } from '../../src-service/seed/personas.js';
+import { seedTrainingReports } from '../../src-service/seed/training-reports.js';
 import type { ServiceContext } from '../../src-service/service-context.js';
 import { InProcessReaderDriver } from '../virtual-card/in-process-readers.js';
 import { PivCardEngine } from '../virtual-card/piv-card-engine.js';
@@ -20,6 +21,7 @@ export interface TrainingSetup {
 
 export async function startTraining(service: ServiceContext, dataDir: string): Promise<TrainingSetup> {
   const seeded = await seedPersonas(service.db);
+  await seedTrainingReports(service.db);
   const cards = [];
   for (const { persona } of seeded) {
     const file = await loadOrIssueTrainingCard(service, dataDir, persona);
