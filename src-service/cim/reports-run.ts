@@ -93,7 +93,7 @@ export async function runReport(
   query: Readonly<Record<string, unknown>> & { page: number; pageSize: number },
 ): Promise<ReportPage> {
   const run = await prepare(ctx, session, reportId, query);
-  const parts = run.source.parts(run.filters, run.scope);
+  const parts = run.source.parts(run.filters, run.scope, false);
   const union = unionOf(parts);
   const by = sql.ref(`r.${run.sort.column}`);
   const dir = sql.raw(run.sort.direction === 'ascending' ? 'ASC' : 'DESC');
@@ -117,7 +117,7 @@ async function* chunksOf(db: Db, parts: RawBuilder<unknown>[]): AsyncGenerator<R
   for (const part of parts) {
     let after: { k1: number; k2: number } | undefined;
     for (;;) {
-      const past = after ? sql`WHERE r.k1 > ${after.k1} OR (r.k1 = ${after.k1} AND r.k2 > ${after.k2})` : sql``;
+      const past = after ? sql`WHERE r.k1 >= ${after.k1} AND (r.k1 > ${after.k1} OR r.k2 > ${after.k2})` : sql``;
       const { rows } = await sql<Record<string, unknown>>`SELECT * FROM (${part}) r ${past} ORDER BY r.k1, r.k2 LIMIT ${EXPORT_CHUNK}`.execute(db);
       if (rows.length > 0) yield rows;
       if (rows.length < EXPORT_CHUNK) break;
@@ -144,7 +144,7 @@ export async function exportReport(ctx: ServiceContext, session: SessionContext,
     { action: 'report.exported', actor: session.userUuid, workstationId: session.workstationId, details: { report: reportId, filters: run.filters, organisationPath: run.scope.lo } },
     ctx.now(),
   );
-  const parts = run.source.parts(run.filters, run.scope);
+  const parts = run.source.parts(run.filters, run.scope, true);
   const columns = run.definition.columns;
   const db = ctx.db;
   async function* lines(): AsyncGenerator<string> {

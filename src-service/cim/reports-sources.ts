@@ -19,7 +19,8 @@ export interface ReportScope {
 }
 
 export interface ReportSource<R extends ReportId> {
-  parts(filters: ReportFilters<R>, scope: ReportScope): RawBuilder<unknown>[];
+  /** `walk`: for an export, read in key order a chunk at a time (else: for one sorted page). */
+  parts(filters: ReportFilters<R>, scope: ReportScope, walk: boolean): RawBuilder<unknown>[];
   /** Turns stored values into what the report shows (epoch ms into ISO time, codes into words). */
   present?(row: ReportRow): ReportRow;
 }
@@ -49,23 +50,34 @@ const HOW: Record<string, string> = { self: 'Self-service', sponsor: 'Sponsor', 
 const isoOf = (value: unknown): string | null => (typeof value === 'number' ? new Date(value).toISOString() : null);
 
 const usersPositions: ReportSource<'users-positions'> = {
-  parts: (f, s) => {
+  parts: (f, s, walk) => {
     const status = f.status === 'any' ? undefined : sql`u.status = ${f.status}`;
+    // An export walks people in id order (CROSS JOIN fixes SQLite's join order), so each chunk
+    // is a seek into the users' primary key; a page lets the planner start from the subtree's
+    // organisations, which for a trust is a few thousand people of the directory's millions.
+    const home = sql.raw(walk ? 'CROSS JOIN organisations ho' : 'JOIN organisations ho ON ho.id = u.home_org_id');
+    const held = sql.raw(
+      walk
+        ? 'position_assignments pa CROSS JOIN positions p CROSS JOIN organisations po CROSS JOIN users u'
+        : 'position_assignments pa JOIN positions p ON p.id = pa.position_id JOIN organisations po ON po.id = p.org_id JOIN users u ON u.id = pa.user_id',
+    );
     const columns = sql`${PERSON}, u.uuid AS uuid, u.status AS status, ho.code AS "homeOrganisation", p.title AS position,
       po.code AS "positionOrganisation", p.roles AS roles, pa.start_date AS "startDate", pa.end_date AS "endDate"`;
     return [
       // People based here, each with their current positions here (or one row with none).
       sql`SELECT u.id AS k1, COALESCE(pa.id, 0) AS k2, ${columns}
-          FROM users u JOIN organisations ho ON ho.id = u.home_org_id
-          LEFT JOIN (position_assignments pa JOIN positions p ON p.id = pa.position_id
-                     JOIN organisations po ON po.id = p.org_id AND ${inSubtree('po.path', s)})
-            ON pa.user_id = u.id AND ${activeAssignment(s.today)}
-          WHERE ${and([inSubtree('ho.path', s), status])}`,
-      // People based elsewhere who hold a current position here: those positions.
-      sql`SELECT u.id AS k1, pa.id AS k2, ${columns}
-          FROM position_assignments pa JOIN positions p ON p.id = pa.position_id JOIN organisations po ON po.id = p.org_id
-          JOIN users u ON u.id = pa.user_id LEFT JOIN organisations ho ON ho.id = u.home_org_id
-          WHERE ${and([inSubtree('po.path', s), activeAssignment(s.today), sql`NOT (ho.path IS NOT NULL AND ${inSubtree('ho.path', s)})`, status])}`,
+          FROM users u ${home}
+          LEFT JOIN position_assignments pa ON pa.user_id = u.id AND ${activeAssignment(s.today)}
+            AND EXISTS (SELECT 1 FROM positions sp JOIN organisations so ON so.id = sp.org_id WHERE sp.id = pa.position_id AND ${inSubtree('so.path', s)})
+          LEFT JOIN positions p ON p.id = pa.position_id
+          LEFT JOIN organisations po ON po.id = p.org_id
+          WHERE ${and([sql`ho.id = u.home_org_id`, inSubtree('ho.path', s), status])}`,
+      // People based elsewhere who hold a current position here: those positions (an export
+      // walks them in the order of the assignments' user index).
+      sql`SELECT pa.user_id AS k1, pa.id AS k2, ${columns}
+          FROM ${held}
+          LEFT JOIN organisations ho ON ho.id = u.home_org_id
+          WHERE ${and([sql`p.id = pa.position_id AND po.id = p.org_id AND u.id = pa.user_id`, inSubtree('po.path', s), activeAssignment(s.today), sql`NOT (ho.path IS NOT NULL AND ${inSubtree('ho.path', s)})`, status])}`,
     ];
   },
   present: (row) => ({ ...row, status: row.status === 'closed' ? 'Closed' : 'Open' }),
