@@ -22,7 +22,7 @@ export interface Agent {
 }
 
 /** How a shell delivers a report export: it opens the ticket once and writes the stream where the user wants it. */
-export interface ReportExportDelivery {
+interface ReportExportDelivery {
   open(exportId: string): Promise<{ readonly fileName: string; readonly body: import('node:stream').Readable }>;
   /** No file was chosen: the ticket is spent without calling the service. */
   cancel(exportId: string): void;

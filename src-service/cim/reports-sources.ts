@@ -155,7 +155,7 @@ const positionRequests: ReportSource<'position-requests'> = {
 };
 
 /** The audit action a profile's closing is recorded under. */
-export const PROFILE_CLOSED_ACTION = 'profile.closed';
+const PROFILE_CLOSED_ACTION = 'profile.closed';
 
 const profilesCreatedClosed: ReportSource<'profiles-created-closed'> = {
   parts: (f, s) => {

@@ -98,7 +98,7 @@ const col = (key: string, label: string, sortable = true): ReportColumn => ({ ke
  * what every RA team and sponsor checks week to week, and a fixed pick needs no table, no
  * endpoints to pin and unpin, and gives trainees and their trainers the same list to follow.
  */
-export const PINNED_REPORTS: readonly ReportId[] = ['cards-expiring', 'users-positions', 'card-unlocks-renewals'];
+const PINNED_REPORTS: readonly ReportId[] = ['cards-expiring', 'users-positions', 'card-unlocks-renewals'];
 
 const DEFINITIONS: Omit<ReportDefinition, 'pinned'>[] = [
   {
@@ -192,7 +192,7 @@ export const ReportCatalogue = z.strictObject({ reports: z.array(ReportDefinitio
 export const ReportParams = z.strictObject({ reportId: ReportId });
 
 /** The most rows one page of a report shows. */
-export const REPORT_PAGE_SIZE_MAX = 100;
+const REPORT_PAGE_SIZE_MAX = 100;
 
 /**
  * How a report is run: sort and page, and the report's own filters beside them (each report's
@@ -217,7 +217,7 @@ export const ReportRunQuery = z
 /** The names a run takes besides the report's filters. */
 export const REPORT_RUN_KEYS: readonly string[] = ['sort', 'direction', 'page', 'pageSize'];
 
-export const ReportCell = z.union([z.string(), z.number(), z.null()]);
+const ReportCell = z.union([z.string(), z.number(), z.null()]);
 export const ReportRow = z.record(z.string(), ReportCell);
 export type ReportRow = z.infer<typeof ReportRow>;
 
