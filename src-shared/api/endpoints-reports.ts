@@ -26,7 +26,9 @@ export const REPORTS_ENDPOINTS = {
     response: ReportPage,
   }),
   // Not viaAgent: its answer is a CSV stream, not JSON. The renderer asks for it on its own agent
-  // channel (report.export), which streams it to a file or a one-use download.
+  // channel (report.export), which streams it to a file or a one-use download. The rows come in
+  // the report's key order (an index walk, whatever the directory's size); a sort given is
+  // checked like a page's but does not reorder them: a spreadsheet sorts the file.
   exportReport: endpoint({
     method: 'GET',
     path: '/v1/reports/:reportId/export',
