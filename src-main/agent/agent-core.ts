@@ -38,6 +38,7 @@ import { recoverCard } from './renewal-recovery.js';
 import { serialOf } from './renewal-confirm.js';
 import { renewServicedCard } from './service-card-renewal.js';
 import { channelOf, parseRequest, type RequestOf } from './request-validation.js';
+import { ReportExports } from './report-export.js';
 import { ServiceMonitor } from './service-monitor.js';
 
 // The agent core: owns the model, feeds it reader events and the outcomes of card and service
@@ -62,6 +63,7 @@ export class AgentCore implements Agent {
   private readonly journal: RenewalJournal;
   private closed = false;
   private readonly closing = new AbortController();
+  readonly reportExports: ReportExports;
 
   constructor(private readonly options: AgentOptions) {
     const now = options.now ?? (() => new Date());
@@ -84,6 +86,7 @@ export class AgentCore implements Agent {
       closing: this.closing.signal,
       now,
     };
+    this.reportExports = new ReportExports(this.runtime);
     this.model = { ...initialModel(options.removalMode), training: options.training?.view() ?? null };
     const view = viewOf(this.model);
     this.publishedKey = JSON.stringify(view);
@@ -232,6 +235,8 @@ export class AgentCore implements Agent {
     'cim.myProfile': () => myProfile(this.runtime),
     'cim.changeOwnContact': (r) => changeOwnContact(this.runtime, r),
     'service.call': (r) => callServiceForRenderer(this.runtime, r),
+    'report.export': (r) => this.reportExports.prepare(r),
+    'report.exportProgress': (r) => this.reportExports.progress(r.exportId),
     'training.insertCard': (r) => {
       const training = this.trainingCards();
       guardTraining(() => training.insert(r.persona, r.reader));

@@ -17,6 +17,15 @@ export interface Agent {
    */
   handle(channel: string, payload: unknown): Promise<unknown>;
   close(): Promise<void>;
+  /** Report exports the renderer asked for (report.export), for the shell that delivers them (agent/report-export.ts). */
+  readonly reportExports?: ReportExportDelivery;
+}
+
+/** How a shell delivers a report export: it opens the ticket once and writes the stream where the user wants it. */
+interface ReportExportDelivery {
+  open(exportId: string): Promise<{ readonly fileName: string; readonly body: import('node:stream').Readable }>;
+  /** No file was chosen: the ticket is spent without calling the service. */
+  cancel(exportId: string): void;
 }
 
 /** A failure the renderer is told about: a code for programs and words for people. */

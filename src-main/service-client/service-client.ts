@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Endpoint, ResponseOf } from '../../src-shared/api/endpoint.js';
 import type { CardProof } from '../../src-shared/api/service-card-proof.js';
+import type { ReportId } from '../../src-shared/api/cim-reports.js';
 import type { ChangeOwnContactBody, ContactChallengeBody, FindUsersBody } from '../../src-shared/api/service-cim.js';
 import { SERVICE_ENDPOINTS as API } from '../../src-shared/api/service-endpoints.js';
 import { ServiceErrorBody } from '../../src-shared/api/service-errors.js';
@@ -233,11 +234,42 @@ export class ServiceClient {
     return this.call(endpoint, input as unknown as CallInput<Endpoint>);
   }
 
-  private async call<E extends Endpoint>(endpoint: E, input: CallInput<E>): Promise<ResponseOf<E>> {
-    const { method } = endpoint;
+  /**
+   * A report as CSV (the service streams it): the answer's body as it arrives, to be written
+   * on as it comes. The timeout covers the wait for the answer to start, not the download,
+   * which lasts as long as the report is long; `signal` stops it.
+   */
+  async exportReport(token: string, reportId: ReportId, query: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const endpoint = API.exportReport;
+    const input = { token, params: { reportId }, query };
     const { path, search } = callTarget(endpoint, input);
-    const { token, body } = input as { token?: string; body?: unknown };
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers = await this.headersFor(endpoint, path, input, 'text/csv');
+    const started = new AbortController();
+    const timer = setTimeout(() => started.abort(), this.timeoutMs);
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}${search}`, {
+        method: endpoint.method,
+        headers,
+        signal: signal ? AbortSignal.any([started.signal, signal]) : started.signal,
+        redirect: 'error',
+      });
+      this.learnServiceClock(response.headers.get('date'));
+    } catch (err) {
+      throw new ServiceUnreachableError({ cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!response.ok) throw refusal(response.status, await response.text().catch(() => ''));
+    if (!response.body || !(response.headers.get('content-type') ?? '').startsWith('text/csv')) throw new ServiceProtocolError(`unexpected ${endpoint.method} /v1/reports answer`);
+    return response.body;
+  }
+
+  /** The headers of one call: what it accepts and carries, and for a session (or a proof) the DPoP token and proof. */
+  private async headersFor(endpoint: Endpoint, path: string, input: { token?: string; body?: unknown; proof?: true }, accept = 'application/json'): Promise<Record<string, string>> {
+    const { method } = endpoint;
+    const { token, body } = input;
+    const headers: Record<string, string> = { accept };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token !== undefined) headers.authorization = `${DPOP_SCHEME} ${token}`;
     if (token !== undefined || input.proof) {
@@ -246,6 +278,14 @@ export class ServiceClient {
       const proved = { method, url: `${this.baseUrl}${path}`, now: new Date(this.now().getTime() + this.clockOffsetMs) };
       headers[DPOP_HEADER] = await this.key.proof(token !== undefined ? { ...proved, token } : proved);
     }
+    return headers;
+  }
+
+  private async call<E extends Endpoint>(endpoint: E, input: CallInput<E>): Promise<ResponseOf<E>> {
+    const { method } = endpoint;
+    const { path, search } = callTarget(endpoint, input);
+    const { body } = input as { body?: unknown };
+    const headers = await this.headersFor(endpoint, path, input);
     let response: Response;
     let text: string;
     try {

@@ -4,6 +4,7 @@ import { seedTrainingUsers } from '../../src-service/seed/training-users.js';
 import { seedTrainingDirectory } from '../../src-service/seed/training-directory.js';
 import { seedTrainingRequests } from '../../src-service/seed/training-requests.js';
 import { seedTrainingPositions } from '../../src-service/seed/training-positions.js';
+import { seedTrainingReports } from '../../src-service/seed/training-reports.js';
 import type { ServiceContext } from '../../src-service/service-context.js';
 import { InProcessReaderDriver } from '../virtual-card/in-process-readers.js';
 import { PivCardEngine } from '../virtual-card/piv-card-engine.js';
@@ -30,6 +31,7 @@ export async function startTraining(service: ServiceContext, dataDir: string): P
   await seedTrainingDirectory(service.db);
   await seedTrainingRequests(service.db);
   await seedTrainingPositions(service.db, service.now());
+  await seedTrainingReports(service.db);
   const cards = [];
   for (const { persona } of seeded) {
     const file = await loadOrIssueTrainingCard(service, dataDir, persona);

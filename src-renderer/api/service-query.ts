@@ -22,7 +22,7 @@ export type ServiceInput<E extends ViaAgentEndpoint> = Part<Endpoints[E], 'param
 export type ServiceResult<E extends ViaAgentEndpoint> = z.output<Endpoints[E]['response']>;
 
 /** Calls a `viaAgent` endpoint through the agent; the answer is checked against the endpoint's response schema. */
-export async function callService<E extends ViaAgentEndpoint>(client: AgentClient, endpoint: E, input: ServiceInput<E>): Promise<ServiceResult<E>> {
+async function callService<E extends ViaAgentEndpoint>(client: AgentClient, endpoint: E, input: ServiceInput<E>): Promise<ServiceResult<E>> {
   const parts = input as { params?: Record<string, string | number>; query?: Record<string, string | number | boolean>; body?: unknown };
   let raw: unknown;
   try {
@@ -36,8 +36,7 @@ export async function callService<E extends ViaAgentEndpoint>(client: AgentClien
 }
 
 /** The query key of one call: the endpoint's name first, so a change can reload every call of it. */
-export const serviceKey = <E extends ViaAgentEndpoint>(endpoint: E, input?: ServiceInput<E>): readonly unknown[] =>
-  input === undefined ? [endpoint] : [endpoint, input];
+const serviceKey = (endpoint: ViaAgentEndpoint, input: unknown): readonly unknown[] => [endpoint, input];
 
 type QueryOptions<E extends ViaAgentEndpoint> = Omit<UseQueryOptions<ServiceResult<E>, AgentCallError>, 'queryKey' | 'queryFn'>;
 

@@ -43,6 +43,7 @@ export const CIM_PATHS = {
   request: (kind: string, id: number | string) => `/cim/requests/${kind}/${id}`,
   importEsr: '/cim/requests/import-esr',
   reports: '/cim/reports',
+  report: (id: string) => `/cim/reports/${id}`,
 } as const;
 
 /** An `href` for a CIM path. */

@@ -11,6 +11,7 @@ import { USERS_ROUTES } from './users/users-routes.js';
 import { PROFILE_ROUTES } from './profile/profile-routes.js';
 import { REQUESTS_ROUTES } from './requests/requests-routes.js';
 import { POSITIONS_ROUTES } from './positions/positions-routes.js';
+import { REPORTS_ROUTES } from './reports/reports-routes.js';
 
 // Every CIM page and its address. A page reads its parameters from the address, so Back, reload
 // and a deep link land on the same page with the same data.
@@ -50,6 +51,7 @@ export const CIM_ROUTES: RouteObject[] = [
       ...BATCH_ROUTES,
       ...REQUESTS_ROUTES,
       ...POSITIONS_ROUTES,
+      ...REPORTS_ROUTES,
     ],
   },
   // Any other address (the first start, an old link) opens the CIM home page.

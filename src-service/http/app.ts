@@ -91,6 +91,9 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
         // A handler whose success status depends on the outcome (a change made: 200; a change
         // requested: 202) sets it with reply.code(); otherwise the endpoint's declared status holds.
         const status = reply.statusCode !== 200 ? reply.statusCode : (endpoint.status ?? 200);
+        // A stream goes out as it is produced; should reading fail part way, the connection is
+        // cut rather than the answer ended, so a partial file is never taken for the whole.
+        if (endpoint.produces) return reply.status(status).type(`${endpoint.produces}; charset=utf-8`).send(result);
         return reply.status(status).send(endpoint.response.parse(result));
       },
     });

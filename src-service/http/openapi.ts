@@ -34,7 +34,7 @@ export function openApiDocument(endpoints: readonly Endpoint[], info: { title: s
       parameters: [...parametersOf(r.params, 'path'), ...parametersOf(r.query, 'query')],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } } : {}),
       responses: {
-        [String(r.status ?? 200)]: { description: 'Success', content: { 'application/json': { schema: schemaOf(r.response, 'output') } } },
+        [String(r.status ?? 200)]: { description: 'Success', content: { [r.produces ?? 'application/json']: { schema: schemaOf(r.response, 'output') } } },
         '400': error,
         ...(r.auth === 'session' ? { '401': error, '403': error } : {}),
       },

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
 import type { BodyOf, Endpoint, ParamsOf, QueryOf, ResponseOf } from '../../src-shared/api/endpoint.js';
@@ -24,9 +25,12 @@ interface RouteInput<E extends Endpoint> {
   readonly ctx: ServiceContext;
 }
 
+/** What a handler answers: the endpoint's JSON response, or for a CSV endpoint the stream of its text. */
+type Answer<E extends Endpoint> = E extends { produces: 'text/csv' } ? Readable : ResponseOf<E>;
+
 export interface Route<E extends Endpoint = Endpoint> {
   readonly endpoint: E;
-  readonly handler: (input: RouteInput<E>) => ResponseOf<E> | Promise<ResponseOf<E>>;
+  readonly handler: (input: RouteInput<E>) => Answer<E> | Promise<Answer<E>>;
 }
 
 /** A route of any endpoint, as the app registers them: route() tied each handler to its own endpoint's schemas. */

@@ -10,6 +10,7 @@ import { usersRoutes } from './routes-users.js';
 import { profileRoutes } from './routes-profile.js';
 import { batchRoutes } from './routes-batch.js';
 import { requestsRoutes } from './routes-requests.js';
+import { reportRoutes } from './routes-reports.js';
 
 /** Every endpoint of the service, gathered from the areas that declare them. */
 export function serviceRoutes(): AnyRoute[] {
@@ -25,5 +26,6 @@ export function serviceRoutes(): AnyRoute[] {
     ...profileRoutes(),
     ...batchRoutes(),
     ...requestsRoutes(),
+    ...reportRoutes(),
   ];
 }

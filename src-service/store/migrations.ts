@@ -560,4 +560,15 @@ CREATE INDEX esr_requests_ni ON esr_requests(ni_number);
 ALTER TABLE detail_change_requests ADD COLUMN decision_reason TEXT;
 `,
   },
+  {
+    // Reports (src-service/cim/reports-*.ts): "smartcards expiring within N days" starts from the
+    // certificates expiring in the window, and "locked smartcards" from the locked cards, rather
+    // than reading every card of the directory.
+    version: 110,
+    name: 'report indexes',
+    sql: () => `
+CREATE INDEX certificates_live_expiry ON certificates(not_after, card_id) WHERE revoked_at IS NULL;
+CREATE INDEX cards_status ON cards(status, user_id);
+`,
+  },
 ];

@@ -4,6 +4,7 @@ import { ChangeOwnContactRequest, ContactDetails, FindUsersRequest, FindUsersRes
 import { IsoDateTime, OrganisationSummary, PositionSummary, Uuid } from './service-common.js';
 import { SERVICE_ENDPOINTS } from './service-endpoints.js';
 import { OutboxMessage, UnlockChannel } from './service-unlock.js';
+import { ReportExportId, ReportExportProgress, ReportExportRequest, ReportExportTicket } from './cim-reports.js';
 
 // The one contract between the renderer and the agent (main process), whichever shell carries it
 // (Electron IPC or the browser shell's WebSocket). The renderer is told the agent's state and may
@@ -305,6 +306,10 @@ export const AGENT_CHANNELS = {
   'cim.changeOwnContact': { request: ChangeOwnContactRequest, response: ContactDetails },
   /** A Care Identity Management call (any `viaAgent` endpoint of the service), made with the session. */
   'service.call': { request: ServiceCallRequest, response: z.unknown() },
+  /** "Export as CSV": the agent gets the report from the service and streams it to a file or a one-use download. */
+  'report.export': { request: ReportExportRequest, response: ReportExportTicket },
+  /** Rows written so far by an export, and whether it has finished. */
+  'report.exportProgress': { request: z.strictObject({ exportId: ReportExportId }), response: ReportExportProgress },
   'training.insertCard': { request: z.strictObject({ persona: z.string().max(64), reader: z.string().max(64) }), response: Ok },
   'training.removeCard': { request: z.strictObject({ reader: z.string().max(64) }), response: Ok },
 } as const;

@@ -28,6 +28,11 @@ export interface Endpoint {
   readonly viaAgent?: true;
   /** A larger request body than the service's configured limit, for an endpoint that takes a file. */
   readonly bodyLimit?: number;
+  /**
+   * What a success answers with when it is not JSON: 'text/csv' is streamed as the handler
+   * produces it (a report export), never held whole; `response` then documents it (z.string()).
+   */
+  readonly produces?: 'text/csv';
 }
 
 /** Keeps each endpoint's own schema types (a table entry is not widened to `Endpoint`). */

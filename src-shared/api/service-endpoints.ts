@@ -7,6 +7,7 @@ import { PROFILE_ENDPOINTS } from './endpoints-profile.js';
 import { REQUESTS_ENDPOINTS } from './endpoints-requests.js';
 import { PositionRequestPage, PositionRequestPageQuery } from './cim-positions.js';
 import { POSITIONS_ENDPOINTS } from './endpoints-positions.js';
+import { REPORTS_ENDPOINTS } from './endpoints-reports.js';
 import { CardProofWitnessRequest, CardProofWitnessResponse } from './service-card-proof.js';
 import {
   ChangeDetailsBody,
@@ -357,4 +358,5 @@ export const SERVICE_ENDPOINTS = {
   ...BATCH_ENDPOINTS,
   ...REQUESTS_ENDPOINTS,
   ...POSITIONS_ENDPOINTS,
+  ...REPORTS_ENDPOINTS,
 } as const;

@@ -7,6 +7,7 @@ import type { Agent } from '../../agent/agent-types.js';
 import { ApiConnections, type ShellSocket } from './api-connections.js';
 import { checkApiAccess, hostOf, newShellSecret, type ShellIdentity } from './api-access.js';
 import { cacheControlFor, securityHeaders } from './security-headers.js';
+import { registerReportDownloads } from './report-download.js';
 
 // Browser mode: the agent serves the built renderer and its API (a WebSocket at /api) on
 // 127.0.0.1 only. The page is opened at http://127.0.0.1:<port>/?secret=<s>; the page's script
@@ -102,6 +103,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       connections.attach(ws);
     },
   });
+  registerReportDownloads(app, options.agent);
   app.setNotFoundHandler((_request, reply) => reply.code(404).type('text/plain; charset=utf-8').send('Not found.'));
 
   await app.listen({ host: '127.0.0.1', port: options.port });

@@ -7,6 +7,7 @@ import { LAUNCH_USAGE, LaunchOptionsError, parseLaunchOptions, type LaunchOption
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { IdentityAgentWindow } from './identity-agent-window.js';
 import { setupIpcHub } from './ipc-hub.js';
+import { withReportSaveDialog } from './report-save.js';
 import { denyAllPermissions, lockDownContents, type WindowPolicy } from './lockdown.js';
 import { createMainWindow, showWindow } from './main-window.js';
 import { packagedStartRefusal, REFUSED_SWITCHES, refusedSwitches } from './packaged-switches.js';
@@ -90,7 +91,12 @@ function startUi(agent: Agent): Ui {
   trusted.add(main.webContents);
   const box = new IdentityAgentWindow(preload, policy, isQuitting);
   trusted.add(box.window.webContents);
-  const closeHub = setupIpcHub(agent, trusted);
+  // "Export as CSV" saves where the user chooses, from the main window.
+  const saveReport = (fileName: string): Promise<string | null> =>
+    dialog
+      .showSaveDialog(main, { defaultPath: fileName, filters: [{ name: 'CSV (comma-separated values)', extensions: ['csv'] }] })
+      .then((chosen) => (chosen.canceled || !chosen.filePath ? null : chosen.filePath));
+  const closeHub = setupIpcHub(withReportSaveDialog(agent, saveReport), trusted);
 
   const request = (channel: 'agent.lock' | 'agent.logout'): void => {
     agent.handle(channel, {}).catch((err: unknown) => console.error(`${channel} from the tray failed:`, err));

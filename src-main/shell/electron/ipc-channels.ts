@@ -32,6 +32,8 @@ export const IPC_INVOKE_CHANNELS = [
   'cim.myProfile',
   'cim.changeOwnContact',
   'service.call',
+  'report.export',
+  'report.exportProgress',
   'training.insertCard',
   'training.removeCard',
 ] as const satisfies readonly AgentChannel[];

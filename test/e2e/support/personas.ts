@@ -64,3 +64,11 @@ export const EXPIRED_CARD: Persona = {
   organisation: 'Training General Hospital',
   position: 'Physiotherapist',
 };
+
+export const RA_MANAGER: Persona = {
+  role: 'RA Manager',
+  name: "Seán O'Connor",
+  passcode: '123456',
+  organisation: 'Training NHS Trust',
+  position: 'Registration Authority Manager',
+};

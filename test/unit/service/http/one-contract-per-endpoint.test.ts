@@ -63,7 +63,7 @@ describe('one contract per endpoint', () => {
 
   it('rule: the OpenAPI document lists exactly the endpoints of the table, each with its summary, tag, success status and session', async () => {
     const res = await h.call('GET', '/openapi.json');
-    type Operation = { summary: string; tags: string[]; security?: unknown; responses: Record<string, unknown> };
+    type Operation = { summary: string; tags: string[]; security?: unknown; responses: Record<string, { content?: Record<string, unknown> }> };
     const paths = res.body.paths as Record<string, Record<string, Operation>>;
     const documented = Object.entries(paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{([A-Za-z]+)\}/g, ':$1')}`));
     expect(documented.sort()).toEqual(TABLE.map(named).sort());
@@ -73,6 +73,8 @@ describe('one contract per endpoint', () => {
       expect(op?.tags, named(e)).toEqual([e.tag]);
       expect(op?.security !== undefined, named(e)).toBe(e.auth === 'session');
       expect(Object.keys(op?.responses ?? {}), named(e)).toContain(String(e.status ?? 200));
+      // A CSV export is documented as text/csv, everything else as JSON.
+      expect(Object.keys(op?.responses[String(e.status ?? 200)]?.content ?? {}), named(e)).toEqual([e.produces ?? 'application/json']);
     }
   });
 });
@@ -112,9 +114,10 @@ describe("the agent's service client calls only the table's endpoints", () => {
     confirmRenewal: [ID, 'ws-1'],
     // A call the renderer asked for: any viaAgent endpoint, with the session.
     callForRenderer: [SERVICE_ENDPOINTS.positionRequests, { query: { status: 'pending' } }, TOKEN],
+    exportReport: [TOKEN, 'users-positions', { days: '30' }],
   };
   /** The client's own machinery, not calls. */
-  const NOT_CALLS = new Set(['constructor', 'origin', 'call', 'learnServiceClock']);
+  const NOT_CALLS = new Set(['constructor', 'origin', 'call', 'headersFor', 'learnServiceClock']);
 
   it('rule: every request the client makes is an endpoint of the table, with a session exactly when the table says', async () => {
     expect(Object.getOwnPropertyNames(ServiceClient.prototype).filter((n) => !NOT_CALLS.has(n)).sort()).toEqual(Object.keys(CALLS).sort());
