@@ -22,7 +22,6 @@ import {
   FindUsersResponse,
   PositionRequest,
   PositionRequestList,
-  Profile,
   RejectBody,
   RequestIdParams,
   RequestPositionsBody,
