@@ -10,6 +10,7 @@ import type { Db } from '../store/database.js';
 import { inTransaction } from '../store/transaction.js';
 import { checkBatchRows, type PlannedChange, type RowProblem } from './batch-check.js';
 import { readBatchFile, writeBatchResult, type BatchFile } from './batch-csv.js';
+import { chunked } from './batch-lookups.js';
 import { ukDate } from './batch-dates.js';
 import { utcDate } from './dates.js';
 
@@ -92,19 +93,10 @@ function describe(change: PlannedChange): string {
   return `${change.userName} ${change.kind === 'add' ? 'assigned' : 'now assigned'} from ${ukDate(change.startDate)} ${until}`;
 }
 
-/** Keys or rows per statement when applying: within both engines' parameter limits. */
-const CHUNK = 500;
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
-}
-
 /** Makes the changes in bulk (adds and removals a few statements each; changes one each) and audits each. */
 async function applyChanges(trx: Db, session: SessionContext, changes: readonly PlannedChange[], batchId: string, now: Date): Promise<void> {
   const adds = changes.filter((c) => c.kind === 'add');
-  for (const chunk of chunks(adds)) {
+  for (const chunk of chunked(adds)) {
     await trx
       .insertInto('position_assignments')
       .values(chunk.map((c) => ({ user_id: c.userId, position_id: c.positionId, start_date: c.startDate, end_date: c.endDate })))
@@ -114,7 +106,7 @@ async function applyChanges(trx: Db, session: SessionContext, changes: readonly 
     if (c.kind === 'change') await trx.updateTable('position_assignments').set({ start_date: c.startDate, end_date: c.endDate }).where('id', '=', c.assignmentId).execute();
   }
   const removed = changes.flatMap((c) => (c.kind === 'remove' ? c.assignmentIds : []));
-  for (const chunk of chunks(removed)) await trx.updateTable('position_assignments').set({ removed_at: now.toISOString() }).where('id', 'in', chunk).execute();
+  for (const chunk of chunked(removed)) await trx.updateTable('position_assignments').set({ removed_at: now.toISOString() }).where('id', 'in', chunk).execute();
 
   const details = (c: PlannedChange): Record<string, unknown> =>
     c.kind === 'add'

@@ -26,7 +26,7 @@ export interface BatchPosition {
   readonly orgPath: string;
 }
 
-export interface CurrentAssignment {
+interface CurrentAssignment {
   readonly id: number;
   readonly startDate: string;
   readonly endDate: string | null;
@@ -53,10 +53,16 @@ interface RowKeys {
   readonly ods?: string;
 }
 
+/** `items` in slices of at most CHUNK, for IN lists and multi-row statements. */
+export function chunked<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
 async function inChunks<K, R>(keys: Iterable<K>, read: (chunk: K[]) => Promise<R[]>): Promise<R[]> {
-  const all = [...new Set(keys)];
   const out: R[] = [];
-  for (let i = 0; i < all.length; i += CHUNK) out.push(...(await read(all.slice(i, i + CHUNK))));
+  for (const chunk of chunked([...new Set(keys)])) out.push(...(await read(chunk)));
   return out;
 }
 

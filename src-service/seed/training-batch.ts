@@ -5,7 +5,7 @@ import type { Db } from '../store/database.js';
 // assigns to personas, so a trainee's first upload checks and applies as it would at work.
 // Written once; a later start finds them.
 
-export const TRAINING_BATCH_POSITIONS = [
+const TRAINING_BATCH_POSITIONS = [
   { orgCode: 'RZZ01', title: 'Healthcare Assistant', jobRole: 'Admin/Clinical Support Access Role' },
   { orgCode: 'RZZ01', title: 'Ward Clerk', jobRole: 'Admin/Clinical Support Access Role' },
 ] as const;

@@ -32,7 +32,7 @@ export const BatchUploadBody = z.strictObject({
 const RowNumber = z.number().int().min(2);
 
 /** One row the check refused, in the user's words ("Row 12: no user has ..."). */
-export const BatchRowError = z.strictObject({ row: RowNumber, message: z.string() });
+const BatchRowError = z.strictObject({ row: RowNumber, message: z.string() });
 
 export const BatchReport = z.strictObject({
   batchId: Uuid,
