@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ServiceCallRequest } from '../../src-shared/api/agent-api.js';
-import type { FindUsersResponse, Profile } from '../../src-shared/api/service-cim.js';
+import type { ProfileView } from '../../src-shared/api/cim-profile.js';
+import type { FindUsersResponse } from '../../src-shared/api/service-cim.js';
 import { SERVICE_ENDPOINTS } from '../../src-shared/api/service-endpoints.js';
 import type { FindUsersParams } from '../service-client/service-client.js';
 import { MESSAGES } from './agent-messages.js';
@@ -47,11 +48,11 @@ export function findUsers(rt: AgentRuntime, params: FindUsersParams): Promise<z.
   return withSession(rt, (token) => rt.client.findUsers(token, params));
 }
 
-export function getProfile(rt: AgentRuntime, uuid: string): Promise<z.infer<typeof Profile>> {
+export function getProfile(rt: AgentRuntime, uuid: string): Promise<ProfileView> {
   return withSession(rt, (token) => rt.client.profile(token, uuid));
 }
 
-export function myProfile(rt: AgentRuntime): Promise<z.infer<typeof Profile>> {
+export function myProfile(rt: AgentRuntime): Promise<ProfileView> {
   return withSession(rt, (token, userUuid) => rt.client.profile(token, userUuid));
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RoleCode } from '../domain/roles.js';
-import { ChangeOwnContactRequest, ContactDetails, FindUsersRequest, FindUsersResponse, Profile } from './service-cim.js';
+import { ProfileView } from './cim-profile.js';
+import { ChangeOwnContactRequest, ContactDetails, FindUsersRequest, FindUsersResponse } from './service-cim.js';
 import { IsoDateTime, OrganisationSummary, PositionSummary, Uuid } from './service-common.js';
 import { SERVICE_ENDPOINTS } from './service-endpoints.js';
 import { OutboxMessage, UnlockChannel } from './service-unlock.js';
@@ -300,8 +301,8 @@ export const AGENT_CHANNELS = {
   /** "No" on the notification, Cancel, or closing the finished renewal. */
   'renewal.close': { request: z.strictObject({}), response: Ok },
   'cim.findUsers': { request: FindUsersRequest, response: FindUsersResponse },
-  'cim.getProfile': { request: z.strictObject({ uuid: Uuid }), response: Profile },
-  'cim.myProfile': { request: z.strictObject({}), response: Profile },
+  'cim.getProfile': { request: z.strictObject({ uuid: Uuid }), response: ProfileView },
+  'cim.myProfile': { request: z.strictObject({}), response: ProfileView },
   /** Changes your own email or mobile; the passcode goes to the session's card, which signs the change. */
   'cim.changeOwnContact': { request: ChangeOwnContactRequest, response: ContactDetails },
   /** A Care Identity Management call (any `viaAgent` endpoint of the service), made with the session. */

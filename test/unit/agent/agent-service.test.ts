@@ -134,7 +134,7 @@ describe('Care Identity Management through the session', () => {
     }
   });
 
-  it('signed in, the calls work with the session; out-of-scope is forbidden in the service\'s words; the service\'s other refusals are passed on', async () => {
+  it('signed in, the calls work with the session; out of scope only the directory part comes back; the service\'s refusals are passed on', async () => {
     const a = agent(rig.service.url);
     const clinician = rig.personas.get('clinician')?.persona;
     const sponsor = rig.personas.get('sponsor')?.persona;
@@ -153,9 +153,10 @@ describe('Care Identity Management through the session', () => {
     const colleague = (await a.call('cim.getProfile', { uuid: sponsor?.uuid })) as { familyName: string };
     expect(colleague.familyName).toBe('Okafor');
 
-    // The LSA works at the trust above the clinician's hospital: outside the clinician's scope.
-    const outside = await a.failure('cim.getProfile', { uuid: lsa?.uuid });
-    expect(outside).toMatchObject({ code: 'forbidden', message: 'That is outside your organisation and its child organisations.' });
+    // The LSA works at the trust above the clinician's hospital: outside the clinician's scope,
+    // so only the directory part (name, organisations, current positions) comes back.
+    const outside = await a.call('cim.getProfile', { uuid: lsa?.uuid });
+    expect(outside).toMatchObject({ access: 'directory', familyName: 'Bradley', niNumber: null, email: null, mobile: null, cards: [] });
 
     const nobody = await a.failure('cim.getProfile', { uuid: '00000000-0000-4000-8000-000000000000' });
     expect(nobody.code).toBe('service-refused');
