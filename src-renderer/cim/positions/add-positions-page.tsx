@@ -9,7 +9,8 @@ import { SummaryList } from '../../components/summary-list.js';
 import { formatDate, plural } from '../../format/dates.js';
 import { describeRoles } from '../../format/roles.js';
 import { CIM_PATHS, hrefOf } from '../cim-paths.js';
-import { addDaysIso, DateInput, EMPTY_DATE, readDate, todayUtc, type DateParts } from './date-input.js';
+import { DateInput } from './date-input.js';
+import { addDaysIso, EMPTY_DATE, readDate, todayUtc, type DateParts } from './date-parts.js';
 import { SuccessBanner } from './success-banner.js';
 
 // "Add access positions" (seed 003): tick positions of one of the user's organisations (a Filter

@@ -9,7 +9,8 @@ import { PageHeading } from '../../components/page-heading.js';
 import { formatDate, formatTime } from '../../format/dates.js';
 import { CIM_PATHS, hrefOf } from '../cim-paths.js';
 import { useCimSession } from '../cim-session.js';
-import { DateInput, EMPTY_DATE, readDate, todayUtc, type DateParts } from './date-input.js';
+import { DateInput } from './date-input.js';
+import { EMPTY_DATE, readDate, todayUtc, type DateParts } from './date-parts.js';
 import { SuccessBanner } from './success-banner.js';
 
 // Manage a user's position assignments: assign a position directly (sponsors: assignable ones
@@ -167,6 +168,9 @@ export function ManageAssignmentsPage({ uuid }: { uuid: string }) {
         </button>
       )}
       <AssignForm uuid={uuid} onDone={finish} />
+      <p>
+        <a href={hrefOf(CIM_PATHS.addPositions(uuid))}>Add access positions by request</a> for positions you cannot assign directly.
+      </p>
     </>
   );
 }
