@@ -1,4 +1,5 @@
 import { seedPersonas } from '../../src-service/seed/personas.js';
+import { seedTrainingUsers } from '../../src-service/seed/training-users.js';
 import { seedTrainingRequests } from '../../src-service/seed/training-requests.js';
 import type { ServiceContext } from '../../src-service/service-context.js';
 import { InProcessReaderDriver } from '../virtual-card/in-process-readers.js';
@@ -21,6 +22,7 @@ export interface TrainingSetup {
 
 export async function startTraining(service: ServiceContext, dataDir: string): Promise<TrainingSetup> {
   const seeded = await seedPersonas(service.db);
+  await seedTrainingUsers(service.db);
   await seedTrainingRequests(service.db);
   const cards = [];
   for (const { persona } of seeded) {

@@ -6,6 +6,7 @@ import { CIM_PATHS, hrefOf, type ContactField } from './cim-paths.js';
 import { FindUser, type SavedSearch } from './find-user.js';
 import { EMPTY_FIND_USER_VALUES } from './find-user-request.js';
 import { ProfileView } from './profile-view.js';
+import { USERS_ROUTES } from './users/users-routes.js';
 import { REQUESTS_ROUTES } from './requests/requests-routes.js';
 
 // Every CIM page and its address. A page reads its parameters from the address, so Back, reload
@@ -47,6 +48,7 @@ export const CIM_ROUTES: RouteObject[] = [
       { path: CIM_PATHS.changeMyContact('email'), element: <ChangeMyContactPage field="email" /> },
       { path: CIM_PATHS.changeMyContact('mobile'), element: <ChangeMyContactPage field="mobile" /> },
       { path: CIM_PATHS.userProfile(':uuid'), element: <UserProfilePage /> },
+      ...USERS_ROUTES,
       ...REQUESTS_ROUTES,
     ],
   },

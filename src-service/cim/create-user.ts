@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { CreatedUser, CreateUserBody } from '../../src-shared/api/cim-users.js';
+import { DUPLICATE_PROFILE, type CreatedUser, type CreateUserBody } from '../../src-shared/api/cim-users.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { authorize } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
@@ -36,14 +36,13 @@ export interface ProfileRef {
   readonly name: string;
 }
 
-export const DUPLICATE_PROFILE = 'A profile already exists for this person.';
 const NI_NUMBER_TAKEN = 'That National Insurance number belongs to another user.';
 
 /**
  * The profile that already holds this NI number and date of birth, if any. A profile from before
  * dates of birth were recorded matches on its NI number alone: an NI number is one person's.
  */
-export async function findDuplicateProfile(db: Db, niNumber: string, dateOfBirth: string): Promise<ProfileRef | undefined> {
+async function findDuplicateProfile(db: Db, niNumber: string, dateOfBirth: string): Promise<ProfileRef | undefined> {
   const row = await db
     .selectFrom('users as u')
     .select(['u.id', 'u.uuid', fullName('u').as('name')])
@@ -54,7 +53,7 @@ export async function findDuplicateProfile(db: Db, niNumber: string, dateOfBirth
 }
 
 /** The 409 for a person who already has a profile: it carries the profile's UUID and name. */
-export const duplicateProfile = (existing: ProfileRef): ServiceError =>
+const duplicateProfile = (existing: ProfileRef): ServiceError =>
   new ServiceError(409, 'conflict', DUPLICATE_PROFILE, undefined, { uuid: existing.uuid, name: existing.name });
 
 /**

@@ -4,10 +4,13 @@ import { Email, IsoDate, IsoDateTime, Mobile, NiNumber, PersonName, Uuid } from 
 // Managing user profiles: create a new user, close and reopen a profile.
 
 /** The earliest date of birth taken: anything older is a typing mistake. */
-export const EARLIEST_BIRTH_DATE = '1900-01-01';
+const EARLIEST_BIRTH_DATE = '1900-01-01';
 
 /** A date of birth: an ISO date from 1900 on (the service checks it is not in the future). */
 export const DateOfBirth = IsoDate.refine((d) => d >= EARLIEST_BIRTH_DATE, 'the date of birth must be after 1900');
+
+/** The 409 message for a person who already has a profile (it carries that profile's UUID and name). */
+export const DUPLICATE_PROFILE = 'A profile already exists for this person.';
 
 /** POST /v1/users. The home organisation is given by its ODS code and must be in the creator's scope. */
 export const CreateUserBody = z.strictObject({

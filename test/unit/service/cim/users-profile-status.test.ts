@@ -83,7 +83,7 @@ describe('RA staff close and reopen directly', () => {
     const again = await h.call('POST', `/v1/users/${user.uuid}/close`, { token: ra.token, json: { reason: 'Left' } });
     expect(again.status).toBe(409);
     expect(again.body.message).toBe('That profile is already closed.');
-    expect((await tableCounts(h.db)).audit_log).toBe(before.audit_log + 1);
+    expect((await tableCounts(h.db)).audit_log).toBe((before.audit_log ?? 0) + 1);
   });
 
   it('rule: nobody closes or reopens their own profile', async () => {

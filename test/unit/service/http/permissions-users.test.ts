@@ -83,7 +83,7 @@ describe.each(['close', 'reopen'] as const)('POST /v1/users/:uuid/%s (close-reop
       expectRefused(await h.call('POST', `/v1/users/${target.uuid}/${action}`, { token: me.token, json: { reason: 'Permission check' } }), 403, 'out-of-scope');
     }
     // Only the two targets were added.
-    expect(await tableCounts(h.db)).toEqual({ ...before, users: before.users + 2 });
+    expect(await tableCounts(h.db)).toEqual({ ...before, users: (before.users ?? 0) + 2 });
   });
 });
 
