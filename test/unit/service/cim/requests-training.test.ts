@@ -2,11 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestsResponse } from '../../../../src-shared/api/cim-requests.js';
 import { personaByKey, seedPersonas } from '../../../../src-service/seed/personas.js';
 import { seedTrainingRequests } from '../../../../src-service/seed/training-requests.js';
+import { seedTrainingUsers } from '../../../../src-service/seed/training-users.js';
 import { sessionFor } from '../../../support/service-fixtures.js';
 import { startHarness, type Harness } from './cim-harness.js';
 
-// Training mode's Requests (seed/training-requests.ts): the RA agent finds a change of details,
-// a close request and the sample ESR file waiting, once however often training starts.
+// Training mode's Requests (seed/training-requests.ts): the RA agent finds a change of details
+// and the sample ESR file waiting, once however often training starts (and the close request
+// the training users bring, seed/training-users.ts).
 
 let h: Harness;
 beforeAll(async () => {
@@ -17,8 +19,9 @@ afterAll(async () => {
 });
 
 describe('training requests', () => {
-  it('rule: training seeds a detail-change request, a close request and the sample ESR file once; the RA agent sees them by kind', async () => {
+  it('rule: training seeds a detail-change request and the sample ESR file once; with the close request of the training users, the RA agent sees them by kind', async () => {
     const seeded = await seedPersonas(h.db);
+    await seedTrainingUsers(h.db);
     await seedTrainingRequests(h.db);
     await seedTrainingRequests(h.db);
     const agent = seeded.find((s) => s.persona.key === 'ra-agent');
