@@ -37,14 +37,18 @@ export async function seedTrainingReports(db: Db, now = new Date()): Promise<voi
       if (orgId === undefined) return;
       positions.push((await trx.insertInto('positions').values({ org_id: orgId, title, job_role: jobRole, roles: '', assignable: 1 }).returning('id').executeTakeFirstOrThrow()).id);
     }
-    for (let i = 0; i < TRAINING_REPORT_PEOPLE; i++) {
+    // A few multi-row inserts rather than one a row: training mode starts with this.
+    const people = Array.from({ length: TRAINING_REPORT_PEOPLE }, (_, i) => {
       const post = i % POSTS.length;
       const [homeCode] = POSTS[post] as (typeof POSTS)[number];
       const given = GIVEN[i % GIVEN.length] as string;
       const family = FAMILY[(i * 5) % FAMILY.length] as string;
-      const { id: userId } = await trx
-        .insertInto('users')
-        .values({
+      return { i, post, homeCode, given, family, at: now.getTime() - (2 + (i % 20)) * DAY_MS };
+    });
+    const users = await trx
+      .insertInto('users')
+      .values(
+        people.map(({ i, homeCode, given, family }) => ({
           uuid: randomUUID(),
           given_name: given,
           family_name: family,
@@ -53,42 +57,58 @@ export async function seedTrainingReports(db: Db, now = new Date()): Promise<voi
           ni_number: `TR9${String(i).padStart(5, '0')}A`,
           email: `${given}.${family}.${i}.training@nhs.net`.toLowerCase(),
           mobile: null,
-          status: 'open',
+          status: 'open' as const,
           home_org_id: orgs.get(homeCode) as number,
           created_at: new Date(now.getTime() - (i + 1) * 1.5 * DAY_MS).toISOString(),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await trx.insertInto('position_assignments').values({ user_id: userId, position_id: positions[post] as number, start_date: addDays(today, -30 - i) as string }).execute();
-      const locked = i % 9 === 4;
-      const { id: cardId } = await trx
-        .insertInto('cards')
-        .values({ uuid: randomUUID(), serial: 7_300_000 + i, user_id: userId, status: locked ? 'locked' : 'active', algorithm: 'p256', created_at: new Date(now.getTime() - 700 * DAY_MS).toISOString() })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      // Expiring from tomorrow to about four months out, a few days apart.
-      const notAfter = new Date(now.getTime() + (1 + ((i * 3) % 120)) * DAY_MS).toISOString();
-      await trx.insertInto('certificates').values({ serial: `TRNRPT${i}`, card_id: cardId, der: null, not_before: new Date(now.getTime() - 700 * DAY_MS).toISOString(), not_after: notAfter, revoked_at: null, revocation_reason: null }).execute();
-      const at = now.getTime() - (2 + (i % 20)) * DAY_MS;
-      if (i % 5 === 0) {
-        const bySponsor = i % 10 === 0 && sponsor !== undefined;
-        await trx
-          .insertInto('card_unlocks')
-          .values({ unlock_hash: randomBytes(32), card_id: cardId, kind: bySponsor ? 'sponsor' : 'self', workstation_id: 'training', sponsor_user_id: bySponsor ? sponsor.id : null, status: 'committed', created_at: at - 600_000, committed_at: at })
-          .execute();
-      }
-      if (i % 7 === 3) {
-        await trx
-          .insertInto('card_renewals')
-          .values({ renewal_hash: randomBytes(32), card_id: cardId, kind: 'self', workstation_id: 'training', sponsor_user_id: null, status: 'confirmed', created_at: at - 600_000, expires_at: at + 600_000, confirmed_at: at })
-          .execute();
-      }
-      if (i % 8 === 1) {
-        await trx
-          .insertInto('position_requests')
-          .values({ user_id: userId, position_id: positions[(post + 1) % POSTS.length] as number, start_date: today, end_date: addDays(today, 365) as string, requested_by: userId, requested_at: new Date(at).toISOString() })
-          .execute();
-      }
-    }
+        })),
+      )
+      .returning('id')
+      .execute();
+    const userIds = users.map((u) => u.id).sort((a, b) => a - b);
+    const userOf = (i: number): number => userIds[i] as number;
+    await trx
+      .insertInto('position_assignments')
+      .values(people.map(({ i, post }) => ({ user_id: userOf(i), position_id: positions[post] as number, start_date: addDays(today, -30 - i) as string })))
+      .execute();
+    const issued = new Date(now.getTime() - 700 * DAY_MS).toISOString();
+    const cards = await trx
+      .insertInto('cards')
+      .values(people.map(({ i }) => ({ uuid: randomUUID(), serial: 7_300_000 + i, user_id: userOf(i), status: i % 9 === 4 ? ('locked' as const) : ('active' as const), algorithm: 'p256' as const, created_at: issued })))
+      .returning('id')
+      .execute();
+    const cardIds = cards.map((c) => c.id).sort((a, b) => a - b);
+    const cardOf = (i: number): number => cardIds[i] as number;
+    // Expiring from tomorrow to about four months out, a few days apart.
+    await trx
+      .insertInto('certificates')
+      .values(people.map(({ i }) => ({ serial: `TRNRPT${i}`, card_id: cardOf(i), der: null, not_before: issued, not_after: new Date(now.getTime() + (1 + ((i * 3) % 120)) * DAY_MS).toISOString(), revoked_at: null, revocation_reason: null })))
+      .execute();
+    await trx
+      .insertInto('card_unlocks')
+      .values(
+        people
+          .filter(({ i }) => i % 5 === 0)
+          .map(({ i, at }) => {
+            const bySponsor = i % 10 === 0 && sponsor !== undefined;
+            return { unlock_hash: randomBytes(32), card_id: cardOf(i), kind: bySponsor ? ('sponsor' as const) : ('self' as const), workstation_id: 'training', sponsor_user_id: bySponsor ? sponsor.id : null, status: 'committed' as const, created_at: at - 600_000, committed_at: at };
+          }),
+      )
+      .execute();
+    await trx
+      .insertInto('card_renewals')
+      .values(
+        people
+          .filter(({ i }) => i % 7 === 3)
+          .map(({ i, at }) => ({ renewal_hash: randomBytes(32), card_id: cardOf(i), kind: 'self' as const, workstation_id: 'training', sponsor_user_id: null, status: 'confirmed' as const, created_at: at - 600_000, expires_at: at + 600_000, confirmed_at: at })),
+      )
+      .execute();
+    await trx
+      .insertInto('position_requests')
+      .values(
+        people
+          .filter(({ i }) => i % 8 === 1)
+          .map(({ i, post, at }) => ({ user_id: userOf(i), position_id: positions[(post + 1) % POSTS.length] as number, start_date: today, end_date: addDays(today, 365) as string, requested_by: userOf(i), requested_at: new Date(at).toISOString() })),
+      )
+      .execute();
   });
 }
