@@ -10,7 +10,7 @@ import { useCimSession } from '../cim-session.js';
 // success banner a change leaves on the page it returns to, and the problems a form shows.
 
 /** Whether the session's position may manage workgroups (the service checks again on every call). */
-export function useMayManageWorkgroups(): boolean {
+function useMayManageWorkgroups(): boolean {
   return grantFor(useCimSession().position.roles, 'manage-workgroups') !== undefined;
 }
 
