@@ -241,7 +241,8 @@ describe('card state files', () => {
       // Old card files in place, but this directory never issued them: they must not be used.
       const setup = await startTraining(fresh.ctx, dataDir);
       try {
-        expect(await cardCount(fresh.ctx.db)).toBe(PERSONAS.length);
+        const personaCards = await fresh.ctx.db.selectFrom('cards as c').innerJoin('users as u', 'u.id', 'c.user_id').select('c.id').where('u.uuid', 'in', PERSONAS.map((p) => p.uuid)).execute();
+        expect(personaCards).toHaveLength(PERSONAS.length);
         expect(await pinStatusOf(setup, 'ra-manager')).toEqual({ verified: false, attemptsRemaining: 3 });
       } finally {
         setup.deck.dispose();
