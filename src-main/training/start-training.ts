@@ -1,10 +1,5 @@
 import { seedPersonas } from '../../src-service/seed/personas.js';
-import { seedTrainingWorkgroups } from '../../src-service/seed/training-workgroups.js';
-import { seedTrainingUsers } from '../../src-service/seed/training-users.js';
-import { seedTrainingDirectory } from '../../src-service/seed/training-directory.js';
-import { seedTrainingRequests } from '../../src-service/seed/training-requests.js';
-import { seedTrainingPositions } from '../../src-service/seed/training-positions.js';
-import { seedTrainingReports } from '../../src-service/seed/training-reports.js';
+import { seedTrainingContent } from '../../src-service/seed/training-content.js';
 import type { ServiceContext } from '../../src-service/service-context.js';
 import { InProcessReaderDriver } from '../virtual-card/in-process-readers.js';
 import { PivCardEngine } from '../virtual-card/piv-card-engine.js';
@@ -26,12 +21,7 @@ export interface TrainingSetup {
 
 export async function startTraining(service: ServiceContext, dataDir: string): Promise<TrainingSetup> {
   const seeded = await seedPersonas(service.db);
-  await seedTrainingWorkgroups(service.db, service.now());
-  await seedTrainingUsers(service.db);
-  await seedTrainingDirectory(service.db);
-  await seedTrainingRequests(service.db);
-  await seedTrainingPositions(service.db, service.now());
-  await seedTrainingReports(service.db);
+  await seedTrainingContent(service.db, service.now());
   const cards = [];
   for (const { persona } of seeded) {
     const file = await loadOrIssueTrainingCard(service, dataDir, persona);

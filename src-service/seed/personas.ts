@@ -3,7 +3,6 @@ import { normaliseName } from '../cim/normalise-name.js';
 import type { Db } from '../store/database.js';
 import { inTransaction } from '../store/transaction.js';
 import { SeedError } from './seed-error.js';
-import { seedTrainingBatch } from './training-batch.js';
 
 // The training personas: fixed people in a fixed "Training" organisation subtree, one for each
 // part a trainee plays or meets (a clinician, a sponsor, a local smartcard administrator, an RA
@@ -140,7 +139,6 @@ export async function seedPersonas(db: Db): Promise<SeededPersona[]> {
   }
   if (present === 0) await inTransaction(db, (trx) => insertPersonas(trx));
   else if (present < PERSONAS.length) await inTransaction(db, (trx) => addPersonas(trx, PERSONAS.slice(present)));
-  await seedTrainingBatch(db);
   return Promise.all(
     PERSONAS.map(async (persona) => {
       const row = await db

@@ -35,7 +35,9 @@ export async function seedTrainingReports(db: Db, now = new Date()): Promise<voi
     for (const [code, title, jobRole] of POSTS) {
       const orgId = orgs.get(code);
       if (orgId === undefined) return;
-      positions.push((await trx.insertInto('positions').values({ org_id: orgId, title, job_role: jobRole, roles: '', assignable: 1 }).returning('id').executeTakeFirstOrThrow()).id);
+      // The same post at the same organisation is one position (a persona's, or the training positions'), never a second of that title.
+      const there = await trx.selectFrom('positions').select('id').where('org_id', '=', orgId).where('title', '=', title).where('closed', '=', 0).executeTakeFirst();
+      positions.push(there?.id ?? (await trx.insertInto('positions').values({ org_id: orgId, title, job_role: jobRole, roles: '', assignable: 1 }).returning('id').executeTakeFirstOrThrow()).id);
     }
     // A few multi-row inserts rather than one a row: training mode starts with this.
     const people = Array.from({ length: TRAINING_REPORT_PEOPLE }, (_, i) => {

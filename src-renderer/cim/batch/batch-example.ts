@@ -2,7 +2,7 @@ import { BATCH_COLUMNS } from '../../../src-shared/api/cim-batch.js';
 
 // The example file the batch page offers: one row of each kind, written against the training
 // directory (the personas of src-service/seed/personas.ts and the positions of
-// src-service/seed/training-batch.ts), so a trainee can upload it unchanged and see a check, a
+// src-service/seed/training-positions.ts), so a trainee can upload it unchanged and see a check, a
 // refused row and an apply. Its dates are worked out from today, so it never goes stale.
 
 const DAY_MS = 86_400_000;

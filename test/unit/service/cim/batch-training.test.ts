@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchReport, BatchResult } from '../../../../src-shared/api/cim-batch.js';
 import { seedPersonas } from '../../../../src-service/seed/personas.js';
+import { seedTrainingPositions } from '../../../../src-service/seed/training-positions.js';
 import { batchExampleCsv } from '../../../../src-renderer/cim/batch/batch-example.js';
 import { sessionFor } from '../../../support/service-fixtures.js';
 import { startHarness, TODAY, type Harness } from './cim-harness.js';
@@ -21,6 +22,7 @@ describe('the training example file', () => {
     const seeded = await seedPersonas(h.db);
     // Seeding twice (training mode does it on every start) adds nothing.
     await seedPersonas(h.db);
+    await seedTrainingPositions(h.db, h.service.ctx.now());
     const manager = seeded.find((s) => s.persona.key === 'ra-manager');
     if (!manager) throw new Error('no RA manager persona');
     const token = await sessionFor(h.db, manager.userId, manager.positionId);
