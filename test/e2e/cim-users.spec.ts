@@ -52,7 +52,7 @@ test('rule: the RA agent creates a user, and a second profile for the same NI nu
   await page.getByLabel('Home organisation ODS code', { exact: true }).fill('');
   await page.getByRole('button', { name: 'Create user', exact: true }).click();
   await expect(errorSummary(page)).toBeFocused();
-  await expect(errorSummary(page).getByRole('link', { name: 'Enter the date of birth' })).toHaveAttribute('href', '#date-of-birth-day');
+  await expect(errorSummary(page).getByRole('link', { name: 'Enter the date of birth' })).toHaveAttribute('href', '#date-of-birth');
   await expect(errorSummary(page).getByRole('link', { name: 'Enter the National Insurance number' })).toBeVisible();
   await expectNoAxeViolations(page, 'Create a new user with errors');
   await errorSummary(page).getByRole('link', { name: 'Enter the date of birth' }).click();

@@ -79,7 +79,7 @@ test('rule: the RA manager creates a workgroup, assigns it to a user, edits the 
   await page.getByRole('radio', { name: new RegExp(CLINICIAN.name) }).check();
   await fillDate(page, /^End date/, dayFromToday(-1));
   await page.getByRole('button', { name: 'Assign workgroup' }).click();
-  await expect(errorSummary(page).getByRole('link', { name: 'Enter the start date' })).toHaveAttribute('href', '#assignment-start-day');
+  await expect(errorSummary(page).getByRole('link', { name: 'Enter the start date' })).toHaveAttribute('href', '#assignment-start');
   await expectNoAxeViolations(page, 'Assign to a user with errors');
   const start = dayFromToday(1);
   await fillDate(page, /^Start date/, start);

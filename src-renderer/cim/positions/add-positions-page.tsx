@@ -9,8 +9,8 @@ import { SummaryList } from '../../components/summary-list.js';
 import { formatDate, plural } from '../../format/dates.js';
 import { describeRoles } from '../../format/roles.js';
 import { CIM_PATHS, hrefOf } from '../cim-paths.js';
-import { DateInput } from './date-input.js';
-import { addDaysIso, EMPTY_DATE, readDate, todayUtc, type DateParts } from './date-parts.js';
+import { DateInput, EMPTY_DATE, type DateParts } from '../../components/date-input.js';
+import { addDaysIso, readDate, todayUtc } from './date-parts.js';
 import { SuccessBanner } from './success-banner.js';
 
 // "Add access positions" (seed 003): tick positions of one of the user's organisations (a Filter
@@ -201,7 +201,7 @@ export function AddPositionsPage({ uuid }: { uuid: string | null }) {
             else requestTheirs.mutate({ params: { uuid }, body }, done);
           }}
         >
-          <DateInput id={START_ID} label="Start date" hint="For example, 15 3 2026" value={start} error={errorOf(START_ID)} onChange={setStart} />
+          <DateInput id={START_ID} legend="Start date" hint="For example, 15 3 2026" value={start} error={errorOf(START_ID)} onChange={setStart} />
           <EndDate start={start} />
           <LiveStatus className="nhsuk-body" message={request.isPending ? 'Requesting the positions…' : ''} />
           <button className="nhsuk-button" type="submit" disabled={request.isPending}>

@@ -9,8 +9,8 @@ import { PageHeading } from '../../components/page-heading.js';
 import { formatDate, formatTime } from '../../format/dates.js';
 import { CIM_PATHS, hrefOf } from '../cim-paths.js';
 import { useCimSession } from '../cim-session.js';
-import { DateInput } from './date-input.js';
-import { EMPTY_DATE, readDate, todayUtc, type DateParts } from './date-parts.js';
+import { DateInput, EMPTY_DATE, partsOf, type DateParts } from '../../components/date-input.js';
+import { readDate, todayUtc } from './date-parts.js';
 import { SuccessBanner } from './success-banner.js';
 
 // Manage a user's position assignments: assign a position directly (sponsors: assignable ones
@@ -237,7 +237,7 @@ function AssignForm({ uuid, onDone }: { uuid: string; onDone: (message: string) 
               ))}
             </select>
           </div>
-          <DateInput id="assign-start" label="Start date" hint="For example, 15 3 2026. The assignment runs for a year unless its end date is changed." value={start} error={errorOf('assign-start')} onChange={setStart} />
+          <DateInput id="assign-start" legend="Start date" hint="For example, 15 3 2026. The assignment runs for a year unless its end date is changed." value={start} error={errorOf('assign-start')} onChange={setStart} />
           <button className="nhsuk-button" type="submit" disabled={assign.isPending}>
             Assign position
           </button>
@@ -247,7 +247,6 @@ function AssignForm({ uuid, onDone }: { uuid: string; onDone: (message: string) 
   );
 }
 
-const partsOf = (iso: string | null): DateParts => (iso ? { year: iso.slice(0, 4), month: String(Number(iso.slice(5, 7))), day: String(Number(iso.slice(8, 10))) } : EMPTY_DATE);
 
 function EditDates({ uuid, assignment, onDone }: { uuid: string; assignment: AssignmentView; onDone: (message: string) => void }) {
   const [start, setStart] = useState<DateParts>(partsOf(assignment.startDate));
@@ -276,8 +275,8 @@ function EditDates({ uuid, assignment, onDone }: { uuid: string; assignment: Ass
       <PageHeading caption={assignment.position.title}>Change the assignment dates</PageHeading>
       {summary}
       <form noValidate onSubmit={submit}>
-        <DateInput id="edit-start" label="Start date" hint="For example, 15 3 2026" value={start} error={errorOf('edit-start')} onChange={setStart} />
-        <DateInput id="edit-end" label="End date" hint="For example, 14 3 2027" value={end} error={errorOf('edit-end')} onChange={setEnd} />
+        <DateInput id="edit-start" legend="Start date" hint="For example, 15 3 2026" value={start} error={errorOf('edit-start')} onChange={setStart} />
+        <DateInput id="edit-end" legend="End date" hint="For example, 14 3 2027" value={end} error={errorOf('edit-end')} onChange={setEnd} />
         <button className="nhsuk-button" type="submit" disabled={edit.isPending}>
           Save dates
         </button>

@@ -7,7 +7,8 @@ import { InsetText } from '../../components/callouts.js';
 import { ErrorSummary, type ErrorItem } from '../../components/error-summary.js';
 import { PageHeading } from '../../components/page-heading.js';
 import { CIM_PATHS, hrefOf } from '../cim-paths.js';
-import { dateFromParts, DateInput, NO_DATE, SuccessBanner, TextField, type DateParts } from './user-form-fields.js';
+import { DateInput, EMPTY_DATE, type DateParts } from '../../components/date-input.js';
+import { dateFromParts, SuccessBanner, TextField } from './user-form-fields.js';
 
 // "Change personal or contact details" of another user: RA staff and ID checkers change them
 // now; a sponsor's change goes to the Registration Authority as a request and the profile keeps
@@ -41,7 +42,7 @@ const valuesOf = (p: Profile): Values => ({
   niNumber: p.niNumber ?? '',
   email: p.email ?? '',
   mobile: p.mobile ?? '',
-  dateOfBirth: NO_DATE,
+  dateOfBirth: EMPTY_DATE,
 });
 
 /** The changed fields, checked; an empty date of birth means "leave it as it is". */
@@ -154,7 +155,7 @@ function DetailsForm({ profile, back }: { profile: Profile; back: string }) {
 
   const set = (field: TextFieldName) => (value: string) => setValues((v) => ({ ...v, [field]: value }));
   const summary: ErrorItem[] = [
-    ...(Object.entries(errors) as [Field, string][]).map(([field, text]) => ({ text, href: `#${field === 'dateOfBirth' ? 'date-of-birth-day' : FIELD_IDS[field]}` })),
+    ...(Object.entries(errors) as [Field, string][]).map(([field, text]) => ({ text, href: `#${field === 'dateOfBirth' ? 'date-of-birth' : FIELD_IDS[field]}` })),
     ...(problem ? [{ text: problem }] : []),
   ];
   return (

@@ -9,7 +9,8 @@ import { ErrorSummary, type ErrorItem } from '../../components/error-summary.js'
 import { PageHeading } from '../../components/page-heading.js';
 import { CIM_PATHS, hrefOf } from '../cim-paths.js';
 import { useCimSession } from '../cim-session.js';
-import { dateFromParts, DateInput, NO_DATE, SuccessBanner, TextField, type DateParts } from './user-form-fields.js';
+import { DateInput, EMPTY_DATE, type DateParts } from '../../components/date-input.js';
+import { dateFromParts, SuccessBanner, TextField } from './user-form-fields.js';
 
 // "Create a new user" (RA staff and ID checkers): the person's names, date of birth, National
 // Insurance number, contact details and home organisation. The service checks the NI number and
@@ -27,7 +28,7 @@ const FIELD_IDS: Record<Field, string> = {
   homeOrganisationCode: 'home-organisation',
 };
 /** Where an error summary link takes focus: the day box of the date. */
-const focusId = (field: Field): string => (field === 'dateOfBirth' ? 'date-of-birth-day' : FIELD_IDS[field]);
+const focusId = (field: Field): string => (field === 'dateOfBirth' ? 'date-of-birth' : FIELD_IDS[field]);
 
 interface Values {
   readonly givenName: string;
@@ -84,7 +85,7 @@ export function CreateUserPage() {
   const [values, setValues] = useState<Values>({
     givenName: '',
     familyName: '',
-    dateOfBirth: NO_DATE,
+    dateOfBirth: EMPTY_DATE,
     niNumber: '',
     email: '',
     mobile: '',

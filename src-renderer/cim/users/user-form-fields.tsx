@@ -1,3 +1,4 @@
+import type { DateParts } from '../../components/date-input.js';
 import type { ReactNode } from 'react';
 import { ErrorMessage } from '../../components/error-summary.js';
 
@@ -70,13 +71,6 @@ export function TextArea(props: FieldProps) {
   );
 }
 
-export interface DateParts {
-  readonly day: string;
-  readonly month: string;
-  readonly year: string;
-}
-export const NO_DATE: DateParts = { day: '', month: '', year: '' };
-
 /** The ISO date the parts make, or a problem in the user's words (`what` names the date). */
 export function dateFromParts(parts: DateParts, what: string, today: string): { date: string } | { problem: string } {
   const [day, month, year] = [parts.day.trim(), parts.month.trim(), parts.year.trim()];
@@ -88,45 +82,6 @@ export function dateFromParts(parts: DateParts, what: string, today: string): { 
   if (date > today) return { problem: `The ${what} must be in the past` };
   if (date < '1900-01-01') return { problem: `The ${what} must be after 1900` };
   return { date };
-}
-
-/** NHS date input: one fieldset, three boxes; the error names the whole date. */
-export function DateInput({ id, legend, hint, error, value, onChange }: { id: string; legend: string; hint: string; error?: string | undefined; value: DateParts; onChange: (value: DateParts) => void }) {
-  const box = (part: keyof DateParts, label: string, width: 2 | 4) => (
-    <div className="nhsuk-date-input__item">
-      <div className="nhsuk-form-group">
-        <label className="nhsuk-label nhsuk-date-input__label" htmlFor={`${id}-${part}`}>
-          {label}
-        </label>
-        <input
-          className={`nhsuk-input nhsuk-date-input__input nhsuk-input--width-${width}${error ? ' nhsuk-input--error' : ''}`}
-          id={`${id}-${part}`}
-          name={`${id}-${part}`}
-          type="text"
-          inputMode="numeric"
-          autoComplete="off"
-          value={value[part]}
-          onChange={(e) => onChange({ ...value, [part]: e.target.value })}
-        />
-      </div>
-    </div>
-  );
-  return (
-    <div className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
-      <fieldset className="nhsuk-fieldset" role="group" aria-describedby={describedBy(id, hint, error)}>
-        <legend className="nhsuk-fieldset__legend">{legend}</legend>
-        <div className="nhsuk-hint" id={`${id}-hint`}>
-          {hint}
-        </div>
-        {error && <ErrorMessage id={`${id}-error`}>{error}</ErrorMessage>}
-        <div className="nhsuk-date-input" id={id}>
-          {box('day', 'Day', 2)}
-          {box('month', 'Month', 2)}
-          {box('year', 'Year', 4)}
-        </div>
-      </fieldset>
-    </div>
-  );
 }
 
 /** The NHS success notification banner; the page's heading goes inside it, so focus lands on the news. */

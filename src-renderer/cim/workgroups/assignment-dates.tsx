@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { DateFields, partsOf, readDate, todayIso, type DateParts } from './date-fields.js';
+import { DateInput, partsOf, readDateParts, type DateParts } from '../../components/date-input.js';
+import { todayIso } from './date-fields.js';
 import type { Problem } from './workgroup-ui.js';
 
 // The start and end dates of a workgroup assignment, as two NHS date inputs, checked as the
@@ -17,21 +18,21 @@ export function useAssignmentDates(initial: { startDate: string | null; endDate:
   const read = (): Read => {
     const today = todayIso();
     const problems: Problem[] = [];
-    const startRead = readDate(start, 'Start date', true);
-    const endRead = readDate(end, 'End date', false);
-    if (!startRead.ok) problems.push({ field: `${START_DATE}-day`, message: startRead.message });
-    else if (startRead.iso !== null && startRead.iso < today && startRead.iso !== initial.startDate) problems.push({ field: `${START_DATE}-day`, message: 'Start date must be today or in the future' });
-    if (!endRead.ok) problems.push({ field: `${END_DATE}-day`, message: endRead.message });
-    else if (endRead.iso !== null && startRead.ok && startRead.iso !== null && endRead.iso < startRead.iso) problems.push({ field: `${END_DATE}-day`, message: 'End date must be the same as or after the start date' });
-    else if (endRead.iso !== null && endRead.iso < today) problems.push({ field: `${END_DATE}-day`, message: 'End date must be today or in the future' });
+    const startRead = readDateParts(start, 'Start date', true);
+    const endRead = readDateParts(end, 'End date', false);
+    if (!startRead.ok) problems.push({ field: START_DATE, message: startRead.message });
+    else if (startRead.iso !== null && startRead.iso < today && startRead.iso !== initial.startDate) problems.push({ field: START_DATE, message: 'Start date must be today or in the future' });
+    if (!endRead.ok) problems.push({ field: END_DATE, message: endRead.message });
+    else if (endRead.iso !== null && startRead.ok && startRead.iso !== null && endRead.iso < startRead.iso) problems.push({ field: END_DATE, message: 'End date must be the same as or after the start date' });
+    else if (endRead.iso !== null && endRead.iso < today) problems.push({ field: END_DATE, message: 'End date must be today or in the future' });
     if (problems.length > 0 || !startRead.ok || startRead.iso === null || !endRead.ok) return { ok: false, problems };
     return { ok: true, startDate: startRead.iso, endDate: endRead.iso };
   };
 
   const fields = (errorOf: (field: string) => string | null) => (
     <>
-      <DateFields id={START_DATE} legend="Start date" hint="For example, 15 3 2026" value={start} error={errorOf(`${START_DATE}-day`)} onChange={setStart} />
-      <DateFields id={END_DATE} legend="End date (optional)" hint="Leave empty for no end date" value={end} error={errorOf(`${END_DATE}-day`)} onChange={setEnd} />
+      <DateInput id={START_DATE} legend="Start date" hint="For example, 15 3 2026" value={start} error={errorOf(START_DATE)} onChange={setStart} />
+      <DateInput id={END_DATE} legend="End date (optional)" hint="Leave empty for no end date" value={end} error={errorOf(END_DATE)} onChange={setEnd} />
     </>
   );
   return { read, fields };
