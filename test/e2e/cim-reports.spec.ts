@@ -32,7 +32,7 @@ async function columnOf(page: Page, index: number): Promise<string[]> {
 
 test('rule: the RA manager views a report, sorts it by a column, pages through it and exports it as CSV with the same rows', async ({ page }) => {
   await logIn(page, RA_MANAGER);
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
   await main(page).getByRole('link', { name: 'Reports', exact: true }).click();
   await expect(pageHeading(page)).toHaveText('Reports');
   await expect(pageHeading(page)).toBeFocused();
@@ -100,7 +100,7 @@ test('rule: the RA manager views a report, sorts it by a column, pages through i
 
 test('rule: a clinician has no Reports on the dashboard and is refused at its address', async ({ page, app }) => {
   await logIn(page, CLINICIAN);
-  await expect(pageHeading(page)).toHaveText('Care Identity Management');
+  await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');
   await expect(main(page).getByRole('link', { name: 'Find an existing user' })).toBeVisible();
   await expect(main(page).getByRole('link', { name: 'Reports', exact: true })).toHaveCount(0);
   await page.goto(`${app.url}#/cim/reports`);

@@ -49,7 +49,7 @@ async function fillDate(page: Page, legend: RegExp, date: { day: string; month: 
 
 test('rule: the RA manager creates a workgroup, assigns it to a user, edits the dates, reads the history, removes the assignment and closes it', async ({ page, app }) => {
   await logIn(page, RA_MANAGER);
-  await page.getByRole('link', { name: 'Manage workgroups' }).click();
+  await page.getByRole('link', { name: 'Workgroups', exact: true }).click();
   await expect(pageHeading(page)).toHaveText('Manage workgroups');
   // The training workgroups of the trust are listed.
   await expect(page.getByRole('table', { name: /Training NHS Trust/ })).toContainText('Registration Authority team');
@@ -151,7 +151,7 @@ test('rule: the RA manager creates a workgroup, assigns it to a user, edits the 
 test('rule: the RA agent is not offered workgroups, and reaching the page by its address says they are not allowed', async ({ page, app }) => {
   await logIn(page, RA_AGENT);
   await expect(page.getByRole('link', { name: 'Find an existing user' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Manage workgroups' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Workgroups', exact: true })).toHaveCount(0);
   await page.goto(`${app.url}#/cim/workgroups`);
   await expect(pageHeading(page)).toHaveText('You are not allowed to manage workgroups');
   await expectNoAxeViolations(page, 'workgroups: not allowed');
