@@ -9,7 +9,8 @@ import { SummaryList } from '../../components/summary-list.js';
 import { formatDate, plural } from '../../format/dates.js';
 import { describeRoles } from '../../format/roles.js';
 import { CIM_PATHS, hrefOf } from '../cim-paths.js';
-import { DateInput, EMPTY_DATE, type DateParts } from '../../components/date-input.js';
+import { DateInput } from '../../components/date-input.js';
+import { EMPTY_DATE, type DateParts } from '../../components/date-parts.js';
 import { addDaysIso, readDate, todayUtc } from './date-parts.js';
 import { SuccessBanner } from './success-banner.js';
 

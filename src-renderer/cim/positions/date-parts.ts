@@ -1,7 +1,7 @@
 // What the NHS date input's three boxes (day, month, year) say, in words: the service takes an
 // ISO date, people type a day, a month and a year.
 
-import { readDateParts, type DateParts } from '../../components/date-input.js';
+import { readDateParts, type DateParts } from '../../components/date-parts.js';
 
 /** The ISO date the boxes hold, today or later, or what is wrong with them in words ("Start date must be a real date"). */
 export function readDate(parts: DateParts, label: string, today: string): { date: string } | { problem: string } {

@@ -9,7 +9,8 @@ import { PageHeading } from '../../components/page-heading.js';
 import { formatDate, formatTime } from '../../format/dates.js';
 import { CIM_PATHS, hrefOf } from '../cim-paths.js';
 import { useCimSession } from '../cim-session.js';
-import { DateInput, EMPTY_DATE, partsOf, type DateParts } from '../../components/date-input.js';
+import { DateInput } from '../../components/date-input.js';
+import { EMPTY_DATE, partsOf, type DateParts } from '../../components/date-parts.js';
 import { readDate, todayUtc } from './date-parts.js';
 import { SuccessBanner } from './success-banner.js';
 

@@ -7,7 +7,8 @@ import { InsetText } from '../../components/callouts.js';
 import { ErrorSummary, type ErrorItem } from '../../components/error-summary.js';
 import { PageHeading } from '../../components/page-heading.js';
 import { CIM_PATHS, hrefOf } from '../cim-paths.js';
-import { DateInput, EMPTY_DATE, type DateParts } from '../../components/date-input.js';
+import { DateInput } from '../../components/date-input.js';
+import { EMPTY_DATE, type DateParts } from '../../components/date-parts.js';
 import { dateFromParts, SuccessBanner, TextField } from './user-form-fields.js';
 
 // "Change personal or contact details" of another user: RA staff and ID checkers change them

@@ -9,7 +9,8 @@ import { ErrorSummary, type ErrorItem } from '../../components/error-summary.js'
 import { PageHeading } from '../../components/page-heading.js';
 import { CIM_PATHS, hrefOf } from '../cim-paths.js';
 import { useCimSession } from '../cim-session.js';
-import { DateInput, EMPTY_DATE, type DateParts } from '../../components/date-input.js';
+import { DateInput } from '../../components/date-input.js';
+import { EMPTY_DATE, type DateParts } from '../../components/date-parts.js';
 import { dateFromParts, SuccessBanner, TextField } from './user-form-fields.js';
 
 // "Create a new user" (RA staff and ID checkers): the person's names, date of birth, National

@@ -1,4 +1,4 @@
-import type { DateParts } from '../../components/date-input.js';
+import type { DateParts } from '../../components/date-parts.js';
 import type { ReactNode } from 'react';
 import { ErrorMessage } from '../../components/error-summary.js';
 

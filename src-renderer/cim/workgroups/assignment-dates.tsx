@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { DateInput, partsOf, readDateParts, type DateParts } from '../../components/date-input.js';
+import { DateInput } from '../../components/date-input.js';
+import { partsOf, readDateParts, type DateParts } from '../../components/date-parts.js';
 import { todayIso } from './date-fields.js';
 import type { Problem } from './workgroup-ui.js';
 
