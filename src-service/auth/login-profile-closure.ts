@@ -1,11 +1,10 @@
-import { appendAudit } from '../audit/audit-log.js';
-import { notFound } from '../service-error.js';
+import { applyProfileStatus } from '../cim/profile-status.js';
+import { userByUuidOr404 } from '../cim/user-lookup.js';
 import type { ServiceContext } from '../service-context.js';
-import { inTransaction } from '../store/transaction.js';
-import { endSessionsWhere } from './session-store.js';
 
-// Closing a user profile stops its holder signing in (login refuses a closed profile) and ends
-// every live session of theirs at once, on any card and workstation.
+// Closing a user profile from outside CIM (a leaver's process, a tool): the same close as RA
+// staff make (cim/profile-status.ts), so login refuses the profile and every live session of
+// its holder ends at once, on any card and workstation.
 
 export interface CloseProfileInput {
   readonly userUuid: string;
@@ -16,23 +15,6 @@ export interface CloseProfileInput {
 }
 
 export async function closeProfile(ctx: ServiceContext, input: CloseProfileInput): Promise<{ sessionsEnded: number }> {
-  const now = ctx.now();
-  return inTransaction(ctx.db, async (trx) => {
-    const user = await trx.selectFrom('users').select(['id', 'status']).where('uuid', '=', input.userUuid).executeTakeFirst();
-    if (!user) throw notFound('That user profile');
-    await trx.updateTable('users').set({ status: 'closed' }).where('id', '=', user.id).execute();
-    const sessionsEnded = await endSessionsWhere(trx, { userId: user.id }, 'profile-closed', now.getTime());
-    await appendAudit(
-      trx,
-      {
-        action: 'profile.closed',
-        actor: input.actor,
-        subject: input.userUuid,
-        workstationId: input.workstationId ?? null,
-        details: { previousStatus: user.status, sessionsEnded, ...(input.reason ? { reason: input.reason } : {}) },
-      },
-      now,
-    );
-    return { sessionsEnded };
-  });
+  const user = await userByUuidOr404(ctx.db, input.userUuid);
+  return applyProfileStatus(ctx.db, user.id, 'close', input.actor, input.reason ?? null, ctx.now(), input.workstationId ?? null);
 }

@@ -25,14 +25,15 @@ const ALREADY = { close: 'That profile is already closed.', reopen: 'That profil
 
 /**
  * Closes or reopens the profile of `userId`, with the reason, audited as 'profile.closed' or
- * 'profile.reopened'. 409 when it is already in that state. Returns how many sessions ended.
+ * 'profile.reopened' by `actor` (a user UUID, or 'system'). 409 when it is already in that
+ * state. Returns how many sessions ended.
  */
 export async function applyProfileStatus(
   trx: Db,
   userId: number,
   action: ProfileStatusAction,
-  actorUserId: number,
-  reason: string,
+  actor: string,
+  reason: string | null,
   now: Date,
   workstationId: string | null = null,
 ): Promise<{ sessionsEnded: number }> {
@@ -43,15 +44,14 @@ export async function applyProfileStatus(
     if (user.status === status) throw conflict(ALREADY[action]);
     await t.updateTable('users').set({ status }).where('id', '=', userId).execute();
     const sessionsEnded = action === 'close' ? await endSessionsWhere(t, { userId }, 'profile-closed', now.getTime()) : 0;
-    const actor = await t.selectFrom('users').select('uuid').where('id', '=', actorUserId).executeTakeFirst();
     await appendAudit(
       t,
       {
         action: action === 'close' ? 'profile.closed' : 'profile.reopened',
-        actor: actor?.uuid ?? null,
+        actor,
         subject: user.uuid,
         workstationId,
-        details: { reason, ...(action === 'close' ? { sessionsEnded } : {}) },
+        details: { ...(reason ? { reason } : {}), ...(action === 'close' ? { sessionsEnded } : {}) },
       },
       now,
     );
@@ -82,7 +82,7 @@ export async function changeProfileStatus(
   const now = ctx.now();
 
   if (grant === 'direct') {
-    const { sessionsEnded } = await applyProfileStatus(ctx.db, target.id, action, session.userId, reason, now, session.workstationId);
+    const { sessionsEnded } = await applyProfileStatus(ctx.db, target.id, action, session.userUuid, reason, now, session.workstationId);
     return { outcome: action === 'close' ? 'closed' : 'reopened', sessionsEnded };
   }
   if (grant !== 'by-request') throw forbidden('Your role does not allow that.');

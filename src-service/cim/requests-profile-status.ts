@@ -105,7 +105,7 @@ const KIND: UserRequestKind<Stored> = {
 export function acceptProfileStatus(ctx: ServiceContext, session: SessionContext, id: number): Promise<WaitingRequest> {
   return decideUserRequest(ctx, session, KIND, id, {
     apply: async (trx, row, now) => {
-      await applyProfileStatus(trx, row.user_id, row.action, session.userId, row.reason, now, session.workstationId);
+      await applyProfileStatus(trx, row.user_id, row.action, session.userUuid, row.reason, now, session.workstationId);
       return { action: row.action };
     },
   });

@@ -98,7 +98,7 @@ describe('RA staff close and reopen directly', () => {
     const ra = await actor(h.db, orgs.trustA.id, ['RAM']);
     const user = await signedInUser();
     const attempt = inTransaction(h.db, async (trx) => {
-      await applyProfileStatus(trx, user.id, 'close', ra.userId, 'Accepted request', NOW);
+      await applyProfileStatus(trx, user.id, 'close', ra.uuid, 'Accepted request', NOW);
       throw new Error('the rest of the caller failed');
     });
     await expect(attempt).rejects.toThrow('the rest of the caller failed');
