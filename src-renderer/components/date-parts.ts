@@ -35,3 +35,6 @@ export function readDateParts(parts: DateParts, label: string, required: boolean
   if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso) return { ok: false, message: `${label} must be a real date` };
   return { ok: true, iso };
 }
+
+/** Today as the service counts it (UTC), 'YYYY-MM-DD': the date rules on every page compare with the service's. */
+export const todayUtc = (): string => new Date().toISOString().slice(0, 10);

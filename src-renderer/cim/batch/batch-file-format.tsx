@@ -1,3 +1,4 @@
+import { todayUtc } from '../../components/date-parts.js';
 import { saveTextFile } from './save-text-file.js';
 import { batchExampleCsv } from './batch-example.js';
 
@@ -16,7 +17,7 @@ const COLUMNS: readonly [string, string][] = [
 ];
 
 export function BatchFileFormat() {
-  const downloadExample = (): void => saveTextFile('batch-example.csv', batchExampleCsv(new Date().toISOString().slice(0, 10)));
+  const downloadExample = (): void => saveTextFile('batch-example.csv', batchExampleCsv(todayUtc()));
   return (
     <details className="nhsuk-details">
       <summary className="nhsuk-details__summary">

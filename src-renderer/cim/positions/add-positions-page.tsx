@@ -10,8 +10,8 @@ import { formatDate, plural } from '../../format/dates.js';
 import { describeRoles } from '../../format/roles.js';
 import { CIM_PATHS, hrefOf } from '../cim-paths.js';
 import { DateInput } from '../../components/date-input.js';
-import { EMPTY_DATE, type DateParts } from '../../components/date-parts.js';
-import { addDaysIso, readDate, todayUtc } from './date-parts.js';
+import { EMPTY_DATE, todayUtc, type DateParts } from '../../components/date-parts.js';
+import { addDaysIso, readDate } from './date-parts.js';
 import { SuccessBanner } from './success-banner.js';
 
 // "Add access positions" (seed 003): tick positions of one of the user's organisations (a Filter

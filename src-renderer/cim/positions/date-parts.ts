@@ -12,8 +12,5 @@ export function readDate(parts: DateParts, label: string, today: string): { date
   return { date };
 }
 
-/** Today as the service counts it (UTC), 'YYYY-MM-DD'. */
-export const todayUtc = (): string => new Date().toISOString().slice(0, 10);
-
 /** `iso` plus `days`, 'YYYY-MM-DD' (UTC, as the service adds them). */
 export const addDaysIso = (iso: string, days: number): string => new Date(Date.parse(`${iso}T00:00:00.000Z`) + days * 86_400_000).toISOString().slice(0, 10);

@@ -10,8 +10,8 @@ import { formatDate, formatTime } from '../../format/dates.js';
 import { CIM_PATHS, hrefOf } from '../cim-paths.js';
 import { useCimSession } from '../cim-session.js';
 import { DateInput } from '../../components/date-input.js';
-import { EMPTY_DATE, partsOf, type DateParts } from '../../components/date-parts.js';
-import { readDate, todayUtc } from './date-parts.js';
+import { EMPTY_DATE, partsOf, todayUtc, type DateParts } from '../../components/date-parts.js';
+import { readDate } from './date-parts.js';
 import { SuccessBanner } from './success-banner.js';
 
 // Manage a user's position assignments: assign a position directly (sponsors: assignable ones

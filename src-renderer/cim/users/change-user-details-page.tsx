@@ -8,7 +8,7 @@ import { ErrorSummary, type ErrorItem } from '../../components/error-summary.js'
 import { PageHeading } from '../../components/page-heading.js';
 import { CIM_PATHS, hrefOf } from '../cim-paths.js';
 import { DateInput } from '../../components/date-input.js';
-import { EMPTY_DATE, type DateParts } from '../../components/date-parts.js';
+import { EMPTY_DATE, todayUtc, type DateParts } from '../../components/date-parts.js';
 import { dateFromParts, SuccessBanner, TextField } from './user-form-fields.js';
 
 // "Change personal or contact details" of another user: RA staff and ID checkers change them
@@ -59,7 +59,7 @@ function check(profile: Profile, values: Values): { changes: Changes; errors: Pa
   }
   const { day, month, year } = values.dateOfBirth;
   if (day.trim() || month.trim() || year.trim()) {
-    const dob = dateFromParts(values.dateOfBirth, 'date of birth', new Date().toISOString().slice(0, 10));
+    const dob = dateFromParts(values.dateOfBirth, 'date of birth', todayUtc());
     if ('problem' in dob) errors.dateOfBirth = dob.problem;
     else changes['dateOfBirth'] = dob.date;
   }

@@ -10,7 +10,7 @@ import { PageHeading } from '../../components/page-heading.js';
 import { CIM_PATHS, hrefOf } from '../cim-paths.js';
 import { useCimSession } from '../cim-session.js';
 import { DateInput } from '../../components/date-input.js';
-import { EMPTY_DATE, type DateParts } from '../../components/date-parts.js';
+import { EMPTY_DATE, todayUtc, type DateParts } from '../../components/date-parts.js';
 import { dateFromParts, SuccessBanner, TextField } from './user-form-fields.js';
 
 // "Create a new user" (RA staff and ID checkers): the person's names, date of birth, National
@@ -43,7 +43,6 @@ interface Values {
 
 type Check = { ok: true; body: z.input<typeof CreateUserBody> } | { ok: false; errors: Partial<Record<Field, string>> };
 
-const today = (): string => new Date().toISOString().slice(0, 10);
 
 /** The form checked with the service's own schemas, the problems in the user's words. */
 function check(values: Values): Check {
@@ -60,7 +59,7 @@ function check(values: Values): Check {
   };
   take('givenName', PersonName, values.givenName, 'Enter the first name', 'The first name must be 100 characters or fewer');
   take('familyName', PersonName, values.familyName, 'Enter the last name', 'The last name must be 100 characters or fewer');
-  const dob = dateFromParts(values.dateOfBirth, 'date of birth', today());
+  const dob = dateFromParts(values.dateOfBirth, 'date of birth', todayUtc());
   if ('problem' in dob) errors.dateOfBirth = dob.problem;
   else body['dateOfBirth'] = dob.date;
   take('niNumber', NiNumber, values.niNumber, 'Enter the National Insurance number', 'Enter a National Insurance number in the correct format, like QQ 12 34 56 C');

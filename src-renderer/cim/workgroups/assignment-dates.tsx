@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { DateInput } from '../../components/date-input.js';
-import { partsOf, readDateParts, type DateParts } from '../../components/date-parts.js';
-import { todayIso } from './date-fields.js';
+import { partsOf, readDateParts, todayUtc, type DateParts } from '../../components/date-parts.js';
 import type { Problem } from './workgroup-ui.js';
 
 // The start and end dates of a workgroup assignment, as two NHS date inputs, checked as the
@@ -17,7 +16,7 @@ export function useAssignmentDates(initial: { startDate: string | null; endDate:
   const [end, setEnd] = useState<DateParts>(partsOf(initial.endDate));
 
   const read = (): Read => {
-    const today = todayIso();
+    const today = todayUtc();
     const problems: Problem[] = [];
     const startRead = readDateParts(start, 'Start date', true);
     const endRead = readDateParts(end, 'End date', false);
