@@ -9,6 +9,12 @@ import type { ReaderDriver, ReaderDriverEvents, ReaderState, TransactionOptions 
 // Real readers through pcscd. Watches readers come and go and cards go in and out; when pcscd
 // stops or restarts, drops everything it knew, reports the service lost, and reconnects on its
 // own, so a restarted daemon or a replugged reader needs nothing from the user.
+//
+// The binding's close() is never called from inside one of its own events. The pcsclite binding
+// emits a reader's 'status', 'error' and 'end' while holding that reader's mutex (and drains
+// promise jobs there), and close() takes the same mutex on the same thread: a close reached
+// synchronously from such an event, or from a promise it settles, blocks the main thread for
+// ever. So every native close waits for the next turn of the event loop (closeOutsideEvents).
 
 export interface PcscDriverOptions {
   /** Wait between attempts to reach pcscd. */
@@ -85,6 +91,8 @@ export class PcscReaderDriver extends EventEmitter<ReaderDriverEvents> implement
     this.closed = true;
     clearTimeout(this.retryTimer);
     this.teardown();
+    // The handles close on the next turn (closeOutsideEvents): resolve once they have.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   private establish(): void {
@@ -128,11 +136,7 @@ export class PcscReaderDriver extends EventEmitter<ReaderDriverEvents> implement
       context.removeAllListeners('reader');
       context.removeAllListeners('error');
       context.on('error', () => undefined);
-      try {
-        context.close();
-      } catch {
-        // Already closed by the binding after its error.
-      }
+      closeOutsideEvents(context);
     }
   }
 
@@ -156,11 +160,7 @@ export class PcscReaderDriver extends EventEmitter<ReaderDriverEvents> implement
     t.handle.removeAllListeners('status');
     t.handle.removeAllListeners('end');
     t.handle.on('error', () => undefined);
-    try {
-      t.handle.close();
-    } catch {
-      // The binding closes readers itself when pcscd goes away.
-    }
+    closeOutsideEvents(t.handle);
     if (t.present) this.emit('card-removed', name);
     this.emit('reader-removed', name);
   }
@@ -249,4 +249,19 @@ export class PcscReaderDriver extends EventEmitter<ReaderDriverEvents> implement
       }
     });
   }
+}
+
+/**
+ * Closes a binding handle on the next turn of the event loop, outside any event the binding is
+ * emitting (see the note at the top). A handle the binding already closed after an error closes
+ * again harmlessly.
+ */
+function closeOutsideEvents(handle: { close(): void }): void {
+  setImmediate(() => {
+    try {
+      handle.close();
+    } catch {
+      // Already closed by the binding after its error.
+    }
+  });
 }
