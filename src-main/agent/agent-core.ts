@@ -39,6 +39,7 @@ import { serialOf } from './renewal-confirm.js';
 import { renewServicedCard } from './service-card-renewal.js';
 import { channelOf, parseRequest, type RequestOf } from './request-validation.js';
 import { ReportExports } from './report-export.js';
+import { SmartcardJobs } from './smartcard-jobs.js';
 import { ServiceMonitor } from './service-monitor.js';
 
 // The agent core: owns the model, feeds it reader events and the outcomes of card and service
@@ -64,6 +65,7 @@ export class AgentCore implements Agent {
   private closed = false;
   private readonly closing = new AbortController();
   readonly reportExports: ReportExports;
+  readonly smartcardJobs: SmartcardJobs;
 
   constructor(private readonly options: AgentOptions) {
     const now = options.now ?? (() => new Date());
@@ -87,6 +89,7 @@ export class AgentCore implements Agent {
       now,
     };
     this.reportExports = new ReportExports(this.runtime);
+    this.smartcardJobs = new SmartcardJobs(this.runtime);
     this.model = { ...initialModel(options.removalMode), training: options.training?.view() ?? null };
     const view = viewOf(this.model);
     this.publishedKey = JSON.stringify(view);
@@ -237,6 +240,11 @@ export class AgentCore implements Agent {
     'service.call': (r) => callServiceForRenderer(this.runtime, r),
     'report.export': (r) => this.reportExports.prepare(r),
     'report.exportProgress': (r) => this.reportExports.progress(r.exportId),
+    'smartcard.inspect': () => this.smartcardJobs.inspect(),
+    'smartcard.issue': (r) => this.smartcardJobs.issue(r),
+    'smartcard.repair': (r) => this.smartcardJobs.repair(r),
+    'smartcard.clear': (r) => this.smartcardJobs.clear(r),
+    'smartcard.progress': (r) => this.smartcardJobs.progress(r.jobId),
     'training.insertCard': (r) => {
       const training = this.trainingCards();
       guardTraining(() => training.insert(r.persona, r.reader));

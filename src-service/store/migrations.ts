@@ -571,4 +571,49 @@ CREATE INDEX certificates_live_expiry ON certificates(not_after, card_id) WHERE 
 CREATE INDEX cards_status ON cards(status, user_id);
 `,
   },
+  {
+    // The smartcard lifecycle (src-service/cards/): issue, repair and clear are card operations
+    // journaled here, step by step, so a card pulled at any moment is finished or put back to blank
+    // at the next attempt. An issue keeps the new card's secrets sealed here (PUK, management key)
+    // until it is confirmed and the card is registered. A cleared card keeps its row (its history)
+    // as status 'revoked' with cleared_at set: unregistered, its serial free to be issued again.
+    version: 115,
+    name: 'card operations and cleared cards',
+    sql: (d) => `
+CREATE TABLE card_operations (
+  id ${d.id},
+  operation_hash ${d.blob} NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('issue','repair','clear')),
+  status TEXT NOT NULL CHECK (status IN ('opened','authenticated','issued','personalised','done','void')),
+  -- The card as read at opening: its serial (null when it has none).
+  card_serial ${d.bigint},
+  -- Issue: the new card's UUID (its row in cards is made at confirmation). Repair, clear: the card's.
+  card_uuid TEXT NOT NULL,
+  card_id INTEGER REFERENCES cards(id),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  algorithm TEXT CHECK (algorithm IN ('rsa2048','p256')),
+  actor_user_id INTEGER NOT NULL REFERENCES users(id),
+  actor_session_id INTEGER NOT NULL REFERENCES sessions(id),
+  workstation_id TEXT NOT NULL,
+  -- Issue: the new card's secrets, sealed with the service's data key under card_uuid.
+  puk_sealed ${d.blob},
+  management_key_sealed ${d.blob},
+  attestation_key ${d.blob},
+  issued_serial TEXT,
+  issued_der ${d.blob},
+  issued_not_after TEXT,
+  witness_exchange TEXT,
+  card_proofs INTEGER NOT NULL DEFAULT 0,
+  outcome TEXT,
+  created_at ${d.bigint} NOT NULL,
+  expires_at ${d.bigint} NOT NULL,
+  finished_at ${d.bigint}
+);
+CREATE INDEX card_operations_serial ON card_operations(card_serial, status);
+CREATE INDEX card_operations_card_uuid ON card_operations(card_uuid, status);
+CREATE INDEX card_operations_issued_serial ON card_operations(issued_serial) WHERE issued_serial IS NOT NULL;
+ALTER TABLE cards ADD COLUMN cleared_at TEXT;
+CREATE INDEX cards_serial ON cards(serial);
+`,
+  },
 ];

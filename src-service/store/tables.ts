@@ -68,6 +68,35 @@ interface CardsTable {
   puk_pending_sealed: Buffer | null;
   self_unlock_barred_until: number | null;
   attestation_key: Buffer | null;
+  /** Cleared for reuse (status 'revoked'): the card is blank and no longer registered. */
+  cleared_at: string | null;
+}
+
+interface CardOperationsTable {
+  id: Id;
+  operation_hash: Buffer;
+  kind: 'issue' | 'repair' | 'clear';
+  status: 'opened' | 'authenticated' | 'issued' | 'personalised' | 'done' | 'void';
+  card_serial: number | null;
+  card_uuid: string;
+  card_id: number | null;
+  user_id: number;
+  algorithm: 'rsa2048' | 'p256' | null;
+  actor_user_id: number;
+  actor_session_id: number;
+  workstation_id: string;
+  puk_sealed: Buffer | null;
+  management_key_sealed: Buffer | null;
+  attestation_key: Buffer | null;
+  issued_serial: string | null;
+  issued_der: Buffer | null;
+  issued_not_after: string | null;
+  witness_exchange: string | null;
+  card_proofs: Generated<number>;
+  outcome: string | null;
+  created_at: number;
+  expires_at: number;
+  finished_at: number | null;
 }
 
 interface CertificatesTable {
@@ -360,6 +389,7 @@ export interface Tables {
   card_unlocks: CardUnlocksTable;
   outbox: OutboxTable;
   card_renewals: CardRenewalsTable;
+  card_operations: CardOperationsTable;
   dpop_proofs: DpopProofsTable;
   rate_limit_hits: RateLimitHitsTable;
   refusal_tallies: RefusalTalliesTable;

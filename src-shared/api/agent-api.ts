@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { RoleCode } from '../domain/roles.js';
 import { ProfileView } from './cim-profile.js';
 import { ChangeOwnContactRequest, ContactDetails, FindUsersRequest, FindUsersResponse } from './service-cim.js';
-import { IsoDateTime, OrganisationSummary, PositionSummary, Uuid } from './service-common.js';
+import { CardAlgorithm, IsoDateTime, OrganisationSummary, PositionSummary, Uuid } from './service-common.js';
 import { SERVICE_ENDPOINTS } from './service-endpoints.js';
 import { OutboxMessage, UnlockChannel } from './service-unlock.js';
 import { ReportExportId, ReportExportProgress, ReportExportRequest, ReportExportTicket } from './cim-reports.js';
+import { CardReadout, RepairedPart } from './cim-cards.js';
 
 // The one contract between the renderer and the agent (main process), whichever shell carries it
 // (Electron IPC or the browser shell's WebSocket). The renderer is told the agent's state and may
@@ -259,6 +260,37 @@ export const ServiceCallRequest = z.strictObject({
  * Every request the renderer may make, with its payload and result schemas. The passcode is
  * accepted once, in submitPasscode / resumeSession (and changePasscode, cim.changeOwnContact), and never sent back in any form.
  */
+/**
+ * The card in the reader other than the session's, as the smartcard lifecycle pages see it before
+ * they issue, repair or clear it (cim-cards.ts).
+ */
+export const SmartcardInspection = z.strictObject({
+  reader: z.string(),
+  readout: CardReadout,
+  /** The holder the card is registered to, when the service knows the card and the session may see it. */
+  registeredTo: z.strictObject({ uuid: Uuid, name: z.string() }).nullable(),
+  /** What the card is, in the user's words ("A blank smartcard", "Smartcard registered to ..."). */
+  summary: z.string(),
+});
+export const SmartcardJobId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
+export const SmartcardJobKind = z.enum(['issue', 'repair', 'clear']);
+/** A card operation the agent runs for a lifecycle page, polled until it ends. */
+export const SmartcardJobProgress = z.strictObject({
+  jobId: SmartcardJobId,
+  kind: SmartcardJobKind,
+  status: z.enum(['running', 'done', 'failed']),
+  /** What is happening now, in the user's words ("Making the smartcard's key"). */
+  stage: z.string(),
+  /** Done: what the page says ("Smartcard issued successfully"). Failed: what happened and what to do. */
+  message: z.string().nullable(),
+  /** The card's UUID once known (issue: the new card's). */
+  cardUuid: Uuid.nullable(),
+  /** Repair: what was rewritten. */
+  repaired: z.array(RepairedPart),
+});
+export type SmartcardJobProgress = z.infer<typeof SmartcardJobProgress>;
+const SmartcardJobTicket = z.strictObject({ jobId: SmartcardJobId });
+
 export const AGENT_CHANNELS = {
   'agent.getState': { request: z.strictObject({}), response: AgentState },
   'agent.submitPasscode': { request: z.strictObject({ passcode: z.string().max(64) }), response: Ok },
@@ -311,6 +343,18 @@ export const AGENT_CHANNELS = {
   'report.export': { request: ReportExportRequest, response: ReportExportTicket },
   /** Rows written so far by an export, and whether it has finished. */
   'report.exportProgress': { request: z.strictObject({ exportId: ReportExportId }), response: ReportExportProgress },
+  /** Reads the card in the reader other than the session's: blank, registered, or left over from an issue that never finished. */
+  'smartcard.inspect': { request: z.strictObject({}), response: SmartcardInspection },
+  /** Issue a smartcard to `userUuid` on the card in the second reader; the passcode is the new holder's (6-8 digits, typed twice). */
+  'smartcard.issue': {
+    request: z.strictObject({ userUuid: Uuid, algorithm: CardAlgorithm, passcode: z.string().max(64), confirm: z.string().max(64) }),
+    response: SmartcardJobTicket,
+  },
+  /** Repair the card in the second reader, which must be `cardUuid`. */
+  'smartcard.repair': { request: z.strictObject({ cardUuid: Uuid }), response: SmartcardJobTicket },
+  /** Clear the card in the second reader, which must be `cardUuid`, for reuse. */
+  'smartcard.clear': { request: z.strictObject({ cardUuid: Uuid }), response: SmartcardJobTicket },
+  'smartcard.progress': { request: z.strictObject({ jobId: SmartcardJobId }), response: SmartcardJobProgress },
   'training.insertCard': { request: z.strictObject({ persona: z.string().max(64), reader: z.string().max(64) }), response: Ok },
   'training.removeCard': { request: z.strictObject({ reader: z.string().max(64) }), response: Ok },
 } as const;

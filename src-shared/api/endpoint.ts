@@ -32,7 +32,7 @@ export interface Endpoint {
    * What a success answers with when it is not JSON: 'text/csv' is streamed as the handler
    * produces it (a report export), never held whole; `response` then documents it (z.string()).
    */
-  readonly produces?: 'text/csv';
+  readonly produces?: 'text/csv' | 'application/pkix-crl';
 }
 
 /** Keeps each endpoint's own schema types (a table entry is not widened to `Endpoint`). */

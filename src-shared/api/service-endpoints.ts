@@ -1,5 +1,6 @@
 import { ProfileView } from './cim-profile.js';
 import { BATCH_ENDPOINTS } from './endpoints-batch.js';
+import { CARDS_ENDPOINTS } from './endpoints-cards.js';
 import { endpoint } from './endpoint.js';
 import { WORKGROUPS_ENDPOINTS } from './endpoints-workgroups.js';
 import { USERS_ENDPOINTS } from './endpoints-users.js';
@@ -358,4 +359,5 @@ export const SERVICE_ENDPOINTS = {
   ...REQUESTS_ENDPOINTS,
   ...POSITIONS_ENDPOINTS,
   ...REPORTS_ENDPOINTS,
+  ...CARDS_ENDPOINTS,
 } as const;

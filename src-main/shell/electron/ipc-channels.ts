@@ -34,6 +34,11 @@ export const IPC_INVOKE_CHANNELS = [
   'service.call',
   'report.export',
   'report.exportProgress',
+  'smartcard.inspect',
+  'smartcard.issue',
+  'smartcard.repair',
+  'smartcard.clear',
+  'smartcard.progress',
   'training.insertCard',
   'training.removeCard',
 ] as const satisfies readonly AgentChannel[];

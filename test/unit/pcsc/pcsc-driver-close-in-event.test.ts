@@ -76,7 +76,7 @@ describe('closing pcsclite handles', () => {
     // As a test's afterEach does: wait for the removal, then close the driver at once.
     const closing = new Promise<Promise<void>>((resolve) => driver.once('card-removed', () => resolve(driver.close())));
     await reader.emitLocked('status', { state: 0x10 });
-    await (await closing);
+    await closing;
     expect(hangs).toEqual([]);
     expect(closed).toEqual(expect.arrayContaining(['Virtual PCD 00 01', 'context']));
   });
