@@ -11,6 +11,8 @@ import { profileRoutes } from './routes-profile.js';
 import { batchRoutes } from './routes-batch.js';
 import { requestsRoutes } from './routes-requests.js';
 import { reportRoutes } from './routes-reports.js';
+import { cardIssueRoutes } from './routes-card-issue.js';
+import { cardLifecycleRoutes } from './routes-card-lifecycle.js';
 
 /** Every endpoint of the service, gathered from the areas that declare them. */
 export function serviceRoutes(): AnyRoute[] {
@@ -27,5 +29,7 @@ export function serviceRoutes(): AnyRoute[] {
     ...batchRoutes(),
     ...requestsRoutes(),
     ...reportRoutes(),
+    ...cardIssueRoutes(),
+    ...cardLifecycleRoutes(),
   ];
 }

@@ -612,6 +612,16 @@ CREATE TABLE card_operations (
 CREATE INDEX card_operations_serial ON card_operations(card_serial, status);
 CREATE INDEX card_operations_card_uuid ON card_operations(card_uuid, status);
 CREATE INDEX card_operations_issued_serial ON card_operations(issued_serial) WHERE issued_serial IS NOT NULL;
+-- Certificates the CA issued in a card operation that never finished (voided, or replaced by a
+-- later request in the same issue): never live, revoked all the same, so the revocation list
+-- names every certificate the CA signed that no card should use.
+CREATE TABLE orphan_certificates (
+  serial TEXT PRIMARY KEY,
+  operation_id INTEGER NOT NULL REFERENCES card_operations(id),
+  not_after TEXT NOT NULL,
+  revoked_at TEXT NOT NULL,
+  revocation_reason TEXT NOT NULL
+);
 ALTER TABLE cards ADD COLUMN cleared_at TEXT;
 CREATE INDEX cards_serial ON cards(serial);
 `,

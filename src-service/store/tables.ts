@@ -72,6 +72,14 @@ interface CardsTable {
   cleared_at: string | null;
 }
 
+interface OrphanCertificatesTable {
+  serial: string;
+  operation_id: number;
+  not_after: string;
+  revoked_at: string;
+  revocation_reason: string;
+}
+
 interface CardOperationsTable {
   id: Id;
   operation_hash: Buffer;
@@ -390,6 +398,7 @@ export interface Tables {
   outbox: OutboxTable;
   card_renewals: CardRenewalsTable;
   card_operations: CardOperationsTable;
+  orphan_certificates: OrphanCertificatesTable;
   dpop_proofs: DpopProofsTable;
   rate_limit_hits: RateLimitHitsTable;
   refusal_tallies: RefusalTalliesTable;
