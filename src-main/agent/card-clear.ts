@@ -14,11 +14,11 @@ import { authenticateThroughService } from './relayed-management-key.js';
 //   value until the PIN is blocked (63C0 or 6983: three with the usual tries, fewer once some
 //   are spent); CHANGE REFERENCE DATA 81 with non-digit values until the PUK is blocked; RESET
 //   (Yubico INS FB, which the card allows only now); SELECT; then the readout (card-readout.ts,
-//   ten commands) of the
-//   card as it now is: factory PIN 123456, PUK 12345678, the factory management key, no keys and
-//   no objects (the attestation key stays: it belongs to the card).
+//   ten commands) of the card as it now is: factory PIN 123456, PUK 12345678, the factory
+//   management key, no keys and no objects (the attestation key stays: it belongs to the card).
+//   22 commands for a card with three tries left on each.
 //
-// 22 commands for a card with three tries left on each. A card pulled at any command is the card on record still (the management key changes only
+// A card pulled at any command is the card on record still (the management key changes only
 // at RESET, which is one command) or blank: clearing again finishes it. The certificate goes
 // first, so a card pulled halfway never offers it beside a key it is about to lose. A card the
 // service already saw as blank (relay null) is only read again.
