@@ -72,7 +72,7 @@ async function slotHoldsKey(piv: PivSession): Promise<boolean | null> {
  * here. A card without GET METADATA has a 3DES key; AES-192 is the factory key's algorithm on
  * newer YubiKeys; a card whose key is AES-128 or AES-256 has had it changed.
  */
-export async function acceptsFactoryManagementKey(piv: PivSession): Promise<boolean> {
+async function acceptsFactoryManagementKey(piv: PivSession): Promise<boolean> {
   const algorithm = await factoryKeyAlgorithm(piv);
   if (algorithm === undefined) return false;
   try {
