@@ -272,6 +272,23 @@ describe('clearing a card', () => {
     expect(await signsWithPasscode(card, PASSCODE, 'p256')).toBe(true);
   });
 
+  it('rule: clearing again, with the same key, a card a cut-short clear already reset reads it as blank and writes nothing', async () => {
+    card = blankCardInReader();
+    const { op } = await issue(card, 'p256');
+    card.readers.faults(READER).vanishAfter(11, 'after-processing');
+    await expect(clear(card, op)).rejects.toMatchObject({ code: 'card-removed' });
+    expect(card.commands.at(-1)?.ins).toBe(0xfb);
+    card.reinsert();
+    const before = card.engine.snapshot();
+    const relay = serviceKeyRelay(op.managementKey);
+    const from = card.commands.length;
+    const { readout } = await clearCard({ readers: card.readers, reader: READER, relay });
+    expect(isBlankReadout(readout)).toBe(true);
+    expect(relay.authentications()).toBe(0);
+    expect(card.commands.slice(from).map(commandName)).not.toContain('RESET');
+    expect(card.engine.snapshot()).toEqual(before);
+  });
+
   it('rule: a card the service saw as blank is only read again; one that is not blank any more is refused untouched', async () => {
     card = blankCardInReader();
     const { readout, apdus } = await clear(card, null);
