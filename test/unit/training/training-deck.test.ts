@@ -37,7 +37,7 @@ function onCard<T>(setup: TrainingSetup, reader: string, run: (piv: PivSession) 
   });
 }
 
-async function pinStatusOf(setup: TrainingSetup, persona: PersonaKey): Promise<PinStatus> {
+async function pinStatusOf(setup: TrainingSetup, persona: string): Promise<PinStatus> {
   setup.deck.insert(persona, 'Reader 2');
   try {
     return await onCard(setup, 'Reader 2', (piv) => piv.pinStatus());
