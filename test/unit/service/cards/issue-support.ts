@@ -57,7 +57,7 @@ export function attest(card: BlankCard, publicKey: KeyObject, o: { serial?: numb
 
 export interface People {
   readonly orgs: Orgs;
-  readonly ra: { readonly token: string; readonly uuid: string };
+  readonly ra: { readonly token: string; readonly uuid: string; readonly userId: number; readonly positionId: number };
   readonly holder: { readonly id: number; readonly uuid: string };
 }
 
