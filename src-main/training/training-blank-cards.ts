@@ -14,12 +14,12 @@ import type { TrainingCard } from './training-deck.js';
 // A file whose card the directory has never heard of (a fresh database beside an old folder)
 // starts blank again: it could never be used or cleared there.
 
-export const BLANK_CARDS = [
+const BLANK_CARDS = [
   { key: 'blank-card-1', name: 'Blank card 1' },
   { key: 'blank-card-2', name: 'Blank card 2' },
 ] as const;
 
-export const BLANK_CARD_ROLE = 'Blank card';
+const BLANK_CARD_ROLE = 'Blank card';
 
 export async function loadBlankCards(db: Db, dataDir: string): Promise<TrainingCard[]> {
   const cards: TrainingCard[] = [];

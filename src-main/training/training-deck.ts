@@ -150,6 +150,6 @@ export class TrainingDeck implements TrainingCards {
 }
 
 /** As it left the factory: no CHUID, no keys, no certificate. */
-export function isFactoryBlank(state: VirtualCardState): boolean {
+function isFactoryBlank(state: VirtualCardState): boolean {
   return state.objects['5fc102'] === undefined && state.objects[CERTIFICATE_OBJECT] === undefined && Object.keys(state.keys).length === 0;
 }

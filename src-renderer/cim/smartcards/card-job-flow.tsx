@@ -12,7 +12,7 @@ import { CardFacts, InsertCardStep, JobFailed, JobProgress, type Inspection } fr
 
 type Step = { step: 'insert' } | { step: 'check'; inspection: Inspection } | { step: 'working'; jobId: string };
 
-export interface CardJobWords {
+interface CardJobWords {
   readonly title: string;
   readonly working: string;
 }
@@ -63,7 +63,7 @@ export function CardJobFlow({ holder, card, words, check, done }: CardJobFlowPro
 }
 
 /** Whether the card in the reader is the one the page is about, as far as the readout can say. */
-export function isTheCard(inspection: Inspection, card: ProfileCard): boolean {
+function isTheCard(inspection: Inspection, card: ProfileCard): boolean {
   return inspection.readout.chuidUuid === card.uuid || (inspection.readout.serial !== null && inspection.readout.serial === card.serial);
 }
 

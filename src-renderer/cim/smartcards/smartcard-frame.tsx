@@ -19,7 +19,7 @@ export interface Holder {
   readonly back: string;
 }
 
-export const smartcardsTabOf = (uuid: string): string => hrefOf(CIM_PATHS.userProfileTab(uuid, TAB_SLUGS.smartcards));
+const smartcardsTabOf = (uuid: string): string => hrefOf(CIM_PATHS.userProfileTab(uuid, TAB_SLUGS.smartcards));
 
 export function SmartcardFrame({ uuid, heading, children }: { uuid: string; heading: string; children: (holder: Holder) => ReactNode }) {
   const profile = useServiceQuery('profile', { params: { uuid } });
