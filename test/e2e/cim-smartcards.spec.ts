@@ -10,6 +10,7 @@ import {
   main,
   mainButton,
   openSmartcardsTab,
+  progressAnnouncements,
 } from './support/smartcards.js';
 import { errorSummary } from './support/unlocking.js';
 import { insertCard, logIn, openWorkstation, pageHeading, removeEveryCard } from './support/workstation.js';
@@ -69,6 +70,10 @@ test('rule: the RA agent issues Blank card 1 to a user, who then logs in with th
   await mainButton(page, 'Use another smartcard').click();
   await expect(pageHeading(page)).toContainText('Issue a smartcard');
   issuedSerial = await issueInsertedCard(page, CLINICIAN, AMELIA_PASSCODE);
+  // The progress region was on the page empty before its words went in, so each stage is heard.
+  const heard = await progressAnnouncements(page);
+  expect(heard[0], 'the live region arrives empty').toBe('');
+  expect(heard.filter((words) => words !== '' && words !== 'Starting…').length, `stages read out: ${heard.join(' | ')}`).toBeGreaterThan(0);
   await expect(pageHeading(page)).toBeFocused();
   await expect(page.getByLabel('Passcode', { exact: true }), 'no passcode field is left on the page').toHaveCount(0);
   await expectNoAxeViolations(page, 'Issue a smartcard: issued');

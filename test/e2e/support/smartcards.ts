@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { recordStatusTexts, STATUS_TEXTS } from './in-page.js';
 import type { Persona } from './personas.js';
 import { choosePosition, enterPasscode, identityAgent, insertCard, pageHeading, trainingPanel } from './workstation.js';
 
@@ -18,7 +19,7 @@ export const mainButton = (page: Page, name: string): Locator => main(page).getB
 export async function openSmartcardsTab(page: Page, name: string): Promise<void> {
   const findUser = page.getByRole('link', { name: 'Find an existing user', exact: true });
   if ((await findUser.count()) > 0) await findUser.click();
-  else await page.evaluate(() => (window.location.hash = '#/cim/find-user'));
+  else await page.evaluate("window.location.hash = '#/cim/find-user'");
   await expect(pageHeading(page)).toHaveText('Find an existing user');
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByRole('button', { name: 'Search', exact: true }).click();
@@ -49,6 +50,9 @@ export async function logInWithCard(page: Page, card: Persona, holder: Persona, 
   await expect(identityAgent(page)).toContainText(holder.name);
 }
 
+/** What the progress page's live region said, in order, since the card job began (issueInsertedCard records it). */
+export const progressAnnouncements = (page: Page): Promise<string[]> => page.evaluate<string[]>(STATUS_TEXTS);
+
 /** On "Issue a smartcard", from the insert step: the card read, the passcode typed twice, the card issued. Returns the card's serial. */
 export async function issueInsertedCard(page: Page, holder: Persona, passcode: string): Promise<string> {
   await mainButton(page, 'Continue').click();
@@ -57,6 +61,7 @@ export async function issueInsertedCard(page: Page, holder: Persona, passcode: s
   const serial = (await main(page).locator('.nhsuk-summary-list__row').filter({ hasText: 'Serial number' }).locator('dd').innerText()).trim();
   await page.getByLabel('Passcode', { exact: true }).fill(passcode);
   await page.getByLabel('Confirm passcode', { exact: true }).fill(passcode);
+  await page.evaluate(recordStatusTexts('[role="status"].nhsuk-body-l'));
   await mainButton(page, 'Issue smartcard').click();
   await expect(pageHeading(page)).toHaveText('Smartcard issued successfully', { timeout: 30_000 });
   return serial;
