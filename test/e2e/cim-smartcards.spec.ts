@@ -135,3 +135,19 @@ test('rule: a sponsor and a local smartcard administrator are offered no smartca
     await removeEveryCard(page);
   }
 });
+
+test('rule: a sponsor who opens "Cancel a smartcard" by its address is refused by the service, in words, and the card stays active', async ({ page }) => {
+  await logIn(page, SPONSOR, 1);
+  await openSmartcardsTab(page, CLINICIAN.name);
+  const userUuid = /\/cim\/users\/([0-9a-f-]{36})\//.exec(page.url())?.[1] ?? '';
+  const cardUuid = (await main(page).getByRole('row').nth(1).getByRole('cell').first().innerText()).trim();
+  await page.evaluate(`window.location.hash = '#/cim/users/${userUuid}/smartcards/${cardUuid}/cancel'`);
+  await expect(pageHeading(page)).toContainText('Cancel a smartcard');
+  await page.getByLabel('Stolen', { exact: true }).check();
+  await mainButton(page, 'Cancel smartcard').click();
+  await expect(errorSummary(page)).toContainText(/role|not allowed|permission/i);
+  await expect(errorSummary(page)).toBeFocused();
+  await expect(pageHeading(page)).not.toContainText('cancelled successfully');
+  await page.getByRole('link', { name: 'Go back without cancelling', exact: true }).click();
+  await expect(main(page).getByRole('row').nth(1)).toContainText('Active');
+});
