@@ -92,7 +92,14 @@ export class SmartcardJobs {
     }
     if (readout.chuidUuid !== null && readout.chuidUuid === session.facts.cardUuid) throw new AgentFailure('not-now', M.ownCard);
     const registeredTo = readout.chuidUuid === null ? null : await this.holderOf(session.token, readout.chuidUuid);
-    const summary = isBlankReadout(readout) ? M.summary.blank : registeredTo ? M.summary.registeredTo(registeredTo.name) : M.summary.notBlank;
+    const leftOver = readout.serial !== null && registeredTo === null && this.journal.unfinishedIssue(readout.serial) !== undefined;
+    const summary = isBlankReadout(readout)
+      ? M.summary.blank
+      : registeredTo
+        ? M.summary.registeredTo(registeredTo.name)
+        : leftOver
+          ? M.summary.unfinishedIssue
+          : M.summary.notBlank;
     return { reader, readout, registeredTo, summary };
   }
 
@@ -190,7 +197,8 @@ export class SmartcardJobs {
     // The operation is finished at the service either way: nothing to abandon.
     run.operationId = null;
     if (!result.keyMatches) throw new AgentFailure('service-refused', answer.message || M.keyMismatch);
-    return M.done.repair;
+    // The service says what was written again ("Smartcard repaired successfully: ...").
+    return answer.message.startsWith(M.done.repair) ? answer.message : M.done.repair;
   }
 
   private async runClear(run: JobRun, cardUuid: string): Promise<string> {

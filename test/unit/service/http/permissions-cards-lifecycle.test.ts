@@ -106,7 +106,7 @@ for (const e of STEPS) {
       const { path, json } = e.open(card);
       const res = await h.call('POST', path, { token: me.token, json });
       expect(res.status).toBe(201);
-      await cardProved(h.db, res.body.operationId);
+      await cardProved(h, me.token, res.body.operationId, card);
       return { card, me, operationId: res.body.operationId };
     }
 
