@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentResult } from '../../../src-shared/api/agent-api.js';
+import type { z } from 'zod';
+import type { SmartcardInspection } from '../../../src-shared/api/agent-api.js';
 import type { PersonaKey } from '../../../src-service/seed/personas.js';
 import { personaByKey } from '../../../src-service/seed/personas.js';
 import { SLOT } from '../../../src-main/card/piv/piv-constants.js';
@@ -15,7 +16,7 @@ import { blankCard, cardHoldsKeyOf, certificateOnCard, jobEnd, runJob, serviceVi
 // identity service; the holder then signs in with the passcode they chose. Amelia Hart (the
 // clinician, RZZ01) is the holder; Priya Patel (RAA at RZZ, the parent trust) the RA agent.
 
-type Inspection = AgentResult<'smartcard.inspect'>;
+type Inspection = z.infer<typeof SmartcardInspection>;
 
 const PASSCODE = '24681357';
 const M_OWN = 'This is the smartcard you are signed in with. Insert the other smartcard into your second smartcard reader.';
