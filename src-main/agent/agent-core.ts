@@ -255,6 +255,11 @@ export class AgentCore implements Agent {
       guardTraining(() => training.remove(r.reader));
       return { ok: true };
     },
+    'training.damageCard': (r) => {
+      const training = this.trainingCards();
+      guardTraining(() => training.damageCertificate(r.persona));
+      return { ok: true };
+    },
   };
 
   private trainingCards(): NonNullable<AgentOptions['training']> {

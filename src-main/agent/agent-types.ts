@@ -44,6 +44,8 @@ export interface TrainingCards {
   view(): z.infer<typeof TrainingView>;
   insert(personaKey: string, reader: string): void;
   remove(reader: string): void;
+  /** Deletes the card's authentication certificate object (practising repair). */
+  damageCertificate(key: string): void;
   onChange(listener: () => void): () => void;
 }
 

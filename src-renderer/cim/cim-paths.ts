@@ -42,6 +42,9 @@ export const CIM_PATHS = {
   /** One request of the Requests list, by kind ('position', 'detail-change', 'profile-status', 'esr') and id. */
   request: (kind: string, id: number | string) => `/cim/requests/${kind}/${id}`,
   importEsr: '/cim/requests/import-esr',
+  /** The smartcard lifecycle: issue a new card to a user; repair, clear or cancel one of theirs. */
+  issueSmartcard: (uuid: string) => `/cim/users/${uuid}/smartcards/issue`,
+  smartcardAction: (uuid: string, cardUuid: string, action: 'repair' | 'clear' | 'cancel') => `/cim/users/${uuid}/smartcards/${cardUuid}/${action}`,
   reports: '/cim/reports',
   report: (id: string) => `/cim/reports/${id}`,
 } as const;

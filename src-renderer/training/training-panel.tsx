@@ -32,6 +32,10 @@ export function TrainingPanel({ training }: { training: Training }) {
         Training cards
       </h2>
       <p>Practice smartcards for training mode. Their passcodes work on these cards only.</p>
+      <p>
+        Blank cards are for practising &quot;Issue a smartcard&quot; in reader 2. &quot;Delete certificate&quot; damages a card as a broken one is damaged, to
+        practise &quot;Repair a smartcard&quot;.
+      </p>
       {problem && (
         <p className="nhsuk-error-message" role="alert">
           <span className="nhsuk-u-visually-hidden">Error: </span>
@@ -44,7 +48,13 @@ export function TrainingPanel({ training }: { training: Training }) {
             <h3 className="nhsuk-heading-s nhsuk-u-margin-bottom-1">{persona.role}</h3>
             <p className="nhsuk-body-s nhsuk-u-margin-bottom-1">{persona.name}</p>
             <p className="nhsuk-body-s nhsuk-u-margin-bottom-1">
-              Training passcode: <span className="app-code">{persona.passcode}</span>
+              {persona.passcode === null ? (
+                'Passcode: the one chosen when the card was issued'
+              ) : (
+                <>
+                  Training passcode: <span className="app-code">{persona.passcode}</span>
+                </>
+              )}
             </p>
             <p className="nhsuk-body-s nhsuk-u-margin-bottom-2">
               {persona.insertedIn ? `In ${readerLabel(persona.insertedIn)}` : 'Not in a reader'}
@@ -72,6 +82,14 @@ export function TrainingPanel({ training }: { training: Training }) {
                   Remove
                 </button>
               )}
+              <button
+                type="button"
+                className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+                aria-label={withPersona('Delete certificate', persona)}
+                onClick={() => act(client.invoke('training.damageCard', { persona: persona.key }))}
+              >
+                Delete certificate
+              </button>
             </div>
           </li>
         ))}

@@ -204,8 +204,11 @@ const TrainingPersona = z.strictObject({
   key: z.string(),
   role: z.string(),
   name: z.string(),
-  /** Training cards only: shown so newcomers can log in. Never a real passcode. */
-  passcode: z.string(),
+  /**
+   * Training cards only: shown so newcomers can log in. Never a real passcode. Null for a blank
+   * card once issued: its passcode is the one its holder chose.
+   */
+  passcode: z.string().nullable(),
   insertedIn: z.string().nullable(),
 });
 
@@ -357,6 +360,8 @@ export const AGENT_CHANNELS = {
   'smartcard.progress': { request: z.strictObject({ jobId: SmartcardJobId }), response: SmartcardJobProgress },
   'training.insertCard': { request: z.strictObject({ persona: z.string().max(64), reader: z.string().max(64) }), response: Ok },
   'training.removeCard': { request: z.strictObject({ reader: z.string().max(64) }), response: Ok },
+  /** Training only: deletes the card's authentication certificate object, to practise "Repair a smartcard". */
+  'training.damageCard': { request: z.strictObject({ persona: z.string().max(64) }), response: Ok },
 } as const;
 
 /** The main window's address that opens the change-passcode form (the Electron tray sends it there). */

@@ -41,6 +41,7 @@ export const IPC_INVOKE_CHANNELS = [
   'smartcard.progress',
   'training.insertCard',
   'training.removeCard',
+  'training.damageCard',
 ] as const satisfies readonly AgentChannel[];
 
 type Unlisted = Exclude<AgentChannel, (typeof IPC_INVOKE_CHANNELS)[number]>;

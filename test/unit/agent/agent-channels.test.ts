@@ -108,6 +108,10 @@ function trainingCards(readers: InProcessReaderDriver, cards: Map<PersonaKey, Te
       readers.remove(reader);
       changed();
     },
+    damageCertificate: (key) => {
+      if (!cards.has(key as PersonaKey)) throw new Error('There is no training persona of that name.');
+      changed();
+    },
     onChange: (l) => {
       listeners.add(l);
       return () => listeners.delete(l);
@@ -121,6 +125,7 @@ describe('training channels', () => {
     expect(a.agent.state().training).toBeNull();
     expect((await a.failure('training.insertCard', { persona: 'clinician', reader: R1 })).code).toBe('not-now');
     expect((await a.failure('training.removeCard', { reader: R1 })).code).toBe('not-now');
+    expect((await a.failure('training.damageCard', { persona: 'clinician' })).code).toBe('not-now');
   });
 
   it('with training mode, the panel inserts and removes persona cards and state.training mirrors it', async () => {

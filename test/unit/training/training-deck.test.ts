@@ -1,12 +1,12 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentFailure } from '../../../src-main/agent/agent-types.js';
 import { ApduChannel } from '../../../src-main/card/apdu-channel.js';
 import { PivSession, type PinStatus } from '../../../src-main/card/piv/piv-session.js';
-import { SLOT } from '../../../src-main/card/piv/piv-constants.js';
+import { DEFAULT_MANAGEMENT_KEY, SLOT } from '../../../src-main/card/piv/piv-constants.js';
 import { WrongPasscodeError } from '../../../src-main/card/status-words.js';
 import { startTraining, type TrainingSetup } from '../../../src-main/training/start-training.js';
 import { trainingCardPath } from '../../../src-main/training/training-card-file.js';
@@ -14,6 +14,7 @@ import { TRAINING_PASSCODES, TRAINING_READERS } from '../../../src-main/training
 import { PERSONAS, personaByKey, type PersonaKey } from '../../../src-service/seed/personas.js';
 import { startService, type RunningService } from '../../../src-service/start-service.js';
 import type { Db } from '../../../src-service/store/database.js';
+import { encodeChuid, uuidToGuid } from '../../../src-shared/card/piv-objects.js';
 import { VirtualCardState } from '../../../src-shared/card/virtual-card-state.js';
 
 // Training mode's cards and readers over a real embedded service: the personas' cards are made
@@ -25,6 +26,7 @@ let service: RunningService;
 let training: TrainingSetup;
 
 const ascii = (s: string): Buffer => Buffer.from(s, 'ascii');
+const chuidFor = (uuid: string): string => encodeChuid(uuidToGuid(uuid)).toString('hex');
 const cardCount = async (db: Db): Promise<number> => Number((await db.selectFrom('cards').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
 function onCard<T>(setup: TrainingSetup, reader: string, run: (piv: PivSession) => Promise<T>): Promise<T> {
@@ -35,7 +37,7 @@ function onCard<T>(setup: TrainingSetup, reader: string, run: (piv: PivSession) 
   });
 }
 
-async function pinStatusOf(setup: TrainingSetup, persona: PersonaKey): Promise<PinStatus> {
+async function pinStatusOf(setup: TrainingSetup, persona: string): Promise<PinStatus> {
   setup.deck.insert(persona, 'Reader 2');
   try {
     return await onCard(setup, 'Reader 2', (piv) => piv.pinStatus());
@@ -58,7 +60,7 @@ afterAll(async () => {
 });
 
 describe('the panel view', () => {
-  it('lists every persona by role label, with name, passcode and no reader yet, and the two readers', () => {
+  it('lists every persona by role label, with name, passcode and no reader yet, then the two blank cards, and the two readers', () => {
     const view = training.deck.view();
     expect(view.readers).toEqual(['Reader 1', 'Reader 2']);
     expect(view.personas.map((p) => p.role)).toEqual([
@@ -70,8 +72,15 @@ describe('the panel view', () => {
       'Card near expiry',
       'Locked card',
       'Card expired',
+      'Blank card',
+      'Blank card',
     ]);
-    for (const p of view.personas) {
+    const blanks = view.personas.filter((p) => p.role === 'Blank card');
+    expect(blanks).toEqual([
+      { key: 'blank-card-1', role: 'Blank card', name: 'Blank card 1', passcode: '123456', insertedIn: null },
+      { key: 'blank-card-2', role: 'Blank card', name: 'Blank card 2', passcode: '123456', insertedIn: null },
+    ]);
+    for (const p of view.personas.filter((p) => p.role !== 'Blank card')) {
       expect(p.passcode).toBe(TRAINING_PASSCODES[p.key as PersonaKey]);
       expect(p.passcode).toMatch(/^\d{6,8}$/);
       expect(p.name).toBe(personaByKey(p.key as PersonaKey).name);
@@ -252,6 +261,79 @@ describe('card state files', () => {
       await fresh.close();
       rmSync(otherDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('blank cards', () => {
+  it('rule: a blank training card is as it left the factory: no CHUID, no certificate, no key, factory passcode and management key', async () => {
+    training.deck.insert('blank-card-1', 'Reader 2');
+    const seen = await onCard(training, 'Reader 2', async (piv) => ({
+      chuid: await piv.readChuid(),
+      certificate: await piv.readCertificate(SLOT.AUTHENTICATION),
+      key: await piv.keyMetadata(SLOT.AUTHENTICATION),
+      serial: await piv.serial(),
+    }));
+    training.deck.remove('Reader 2');
+    expect(seen.chuid).toBeUndefined();
+    expect(seen.certificate).toBeUndefined();
+    expect(seen.key ?? null).toBeNull();
+    expect(seen.serial).toEqual(expect.any(Number));
+    const file = VirtualCardState.parse(JSON.parse(readFileSync(join(dataDir, 'training-cards', 'blank-card-1.json'), 'utf8')));
+    expect(file.managementKey.key).toBe(DEFAULT_MANAGEMENT_KEY.toString('hex'));
+    expect(await pinStatusOf(training, 'blank-card-1')).toEqual({ verified: false, attemptsRemaining: 3 });
+    training.deck.insert('blank-card-1', 'Reader 2');
+    await onCard(training, 'Reader 2', (piv) => piv.verifyPin(ascii('123456')));
+    training.deck.remove('Reader 2');
+  });
+
+  it('rule: the two blank cards are different cards (different serials)', () => {
+    const serialOf = (key: string): number =>
+      VirtualCardState.parse(JSON.parse(readFileSync(join(dataDir, 'training-cards', `${key}.json`), 'utf8'))).serial;
+    expect(serialOf('blank-card-1')).not.toBe(serialOf('blank-card-2'));
+  });
+
+  it('rule: a blank card file holding a card the directory has never heard of starts blank again', async () => {
+    const path = join(dataDir, 'training-cards', 'blank-card-2.json');
+    const before = VirtualCardState.parse(JSON.parse(readFileSync(path, 'utf8')));
+    // As if issued by another directory: a CHUID for a card UUID this one does not know.
+    const stranger = { ...before, objects: { ...before.objects, '5fc102': chuidFor('0f0e0d0c-0b0a-4908-8706-050403020100') } };
+    writeFileSync(path, JSON.stringify(stranger));
+    const again = await startTraining(service.ctx, dataDir);
+    try {
+      expect(again.deck.view().personas.find((p) => p.key === 'blank-card-2')?.passcode).toBe('123456');
+      const after = VirtualCardState.parse(JSON.parse(readFileSync(path, 'utf8')));
+      expect(after.objects['5fc102']).toBeUndefined();
+    } finally {
+      again.deck.dispose();
+      await again.readers.close();
+    }
+  });
+});
+
+describe('practising repair', () => {
+  it('rule: "Delete certificate" removes only the card\'s 9A certificate object: the key, CHUID and passcode stay, in the file too', async () => {
+    training.deck.insert('card-near-expiry', 'Reader 2');
+    const before = await onCard(training, 'Reader 2', async (piv) => ({ chuid: await piv.readChuid(), key: await piv.keyMetadata(SLOT.AUTHENTICATION) }));
+    training.deck.damageCertificate('card-near-expiry');
+    expect(training.deck.view().personas.find((p) => p.key === 'card-near-expiry')?.insertedIn, 'put back in the same reader').toBe('Reader 2');
+    const after = await onCard(training, 'Reader 2', async (piv) => ({
+      certificate: await piv.readCertificate(SLOT.AUTHENTICATION),
+      chuid: await piv.readChuid(),
+      key: await piv.keyMetadata(SLOT.AUTHENTICATION),
+    }));
+    await onCard(training, 'Reader 2', (piv) => piv.verifyPin(ascii(TRAINING_PASSCODES['card-near-expiry'])));
+    training.deck.remove('Reader 2');
+    expect(after.certificate).toBeUndefined();
+    expect(after.chuid).toEqual(before.chuid);
+    expect(after.key).toEqual(before.key);
+    const file = VirtualCardState.parse(JSON.parse(readFileSync(trainingCardPath(dataDir, personaByKey('card-near-expiry')), 'utf8')));
+    expect(file.objects['5fc105']).toBeUndefined();
+    expect(file.keys['9a']).toBeDefined();
+  });
+
+  it('rule: a card with no certificate left cannot be damaged again, and an unknown card is refused, with words', () => {
+    expect(() => training.deck.damageCertificate('card-near-expiry')).toThrow(/no certificate to delete/);
+    expect(() => training.deck.damageCertificate('nobody')).toThrow(AgentFailure);
   });
 });
 

@@ -67,7 +67,8 @@ describe('training', () => {
     expect(launched.serviceUrl).toBe(options.serviceUrl);
     expect(options.readers).toBeInstanceOf(InProcessReaderDriver);
     expect(readersAtCreation).toEqual(['Reader 1', 'Reader 2']);
-    expect(options.training?.view().personas).toHaveLength(PERSONAS.length);
+    // Every persona's card, then the two blank cards for practising issue.
+    expect(options.training?.view().personas.map((p) => p.key)).toEqual([...PERSONAS.map((p) => p.key), 'blank-card-1', 'blank-card-2']);
     expect(existsSync(join(launched.dataDir, 'service.sqlite'))).toBe(true);
     expect(await health(options.serviceUrl)).toBe(200);
 
