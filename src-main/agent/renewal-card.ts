@@ -123,8 +123,8 @@ export async function cardRenewal(input: CardRenewalInput): Promise<CardRenewalR
   }
 }
 
-/** The request for the new key, laid out here and signed by the card with it (9A). */
-async function signedRequest(piv: PivSession, alg: typeof ALG.RSA2048 | typeof ALG.ECC_P256, key: KeyObject, holderName: string): Promise<Buffer> {
+/** The request for the new key, laid out here and signed by the card with it (9A); issuing a card makes it the same way. */
+export async function signedRequest(piv: PivSession, alg: typeof ALG.RSA2048 | typeof ALG.ECC_P256, key: KeyObject, holderName: string): Promise<Buffer> {
   const info = certificationRequestInfo({ spki: key.export({ type: 'spki', format: 'der' }), commonName: holderName });
   const signature = await piv.sign(SLOT.AUTHENTICATION, alg, info);
   const csr = assembleCertificationRequest(info, alg === ALG.RSA2048 ? 'rsa2048' : 'p256', signature);
@@ -160,7 +160,8 @@ async function cardHoldsKey(piv: PivSession, alg: typeof ALG.RSA2048 | typeof AL
   return verify('sha256', probe, key, signature);
 }
 
-function certificateKey(der: Buffer): KeyObject {
+/** The public key of a certificate the service answered with; one that does not parse is not for the card's key. */
+export function certificateKey(der: Buffer): KeyObject {
   try {
     return new X509Certificate(der).publicKey;
   } catch {

@@ -88,8 +88,11 @@ export class RenewalJournal {
     this.db = undefined;
   }
 
-  /** The database, opened on first use; undefined while there is no file and `create` is false. */
-  private open(create: boolean): Database.Database | undefined {
+  /**
+   * The database, opened on first use; undefined while there is no file and `create` is false.
+   * The smartcard lifecycle's journal (smartcard-journal.ts) keeps its table in the same file.
+   */
+  open(create: boolean): Database.Database | undefined {
     if (this.db) return this.db;
     const file = this.dataDir === null ? null : join(this.dataDir, RENEWAL_JOURNAL_FILE);
     if (file !== null && !create && !existsSync(file)) return undefined;

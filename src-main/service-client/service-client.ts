@@ -8,6 +8,8 @@ import { ServiceErrorBody } from '../../src-shared/api/service-errors.js';
 import { DPOP_HEADER, DPOP_SCHEME, type VerifyRequest } from '../../src-shared/api/service-login.js';
 import type { NewKeyProof, RenewalOpened, SponsorRenewalRequest } from '../../src-shared/api/service-renewal.js';
 import type { CardServiceRequest, SelfUnlockRequest } from '../../src-shared/api/service-unlock.js';
+import type { AbandonOperationBody, CancelSmartcardBody, CardReadout, RepairedPart } from '../../src-shared/api/cim-cards.js';
+import type { CardAlgorithm } from '../../src-shared/api/service-common.js';
 import { callTarget, type CallInput } from './endpoint-call.js';
 import { ServiceProtocolError, ServiceRefusedError, ServiceUnreachableError } from './service-client-errors.js';
 import { WorkstationKey } from './workstation-key.js';
@@ -221,6 +223,81 @@ export class ServiceClient {
   /** The new certificate is on the card: the service makes it live and revokes the old one. */
   confirmRenewal(renewalId: string, workstationId: string): Promise<ResponseOf<typeof API.confirmRenewal>> {
     return this.call(API.confirmRenewal, { params: { renewalId }, body: { workstationId } });
+  }
+
+  /** Issue a smartcard: open the operation for the card the agent read (the service checks it is blank, or left over). */
+  openCardIssue(token: string, userUuid: string, body: { workstationId: string; algorithm: z.input<typeof CardAlgorithm>; card: CardReadout }): Promise<ResponseOf<typeof API.issueSmartcard>> {
+    return this.call(API.issueSmartcard, { token, params: { uuid: userUuid }, body });
+  }
+
+  /** Repair a smartcard: open the operation; the answer carries the live certificate on record. */
+  openCardRepair(token: string, cardUuid: string, workstationId: string, card: CardReadout): Promise<ResponseOf<typeof API.repairSmartcard>> {
+    return this.call(API.repairSmartcard, { token, params: { cardUuid }, body: { workstationId, card } });
+  }
+
+  /** Clear a smartcard for reuse: open the operation. */
+  openCardClear(token: string, cardUuid: string, workstationId: string, card: CardReadout): Promise<ResponseOf<typeof API.clearSmartcard>> {
+    return this.call(API.clearSmartcard, { token, params: { cardUuid }, body: { workstationId, card } });
+  }
+
+  /** Cancel a smartcard (no card needed). */
+  cancelSmartcard(token: string, cardUuid: string, body: z.input<typeof CancelSmartcardBody>): Promise<ResponseOf<typeof API.cancelSmartcard>> {
+    return this.call(API.cancelSmartcard, { token, params: { cardUuid }, body });
+  }
+
+  /** A card operation's card proof, step 1 (the service holds the management key). */
+  async cardOperationWitness(token: string, operationId: string, workstationId: string, witness: Uint8Array): Promise<{ exchangeId: string; witness: Buffer; challenge: Buffer }> {
+    const answer = await this.call(API.operationWitness, {
+      token,
+      params: { operationId },
+      body: { workstationId, witness: Buffer.from(witness).toString('base64') },
+    });
+    return witnessFromWire(answer);
+  }
+
+  /** Step 2: the card's answer to the service's challenge. */
+  async cardOperationAuthenticate(token: string, operationId: string, workstationId: string, exchangeId: string, cardResponse: Uint8Array): Promise<void> {
+    await this.call(API.operationAuthenticate, {
+      token,
+      params: { operationId },
+      body: { workstationId, exchangeId, cardResponse: Buffer.from(cardResponse).toString('base64') },
+    });
+  }
+
+  /** Issue: the card-signed request for its new key (and the card's attestation of it) -> the certificate, not live yet. */
+  async issueCardCertificate(token: string, operationId: string, workstationId: string, csr: Buffer, attestation: Buffer | null): Promise<{ certificate: Buffer; notAfter: string }> {
+    const answer = await this.call(API.issueCertificate, {
+      token,
+      params: { operationId },
+      body: { workstationId, csr: csr.toString('base64'), attestation: attestation === null ? null : attestation.toString('base64') },
+    });
+    return { certificate: Buffer.from(answer.certificate, 'base64'), notAfter: answer.notAfter };
+  }
+
+  /** Issue: the new PUK and the SET MANAGEMENT KEY command, as bytes for the caller to wipe (the JSON text is dropped here). */
+  async personaliseCard(token: string, operationId: string, workstationId: string): Promise<{ puk: Buffer; managementKeyCommand: Buffer }> {
+    const answer = await this.call(API.personaliseSmartcard, { token, params: { operationId }, body: { workstationId } });
+    return { puk: Buffer.from(answer.puk, 'ascii'), managementKeyCommand: Buffer.from(answer.managementKeyCommand, 'base64') };
+  }
+
+  /** Issue: the card holds everything; the service registers it (repeatable). */
+  async confirmCardIssue(token: string, operationId: string, workstationId: string): Promise<void> {
+    await this.call(API.confirmIssue, { token, params: { operationId }, body: { workstationId } });
+  }
+
+  /** Repair: what was rewritten on the card, and whether its key is the recorded certificate's. */
+  cardRepaired(token: string, operationId: string, workstationId: string, repaired: RepairedPart[], keyMatches: boolean): Promise<ResponseOf<typeof API.repaired>> {
+    return this.call(API.repaired, { token, params: { operationId }, body: { workstationId, repaired, keyMatches } });
+  }
+
+  /** Clear: the card as read after its reset (blank); the service unregisters it. */
+  cardCleared(token: string, operationId: string, workstationId: string, card: CardReadout): Promise<ResponseOf<typeof API.cleared>> {
+    return this.call(API.cleared, { token, params: { operationId }, body: { workstationId, card } });
+  }
+
+  /** A card operation that will not finish. */
+  async abandonCardOperation(token: string, operationId: string, workstationId: string, reason: z.input<typeof AbandonOperationBody>['reason']): Promise<void> {
+    await this.call(API.abandonOperation, { token, params: { operationId }, body: { workstationId, reason } });
   }
 
   /** One call of `endpoint`: its method and path from the table, its answer parsed by the table's schema. */

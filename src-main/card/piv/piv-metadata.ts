@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { CardError } from '../card-error.js';
 import { decodeTlvs, requireTlv, tlv, TlvError } from '../../../src-shared/card/tlv.js';
 import type { KeyOrigin } from '../../../src-shared/card/virtual-card-state.js';
-import { ALG, METADATA_ORIGIN, METADATA_TAG, type AsymmetricAlg } from './piv-constants.js';
+import { ALG, METADATA_ORIGIN, METADATA_TAG, type AsymmetricAlg, type SymmetricAlg } from './piv-constants.js';
 import { parsePublicKeyTemplate } from './piv-public-key.js';
 
 // The answer to Yubico GET METADATA for an asymmetric slot: which key the slot holds, read
@@ -61,4 +61,26 @@ export function parseReferenceRetries(data: Uint8Array): ReferenceRetries {
 function single(value: Buffer): number {
   if (value.length !== 1) throw new TlvError('a one-byte metadata field is not one byte');
   return value[0] as number;
+}
+
+/** The management key (9B) as GET METADATA describes it: its algorithm, and whether it is the factory key. */
+export interface ManagementKeyMetadata {
+  readonly algorithm: SymmetricAlg;
+  /** Tag 05: the card still holds its factory key; undefined when the card does not say. */
+  readonly isDefault: boolean | undefined;
+}
+
+export function parseManagementKeyMetadata(data: Uint8Array): ManagementKeyMetadata {
+  try {
+    const items = decodeTlvs(data);
+    const algorithm = single(requireTlv(items, METADATA_TAG.ALGORITHM, 'management key metadata'));
+    if (algorithm !== ALG.TDES && algorithm !== ALG.AES128 && algorithm !== ALG.AES192 && algorithm !== ALG.AES256) {
+      throw new TlvError('unknown management key algorithm');
+    }
+    const defaultValue = items.find((i) => i.tag === METADATA_TAG.DEFAULT_VALUE)?.value;
+    return { algorithm, isDefault: defaultValue === undefined ? undefined : single(defaultValue) === 1 };
+  } catch (err) {
+    if (err instanceof TlvError) throw new CardError('malformed-response', `The card's management key metadata could not be read: ${err.message}.`, { cause: err });
+    throw err;
+  }
 }

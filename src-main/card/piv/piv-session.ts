@@ -1,21 +1,38 @@
 import type { KeyObject } from 'node:crypto';
 import { ApduChannel } from '../apdu-channel.js';
-import type { CommandApdu } from '../apdu.js';
+import { ApduFormatError, parseCommand, type CommandApdu } from '../apdu.js';
 import { CardError } from '../card-error.js';
 import { wipe } from '../bytes.js';
 import { errorForStatus, expectOk, SW } from '../status-words.js';
 import { decodeSingleTlv, decodeTlvs, encodeTag, requireTlv, tlv, TlvError } from '../../../src-shared/card/tlv.js';
-import { ALG, INS, KEY_REF, PIV_AID, type Slot } from './piv-constants.js';
+import { ALG, INS, KEY_REF, OBJECT, PIV_AID, type Slot } from './piv-constants.js';
 import { parseCertificateObject, parseChuid, encodeCertificateObject, type Chuid } from '../../../src-shared/card/piv-objects.js';
 import { passcodeBlock, pukBlock } from './piv-reference-data.js';
 import { parsePublicKeyTemplate } from './piv-public-key.js';
 import { signatureInput } from './piv-signature-input.js';
 import type { ManagementKeyResponder } from './piv-management-key.js';
-import { parseKeyMetadata, parseReferenceRetries, type KeyMetadata, type ReferenceRetries } from './piv-metadata.js';
+import {
+  parseKeyMetadata,
+  parseManagementKeyMetadata,
+  parseReferenceRetries,
+  type KeyMetadata,
+  type ManagementKeyMetadata,
+  type ReferenceRetries,
+} from './piv-metadata.js';
 
 // The PIV card edge: one method per card operation, over a channel the caller owns (inside a
 // reader transaction). No UI and no service knowledge: passcodes come in as bytes, management
 // key cryptography comes from a responder.
+
+/**
+ * What blocks the PIN and the PUK before a factory reset: not digits, so never a passcode or a
+ * PUK (both are digits only) and never the right value, however many times it is tried.
+ */
+const BLOCKING_VALUE = Buffer.from('clear-00', 'ascii');
+/** More tries than any card allows (Yubico: at most 15); a card still answering 63Cx after this is broken. */
+const MAX_BLOCKING_TRIES = 16;
+/** An empty `53` object: PUT DATA with it deletes the object. */
+const EMPTY_OBJECT = Buffer.from([0x53, 0x00]);
 
 export type PinStatus = { verified: true } | { verified: false; attemptsRemaining: number };
 
@@ -212,6 +229,98 @@ export class PivSession {
     const resp = await this.channel.send({ cla: 0, ins: INS.GET_SERIAL, p1: 0, p2: 0, ne: 256 });
     if (resp.sw !== SW.OK || resp.data.length !== 4) return undefined;
     return resp.data.readUInt32BE(0);
+  }
+
+  /** Yubico GET VERSION ("5.4.3"); undefined for a card without the extension. */
+  async version(): Promise<string | undefined> {
+    const resp = await this.channel.send({ cla: 0, ins: INS.GET_VERSION, p1: 0, p2: 0, ne: 256 });
+    if (resp.sw !== SW.OK || resp.data.length !== 3) return undefined;
+    return [...resp.data].join('.');
+  }
+
+  /**
+   * Yubico GET METADATA 9B: the management key's algorithm and whether it is the factory key;
+   * undefined when the card does not know the command (then the key is 3DES).
+   */
+  async managementKeyMetadata(): Promise<ManagementKeyMetadata | undefined> {
+    const resp = await this.channel.send({ cla: 0, ins: INS.GET_METADATA, p1: 0x00, p2: KEY_REF.MANAGEMENT, ne: this.channel.maxNe });
+    if (resp.sw === SW.INS_NOT_SUPPORTED || resp.sw === SW.CLA_NOT_SUPPORTED || resp.sw === SW.FUNCTION_NOT_SUPPORTED) return undefined;
+    return parseManagementKeyMetadata(expectOk(resp, "Reading the card's management key metadata"));
+  }
+
+  /**
+   * Yubico SET PIN RETRIES: the PIN's and PUK's tries; both go back to their factory values.
+   * Needs management key authentication and the verified PIN.
+   */
+  async setPinRetries(pinTries: number, pukTries: number): Promise<void> {
+    const resp = await this.channel.send({ cla: 0, ins: INS.SET_PIN_RETRIES, p1: pinTries, p2: pukTries });
+    expectOk(resp, "Setting the card's passcode attempts");
+  }
+
+  /**
+   * Sends the service's SET MANAGEMENT KEY command (Yubico INS FF) exactly as the service built
+   * it, so the new key never exists here in any other form; the bytes are wiped, whatever the
+   * card answers. Nothing but that one command is accepted.
+   */
+  async sendManagementKeyCommand(command: Buffer): Promise<void> {
+    let parsed: ReturnType<typeof parseCommand> | undefined;
+    try {
+      try {
+        parsed = parseCommand(command);
+      } catch (err) {
+        if (err instanceof ApduFormatError) throw new CardError('wrong-data', 'The new management key command could not be read.', { cause: err });
+        throw err;
+      }
+      if (parsed.cla !== 0x00 || parsed.ins !== INS.SET_MGMKEY) throw new CardError('wrong-data', 'The new management key command is not one.');
+      const resp = await this.send({ cla: parsed.cla, ins: parsed.ins, p1: parsed.p1, p2: parsed.p2, data: parsed.data }, true);
+      expectOk(resp, "Setting the card's management key");
+    } finally {
+      wipe(command, parsed?.data);
+    }
+  }
+
+  /** Yubico RESET: the card back to its factory state; the card allows it only with the PIN and PUK both blocked. */
+  async factoryReset(): Promise<void> {
+    const resp = await this.channel.send({ cla: 0, ins: INS.RESET, p1: 0, p2: 0 });
+    expectOk(resp, 'Resetting the card');
+  }
+
+  /** VERIFY with a value that is never the PIN until the card says it is blocked (6983). */
+  async blockPin(): Promise<void> {
+    await this.blockReference('Blocking the passcode', () => ({ cla: 0, ins: INS.VERIFY, p1: 0x00, p2: KEY_REF.PIN, data: BLOCKING_VALUE }));
+  }
+
+  /** CHANGE REFERENCE DATA on the PUK with a value that is never the PUK until it is blocked (6983). */
+  async blockPuk(): Promise<void> {
+    await this.blockReference('Blocking the PUK', () => ({
+      cla: 0,
+      ins: INS.CHANGE_REFERENCE_DATA,
+      p1: 0x00,
+      p2: KEY_REF.PUK,
+      data: Buffer.concat([BLOCKING_VALUE, BLOCKING_VALUE]),
+    }));
+  }
+
+  /** PUT DATA with an empty object: the card deletes the object (absent already is fine). */
+  async deleteData(tag: number): Promise<void> {
+    await this.putData(tag, EMPTY_OBJECT);
+  }
+
+  /** The attestation key's certificate (Yubico object 5FFF01, DER), or undefined when the card has none. */
+  async readAttestationCertificate(): Promise<Buffer | undefined> {
+    const object = await this.getData(OBJECT.YUBICO_ATTESTATION);
+    return object ? wrapParse(() => parseCertificateObject(object), 'attestation certificate') : undefined;
+  }
+
+  private async blockReference(context: string, command: () => CommandApdu): Promise<void> {
+    for (let tries = 0; tries < MAX_BLOCKING_TRIES; tries++) {
+      const resp = await this.channel.send(command());
+      if (resp.sw === SW.AUTH_BLOCKED) return;
+      if ((resp.sw & 0xfff0) === 0x63c0) continue;
+      // 9000 would mean the value was right, which a non-digit value never is on a card of ours.
+      throw resp.sw === SW.OK ? new CardError('unexpected-status', `${context}: the card accepted a value it should refuse.`) : errorForStatus(resp.sw, context);
+    }
+    throw new CardError('unexpected-status', `${context}: the card did not block after ${MAX_BLOCKING_TRIES} wrong values.`);
   }
 
   private async changeReferenceData(

@@ -85,6 +85,8 @@ describe("the agent's service client calls only the table's endpoints", () => {
   /** An id with characters a path must encode: it stays one path segment. */
   const ID = 'id/with space';
   const BYTES = new Uint8Array([1, 2, 3]);
+  /** A blank card, as the agent reads it. */
+  const READOUT = { serial: 1, chuidUuid: null, certificateSerial: null, factoryManagementKey: true, hasAuthenticationKey: false, attestationCertificate: null, version: null };
   /** One call of every public method of the client. A new method fails the first assertion until it is listed here. */
   const CALLS: Record<string, unknown[]> = {
     health: [],
@@ -112,6 +114,18 @@ describe("the agent's service client calls only the table's endpoints", () => {
     renewalAuthenticate: [ID, 'ws-1', 'e', BYTES],
     renewalCertificate: [ID, 'ws-1', Buffer.from(BYTES), { attestation: null, oldKeySignature: null }],
     confirmRenewal: [ID, 'ws-1'],
+    openCardIssue: [TOKEN, UUID, { workstationId: 'ws-1', algorithm: 'p256', card: READOUT }],
+    openCardRepair: [TOKEN, UUID, 'ws-1', READOUT],
+    openCardClear: [TOKEN, UUID, 'ws-1', READOUT],
+    cancelSmartcard: [TOKEN, UUID, { reason: 'lost' }],
+    cardOperationWitness: [TOKEN, ID, 'ws-1', BYTES],
+    cardOperationAuthenticate: [TOKEN, ID, 'ws-1', 'e', BYTES],
+    issueCardCertificate: [TOKEN, ID, 'ws-1', Buffer.from(BYTES), null],
+    personaliseCard: [TOKEN, ID, 'ws-1'],
+    confirmCardIssue: [TOKEN, ID, 'ws-1'],
+    cardRepaired: [TOKEN, ID, 'ws-1', ['chuid'], true],
+    cardCleared: [TOKEN, ID, 'ws-1', READOUT],
+    abandonCardOperation: [TOKEN, ID, 'ws-1', 'failed'],
     // A call the renderer asked for: any viaAgent endpoint, with the session.
     callForRenderer: [SERVICE_ENDPOINTS.positionRequests, { query: { status: 'pending' } }, TOKEN],
     exportReport: [TOKEN, 'users-positions', { days: '30' }],

@@ -1,0 +1,64 @@
+import { isBlankReadout } from '../../src-shared/api/cim-cards.js';
+import { OBJECT } from '../card/piv/piv-constants.js';
+import type { PivSession } from '../card/piv/piv-session.js';
+import type { ClearCardInput, ClearCardResult } from './card-lifecycle-types.js';
+import { readoutOf } from './card-readout.js';
+import { withPivCard } from './card-transaction.js';
+import { authenticateThroughService } from './relayed-management-key.js';
+
+// Clearing a smartcard so it can be reused: ONE reader transaction, reset afterwards.
+//
+//   SELECT; GENERAL AUTHENTICATE 9B twice (the service's management key, relayed: only the card
+//   on record can answer, so no other card is wiped in its name); PUT DATA 5FC105 `53 00` and
+//   PUT DATA 5FC102 `53 00` (the certificate and the CHUID deleted); VERIFY with a non-digit
+//   value until 6983 (the PIN blocked: three with the usual tries, fewer once some are spent);
+//   CHANGE REFERENCE DATA 81 with non-digit values until 6983 (the PUK blocked); RESET (Yubico
+//   INS FB, which the card allows only now); SELECT; then the readout (card-readout.ts) of the
+//   card as it now is: factory PIN 123456, PUK 12345678, the factory management key, no keys and
+//   no objects (the attestation key stays: it belongs to the card).
+//
+// A card pulled at any command is the card on record still (the management key changes only
+// at RESET, which is one command) or blank: clearing again finishes it. The certificate goes
+// first, so a card pulled halfway never offers it beside a key it is about to lose. A card the
+// service already saw as blank (relay null) is only read again.
+
+/** The card was blank when the clear was opened and is not now: it is another card, or it changed. */
+export class CardNoLongerBlankError extends Error {
+  override name = 'CardNoLongerBlankError';
+  constructor() {
+    super('This smartcard is not the blank card that was checked. Check the card and start again.');
+  }
+}
+
+export async function clearCard(input: ClearCardInput): Promise<ClearCardResult> {
+  return withPivCard(input.readers, input.reader, async (piv) => {
+    const relay = input.relay;
+    if (relay === null) {
+      input.onStage?.('reading-card');
+      const readout = await readoutOf(piv);
+      if (!isBlankReadout(readout)) throw new CardNoLongerBlankError();
+      return { readout, apdus: piv.apduCount };
+    }
+    input.onStage?.('checking-card');
+    await authenticateThroughService(piv, relay, (exchangeId, cardResponse) => relay.authenticate(exchangeId, cardResponse));
+    input.onStage?.('clearing');
+    await piv.deleteData(OBJECT.CERT_9A);
+    await piv.deleteData(OBJECT.CHUID);
+    await resetToFactory(piv);
+    input.onStage?.('reading-card');
+    const readout = await readoutOf(piv);
+    return { readout, apdus: piv.apduCount };
+  });
+}
+
+/**
+ * Puts any card back to its factory state, whatever its PIN, PUK and management key: block the
+ * PIN, block the PUK, Yubico RESET, SELECT. Needs nothing from the holder or the service (a
+ * YubiKey allows it to anyone holding the card); the caller decides when that is right.
+ */
+export async function resetToFactory(piv: PivSession): Promise<void> {
+  await piv.blockPin();
+  await piv.blockPuk();
+  await piv.factoryReset();
+  await piv.select();
+}
