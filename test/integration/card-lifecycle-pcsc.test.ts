@@ -11,6 +11,7 @@ import type { PersonaKey } from '../../src-service/seed/personas.js';
 import { signInFromPrompt } from '../support/agent-states.js';
 import { cardCertificate } from '../support/renewal-rig.js';
 import { cardHolds } from '../support/unlock-rig.js';
+import { cardHoldsKeyOf } from '../support/smartcard-rig.js';
 import { startServiceRig, type ServiceRig } from '../unit/agent/support/agent-rig.js';
 import { issueThroughAgent, clearThroughAgent, cardSeenIn, type JobEnd } from '../support/smartcard-job-steps.js';
 import { startPcscAgent, type PcscAgent } from './support/pcsc-agent.js';
@@ -174,6 +175,7 @@ describe.each(['rsa2048', 'p256'] as const)('issue a %s smartcard over pcscd + v
     const end = await issueThroughAgent(pcsc.agent, { userUuid: holderUuid('clinician'), algorithm, passcode: CHOSEN });
     expect(end.inspection.readout.serial).toBe(blank.engine.snapshot().serial);
     expect(isBlankReadout(end.inspection.readout)).toBe(true);
+    expect(end.inspection.registeredTo).toBeNull();
     const cardUuid = expectIssued(end);
     expect(blank.log.length).toBeGreaterThan(before);
     // The RA's own card in the other reader was not spoken to.
@@ -185,6 +187,7 @@ describe.each(['rsa2048', 'p256'] as const)('issue a %s smartcard over pcscd + v
     expect(record.certificates.map((c) => c.revokedAt)).toEqual([null]);
     const issued = record.certificates[0]!.der!;
     expect(cardCertificate(blank.engine)).toEqual(issued);
+    expect(cardHoldsKeyOf(blank.engine, issued)).toBe(true);
     expect(new X509Certificate(issued).checkIssued(rig.service.ctx.ca.issuing)).toBe(true);
     const key = new X509Certificate(issued).publicKey;
     expect(algorithm === 'rsa2048' ? key.asymmetricKeyDetails?.modulusLength : key.asymmetricKeyDetails?.namedCurve).toBe(algorithm === 'rsa2048' ? 2048 : 'prime256v1');

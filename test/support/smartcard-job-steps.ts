@@ -2,14 +2,15 @@ import type { AgentResult, SmartcardJobProgress } from '../../src-shared/api/age
 import type { AsymmetricAlgorithm } from '../../src-shared/card/virtual-card-state.js';
 import type { Agent } from '../../src-main/agent/agent-types.js';
 import { nextState } from './agent-states.js';
+import { jobEnd } from './smartcard-rig.js';
 
 // The smartcard lifecycle pages' steps as an RA person takes them on the agent, for tests and
 // benches alike: "Continue" with the card in the second reader (smartcard.inspect), then the
 // operation (smartcard.issue / smartcard.clear), polled as the page polls it until it ends.
 // (Not a test file: vitest only collects *.test.ts.)
 
-/** How often the page asks for a job's progress. */
-const POLL_MS = 10;
+/** A job on the real pcscd: an RSA-2048 key made by a card on a shared machine takes its time. */
+const JOB_MS = 120_000;
 
 type SmartcardInspection = AgentResult<'smartcard.inspect'>;
 
@@ -25,17 +26,6 @@ export function cardSeenIn(agent: Agent, reader: string, ms?: number): Promise<u
   return nextState(agent, (s) => s.readers.some((r) => r.name === reader && r.card !== null), `a card in ${reader}`, ms);
 }
 
-/** Polls `jobId` until it is no longer running; fails after `ms` with the stage it was at. */
-export async function untilJobEnds(agent: Agent, jobId: string, ms = 120_000): Promise<SmartcardJobProgress> {
-  const t0 = Date.now();
-  for (;;) {
-    const progress = (await agent.handle('smartcard.progress', { jobId })) as SmartcardJobProgress;
-    if (progress.status !== 'running') return progress;
-    if (Date.now() - t0 > ms) throw new Error(`the smartcard job is still running after ${ms} ms, at "${progress.stage}"`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-}
-
 export interface IssueSteps {
   readonly userUuid: string;
   readonly algorithm: AsymmetricAlgorithm;
@@ -47,12 +37,12 @@ export interface IssueSteps {
 export async function issueThroughAgent(agent: Agent, steps: IssueSteps): Promise<JobEnd> {
   const inspection = (await agent.handle('smartcard.inspect', {})) as SmartcardInspection;
   const { jobId } = (await agent.handle('smartcard.issue', { userUuid: steps.userUuid, algorithm: steps.algorithm, passcode: steps.passcode, confirm: steps.passcode })) as { jobId: string };
-  return { inspection, progress: await untilJobEnds(agent, jobId) };
+  return { inspection, progress: await jobEnd(agent, jobId, JOB_MS) };
 }
 
 /** "Continue" -> the check -> "Clear smartcard" -> its progress until it ends. */
 export async function clearThroughAgent(agent: Agent, cardUuid: string): Promise<JobEnd> {
   const inspection = (await agent.handle('smartcard.inspect', {})) as SmartcardInspection;
   const { jobId } = (await agent.handle('smartcard.clear', { cardUuid })) as { jobId: string };
-  return { inspection, progress: await untilJobEnds(agent, jobId) };
+  return { inspection, progress: await jobEnd(agent, jobId, JOB_MS) };
 }
