@@ -112,7 +112,11 @@ export const ServiceConfig = z.strictObject({
   secretFile: z.string().min(1).optional(),
   /** CA key passphrase for standalone services; overrides the secret file. */
   caPassphrase: z.string().min(12).optional(),
-  /** Origin clients use (e.g. https://cis.example.nhs.uk); defaults to the listening URL. */
+  /**
+   * The service's public origin, the one clients use (e.g. https://cis.example.nhs.uk); defaults
+   * to the listening URL. Card certificates name <serviceOrigin>/v1/ca/crl as where the CA's
+   * revocation list is published (cRLDistributionPoints), so set it before issuing cards.
+   */
   serviceOrigin: z.url().optional(),
   sessionTtlMinutes: z.coerce.number().int().min(1).max(24 * 60).default(12 * 60),
   bodyLimitBytes: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from './http/app.js';
 import { caPassphraseFor, openWithMachineSecret } from './crypto/machine-secret-file.js';
 import { loadOrCreateCertificateAuthority } from './ca/certificate-authority.js';
+import { crlDistributionPointOf } from './ca/revocation-list.js';
 import { loadConfig, type ServiceConfigInput } from './config.js';
 import type { ServiceContext } from './service-context.js';
 import { createMailer } from './notify/mailer.js';
@@ -76,6 +77,9 @@ export async function startService(input: StartServiceOptions = {}): Promise<Run
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   if (!ctx.serviceOrigin) ctx.serviceOrigin = url;
+  // Issued certificates name the revocation list where clients reach this service: the
+  // configured public origin, else (an embedded or training service) its own listening URL.
+  ca.crlDistributionPoint = crlDistributionPointOf(ctx.serviceOrigin);
   return {
     url,
     ctx,

@@ -1,20 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import type { AgentRequest, AgentResult, SmartcardJobKind, SmartcardJobProgress } from '../../src-shared/api/agent-api.js';
+import type { AgentRequest, AgentResult, SmartcardJobProgress } from '../../src-shared/api/agent-api.js';
+import type { SmartcardJobKind } from './smartcard-messages.js';
 import { isBlankReadout, type CardReadout } from '../../src-shared/api/cim-cards.js';
 import { newPasscodeProblems } from '../../src-shared/domain/passcode-change.js';
 import { grantFor } from '../../src-shared/domain/roles.js';
 import { wipe } from '../card/bytes.js';
-import { CardBlockedError, WrongPasscodeError } from '../card/status-words.js';
 import { ServiceUnreachableError } from '../service-client/service-client-errors.js';
 import type { SessionModel } from './agent-model.js';
 import { MESSAGES } from './agent-messages.js';
 import type { AgentRuntime } from './agent-runtime.js';
 import { AgentFailure } from './agent-types.js';
-import { clearCard } from './card-clear.js';
-import { issueCard } from './card-issue.js';
+import { CardNoLongerBlankError, clearCard } from './card-clear.js';
+import { CardNotBlankError, issueCard } from './card-issue.js';
 import { readCardReadout } from './card-readout.js';
 import { repairCard } from './card-repair.js';
 import { outcomeOfError, type FlowTerms } from './outcome-of-error.js';
+import { RenewalCertificateMismatchError } from './renewal-card.js';
 import { SmartcardJournal, type SmartcardStep } from './smartcard-journal.js';
 import { KIND_ACTIVITY, SMARTCARD_MESSAGES as M, STAGE_WORDS } from './smartcard-messages.js';
 import { issueRelay, serviceKeyRelay, type RelayContext } from './smartcard-relay.js';
@@ -31,18 +32,8 @@ import { issueRelay, serviceKeyRelay, type RelayContext } from './smartcard-rela
 /** Finished jobs kept for the page to read their end. */
 const KEPT_JOBS = 20;
 
-/** The stages (and journal steps) from which an issue has changed what the card holds. */
-const CHANGES_CARD: ReadonlySet<SmartcardStep> = new Set([
-  'resetting-card',
-  'making-key',
-  'requesting-certificate',
-  'writing-certificate',
-  'personalising',
-  'setting-passcode',
-  'setting-keys',
-  'checking-card',
-  'confirming',
-]);
+/** The stages (and journal steps) of an issue that change what the card holds; every later one follows one of them. */
+const CHANGES_CARD: ReadonlySet<SmartcardStep> = new Set(['resetting-card', 'making-key', 'requesting-certificate', 'writing-certificate', 'setting-passcode', 'setting-keys']);
 
 type Progress = { -readonly [K in keyof SmartcardJobProgress]: SmartcardJobProgress[K] };
 
@@ -70,8 +61,9 @@ function termsFor(kind: SmartcardJobKind): Terms {
     forbidden: 'role',
     own: (err) => {
       if (err instanceof AgentFailure) return { kind: 'failed', code: err.code, message: err.message };
-      // The factory passcode refused: the card has been personalised, so it is not blank.
-      if (kind === 'issue' && (err instanceof WrongPasscodeError || err instanceof CardBlockedError)) return { kind: 'failed', code: 'service-refused', message: M.notBlank };
+      // The card's own refusals, in the card layer's words (which never carry card data).
+      if (err instanceof CardNotBlankError || err instanceof CardNoLongerBlankError) return { kind: 'failed', code: 'service-refused', message: err.message };
+      if (err instanceof RenewalCertificateMismatchError) return { kind: 'failed', code: 'service-refused', message: M.certificateMismatch };
       return undefined;
     },
   };
@@ -83,7 +75,7 @@ export class SmartcardJobs {
   readonly journal: SmartcardJournal;
 
   constructor(private readonly rt: AgentRuntime) {
-    this.journal = new SmartcardJournal(rt.journal, rt.now);
+    this.journal = new SmartcardJournal(rt.journal, () => rt.now());
   }
 
   /** The card in the second reader: what it is, and whom it is registered to (as far as the session may see). */

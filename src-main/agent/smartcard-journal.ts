@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { SmartcardJobKind } from '../../src-shared/api/agent-api.js';
+import type { SmartcardJobKind } from './smartcard-messages.js';
 import type { RenewalJournal } from './renewal-journal.js';
 
 // The agent's record of the smartcard lifecycle operations (issue, repair, clear) it runs, in the

@@ -1,8 +1,10 @@
-import type { SmartcardJobKind } from '../../src-shared/api/agent-api.js';
+import type { SmartcardJobProgress } from '../../src-shared/api/agent-api.js';
 import type { LifecycleStage } from './card-lifecycle-types.js';
 
 // What the smartcard lifecycle pages say while the agent issues, repairs or clears a card in the
 // second reader, and when it cannot (seed 004 wording for the successes).
+
+export type SmartcardJobKind = SmartcardJobProgress['kind'];
 
 export const SMARTCARD_MESSAGES = {
   forbidden: {
@@ -22,8 +24,7 @@ export const SMARTCARD_MESSAGES = {
   },
   insertSecond: 'Insert the smartcard into your second smartcard reader.',
   ownCard: 'This is the smartcard you are signed in with. Insert the other smartcard into your second smartcard reader.',
-  notBlank: 'This smartcard is not blank. Clear it before issuing it, or use a blank smartcard.',
-  notThisCard: 'The smartcard in your second reader is not the one you chose. Insert that smartcard and try again.',
+  certificateMismatch: "The identity service's certificate was not for this smartcard's new key, so nothing was written. Issue the smartcard again.",
   keyMismatch: "This smartcard's key does not match its certificate, so it cannot be repaired. Clear it so it can be reused, and issue it again.",
   notProved: 'This smartcard did not prove it is the one the identity service issued. It cannot be changed here.',
   serviceUnreachable: 'The identity service cannot be reached. Check the network connection and try again.',

@@ -1,7 +1,7 @@
 import { serialOf } from './renewal-confirm.js';
 import type { AgentRuntime } from './agent-runtime.js';
 import type { IssueRelay, ServiceKeyRelay } from './card-lifecycle-types.js';
-import type { SmartcardJournal, SmartcardStep } from './smartcard-journal.js';
+import type { SmartcardStep } from './smartcard-journal.js';
 
 // The service's half of a card operation (card-lifecycle-types.ts), over the agent's client with
 // the RA's session, the journal written before each step that changes what the card holds.

@@ -90,6 +90,9 @@ export async function verifyLogin(ctx: ServiceContext, body: z.infer<typeof Veri
       facts.cardUuid = record.cardUuid;
       if (now < certificate.notBefore) throw new LoginFailure('certificate-not-yet-valid');
       if (now > certificate.notAfter) throw new LoginFailure('certificate-expired');
+      // A cancelled card says so before its (also revoked) certificate does: the holder is told
+      // what happened to the card, not to one certificate on it.
+      if (record.cardStatus === 'cancelled') throw new LoginFailure('card-cancelled');
       if (record.revokedAt !== null) throw new LoginFailure('certificate-revoked');
       if (record.cardStatus !== 'active') throw new LoginFailure(cardStatusFailure(record.cardStatus));
       if (record.userStatus !== 'open') throw new LoginFailure('profile-closed');

@@ -6,7 +6,8 @@ import { OID } from '../../src-shared/crypto/x509-builder.js';
 
 // The card authentication (PIV slot 9A) certificate profile: subject CN "Given Family" and the
 // holder's user UUID in the `uid` attribute (what login matches against the directory),
-// digitalSignature only, clientAuth, RSA-2048 or P-256 subject key.
+// digitalSignature only, clientAuth, RSA-2048 or P-256 subject key, and where the CA's revocation
+// list is (cRLDistributionPoints) so a relying party can check the card is not cancelled.
 
 const DEFAULT_VALIDITY_YEARS = 3;
 const DAY_MS = 24 * 3600 * 1000;
@@ -50,6 +51,7 @@ export function issueAuthenticationCertificate(ca: CertificateAuthority, r: Auth
       { kind: 'basicConstraints', ca: false },
       { kind: 'keyUsage', usages: ['digitalSignature'] },
       { kind: 'extKeyUsage', purposes: ['clientAuth'] },
+      ...(ca.crlDistributionPoint !== null ? [{ kind: 'crlDistributionPoint' as const, url: ca.crlDistributionPoint }] : []),
     ],
   });
 }

@@ -4,6 +4,7 @@ import { decodeKdfParams, deriveKeyFromPassphrase } from '../crypto/passphrase-k
 import type { Db } from '../store/database.js';
 import { CaError, CA_SECRET_NAMES, readCaRecord, storeCaRecordIfAbsent, type CaRecord } from './ca-storage.js';
 import { createCaRecord } from './ca-creation.js';
+import { buildRevocationList, type RevokedEntry } from './revocation-list.js';
 import { buildCertificate, keyIdentifier, randomSerial, subjectNameDer, type Extension, type NameAttribute } from '../../src-shared/crypto/x509-builder.js';
 
 // The service's certificate authority: a root CA (its key stays sealed in the database and is
@@ -38,6 +39,12 @@ export class CertificateAuthority {
   readonly issuingPublicKey: KeyObject;
   private readonly issuingName: Buffer;
   private readonly issuingKeyId: Buffer;
+  /**
+   * The URL of this CA's revocation list that issued card certificates name
+   * (cRLDistributionPoints): the service's public origin + /v1/ca/crl, set once the origin is
+   * known (start-service.ts; make-card from serviceOrigin). Null: not known here.
+   */
+  crlDistributionPoint: string | null = null;
 
   constructor(
     rootDer: Buffer,
@@ -75,6 +82,11 @@ export class CertificateAuthority {
       signingKey: this.issuingKey,
     });
     return { der, serial, notBefore, notAfter };
+  }
+
+  /** The revocation list naming `entries`, signed by the issuing CA (revocation-list.ts). */
+  revocationList(list: { thisUpdate: Date; nextUpdate: Date; crlNumber: number; entries: readonly RevokedEntry[] }): Buffer {
+    return buildRevocationList({ ...list, issuer: this.issuingName, issuerKeyId: this.issuingKeyId, signingKey: this.issuingKey });
   }
 
   /** True when `certificate` carries our issuing CA's name and signature. */

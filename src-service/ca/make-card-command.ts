@@ -6,6 +6,7 @@ import { caPassphraseFor, openWithMachineSecret } from '../crypto/machine-secret
 import { makeCard, CardFactoryError } from './card-factory.js';
 import { writeCardStateFile } from './card-state-file.js';
 import { loadOrCreateCertificateAuthority } from './certificate-authority.js';
+import { crlDistributionPointOf } from './revocation-list.js';
 
 // `npm run service -- make-card --user <uuid> --state <file> [--passcode <6-8 digits>]
 //   [--algorithm rsa2048|p256] [--valid-days N] [--db <file or postgres URL>] [--secret-file <file>] [--config <file>]`
@@ -53,6 +54,8 @@ export async function makeCardCommand(args: string[], out: (line: string) => voi
   const { db, secret } = await openWithMachineSecret(config);
   try {
     const ca = await loadOrCreateCertificateAuthority(db, { passphrase: caPassphraseFor(config, secret) });
+    // Without a configured public origin nobody knows where clients will reach the list.
+    if (config.serviceOrigin) ca.crlDistributionPoint = crlDistributionPointOf(new URL(config.serviceOrigin).origin);
     const card = await makeCard(
       { db, dataKey: secret.dataKey, ca },
       {

@@ -145,8 +145,8 @@ const KIND_WORDS: Record<CardOperationKind, string> = { issue: 'issue', repair: 
 
 export interface StepRequirement {
   readonly kind: CardOperationKind | readonly CardOperationKind[];
-  /** The statuses the step may be taken from. */
-  readonly from: readonly CardOperationStatus[];
+  /** The statuses the step may be taken from (for every kind, or by kind). */
+  readonly from: readonly CardOperationStatus[] | { readonly [K in CardOperationKind]?: readonly CardOperationStatus[] };
   /** The step's own words for "this step is not the next one", e.g. "The card has not proved itself yet". */
   readonly notNow?: string;
 }
@@ -167,7 +167,8 @@ export async function operationForStep(
   if (!kinds.includes(row.kind)) throw new ServiceError(404, 'not-found', OPERATION_NOT_FOUND);
   await requireRightOverHolder(db, session, ACTIVITY_OF[row.kind], row.holderId, input.now);
   requireOpen(row, input.now.getTime());
-  if (!need.from.includes(row.status)) {
+  const from = Array.isArray(need.from) ? need.from : ((need.from as Record<string, readonly CardOperationStatus[] | undefined>)[row.kind] ?? []);
+  if (!from.includes(row.status)) {
     throw conflict(need.notNow ?? `This smartcard ${KIND_WORDS[row.kind]} is not at that step. Start again.`);
   }
   return row;

@@ -25,6 +25,13 @@ export interface WitnessAnswer {
   readonly challenge: Buffer;
 }
 
+/**
+ * Where the key of the card named `cardUuid` comes from, opened (the exchange wipes it after
+ * use); undefined when there is none. By default the registered card's (the cards row); a card
+ * being issued has its key in its card operation until it is registered.
+ */
+export type ManagementKeySource = (cardUuid: string) => Promise<Buffer | undefined>;
+
 const exchangeHash = (exchangeId: string): Buffer => createHash('sha256').update(exchangeId, 'utf8').digest();
 
 function aes128Ecb(key: Buffer, data: Uint8Array, direction: 'encrypt' | 'decrypt'): Buffer {
@@ -50,24 +57,17 @@ export class ManagementKeyExchanges {
   }
 
   /**
-   * Step 1: decrypts the card's witness with the card's key and makes a challenge. A card that
-   * cannot be changed (revoked, cancelled) is refused, unless `proofOnly`: it is only proving
-   * itself, so that it can be told why nothing can be done for it.
+   * Step 1: decrypts the card's witness with the card's key (from `keySource`, else the
+   * registered card's: see registeredCardKey) and makes a challenge.
    */
-  async answerWitness(cardUuid: string, encryptedWitness: Uint8Array, options: { proofOnly?: boolean } = {}): Promise<WitnessAnswer> {
+  async answerWitness(cardUuid: string, encryptedWitness: Uint8Array, options: { proofOnly?: boolean; keySource?: ManagementKeySource } = {}): Promise<WitnessAnswer> {
     if (encryptedWitness.length !== BLOCK) throw badRequest('The card witness must be one AES block (16 bytes).');
     const now = this.now();
     if (pruneDue(this.deps.db, 'management_key_exchanges', now)) await this.deps.db.deleteFrom('management_key_exchanges').where('expires_at', '<=', now).execute();
-    const secret = await readCardSecret(this.deps.db, this.deps.dataKey, cardUuid, 'management-key');
-    if (!secret) throw notFound('That smartcard');
+    const key = await (options.keySource ?? ((uuid: string) => this.registeredCardKey(uuid, options.proofOnly === true)))(cardUuid);
+    if (!key) throw notFound('That smartcard');
     try {
-      if (secret.managementKeyAlgorithm !== MANAGEMENT_KEY_ALGORITHM) {
-        throw new ServiceError(409, 'conflict', 'That smartcard does not use a service-held AES-128 management key.');
-      }
-      if (!options.proofOnly && secret.status !== 'active' && secret.status !== 'locked') {
-        throw new ServiceError(409, 'conflict', `That smartcard is ${secret.status} and cannot be changed.`);
-      }
-      const witness = aes128Ecb(secret.value, encryptedWitness, 'decrypt');
+      const witness = aes128Ecb(key, encryptedWitness, 'decrypt');
       const challenge = randomBytes(BLOCK);
       const exchangeId = randomBytes(16).toString('base64url');
       await inTransaction(this.deps.db, async (trx) => {
@@ -88,8 +88,26 @@ export class ManagementKeyExchanges {
       });
       return { exchangeId, witness, challenge };
     } finally {
-      secret.value.fill(0);
+      key.fill(0);
     }
+  }
+
+  /**
+   * The registered card's key, for changing the card: a card that cannot be changed (revoked,
+   * cancelled) is refused, unless `proofOnly`: it is only proving itself, so that it can be told
+   * why nothing can be done for it.
+   */
+  private async registeredCardKey(cardUuid: string, proofOnly: boolean): Promise<Buffer | undefined> {
+    const secret = await readCardSecret(this.deps.db, this.deps.dataKey, cardUuid, 'management-key');
+    if (!secret) return undefined;
+    if (secret.managementKeyAlgorithm !== MANAGEMENT_KEY_ALGORITHM || (!proofOnly && secret.status !== 'active' && secret.status !== 'locked')) {
+      secret.value.fill(0);
+      if (secret.managementKeyAlgorithm !== MANAGEMENT_KEY_ALGORITHM) {
+        throw new ServiceError(409, 'conflict', 'That smartcard does not use a service-held AES-128 management key.');
+      }
+      throw new ServiceError(409, 'conflict', `That smartcard is ${secret.status} and cannot be changed.`);
+    }
+    return secret.value;
   }
 
   /** Whether `exchangeId` is still waiting for its step 2 (not used, not expired). */
@@ -104,7 +122,7 @@ export class ManagementKeyExchanges {
   }
 
   /** Step 2: checks the card's encryption of the challenge; throws 403 when it is wrong. */
-  async checkCardResponse(exchangeId: string, encryptedChallenge: Uint8Array): Promise<{ cardUuid: string }> {
+  async checkCardResponse(exchangeId: string, encryptedChallenge: Uint8Array, options: { keySource?: ManagementKeySource } = {}): Promise<{ cardUuid: string }> {
     const now = this.now();
     // Taken out before anything else, in one statement: whatever happens next, and whichever
     // instance is asked, the exchange cannot be tried again.
@@ -118,13 +136,15 @@ export class ManagementKeyExchanges {
       p?.challenge.fill(0);
       throw new ServiceError(409, 'conflict', 'That card authentication has expired or was already used. Start again.');
     }
-    const secret = await readCardSecret(this.deps.db, this.deps.dataKey, p.cardUuid, 'management-key');
-    if (!secret) {
+    const key = options.keySource
+      ? await options.keySource(p.cardUuid)
+      : (await readCardSecret(this.deps.db, this.deps.dataKey, p.cardUuid, 'management-key'))?.value;
+    if (!key) {
       p.challenge.fill(0);
       throw notFound('That smartcard');
     }
-    const expected = aes128Ecb(secret.value, p.challenge, 'encrypt');
-    secret.value.fill(0);
+    const expected = aes128Ecb(key, p.challenge, 'encrypt');
+    key.fill(0);
     p.challenge.fill(0);
     const ok = expected.length === encryptedChallenge.length && timingSafeEqual(expected, encryptedChallenge);
     expected.fill(0);

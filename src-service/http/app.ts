@@ -93,6 +93,8 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
         const status = reply.statusCode !== 200 ? reply.statusCode : (endpoint.status ?? 200);
         // A stream goes out as it is produced; should reading fail part way, the connection is
         // cut rather than the answer ended, so a partial file is never taken for the whole.
+        // A revocation list is binary (DER): its type has no charset.
+        if (endpoint.produces === 'application/pkix-crl') return reply.status(status).type(endpoint.produces).send(result);
         if (endpoint.produces) return reply.status(status).type(`${endpoint.produces}; charset=utf-8`).send(result);
         return reply.status(status).send(endpoint.response.parse(result));
       },

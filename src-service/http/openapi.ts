@@ -21,6 +21,11 @@ function parametersOf(schema: ZodType | undefined, location: 'query' | 'path'): 
   }));
 }
 
+/** A binary answer (a DER revocation list) is documented as bytes (OpenAPI 3.1: contentMediaType), not as the zod placeholder. */
+function successSchema(r: Endpoint): Record<string, unknown> {
+  return r.produces === 'application/pkix-crl' ? { type: 'string', contentMediaType: r.produces } : schemaOf(r.response, 'output');
+}
+
 export function openApiDocument(endpoints: readonly Endpoint[], info: { title: string; version: string }): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const error = { description: 'Error', content: { 'application/json': { schema: schemaOf(ServiceErrorBody, 'output') } } };
@@ -34,7 +39,7 @@ export function openApiDocument(endpoints: readonly Endpoint[], info: { title: s
       parameters: [...parametersOf(r.params, 'path'), ...parametersOf(r.query, 'query')],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } } : {}),
       responses: {
-        [String(r.status ?? 200)]: { description: 'Success', content: { [r.produces ?? 'application/json']: { schema: schemaOf(r.response, 'output') } } },
+        [String(r.status ?? 200)]: { description: 'Success', content: { [r.produces ?? 'application/json']: { schema: successSchema(r) } } },
         '400': error,
         ...(r.auth === 'session' ? { '401': error, '403': error } : {}),
       },

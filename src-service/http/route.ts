@@ -25,8 +25,8 @@ interface RouteInput<E extends Endpoint> {
   readonly ctx: ServiceContext;
 }
 
-/** What a handler answers: the endpoint's JSON response, or for a CSV endpoint the stream of its text. */
-type Answer<E extends Endpoint> = E extends { produces: 'text/csv' } ? Readable : ResponseOf<E>;
+/** What a handler answers: the endpoint's JSON response, for a CSV endpoint the stream of its text, for a revocation list its DER. */
+type Answer<E extends Endpoint> = E extends { produces: 'text/csv' } ? Readable : E extends { produces: 'application/pkix-crl' } ? Buffer : ResponseOf<E>;
 
 export interface Route<E extends Endpoint = Endpoint> {
   readonly endpoint: E;

@@ -1,4 +1,6 @@
 import { SERVICE_ENDPOINTS } from '../../src-shared/api/service-endpoints.js';
+import { currentRevocationList } from '../ca/revocation-list.js';
+import { cancelSmartcard } from '../cards/cancel-smartcard.js';
 import { conflict } from '../service-error.js';
 import { route, type AnyRoute } from './route.js';
 
@@ -17,7 +19,7 @@ export function cardLifecycleRoutes(): AnyRoute[] {
     route(SERVICE_ENDPOINTS.repaired, notYet),
     route(SERVICE_ENDPOINTS.clearSmartcard, notYet),
     route(SERVICE_ENDPOINTS.cleared, notYet),
-    route(SERVICE_ENDPOINTS.cancelSmartcard, notYet),
-    route(SERVICE_ENDPOINTS.certificateRevocationList, notYet),
+    route(SERVICE_ENDPOINTS.cancelSmartcard, ({ ctx, session, params, body }) => cancelSmartcard(ctx, session, params.cardUuid, body)),
+    route(SERVICE_ENDPOINTS.certificateRevocationList, ({ ctx }) => currentRevocationList(ctx)),
   ];
 }

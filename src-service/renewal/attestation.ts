@@ -71,24 +71,34 @@ export async function requireHoldersNewKey(ctx: ServiceContext, row: RenewalRow,
   return { attested: true, proof: 'attestation' };
 }
 
-function requireAttestation(card: { readonly serial: number; readonly attestationKey: Buffer }, spki: Buffer, attestationBase64: string | null): void {
+/**
+ * Refuses unless `attestationBase64` is this card's attestation (made with its registered
+ * attestation key, naming its serial) of the key `spki` in slot 9A. `startAgain` ends each
+ * refusal with what to do next ("so no certificate was issued. Start ... again.").
+ */
+export function requireAttestation(
+  card: { readonly serial: number | null; readonly attestationKey: Buffer },
+  spki: Buffer,
+  attestationBase64: string | null,
+  startAgain = START_AGAIN,
+): void {
   if (attestationBase64 === null) {
-    throw refuse(400, 'bad-request', 'attestation-missing', `The smartcard did not show that it made the new key (no attestation came with the request), ${START_AGAIN}`);
+    throw refuse(400, 'bad-request', 'attestation-missing', `The smartcard did not show that it made the new key (no attestation came with the request), ${startAgain}`);
   }
-  const attestation = readCardAttestation(attestationBase64);
+  const attestation = readCardAttestation(attestationBase64, startAgain);
   if (!signedBy(attestation.certificate, card.attestationKey)) {
-    throw refuse(409, 'conflict', 'attestation-not-this-card', `The attestation of the new key was not made by this smartcard, ${START_AGAIN}`);
+    throw refuse(409, 'conflict', 'attestation-not-this-card', `The attestation of the new key was not made by this smartcard, ${startAgain}`);
   }
   if (!attestation.spki.equals(spki)) {
-    throw refuse(409, 'conflict', 'attestation-other-key', `The smartcard's attestation is for another key than the certificate request's, ${START_AGAIN}`);
+    throw refuse(409, 'conflict', 'attestation-other-key', `The smartcard's attestation is for another key than the certificate request's, ${startAgain}`);
   }
   if (attestation.slot !== SLOT_9A) {
-    throw refuse(409, 'conflict', 'attestation-other-slot', `The smartcard's attestation is not for its authentication key (slot 9A), ${START_AGAIN}`, {
+    throw refuse(409, 'conflict', 'attestation-other-slot', `The smartcard's attestation is not for its authentication key (slot 9A), ${startAgain}`, {
       attestedSlot: attestation.slot === undefined ? null : attestation.slot.toString(16),
     });
   }
   if (attestation.serial !== card.serial) {
-    throw refuse(409, 'conflict', 'attestation-other-serial', `The smartcard's attestation names another card's serial number, ${START_AGAIN}`, {
+    throw refuse(409, 'conflict', 'attestation-other-serial', `The smartcard's attestation names another card's serial number, ${startAgain}`, {
       attestedSerial: attestation.serial ?? null,
     });
   }
@@ -127,12 +137,12 @@ async function liveCertificate(ctx: ServiceContext, cardId: number): Promise<X50
   return der ? new X509Certificate(der) : undefined;
 }
 
-function readCardAttestation(base64: string): ReadAttestation {
+function readCardAttestation(base64: string, startAgain: string): ReadAttestation {
   try {
     return readAttestation(Buffer.from(base64, 'base64'));
   } catch (err) {
     if (!(err instanceof AttestationFormatError)) throw err;
-    throw refuse(400, 'bad-request', 'attestation-invalid', `The smartcard's attestation of its new key is not valid (${err.message}), ${START_AGAIN}`, {
+    throw refuse(400, 'bad-request', 'attestation-invalid', `The smartcard's attestation of its new key is not valid (${err.message}), ${startAgain}`, {
       problem: err.message,
     });
   }

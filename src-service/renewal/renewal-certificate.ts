@@ -26,17 +26,18 @@ import { findRenewal, setRenewalStatus, storeIssuedCertificate, type RenewalRow 
 
 type Answer = z.infer<typeof RenewalCertificateResponse>;
 
-const ALGORITHM_NAMES: Record<string, string> = { rsa2048: 'an RSA-2048', p256: 'a P-256' };
+export const ALGORITHM_NAMES: Record<string, string> = { rsa2048: 'an RSA-2048', p256: 'a P-256' };
 
 const spkiOf = (key: KeyObject): Buffer => key.export({ type: 'spki', format: 'der' });
 
-function readRequest(csrBase64: string): VerifiedCertificationRequest {
+/** The PKCS#10 request, its signature checked; a refusal in words ending with `startAgain` otherwise. */
+export function readRequest(csrBase64: string, startAgain = 'Start the renewal again.'): VerifiedCertificationRequest {
   try {
     return verifyCertificationRequest(Buffer.from(csrBase64, 'base64'));
   } catch (err) {
     if (!(err instanceof CertificationRequestError)) throw err;
     // The reason names a structure or a check, never a key or any other secret.
-    throw refuse(400, 'bad-request', 'csr-invalid', `The certificate request is not valid: ${err.message}. Start the renewal again.`, { problem: err.message });
+    throw refuse(400, 'bad-request', 'csr-invalid', `The certificate request is not valid: ${err.message}. ${startAgain}`, { problem: err.message });
   }
 }
 

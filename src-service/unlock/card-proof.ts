@@ -2,22 +2,23 @@ import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { CardProof, CardProofWitnessRequest, CardProofWitnessResponse } from '../../src-shared/api/service-card-proof.js';
 import { tallyRefusal } from '../audit/refusal-tally.js';
-import { managementKeyExchangesFor } from '../crypto/management-key-exchanges.js';
+import { managementKeyExchangesFor, type ManagementKeySource } from '../crypto/management-key-exchanges.js';
 import { ServiceError } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import { refuse } from './unlock-refusal.js';
 
 // A card proving it is the card a step is for: PIV management-key mutual authentication,
 // relayed through the service so the key never leaves it (crypto/management-key-exchanges.ts).
-// Unlocking (before the PUK is given) and renewal (before a key is made or a certificate
-// issued) both go through here, so both ask the same of the card.
+// Unlocking (before the PUK is given), renewal (before a key is made or a certificate issued) and
+// the card operations of CIM (src-service/cards/card-operation-relay.ts) all go through here, so
+// all ask the same of the card. A card being issued proves the key its issue holds (keySource).
 
 /** Step 1: the card's witness decrypted and a challenge set, in base64 for the agent. */
 export async function relayCardWitness(
   ctx: ServiceContext,
   cardUuid: string,
   witnessBase64: string,
-  options: { proofOnly?: boolean } = {},
+  options: { proofOnly?: boolean; keySource?: ManagementKeySource } = {},
 ): Promise<{ exchangeId: string; witness: string; challenge: string }> {
   const answer = await managementKeyExchangesFor(ctx).answerWitness(cardUuid, Buffer.from(witnessBase64, 'base64'), options);
   try {
@@ -31,10 +32,17 @@ export async function relayCardWitness(
  * Step 2: the card's answer to the challenge must be right and come from `cardUuid`; otherwise
  * a refusal (audited by the step) saying so, `otherCardMessage` when another card answered.
  */
-export async function requireCardProof(ctx: ServiceContext, cardUuid: string, exchangeId: string, cardResponse: string, otherCardMessage: string): Promise<void> {
+export async function requireCardProof(
+  ctx: ServiceContext,
+  cardUuid: string,
+  exchangeId: string,
+  cardResponse: string,
+  otherCardMessage: string,
+  keySource?: ManagementKeySource,
+): Promise<void> {
   let proved: { cardUuid: string };
   try {
-    proved = await managementKeyExchangesFor(ctx).checkCardResponse(exchangeId, Buffer.from(cardResponse, 'base64'));
+    proved = await managementKeyExchangesFor(ctx).checkCardResponse(exchangeId, Buffer.from(cardResponse, 'base64'), { keySource });
   } catch (err) {
     if (!(err instanceof ServiceError)) throw err;
     throw refuse(err.status, err.code, 'card-proof-failed', err.message);

@@ -22,6 +22,9 @@ export const OID = {
   ecdsaWithSHA256: '1.2.840.10045.4.3.2',
   subjectKeyIdentifier: '2.5.29.14',
   authorityKeyIdentifier: '2.5.29.35',
+  cRLDistributionPoints: '2.5.29.31',
+  cRLNumber: '2.5.29.20',
+  reasonCode: '2.5.29.21',
 } as const;
 
 /** One attribute of a distinguished name; values are encoded as UTF8String. */
@@ -36,6 +39,8 @@ export type Extension =
   | { readonly kind: 'extKeyUsage'; readonly purposes: readonly 'clientAuth'[] }
   | { readonly kind: 'subjectKeyIdentifier'; readonly keyId: Buffer }
   | { readonly kind: 'authorityKeyIdentifier'; readonly keyId: Buffer }
+  /** Where the issuer's revocation list is published (RFC 5280 §4.2.1.13): one URL. */
+  | { readonly kind: 'crlDistributionPoint'; readonly url: string }
   /** Any other non-critical extension: `value` is the extnValue's contents, DER or raw as its definition says. */
   | { readonly kind: 'other'; readonly oid: string; readonly value: Buffer };
 
@@ -66,7 +71,7 @@ const buf = (s: string): Buffer => Buffer.from(s, 'binary');
 
 // Typed views of two forge functions its type definitions leave out. Bit strings stay opaque
 // bytes: forge would otherwise try to parse a public key's bits as ASN.1 and re-encode them.
-const fromDer = (der: Uint8Array): forge.asn1.Asn1 =>
+export const fromDer = (der: Uint8Array): forge.asn1.Asn1 =>
   (asn1.fromDer as unknown as (bytes: string, options: { decodeBitStrings: boolean }) => forge.asn1.Asn1)(bin(der), { decodeBitStrings: false });
 const getTBSCertificate = (cert: forge.pki.Certificate): forge.asn1.Asn1 =>
   (pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
@@ -103,10 +108,24 @@ function extensionToForge(e: Extension): Record<string, unknown> {
         id: OID.authorityKeyIdentifier,
         value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, false, bin(e.keyId))]),
       };
+    case 'crlDistributionPoint':
+      return { id: OID.cRLDistributionPoints, value: crlDistributionPoints(e.url) };
     case 'other':
       // A string value is taken by forge as the extnValue's bytes, unchanged.
       return { id: e.oid, critical: false, value: bin(e.value) };
   }
+}
+
+/**
+ * CRLDistributionPoints with one DistributionPoint whose fullName is one uniformResourceIdentifier:
+ * SEQUENCE { SEQUENCE { [0] { [0] { [6] url } } } } (RFC 5280 §4.2.1.13, tags implicit).
+ */
+function crlDistributionPoints(url: string): forge.asn1.Asn1 {
+  if (!/^https?:\/\/[\x21-\x7e]+$/.test(url)) throw new RangeError('a distribution point is an http(s) URL of printable ASCII');
+  const uri = asn1.create(asn1.Class.CONTEXT_SPECIFIC, 6, false, url);
+  const fullName = asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [uri]);
+  const distributionPointName = asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [fullName]);
+  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [distributionPointName])]);
 }
 
 // forge needs *a* public key to lay out the TBSCertificate; it is replaced before signing.
@@ -124,7 +143,7 @@ const TBS_SUBJECT = 5;
 const TBS_SPKI = 6;
 
 /** RFC 4055 §5: sha256WithRSAEncryption carries NULL parameters; RFC 5758 §3.2: ECDSA none. */
-function signatureAlgorithm(signingKey: KeyObject): forge.asn1.Asn1 {
+export function signatureAlgorithm(signingKey: KeyObject): forge.asn1.Asn1 {
   const type = signingKey.asymmetricKeyType;
   if (type !== 'rsa' && type !== 'ec') throw new RangeError('certificates are signed with an RSA or EC key');
   const oid = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(type === 'rsa' ? OID.sha256WithRSAEncryption : OID.ecdsaWithSHA256).getBytes());

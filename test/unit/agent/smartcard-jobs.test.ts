@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SmartcardInspection } from '../../../src-shared/api/agent-api.js';
+import type { AgentResult } from '../../../src-shared/api/agent-api.js';
 import type { PersonaKey } from '../../../src-service/seed/personas.js';
 import { personaByKey } from '../../../src-service/seed/personas.js';
 import { SLOT } from '../../../src-main/card/piv/piv-constants.js';
@@ -14,6 +14,8 @@ import { blankCard, cardHoldsKeyOf, certificateOnCard, jobEnd, runJob, serviceVi
 // their card in reader 1 issues, repairs and clears the card in reader 2, against the real
 // identity service; the holder then signs in with the passcode they chose. Amelia Hart (the
 // clinician, RZZ01) is the holder; Priya Patel (RAA at RZZ, the parent trust) the RA agent.
+
+type Inspection = AgentResult<'smartcard.inspect'>;
 
 const PASSCODE = '24681357';
 const HOLDER = personaByKey('clinician');
@@ -40,7 +42,7 @@ async function signedInAs(key: PersonaKey): Promise<{ a: AgentRig; own: TestCard
 /** The card in reader 2, once the agent has seen it go in. */
 async function inReader2(a: AgentRig, card: { engine: PivCardEngine }): Promise<void> {
   a.readers.insert(R2, card.engine);
-  await a.until((s) => s.readers.some((r) => r.name === R2 && r.card !== null && r.card.status !== 'reading'), 'the card in reader 2 looked at');
+  await a.until((s) => s.readers.some((r) => r.name === R2 && r.card !== null), 'the card in reader 2');
 }
 
 const issueRequest = (userUuid = HOLDER.uuid, passcode = PASSCODE) => ({ userUuid, algorithm: 'p256', passcode, confirm: passcode });
@@ -54,7 +56,7 @@ async function holderSignsIn(engine: PivCardEngine, passcode = PASSCODE): Promis
   await h.untilScreen('passcode');
   await h.call('agent.submitPasscode', { passcode });
   const choose = await h.untilScreen('choose-position');
-  return choose.user.name;
+  return choose.holderName;
 }
 
 describe('Issue a smartcard', () => {
@@ -64,7 +66,7 @@ describe('Issue a smartcard', () => {
     const card = blankCard();
     await inReader2(a, card);
 
-    const inspection = (await a.call('smartcard.inspect', {})) as SmartcardInspection;
+    const inspection = (await a.call('smartcard.inspect', {})) as Inspection;
     expect(inspection).toMatchObject({ reader: R2, registeredTo: null, summary: 'A blank smartcard' });
     expect(inspection.readout.serial).toBe(card.serial);
 
@@ -80,7 +82,7 @@ describe('Issue a smartcard', () => {
     // The RA's own card was never spoken to.
     expect(own.commands.length).toBe(ownCommands);
 
-    const again = (await a.call('smartcard.inspect', {})) as SmartcardInspection;
+    const again = (await a.call('smartcard.inspect', {})) as Inspection;
     expect(again).toMatchObject({ registeredTo: { uuid: HOLDER.uuid, name: HOLDER.name }, summary: `Smartcard registered to ${HOLDER.name}` });
 
     a.readers.remove(R2);
@@ -131,7 +133,7 @@ describe('Issue a smartcard', () => {
       }
     })();
     for (const bytes of [file, wal]) {
-      for (const secret of [...ids, PASSCODE, ...(secrets as string[])]) {
+      for (const secret of [...ids, PASSCODE, ...secrets]) {
         expect(bytes.includes(Buffer.from(secret, 'utf8')), 'a secret in the journal').toBe(false);
       }
       expect(bytes.includes(Buffer.from(secrets[1] as string, 'hex'))).toBe(false);
@@ -220,7 +222,7 @@ describe('Clear, repair and cancel a smartcard', () => {
     expect(cleared).toMatchObject({ kind: 'clear', status: 'done', message: 'Smartcard cleared successfully', cardUuid: first });
     expect((await serviceView(rig.service, card.serial, card.engine)).registered).toBeNull();
     expect(certificateOnCard(card.engine)).toBeNull();
-    expect(((await a.call('smartcard.inspect', {})) as SmartcardInspection).summary).toBe('A blank smartcard');
+    expect(((await a.call('smartcard.inspect', {})) as Inspection).summary).toBe('A blank smartcard');
 
     const other = personaByKey('locked-card');
     const second = await issued(a, card, other.uuid);
