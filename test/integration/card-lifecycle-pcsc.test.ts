@@ -8,7 +8,7 @@ import { parseChuid, guidToUuid } from '../../src-shared/card/piv-objects.js';
 import { blankCardState, FACTORY_PIN, FACTORY_PUK } from '../../src-main/virtual-card/blank-card.js';
 import { DEFAULT_MANAGEMENT_KEY, OBJECT } from '../../src-main/card/piv/piv-constants.js';
 import type { PersonaKey } from '../../src-service/seed/personas.js';
-import { signInFromPrompt } from '../support/agent-states.js';
+import { nextState, screenIs, signInFromPrompt } from '../support/agent-states.js';
 import { cardCertificate } from '../support/renewal-rig.js';
 import { cardHolds } from '../support/unlock-rig.js';
 import { cardHoldsKeyOf } from '../support/smartcard-rig.js';
@@ -251,10 +251,15 @@ describe('clear a smartcard over pcscd + vpcd, then issue it again', () => {
 });
 
 describe('cancel a smartcard: the CRL the service serves revokes its certificate', () => {
-  it('rule: openssl verify -crl_check accepts the issued certificate with the CRL before cancel and refuses it ("certificate revoked") after', async () => {
-    const { blank } = await raWithBlankCard('cancel');
+  it('rule: openssl verify -crl_check accepts the issued certificate with the CRL before cancel and refuses it ("certificate revoked") after; the cancelled card is refused at login', async () => {
+    const { ra, blank } = await raWithBlankCard('cancel');
     const cardUuid = expectIssued(await issueThroughAgent(pcsc.agent, { userUuid: holderUuid('locked-card'), algorithm: 'p256', passcode: CHOSEN }));
     const issued = cardCertificate(blank.engine);
+
+    // The certificate names where its CRL is: this service's GET /v1/ca/crl.
+    writeFileSync(join(dir, 'issued.der'), issued);
+    const text = succeeded(await runTool('openssl', ['x509', '-inform', 'DER', '-in', 'issued.der', '-noout', '-text'], { cwd: dir }), 'openssl x509 -text').stdout;
+    expect(text).toMatch(new RegExp(`X509v3 CRL Distribution Points:\\s*\\n\\s*Full Name:\\s*\\n\\s*URI:${rig.service.url}/v1/ca/crl\\s*$`, 'm'));
 
     const accepted = await opensslVerify(issued, await fetchCrl('before'));
     expect(accepted.code, accepted.output).toBe(0);
@@ -270,5 +275,12 @@ describe('cancel a smartcard: the CRL the service serves revokes its certificate
     const crlText = succeeded(await runTool('openssl', ['crl', '-in', 'after.pem', '-noout', '-text'], { cwd: dir }), 'openssl crl -text').stdout;
     expect(crlText).toContain(`Serial Number: ${new X509Certificate(issued).serialNumber}`);
     expect(crlText).toContain('Key Compromise');
+
+    // The cancelled card, put in to sign in, is refused in words.
+    await pull(blank, CARD_SLOT);
+    await pull(ra, RA_SLOT);
+    await insert(RA_SLOT, blank.engine.snapshot());
+    await nextState(pcsc.agent, screenIs('passcode'), 'the passcode prompt of the cancelled card', STATE_MS);
+    await expect(pcsc.agent.handle('agent.submitPasscode', { passcode: CHOSEN })).rejects.toThrow('This smartcard has been cancelled. Contact your Registration Authority.');
   });
 });
