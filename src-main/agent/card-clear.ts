@@ -11,13 +11,14 @@ import { authenticateThroughService } from './relayed-management-key.js';
 //   SELECT; GENERAL AUTHENTICATE 9B twice (the service's management key, relayed: only the card
 //   on record can answer, so no other card is wiped in its name); PUT DATA 5FC105 `53 00` and
 //   PUT DATA 5FC102 `53 00` (the certificate and the CHUID deleted); VERIFY with a non-digit
-//   value until 6983 (the PIN blocked: three with the usual tries, fewer once some are spent);
-//   CHANGE REFERENCE DATA 81 with non-digit values until 6983 (the PUK blocked); RESET (Yubico
-//   INS FB, which the card allows only now); SELECT; then the readout (card-readout.ts) of the
+//   value until the PIN is blocked (63C0 or 6983: three with the usual tries, fewer once some
+//   are spent); CHANGE REFERENCE DATA 81 with non-digit values until the PUK is blocked; RESET
+//   (Yubico INS FB, which the card allows only now); SELECT; then the readout (card-readout.ts,
+//   ten commands) of the
 //   card as it now is: factory PIN 123456, PUK 12345678, the factory management key, no keys and
 //   no objects (the attestation key stays: it belongs to the card).
 //
-// A card pulled at any command is the card on record still (the management key changes only
+// 22 commands for a card with three tries left on each. A card pulled at any command is the card on record still (the management key changes only
 // at RESET, which is one command) or blank: clearing again finishes it. The certificate goes
 // first, so a card pulled halfway never offers it beside a key it is about to lose. A card the
 // service already saw as blank (relay null) is only read again.

@@ -17,11 +17,11 @@ import { authenticateThroughService } from './relayed-management-key.js';
 import { certificateKey, RenewalCertificateMismatchError, signedRequest } from './renewal-card.js';
 
 // Issuing a blank smartcard to a holder: ONE reader transaction, reset afterwards. On a blank
-// YubiKey-like card with GET METADATA and attestation, 21 commands (more with short APDUs):
+// YubiKey-like card with GET METADATA and attestation, 17 commands (more with short APDUs):
 //
 //   SELECT;
-//   [resetFirst: VERIFY with a non-digit value until 6983 (PIN blocked); CHANGE REFERENCE DATA 81
-//   with non-digit values until 6983 (PUK blocked); RESET (Yubico FB); SELECT];
+//   [resetFirst: VERIFY with a non-digit value until the PIN is blocked (63C0 or 6983); CHANGE
+//   REFERENCE DATA 81 with non-digit values until the PUK is blocked; RESET (Yubico FB); SELECT];
 //   GET METADATA 9B (3DES, or AES-192 on newer cards); GENERAL AUTHENTICATE 9B twice with the
 //   factory key, done here (refused: the card is not blank);
 //   VERIFY 123456; GET METADATA 80 and 81 (the tries); [tries not 3: SET PIN RETRIES 3 3, which

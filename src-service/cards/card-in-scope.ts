@@ -1,11 +1,10 @@
 import type { Activity } from '../../src-shared/domain/roles.js';
 import { authorize } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
-import { utcDate } from '../cim/dates.js';
-import { authorizeOnUser, userOrgPaths } from '../cim/user-scope.js';
 import { notFound } from '../service-error.js';
 import type { Db } from '../store/database.js';
 import { fullName } from '../store/full-name.js';
+import { requireRightOverHolder } from './card-operation-store.js';
 
 // The registered card a repair, clear or cancel is asked for, once the session may do that to
 // its holder: the role first (so a role without the activity learns nothing about the card),
@@ -44,10 +43,17 @@ export async function cardInScope(db: Db, session: SessionContext, activity: Act
     .where('k.uuid', '=', cardUuid.toLowerCase())
     .executeTakeFirst();
   if (!card) throw notFound('That smartcard');
-  authorizeOnUser(session, activity, await userOrgPaths(db, card.holderId, utcDate(now)));
+  await requireRightOverHolder(db, session, activity, card.holderId, now);
   return card;
 }
 
 /** The card's state in words, for a refusal: "cancelled", "cleared", "revoked". */
 export const stoppedAs = (card: Pick<CardInScope, 'status' | 'clearedAt'>): string =>
   card.status === 'revoked' && card.clearedAt !== null ? 'cleared' : card.status;
+
+/** The card in the reader is this registered card: its CHUID names it, or it has its serial. */
+export const readoutIsCard = (readout: { serial: number | null; chuidUuid: string | null }, card: Pick<CardInScope, 'cardUuid' | 'serial'>): boolean =>
+  readout.chuidUuid === card.cardUuid || (readout.serial !== null && readout.serial === Number(card.serial));
+
+/** The refusal when the card in the second reader is another card. */
+export const NOT_THIS_CARD = 'The smartcard in your second reader is not the card you chose. Insert that card and try again.';

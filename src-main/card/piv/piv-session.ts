@@ -285,12 +285,12 @@ export class PivSession {
     expectOk(resp, 'Resetting the card');
   }
 
-  /** VERIFY with a value that is never the PIN until the card says it is blocked (6983). */
+  /** VERIFY with a value that is never the PIN until the card says it is blocked (63C0 or 6983). */
   async blockPin(): Promise<void> {
     await this.blockReference('Blocking the passcode', () => ({ cla: 0, ins: INS.VERIFY, p1: 0x00, p2: KEY_REF.PIN, data: BLOCKING_VALUE }));
   }
 
-  /** CHANGE REFERENCE DATA on the PUK with a value that is never the PUK until it is blocked (6983). */
+  /** CHANGE REFERENCE DATA on the PUK with a value that is never the PUK until it is blocked (63C0 or 6983). */
   async blockPuk(): Promise<void> {
     await this.blockReference('Blocking the PUK', () => ({
       cla: 0,
@@ -315,7 +315,8 @@ export class PivSession {
   private async blockReference(context: string, command: () => CommandApdu): Promise<void> {
     for (let tries = 0; tries < MAX_BLOCKING_TRIES; tries++) {
       const resp = await this.channel.send(command());
-      if (resp.sw === SW.AUTH_BLOCKED) return;
+      // 63C0: that was the last try, so it is blocked now; 6983: it already was.
+      if (resp.sw === SW.AUTH_BLOCKED || resp.sw === 0x63c0) return;
       if ((resp.sw & 0xfff0) === 0x63c0) continue;
       // 9000 would mean the value was right, which a non-digit value never is on a card of ours.
       throw resp.sw === SW.OK ? new CardError('unexpected-status', `${context}: the card accepted a value it should refuse.`) : errorForStatus(resp.sw, context);
