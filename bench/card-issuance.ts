@@ -7,6 +7,7 @@ import { saveCardState } from '../src-main/virtual-card/state-file.js';
 import { VpcdCard, VPCD_BASE_PORT } from '../src-main/virtual-card/vpcd-card.js';
 import { personaByKey } from '../src-service/seed/personas.js';
 import { signInFromPrompt } from '../test/support/agent-states.js';
+import { commandNames } from '../test/support/unlock-rig.js';
 import { cardSeenIn, clearThroughAgent, issueThroughAgent, type JobEnd } from '../test/support/smartcard-job-steps.js';
 import { PCSC_STATE_MS, quickack, READER_0 } from './support/pcsc-card.js';
 import { runIfMain } from './support/run-main.js';
@@ -40,18 +41,54 @@ function ended(end: JobEnd, message: string): string {
   return end.progress.cardUuid;
 }
 
+/**
+ * Waits until the card has had no command for a while: the agent reads every card as it goes in,
+ * and that read is the insertion's, not the issue's. Nobody clicks "Continue" faster than this.
+ */
+async function quiet(log: readonly CommandRecord[], ms = 300): Promise<void> {
+  for (let seen = -1; seen !== log.length; ) {
+    seen = log.length;
+    await new Promise((r) => setTimeout(r, ms));
+  }
+}
+
+/** The Yubico instructions the lifecycle uses, by name. */
+const YUBICO_INS: Readonly<Record<number, string>> = { 0xf8: 'GET SERIAL', 0xfd: 'GET VERSION', 0xff: 'SET MANAGEMENT KEY', 0xfb: 'RESET' };
+
+/** The commands in order, a run of the same one counted ("GET DATA ×4"). */
+function commandRuns(commands: readonly CommandRecord[]): string {
+  const runs: { name: string; n: number }[] = [];
+  for (const name of commands.map((c) => YUBICO_INS[c.ins] ?? commandNames([c])[0])) {
+    const last = runs.at(-1);
+    if (last?.name === name) last.n++;
+    else runs.push({ name, n: 1 });
+  }
+  return runs.map((r) => (r.n > 1 ? `${r.name} ×${r.n}` : r.name)).join(', ');
+}
+
+interface CardRound {
+  readonly issue: Round;
+  readonly clear: Round;
+  /** What the card received while issued, then while cleared. */
+  readonly issueCommands: readonly CommandRecord[];
+  readonly clearCommands: readonly CommandRecord[];
+}
+
 /** One blank card: issued (measured), cleared (measured), taken out. */
-async function round(ws: Workstation, algorithm: AsymmetricAlgorithm, n: number): Promise<{ issue: Round; clear: Round }> {
+async function round(ws: Workstation, algorithm: AsymmetricAlgorithm, n: number): Promise<CardRound> {
   const card = serveBlankCard(ws, `${algorithm}-${n}`);
   await card.vpcd.insert();
   await cardSeenIn(ws.agent, READER_1, PCSC_STATE_MS);
+  await quiet(card.log);
   let cardUuid = '';
+  const start = card.log.length;
   const issue = await timed(card, async () => {
     cardUuid = ended(await issueThroughAgent(ws.agent, { userUuid: personaByKey('clinician').uuid, algorithm, passcode: CHOSEN }), 'Smartcard issued successfully');
   });
   const clear = await timed(card, async () => ended(await clearThroughAgent(ws.agent, cardUuid), 'Smartcard cleared successfully'));
   await pull(ws.driver, card, READER_1);
-  return { issue, clear };
+  const issued = start + issue.apdus;
+  return { issue, clear, issueCommands: card.log.slice(start, issued), clearCommands: card.log.slice(issued, issued + clear.apdus) };
 }
 
 export async function benchCardIssuance(argv: string[] = process.argv.slice(2)): Promise<void> {
@@ -67,17 +104,16 @@ export async function benchCardIssuance(argv: string[] = process.argv.slice(2)):
     await ra.vpcd.insert();
     await signInFromPrompt(ws.agent, 'RA agent', RA_PASSCODE, PCSC_STATE_MS);
     for (const algorithm of ['rsa2048', 'p256'] as const) {
-      const issued: Round[] = [];
-      const cleared: Round[] = [];
+      const kept: CardRound[] = [];
       for (let i = 0; i <= rounds; i++) {
         const r = await round(ws, algorithm, i);
         // The first round warms up (JIT, connections, the CA's first signatures): not kept.
-        if (i === 0) continue;
-        issued.push(r.issue);
-        cleared.push(r.clear);
+        if (i > 0) kept.push(r);
       }
-      report(`issue ${algorithm}: Continue -> issued`, issued);
-      report(`clear (${algorithm} card): Continue -> cleared`, cleared);
+      report(`issue ${algorithm}: Continue -> issued`, kept.map((r) => r.issue));
+      report(`clear (${algorithm} card): Continue -> cleared`, kept.map((r) => r.clear));
+      const last = kept.at(-1);
+      if (last) console.log(`  issue: ${commandRuns(last.issueCommands)}\n  clear: ${commandRuns(last.clearCommands)}`);
     }
   } finally {
     await ws.close([[ra, READER_0]]);
