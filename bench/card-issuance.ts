@@ -58,7 +58,7 @@ const YUBICO_INS: Readonly<Record<number, string>> = { 0xf8: 'GET SERIAL', 0xfd:
 /** The commands in order, a run of the same one counted ("GET DATA ×4"). */
 function commandRuns(commands: readonly CommandRecord[]): string {
   const runs: { name: string; n: number }[] = [];
-  for (const name of commands.map((c) => YUBICO_INS[c.ins] ?? commandNames([c])[0])) {
+  for (const name of commands.map((c) => YUBICO_INS[c.ins] ?? commandNames([c]).join(''))) {
     const last = runs.at(-1);
     if (last?.name === name) last.n++;
     else runs.push({ name, n: 1 });
