@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isBlankReadout } from '../../src-shared/api/cim-cards.js';
 import type { AsymmetricAlgorithm, VirtualCardState } from '../../src-shared/card/virtual-card-state.js';
+import type { CommandRecord } from '../../src-main/virtual-card/piv-card-engine.js';
 import { parseChuid, guidToUuid } from '../../src-shared/card/piv-objects.js';
 import { blankCardState, FACTORY_PIN, FACTORY_PUK } from '../../src-main/virtual-card/blank-card.js';
 import { DEFAULT_MANAGEMENT_KEY, OBJECT } from '../../src-main/card/piv/piv-constants.js';
@@ -11,7 +12,7 @@ import type { PersonaKey } from '../../src-service/seed/personas.js';
 import { nextState, screenIs, signInFromPrompt } from '../support/agent-states.js';
 import { cardCertificate } from '../support/renewal-rig.js';
 import { cardHolds } from '../support/unlock-rig.js';
-import { cardHoldsKeyOf } from '../support/smartcard-rig.js';
+import { cardHoldsKeyOf, serviceView } from '../support/smartcard-rig.js';
 import { startServiceRig, type ServiceRig } from '../unit/agent/support/agent-rig.js';
 import { issueThroughAgent, clearThroughAgent, cardSeenIn, type JobEnd } from '../support/smartcard-job-steps.js';
 import { startPcscAgent, type PcscAgent } from './support/pcsc-agent.js';
@@ -27,7 +28,10 @@ import { makeTestCard, READER, tempDir, type TestCard } from './support/virtual-
 // that certificate's key, yubico-piv-tool shows the CHUID carrying the new card UUID; and the
 // holder signs in with it. Clearing leaves a factory card (yubico-piv-tool sees no certificate,
 // the factory PIN verifies) that can be issued again; cancelling puts the certificate in the
-// CRL the service serves, which `openssl verify -crl_check` then refuses.
+// CRL the service serves, which `openssl verify -crl_check` then refuses. A card pulled from the
+// reader during its issue or its clearing, put back and taken through the same step again, ends
+// fully issued (no live certificate for a key it does not hold; one it was given on the way is in
+// the CRL) or blank.
 
 const RA_SLOT = 0 as const;
 const CARD_SLOT = 1 as const;
@@ -282,5 +286,102 @@ describe('cancel a smartcard: the CRL the service serves revokes its certificate
     await insert(RA_SLOT, blank.engine.snapshot());
     await nextState(pcsc.agent, screenIs('passcode'), 'the passcode prompt of the cancelled card', STATE_MS);
     await expect(pcsc.agent.handle('agent.submitPasscode', { passcode: CHOSEN })).rejects.toThrow('This smartcard has been cancelled. Contact your Registration Authority.');
+  });
+});
+
+/**
+ * The card is pulled right after it answered its `nth` command with instruction `ins`: the next
+ * command finds no card. (The card's log is where it tells of each command it processed.)
+ */
+function pullAfter(card: TestCard, ins: number, nth = 1): void {
+  let seen = 0;
+  const push = card.log.push.bind(card.log);
+  card.log.push = (...records: CommandRecord[]): number => {
+    for (const r of records) if (r.ins === ins && ++seen === nth) card.vpcd.faults.vanishAfter(0);
+    return push(...records);
+  };
+}
+
+describe.each([
+  ['GENERATE', 0x47, 1],
+  ['PUT DATA of the certificate', 0xdb, 1],
+  ['SET MANAGEMENT KEY', 0xff, 1],
+] as const)('a blank card pulled during its issue over pcscd, right after %s', (_name, ins, nth) => {
+  it('rule: the issue fails in words; put back and issued again, the card is fully issued, no certificate is live for a key it does not hold, and a certificate it was given before is in the CRL', async () => {
+    const { blank } = await raWithBlankCard(`pulled-${ins.toString(16)}`);
+    const holder = holderUuid('clinician');
+    pullAfter(blank, ins, nth);
+    const gone = waitFor(pcsc.driver, 'card-removed', READER[CARD_SLOT], STATE_MS);
+    const failed = await issueThroughAgent(pcsc.agent, { userUuid: holder, algorithm: 'p256', passcode: CHOSEN });
+    expect(failed.progress).toMatchObject({
+      kind: 'issue',
+      status: 'failed',
+      message: 'The smartcard was removed before it was issued. Put it back in your second smartcard reader and issue it again.',
+    });
+    await gone;
+    const left = blank.engine.snapshot().objects[OBJECT.CERT_9A.toString(16)] ? cardCertificate(blank.engine) : null;
+    expect(left !== null).toBe(ins !== 0x47);
+    // Pulled after SET MANAGEMENT KEY, the card holds the service's key, not the factory's.
+    expect(blank.engine.snapshot().managementKey.key === DEFAULT_MANAGEMENT_KEY.toString('hex')).toBe(ins !== 0xff);
+
+    await blank.insert();
+    await untilCardPresent(pcsc.driver, READER[CARD_SLOT], STATE_MS);
+    await cardSeenIn(pcsc.agent, READER[CARD_SLOT], STATE_MS);
+    const again = await issueThroughAgent(pcsc.agent, { userUuid: holder, algorithm: 'p256', passcode: CHOSEN });
+    expect(isBlankReadout(again.inspection.readout)).toBe(false);
+    const cardUuid = expectIssued(again);
+
+    const view = await serviceView(rig.service, blank.engine.snapshot().serial, blank.engine);
+    expect(view.registered).toMatchObject({ uuid: cardUuid, status: 'active', userUuid: holder });
+    expect(view.live).toHaveLength(1);
+    expect(view.liveForOtherKeys).toBe(0);
+    const issued = view.live[0]!;
+    expect(cardCertificate(blank.engine)).toEqual(issued);
+    await judgeIssuedCard(CARD_SLOT, 'p256', issued, cardUuid);
+
+    const crl = await fetchCrl('crl');
+    const live = await opensslVerify(issued, crl);
+    expect(live.code, live.output).toBe(0);
+    if (left) {
+      expect(left.equals(issued)).toBe(false);
+      const orphan = await opensslVerify(left, crl);
+      expect(orphan.code).not.toBe(0);
+      expect(orphan.output).toContain('certificate revoked');
+    }
+  });
+});
+
+describe.each([
+  ['the PUT DATA that deletes the certificate', 0xdb, 1],
+  ['RESET', 0xfb, 1],
+] as const)('an issued card pulled during its clearing over pcscd, right after %s', (_name, ins, nth) => {
+  it('rule: the clear fails in words; put back and cleared again, the card is a factory card and the service has it cleared', async () => {
+    const { blank } = await raWithBlankCard(`clear-pulled-${ins.toString(16)}`);
+    const cardUuid = expectIssued(await issueThroughAgent(pcsc.agent, { userUuid: holderUuid('card-near-expiry'), algorithm: 'p256', passcode: CHOSEN }));
+    pullAfter(blank, ins, nth);
+    const gone = waitFor(pcsc.driver, 'card-removed', READER[CARD_SLOT], STATE_MS);
+    const failed = await clearThroughAgent(pcsc.agent, cardUuid);
+    expect(failed.progress).toMatchObject({
+      kind: 'clear',
+      status: 'failed',
+      message: 'The smartcard was removed before it was cleared. Put it back in your second smartcard reader and clear it again.',
+    });
+    await gone;
+
+    await blank.insert();
+    await untilCardPresent(pcsc.driver, READER[CARD_SLOT], STATE_MS);
+    await cardSeenIn(pcsc.agent, READER[CARD_SLOT], STATE_MS);
+    const again = await clearThroughAgent(pcsc.agent, cardUuid);
+    expect(again.progress, JSON.stringify(again.progress)).toMatchObject({ kind: 'clear', status: 'done', message: 'Smartcard cleared successfully' });
+
+    const status = succeeded(await ykpiv(CARD_SLOT, ['-a', 'status']), 'yubico-piv-tool -a status').stdout;
+    expect(status).not.toMatch(/^Slot 9a:/m);
+    expect(status).toMatch(/^CHUID:\tNo data available$/m);
+    succeeded(await ykpiv(CARD_SLOT, ['-a', 'verify-pin', '-P', FACTORY_PIN]), 'yubico-piv-tool -a verify-pin with the factory PIN');
+    expect(blank.engine.snapshot().keys['9a']).toBeUndefined();
+    const view = await serviceView(rig.service, blank.engine.snapshot().serial, blank.engine);
+    expect(view.registered).toBeNull();
+    expect(view.live).toEqual([]);
+    expect((await serviceRecord(cardUuid)).card?.clearedAt).not.toBeNull();
   });
 });
