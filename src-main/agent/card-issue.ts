@@ -11,7 +11,7 @@ import { cardAlgorithm } from './card-facts.js';
 import { sameKey } from './card-key-check.js';
 import { resetToFactory } from './card-clear.js';
 import type { IssueCardInput, IssueCardResult } from './card-lifecycle-types.js';
-import { factoryKeyAlgorithm } from './card-readout.js';
+import { factoryKeyAlgorithm, refusedKey } from './card-readout.js';
 import { withPivCard } from './card-transaction.js';
 import { authenticateThroughService } from './relayed-management-key.js';
 import { certificateKey, RenewalCertificateMismatchError, signedRequest } from './renewal-card.js';
@@ -108,7 +108,7 @@ async function authenticateWithFactoryKey(piv: PivSession): Promise<void> {
   try {
     await piv.authenticateManagementKey(localManagementKeyResponder(algorithm, DEFAULT_MANAGEMENT_KEY));
   } catch (err) {
-    if (err instanceof CardError && (err.code === 'security-status-not-satisfied' || err.code === 'wrong-data')) throw new CardNotBlankError();
+    if (refusedKey(err)) throw new CardNotBlankError();
     throw err;
   }
 }

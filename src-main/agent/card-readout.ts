@@ -72,14 +72,14 @@ async function slotHoldsKey(piv: PivSession): Promise<boolean | null> {
  * here. A card without GET METADATA has a 3DES key; AES-192 is the factory key's algorithm on
  * newer YubiKeys; a card whose key is AES-128 or AES-256 has had it changed.
  */
-export async function acceptsFactoryManagementKey(piv: PivSession): Promise<boolean> {
+async function acceptsFactoryManagementKey(piv: PivSession): Promise<boolean> {
   const algorithm = await factoryKeyAlgorithm(piv);
   if (algorithm === undefined) return false;
   try {
     await piv.authenticateManagementKey(localManagementKeyResponder(algorithm, DEFAULT_MANAGEMENT_KEY));
     return true;
   } catch (err) {
-    if (err instanceof CardError && (err.code === 'security-status-not-satisfied' || err.code === 'wrong-data')) return false;
+    if (refusedKey(err)) return false;
     throw err;
   }
 }
@@ -89,6 +89,11 @@ export async function factoryKeyAlgorithm(piv: PivSession): Promise<SymmetricAlg
   const metadata = await piv.managementKeyMetadata();
   const algorithm = metadata?.algorithm ?? ALG.TDES;
   return algorithm === ALG.TDES || algorithm === ALG.AES192 ? algorithm : undefined;
+}
+
+/** The card refused a management key: another algorithm (6A86), or another key (6982). */
+export function refusedKey(err: unknown): boolean {
+  return err instanceof CardError && (err.code === 'security-status-not-satisfied' || err.code === 'wrong-data' || err.code === 'incorrect-parameters');
 }
 
 async function unlessDamaged<T>(read: () => Promise<T | null>): Promise<T | null> {

@@ -92,7 +92,14 @@ export class SmartcardJobs {
     }
     if (readout.chuidUuid !== null && readout.chuidUuid === session.facts.cardUuid) throw new AgentFailure('not-now', M.ownCard);
     const registeredTo = readout.chuidUuid === null ? null : await this.holderOf(session.token, readout.chuidUuid);
-    const summary = isBlankReadout(readout) ? M.summary.blank : registeredTo ? M.summary.registeredTo(registeredTo.name) : M.summary.notBlank;
+    const leftOver = readout.serial !== null && registeredTo === null && this.journal.unfinishedIssue(readout.serial) !== undefined;
+    const summary = isBlankReadout(readout)
+      ? M.summary.blank
+      : registeredTo
+        ? M.summary.registeredTo(registeredTo.name)
+        : leftOver
+          ? M.summary.unfinishedIssue
+          : M.summary.notBlank;
     return { reader, readout, registeredTo, summary };
   }
 

@@ -30,8 +30,6 @@ export type SmartcardStep =
   | 'failed'
   | 'abandoned';
 
-const ENDING: ReadonlySet<SmartcardStep> = new Set(['done', 'failed', 'abandoned']);
-
 export interface SmartcardJournalEntry {
   readonly jobId: string;
   readonly kind: SmartcardJobKind;
@@ -48,7 +46,8 @@ export interface SmartcardJournalEntry {
 type Row = { job_id: string; kind: SmartcardJobKind; step: SmartcardStep; at: string; card_serial: number | null; card_uuid: string | null; certificate_serial: string | null };
 
 export class SmartcardJournal {
-  private ready = false;
+  /** The connection the table was made on (a new one, after the file is reopened, checks again). */
+  private readyOn: Database.Database | undefined;
 
   constructor(
     private readonly file: RenewalJournal,
@@ -90,17 +89,19 @@ export class SmartcardJournal {
     }));
   }
 
-  /** The latest step of the last operation on the card with `serial` when it never ended (a card pulled, the agent stopped). */
-  unfinished(serial: number): SmartcardJournalEntry | undefined {
-    const last = this.entries()
-      .filter((e) => e.cardSerial === serial)
-      .at(-1);
-    return last && !ENDING.has(last.step) ? last : undefined;
+  /**
+   * The last issue on this workstation of the card with `serial`, when it did not finish (the
+   * card pulled, the agent stopped, the service out of reach): issuing it again finishes it.
+   */
+  unfinishedIssue(serial: number): SmartcardJournalEntry | undefined {
+    const jobs = this.entries().filter((e) => e.cardSerial === serial && e.kind === 'issue');
+    const last = jobs.at(-1);
+    return last && last.step !== 'done' && jobs.some((e) => e.jobId === last.jobId && e.step === 'making-key') ? last : undefined;
   }
 
   private db(create: boolean): Database.Database | undefined {
     const db = this.file.open(create);
-    if (db && !this.ready) {
+    if (db && this.readyOn !== db) {
       db.exec(`CREATE TABLE IF NOT EXISTS card_operation_steps (
         id INTEGER PRIMARY KEY,
         job_id TEXT NOT NULL,
@@ -112,7 +113,7 @@ export class SmartcardJournal {
         certificate_serial TEXT
       );
       CREATE INDEX IF NOT EXISTS card_operation_steps_job ON card_operation_steps (job_id, id);`);
-      this.ready = true;
+      this.readyOn = db;
     }
     return db;
   }

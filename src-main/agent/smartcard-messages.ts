@@ -36,6 +36,7 @@ export const SMARTCARD_MESSAGES = {
     blank: 'A blank smartcard',
     registeredTo: (name: string): string => `Smartcard registered to ${name}`,
     notBlank: 'A smartcard that is not blank and is not registered to anyone you can see',
+    unfinishedIssue: 'A smartcard whose issue was not finished. Issue it again: it is put back to blank first.',
   },
 } as const;
 

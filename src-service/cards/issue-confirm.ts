@@ -32,6 +32,8 @@ export async function confirmIssue(ctx: ServiceContext, session: SessionContext,
       from: ['authenticated'],
       notNow: 'The smartcard has not yet proved it holds the key the service gave it, so it cannot be registered. Issue the smartcard again.',
     });
+    // A profile closed while the card was being written gets no card: the card is reset at its next issue.
+    if (row.holderStatus !== 'open') throw conflict(`${row.holderName}'s profile was closed, so the smartcard cannot be registered to them.`);
     if (!row.issuedDer || !row.issuedSerial || !row.pukSealed || !row.managementKeySealed || row.cardSerial === null || row.algorithm === null) {
       throw conflict('This smartcard issue is missing a step, so the card cannot be registered. Issue the smartcard again.');
     }

@@ -126,8 +126,11 @@ export async function runSmartcardSweepCase(env: SmartcardSweepEnv, c: Smartcard
       a = await raSignedIn(env, env.ra, dataDir);
     }
     await inReader2(a, card);
-    const inspection = (await a.agent.handle('smartcard.inspect', {})) as { readout: Parameters<typeof isBlankReadout>[0] };
-    story.push(isBlankReadout(inspection.readout) ? 'card blank' : 'card left part-issued');
+    const inspection = (await a.agent.handle('smartcard.inspect', {})) as { readout: Parameters<typeof isBlankReadout>[0]; summary: string };
+    const blank = isBlankReadout(inspection.readout);
+    story.push(blank ? 'card blank' : 'card left part-issued');
+    // The journal (kept across the restart) lets the page say what the card is.
+    if (!blank && !inspection.summary.startsWith('A smartcard whose issue was not finished')) problems.push(`a part-issued card inspected as "${inspection.summary}"`);
     const second: SmartcardJobProgress = await runJob(a.agent, 'smartcard.issue', issueRequest);
     if (second.status !== 'done') problems.push(`the next issue failed: ${second.message}`);
     story.push(second.status === 'done' ? (stepsOf(a, second.jobId).includes('resetting-card') ? 'reset and issued' : 'issued') : 'not issued');

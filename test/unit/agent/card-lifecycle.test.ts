@@ -84,6 +84,27 @@ describe('reading a card before it is issued', () => {
   });
 });
 
+describe('reading an issued card', () => {
+  it('rule: reading an issued card costs it nothing: no passcode try, nothing changed, and the factory key is refused', async () => {
+    card = blankCardInReader();
+    await issue(card, 'p256');
+    const before = card.engine.snapshot();
+    const readout = await readCardReadout(card.readers, READER);
+    expect(readout.factoryManagementKey).toBe(false);
+    expect(isBlankReadout(readout)).toBe(false);
+    expect(card.engine.snapshot()).toEqual(before);
+  });
+
+  it('rule: a card whose factory management key is AES-192 (newer YubiKeys) reads as blank and is issued', async () => {
+    const state = blankCardState();
+    state.managementKey = { algorithm: 'aes192', key: state.managementKey.key };
+    card = blankCardInReader(state);
+    expect(isBlankReadout(await readCardReadout(card.readers, READER))).toBe(true);
+    await issue(card, 'p256');
+    expect(await signsWithPasscode(card, PASSCODE, 'p256')).toBe(true);
+  });
+});
+
 describe.each(['rsa2048', 'p256'] as const)('issuing a blank card (%s)', (algorithm) => {
   it('rule: the issued card signs with the chosen passcode and holds the certificate for its key and the CHUID', async () => {
     card = blankCardInReader();
@@ -193,6 +214,37 @@ describe('issue refusals', () => {
   });
 });
 
+describe('secrets of an issue', () => {
+  /** A relay whose PUK and key command buffers are watched after the card operation ends. */
+  function watched(op: IssueOperation) {
+    const handed: Buffer[] = [];
+    const personalise = op.relay.personalise;
+    op.relay.personalise = async () => {
+      const answer = await personalise();
+      handed.push(answer.puk, answer.managementKeyCommand);
+      return answer;
+    };
+    return handed;
+  }
+
+  it.each([
+    ['the issue succeeds', undefined],
+    ['the card is pulled at the passcode change', 13],
+  ] as const)('rule: the PUK, the key command and the passcode are wiped when %s', async (_when, pullAt) => {
+    card = blankCardInReader();
+    const readout = await readCardReadout(card.readers, READER);
+    const op = openIssue(ca, readout);
+    const handed = watched(op);
+    const passcode = Buffer.from(PASSCODE, 'ascii');
+    if (pullAt !== undefined) card.readers.faults(READER).vanishAfter(pullAt, 'after-processing');
+    const run = issueCard({ readers: card.readers, reader: READER, passcode, algorithm: 'p256', cardUuid: op.cardUuid, holderName: HOLDER_NAME, resetFirst: false, relay: op.relay });
+    if (pullAt === undefined) await run;
+    else await expect(run).rejects.toMatchObject({ code: 'card-removed' });
+    expect(handed).toHaveLength(2);
+    for (const b of [...handed, passcode]) expect(b.every((x) => x === 0)).toBe(true);
+  });
+});
+
 describe('clearing a card', () => {
   it('rule: a cleared card is blank (PIN 123456, PUK 12345678, factory key), keeps its attestation key, and can be issued again', async () => {
     const state = blankCardState(777);
@@ -218,6 +270,23 @@ describe('clearing a card', () => {
     await expect(clearCard({ readers: card.readers, reader: READER, relay: serviceKeyRelay(Buffer.alloc(16, 7)) })).rejects.toBeInstanceOf(CardError);
     expect(card.engine.snapshot()).toEqual(before);
     expect(await signsWithPasscode(card, PASSCODE, 'p256')).toBe(true);
+  });
+
+  it('rule: clearing again, with the same key, a card a cut-short clear already reset reads it as blank and writes nothing', async () => {
+    card = blankCardInReader();
+    const { op } = await issue(card, 'p256');
+    card.readers.faults(READER).vanishAfter(11, 'after-processing');
+    await expect(clear(card, op)).rejects.toMatchObject({ code: 'card-removed' });
+    expect(card.commands.at(-1)?.ins).toBe(0xfb);
+    card.reinsert();
+    const before = card.engine.snapshot();
+    const relay = serviceKeyRelay(op.managementKey);
+    const from = card.commands.length;
+    const { readout } = await clearCard({ readers: card.readers, reader: READER, relay });
+    expect(isBlankReadout(readout)).toBe(true);
+    expect(relay.authentications()).toBe(0);
+    expect(card.commands.slice(from).map(commandName)).not.toContain('RESET');
+    expect(card.engine.snapshot()).toEqual(before);
   });
 
   it('rule: a card the service saw as blank is only read again; one that is not blank any more is refused untouched', async () => {

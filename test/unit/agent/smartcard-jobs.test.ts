@@ -18,6 +18,7 @@ import { blankCard, cardHoldsKeyOf, certificateOnCard, jobEnd, runJob, serviceVi
 type Inspection = AgentResult<'smartcard.inspect'>;
 
 const PASSCODE = '24681357';
+const M_OWN = 'This is the smartcard you are signed in with. Insert the other smartcard into your second smartcard reader.';
 const HOLDER = personaByKey('clinician');
 let rig: ServiceRig;
 const agents: AgentRig[] = [];
@@ -183,6 +184,18 @@ describe('Issue a smartcard', () => {
     const busy = await a.failure('smartcard.issue', issueRequest());
     expect(busy).toMatchObject({ code: 'not-now', message: 'A smartcard operation is already under way. Wait for it to finish.' });
     expect((await jobEnd(a.agent, jobId)).status).toBe('done');
+    expect(await a.failure('smartcard.progress', { jobId: 'A'.repeat(22) })).toMatchObject({ code: 'not-now', message: 'There is no such smartcard operation.' });
+  });
+
+  it('rule: the RA’s own card is never used, even in the second reader', async () => {
+    const { a, own } = await signedInAs('ra-agent');
+    const copy = new PivCardEngine(own.engine.snapshot());
+    a.readers.insert(R2, copy);
+    await a.until((s) => s.readers.some((r) => r.name === R2 && r.card?.cardUuid === own.cardUuid), 'the copy read');
+    const before = JSON.stringify(copy.snapshot());
+    expect(await a.failure('smartcard.inspect', {})).toMatchObject({ code: 'not-now', message: M_OWN });
+    expect(await a.failure('smartcard.issue', issueRequest())).toMatchObject({ code: 'not-now', message: M_OWN });
+    expect(JSON.stringify(copy.snapshot())).toBe(before);
   });
 
   it('rule: the card pulled mid-issue ends the job with words; the next attempt issues it and the holder signs in', async () => {
@@ -203,6 +216,61 @@ describe('Issue a smartcard', () => {
     expect(view.liveForOtherKeys).toBe(0);
     a.readers.remove(R2);
     expect(await holderSignsIn(card.engine)).toBe(HOLDER.name);
+  });
+});
+
+describe('Words for every failure', () => {
+  it('rule: a card registered to someone is refused in the service’s words, and left as it was', async () => {
+    const { a } = await signedInAs('ra-agent');
+    const card = blankCard();
+    await issued(a, card);
+    const snapshot = JSON.stringify(card.engine.snapshot());
+    const end = await runJob(a.agent, 'smartcard.issue', issueRequest(personaByKey('locked-card').uuid));
+    expect(end).toMatchObject({ status: 'failed', message: `This smartcard is registered to ${HOLDER.name}. Clear it before issuing it again.` });
+    expect(JSON.stringify(card.engine.snapshot())).toBe(snapshot);
+  });
+
+  it('rule: a card that is not blank (not the factory management key) is refused in words, and left as it was', async () => {
+    const { a } = await signedInAs('ra-agent');
+    const state = blankCard().engine.snapshot();
+    state.managementKey = { algorithm: 'aes128', key: '00112233445566778899aabbccddeeff' };
+    const card = { engine: new PivCardEngine(state) };
+    await inReader2(a, card);
+    expect(((await a.call('smartcard.inspect', {})) as Inspection).summary).toBe('A smartcard that is not blank and is not registered to anyone you can see');
+    const end = await runJob(a.agent, 'smartcard.issue', issueRequest());
+    expect(end.status).toBe('failed');
+    expect(end.message).toMatch(/^This smartcard is not blank/);
+    expect(JSON.stringify(card.engine.snapshot())).toBe(JSON.stringify(state));
+  });
+
+  it('rule: the service unreachable is said in words, the card untouched, and the next attempt issues it', async () => {
+    const { a } = await signedInAs('ra-agent');
+    const card = blankCard();
+    await inReader2(a, card);
+    const real = globalThis.fetch;
+    globalThis.fetch = (input, init) => (/\/v1\/users\/[^/]+\/smartcards$/.test(String(input)) ? Promise.reject(new TypeError('fetch failed')) : real(input, init));
+    let end;
+    try {
+      end = await runJob(a.agent, 'smartcard.issue', issueRequest());
+    } finally {
+      globalThis.fetch = real;
+    }
+    expect(end).toMatchObject({ status: 'failed', message: 'The identity service cannot be reached. Check the network connection and try again.' });
+    expect(certificateOnCard(card.engine)).toBeNull();
+    expect((await runJob(a.agent, 'smartcard.issue', issueRequest())).status).toBe('done');
+  });
+
+  it('rule: a job that fails at the service after opening, before the card changed, abandons its operation there', async () => {
+    const { a } = await signedInAs('ra-agent');
+    const state = blankCard().engine.snapshot();
+    // The card accepts the factory key when read, refuses the factory passcode when issued.
+    state.pin.triesLeft = 0;
+    const card = { engine: new PivCardEngine(state) };
+    await inReader2(a, card);
+    const end = await runJob(a.agent, 'smartcard.issue', issueRequest());
+    expect(end).toMatchObject({ status: 'failed', message: 'This smartcard is not blank, so it cannot be issued. Clear it first.' });
+    const ops = await rig.db.selectFrom('card_operations').select(['status']).where('card_serial', '=', state.serial).execute();
+    expect(ops).toEqual([{ status: 'void' }]);
   });
 });
 

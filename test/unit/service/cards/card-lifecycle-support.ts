@@ -2,12 +2,14 @@ import type { CardReadout } from '../../../../src-shared/api/cim-cards.js';
 import type { MadeCard } from '../../../../src-service/ca/card-factory.js';
 import { hashOperationId } from '../../../../src-service/cards/card-operation-store.js';
 import type { Db } from '../../../../src-service/store/database.js';
+import type { Harness } from '../cim/cim-harness.js';
+import { prove, WS } from './issue-support.js';
 
 // What the repair and clear tests share: the readouts an agent would send for a card, and the
 // card's management-key proof. (Not a test file: vitest only collects *.test.ts.)
 
-/** The workstation the RA's agent opens card operations from in these tests. */
-export const WORKSTATION = 'ws-ra-desk';
+/** The workstation the RA's agent opens card operations from in these tests (the card proof's steps name it too). */
+export const WORKSTATION = WS;
 
 /** The card as the agent reads it in the second reader, as issued (CHUID, certificate, service's management key). */
 export const issuedReadout = (card: MadeCard, changes: Partial<CardReadout> = {}): CardReadout => ({
@@ -33,13 +35,13 @@ export const blankReadout = (serial: number | null): CardReadout => ({
 });
 
 /**
- * The card proved the service's management key for this operation (the relayed witness and
- * challenge of card-operation-relay, which its own tests drive with a card): the operation moves
- * to 'authenticated' as that proof leaves it.
+ * The registered card proves it holds the service's management key for this operation: its half
+ * of the relayed witness and challenge (card-witness, authenticate), with the key the card
+ * factory gave it.
  */
-export async function cardProved(db: Db, operationId: string): Promise<void> {
-  const done = await db.updateTable('card_operations').set({ status: 'authenticated' }).where('operation_hash', '=', hashOperationId(operationId)).executeTakeFirst();
-  if (Number(done.numUpdatedRows) !== 1) throw new Error('no such operation');
+export async function cardProved(h: Harness, token: string, operationId: string, card: MadeCard): Promise<void> {
+  const res = await prove(h, token, operationId, Buffer.from(card.state.managementKey.key, 'hex'));
+  if (res.status !== 200) throw new Error(`the card proof was refused: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
 export const operationStatus = async (db: Db, operationId: string): Promise<string> =>

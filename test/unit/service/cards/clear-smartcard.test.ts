@@ -1,43 +1,43 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCard, type MadeCard } from '../../../../src-service/ca/card-factory.js';
 import { actor } from '../../../support/service-fixtures.js';
-import { tableCounts } from '../cim/cim-harness.js';
-import { auditRows, call, cardLogin, holder, startServiceRig, type Holder, type ServiceRig } from '../support/card-login-rig.js';
+import { startHarness, tableCounts, type Harness } from '../cim/cim-harness.js';
+import { auditRows, call, cardLogin, holder, type Holder } from '../support/card-login-rig.js';
 import { blankReadout, cardProved, issuedReadout, operationStatus, WORKSTATION } from './card-lifecycle-support.js';
 
 // Clearing a smartcard so it can be reused, at the service: the clear opens for the card on
 // record and the very card in the reader; once the card proved itself and reads blank, it is
 // unregistered (revoked, cleared_at), its certificates revoked and its sessions ended.
 
-let rig: ServiceRig;
+let h: Harness;
 beforeAll(async () => {
-  rig = await startServiceRig();
+  h = await startHarness();
 });
-afterAll(async () => rig.close());
+afterAll(async () => h.close());
 
-async function scene(): Promise<{ h: Holder; card: MadeCard; ra: { uuid: string; token: string } }> {
-  const h = await holder(rig.db);
-  const card = await makeCard(rig.service.ctx, { userUuid: h.userUuid, algorithm: 'p256' });
-  return { h, card, ra: await actor(rig.db, h.orgId, ['RAA'], 'Priya') };
+async function scene(): Promise<{ who: Holder; card: MadeCard; ra: { uuid: string; token: string } }> {
+  const who = await holder(h.db);
+  const card = await makeCard(h.service.ctx, { userUuid: who.userUuid, algorithm: 'p256' });
+  return { who, card, ra: await actor(h.db, who.orgId, ['RAA'], 'Priya') };
 }
 
 const open = (card: MadeCard, token: string, readout = issuedReadout(card)) =>
-  call(rig.service, 'POST', `/v1/smartcards/${card.cardUuid}/clear`, { workstationId: WORKSTATION, card: readout }, token);
-const cleared = (operationId: string, token: string, body: unknown) => call(rig.service, 'POST', `/v1/card-operations/${operationId}/cleared`, body, token);
+  call(h.service, 'POST', `/v1/smartcards/${card.cardUuid}/clear`, { workstationId: WORKSTATION, card: readout }, token);
+const cleared = (operationId: string, token: string, body: unknown) => call(h.service, 'POST', `/v1/card-operations/${operationId}/cleared`, body, token);
 const cardRow = (uuid: string) =>
-  rig.db.selectFrom('cards').select(['status', 'cleared_at', 'management_key_sealed', 'puk_sealed']).where('uuid', '=', uuid).executeTakeFirstOrThrow();
+  h.db.selectFrom('cards').select(['status', 'cleared_at', 'management_key_sealed', 'puk_sealed']).where('uuid', '=', uuid).executeTakeFirstOrThrow();
 
 describe('clearing a smartcard so it can be reused', () => {
   it('rule: a card that proved itself and reads blank is unregistered: status revoked with cleared_at, certificates revoked (cleared), its sessions end, audited card.cleared', async () => {
-    const { h, card, ra } = await scene();
-    const verify = await cardLogin(rig.service, card.state);
-    const session = await call(rig.service, 'POST', '/v1/login/session', { loginTicket: verify.body.loginTicket, positionId: h.positionId });
+    const { who, card, ra } = await scene();
+    const verify = await cardLogin(h.service, card.state);
+    const session = await call(h.service, 'POST', '/v1/login/session', { loginTicket: verify.body.loginTicket, positionId: who.positionId });
     expect(session.status).toBe(200);
 
     const opened = await open(card, ra.token);
     expect(opened.status).toBe(201);
     expect(opened.body).toMatchObject({ cardUuid: card.cardUuid, alreadyBlank: false });
-    await cardProved(rig.db, opened.body.operationId);
+    await cardProved(h, ra.token, opened.body.operationId, card);
     const res = await cleared(opened.body.operationId, ra.token, { workstationId: WORKSTATION, card: blankReadout(card.serial) });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ certificatesRevoked: 1 });
@@ -48,11 +48,11 @@ describe('clearing a smartcard so it can be reused', () => {
     // The card is at factory settings: the service no longer holds secrets for it.
     expect(row.management_key_sealed).toBeNull();
     expect(row.puk_sealed).toBeNull();
-    const cert = await rig.db.selectFrom('certificates').select(['revoked_at', 'revocation_reason']).where('serial', '=', card.certificate.serial).executeTakeFirstOrThrow();
+    const cert = await h.db.selectFrom('certificates').select(['revoked_at', 'revocation_reason']).where('serial', '=', card.certificate.serial).executeTakeFirstOrThrow();
     expect(cert.revocation_reason).toBe('cleared');
-    expect((await call(rig.service, 'GET', '/v1/session', undefined, session.body.token)).status).toBe(401);
-    expect(await operationStatus(rig.db, opened.body.operationId)).toBe('done');
-    const entry = (await auditRows(rig.db)).find((a) => a.action === 'card.cleared' && a.subject === card.cardUuid);
+    expect((await call(h.service, 'GET', '/v1/session', undefined, session.body.token)).status).toBe(401);
+    expect(await operationStatus(h.db, opened.body.operationId)).toBe('done');
+    const entry = (await auditRows(h.db)).find((a) => a.action === 'card.cleared' && a.subject === card.cardUuid);
     expect(entry?.actor).toBe(ra.uuid);
     expect(JSON.parse(entry?.details ?? '{}')).toMatchObject({ reason: 'cleared', certificatesRevoked: 1, sessionsEnded: 1, alreadyBlank: false });
   });
@@ -70,23 +70,23 @@ describe('clearing a smartcard so it can be reused', () => {
   it('rule: a card that has not proved itself is not recorded as cleared: 409 and nothing changes', async () => {
     const { card, ra } = await scene();
     const opened = await open(card, ra.token);
-    const before = await tableCounts(rig.db);
+    const before = await tableCounts(h.db);
     const res = await cleared(opened.body.operationId, ra.token, { workstationId: WORKSTATION, card: blankReadout(card.serial) });
     expect(res.status).toBe(409);
     expect(res.body.message).toBe('The smartcard has not proved itself to the service yet. Start clearing it again.');
-    expect(await tableCounts(rig.db)).toEqual(before);
+    expect(await tableCounts(h.db)).toEqual(before);
     expect((await cardRow(card.cardUuid)).status).toBe('active');
   });
 
   it('rule: a card that does not read blank after the reset is not recorded as cleared: 409 and nothing changes', async () => {
     const { card, ra } = await scene();
     const opened = await open(card, ra.token);
-    await cardProved(rig.db, opened.body.operationId);
-    const before = await tableCounts(rig.db);
+    await cardProved(h, ra.token, opened.body.operationId, card);
+    const before = await tableCounts(h.db);
     const res = await cleared(opened.body.operationId, ra.token, { workstationId: WORKSTATION, card: issuedReadout(card) });
     expect(res.status).toBe(409);
     expect(res.body.message).toBe('The smartcard is not blank yet, so it has not been cleared. Start clearing it again.');
-    expect(await tableCounts(rig.db)).toEqual(before);
+    expect(await tableCounts(h.db)).toEqual(before);
     expect((await cardRow(card.cardUuid)).cleared_at).toBeNull();
   });
 
@@ -96,7 +96,7 @@ describe('clearing a smartcard so it can be reused', () => {
     expect(other.status).toBe(409);
     expect(other.body.message).toBe('The smartcard in your second reader is not the card you chose. Insert that card and try again.');
     const opened = await open(card, ra.token);
-    await cardProved(rig.db, opened.body.operationId);
+    await cardProved(h, ra.token, opened.body.operationId, card);
     const swapped = await cleared(opened.body.operationId, ra.token, { workstationId: WORKSTATION, card: blankReadout(card.serial + 1) });
     expect(swapped.status).toBe(409);
     expect((await cardRow(card.cardUuid)).cleared_at).toBeNull();
@@ -113,9 +113,9 @@ describe('clearing a smartcard so it can be reused', () => {
 
   it('rule: a cancelled card that turns up can be cleared for reuse', async () => {
     const { card, ra } = await scene();
-    expect((await call(rig.service, 'POST', `/v1/smartcards/${card.cardUuid}/cancel`, { reason: 'lost' }, ra.token)).status).toBe(200);
+    expect((await call(h.service, 'POST', `/v1/smartcards/${card.cardUuid}/cancel`, { reason: 'lost' }, ra.token)).status).toBe(200);
     const opened = await open(card, ra.token);
-    await cardProved(rig.db, opened.body.operationId);
+    await cardProved(h, ra.token, opened.body.operationId, card);
     const res = await cleared(opened.body.operationId, ra.token, { workstationId: WORKSTATION, card: blankReadout(card.serial) });
     expect(res.body).toEqual({ certificatesRevoked: 0 });
     const row = await cardRow(card.cardUuid);
@@ -127,24 +127,24 @@ describe('clearing a smartcard: bad input', () => {
   it('rule: a cleared report without a readout, or with an unknown field, gets 400 naming the field; nothing changes', async () => {
     const { card, ra } = await scene();
     const opened = await open(card, ra.token);
-    await cardProved(rig.db, opened.body.operationId);
-    const before = await tableCounts(rig.db);
+    await cardProved(h, ra.token, opened.body.operationId, card);
+    const before = await tableCounts(h.db);
     const none = await cleared(opened.body.operationId, ra.token, { workstationId: WORKSTATION });
     expect(none.status).toBe(400);
     expect(none.body.fields.map((f: { path: string }) => f.path)).toContain('body.card');
     const extra = await cleared(opened.body.operationId, ra.token, { workstationId: WORKSTATION, card: { ...blankReadout(card.serial), pin: '123456' } });
     expect(extra.status).toBe(400);
     expect(extra.body.fields.map((f: { path: string }) => f.path)).toContain('body.card');
-    expect(await tableCounts(rig.db)).toEqual(before);
-    expect(await operationStatus(rig.db, opened.body.operationId)).toBe('authenticated');
+    expect(await tableCounts(h.db)).toEqual(before);
+    expect(await operationStatus(h.db, opened.body.operationId)).toBe('authenticated');
   });
 
   it('rule: opening a clear with a readout that is not one gets 400; nothing changes', async () => {
     const { card, ra } = await scene();
-    const before = await tableCounts(rig.db);
-    const res = await call(rig.service, 'POST', `/v1/smartcards/${card.cardUuid}/clear`, { workstationId: WORKSTATION, card: { serial: 'twelve' } }, ra.token);
+    const before = await tableCounts(h.db);
+    const res = await call(h.service, 'POST', `/v1/smartcards/${card.cardUuid}/clear`, { workstationId: WORKSTATION, card: { serial: 'twelve' } }, ra.token);
     expect(res.status).toBe(400);
     expect(res.body.fields.map((f: { path: string }) => f.path)).toContain('body.card.serial');
-    expect(await tableCounts(rig.db)).toEqual(before);
+    expect(await tableCounts(h.db)).toEqual(before);
   });
 });

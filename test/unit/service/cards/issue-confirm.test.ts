@@ -56,6 +56,17 @@ describe('confirming an issue', () => {
     expect(await tableCounts(h.db)).toEqual(before);
   });
 
+  it('rule: a holder whose profile was closed during the issue is not registered a card, in words', async () => {
+    const p = await people(h);
+    const issued = await issueUntil(h, p, blankCard(), 'authenticate');
+    await h.db.updateTable('users').set({ status: 'closed' }).where('id', '=', p.holder.id).execute();
+    const before = await tableCounts(h.db);
+    const res = await step(h, p.ra.token, issued.operationId, 'confirm');
+    expect(res.status).toBe(409);
+    expect(res.body.message).toBe("Nia Holder's profile was closed, so the smartcard cannot be registered to them.");
+    expect(await tableCounts(h.db)).toEqual(before);
+  });
+
   it('rule: a step from another workstation, or from another session of the same RA, finds no such operation (404) and changes nothing', async () => {
     const p = await people(h);
     const issued = await issueUntil(h, p, blankCard(), 'authenticate');

@@ -1,7 +1,8 @@
 import { createCipheriv, createPrivateKey, randomBytes, sign, type KeyObject } from 'node:crypto';
 import type { CardReadout } from '../../../../src-shared/api/cim-cards.js';
 import { loginSignedPayload } from '../../../../src-shared/api/service-login.js';
-import { attestationCertificate, newAttestationKey, type AttestationKeyState } from '../../../../src-shared/card/piv-attestation.js';
+import { attestationCertificate, newAttestationKey } from '../../../../src-shared/card/piv-attestation.js';
+import type { AttestationKeyState } from '../../../../src-shared/card/virtual-card-state.js';
 import type { RoleCode } from '../../../../src-shared/domain/roles.js';
 import { actor, addUser } from '../../../support/service-fixtures.js';
 import { csrFor, newCardKey, type KeyPair } from '../support/renewal-rig.js';
@@ -50,7 +51,7 @@ export function attest(card: BlankCard, publicKey: KeyObject, o: { serial?: numb
     slot: 0x9a,
     publicKey,
     serial: o.serial ?? card.serial,
-    version: '5.4.3',
+    version: [5, 4, 3],
     policy: [0x02, 0x01],
   });
 }
@@ -87,15 +88,24 @@ const aesEncrypt = (key: Buffer, block: Buffer): Buffer => {
 /** The management key a personalise answer's SET MANAGEMENT KEY command carries. */
 export const keyOfCommand = (commandBase64: string): Buffer => Buffer.from(commandBase64, 'base64').subarray(8);
 
-/** The card's half of the management-key proof, with `key`: witness, then the answer to the service's challenge. */
-export async function prove(h: Harness, token: string, operationId: string, key: Buffer): Promise<Reply> {
+/** The card's half of the proof's first step, with `key`: the witness relayed; what the card then answers to the service's challenge. */
+export async function witnessFor(h: Harness, token: string, operationId: string, key: Buffer): Promise<Reply | { exchangeId: string; cardResponse: string }> {
   const plain = randomBytes(16);
   const witness = await step(h, token, operationId, 'card-witness', { witness: aesEncrypt(key, plain).toString('base64') });
   if (witness.status !== 200) return witness;
   if (!Buffer.from(witness.body.witness, 'base64').equals(plain)) throw new Error('the service did not decrypt the witness');
-  const cardResponse = aesEncrypt(key, Buffer.from(witness.body.challenge, 'base64')).toString('base64');
-  return step(h, token, operationId, 'authenticate', { exchangeId: witness.body.exchangeId, cardResponse });
+  return { exchangeId: witness.body.exchangeId, cardResponse: aesEncrypt(key, Buffer.from(witness.body.challenge, 'base64')).toString('base64') };
 }
+
+/** The card's half of the management-key proof, with `key`: witness, then the answer to the service's challenge. */
+export async function prove(h: Harness, token: string, operationId: string, key: Buffer): Promise<Reply> {
+  const answer = await witnessFor(h, token, operationId, key);
+  if ('status' in answer) return answer;
+  return step(h, token, operationId, 'authenticate', answer);
+}
+
+/** A witness the card would send with `key` (for a step taken on its own). */
+export const witnessWith = (key: Buffer): string => aesEncrypt(key, randomBytes(16)).toString('base64');
 
 export interface Issued {
   readonly operationId: string;

@@ -77,6 +77,18 @@ describe('one contract per endpoint', () => {
       expect(Object.keys(op?.responses[String(e.status ?? 200)]?.content ?? {}), named(e)).toEqual([e.produces ?? 'application/json']);
     }
   });
+  it('rule: an endpoint that answers bytes (the revocation list) is documented as bytes of its media type and served with exactly that type', async () => {
+    const binary = TABLE.filter((e) => e.produces === 'application/pkix-crl');
+    expect(binary.map(named)).toEqual(['GET /v1/ca/crl']);
+    const paths = (await h.call('GET', '/openapi.json')).body.paths as Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: unknown }> }> }>>;
+    for (const e of binary) {
+      expect(paths[e.path]?.get?.responses['200']?.content['application/pkix-crl']?.schema, named(e)).toEqual({ type: 'string', contentMediaType: 'application/pkix-crl' });
+      const res = await fetch(`${h.url}${e.path}`);
+      expect(res.headers.get('content-type'), named(e)).toBe('application/pkix-crl');
+      // DER: a SEQUENCE, never JSON text.
+      expect(new Uint8Array(await res.arrayBuffer())[0], named(e)).toBe(0x30);
+    }
+  });
 });
 
 describe("the agent's service client calls only the table's endpoints", () => {
