@@ -197,7 +197,8 @@ export class SmartcardJobs {
     // The operation is finished at the service either way: nothing to abandon.
     run.operationId = null;
     if (!result.keyMatches) throw new AgentFailure('service-refused', answer.message || M.keyMismatch);
-    return M.done.repair;
+    // The service says what was written again ("Smartcard repaired successfully: ...").
+    return answer.message.startsWith(M.done.repair) ? answer.message : M.done.repair;
   }
 
   private async runClear(run: JobRun, cardUuid: string): Promise<string> {

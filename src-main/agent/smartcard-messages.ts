@@ -1,10 +1,11 @@
-import type { SmartcardJobProgress } from '../../src-shared/api/agent-api.js';
+import type { z } from 'zod';
+import type { SmartcardJobKind as JobKind } from '../../src-shared/api/agent-api.js';
 import type { LifecycleStage } from './card-lifecycle-types.js';
 
 // What the smartcard lifecycle pages say while the agent issues, repairs or clears a card in the
 // second reader, and when it cannot (seed 004 wording for the successes).
 
-export type SmartcardJobKind = SmartcardJobProgress['kind'];
+export type SmartcardJobKind = z.infer<typeof JobKind>;
 
 export const SMARTCARD_MESSAGES = {
   forbidden: {

@@ -6,7 +6,7 @@ import { conflict } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import { inTransaction } from '../store/transaction.js';
 import { cardInScope, NOT_THIS_CARD, readoutIsCard } from './card-in-scope.js';
-import { finishOperation, openCardOperation, operationForStep } from './card-operation-store.js';
+import { findCardOperation, finishOperation, openCardOperation, operationForStep, requireRightOverHolder } from './card-operation-store.js';
 
 // Clearing a smartcard so it can be reused: the RA's agent proves the card with the service-held
 // management key (so only the card on record is reset), deletes its certificate and CHUID, blocks
@@ -18,6 +18,8 @@ import { finishOperation, openCardOperation, operationForStep } from './card-ope
 
 /** Marks an open clear of a card that was already blank: the clear may finish without a card proof. */
 const ALREADY_BLANK = 'already-blank';
+/** The revocation reason of a cleared card's certificates (listed as cessationOfOperation). */
+const CLEARED = 'cleared';
 
 export async function openClear(
   ctx: ServiceContext,
@@ -57,6 +59,18 @@ export async function recordClear(
 ): Promise<z.output<typeof ClearedResponse>> {
   const now = ctx.now();
   return inTransaction(ctx.db, async (trx) => {
+    const recorded = await findCardOperation(trx, operationId, body.workstationId, session.sessionId);
+    if (recorded.kind === 'clear' && recorded.status === 'done' && recorded.cardId !== null) {
+      // Sent again (the answer was lost on the way back): the same answer, after the same right is checked, and nothing changes.
+      await requireRightOverHolder(trx, session, 'clear-smartcard', recorded.holderId, now);
+      const { n } = await trx
+        .selectFrom('certificates')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('card_id', '=', recorded.cardId)
+        .where('revocation_reason', '=', CLEARED)
+        .executeTakeFirstOrThrow();
+      return { certificatesRevoked: Number(n) };
+    }
     const op = await operationForStep(trx, session, { operationId, workstationId: body.workstationId, now }, { kind: 'clear', from: ['opened', 'authenticated'] });
     if (op.status === 'opened' && op.outcome !== ALREADY_BLANK) {
       throw conflict('The smartcard has not proved itself to the service yet. Start clearing it again.');
@@ -67,7 +81,7 @@ export async function recordClear(
       trx,
       {
         cardUuid: op.cardUuid,
-        reason: 'cleared',
+        reason: CLEARED,
         actor: session.userUuid,
         workstationId: body.workstationId,
         stop: 'cleared',
@@ -78,7 +92,7 @@ export async function recordClear(
     );
     // The card is at factory settings: the secrets the service held for it open nothing now.
     await trx.updateTable('cards').set({ puk_sealed: null, management_key_sealed: null, puk_pending_sealed: null }).where('id', '=', cardId).execute();
-    await finishOperation(trx, op.id, 'cleared', now.getTime());
+    await finishOperation(trx, op.id, CLEARED, now.getTime());
     return { certificatesRevoked };
   });
 }

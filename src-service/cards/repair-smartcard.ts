@@ -1,12 +1,12 @@
 import type { z } from 'zod';
-import type { RepairedBody, RepairedPart, RepairedResponse, RepairSmartcardBody, RepairSmartcardOpened } from '../../src-shared/api/cim-cards.js';
+import { RepairedPart, type RepairedBody, type RepairedResponse, type RepairSmartcardBody, type RepairSmartcardOpened } from '../../src-shared/api/cim-cards.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { SessionContext } from '../auth/session-store.js';
 import { badRequest, conflict } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import { inTransaction } from '../store/transaction.js';
 import { cardInScope, NOT_THIS_CARD, readoutIsCard, stoppedAs } from './card-in-scope.js';
-import { finishOperation, openCardOperation, operationForStep } from './card-operation-store.js';
+import { findCardOperation, finishOperation, openCardOperation, operationForStep, requireRightOverHolder } from './card-operation-store.js';
 
 // Repairing a smartcard: the RA's agent reads the card in the second reader, opens the repair
 // here (the card on record, active or locked, and this very card by CHUID or serial) and gets
@@ -69,6 +69,16 @@ export function repairMessage(repaired: readonly RepairedPart[], keyMatches: boo
   return rewritten ? `Smartcard repaired successfully: ${rewritten} ${repaired.length > 1 ? 'were' : 'was'} written again.` : 'Smartcard repaired successfully: nothing on it needed repairing.';
 }
 
+/** A finished repair's outcome ("repaired:certificate,chuid", "key-mismatch:chuid"), read back. */
+function parseOutcome(outcome: string | null): { repaired: RepairedPart[]; keyMatches: boolean } {
+  const [word, parts = ''] = (outcome ?? '').split(':');
+  const repaired = parts.split(',').flatMap((part) => {
+    const parsed = RepairedPart.safeParse(part);
+    return parsed.success ? [parsed.data] : [];
+  });
+  return { repaired, keyMatches: word === 'repaired' };
+}
+
 export async function recordRepair(
   ctx: ServiceContext,
   session: SessionContext,
@@ -83,13 +93,20 @@ export async function recordRepair(
   }
   const now = ctx.now();
   return inTransaction(ctx.db, async (trx) => {
+    const recorded = await findCardOperation(trx, operationId, body.workstationId, session.sessionId);
+    if (recorded.kind === 'repair' && recorded.status === 'done') {
+      // Sent again (the answer was lost on the way back): what was recorded, after the same right is checked.
+      await requireRightOverHolder(trx, session, 'repair-smartcard', recorded.holderId, now);
+      const was = parseOutcome(recorded.outcome);
+      return { repaired: was.repaired, message: repairMessage(was.repaired, was.keyMatches) };
+    }
     const op = await operationForStep(
       trx,
       session,
       { operationId, workstationId: body.workstationId, now },
       { kind: 'repair', from: ['authenticated'], notNow: 'The smartcard has not proved itself to the service yet. Start the repair again.' },
     );
-    const outcome = body.keyMatches ? (repaired.length > 0 ? `repaired:${repaired.join(',')}` : 'nothing-to-repair') : 'key-mismatch';
+    const outcome = `${body.keyMatches ? 'repaired' : 'key-mismatch'}:${repaired.join(',')}`;
     await finishOperation(trx, op.id, outcome, now.getTime());
     await appendAudit(
       trx,

@@ -49,7 +49,7 @@ export function certificateOnCard(engine: PivCardEngine): Buffer | null {
 }
 
 /** The public key (SPKI DER, hex) of the card's 9A key; null when the slot is empty. */
-export function cardKey(engine: PivCardEngine): string | null {
+function cardKey(engine: PivCardEngine): string | null {
   const key = engine.snapshot().keys['9a'];
   if (!key) return null;
   return createPublicKey(createPrivateKey({ key: Buffer.from(key.pkcs8, 'base64'), format: 'der', type: 'pkcs8' }))

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentResult } from '../../../src-shared/api/agent-api.js';
+import type { z } from 'zod';
+import type { SmartcardInspection } from '../../../src-shared/api/agent-api.js';
 import type { PersonaKey } from '../../../src-service/seed/personas.js';
 import { personaByKey } from '../../../src-service/seed/personas.js';
 import { SLOT } from '../../../src-main/card/piv/piv-constants.js';
@@ -15,7 +16,7 @@ import { blankCard, cardHoldsKeyOf, certificateOnCard, jobEnd, runJob, serviceVi
 // identity service; the holder then signs in with the passcode they chose. Amelia Hart (the
 // clinician, RZZ01) is the holder; Priya Patel (RAA at RZZ, the parent trust) the RA agent.
 
-type Inspection = AgentResult<'smartcard.inspect'>;
+type Inspection = z.infer<typeof SmartcardInspection>;
 
 const PASSCODE = '24681357';
 const M_OWN = 'This is the smartcard you are signed in with. Insert the other smartcard into your second smartcard reader.';
@@ -314,13 +315,44 @@ describe('Clear, repair and cancel a smartcard', () => {
     await inReader2(a, { engine: damaged });
 
     const end = await runJob(a.agent, 'smartcard.repair', { cardUuid });
-    expect(end).toMatchObject({ kind: 'repair', status: 'done', message: 'Smartcard repaired successfully', cardUuid });
+    expect(end).toMatchObject({ kind: 'repair', status: 'done', cardUuid });
+    expect(end.message).toMatch(/^Smartcard repaired successfully/);
     expect(end.repaired).toContain('certificate');
     const view = await serviceView(rig.service, card.serial, damaged);
     expect(view.live).toHaveLength(1);
     expect(certificateOnCard(damaged)?.equals(view.live[0] as Buffer)).toBe(true);
     a.readers.remove(R2);
     expect(await holderSignsIn(damaged)).toBe(HOLDER.name);
+  });
+
+  it('rule: a card whose key is not its certificate’s is not given the certificate back; the job fails in words', async () => {
+    const { a } = await signedInAs('ra-agent');
+    const card = blankCard();
+    const cardUuid = await issued(a, card);
+    const other = blankCard();
+    await issued(a, other, personaByKey('locked-card').uuid);
+    const state = card.engine.snapshot();
+    delete state.objects[SLOT.AUTHENTICATION.certificateObject.toString(16)];
+    state.keys['9a'] = other.engine.snapshot().keys['9a'] as (typeof state.keys)['9a'];
+    const swapped = new PivCardEngine(state);
+    a.readers.remove(R2);
+    await inReader2(a, { engine: swapped });
+    const end = await runJob(a.agent, 'smartcard.repair', { cardUuid });
+    expect(end.status).toBe('failed');
+    expect(end.message).toMatch(/key does not match the certificate on record/);
+    expect(certificateOnCard(swapped)).toBeNull();
+  });
+
+  it('rule: an RSA-2048 card is issued and its holder signs in', async () => {
+    const { a } = await signedInAs('ra-agent');
+    const card = blankCard();
+    await inReader2(a, card);
+    const end = await runJob(a.agent, 'smartcard.issue', { ...issueRequest(), algorithm: 'rsa2048' });
+    expect(end).toMatchObject({ status: 'done', message: 'Smartcard issued successfully' });
+    expect(card.engine.snapshot().keys['9a']?.algorithm).toBe('rsa2048');
+    expect((await serviceView(rig.service, card.serial, card.engine)).liveForOtherKeys).toBe(0);
+    a.readers.remove(R2);
+    expect(await holderSignsIn(card.engine)).toBe(HOLDER.name);
   });
 
   it('rule: a cancelled card is refused at login with the cancelled words', async () => {

@@ -102,6 +102,19 @@ describe('clearing a smartcard so it can be reused', () => {
     expect((await cardRow(card.cardUuid)).cleared_at).toBeNull();
   });
 
+  it('rule: a cleared report sent again (its answer lost) gets the same answer and changes nothing', async () => {
+    const { card, ra } = await scene();
+    const opened = await open(card, ra.token);
+    await cardProved(h, ra.token, opened.body.operationId, card);
+    const body = { workstationId: WORKSTATION, card: blankReadout(card.serial) };
+    expect((await cleared(opened.body.operationId, ra.token, body)).body).toEqual({ certificatesRevoked: 1 });
+    const before = await tableCounts(h.db);
+    const again = await cleared(opened.body.operationId, ra.token, body);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ certificatesRevoked: 1 });
+    expect(await tableCounts(h.db)).toEqual(before);
+  });
+
   it('rule: a cleared card cannot be cleared again', async () => {
     const { card, ra } = await scene();
     const opened = await open(card, ra.token, blankReadout(card.serial));

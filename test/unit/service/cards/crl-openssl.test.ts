@@ -1,10 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCard } from '../../../../src-service/ca/card-factory.js';
-import { actor } from '../../../support/service-fixtures.js';
+import { startService } from '../../../../src-service/start-service.js';
+import { actor, addOrg, addUser, testStorage } from '../../../support/service-fixtures.js';
 import { call, holder, startServiceRig, type ServiceRig } from '../support/card-login-rig.js';
 
 // The CA's revocation list, judged by the real OpenSSL command line: the list the service serves
@@ -123,5 +124,23 @@ describe('the revocation list, judged by openssl', () => {
     const next = (await fetchCrl()).der;
     expect(next.equals(first)).toBe(false);
     expect(crlNumberOf(crlText(next))).toBe(crlNumberOf(crlText(first)) + 1);
+  });
+});
+
+describe('where certificates say the revocation list is', () => {
+  it("rule: a service with a public origin configured (serviceOrigin) names that origin + /v1/ca/crl, not its listening address", async () => {
+    const storage = testStorage('cis-crl-origin-');
+    const service = await startService({ ...storage, serviceOrigin: 'https://cis.example.nhs.uk/' });
+    try {
+      const org = await addOrg(service.ctx.db, { code: 'RCRL', name: 'Trust RCRL' });
+      const user = await addUser(service.ctx.db, { given: 'Ola', family: 'Ade', homeOrgId: org.id });
+      const card = await makeCard(service.ctx, { userUuid: user.uuid, algorithm: 'p256' });
+      const text = execFileSync('openssl', ['x509', '-inform', 'DER', '-noout', '-ext', 'crlDistributionPoints'], { input: card.certificate.der }).toString();
+      expect(text).toContain('URI:https://cis.example.nhs.uk/v1/ca/crl');
+      expect(text).not.toContain(service.url);
+    } finally {
+      await service.close();
+      rmSync(dirname(storage.secretFile), { recursive: true, force: true });
+    }
   });
 });

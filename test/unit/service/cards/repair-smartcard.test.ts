@@ -59,6 +59,18 @@ describe('repairing a smartcard', () => {
     expect((await h.db.selectFrom('cards').select('status').where('uuid', '=', card.cardUuid).executeTakeFirstOrThrow()).status).toBe('active');
   });
 
+  it('rule: a repaired report sent again (its answer lost) gets the same answer and changes nothing', async () => {
+    const { card, ra } = await scene();
+    const { operationId } = (await open(card, ra.token)).body;
+    await cardProved(h, ra.token, operationId, card);
+    const first = await repaired(operationId, ra.token, { workstationId: WORKSTATION, repaired: ['chuid'], keyMatches: false });
+    const before = await tableCounts(h.db);
+    const again = await repaired(operationId, ra.token, { workstationId: WORKSTATION, repaired: ['chuid'], keyMatches: false });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(await tableCounts(h.db)).toEqual(before);
+  });
+
   it('rule: nothing to repair is said so', async () => {
     const { card, ra } = await scene();
     const { operationId } = (await open(card, ra.token)).body;
