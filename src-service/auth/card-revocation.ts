@@ -20,7 +20,7 @@ export interface RevokeCardInput {
 }
 
 /** What the card becomes: revoked; cancelled (lost, stolen...); cleared (revoked, blank, its serial free to issue again). */
-export type CardStop = 'revoked' | 'cancelled' | 'cleared';
+type CardStop = 'revoked' | 'cancelled' | 'cleared';
 
 export interface StopCardInput extends RevokeCardInput {
   readonly stop: CardStop;

@@ -25,10 +25,10 @@ const NEXT_UPDATE_MS = 24 * HOUR_MS;
 const BACKDATE_MS = 60_000;
 
 /** RFC 5280 §5.3.1 CRLReason. */
-export const CRL_REASON = { unspecified: 0, keyCompromise: 1, superseded: 4, cessationOfOperation: 5 } as const;
+const CRL_REASON = { unspecified: 0, keyCompromise: 1, superseded: 4, cessationOfOperation: 5 } as const;
 
 /** The CRL reason for a stored revocation reason: lost or stolen keys may be in others' hands. */
-export function crlReasonOf(reason: string | null): number {
+function crlReasonOf(reason: string | null): number {
   if (reason === 'lost' || reason === 'stolen') return CRL_REASON.keyCompromise;
   if (reason === 'superseded') return CRL_REASON.superseded;
   return CRL_REASON.cessationOfOperation;

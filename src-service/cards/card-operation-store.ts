@@ -28,15 +28,15 @@ export type CardOperationStatus = 'opened' | 'authenticated' | 'issued' | 'perso
 /** How long an operation stays open for its card steps. */
 const OPERATION_OPEN_MINUTES = 15;
 const MINUTE_MS = 60_000;
-export const cardOperationExpiry = (now: number): number => now + OPERATION_OPEN_MINUTES * MINUTE_MS;
+const cardOperationExpiry = (now: number): number => now + OPERATION_OPEN_MINUTES * MINUTE_MS;
 
-export const UNFINISHED_OPERATION: readonly CardOperationStatus[] = ['opened', 'authenticated', 'issued', 'personalised'];
+const UNFINISHED_OPERATION: readonly CardOperationStatus[] = ['opened', 'authenticated', 'issued', 'personalised'];
 
 /** The revocation reason of a certificate whose issue never finished (RFC 5280 cessationOfOperation). */
-export const ORPHAN_REASON = 'cessationOfOperation';
+const ORPHAN_REASON = 'cessationOfOperation';
 
-export const newOperationId = (): string => randomBytes(32).toString('base64url');
-export const hashOperationId = (operationId: string): Buffer => createHash('sha256').update(operationId, 'utf8').digest();
+const newOperationId = (): string => randomBytes(32).toString('base64url');
+const hashOperationId = (operationId: string): Buffer => createHash('sha256').update(operationId, 'utf8').digest();
 
 export interface CardOperationRow {
   readonly id: number;
@@ -115,7 +115,7 @@ function toRow({ holderGiven, holderFamily, ...row }: SelectedRow): CardOperatio
   };
 }
 
-export const OPERATION_NOT_FOUND = 'That card operation was not found on this workstation. Start again.';
+const OPERATION_NOT_FOUND = 'That card operation was not found on this workstation. Start again.';
 
 /**
  * The operation `operationId` names, opened on `workstationId` by the session `sessionId`. An
@@ -175,7 +175,7 @@ export async function operationForStep(
 }
 
 /** Refuses a finished, voided or expired operation, in words. */
-export function requireOpen(row: CardOperationRow, now: number): void {
+function requireOpen(row: CardOperationRow, now: number): void {
   if (row.status === 'void') throw conflict(`This smartcard ${KIND_WORDS[row.kind]} was stopped. Start again.`);
   if (row.status === 'done') throw conflict(`This smartcard ${KIND_WORDS[row.kind]} has already finished.`);
   if (row.expiresAt <= now) throw conflict(`This smartcard ${KIND_WORDS[row.kind]} took too long and has expired. Start again.`);

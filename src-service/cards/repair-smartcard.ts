@@ -57,7 +57,7 @@ export async function openRepair(
 const PART_WORDS: Record<RepairedPart, string> = { certificate: 'its certificate', chuid: 'its card identifier (CHUID)' };
 
 /** What the repair did, in the RA's words. */
-export function repairMessage(repaired: readonly RepairedPart[], keyMatches: boolean): string {
+function repairMessage(repaired: readonly RepairedPart[], keyMatches: boolean): string {
   const rewritten = repaired.map((part) => PART_WORDS[part]).join(' and ');
   if (!keyMatches) {
     return (

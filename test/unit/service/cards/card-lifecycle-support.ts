@@ -1,6 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { CardReadout } from '../../../../src-shared/api/cim-cards.js';
 import type { MadeCard } from '../../../../src-service/ca/card-factory.js';
-import { hashOperationId } from '../../../../src-service/cards/card-operation-store.js';
 import type { Db } from '../../../../src-service/store/database.js';
 import type { Harness } from '../cim/cim-harness.js';
 import { prove, WS } from './issue-support.js';
@@ -44,5 +44,8 @@ export async function cardProved(h: Harness, token: string, operationId: string,
   if (res.status !== 200) throw new Error(`the card proof was refused: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
+/** The store keeps only an operation id's SHA-256: the row a test looks up by the id it was handed. */
+const operationHash = (operationId: string): Buffer => createHash('sha256').update(operationId, 'utf8').digest();
+
 export const operationStatus = async (db: Db, operationId: string): Promise<string> =>
-  (await db.selectFrom('card_operations').select('status').where('operation_hash', '=', hashOperationId(operationId)).executeTakeFirstOrThrow()).status;
+  (await db.selectFrom('card_operations').select('status').where('operation_hash', '=', operationHash(operationId)).executeTakeFirstOrThrow()).status;
