@@ -5,6 +5,8 @@ import { CARDS_ENDPOINTS } from '../../src-shared/api/endpoints-cards.js';
 import { fromDer, OID, signatureAlgorithm } from '../../src-shared/crypto/x509-builder.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
+import { inTransaction } from '../store/transaction.js';
+import { voidExpiredIssues } from '../cards/card-operation-store.js';
 
 // The issuing CA's certificate revocation list (RFC 5280 §5): an X.509 v2 CRL, DER, signed by
 // the issuing CA's key, naming every certificate the CA revoked: those of cancelled, cleared,
@@ -147,6 +149,8 @@ const cache = new WeakMap<ServiceContext, CachedList>();
 
 /** The current revocation list, DER. */
 export async function currentRevocationList(ctx: ServiceContext): Promise<Buffer> {
+  // An issue that expired unfinished got a certificate that never went live: listed all the same.
+  await inTransaction(ctx.db, (trx) => voidExpiredIssues(trx, ctx.now()));
   const now = ctx.now().getTime();
   const stamp = await revocationStamp(ctx.db);
   const cached = cache.get(ctx);

@@ -222,10 +222,6 @@ export async function openCardOperation(db: Db, o: NewCardOperation): Promise<{ 
   return { operationId, id, expiresAt };
 }
 
-export async function setOperationStatus(db: Db, id: number, status: CardOperationStatus): Promise<void> {
-  await db.updateTable('card_operations').set({ status }).where('id', '=', id).execute();
-}
-
 /** The operation finished: status 'done', with what it did in a word. */
 export async function finishOperation(db: Db, id: number, outcome: string, now: number): Promise<void> {
   await db.updateTable('card_operations').set({ status: 'done', outcome, finished_at: now }).where('id', '=', id).execute();
@@ -262,23 +258,49 @@ export async function voidOperation(db: Db, row: CardOperationRow, outcome: stri
 }
 
 /**
- * The unfinished issues (expired or not) a card left: same serial, or the card UUID its CHUID
- * carries. A later issue of the same card voids them and resets the card first.
+ * The issues a card has been through (same serial, or the card UUID its CHUID carries), oldest
+ * first: the unfinished ones (expired or not), which a later issue of the card voids, and whether
+ * the card's latest issue never finished (unfinished, abandoned or voided). Such a card was last
+ * written by an issue of ours that never registered it, so it may be reset and issued again.
  */
-export async function unfinishedIssuesOf(db: Db, card: { readonly serial: number | null; readonly chuidUuid: string | null }): Promise<CardOperationRow[]> {
-  if (card.serial === null && card.chuidUuid === null) return [];
-  const rows = await selectOperation(db)
-    .where('o.kind', '=', 'issue')
-    .where('o.status', 'in', [...UNFINISHED_OPERATION])
-    .where((eb) => {
-      const ors = [];
-      if (card.serial !== null) ors.push(eb('o.card_serial', '=', card.serial));
-      if (card.chuidUuid !== null) ors.push(eb('o.card_uuid', '=', card.chuidUuid));
-      return eb.or(ors);
-    })
-    .orderBy('o.id')
-    .execute();
-  return rows.map(toRow);
+export async function issuesLeftBy(
+  db: Db,
+  card: { readonly serial: number | null; readonly chuidUuid: string | null },
+): Promise<{ unfinished: CardOperationRow[]; latestNeverFinished: boolean }> {
+  if (card.serial === null && card.chuidUuid === null) return { unfinished: [], latestNeverFinished: false };
+  const rows = (
+    await selectOperation(db)
+      .where('o.kind', '=', 'issue')
+      .where((eb) => {
+        const ors = [];
+        if (card.serial !== null) ors.push(eb('o.card_serial', '=', card.serial));
+        if (card.chuidUuid !== null) ors.push(eb('o.card_uuid', '=', card.chuidUuid));
+        return eb.or(ors);
+      })
+      .orderBy('o.id')
+      .execute()
+  ).map(toRow);
+  const latest = rows.at(-1);
+  return { unfinished: rows.filter((r) => UNFINISHED_OPERATION.includes(r.status)), latestNeverFinished: latest !== undefined && latest.status !== 'done' };
+}
+
+/**
+ * Voids every issue that expired unfinished, so the certificate it got (never live) is revoked
+ * and listed in the revocation list even if its card never comes back. The card it left can
+ * still be reset and issued again (issuesLeftBy: its latest issue never finished).
+ */
+export async function voidExpiredIssues(db: Db, now: Date): Promise<number> {
+  const expired = (
+    await selectOperation(db)
+      .where('o.kind', '=', 'issue')
+      .where('o.status', 'in', [...UNFINISHED_OPERATION])
+      .where('o.expires_at', '<', now.getTime())
+      .where('o.issued_serial', 'is not', null)
+      .orderBy('o.id')
+      .execute()
+  ).map(toRow);
+  for (const row of expired) await voidOperation(db, row, 'expired', now);
+  return expired.length;
 }
 
 /** An issue's certificate, kept in the operation (not live until confirmed). */

@@ -7,7 +7,7 @@ import { ServiceError, badRequest, conflict, notFound } from '../service-error.j
 import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { inTransaction } from '../store/transaction.js';
-import { openCardOperation, requireRightOverHolder, unfinishedIssuesOf, voidOperation } from './card-operation-store.js';
+import { issuesLeftBy, openCardOperation, requireRightOverHolder, voidOperation } from './card-operation-store.js';
 
 // POST /v1/users/{uuid}/smartcards: an RA (activity 'issue-smartcard', the holder in their
 // organisation or its child organisations) opens the issue of a new smartcard to a user, for the
@@ -83,13 +83,14 @@ export async function openIssue(ctx: ServiceContext, session: SessionContext, us
     if (body.card.serial === null) throw conflict(NO_SERIAL);
     await requireNotRegistered(trx, body.card);
 
-    // An issue this card left unfinished: voided (its certificate revoked), whether the card
-    // kept anything of it or not. Only then may a card that is not blank be reset and reused.
-    const leftBy = await unfinishedIssuesOf(trx, { serial: body.card.serial, chuidUuid: body.card.chuidUuid?.toLowerCase() ?? null });
+    // Issues this card left unfinished: voided (their certificates revoked), whether the card
+    // kept anything of them or not. A card that is not blank may be reset and reused only when its
+    // latest issue never finished (unfinished, abandoned or expired): ours, and never registered.
+    const leftBy = await issuesLeftBy(trx, { serial: body.card.serial, chuidUuid: body.card.chuidUuid?.toLowerCase() ?? null });
     const resetFirst = !isBlankReadout(body.card);
-    if (resetFirst && leftBy.length === 0) throw conflict(NOT_BLANK);
+    if (resetFirst && !leftBy.latestNeverFinished) throw conflict(NOT_BLANK);
     const orphaned: string[] = [];
-    for (const earlier of leftBy) {
+    for (const earlier of leftBy.unfinished) {
       const { orphanedSerial } = await voidOperation(trx, earlier, 'superseded', now);
       if (orphanedSerial) orphaned.push(orphanedSerial);
     }
@@ -119,7 +120,7 @@ export async function openIssue(ctx: ServiceContext, session: SessionContext, us
           algorithm: body.algorithm,
           attested: attestationKey !== null,
           resetFirst,
-          supersedes: leftBy.map((row) => row.cardUuid),
+          supersedes: leftBy.unfinished.map((row) => row.cardUuid),
           certificatesRevoked: orphaned,
         },
       },

@@ -45,6 +45,7 @@ export async function readCards(db: Db, userId: number): Promise<Profile['cards'
       'c.uuid',
       'c.serial',
       'c.status',
+      'c.cleared_at',
       eb
         .selectFrom('certificates as cert')
         .select('cert.not_after')
@@ -60,7 +61,7 @@ export async function readCards(db: Db, userId: number): Promise<Profile['cards'
   return cards.map((c) => ({
     uuid: c.uuid,
     serial: c.serial,
-    status: c.status,
+    status: c.cleared_at === null ? c.status : ('cleared' as const),
     certificateNotAfter: c.not_after === null ? null : isoDateTime(c.not_after),
   }));
 }

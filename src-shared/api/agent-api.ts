@@ -275,7 +275,7 @@ export const SmartcardInspection = z.strictObject({
   /** What the card is, in the user's words ("A blank smartcard", "Smartcard registered to ..."). */
   summary: z.string(),
 });
-export const SmartcardJobId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
+const SmartcardJobId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 export const SmartcardJobKind = z.enum(['issue', 'repair', 'clear']);
 /** A card operation the agent runs for a lifecycle page, polled until it ends. */
 export const SmartcardJobProgress = z.strictObject({

@@ -15,7 +15,7 @@ import { WorkstationId } from './service-login.js';
 // no card.
 
 /** An open card operation: a capability (32 random bytes, base64url), held only by the agent that opened it. */
-export const CardOperationId = Base64Url.regex(/^[A-Za-z0-9_-]{43}$/);
+const CardOperationId = Base64Url.regex(/^[A-Za-z0-9_-]{43}$/);
 export const CardOperationParams = z.strictObject({ operationId: CardOperationId });
 export const CardUuidParams = z.strictObject({ cardUuid: Uuid });
 

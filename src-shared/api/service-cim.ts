@@ -64,10 +64,12 @@ export const ProfileAssignment = z.strictObject({
   startDate: IsoDate,
   endDate: IsoDate.nullable(),
 });
+/** A card's state as a profile shows it: 'cleared' is a revoked card cleared for reuse (blank, unregistered). */
+const ProfileCardStatus = z.enum([...CardStatus.options, 'cleared']);
 const ProfileCard = z.strictObject({
   uuid: Uuid,
   serial: z.number().int().nonnegative(),
-  status: CardStatus,
+  status: ProfileCardStatus,
   certificateNotAfter: IsoDateTime.nullable(),
 });
 export const ProfileAuthenticator = z.strictObject({

@@ -112,7 +112,7 @@ test('rule: the RA agent clears the issued card so it can be reused, and issues 
   // The cleared card can no longer be repaired, cleared or cancelled.
   const row = cardRow(page, issuedSerial);
   await expect(row).toBeVisible();
-  await expect(row).not.toContainText('Active');
+  await expect(row).toContainText('Cleared');
   await expect(row.getByRole('link')).toHaveCount(0);
 
   // Blank again: issued to someone else, who logs in with it.

@@ -16,6 +16,7 @@ const CARD_STATUS: Record<ProfileView['cards'][number]['status'], string> = {
   locked: 'Locked',
   revoked: 'Revoked',
   cancelled: 'Cancelled',
+  cleared: 'Cleared',
 };
 
 const AUTHENTICATOR_KIND: Record<ProfileView['authenticators'][number]['kind'], string> = {
@@ -42,6 +43,7 @@ function actionsFor(card: ProfileCard): readonly CardAction[] {
     case 'cancelled':
       return ['clear'];
     case 'revoked':
+    case 'cleared':
       return [];
   }
 }

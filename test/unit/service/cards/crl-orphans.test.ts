@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NOW, startHarness, type Harness } from '../cim/cim-harness.js';
+import { startHarness, type Harness } from '../cim/cim-harness.js';
 import { blankCard, issueUntil, people, step } from './issue-support.js';
 
 // Certificates of issues that never finished are revoked all the same (orphan_certificates): the
@@ -29,8 +29,8 @@ async function verifyAtServiceTime(certificate: Buffer): Promise<{ ok: boolean; 
   const crl = Buffer.from(await (await fetch(`${h.url}/v1/ca/crl`)).arrayBuffer());
   writeFileSync(join(dir, 'crl.pem'), pem('X509 CRL', crl));
   writeFileSync(join(dir, 'cert.pem'), pem('CERTIFICATE', certificate));
-  // The service's clock is fixed in these tests: openssl checks at that time too.
-  const at = String(Math.floor(NOW.getTime() / 1000) + 60);
+  // The service's clock is set in these tests: openssl checks at that time too.
+  const at = String(Math.floor(h.service.ctx.now().getTime() / 1000) + 60);
   const run = spawnSync('openssl', ['verify', '-attime', at, '-crl_check', '-CAfile', join(dir, 'chain.pem'), '-CRLfile', join(dir, 'crl.pem'), join(dir, 'cert.pem')]);
   return { ok: run.status === 0, output: `${run.stdout.toString()}${run.stderr.toString()}` };
 }
@@ -45,6 +45,21 @@ describe('the revocation list and issues that never finished', () => {
     const after = await verifyAtServiceTime(certificate);
     expect(after.ok).toBe(false);
     expect(after.output).toMatch(/certificate revoked/);
+  });
+
+  it('rule: the certificate of an issue that expired unfinished is listed as revoked even if its card never comes back', async () => {
+    const p = await people(h);
+    const issued = await issueUntil(h, p, blankCard(), 'personalise');
+    const certificate = issued.certificate as Buffer;
+    expect((await verifyAtServiceTime(certificate)).ok).toBe(true);
+    h.setNow(new Date(h.service.ctx.now().getTime() + 15 * 60_000 + 1));
+    try {
+      const after = await verifyAtServiceTime(certificate);
+      expect(after.ok).toBe(false);
+      expect(after.output).toMatch(/certificate revoked/);
+    } finally {
+      h.resetClock();
+    }
   });
 
   it('rule: a certificate made by an issue names the service URL + /v1/ca/crl as its CRL distribution point', async () => {

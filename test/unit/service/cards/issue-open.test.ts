@@ -108,6 +108,30 @@ describe('opening an issue', () => {
     }
   });
 
+  it('rule: a card whose latest issue was abandoned after it made its key is reset first and issued again, not refused as not blank', async () => {
+    const p = await people(h);
+    const card = blankCard();
+    const first = await issueUntil(h, p, card, 'certificate');
+    // The agent gave up (the card was pulled after GENERATE): the issue is void, the key stays on the card.
+    expect((await step(h, p.ra.token, first.operationId, 'abandon', { reason: 'card-removed' })).status).toBe(200);
+    const res = await openIssue(h, p.ra.token, p.holder.uuid, readout(card, { hasAuthenticationKey: true }));
+    expect(res.status).toBe(201);
+    expect(res.body.resetFirst).toBe(true);
+  });
+
+  it('rule: a card that is not blank and whose latest issue was confirmed is still refused as not blank', async () => {
+    const p = await people(h);
+    const card = blankCard();
+    const first = await issueUntil(h, p, card, 'confirm');
+    // Cleared at the service (the card was reset elsewhere), then written to again by someone else.
+    await h.db.updateTable('cards').set({ status: 'revoked', cleared_at: new Date().toISOString() }).where('uuid', '=', first.cardUuid).execute();
+    const before = await tableCounts(h.db);
+    const res = await openIssue(h, p.ra.token, p.holder.uuid, readout(card, { hasAuthenticationKey: true }));
+    expect(res.status).toBe(409);
+    expect(res.body.message).toMatch(/not blank/);
+    expect(await tableCounts(h.db)).toEqual(before);
+  });
+
   it("rule: a user whose profile is closed is not issued a card, in words", async () => {
     const p = await people(h);
     await h.db.updateTable('users').set({ status: 'closed' }).where('id', '=', p.holder.id).execute();

@@ -35,11 +35,13 @@ async function clinicianWithHistory(): Promise<{ id: number; uuid: string; ni: s
 }
 
 describe('profile contents', () => {
-  it('rule: a profile shows the details, the cards with their latest certificate expiry and the authenticators not removed', async () => {
+  it('rule: a profile shows the details, the cards with their latest certificate expiry (a cleared card as cleared) and the authenticators not removed', async () => {
     const { db } = h;
     const user = await clinicianWithHistory();
     const card = await addCard(db, user.id, { status: 'active' });
     const oldCard = await addCard(db, user.id, { status: 'revoked' });
+    const clearedCard = await addCard(db, user.id, { status: 'revoked' });
+    await db.updateTable('cards').set({ cleared_at: '2025-02-01T08:00:00.000Z' }).where('id', '=', clearedCard.id).execute();
     await db
       .insertInto('certificates')
       .values([
@@ -74,6 +76,8 @@ describe('profile contents', () => {
     expect(profile.cards).toEqual([
       { uuid: card.uuid, serial: cardSerial, status: 'active', certificateNotAfter: '2027-12-01T00:00:00.000Z' },
       expect.objectContaining({ uuid: oldCard.uuid, status: 'revoked', certificateNotAfter: null }),
+      // Cleared for reuse: shown as such, not as a revoked card.
+      expect.objectContaining({ uuid: clearedCard.uuid, status: 'cleared', certificateNotAfter: null }),
     ]);
     expect(profile.authenticators).toEqual([{ id: expect.any(Number), kind: 'ipad', label: 'Ward iPad', createdAt: '2025-02-01T08:00:00.000Z' }]);
     // Card secrets stay in the store.
