@@ -10,8 +10,10 @@ shift 2
 
 "$@" &
 step=$!
-( sleep "$limit" && kill -USR1 $$ 2>/dev/null ) &
+( sleep "$limit" && kill -USR1 $$ ) 2>/dev/null &
 timer=$!
+# Not this shell's job any more: stopping it below is not reported as "Terminated".
+disown "$timer"
 hung=0
 trap 'hung=1' USR1
 wait "$step"
