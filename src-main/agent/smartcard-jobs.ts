@@ -176,12 +176,7 @@ export class SmartcardJobs {
   private async runRepair(run: JobRun, cardUuid: string): Promise<string> {
     const { rt } = this;
     const workstationId = rt.options.workstationId;
-    const readout = await this.readCard(run);
-    this.stage(run, 'opening');
-    const opened = await rt.monitor.track(rt.client.openCardRepair(run.token, cardUuid, workstationId, readout));
-    run.operationId = opened.operationId;
-    run.progress.cardUuid = opened.cardUuid;
-    this.stillThere(run);
+    const opened = await this.openOperation(run, (readout) => rt.client.openCardRepair(run.token, cardUuid, workstationId, readout));
     const result = await repairCard({
       readers: rt.options.readers,
       reader: run.reader,
@@ -204,12 +199,7 @@ export class SmartcardJobs {
   private async runClear(run: JobRun, cardUuid: string): Promise<string> {
     const { rt } = this;
     const workstationId = rt.options.workstationId;
-    const readout = await this.readCard(run);
-    this.stage(run, 'opening');
-    const opened = await rt.monitor.track(rt.client.openCardClear(run.token, cardUuid, workstationId, readout));
-    run.operationId = opened.operationId;
-    run.progress.cardUuid = opened.cardUuid;
-    this.stillThere(run);
+    const opened = await this.openOperation(run, (readout) => rt.client.openCardClear(run.token, cardUuid, workstationId, readout));
     const result = await clearCard({
       readers: rt.options.readers,
       reader: run.reader,
@@ -223,6 +213,17 @@ export class SmartcardJobs {
   }
 
   // ---- machinery --------------------------------------------------------------------------------
+
+  /** Reads the card, opens the operation at the service with what it read, and checks the card is still there. */
+  private async openOperation<T extends { operationId: string; cardUuid: string }>(run: JobRun, open: (readout: CardReadout) => Promise<T>): Promise<T> {
+    const readout = await this.readCard(run);
+    this.stage(run, 'opening');
+    const opened = await this.rt.monitor.track(open(readout));
+    run.operationId = opened.operationId;
+    run.progress.cardUuid = opened.cardUuid;
+    this.stillThere(run);
+    return opened;
+  }
 
   /** The checks every job makes before it starts, then the job, running. */
   private begin(kind: SmartcardJobKind): JobRun {

@@ -56,6 +56,25 @@ export function issueAuthenticationCertificate(ca: CertificateAuthority, r: Auth
   });
 }
 
+/**
+ * A certificate for a holder on record (renewal, issue): the subject is the directory's name and
+ * UUID for `holderId`, never what a request says.
+ */
+export async function issueForHolder(
+  db: Db,
+  ca: CertificateAuthority,
+  holder: { readonly id: number; readonly uuid: string },
+  publicKey: KeyObject,
+  now: Date,
+): Promise<IssuedCertificate> {
+  const names = await db
+    .selectFrom('users')
+    .select(['given_name as givenName', 'family_name as familyName'])
+    .where('id', '=', holder.id)
+    .executeTakeFirstOrThrow();
+  return issueAuthenticationCertificate(ca, { ...names, userUuid: holder.uuid, publicKey, now });
+}
+
 const UID_LINE = /^UID=([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/m;
 
 /** The holder's user UUID from a card certificate's subject, if it carries one. */

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { IssueCertificateBody, IssueCertificateResponse } from '../../src-shared/api/cim-cards.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { SessionContext } from '../auth/session-store.js';
-import { issueAuthenticationCertificate } from '../ca/authentication-certificate.js';
+import { issueForHolder } from '../ca/authentication-certificate.js';
 import { requireAttestation } from '../renewal/attestation.js';
 import { ALGORITHM_NAMES, readRequest } from '../renewal/renewal-certificate.js';
 import type { ServiceContext } from '../service-context.js';
@@ -79,12 +79,7 @@ export async function issueCardCertificate(
     await requireNewKey(tx.db, row.holderId, spki);
     if (row.issuedSerial && row.issuedNotAfter) await orphanCertificate(tx.db, row.id, { serial: row.issuedSerial, notAfter: row.issuedNotAfter }, now);
 
-    const holder = await tx.db
-      .selectFrom('users')
-      .select(['given_name as givenName', 'family_name as familyName'])
-      .where('id', '=', row.holderId)
-      .executeTakeFirstOrThrow();
-    const issued = issueAuthenticationCertificate(ctx.ca, { ...holder, userUuid: row.holderUuid, publicKey: request.publicKey, now });
+    const issued = await issueForHolder(tx.db, ctx.ca, { id: row.holderId, uuid: row.holderUuid }, request.publicKey, now);
     await storeOperationCertificate(tx.db, row.id, issued);
     await appendAudit(
       tx.db,

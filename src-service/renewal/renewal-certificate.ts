@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { RenewalCertificateRequest, RenewalCertificateResponse } from '../../src-shared/api/service-renewal.js';
 import { CertificationRequestError, verifyCertificationRequest, type VerifiedCertificationRequest } from '../../src-shared/crypto/pkcs10.js';
 import { appendAudit } from '../audit/audit-log.js';
-import { issueAuthenticationCertificate } from '../ca/authentication-certificate.js';
+import { issueForHolder } from '../ca/authentication-certificate.js';
 import type { ServiceContext } from '../service-context.js';
 import { auditedStep, refuse, type RefusalFacts } from '../unlock/unlock-refusal.js';
 import { requireHoldersNewKey } from './attestation.js';
@@ -80,12 +80,7 @@ export async function issueRenewalCertificate(ctx: ServiceContext, renewalId: st
       return { certificate: row.issuedDer.toString('base64'), notAfter: new Date(row.issuedNotAfter).toISOString() };
     }
 
-    const holder = await tx.db
-      .selectFrom('users')
-      .select(['given_name as givenName', 'family_name as familyName'])
-      .where('id', '=', row.holderId)
-      .executeTakeFirstOrThrow();
-    const issued = issueAuthenticationCertificate(ctx.ca, { ...holder, userUuid: row.holderUuid, publicKey: request.publicKey, now });
+    const issued = await issueForHolder(tx.db, ctx.ca, { id: row.holderId, uuid: row.holderUuid }, request.publicKey, now);
     await storeIssuedCertificate(tx.db, row.id, issued);
     await appendAudit(
       tx.db,
