@@ -4,7 +4,7 @@ import type { SessionContext } from '../auth/session-store.js';
 import { notFound } from '../service-error.js';
 import type { Db } from '../store/database.js';
 import { fullName } from '../store/full-name.js';
-import { requireRightOverHolder } from './card-operation-store.js';
+import { openCardOperation, requireRightOverHolder, type CardOperationKind } from './card-operation-store.js';
 
 // The registered card a repair, clear or cancel is asked for, once the session may do that to
 // its holder: the role first (so a role without the activity learns nothing about the card),
@@ -57,3 +57,25 @@ export const readoutIsCard = (readout: { serial: number | null; chuidUuid: strin
 
 /** The refusal when the card in the second reader is another card. */
 export const NOT_THIS_CARD = 'The smartcard in your second reader is not the card you chose. Insert that card and try again.';
+
+/** Opens a repair or clear of this registered card, as read in the reader (its serial), for this session and workstation. */
+export const openOnCard = (
+  db: Db,
+  kind: Exclude<CardOperationKind, 'issue'>,
+  session: SessionContext,
+  card: CardInScope,
+  read: { readonly workstationId: string; readonly serial: number | null; readonly outcome?: string },
+  now: Date,
+): Promise<{ operationId: string; id: number; expiresAt: number }> =>
+  openCardOperation(db, {
+    kind,
+    session,
+    workstationId: read.workstationId,
+    holderId: card.holderId,
+    cardSerial: read.serial,
+    cardUuid: card.cardUuid,
+    cardId: card.cardId,
+    algorithm: card.algorithm,
+    ...(read.outcome !== undefined ? { outcome: read.outcome } : {}),
+    now: now.getTime(),
+  });

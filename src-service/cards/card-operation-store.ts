@@ -192,6 +192,8 @@ export interface NewCardOperation {
   readonly cardId?: number | null;
   readonly algorithm: 'rsa2048' | 'p256' | null;
   readonly attestationKey?: Buffer | null;
+  /** An outcome known at opening (a clear of a card already blank). */
+  readonly outcome?: string;
   readonly now: number;
 }
 
@@ -214,12 +216,31 @@ export async function openCardOperation(db: Db, o: NewCardOperation): Promise<{ 
       actor_session_id: o.session.sessionId,
       workstation_id: o.workstationId,
       attestation_key: o.attestationKey ?? null,
+      outcome: o.outcome ?? null,
       created_at: o.now,
       expires_at: expiresAt,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   return { operationId, id, expiresAt };
+}
+
+/**
+ * The operation of a finishing step that has already finished (the answer was lost on the way
+ * back and the step is sent again), after the same right over its holder is checked again; else
+ * null, and the step goes on as the first time.
+ */
+export async function finishedBefore(
+  db: Db,
+  session: SessionContext,
+  kind: CardOperationKind,
+  step: { readonly operationId: string; readonly workstationId: string },
+  now: Date,
+): Promise<CardOperationRow | null> {
+  const recorded = await findCardOperation(db, step.operationId, step.workstationId, session.sessionId);
+  if (recorded.kind !== kind || recorded.status !== 'done') return null;
+  await requireRightOverHolder(db, session, ACTIVITY_OF[kind], recorded.holderId, now);
+  return recorded;
 }
 
 /** The operation finished: status 'done', with what it did in a word. */

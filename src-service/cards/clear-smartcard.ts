@@ -5,8 +5,8 @@ import type { SessionContext } from '../auth/session-store.js';
 import { conflict } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import { inTransaction } from '../store/transaction.js';
-import { cardInScope, NOT_THIS_CARD, readoutIsCard } from './card-in-scope.js';
-import { findCardOperation, finishOperation, openCardOperation, operationForStep, requireRightOverHolder } from './card-operation-store.js';
+import { cardInScope, NOT_THIS_CARD, openOnCard, readoutIsCard } from './card-in-scope.js';
+import { finishedBefore, finishOperation, operationForStep } from './card-operation-store.js';
 
 // Clearing a smartcard so it can be reused: the RA's agent proves the card with the service-held
 // management key (so only the card on record is reset), deletes its certificate and CHUID, blocks
@@ -35,18 +35,14 @@ export async function openClear(
     const alreadyBlank = isBlankReadout(body.card);
     // A blank card is only this card by its serial: it has no CHUID left.
     if (alreadyBlank && body.card.serial === null) throw conflict(NOT_THIS_CARD);
-    const { operationId, id } = await openCardOperation(trx, {
-      kind: 'clear',
+    const { operationId } = await openOnCard(
+      trx,
+      'clear',
       session,
-      workstationId: body.workstationId,
-      holderId: card.holderId,
-      cardSerial: body.card.serial,
-      cardUuid: card.cardUuid,
-      cardId: card.cardId,
-      algorithm: card.algorithm,
-      now: now.getTime(),
-    });
-    if (alreadyBlank) await trx.updateTable('card_operations').set({ outcome: ALREADY_BLANK }).where('id', '=', id).execute();
+      card,
+      { workstationId: body.workstationId, serial: body.card.serial, ...(alreadyBlank ? { outcome: ALREADY_BLANK } : {}) },
+      now,
+    );
     return { operationId, cardUuid: card.cardUuid, alreadyBlank };
   });
 }
@@ -59,10 +55,9 @@ export async function recordClear(
 ): Promise<z.output<typeof ClearedResponse>> {
   const now = ctx.now();
   return inTransaction(ctx.db, async (trx) => {
-    const recorded = await findCardOperation(trx, operationId, body.workstationId, session.sessionId);
-    if (recorded.kind === 'clear' && recorded.status === 'done' && recorded.cardId !== null) {
-      // Sent again (the answer was lost on the way back): the same answer, after the same right is checked, and nothing changes.
-      await requireRightOverHolder(trx, session, 'clear-smartcard', recorded.holderId, now);
+    const recorded = await finishedBefore(trx, session, 'clear', { operationId, workstationId: body.workstationId }, now);
+    if (recorded !== null && recorded.cardId !== null) {
+      // Sent again: the same answer, and nothing changes.
       const { n } = await trx
         .selectFrom('certificates')
         .select((eb) => eb.fn.countAll<number>().as('n'))

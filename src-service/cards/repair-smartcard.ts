@@ -5,8 +5,8 @@ import type { SessionContext } from '../auth/session-store.js';
 import { badRequest, conflict } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import { inTransaction } from '../store/transaction.js';
-import { cardInScope, NOT_THIS_CARD, readoutIsCard, stoppedAs } from './card-in-scope.js';
-import { findCardOperation, finishOperation, openCardOperation, operationForStep, requireRightOverHolder } from './card-operation-store.js';
+import { cardInScope, NOT_THIS_CARD, openOnCard, readoutIsCard, stoppedAs } from './card-in-scope.js';
+import { finishedBefore, finishOperation, operationForStep } from './card-operation-store.js';
 
 // Repairing a smartcard: the RA's agent reads the card in the second reader, opens the repair
 // here (the card on record, active or locked, and this very card by CHUID or serial) and gets
@@ -39,17 +39,7 @@ export async function openRepair(
       .orderBy('not_after', 'desc')
       .executeTakeFirst();
     if (!live?.der) throw conflict('This smartcard has no live certificate to write back. Cancel it and issue a new smartcard.');
-    const { operationId } = await openCardOperation(trx, {
-      kind: 'repair',
-      session,
-      workstationId: body.workstationId,
-      holderId: card.holderId,
-      cardSerial: body.card.serial,
-      cardUuid: card.cardUuid,
-      cardId: card.cardId,
-      algorithm: card.algorithm,
-      now: now.getTime(),
-    });
+    const { operationId } = await openOnCard(trx, 'repair', session, card, { workstationId: body.workstationId, serial: body.card.serial }, now);
     return { operationId, cardUuid: card.cardUuid, algorithm: card.algorithm, certificate: live.der.toString('base64') };
   });
 }
@@ -93,10 +83,9 @@ export async function recordRepair(
   }
   const now = ctx.now();
   return inTransaction(ctx.db, async (trx) => {
-    const recorded = await findCardOperation(trx, operationId, body.workstationId, session.sessionId);
-    if (recorded.kind === 'repair' && recorded.status === 'done') {
-      // Sent again (the answer was lost on the way back): what was recorded, after the same right is checked.
-      await requireRightOverHolder(trx, session, 'repair-smartcard', recorded.holderId, now);
+    const recorded = await finishedBefore(trx, session, 'repair', { operationId, workstationId: body.workstationId }, now);
+    if (recorded !== null) {
+      // Sent again: what was recorded.
       const was = parseOutcome(recorded.outcome);
       return { repaired: was.repaired, message: repairMessage(was.repaired, was.keyMatches) };
     }
