@@ -1,11 +1,10 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { SmartcardJobProgress } from '../../../src-shared/api/agent-api.js';
 import { toAgentCallError } from '../../api/agent-call-error.js';
-import { WarningCallout } from '../../components/callouts.js';
 import { ErrorSummary, type ErrorItem } from '../../components/error-summary.js';
 import { PageHeading } from '../../components/page-heading.js';
 import { BackToProfile, type Holder, type ProfileCard } from './smartcard-frame.js';
-import { CardFacts, InsertCardStep, JobFailed, JobProgress, type Inspection } from './smartcard-steps.js';
+import { CardFacts, CardRefused, InsertCardStep, JobFailed, JobProgress, type Inspection } from './smartcard-steps.js';
 
 // Repair and clear: the holder's card in the second reader, Continue (the agent reads it), a
 // check of what it is with the page's own button, then the agent's job and its outcome.
@@ -135,17 +134,9 @@ export function StartJobForm(props: StartJobFormProps) {
           </div>
         </form>
       ) : (
-        <>
-          <WarningCallout heading="Important" headingLevel={2}>
-            <p>
-              This is not the smartcard of {holder.name} with serial number {card.serial}. Insert that smartcard into your second reader and try again.
-            </p>
-          </WarningCallout>
-          <button className="nhsuk-button nhsuk-button--secondary" type="button" onClick={again}>
-            Use another smartcard
-          </button>
-          <BackToProfile holder={holder} />
-        </>
+        <CardRefused holder={holder} onAgain={again}>
+          This is not the smartcard of {holder.name} with serial number {card.serial}. Insert that smartcard into your second reader and try again.
+        </CardRefused>
       )}
     </>
   );

@@ -3,13 +3,12 @@ import type { CardAlgorithm } from '../../../src-shared/api/service-common.js';
 import { newPasscodeProblems } from '../../../src-shared/domain/passcode-change.js';
 import { toAgentCallError } from '../../api/agent-call-error.js';
 import { useAgentClient } from '../../api/agent-context.js';
-import { WarningCallout } from '../../components/callouts.js';
 import { ErrorSummary, type ErrorItem } from '../../components/error-summary.js';
 import { PageHeading } from '../../components/page-heading.js';
 import { SecretField, takeSecrets } from '../../components/secret-field.js';
 import { SuccessBanner } from '../users/user-form-fields.js';
 import { BackToProfile, SmartcardFrame, type Holder } from './smartcard-frame.js';
-import { CardFacts, InsertCardStep, JobFailed, JobProgress, type Inspection } from './smartcard-steps.js';
+import { CardFacts, CardRefused, InsertCardStep, JobFailed, JobProgress, type Inspection } from './smartcard-steps.js';
 
 // "Issue a smartcard": the RA puts a blank card in their second reader, the agent reads it, the
 // new holder types the passcode they choose (twice), and the agent issues the card: a key made
@@ -121,17 +120,9 @@ function PasscodeStep({ holder, inspection, onStarted, onBack }: { holder: Holde
       <h2 className="nhsuk-heading-m">The smartcard in your second reader</h2>
       <CardFacts inspection={inspection} />
       {registered ? (
-        <>
-          <WarningCallout heading="Important" headingLevel={2}>
-            <p>
-              This smartcard is registered to {registered.name}. Clear it before issuing it again, or use a blank smartcard.
-            </p>
-          </WarningCallout>
-          <button className="nhsuk-button nhsuk-button--secondary" type="button" onClick={onBack}>
-            Use another smartcard
-          </button>
-          <BackToProfile holder={holder} />
-        </>
+        <CardRefused holder={holder} onAgain={onBack}>
+          This smartcard is registered to {registered.name}. Clear it before issuing it again, or use a blank smartcard.
+        </CardRefused>
       ) : (
         <form noValidate onSubmit={submit}>
           <h2 className="nhsuk-heading-m">Passcode</h2>

@@ -3,10 +3,12 @@ import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'rea
 import type { AgentResult, SmartcardJobProgress } from '../../../src-shared/api/agent-api.js';
 import { toAgentCallError } from '../../api/agent-call-error.js';
 import { useAgentClient } from '../../api/agent-context.js';
+import { WarningCallout } from '../../components/callouts.js';
 import { ErrorSummary } from '../../components/error-summary.js';
 import { LiveStatus } from '../../components/live-status.js';
 import { PageHeading } from '../../components/page-heading.js';
 import { SummaryList } from '../../components/summary-list.js';
+import { BackToProfile, type Holder } from './smartcard-frame.js';
 
 // The steps the card pages (issue, repair, clear) share: "insert the card in your second
 // reader, then Continue", which has the agent read it (smartcard.inspect); what the card is; and
@@ -116,6 +118,21 @@ export function JobFailed({ caption, heading, message, onRetry, children }: { ca
         Try again
       </button>
       {children}
+    </>
+  );
+}
+
+/** The card in the second reader cannot be used for this task: why, then another card or back to the profile. */
+export function CardRefused({ holder, onAgain, children }: { holder: Holder; onAgain: () => void; children: ReactNode }) {
+  return (
+    <>
+      <WarningCallout heading="Important" headingLevel={2}>
+        <p>{children}</p>
+      </WarningCallout>
+      <button className="nhsuk-button nhsuk-button--secondary" type="button" onClick={onAgain}>
+        Use another smartcard
+      </button>
+      <BackToProfile holder={holder} />
     </>
   );
 }
