@@ -142,6 +142,8 @@ test('a remembered organisation is chosen already at the next login', async ({ p
 
 test('the whole login works from the keyboard, with focus at the top of each new screen', async ({ page }) => {
   await insertCard(page, CLINICIAN, 1);
+  // "Reading your smartcard" comes first and takes focus too: wait for the passcode screen.
+  await expect(pageHeading(page)).toContainText('Amelia Hart');
   await expect(pageHeading(page)).toBeFocused();
 
   await page.keyboard.press('Tab');
