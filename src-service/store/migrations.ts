@@ -626,4 +626,108 @@ ALTER TABLE cards ADD COLUMN cleared_at TEXT;
 CREATE INDEX cards_serial ON cards(serial);
 `,
   },
+  {
+    // Sign-in for other apps (src-service/oidc/) and authenticators other than the smartcard.
+    // oidc_models holds the provider library's state (sessions, interactions, codes, tokens,
+    // grants) as JSON, one row per model instance. oidc_sign_ins records which apps each provider
+    // session signed in to and, for a smartcard sign-in, through which workstation session: ending
+    // that session (card removed, log out, expiry, card cancelled, profile closed) tells every app
+    // through backchannel_deliveries, retried until the app answers.
+    version: 120,
+    name: 'sign-in for other apps, authenticators',
+    sql: (d) => `
+CREATE TABLE oidc_models (
+  model TEXT NOT NULL,
+  id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  grant_id TEXT,
+  user_code TEXT,
+  uid TEXT,
+  expires_at ${d.bigint},
+  consumed_at ${d.bigint},
+  PRIMARY KEY (model, id)
+);
+CREATE INDEX oidc_models_grant ON oidc_models(grant_id) WHERE grant_id IS NOT NULL;
+CREATE INDEX oidc_models_uid ON oidc_models(uid) WHERE uid IS NOT NULL;
+CREATE INDEX oidc_models_expiry ON oidc_models(expires_at) WHERE expires_at IS NOT NULL;
+-- Relying parties added with \`oidc-client add\`; those in the configuration are read at start.
+-- metadata is the client's JSON with any client_secret sealed by the data key.
+CREATE TABLE oidc_clients (
+  client_id TEXT PRIMARY KEY,
+  metadata TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+-- The provider's signing keys (JWKS): private JWK sealed by the data key; a retired key is still
+-- published until tokens signed with it have expired.
+CREATE TABLE oidc_signing_keys (
+  kid TEXT PRIMARY KEY,
+  alg TEXT NOT NULL,
+  private_jwk_sealed ${d.blob} NOT NULL,
+  created_at ${d.bigint} NOT NULL,
+  retired_at ${d.bigint}
+);
+CREATE TABLE oidc_sign_ins (
+  id ${d.id},
+  oidc_session_uid TEXT NOT NULL,
+  sid TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  agent_session_id INTEGER REFERENCES sessions(id),
+  authenticator_id INTEGER REFERENCES authenticators(id),
+  acr TEXT NOT NULL,
+  amr TEXT NOT NULL,
+  signed_in_at ${d.bigint} NOT NULL,
+  ended_at ${d.bigint},
+  end_reason TEXT
+);
+CREATE INDEX oidc_sign_ins_agent_session ON oidc_sign_ins(agent_session_id) WHERE ended_at IS NULL;
+CREATE INDEX oidc_sign_ins_user ON oidc_sign_ins(user_id) WHERE ended_at IS NULL;
+CREATE INDEX oidc_sign_ins_session ON oidc_sign_ins(oidc_session_uid) WHERE ended_at IS NULL;
+CREATE TABLE backchannel_deliveries (
+  id ${d.id},
+  sign_in_id INTEGER NOT NULL REFERENCES oidc_sign_ins(id),
+  client_id TEXT NOT NULL,
+  uri TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at ${d.bigint} NOT NULL,
+  delivered_at ${d.bigint},
+  given_up_at ${d.bigint},
+  last_error TEXT,
+  created_at ${d.bigint} NOT NULL
+);
+CREATE INDEX backchannel_pending ON backchannel_deliveries(next_attempt_at) WHERE delivered_at IS NULL AND given_up_at IS NULL;
+-- Authenticators other than the smartcard: a WebAuthn credential (security key, passkey, Windows
+-- Hello), an iPad's device-bound key, a time-based code secret (sealed), a federated subject.
+ALTER TABLE authenticators ADD COLUMN uuid TEXT;
+ALTER TABLE authenticators ADD COLUMN aal INTEGER;
+ALTER TABLE authenticators ADD COLUMN credential_id TEXT;
+ALTER TABLE authenticators ADD COLUMN public_key ${d.blob};
+ALTER TABLE authenticators ADD COLUMN sign_count ${d.bigint};
+ALTER TABLE authenticators ADD COLUMN secret_sealed ${d.blob};
+ALTER TABLE authenticators ADD COLUMN subject TEXT;
+ALTER TABLE authenticators ADD COLUMN details TEXT;
+ALTER TABLE authenticators ADD COLUMN issued_by INTEGER REFERENCES users(id);
+ALTER TABLE authenticators ADD COLUMN last_used_at TEXT;
+ALTER TABLE authenticators ADD COLUMN removed_by INTEGER REFERENCES users(id);
+CREATE UNIQUE INDEX authenticators_uuid ON authenticators(uuid) WHERE uuid IS NOT NULL;
+CREATE UNIQUE INDEX authenticators_credential ON authenticators(credential_id) WHERE credential_id IS NOT NULL AND removed_at IS NULL;
+CREATE UNIQUE INDEX authenticators_subject ON authenticators(subject) WHERE subject IS NOT NULL AND removed_at IS NULL;
+-- One-time links and ceremonies that add an authenticator (iPad QR code, WebAuthn registration
+-- page, authenticator app set-up, federated link): only the token's SHA-256 is kept.
+CREATE TABLE authenticator_enrolments (
+  id ${d.id},
+  token_hash ${d.blob} NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  created_by INTEGER NOT NULL REFERENCES users(id),
+  challenge TEXT,
+  state_sealed ${d.blob},
+  created_at ${d.bigint} NOT NULL,
+  expires_at ${d.bigint} NOT NULL,
+  used_at ${d.bigint},
+  authenticator_id INTEGER REFERENCES authenticators(id)
+);
+CREATE INDEX authenticator_enrolments_user ON authenticator_enrolments(user_id, kind);
+`,
+  },
 ];

@@ -124,6 +124,87 @@ interface AuthenticatorsTable {
   label: string;
   created_at: string;
   removed_at: string | null;
+  uuid: string | null;
+  /** 2 or 3: the assurance a sign-in with it reaches. */
+  aal: number | null;
+  credential_id: string | null;
+  public_key: Buffer | null;
+  sign_count: number | null;
+  secret_sealed: Buffer | null;
+  subject: string | null;
+  /** JSON: transports, AAGUID, attestation format, device name, upstream issuer... */
+  details: string | null;
+  issued_by: number | null;
+  last_used_at: string | null;
+  removed_by: number | null;
+}
+
+interface OidcModelsTable {
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  expires_at: number | null;
+  consumed_at: number | null;
+}
+
+interface OidcClientsTable {
+  client_id: string;
+  metadata: string;
+  created_at: string;
+}
+
+interface OidcSigningKeysTable {
+  kid: string;
+  alg: string;
+  private_jwk_sealed: Buffer;
+  created_at: number;
+  retired_at: number | null;
+}
+
+interface OidcSignInsTable {
+  id: Id;
+  oidc_session_uid: string;
+  sid: string;
+  client_id: string;
+  user_id: number;
+  agent_session_id: number | null;
+  authenticator_id: number | null;
+  acr: string;
+  /** JSON array of AMR values. */
+  amr: string;
+  signed_in_at: number;
+  ended_at: number | null;
+  end_reason: string | null;
+}
+
+interface BackchannelDeliveriesTable {
+  id: Id;
+  sign_in_id: number;
+  client_id: string;
+  uri: string;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  delivered_at: number | null;
+  given_up_at: number | null;
+  last_error: string | null;
+  created_at: number;
+}
+
+interface AuthenticatorEnrolmentsTable {
+  id: Id;
+  token_hash: Buffer;
+  kind: string;
+  user_id: number;
+  created_by: number;
+  challenge: string | null;
+  state_sealed: Buffer | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  authenticator_id: number | null;
 }
 
 interface PositionRequestsTable {
@@ -381,6 +462,12 @@ export interface Tables {
   cards: CardsTable;
   certificates: CertificatesTable;
   authenticators: AuthenticatorsTable;
+  oidc_models: OidcModelsTable;
+  oidc_clients: OidcClientsTable;
+  oidc_signing_keys: OidcSigningKeysTable;
+  oidc_sign_ins: OidcSignInsTable;
+  backchannel_deliveries: BackchannelDeliveriesTable;
+  authenticator_enrolments: AuthenticatorEnrolmentsTable;
   position_requests: PositionRequestsTable;
   detail_change_requests: DetailChangeRequestsTable;
   workgroups: WorkgroupsTable;

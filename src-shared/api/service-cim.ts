@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DateOfBirth } from './cim-users.js';
 import { cardSignedPayload } from './service-login.js';
+import { AuthenticatorKind } from './oidc.js';
 import {
   Base64,
   Base64Url,
@@ -74,7 +75,7 @@ const ProfileCard = z.strictObject({
 });
 export const ProfileAuthenticator = z.strictObject({
   id: z.number().int().positive(),
-  kind: z.enum(['smartcard', 'ipad', 'microsoft-authenticator', 'security-key', 'windows-hello', 'nhsnet-connect']),
+  kind: AuthenticatorKind,
   label: z.string(),
   createdAt: IsoDateTime,
 });
