@@ -207,6 +207,21 @@ interface AuthenticatorEnrolmentsTable {
   authenticator_id: number | null;
 }
 
+interface DeviceSignInRequestsTable {
+  id: Id;
+  token_hash: Buffer;
+  poll_hash: Buffer;
+  kind: string;
+  interaction_uid: string;
+  challenge: string;
+  created_at: number;
+  expires_at: number;
+  user_id: number | null;
+  authenticator_id: number | null;
+  signed_at: number | null;
+  finished_at: number | null;
+}
+
 interface PositionRequestsTable {
   id: Id;
   user_id: number;
@@ -468,6 +483,7 @@ export interface Tables {
   oidc_sign_ins: OidcSignInsTable;
   backchannel_deliveries: BackchannelDeliveriesTable;
   authenticator_enrolments: AuthenticatorEnrolmentsTable;
+  device_sign_in_requests: DeviceSignInRequestsTable;
   position_requests: PositionRequestsTable;
   detail_change_requests: DetailChangeRequestsTable;
   workgroups: WorkgroupsTable;
