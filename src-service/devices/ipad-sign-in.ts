@@ -24,14 +24,14 @@ const EXPIRED = 'This sign-in QR code has expired. Start signing in again.';
 
 /** POST /v1/oidc/interactions/:uid/ipad */
 export async function createIpadSignIn(ctx: ServiceContext, provider: SignInFinisher, uid: string): Promise<z.infer<typeof IpadSignInLink>> {
-  await provider.requiredAalOf(ctx, uid); // refuses a sign-in that does not exist or has finished
+  const { clientName } = await provider.requiredAalOf(ctx, uid); // refuses a sign-in that does not exist or has finished
   const now = ctx.now().getTime();
   const token = newToken();
   const pollToken = newToken();
   const expiresAt = now + LINK_LIFETIME_MS;
   await ctx.db
     .insertInto('device_sign_in_requests')
-    .values({ token_hash: hashOfToken(token), poll_hash: hashOfToken(pollToken), kind: 'ipad', interaction_uid: uid, challenge: newChallenge(), created_at: now, expires_at: expiresAt })
+    .values({ token_hash: hashOfToken(token), poll_hash: hashOfToken(pollToken), kind: 'ipad', interaction_uid: uid, client_name: clientName, challenge: newChallenge(), created_at: now, expires_at: expiresAt })
     .execute();
   return { ...(await deviceLink(ctx, 'sign-in', token, expiresAt)), pollToken };
 }
@@ -45,10 +45,9 @@ async function liveRequest(db: Db, token: string, now: number) {
 }
 
 /** POST /v1/devices/ipad/sign-in-challenge */
-export async function ipadSignInChallenge(ctx: ServiceContext, provider: SignInFinisher, token: string): Promise<z.infer<typeof DeviceChallenge>> {
+export async function ipadSignInChallenge(ctx: ServiceContext, token: string): Promise<z.infer<typeof DeviceChallenge>> {
   const row = await liveRequest(ctx.db, token, ctx.now().getTime());
-  const { clientName } = await provider.requiredAalOf(ctx, row.interaction_uid);
-  return { challenge: row.challenge, about: clientName, expiresAt: new Date(row.expires_at).toISOString() };
+  return { challenge: row.challenge, about: row.client_name, expiresAt: new Date(row.expires_at).toISOString() };
 }
 
 /** POST /v1/devices/ipad/sign-ins: the device proves its key; the page finishes the sign-in. */

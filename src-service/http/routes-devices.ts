@@ -13,7 +13,7 @@ export function devicesRoutes(): AnyRoute[] {
     route(SERVICE_ENDPOINTS.ipadRegistrationChallenge, ({ ctx, body }) => ipadRegistrationChallenge(ctx, body.token)),
     route(SERVICE_ENDPOINTS.registerIpad, ({ ctx, body }) => registerIpad(ctx, body)),
     route(SERVICE_ENDPOINTS.createIpadSignIn, ({ ctx, params }) => createIpadSignIn(ctx, signInFinisher, params.uid)),
-    route(SERVICE_ENDPOINTS.ipadSignInChallenge, ({ ctx, body }) => ipadSignInChallenge(ctx, signInFinisher, body.token)),
+    route(SERVICE_ENDPOINTS.ipadSignInChallenge, ({ ctx, body }) => ipadSignInChallenge(ctx, body.token)),
     route(SERVICE_ENDPOINTS.signInWithIpad, ({ ctx, body }) => signInWithIpad(ctx, body)),
     route(SERVICE_ENDPOINTS.ipadSignInState, ({ ctx, params, body }) => ipadSignInState(ctx, signInFinisher, params.uid, body.pollToken)),
   ];

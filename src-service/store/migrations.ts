@@ -743,6 +743,7 @@ CREATE TABLE device_sign_in_requests (
   poll_hash ${d.blob} NOT NULL UNIQUE,
   kind TEXT NOT NULL,
   interaction_uid TEXT NOT NULL,
+  client_name TEXT NOT NULL,
   challenge TEXT NOT NULL,
   created_at ${d.bigint} NOT NULL,
   expires_at ${d.bigint} NOT NULL,

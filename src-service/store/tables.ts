@@ -213,6 +213,7 @@ interface DeviceSignInRequestsTable {
   poll_hash: Buffer;
   kind: string;
   interaction_uid: string;
+  client_name: string;
   challenge: string;
   created_at: number;
   expires_at: number;
