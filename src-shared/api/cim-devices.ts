@@ -72,3 +72,25 @@ export type IpadSignInState = z.infer<typeof IpadSignInState>;
 
 /** What the two signatures are over: a purpose prefix, so one cannot stand in for the other. */
 export const signedMessage = (purpose: 'register' | 'sign-in', challenge: string): string => `cis-ipad-${purpose}:${challenge}`;
+
+/** The authenticator app's set-up: scan the otpauth:// QR code (or type the secret), then confirm with a first code. */
+export const TotpEnrolment = z.strictObject({
+  enrolmentId: z.number().int(),
+  otpauthUrl: z.string(),
+  /** The QR code of `otpauthUrl`, as SVG markup the service drew. */
+  qrSvg: z.string(),
+  /** The secret in base32, for those who cannot scan. */
+  secret: z.string(),
+  expiresAt: z.iso.datetime(),
+});
+export const TotpEnrolmentParams = z.strictObject({ uuid: z.uuid(), enrolmentId: z.coerce.number().int().positive() });
+const TotpCode = z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code from the app');
+export const TotpCodeBody = z.strictObject({ code: TotpCode });
+export const TotpConfirmed = z.strictObject({ authenticatorUuid: z.uuid() });
+
+/** Signing in with the authenticator app: who (their email address) and the code the app shows now. */
+export const TotpSignInBody = z.strictObject({
+  email: z.string().trim().min(1, 'Enter your email address').max(254).email('Enter an email address in the correct format, like name@example.com'),
+  code: TotpCode,
+});
+export const SignInRedirect = z.strictObject({ redirectTo: z.string() });

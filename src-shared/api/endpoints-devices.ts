@@ -11,6 +11,12 @@ import {
   IpadSignInParams,
   IpadSignInPollBody,
   IpadSignInState,
+  SignInRedirect,
+  TotpCodeBody,
+  TotpConfirmed,
+  TotpEnrolment,
+  TotpEnrolmentParams,
+  TotpSignInBody,
 } from './cim-devices.js';
 import { UserUuidParams } from './service-cim.js';
 
@@ -21,7 +27,7 @@ import { UserUuidParams } from './service-cim.js';
 const cim = { tag: 'cim', auth: 'session', viaAgent: true } as const;
 const device = { tag: 'devices', auth: 'none' } as const;
 
-export const DEVICES_ENDPOINTS = {
+const IPAD_ENDPOINTS = {
   createIpadEnrolment: endpoint({
     ...cim,
     method: 'POST',
@@ -83,3 +89,40 @@ export const DEVICES_ENDPOINTS = {
     response: IpadSignInState,
   }),
 } as const;
+
+// The authenticator app (Microsoft Authenticator style time-based codes, AAL2): set up on your own
+// profile (self-register-authenticator) or by an RA for someone in scope (manage-authenticators),
+// confirmed with a first code before it is kept; signing in takes a code once.
+
+const TOTP_ENDPOINTS = {
+  createTotpEnrolment: endpoint({
+    ...cim,
+    method: 'POST',
+    path: '/v1/users/:uuid/authenticators/totp-enrolments',
+    summary: 'A new authenticator app secret (otpauth:// QR code and text), kept only once a first code confirms it',
+    status: 201,
+    params: UserUuidParams,
+    response: TotpEnrolment,
+  }),
+  confirmTotpEnrolment: endpoint({
+    ...cim,
+    method: 'POST',
+    path: '/v1/users/:uuid/authenticators/totp-enrolments/:enrolmentId/confirm',
+    summary: 'Confirm the authenticator app with the code it shows now; it is then an authenticator (AAL2)',
+    status: 201,
+    params: TotpEnrolmentParams,
+    body: TotpCodeBody,
+    response: TotpConfirmed,
+  }),
+  signInWithTotp: endpoint({
+    ...device,
+    method: 'POST',
+    path: '/v1/oidc/interactions/:uid/totp',
+    summary: 'Sign in to this sign-in with the authenticator app: email address and a 6-digit code (each code once, a few tries)',
+    params: IpadSignInParams,
+    body: TotpSignInBody,
+    response: SignInRedirect,
+  }),
+} as const;
+
+export const DEVICES_ENDPOINTS = { ...IPAD_ENDPOINTS, ...TOTP_ENDPOINTS } as const;
