@@ -68,8 +68,8 @@ export async function confirmTotpEnrolment(ctx: ServiceContext, session: Session
       .where('user_id', '=', user.id)
       .where('created_by', '=', session.userId)
       .executeTakeFirst();
-    if (!row?.state_sealed) throw notFound('That authenticator app set-up');
-    if (row.used_at !== null) throw linkGone('This set-up has already finished. Start again to add another.');
+    if (!row) throw notFound('That authenticator app set-up');
+    if (row.used_at !== null || !row.state_sealed) throw linkGone('This set-up has already finished. Start again to add another.');
     if (now.getTime() >= row.expires_at) throw linkGone('This set-up has expired. Start again.');
     // A set-up has no challenge to sign: its challenge column counts the wrong first codes.
     const secret = openTotpSecret(ctx.dataKey, row.state_sealed, `enrolment:${row.id}`);

@@ -91,3 +91,59 @@ describe("the device's calls (no session: the link is the credential)", () => {
     expect({ ...counts, rate_limit_hits: 0 }).toEqual({ ...before, rate_limit_hits: 0 });
   });
 });
+
+// The authenticator app: anyone on their own profile (self-register-authenticator); for someone
+// else RAM, RAA(A) and RAA (manage-authenticators) over their organisation and its children.
+const TOTP_FOR_OTHERS: Record<RoleOrNone, boolean> = { RAM: true, 'RAA(A)': true, RAA: true, S: false, IDC: false, LSA: false, none: false };
+const totpPath = (uuid: string) => `/v1/users/${uuid}/authenticators/totp-enrolments`;
+
+describe('POST /v1/users/:uuid/authenticators/totp-enrolments and its confirm (own profile: everyone; others: RAM, RAA(A), RAA in scope)', () => {
+  it.each(ROLES)('rule: %s may set up the authenticator app on their own profile', async (role) => {
+    const me = await staff(orgs.trustA.id, role);
+    const res = await h.call('POST', totpPath(me.uuid), { token: me.token });
+    expect(res.status).toBe(201);
+  });
+
+  it.each(ROLES)('rule: %s setting up the app for a user in a child organisation: allowed or refused as written here; a refusal changes nothing', async (role) => {
+    const me = await staff(orgs.trustA.id, role);
+    const person = await personAt(orgs.siteA1.id);
+    const before = await tableCounts(h.db);
+    const res = await h.call('POST', totpPath(person.uuid), { token: me.token });
+    if (TOTP_FOR_OTHERS[role]) {
+      expect(res.status).toBe(201);
+    } else {
+      expectRefused(res, 403, 'forbidden');
+      expect(await tableCounts(h.db)).toEqual(before);
+    }
+  });
+
+  it.each(ROLES)('rule: %s cannot set up the app for a user in a sibling trust or the parent organisation; nothing changes', async (role) => {
+    const me = await staff(orgs.trustA.id, role);
+    for (const org of [orgs.trustB, orgs.region]) {
+      const person = await personAt(org.id);
+      const before = await tableCounts(h.db);
+      const res = await h.call('POST', totpPath(person.uuid), { token: me.token });
+      expectRefused(res, 403, TOTP_FOR_OTHERS[role] ? 'out-of-scope' : 'forbidden');
+      expect(await tableCounts(h.db)).toEqual(before);
+    }
+  });
+
+  it("rule: a set-up is confirmed only by whoever started it; another RA's confirm is 404 and keeps nothing", async () => {
+    const ram = await staff(orgs.trustA.id, 'RAM');
+    const other = await staff(orgs.trustA.id, 'RAA');
+    const person = await personAt(orgs.siteA1.id);
+    const setUp = await h.call('POST', totpPath(person.uuid), { token: ram.token });
+    const before = await tableCounts(h.db);
+    const res = await h.call('POST', `${totpPath(person.uuid)}/${setUp.body.enrolmentId}/confirm`, { token: other.token, json: { code: '123456' } });
+    expectRefused(res, 404, 'not-found');
+    expect(await tableCounts(h.db)).toEqual(before);
+  });
+
+  it('rule: without a live session both are 401 and nothing changes', async () => {
+    const person = await personAt(orgs.siteA1.id);
+    const before = await tableCounts(h.db);
+    expect((await h.call('POST', totpPath(person.uuid))).status).toBe(401);
+    expect((await h.call('POST', `${totpPath(person.uuid)}/1/confirm`, { json: { code: '123456' } })).status).toBe(401);
+    expect(await tableCounts(h.db)).toEqual(before);
+  });
+});
