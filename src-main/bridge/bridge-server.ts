@@ -40,18 +40,18 @@ class Refusal extends Error {
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
+    if (Number(request.headers['content-length'] ?? 0) > BODY_LIMIT) {
+      reject(new Refusal(413, 'The request is too large.'));
+      return;
+    }
     let size = 0;
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > BODY_LIMIT) {
-        reject(new Refusal(413, 'The request is too large.'));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      // Past the limit the rest is read and dropped, so the refusal still reaches the caller.
+      if (size <= BODY_LIMIT) chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => (size > BODY_LIMIT ? reject(new Refusal(413, 'The request is too large.')) : resolve(Buffer.concat(chunks).toString('utf8'))));
     request.on('error', reject);
   });
 }
