@@ -99,7 +99,7 @@ describe('Connect sign-in style (agent core)', () => {
     const a = agent({ signInStyle: 'connect' });
     const card = await rig.card('clinician');
     a.readers.insert(R1, card.engine);
-    await a.until((s) => s.readers[0]?.card?.status === 'ready', 'the card read');
+    await a.until((s) => s.readers[0]?.card?.holderName === 'Amelia Hart', 'the card read');
     expect(a.screen().kind).toBe('no-card');
 
     const page = await shownPage();
