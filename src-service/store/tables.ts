@@ -223,6 +223,17 @@ interface DeviceSignInRequestsTable {
   finished_at: number | null;
 }
 
+interface OidcSignInTicketsTable {
+  id: Id;
+  ticket_hash: Buffer;
+  uid: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  /** The workstation session that redeemed it. */
+  session_id: number | null;
+}
+
 interface PositionRequestsTable {
   id: Id;
   user_id: number;
@@ -485,6 +496,7 @@ export interface Tables {
   backchannel_deliveries: BackchannelDeliveriesTable;
   authenticator_enrolments: AuthenticatorEnrolmentsTable;
   device_sign_in_requests: DeviceSignInRequestsTable;
+  oidc_sign_in_tickets: OidcSignInTicketsTable;
   position_requests: PositionRequestsTable;
   detail_change_requests: DetailChangeRequestsTable;
   workgroups: WorkgroupsTable;
