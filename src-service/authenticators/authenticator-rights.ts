@@ -4,6 +4,7 @@ import { authorize } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
 import { forbidden, ServiceError } from '../service-error.js';
 import { authorizeOnUser, mayOnUser } from '../cim/user-scope.js';
+import { ENROLMENT_KINDS } from './enrolment-kinds.js';
 
 // Who may add or remove which authenticator for whom, written once for the list (what to offer),
 // the enrolment start and the removal (what to allow):
@@ -17,9 +18,11 @@ const RA_ONLY_KINDS: readonly string[] = ['ipad'];
 
 const activityFor = (kind: string): Activity => (kind === 'ipad' ? 'manage-ipad-authenticators' : 'manage-authenticators');
 
-/** The kinds the session may add for this user, in the order CIM lists them. */
+/** The kinds the session may add for this user (among those this service can add), in the order CIM lists them. */
 export function issuableKinds(session: SessionContext, own: boolean, orgPaths: readonly string[]): IssuableKind[] {
-  return ISSUABLE_KINDS.filter((kind) => (own ? !RA_ONLY_KINDS.includes(kind) : mayOnUser(session, activityFor(kind), orgPaths)));
+  return ISSUABLE_KINDS.filter(
+    (kind) => ENROLMENT_KINDS[kind] !== undefined && (own ? !RA_ONLY_KINDS.includes(kind) : mayOnUser(session, activityFor(kind), orgPaths)),
+  );
 }
 
 /** Throws 403 (role) or 403 out-of-scope unless the session may add or remove an authenticator of `kind` for this user. */

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { SERVICE_ENDPOINTS } from '../../src-shared/api/service-endpoints.js';
-import { pageHeaders, pageHtml, SIMPLEWEBAUTHN_MODULE } from './page-assets.js';
+import { pageHeaders, pageHtml } from './page-assets.js';
 
 // The page a one-time enrolment link opens (GET /authenticators/register#<token>), served by
 // the service's public origin so that origin is the WebAuthn relying party. The token stays in
-// the fragment; the script posts it to the options and verify calls. Plain HTML and one module
-// script, no inline code, so the page works under the strict CSP.
+// the fragment; the script posts it to the options and verify calls. Plain HTML and two scripts, no inline code, so the page works under the strict CSP.
 
 export const REGISTRATION_PAGE = '/authenticators/register';
 export const REGISTRATION_SCRIPT = 'register-page.js';
@@ -45,7 +44,9 @@ const STEPS = {
   },
 };
 
-const SCRIPT = `import { startRegistration, browserSupportsWebAuthn } from '${SIMPLEWEBAUTHN_MODULE}';
+const SCRIPT = `'use strict';
+(() => {
+const { startRegistration, browserSupportsWebAuthn } = window.SimpleWebAuthnBrowser;
 const STEPS = ${JSON.stringify(STEPS)};
 const token = location.hash.slice(1);
 const $ = (id) => document.getElementById(id);
@@ -103,6 +104,7 @@ async function start() {
   });
 }
 void start();
+})();
 `;
 
 export function registerRegistrationPage(app: FastifyInstance): Record<string, string> {
