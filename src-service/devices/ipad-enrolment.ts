@@ -3,15 +3,13 @@ import type { z } from 'zod';
 import type { DeviceChallenge, DeviceLink, DeviceRegistered, DeviceRegistrationBody } from '../../src-shared/api/cim-devices.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { SessionContext } from '../auth/session-store.js';
-import { userByUuidOr404 } from '../cim/user-lookup.js';
-import { authorizeOnUser, userOrgPaths } from '../cim/user-scope.js';
-import { utcDate } from '../cim/dates.js';
+import { hashToken, startEnrolment } from '../authenticators/enrolments.js';
 import type { ServiceContext } from '../service-context.js';
-import { conflict, forbidden, ServiceError } from '../service-error.js';
+import { forbidden, ServiceError } from '../service-error.js';
 import type { Db } from '../store/database.js';
 import { inTransaction } from '../store/transaction.js';
 import { deviceKeyOf, signatureHolds } from './device-keys.js';
-import { deviceLink, hashOfToken, LINK_LIFETIME_MS, newChallenge, newToken } from './device-links.js';
+import { newChallenge, qrSvgOf } from './device-links.js';
 
 // Issuing an iPad (NHS CIS2 app): an RA who may (manage-ipad-authenticators: RAM, RAA(A)) over
 // the user makes a one-time link shown as a QR code; the app scanning it fetches the challenge,
@@ -25,19 +23,10 @@ const USED = 'This QR code has already been used. Generate a new one.';
 /** A link that cannot be used any more: gone, with the words the device shows. */
 export const linkGone = (message: string): ServiceError => new ServiceError(410, 'not-found', message);
 
-/** POST /v1/users/:uuid/authenticators/ipad-enrolments */
+/** POST /v1/users/:uuid/authenticators/ipad-enrolments: the enrolment link (rights and voiding of an earlier link as for every kind), with its QR code. */
 export async function createIpadEnrolment(ctx: ServiceContext, session: SessionContext, uuid: string): Promise<DeviceLink> {
-  const user = await userByUuidOr404(ctx.db, uuid);
-  const now = ctx.now();
-  authorizeOnUser(session, 'manage-ipad-authenticators', await userOrgPaths(ctx.db, user.id, utcDate(now)));
-  if (user.status === 'closed') throw conflict('This profile is closed: an iPad cannot be issued to it.');
-  const token = newToken();
-  const expiresAt = now.getTime() + LINK_LIFETIME_MS;
-  await ctx.db
-    .insertInto('authenticator_enrolments')
-    .values({ token_hash: hashOfToken(token), kind: 'ipad', user_id: user.id, created_by: session.userId, challenge: newChallenge(), created_at: now.getTime(), expires_at: expiresAt })
-    .execute();
-  return deviceLink(ctx, 'register', token, expiresAt);
+  const started = await startEnrolment(ctx, session, uuid, 'ipad');
+  return { link: started.link, qrSvg: await qrSvgOf(started.link), expiresAt: started.expiresAt };
 }
 
 /** The unused, unexpired registration link with this token (refused in the device's words otherwise). */
@@ -46,7 +35,7 @@ async function liveEnrolment(db: Db, token: string, now: number) {
     .selectFrom('authenticator_enrolments as e')
     .innerJoin('users as u', 'u.id', 'e.user_id')
     .select(['e.id', 'e.user_id', 'e.created_by', 'e.challenge', 'e.expires_at', 'e.used_at', 'u.uuid as userUuid', 'u.given_name', 'u.family_name', 'u.status'])
-    .where('e.token_hash', '=', hashOfToken(token))
+    .where('e.token_hash', '=', hashToken(token))
     .where('e.kind', '=', 'ipad')
     .executeTakeFirst();
   if (!row) throw new ServiceError(404, 'not-found', 'This QR code was not recognised. Generate a new one.');
@@ -59,7 +48,10 @@ async function liveEnrolment(db: Db, token: string, now: number) {
 /** POST /v1/devices/ipad/registration-challenge */
 export async function ipadRegistrationChallenge(ctx: ServiceContext, token: string): Promise<z.infer<typeof DeviceChallenge>> {
   const row = await liveEnrolment(ctx.db, token, ctx.now().getTime());
-  return { challenge: row.challenge ?? '', about: `${row.given_name} ${row.family_name}`, expiresAt: new Date(row.expires_at).toISOString() };
+  // The challenge is made when the device first asks (the link is made by the common enrolment start).
+  const challenge = row.challenge ?? newChallenge();
+  if (row.challenge === null) await ctx.db.updateTable('authenticator_enrolments').set({ challenge }).where('id', '=', row.id).where('challenge', 'is', null).execute();
+  return { challenge, about: `${row.given_name} ${row.family_name}`, expiresAt: new Date(row.expires_at).toISOString() };
 }
 
 /** POST /v1/devices/ipad/registrations */

@@ -6,7 +6,8 @@ import { forbidden, ServiceError } from '../service-error.js';
 import type { Db } from '../store/database.js';
 import { inTransaction } from '../store/transaction.js';
 import { keyIdOf, signatureHolds } from './device-keys.js';
-import { deviceLink, hashOfToken, LINK_LIFETIME_MS, newChallenge, newToken } from './device-links.js';
+import { hashToken } from '../authenticators/enrolments.js';
+import { deviceLink, LINK_LIFETIME_MS, newChallenge, newToken } from './device-links.js';
 import { linkGone } from './ipad-enrolment.js';
 
 // Signing in to an app with the iPad: the provider's sign-in page asks for a one-time link for its
@@ -31,13 +32,13 @@ export async function createIpadSignIn(ctx: ServiceContext, provider: SignInFini
   const expiresAt = now + LINK_LIFETIME_MS;
   await ctx.db
     .insertInto('device_sign_in_requests')
-    .values({ token_hash: hashOfToken(token), poll_hash: hashOfToken(pollToken), kind: 'ipad', interaction_uid: uid, client_name: clientName, challenge: newChallenge(), created_at: now, expires_at: expiresAt })
+    .values({ token_hash: hashToken(token), poll_hash: hashToken(pollToken), kind: 'ipad', interaction_uid: uid, client_name: clientName, challenge: newChallenge(), created_at: now, expires_at: expiresAt })
     .execute();
   return { ...(await deviceLink(ctx, 'sign-in', token, expiresAt)), pollToken };
 }
 
 async function liveRequest(db: Db, token: string, now: number) {
-  const row = await db.selectFrom('device_sign_in_requests').selectAll().where('token_hash', '=', hashOfToken(token)).where('kind', '=', 'ipad').executeTakeFirst();
+  const row = await db.selectFrom('device_sign_in_requests').selectAll().where('token_hash', '=', hashToken(token)).where('kind', '=', 'ipad').executeTakeFirst();
   if (!row) throw new ServiceError(404, 'not-found', 'This sign-in QR code was not recognised. Start signing in again.');
   if (row.signed_at !== null) throw linkGone('This sign-in QR code has already been used. Start signing in again.');
   if (now >= row.expires_at) throw linkGone(EXPIRED);
@@ -86,7 +87,7 @@ export async function ipadSignInState(ctx: ServiceContext, provider: SignInFinis
   const row = await ctx.db
     .selectFrom('device_sign_in_requests')
     .selectAll()
-    .where('poll_hash', '=', hashOfToken(pollToken))
+    .where('poll_hash', '=', hashToken(pollToken))
     .where('interaction_uid', '=', uid)
     .executeTakeFirst();
   if (!row) throw new ServiceError(404, 'not-found', 'That sign-in was not found. Start signing in again.');

@@ -1,14 +1,7 @@
-import type { ServiceContext } from '../service-context.js';
-import { ServiceError } from '../service-error.js';
+import { finishSignIn, requiredAalOf } from '../oidc/finish-sign-in.js';
 import type { SignInFinisher } from './ipad-sign-in.js';
 
-// The provider's finishing step for device sign-ins (src-service/oidc/finish-sign-in.ts).
+// The provider's finishing step for device and code sign-ins (src-service/oidc/finish-sign-in.ts);
+// tests hand the device modules a stand-in that records what it was asked.
 
-const unavailable = (): never => {
-  throw new ServiceError(503, 'unavailable', 'Sign-in for other apps is not available on this service.');
-};
-
-export const signInFinisher: SignInFinisher = {
-  finishSignIn: (_ctx: ServiceContext) => Promise.resolve(unavailable()),
-  requiredAalOf: (_ctx: ServiceContext) => Promise.resolve(unavailable()),
-};
+export const signInFinisher: SignInFinisher = { finishSignIn, requiredAalOf };

@@ -4,13 +4,14 @@ import type { z } from 'zod';
 import type { TotpConfirmed, TotpEnrolment } from '../../src-shared/api/cim-devices.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { SessionContext } from '../auth/session-store.js';
-import { utcDate } from '../cim/dates.js';
-import { userByUuidOr404, type UserRow } from '../cim/user-lookup.js';
-import { authorizeOnUser, userOrgPaths } from '../cim/user-scope.js';
+import { authorizeOnAuthenticator } from '../authenticators/authenticator-rights.js';
+import { holderOf } from '../authenticators/authenticator-target.js';
+import type { UserRow } from '../cim/user-lookup.js';
 import type { ServiceContext } from '../service-context.js';
 import { badRequest, conflict, notFound } from '../service-error.js';
 import { inTransaction } from '../store/transaction.js';
-import { hashOfToken, newToken } from './device-links.js';
+import { hashToken } from '../authenticators/enrolments.js';
+import { newToken } from './device-links.js';
 import { linkGone } from './ipad-enrolment.js';
 import { newTotpSecret, openTotpSecret, sealTotpSecret, stepOfCode, totpOf } from './totp.js';
 
@@ -25,11 +26,10 @@ const SET_UP_MS = 10 * 60_000;
 const CONFIRM_TRIES = 5;
 
 async function target(ctx: ServiceContext, session: SessionContext, uuid: string): Promise<UserRow> {
-  const user = await userByUuidOr404(ctx.db, uuid);
-  const paths = await userOrgPaths(ctx.db, user.id, utcDate(ctx.now()));
-  authorizeOnUser(session, user.id === session.userId ? 'self-register-authenticator' : 'manage-authenticators', paths);
-  if (user.status === 'closed') throw conflict('This profile is closed: an authenticator cannot be added to it.');
-  return user;
+  const holder = await holderOf(ctx.db, session, uuid, ctx.now());
+  authorizeOnAuthenticator(session, TOTP_KIND, holder.own, holder.orgPaths);
+  if (holder.user.status !== 'open') throw conflict('This profile is closed, so no authenticator can be added to it.');
+  return holder.user;
 }
 
 const labelOf = (user: UserRow): string => user.email ?? `${user.given_name} ${user.family_name}`;
@@ -40,7 +40,7 @@ export async function createTotpEnrolment(ctx: ServiceContext, session: SessionC
   const now = ctx.now().getTime();
   const secret = newTotpSecret();
   const expiresAt = now + SET_UP_MS;
-  const tokenHash = hashOfToken(newToken()); // no link: the enrolment is reached by its id, by its creator
+  const tokenHash = hashToken(newToken()); // no link: the enrolment is reached by its id, by its creator
   const { id } = await inTransaction(ctx.db, async (trx) => {
     const row = await trx
       .insertInto('authenticator_enrolments')

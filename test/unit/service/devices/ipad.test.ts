@@ -43,7 +43,7 @@ describe('registering an iPad', () => {
     const person = await personAt(h, orgs.siteA1.id);
     const res = await h.call('POST', `/v1/users/${person.uuid}/authenticators/ipad-enrolments`, { token: ram.token });
     expect(res.status).toBe(201);
-    expect(res.body.link).toMatch(new RegExp(`^${h.url}/device/ipad/register#[A-Za-z0-9_-]{43}$`));
+    expect(res.body.link).toMatch(new RegExp(`^${h.service.ctx.publicOrigin}/device/ipad/register#[A-Za-z0-9_-]{43}$`));
     expect(res.body.qrSvg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
     expect(res.body.expiresAt).toBe(new Date(NOW.getTime() + 5 * 60_000).toISOString());
 
@@ -73,14 +73,24 @@ describe('registering an iPad', () => {
   it('rule: the QR link works for 5 minutes, then "This QR code has expired. Generate a new one."', async () => {
     const ram = await raManager(h, orgs.trustA.id);
     const person = await personAt(h, orgs.siteA1.id);
+    const other = await personAt(h, orgs.siteA1.id);
     const early = await registrationLink(h, ram.token, person.uuid);
-    const late = await registrationLink(h, ram.token, person.uuid);
+    const late = await registrationLink(h, ram.token, other.uuid);
     h.setNow(new Date(NOW.getTime() + 5 * 60_000 - 1));
     await registerDevice(early, deviceDir());
     h.setNow(new Date(NOW.getTime() + 5 * 60_000));
-    const before = await liveIpads(person.id);
     await expect(registerDevice(late, deviceDir())).rejects.toThrow('This QR code has expired. Generate a new one.');
-    expect(await liveIpads(person.id)).toEqual(before);
+    expect(await liveIpads(other.id)).toEqual([]);
+  });
+
+  it('rule: generating a new QR code voids the one before it', async () => {
+    const ram = await raManager(h, orgs.trustA.id);
+    const person = await personAt(h, orgs.siteA1.id);
+    const first = await registrationLink(h, ram.token, person.uuid);
+    const second = await registrationLink(h, ram.token, person.uuid);
+    await expect(registerDevice(first, deviceDir())).rejects.toThrow('This QR code has expired. Generate a new one.');
+    await registerDevice(second, deviceDir());
+    expect(await liveIpads(person.id)).toHaveLength(1);
   });
 
   it('rule: one iPad per person: registering another replaces the earlier binding, audited as removed, and the old key no longer signs in', async () => {
@@ -143,7 +153,7 @@ describe('signing in with the iPad', () => {
     const { person, dir, authenticatorId } = await registered();
     const provider = fakeProvider('Training clinical app');
     const link = await createIpadSignIn(h.service.ctx, provider, 'uid-1');
-    expect(link.link).toMatch(new RegExp(`^${h.url}/device/ipad/sign-in#[A-Za-z0-9_-]{43}$`));
+    expect(link.link).toMatch(new RegExp(`^${h.service.ctx.publicOrigin}/device/ipad/sign-in#[A-Za-z0-9_-]{43}$`));
     expect(link.qrSvg).toContain('<svg');
     expect(await ipadSignInState(h.service.ctx, provider, 'uid-1', link.pollToken)).toEqual({ state: 'waiting' });
     expect(provider.finished).toEqual([]);

@@ -71,7 +71,7 @@ describe('POST /v1/users/:uuid/authenticators/ipad-enrolments (RAM, RAA(A) over 
     const before = await tableCounts(h.db);
     expectRefused(await h.call('POST', path('0b6d3f4e-8c1a-4a57-9d2e-3f5a6b7c8d9e'), { token: ram.token }), 404, 'not-found');
     const closedRes = await h.call('POST', path(closed.uuid), { token: ram.token });
-    expect({ status: closedRes.status, message: closedRes.body.message }).toEqual({ status: 409, message: 'This profile is closed: an iPad cannot be issued to it.' });
+    expect({ status: closedRes.status, message: closedRes.body.message }).toEqual({ status: 409, message: 'This profile is closed, so no authenticator can be added to it.' });
     const bad = await h.call('POST', path('not-a-uuid'), { token: ram.token });
     expect(bad.status).toBe(400);
     expect(bad.body.fields.map((f: { path: string }) => f.path)).toEqual(['params.uuid']);
