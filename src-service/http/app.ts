@@ -9,7 +9,6 @@ import { allowedHostCheck } from './allowed-hosts.js';
 import { registerRequestLimits, requestLimitHook } from './request-limits.js';
 import { engineOf, schemaVersion } from '../store/database.js';
 import { providerMount } from '../oidc/oidc-mount.js';
-import { registerSignInPages } from '../sign-in/sign-in-routes.js';
 import { authenticatorPages } from '../authenticators/authenticator-pages.js';
 
 // The HTTP face of the identity service. Every request is validated against the shared zod
@@ -106,7 +105,6 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
   providerMount(app, ctx, limited);
   const doc = openApiDocument(Object.values(SERVICE_ENDPOINTS), { title: 'Care Identity Service', version: '1' });
   app.get('/openapi.json', async () => doc);
-  registerSignInPages(app, ctx);
   authenticatorPages(app);
   return app;
 }
