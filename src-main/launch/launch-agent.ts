@@ -9,6 +9,7 @@ import type { ReaderDriver } from '../pcsc/reader-driver.js';
 import { startTraining } from '../training/start-training.js';
 import { resolveDataDir, type PlatformFacts } from './data-dir.js';
 import type { LaunchOptions } from './launch-options.js';
+import { identityServiceUrl } from './identity-service-url.js';
 import { EMBEDDED_CONFIG_FILE, EMBEDDED_DB_FILE, guardDataFolder } from './private-data.js';
 
 // Builds the agent both shells host, from the launch options: the readers (pcscd, or training's
@@ -40,6 +41,8 @@ export interface LaunchedAgent {
   readonly agent: Agent;
   readonly dataDir: string;
   readonly serviceUrl: string;
+  /** The OpenID Connect issuer apps sign in with (printed at start as `identity service: <url>`). */
+  readonly identityServiceUrl: string;
   readonly training: boolean;
   /** Closes the agent, the readers and the embedded service; removes a temporary training folder. */
   close(): Promise<void>;
@@ -119,6 +122,7 @@ export async function launchAgent(options: LaunchOptions, deps: LaunchDeps): Pro
       agent,
       dataDir: dataDir.path,
       serviceUrl,
+      identityServiceUrl: await identityServiceUrl(serviceUrl, service?.ctx.oidcIssuer),
       training: options.training,
       close: () => (closing ??= closeAll()),
     };

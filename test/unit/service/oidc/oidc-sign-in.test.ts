@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { ACR, ACR_VALUES_SUPPORTED } from '../../../../src-shared/api/oidc.js';
 import { finishSignIn, requiredAalOf } from '../../../../src-service/oidc/finish-sign-in.js';
-import { CookieJar, clinician, signIn, startRig, startSignIn, type Rig } from './oidc-rig.js';
+import { CookieJar, clinician, signIn, startRig, startSignIn, type Rig } from '../../../support/oidc-rig.js';
 
 // The provider an app signs in with: discovery, the code flow with PKCE, the claims, the level an
 // app needs and step-up, and the app's own logout.
