@@ -29,6 +29,7 @@ describe('rule: the provider publishes what an app needs to sign people in', () 
     expect(discovery.issuer).toBe(issuer);
     expect(discovery.acr_values_supported).toEqual([...ACR_VALUES_SUPPORTED]);
     expect(discovery.code_challenge_methods_supported).toEqual(['S256']);
+    expect(discovery.id_token_signing_alg_values_supported).toEqual(['ES256']);
     expect(discovery.backchannel_logout_supported).toBe(true);
     expect(discovery.backchannel_logout_session_supported).toBe(true);
     expect(discovery.end_session_endpoint).toBe(`${issuer}/session/end`);
