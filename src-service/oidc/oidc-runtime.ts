@@ -8,7 +8,7 @@ import { kyselyAdapter } from './oidc-adapter.js';
 import { OIDC_CLAIMS, OIDC_SCOPES, findAccount } from './oidc-claims.js';
 import { providerMetadataOf } from './oidc-clients.js';
 import { promptPolicy } from './oidc-policy.js';
-import { currentSigningKeys } from './oidc-signing-keys.js';
+import { currentSigningKeys, SIGNING_ALG } from './oidc-signing-keys.js';
 import { endSignIns, startBackchannelDispatcher, type BackchannelDispatcher } from './backchannel-logout.js';
 import { signInRecorder } from './sign-in-record.js';
 
@@ -51,6 +51,9 @@ function configuration(ctx: ServiceContext, keys: Configuration['jwks']): Config
     scopes: [...OIDC_SCOPES],
     acrValues: [...ACR_VALUES_SUPPORTED],
     responseTypes: ['code'],
+    // Tokens are signed with the service's one key type; discovery says so, and every client defaults to it.
+    enabledJWA: { idTokenSigningAlgValues: [SIGNING_ALG] },
+    clientDefaults: { id_token_signed_response_alg: SIGNING_ALG, grant_types: ['authorization_code'], response_types: ['code'] },
     pkce: { required: () => true },
     cookies: { keys: [cookieKey] },
     features: {

@@ -56,6 +56,8 @@ describe('loadConfig', () => {
       trustedProxies: [],
       outbox: false,
       notifyBaseUrl: 'https://api.notifications.service.gov.uk',
+      oidcClients: [],
+      oidcKeyRotationDays: 90,
     });
   });
 
@@ -99,6 +101,8 @@ describe('loadConfig', () => {
         CIS_RATE_LIMIT_GLOBAL: '5000',
         CIS_TRUSTED_PROXIES: '10.0.0.5, 10.1.0.0/16',
         CIS_ALLOWED_HOSTS: 'cis.example.nhs.uk, CIS.example.nhs.uk:8443',
+        CIS_OIDC_KEY_ROTATION_DAYS: '30',
+        CIS_OIDC_CLIENTS_FILE: configFile(JSON.stringify([{ client_id: 'ward-app', redirect_uris: ['https://ward.example.nhs.uk/cb'] }])),
       },
     });
     expect(config).toEqual({
@@ -128,6 +132,8 @@ describe('loadConfig', () => {
       notifySmsTemplateId: SMS_TEMPLATE,
       notifyEmailTemplateId: EMAIL_TEMPLATE,
       notifyBaseUrl: 'http://127.0.0.1:9999',
+      oidcClients: [{ client_id: 'ward-app', redirect_uris: ['https://ward.example.nhs.uk/cb'] }],
+      oidcKeyRotationDays: 30,
     });
   });
 

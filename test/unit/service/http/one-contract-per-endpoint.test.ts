@@ -1,3 +1,4 @@
+import { SIGN_IN_ASSETS } from '../../../../src-service/sign-in/sign-in-assets.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -20,6 +21,14 @@ const named = (e: Pick<Endpoint, 'method' | 'path'>): string => `${e.method} ${e
 const DOCUMENT_ROUTE = 'GET /openapi.json';
 /** Pages (and what they load) the service serves to a browser: not API calls, so not in the table. */
 const PAGE_ROUTES: readonly string[] = [...AUTHENTICATOR_PAGE_ROUTES];
+/**
+ * The OpenID Connect provider's own protocol routes (src-service/oidc/oidc-mount.ts: /oidc and
+ * /oidc/*, which the route tree prints as /oidc*) and its sign-in page.
+ */
+const PROVIDER_ROUTES = ['/oidc', '/oidc*'].flatMap((path) => ['GET', 'POST', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'].map((m) => `${m} ${path}`));
+const SIGN_IN_PAGE = 'GET /oidc/interaction/:uid';
+/** The files the service's browser pages load (their stylesheet and scripts). */
+const SIGN_IN_ASSET_ROUTES = Object.values(SIGN_IN_ASSETS).map((path) => `GET ${path}`);
 
 /** Every method+path the app serves, read back from Fastify's route tree (HEAD is Fastify's own twin of GET). */
 function servedRoutes(app: FastifyInstance): string[] {
@@ -61,7 +70,7 @@ describe('one contract per endpoint', () => {
     const served = servedRoutes(app);
     // A scan that found nothing would prove nothing.
     expect(served.length).toBeGreaterThan(25);
-    expect(served.sort()).toEqual([...TABLE.map(named), DOCUMENT_ROUTE, ...PAGE_ROUTES].sort());
+    expect(served.sort()).toEqual([...TABLE.map(named), DOCUMENT_ROUTE, ...PAGE_ROUTES, ...PROVIDER_ROUTES, SIGN_IN_PAGE, ...SIGN_IN_ASSET_ROUTES].sort());
   });
 
   it('rule: the OpenAPI document lists exactly the endpoints of the table, each with its summary, tag, success status and session', async () => {
@@ -114,6 +123,7 @@ describe("the agent's service client calls only the table's endpoints", () => {
     profile: [TOKEN, UUID],
     contactChallenge: [TOKEN, { email: 'ann@nhs.net' }],
     changeOwnContact: [TOKEN, { email: 'ann@nhs.net', nonce: 'n', signature: 'AA==' }],
+    smartcardSignIn: [TOKEN, { uid: 'uid-1', ticket: 't' }],
     selfUnlock: [{ workstationId: 'ws-1', cardUuid: UUID, certificate: 'AA==', cardProof: { exchangeId: 'e', cardResponse: 'AA==' } }],
     unlockCode: [ID, 'ws-1', '123456'],
     inspectCard: [TOKEN, { cardUuid: UUID, certificate: 'AA==' }],
