@@ -10,7 +10,6 @@ export function authenticatorPages(app: FastifyInstance): void {
 /** What authenticatorPages serves besides the endpoint table (browser pages are not API calls). */
 export const AUTHENTICATOR_PAGE_ROUTES: readonly string[] = [
   `GET ${REGISTRATION_PAGE}`,
-  `GET ${ASSETS}/nhsuk.css`,
   `GET ${SIMPLEWEBAUTHN_SCRIPT}`,
   `GET ${ASSETS}/${REGISTRATION_SCRIPT}`,
 ];
