@@ -193,6 +193,15 @@ interface BackchannelDeliveriesTable {
   created_at: number;
 }
 
+interface WebauthnSignInChallengesTable {
+  id: Id;
+  uid: string;
+  challenge: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 interface AuthenticatorEnrolmentsTable {
   id: Id;
   token_hash: Buffer;
@@ -479,6 +488,7 @@ export interface Tables {
   oidc_sign_ins: OidcSignInsTable;
   backchannel_deliveries: BackchannelDeliveriesTable;
   authenticator_enrolments: AuthenticatorEnrolmentsTable;
+  webauthn_sign_in_challenges: WebauthnSignInChallengesTable;
   oidc_sign_in_tickets: OidcSignInTicketsTable;
   position_requests: PositionRequestsTable;
   detail_change_requests: DetailChangeRequestsTable;
