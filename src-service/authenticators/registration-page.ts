@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { SERVICE_ENDPOINTS } from '../../src-shared/api/service-endpoints.js';
-import { pageHeaders, pageHtml } from './page-assets.js';
+import { html } from '../sign-in/html.js';
+import { page, pageHeaders } from '../sign-in/sign-in-page.js';
+import { ASSETS, SIMPLEWEBAUTHN_SCRIPT } from './page-assets.js';
 
 // The page a one-time enrolment link opens (GET /authenticators/register#<token>), served by
 // the service's public origin so that origin is the WebAuthn relying party. The token stays in
@@ -9,8 +11,7 @@ import { pageHeaders, pageHtml } from './page-assets.js';
 export const REGISTRATION_PAGE = '/authenticators/register';
 export const REGISTRATION_SCRIPT = 'register-page.js';
 
-const MAIN = `<div class="nhsuk-grid-row"><div class="nhsuk-grid-column-two-thirds">
-<div class="nhsuk-error-summary" id="problem" aria-labelledby="problem-title" role="alert" tabindex="-1" hidden>
+const MAIN = html`<div class="nhsuk-error-summary" id="problem" aria-labelledby="problem-title" role="alert" tabindex="-1" hidden>
 <h2 class="nhsuk-error-summary__title" id="problem-title">There is a problem</h2>
 <div class="nhsuk-error-summary__body"><p id="problem-text"></p></div>
 </div>
@@ -22,8 +23,7 @@ const MAIN = `<div class="nhsuk-grid-row"><div class="nhsuk-grid-column-two-thir
 </div>
 <div id="done" hidden>
 <p>You can close this window. Refresh the profile in Care Identity Management to see it in the Authenticators list.</p>
-</div>
-</div></div>`;
+</div>`;
 
 const STEPS = {
   'security-key': {
@@ -77,7 +77,7 @@ async function start() {
   let first;
   try { first = await options(); } catch (err) { $('intro').textContent = ''; problem(whyNot(err)); return; }
   const words = STEPS[first.kind];
-  document.title = words.heading + ' - Care Identity Service';
+  document.title = words.heading + ' – Care Identity Service';
   $('heading').textContent = words.heading;
   $('intro').textContent = 'For ' + first.userName + '.';
   for (const step of words.steps) { const li = document.createElement('li'); li.textContent = step; $('steps').append(li); }
@@ -93,7 +93,7 @@ async function start() {
       $('ready').hidden = true;
       $('intro').textContent = 'For ' + first.userName + '.';
       $('heading').textContent = words.done;
-      document.title = words.done + ' - Care Identity Service';
+      document.title = words.done + ' – Care Identity Service';
       $('done').hidden = false;
       $('heading').focus();
     } catch (err) {
@@ -108,6 +108,7 @@ void start();
 `;
 
 export function registerRegistrationPage(app: FastifyInstance): Record<string, string> {
-  app.get(REGISTRATION_PAGE, async (_request, reply) => pageHeaders(reply).type('text/html; charset=utf-8').send(pageHtml('Add an authenticator', MAIN, REGISTRATION_SCRIPT)));
+  const body = page({ title: 'Add an authenticator', main: MAIN, scripts: [SIMPLEWEBAUTHN_SCRIPT, `${ASSETS}/${REGISTRATION_SCRIPT}`] });
+  app.get(REGISTRATION_PAGE, async (_request, reply) => reply.headers(pageHeaders()).type('text/html; charset=utf-8').send(body));
   return { [REGISTRATION_SCRIPT]: SCRIPT };
 }

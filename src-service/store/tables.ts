@@ -193,6 +193,15 @@ interface BackchannelDeliveriesTable {
   created_at: number;
 }
 
+interface WebauthnSignInChallengesTable {
+  id: Id;
+  uid: string;
+  challenge: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 interface AuthenticatorEnrolmentsTable {
   id: Id;
   token_hash: Buffer;
@@ -496,6 +505,7 @@ export interface Tables {
   backchannel_deliveries: BackchannelDeliveriesTable;
   authenticator_enrolments: AuthenticatorEnrolmentsTable;
   device_sign_in_requests: DeviceSignInRequestsTable;
+  webauthn_sign_in_challenges: WebauthnSignInChallengesTable;
   oidc_sign_in_tickets: OidcSignInTicketsTable;
   position_requests: PositionRequestsTable;
   detail_change_requests: DetailChangeRequestsTable;
