@@ -4,7 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createIpadSignIn, ipadSignInState } from '../../../../src-service/devices/ipad-sign-in.js';
 import { registerDevice, signInWithDevice } from '../../../../src-device/device-client.js';
 import { deviceKeyFile, loadDeviceKey } from '../../../../src-device/device-key.js';
-import { auditRows } from '../../../support/service-fixtures.js';
+import { actor, auditRows } from '../../../support/service-fixtures.js';
+import { signInWithTotp } from '../../../../src-service/devices/totp-sign-in.js';
+import { totpOf } from '../../../../src-service/devices/totp.js';
 import { NOW, startHarness, tableCounts, type Harness, type Orgs } from '../cim/cim-harness.js';
 import { deviceDir, fakeProvider, personAt, raManager, registrationLink } from './ipad-support.js';
 
@@ -210,5 +212,40 @@ describe('signing in with the iPad', () => {
     const provider = fakeProvider();
     const link = await createIpadSignIn(h.service.ctx, provider, 'uid-7');
     await expect(signInWithDevice(link.link, deviceDir())).rejects.toThrow('This device is not registered. Ask your Registration Authority for a registration QR code.');
+  });
+});
+
+describe('removing an iPad or an authenticator app', () => {
+  it('rule: an RA manager removes the iPad (audited); the device can no longer sign in; an RAA may not remove it', async () => {
+    const ram = await raManager(h, orgs.trustA.id);
+    const raa = await actor(h.db, orgs.trustA.id, ['RAA'], 'Agent');
+    const person = await personAt(h, orgs.siteA1.id);
+    const dir = deviceDir();
+    const { keyId } = await registerDevice(await registrationLink(h, ram.token, person.uuid), dir);
+    const ipad = await h.db.selectFrom('authenticators').select(['id', 'uuid']).where('credential_id', '=', keyId).executeTakeFirstOrThrow();
+    const path = `/v1/users/${person.uuid}/authenticators/${ipad.id}/remove`;
+    const refused = await h.call('POST', path, { token: raa.token, json: { confirm: true } });
+    expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 403, code: 'forbidden' });
+    const removed = await h.call('POST', path, { token: ram.token, json: { confirm: true } });
+    expect(removed.status).toBe(200);
+    expect((await liveIpads(person.id)).map((i) => i.removed_at !== null)).toEqual([true]);
+    expect((await auditRows(h.db)).filter((r) => r.action === 'authenticator.removed' && r.subject === person.uuid)).toHaveLength(1);
+    const signIn = await createIpadSignIn(h.service.ctx, fakeProvider(), 'uid-removed');
+    await expect(signInWithDevice(signIn.link, dir)).rejects.toThrow('This iPad is not registered to anyone.');
+  });
+
+  it('rule: a removed authenticator app no longer signs in', async () => {
+    const me = await actor(h.db, orgs.trustA.id, [], 'Remover');
+    const setUp = await h.call('POST', `/v1/users/${me.uuid}/authenticators/totp-enrolments`, { token: me.token });
+    const secret = setUp.body.secret as string;
+    const confirm = await h.call('POST', `/v1/users/${me.uuid}/authenticators/totp-enrolments/${setUp.body.enrolmentId}/confirm`, { token: me.token, json: { code: totpOf(secret, 'x').generate({ timestamp: NOW.getTime() }) } });
+    const app = await h.db.selectFrom('authenticators').select('id').where('uuid', '=', confirm.body.authenticatorUuid).executeTakeFirstOrThrow();
+    expect((await h.call('POST', `/v1/users/${me.uuid}/authenticators/${app.id}/remove`, { token: me.token, json: { confirm: true } })).status).toBe(200);
+    expect((await auditRows(h.db)).filter((r) => r.action === 'authenticator.removed' && r.subject === me.uuid)).toHaveLength(1);
+    const provider = fakeProvider();
+    provider.requiredAalOf = () => Promise.resolve({ aal: 2, clientName: 'App' });
+    const later = new Date(NOW.getTime() + 120_000);
+    h.setNow(later);
+    await expect(signInWithTotp(h.service.ctx, provider, 'uid-r', { email: 'remover@nhs.net', code: totpOf(secret, 'x').generate({ timestamp: later.getTime() }) })).rejects.toThrow('The email address or the code is not right.');
   });
 });
