@@ -162,6 +162,10 @@ export const ServiceConfig = z.strictObject({
   oidcClients: z.array(OidcClientMetadata).default(() => []),
   /** Signing keys older than this are replaced; the old key stays published until its tokens expire. */
   oidcKeyRotationDays: z.coerce.number().int().min(1).max(3650).default(90),
+  /** NHS.net Connect: the upstream OpenID provider staff sign in with (src-service/devices/nhsnet-connect.ts); absent: not offered. */
+  nhsnetConnect: z
+    .strictObject({ issuer: z.url({ protocol: /^https?$/ }), clientId: z.string().min(1), clientSecret: z.string().min(1) })
+    .optional(),
 }).superRefine((config, issues) => {
   // A template without the key (or a key with no template) would fail at the first code sent.
   const templates = config.notifySmsTemplateId !== undefined || config.notifyEmailTemplateId !== undefined;

@@ -11,3 +11,6 @@ export const IPAD_ENROLMENT: EnrolmentKind = { ttlMs: 5 * 60_000, link: (origin,
  * for it opens nothing (no page or device reads it).
  */
 export const TOTP_ENROLMENT: EnrolmentKind = { ttlMs: 10 * 60_000, link: (origin) => `${origin}/` };
+
+/** NHS.net Connect: the link sends the person to sign in upstream once (nhsnet-connect.ts); its token is read by the service, so it rides in the query. */
+export const NHSNET_ENROLMENT: EnrolmentKind = { ttlMs: 10 * 60_000, link: (origin, token) => `${origin}/nhsnet/link?t=${token}` };

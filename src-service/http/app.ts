@@ -10,6 +10,7 @@ import { registerRequestLimits, requestLimitHook } from './request-limits.js';
 import { engineOf, schemaVersion } from '../store/database.js';
 import { providerMount } from '../oidc/oidc-mount.js';
 import { authenticatorPages } from '../authenticators/authenticator-pages.js';
+import { registerNhsnetPages } from '../devices/nhsnet-pages.js';
 
 // The HTTP face of the identity service. Every request is validated against the shared zod
 // contracts; every failure becomes a JSON error body with the right status, never a 5xx for a
@@ -106,5 +107,6 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
   const doc = openApiDocument(Object.values(SERVICE_ENDPOINTS), { title: 'Care Identity Service', version: '1' });
   app.get('/openapi.json', async () => doc);
   authenticatorPages(app);
+  registerNhsnetPages(app, ctx);
   return app;
 }

@@ -4,6 +4,7 @@ import type { Html } from './html.js';
 import { smartcardMethod } from './smartcard-method.js';
 import { ipadMethod } from '../devices/ipad-method.js';
 import { totpMethod } from '../devices/totp-method.js';
+import { nhsnetMethod } from '../devices/nhsnet-method.js';
 import { webauthnMethod } from '../authenticators/webauthn-method.js';
 
 // The ways to sign in the sign-in page may offer, each at the assurance level it reaches. The
@@ -31,7 +32,7 @@ export interface SignInMethod {
   render(uid: string, page: SignInPageInput): MethodSection | Promise<MethodSection>;
 }
 
-export const SIGN_IN_METHODS: readonly SignInMethod[] = [smartcardMethod, ipadMethod, webauthnMethod, totpMethod];
+export const SIGN_IN_METHODS: readonly SignInMethod[] = [smartcardMethod, ipadMethod, webauthnMethod, totpMethod, nhsnetMethod];
 
 /** The methods that reach `required`, in the registry's order. */
 export const methodsMeeting = (required: Aal, methods: readonly SignInMethod[] = SIGN_IN_METHODS): SignInMethod[] => methods.filter((m) => m.aal >= required);

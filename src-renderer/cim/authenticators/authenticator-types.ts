@@ -5,6 +5,7 @@ import type { Holder } from './authenticator-frame.js';
 import { SecurityKeyInstructions } from './security-key-instructions.js';
 import { IpadInstructions } from './ipad-instructions.js';
 import { MicrosoftAuthenticatorInstructions } from './microsoft-authenticator-instructions.js';
+import { NhsnetConnectInstructions } from './nhsnet-connect-instructions.js';
 import { WindowsHelloInstructions } from './windows-hello-instructions.js';
 
 // The kinds of authenticator CIM can add, each with its instructions page (in its own file in
@@ -26,6 +27,7 @@ export const AUTHENTICATOR_TYPES: Partial<Record<IssuableKind, AuthenticatorType
   ipad: { label: 'iPad', hint: 'The NHS CIS2 app on the user’s own iPad, with face or fingerprint.', Instructions: IpadInstructions },
   'microsoft-authenticator': { label: 'Microsoft Authenticator', hint: 'A 6-digit code from an authenticator app on a phone.', Instructions: MicrosoftAuthenticatorInstructions },
   'security-key': { label: 'Security key or passkey', hint: 'A USB or NFC security key, or a passkey on a phone.', Instructions: SecurityKeyInstructions },
+  'nhsnet-connect': { label: 'NHS.net Connect', hint: 'Sign in with an NHS.net account.', Instructions: NhsnetConnectInstructions },
   'windows-hello': { label: 'Windows Hello', hint: 'The Windows computer itself, with a PIN, face or fingerprint.', Instructions: WindowsHelloInstructions },
 };
 

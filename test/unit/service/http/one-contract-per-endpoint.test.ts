@@ -8,6 +8,7 @@ import { SERVICE_ENDPOINTS } from '../../../../src-shared/api/service-endpoints.
 import { ServiceClient } from '../../../../src-main/service-client/service-client.js';
 import { buildApp } from '../../../../src-service/http/app.js';
 import { AUTHENTICATOR_PAGE_ROUTES } from '../../../../src-service/authenticators/authenticator-pages.js';
+import { NHSNET_PAGE_ROUTES } from '../../../../src-service/devices/nhsnet-pages.js';
 import { OIDC_MOUNT } from '../../../../src-service/oidc/oidc-runtime.js';
 import { SIGN_IN_ASSETS } from '../../../../src-service/sign-in/sign-in-assets.js';
 import { SIGN_IN_PAGE_PATH } from '../../../../src-service/sign-in/sign-in-routes.js';
@@ -24,6 +25,7 @@ const DOCUMENT_ROUTE = 'GET /openapi.json';
 /** Pages (and what they load) the service serves to a browser: not API calls, so not in the table. */
 const PAGE_ROUTES: readonly string[] = [
   ...AUTHENTICATOR_PAGE_ROUTES,
+  ...NHSNET_PAGE_ROUTES,
   `GET ${SIGN_IN_PAGE_PATH}`,
   ...Object.values(SIGN_IN_ASSETS).map((path) => `GET ${path}`),
   // The OpenID Connect provider's own routes, handed to it whole (oidc-mount.ts).
