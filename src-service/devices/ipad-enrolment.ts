@@ -16,7 +16,7 @@ import { newChallenge, qrSvgOf } from './device-links.js';
 // signs it with its new device-bound key and registers that key. One iPad per person: a new
 // registration removes the one before, and both are audited.
 
-export const IPAD_LABEL = 'iPad';
+const IPAD_LABEL = 'iPad';
 const EXPIRED = 'This QR code has expired. Generate a new one.';
 const USED = 'This QR code has already been used. Generate a new one.';
 

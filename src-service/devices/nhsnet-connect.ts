@@ -16,7 +16,7 @@ import type { SignInFinisher } from './ipad-sign-in.js';
 // The state names the link or the sign-in it belongs to; the PKCE verifier and the nonce are
 // derived from it with the data key, so nothing secret is stored for the round trip.
 
-export const NHSNET_KIND = 'nhsnet-connect';
+const NHSNET_KIND = 'nhsnet-connect';
 export const NHSNET_PATHS = { link: '/nhsnet/link', signIn: '/nhsnet/sign-in/:uid', callback: '/nhsnet/callback' } as const;
 const ROUND_TRIP_MS = 10 * 60_000;
 const NOT_CONFIGURED = 'NHS.net Connect is not set up on this service.';

@@ -5,7 +5,7 @@ import { open, seal } from '../crypto/secret-box.js';
 // apps make them. A code is accepted one step either side of now (clocks drift), and only for a
 // step after the last one used, so a code seen over someone's shoulder cannot be used again.
 
-export const TOTP_ISSUER = 'Care Identity Service';
+const TOTP_ISSUER = 'Care Identity Service';
 const PERIOD_S = 30;
 
 export const newTotpSecret = (): string => new Secret({ size: 20 }).base32;
