@@ -45,7 +45,7 @@ test('rule: the RA manager generates an iPad QR code; the device registers with 
   await expect(pageHeading(page)).toContainText('Select authenticator type');
   await page.getByLabel('iPad', { exact: true }).check();
   await mainButton(page, 'Continue').click();
-  await expect(pageHeading(page)).toContainText('iPad');
+  await expect(pageHeading(page)).toContainText('Register an iPad');
   await expect(main(page)).toContainText('Apple Business App store');
   await expectNoAxeViolations(page, 'iPad instructions');
 

@@ -8,7 +8,7 @@ import { AUTHENTICATOR_TYPES } from './authenticator-types.js';
 
 export function AuthenticatorInstructionsPage({ uuid, kind }: { uuid: string; kind: string }) {
   const type = AUTHENTICATOR_TYPES[kind as IssuableKind];
-  const title = type ? `Add ${type.label === 'Windows Hello' ? 'Windows Hello' : `a ${type.label.toLowerCase()}`}` : 'Add an authenticator';
+  const title = type ? type.heading ?? `Add ${type.label === 'Windows Hello' ? 'Windows Hello' : `a ${type.label.toLowerCase()}`}` : 'Add an authenticator';
   return (
     <AuthenticatorFrame uuid={uuid} heading={title}>
       {(holder) =>

@@ -20,14 +20,16 @@ export interface AuthenticatorType {
   /** Its radio label on "Select authenticator type". */
   readonly label: string;
   readonly hint: string;
+  /** The instructions page's heading, when "Add a <label>" does not read right. */
+  readonly heading?: string;
   readonly Instructions: ComponentType<InstructionsProps>;
 }
 
 export const AUTHENTICATOR_TYPES: Partial<Record<IssuableKind, AuthenticatorType>> = {
-  ipad: { label: 'iPad', hint: 'The NHS CIS2 app on the user’s own iPad, with face or fingerprint.', Instructions: IpadInstructions },
-  'microsoft-authenticator': { label: 'Microsoft Authenticator', hint: 'A 6-digit code from an authenticator app on a phone.', Instructions: MicrosoftAuthenticatorInstructions },
+  ipad: { label: 'iPad', hint: 'The NHS CIS2 app on the user’s own iPad, with face or fingerprint.', heading: 'Register an iPad', Instructions: IpadInstructions },
+  'microsoft-authenticator': { label: 'Microsoft Authenticator', hint: 'A 6-digit code from an authenticator app on a phone.', heading: 'Add Microsoft Authenticator', Instructions: MicrosoftAuthenticatorInstructions },
   'security-key': { label: 'Security key or passkey', hint: 'A USB or NFC security key, or a passkey on a phone.', Instructions: SecurityKeyInstructions },
-  'nhsnet-connect': { label: 'NHS.net Connect', hint: 'Sign in with an NHS.net account.', Instructions: NhsnetConnectInstructions },
+  'nhsnet-connect': { label: 'NHS.net Connect', hint: 'Sign in with an NHS.net account.', heading: 'Link an NHS.net account', Instructions: NhsnetConnectInstructions },
   'windows-hello': { label: 'Windows Hello', hint: 'The Windows computer itself, with a PIN, face or fingerprint.', Instructions: WindowsHelloInstructions },
 };
 
