@@ -45,7 +45,7 @@ describe('list', () => {
           mayRemove: true,
         },
       ],
-      mayIssue: ['security-key', 'windows-hello'],
+      mayIssue: ['microsoft-authenticator', 'security-key', 'windows-hello', 'nhsnet-connect'],
     });
   });
 });

@@ -160,8 +160,9 @@ describe('on your own profile', () => {
     const me = await staff(orgs.trustA.id, role);
     const own = await h.call('GET', `/v1/users/${me.uuid}/authenticators`, { token: me.token });
     expect(own.body.own).toBe(true);
-    expect(own.body.mayIssue).toEqual(['security-key', 'windows-hello']);
+    expect(own.body.mayIssue).toEqual(['microsoft-authenticator', 'security-key', 'windows-hello', 'nhsnet-connect']);
     const other = await h.call('GET', `/v1/users/${(await personAt(h, orgs.siteA1.id)).uuid}/authenticators`, { token: me.token });
-    expect(other.body.mayIssue).toEqual(IPAD.has(role) ? ['security-key', 'windows-hello'] : RA.has(role) ? ['security-key', 'windows-hello'] : []);
+    const others = ['microsoft-authenticator', 'security-key', 'windows-hello', 'nhsnet-connect'];
+    expect(other.body.mayIssue).toEqual(IPAD.has(role) ? ['ipad', ...others] : RA.has(role) ? others : []);
   });
 });
