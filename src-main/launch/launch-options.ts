@@ -17,6 +17,8 @@ export interface LaunchOptions {
   readonly serviceUrl: string | undefined;
   readonly workstationId: string;
   readonly help: boolean;
+  /** A JSON file of apps (OpenID Connect client metadata) the embedded service signs people in to. */
+  readonly oidcClientsFile?: string;
 }
 
 export const LAUNCH_USAGE = `options:
@@ -26,6 +28,7 @@ export const LAUNCH_USAGE = `options:
   --removal-mode <mode>      normal (card removal signs out) or session-lock (removal locks)
   --service-url <url>        the identity service to use (default: start one embedded)
   --workstation-id <id>      this workstation's name in the audit log (default: the host name)
+  --oidc-clients <file.json> apps (OpenID Connect client metadata) the embedded service signs in
   --help                     show this help`;
 
 export class LaunchOptionsError extends Error {
@@ -39,6 +42,7 @@ const OPTIONS = {
   'removal-mode': { type: 'string' },
   'service-url': { type: 'string' },
   'workstation-id': { type: 'string' },
+  'oidc-clients': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -68,7 +72,7 @@ export function parseLaunchOptions(args: readonly string[], options: ParseLaunch
   for (const name of ['training', 'help'] as const) {
     if (typeof values[name] === 'string') throw new LaunchOptionsError(`--${name} takes no value.`);
   }
-  const text = (name: 'data-dir' | 'port' | 'removal-mode' | 'service-url' | 'workstation-id'): string | undefined => {
+  const text = (name: 'data-dir' | 'port' | 'removal-mode' | 'service-url' | 'workstation-id' | 'oidc-clients'): string | undefined => {
     const value = values[name];
     if (value === undefined) return undefined;
     if (typeof value !== 'string' || value === '') throw new LaunchOptionsError(`--${name} needs a value.\n${LAUNCH_USAGE}`);
@@ -80,6 +84,10 @@ export function parseLaunchOptions(args: readonly string[], options: ParseLaunch
   if (training && serviceUrl !== undefined) {
     throw new LaunchOptionsError('--training uses its own seeded identity service: leave out --service-url.');
   }
+  const oidcClientsFile = text('oidc-clients');
+  if (oidcClientsFile !== undefined && serviceUrl !== undefined) {
+    throw new LaunchOptionsError('--oidc-clients registers apps with the embedded service: for the service at --service-url, add them there (npm run service -- oidc-client add).');
+  }
   return {
     training,
     dataDir: text('data-dir'),
@@ -88,6 +96,7 @@ export function parseLaunchOptions(args: readonly string[], options: ParseLaunch
     serviceUrl,
     workstationId: parseWorkstationId(text('workstation-id'), options.hostName ?? hostname()),
     help: values.help === true,
+    ...(oidcClientsFile !== undefined ? { oidcClientsFile } : {}),
   };
 }
 
