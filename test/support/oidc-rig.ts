@@ -100,6 +100,8 @@ export class BackchannelEndpoint {
   }
 
   close(): Promise<void> {
+    // The service's keep-alive connections would hold the close open.
+    this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
@@ -234,4 +236,3 @@ export async function startSignIn(rig: Rig, app: App, jar: CookieJar, params: Re
   return follow(rig, jar, authUrl.href);
 }
 
-export { follow };

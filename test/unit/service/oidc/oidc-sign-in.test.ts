@@ -169,6 +169,9 @@ describe('rule: an app can sign the user out (RP-initiated logout)', () => {
     expect(done.headers.get('location')).toBe('http://localhost:9/ward-app/signed-out?state=s1');
     const row = await rig.service.ctx.db.selectFrom('oidc_sign_ins').select(['ended_at', 'end_reason']).where('user_id', '=', who.userId).executeTakeFirstOrThrow();
     expect(row.end_reason).toBe('app-logout');
+    // The app is told on its back-channel too, through the service's retried delivery.
+    const told = (await rig.backchannel.until(rig.backchannel.received.length + 1, 3_000)).filter((r) => r.payload.sub === who.uuid);
+    expect(told.map((t) => [t.clientId, t.payload.sid])).toEqual([['ward-app', tokens.claims()?.sid]]);
     // Asked again, the app meets the sign-in page: the session is gone.
     expect((await startSignIn(rig, app, jar)).pathname).toMatch(/^\/oidc\/interaction\//);
   });
