@@ -17,6 +17,13 @@ const TABLE: readonly Endpoint[] = Object.values(SERVICE_ENDPOINTS);
 const named = (e: Pick<Endpoint, 'method' | 'path'>): string => `${e.method} ${e.path}`;
 /** The service's own document, served beside the endpoints and not one of them. */
 const DOCUMENT_ROUTE = 'GET /openapi.json';
+/** The OpenID Connect provider's mount (it answers its own paths) and the sign-in page with its files: pages for browsers, not endpoints. */
+const BROWSER_ROUTES = [
+  ...['DELETE', 'GET', 'OPTIONS', 'PATCH', 'POST', 'PUT'].flatMap((m) => [`${m} /oidc`, `${m} /oidc*`]),
+  'GET /oidc/interaction/:uid',
+  'GET /sign-in/assets/nhsuk-frontend.min.css',
+  'GET /sign-in/assets/smartcard-sign-in.js',
+];
 
 /** Every method+path the app serves, read back from Fastify's route tree (HEAD is Fastify's own twin of GET). */
 function servedRoutes(app: FastifyInstance): string[] {
@@ -58,7 +65,7 @@ describe('one contract per endpoint', () => {
     const served = servedRoutes(app);
     // A scan that found nothing would prove nothing.
     expect(served.length).toBeGreaterThan(25);
-    expect(served.sort()).toEqual([...TABLE.map(named), DOCUMENT_ROUTE].sort());
+    expect(served.sort()).toEqual([...TABLE.map(named), DOCUMENT_ROUTE, ...BROWSER_ROUTES].sort());
   });
 
   it('rule: the OpenAPI document lists exactly the endpoints of the table, each with its summary, tag, success status and session', async () => {
@@ -138,6 +145,7 @@ describe("the agent's service client calls only the table's endpoints", () => {
     cardRepaired: [TOKEN, ID, 'ws-1', ['chuid'], true],
     cardCleared: [TOKEN, ID, 'ws-1', READOUT],
     abandonCardOperation: [TOKEN, ID, 'ws-1', 'failed'],
+    smartcardSignIn: [TOKEN, { uid: 'interaction-uid-0001', ticket: 'a'.repeat(43) }],
     // A call the renderer asked for: any viaAgent endpoint, with the session.
     callForRenderer: [SERVICE_ENDPOINTS.positionRequests, { query: { status: 'pending' } }, TOKEN],
     exportReport: [TOKEN, 'users-positions', { days: '30' }],
