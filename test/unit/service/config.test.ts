@@ -103,6 +103,7 @@ describe('loadConfig', () => {
         CIS_ALLOWED_HOSTS: 'cis.example.nhs.uk, CIS.example.nhs.uk:8443',
         CIS_AGENT_BRIDGE_URL: 'http://127.0.0.1:48000',
         CIS_OIDC_KEY_ROTATION_DAYS: '30',
+        CIS_OIDC_CLIENTS_FILE: configFile(JSON.stringify([{ client_id: 'ward-app', redirect_uris: ['https://ward.example.nhs.uk/cb'] }])),
       },
     });
     expect(config).toEqual({
@@ -133,7 +134,7 @@ describe('loadConfig', () => {
       notifyEmailTemplateId: EMAIL_TEMPLATE,
       notifyBaseUrl: 'http://127.0.0.1:9999',
       agentBridgeUrl: 'http://127.0.0.1:48000',
-      oidcClients: [],
+      oidcClients: [{ client_id: 'ward-app', redirect_uris: ['https://ward.example.nhs.uk/cb'] }],
       oidcKeyRotationDays: 30,
     });
   });

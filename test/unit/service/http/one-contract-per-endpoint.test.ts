@@ -17,13 +17,14 @@ const TABLE: readonly Endpoint[] = Object.values(SERVICE_ENDPOINTS);
 const named = (e: Pick<Endpoint, 'method' | 'path'>): string => `${e.method} ${e.path}`;
 /** The service's own document, served beside the endpoints and not one of them. */
 const DOCUMENT_ROUTE = 'GET /openapi.json';
-/** The OpenID Connect provider's mount (it answers its own paths) and the sign-in page with its files: pages for browsers, not endpoints. */
-const BROWSER_ROUTES = [
-  ...['DELETE', 'GET', 'OPTIONS', 'PATCH', 'POST', 'PUT'].flatMap((m) => [`${m} /oidc`, `${m} /oidc*`]),
-  'GET /oidc/interaction/:uid',
-  'GET /sign-in/assets/nhsuk-frontend.min.css',
-  'GET /sign-in/assets/smartcard-sign-in.js',
-];
+/**
+ * The OpenID Connect provider's own protocol routes (src-service/oidc/oidc-mount.ts: /oidc and
+ * /oidc/*, which the route tree prints as /oidc*) and its sign-in page.
+ */
+const PROVIDER_ROUTES = ['/oidc', '/oidc*'].flatMap((path) => ['GET', 'POST', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'].map((m) => `${m} ${path}`));
+const SIGN_IN_PAGE = 'GET /oidc/interaction/:uid';
+/** The sign-in page's files (src-service/sign-in/sign-in-assets.ts). */
+const SIGN_IN_ASSETS = ['GET /sign-in/assets/nhsuk-frontend.min.css', 'GET /sign-in/assets/smartcard-sign-in.js'];
 
 /** Every method+path the app serves, read back from Fastify's route tree (HEAD is Fastify's own twin of GET). */
 function servedRoutes(app: FastifyInstance): string[] {
@@ -65,7 +66,7 @@ describe('one contract per endpoint', () => {
     const served = servedRoutes(app);
     // A scan that found nothing would prove nothing.
     expect(served.length).toBeGreaterThan(25);
-    expect(served.sort()).toEqual([...TABLE.map(named), DOCUMENT_ROUTE, ...BROWSER_ROUTES].sort());
+    expect(served.sort()).toEqual([...TABLE.map(named), DOCUMENT_ROUTE, ...PROVIDER_ROUTES, SIGN_IN_PAGE, ...SIGN_IN_ASSETS].sort());
   });
 
   it('rule: the OpenAPI document lists exactly the endpoints of the table, each with its summary, tag, success status and session', async () => {
