@@ -21,7 +21,7 @@ const START_AGAIN = 'Go back to the app you were using and sign in again.';
 /** Whether this browser holds interaction `uid`'s cookie (signed by the provider, checked by it). */
 async function holdsInteraction(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, uid: string): Promise<boolean> {
   try {
-    return (await oidcOf(ctx).provider.interactionDetails(request.raw, reply.raw)).uid === uid;
+    return (await (await oidcOf(ctx).provider()).interactionDetails(request.raw, reply.raw)).uid === uid;
   } catch {
     return false;
   }
@@ -52,7 +52,7 @@ export function registerSignInPages(app: FastifyInstance, ctx: ServiceContext, l
     }
     const offered = methodsMeeting(required.aal, methods);
     const input = { ctx, clientName: required.clientName, requiredAal: required.aal };
-    const sections = await Promise.all(offered.map((m) => m.render(uid, input)));
+    const sections = await Promise.all(offered.map(async (m) => m.render(uid, input)));
     const body = signInPage({
       clientName: required.clientName,
       requiredAal: required.aal,

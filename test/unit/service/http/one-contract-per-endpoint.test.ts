@@ -153,6 +153,7 @@ describe("the agent's service client calls only the table's endpoints", () => {
     cardRepaired: [TOKEN, ID, 'ws-1', ['chuid'], true],
     cardCleared: [TOKEN, ID, 'ws-1', READOUT],
     abandonCardOperation: [TOKEN, ID, 'ws-1', 'failed'],
+    smartcardSignIn: [TOKEN, { uid: 'interaction-uid-0001', ticket: 'a'.repeat(43) }],
     // A call the renderer asked for: any viaAgent endpoint, with the session.
     callForRenderer: [SERVICE_ENDPOINTS.positionRequests, { query: { status: 'pending' } }, TOKEN],
     exportReport: [TOKEN, 'users-positions', { days: '30' }],
