@@ -1,17 +1,22 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import Database from 'better-sqlite3';
 import { expectNoAxeViolations } from './support/axe.js';
 import { expect, test, useTrainingApp } from './support/fixtures.js';
 import { CLINICIAN, RA_AGENT } from './support/personas.js';
 import { main, mainButton } from './support/smartcards.js';
 import { errorSummary } from './support/unlocking.js';
 import { logIn, openWorkstation, pageHeading, removeEveryCard } from './support/workstation.js';
+import type { TrainingApp } from './support/training-app.js';
 
 // Authenticators in CIM: the RA agent (Priya Patel, RAA) issues a security key to the training
 // clinician: Authenticators tab -> "Issue other authenticator" -> "Select authenticator type" ->
 // instructions -> a one-time registration link, opened in another window on the identity
 // service's own origin, where Chromium's virtual authenticator (CTAP2, USB, user verification)
-// registers it; the profile, refreshed, lists it; then Remove -> confirm -> "Authenticator removed
-// successfully".
+// registers it; the profile, refreshed, lists it; Remove -> confirm -> "Authenticator removed
+// successfully" (the training key); then, signed out of the workstation, the clinician signs in to
+// an app on the provider's sign-in page with the new key (a passkey the browser finds itself).
 
 useTrainingApp();
 
@@ -45,7 +50,34 @@ async function windowWithSecurityKey(page: Page): Promise<Page> {
   return other;
 }
 
-test('rule: the RA agent issues a security key through a one-time link the key registers on the service page, and removes it with a confirmation', async ({ page }) => {
+const APP_CALLBACK = 'http://localhost:5999/callback';
+
+/** An app (a public client with PKCE, AAL2) registered in the training service's database, as `oidc-client add` would. */
+function registerApp(app: TrainingApp): string {
+  const db = new Database(join(app.dataDir, 'service.sqlite'));
+  try {
+    const metadata = { client_id: 'e2e-webauthn-app', client_name: 'Ward Rota', redirect_uris: [APP_CALLBACK], token_endpoint_auth_method: 'none', default_acr_values: ['AAL2_OR_AAL3_ANY'] };
+    db.prepare('INSERT INTO oidc_clients (client_id, metadata, created_at) VALUES (?, ?, ?)').run(metadata.client_id, JSON.stringify(metadata), new Date().toISOString());
+    return metadata.client_id;
+  } finally {
+    db.close();
+  }
+}
+
+function authorizeUrl(serviceOrigin: string, clientId: string): string {
+  const query = new URLSearchParams({
+    client_id: clientId,
+    redirect_uri: APP_CALLBACK,
+    response_type: 'code',
+    scope: 'openid',
+    code_challenge: createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url'),
+    code_challenge_method: 'S256',
+    state: randomBytes(8).toString('hex'),
+  });
+  return `${serviceOrigin}/oidc/auth?${query.toString()}`;
+}
+
+test('rule: the RA agent issues a security key through a one-time link the key registers on the service page, removes one with a confirmation, and the key signs its holder in to an app on the provider page', async ({ page, app }) => {
   await logIn(page, RA_AGENT, 1);
   await openAuthenticatorsTab(page, CLINICIAN.name);
   const table = main(page).getByRole('table');
@@ -87,14 +119,13 @@ test('rule: the RA agent issues a security key through a one-time link the key r
   // The link works once.
   await keyWindow.reload();
   await expect(keyWindow.getByRole('alert')).toContainText('This link has expired or has already been used.');
-  await keyWindow.close();
 
   // CIM does not change by itself: back to the profile, which lists the new key.
   await main(page).getByRole('link', { name: `Back to the profile of ${CLINICIAN.name}`, exact: true }).click();
   await expect(table.getByRole('row')).toHaveCount(3);
   await expect(table).toContainText(RA_AGENT.name);
 
-  await table.getByRole('link', { name: 'Remove Security key' }).last().click();
+  await table.getByRole('link', { name: 'Remove Security key' }).first().click();
   await expect(pageHeading(page)).toContainText('Remove authenticator');
   await expect(pageHeading(page)).toBeFocused();
   await expectNoAxeViolations(page, 'Remove authenticator');
@@ -109,4 +140,18 @@ test('rule: the RA agent issues a security key through a one-time link the key r
   await expectNoAxeViolations(page, 'Remove authenticator: removed');
   await main(page).getByRole('link', { name: `Back to the profile of ${CLINICIAN.name}`, exact: true }).click();
   await expect(table.getByRole('row')).toHaveCount(2);
+  await expect(table).toContainText(RA_AGENT.name);
+
+  // Signed out of the workstation (no smartcard session to sign in with), the clinician signs in
+  // to an app with the key on the provider's sign-in page.
+  await removeEveryCard(page);
+  await keyWindow.goto(authorizeUrl(new URL(link).origin, registerApp(app)));
+  await expect(pageHeading(keyWindow)).toHaveText('Sign in');
+  await expect(keyWindow.locator('#client-name')).toHaveText('Ward Rota');
+  await expectNoAxeViolations(keyWindow, 'Sign-in page with a security key');
+  const toApp = keyWindow.waitForRequest((request) => request.url().startsWith(APP_CALLBACK));
+  await keyWindow.getByRole('button', { name: 'Sign in with a security key, passkey or Windows Hello', exact: true }).click();
+  const callback = new URL((await toApp).url());
+  expect(callback.searchParams.get('code')).toBeTruthy();
+  await keyWindow.close();
 });
