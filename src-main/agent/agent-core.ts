@@ -41,6 +41,8 @@ import { channelOf, parseRequest, type RequestOf } from './request-validation.js
 import { ReportExports } from './report-export.js';
 import { SmartcardJobs } from './smartcard-jobs.js';
 import { ServiceMonitor } from './service-monitor.js';
+import { MobilityTimer, REAL_TIMERS } from './mobility-timer.js';
+import { mobilityChecked, mobilityDueAt, sessionActive } from './mobility-transitions.js';
 
 // The agent core: owns the model, feeds it reader events and the outcomes of card and service
 // work, and publishes a new AgentState (version + 1) whenever what the renderer would see
@@ -62,6 +64,8 @@ export class AgentCore implements Agent {
   private readonly monitor: ServiceMonitor;
   private readonly client: ServiceClient;
   private readonly journal: RenewalJournal;
+  private readonly mobilityTimer: MobilityTimer;
+  private readonly now: () => Date;
   private closed = false;
   private readonly closing = new AbortController();
   readonly reportExports: ReportExports;
@@ -69,6 +73,7 @@ export class AgentCore implements Agent {
 
   constructor(private readonly options: AgentOptions) {
     const now = options.now ?? (() => new Date());
+    this.now = now;
     this.client = new ServiceClient(options.serviceUrl, { key: WorkstationKey.loadOrCreate(options.dataDir), now });
     this.monitor = new ServiceMonitor({
       probe: () => this.probe(),
@@ -90,7 +95,13 @@ export class AgentCore implements Agent {
     };
     this.reportExports = new ReportExports(this.runtime);
     this.smartcardJobs = new SmartcardJobs(this.runtime);
-    this.model = { ...initialModel(options.removalMode), training: options.training?.view() ?? null };
+    this.model = { ...initialModel(options.removalMode, options.mobility), training: options.training?.view() ?? null };
+    this.mobilityTimer = new MobilityTimer({
+      timers: options.timers ?? REAL_TIMERS,
+      now,
+      due: () => mobilityDueAt(this.model),
+      check: (at) => this.apply((m) => mobilityChecked(m, at)),
+    });
     const view = viewOf(this.model);
     this.publishedKey = JSON.stringify(view);
     this.published = { version: 0, ...view };
@@ -129,6 +140,12 @@ export class AgentCore implements Agent {
     const name = channelOf(channel);
     if (this.closed) throw new AgentFailure('not-now', 'The Identity Agent is shutting down.');
     const request = parseRequest(name, payload);
+    if (name !== 'agent.getState') {
+      // Mobility: a session whose card is due locks before the request is looked at (the timer
+      // may be late after a sleep); any other request is the session in use.
+      const at = this.now().getTime();
+      this.apply((m) => sessionActive(mobilityChecked(m, at), at));
+    }
     let result: unknown;
     try {
       result = await (this.handlers[name] as (r: unknown) => unknown)(request);
@@ -145,6 +162,7 @@ export class AgentCore implements Agent {
     if (this.closed) return;
     this.closed = true;
     this.closing.abort();
+    this.mobilityTimer.stop();
     for (const off of this.detach.splice(0)) off();
     this.monitor.close();
     const token = this.model.session?.token;
@@ -323,6 +341,7 @@ export class AgentCore implements Agent {
     // A session can only leave the model one way: with its token sent to the service to end.
     const ended = before.session?.token;
     if (ended !== undefined && after.session?.token !== ended) this.endRemotely(ended);
+    this.mobilityTimer.reschedule();
     this.publish();
     return after;
   }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AgentIndicator, AgentState, ReaderView, Screen } from '../../src-shared/api/agent-api.js';
 import type { AgentModel } from './agent-model.js';
 import { readyCardAt, sessionCardLocation } from './agent-model.js';
+import { removalNotice } from './removal-messages.js';
 import { renewalViewOf } from './renewal-model.js';
 import { unlockViewOf } from './unlock-model.js';
 
@@ -29,6 +30,7 @@ export function screenOf(m: AgentModel): Screen {
       attemptsRemaining: here?.card.attemptsRemaining ?? null,
       busy: session.locked.busy,
       error: session.locked.error,
+      ...(session.locked.reason ? { reason: session.locked.reason } : {}),
     };
   }
   if (m.unlock?.mode === 'self') return { kind: 'self-unlock', unlock: unlockViewOf(m.unlock) };
@@ -101,6 +103,7 @@ export function viewOf(m: AgentModel): AgentView {
   return {
     indicator: indicatorOf(m, screen),
     removalMode: m.removalMode,
+    removalNotice: removalNotice(m.removalMode, m.mobility),
     service: m.service,
     readers: readersOf(m),
     screen,

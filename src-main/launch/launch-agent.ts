@@ -106,6 +106,7 @@ export async function launchAgent(options: LaunchOptions, deps: LaunchDeps): Pro
       serviceUrl,
       workstationId: options.workstationId,
       removalMode: options.removalMode,
+      mobility: options.mobility,
       dataDir: dataDir.path,
       ...(training ? { training: training.deck } : {}),
       ...(deps.now ? { now: deps.now } : {}),

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { RemovalMode } from '../../src-shared/api/agent-api.js';
+import { MOBILITY_DEFAULTS, type MobilityPolicy } from '../agent/agent-model.js';
 
 // The command-line options both shells share. A bad value stops the launch with a message that
 // names the option and says what would be accepted; never a stack trace.
@@ -13,6 +14,8 @@ export interface LaunchOptions {
   /** Browser shell only: the loopback port (0 picks a free one). */
   readonly port: number;
   readonly removalMode: RemovalMode;
+  /** Mobility mode's minutes: card and passcode again after `reauthMinutes`, and after `idleMinutes` without use. */
+  readonly mobility: MobilityPolicy;
   /** An organisation's identity service; without it the agent starts one embedded. */
   readonly serviceUrl: string | undefined;
   readonly workstationId: string;
@@ -23,7 +26,10 @@ export const LAUNCH_USAGE = `options:
   --training                 training mode: seeded service, two virtual readers, persona cards
   --data-dir <dir>           where the agent and the embedded service keep their files
   --port <p>                 browser shell: port on 127.0.0.1 (default 0: a free port)
-  --removal-mode <mode>      normal (card removal signs out) or session-lock (removal locks)
+  --removal-mode <mode>      normal (card removal signs out), session-lock (removal locks) or
+                             mobility (the card may be removed; asked for again now and then)
+  --reauth-minutes <n>       mobility: card and passcode again every n minutes (default ${MOBILITY_DEFAULTS.reauthMinutes})
+  --idle-minutes <n>         mobility: and after n minutes without use (default ${MOBILITY_DEFAULTS.idleMinutes})
   --service-url <url>        the identity service to use (default: start one embedded)
   --workstation-id <id>      this workstation's name in the audit log (default: the host name)
   --help                     show this help`;
@@ -37,6 +43,8 @@ const OPTIONS = {
   'data-dir': { type: 'string' },
   port: { type: 'string' },
   'removal-mode': { type: 'string' },
+  'reauth-minutes': { type: 'string' },
+  'idle-minutes': { type: 'string' },
   'service-url': { type: 'string' },
   'workstation-id': { type: 'string' },
   help: { type: 'boolean' },
@@ -68,7 +76,7 @@ export function parseLaunchOptions(args: readonly string[], options: ParseLaunch
   for (const name of ['training', 'help'] as const) {
     if (typeof values[name] === 'string') throw new LaunchOptionsError(`--${name} takes no value.`);
   }
-  const text = (name: 'data-dir' | 'port' | 'removal-mode' | 'service-url' | 'workstation-id'): string | undefined => {
+  const text = (name: 'data-dir' | 'port' | 'removal-mode' | 'reauth-minutes' | 'idle-minutes' | 'service-url' | 'workstation-id'): string | undefined => {
     const value = values[name];
     if (value === undefined) return undefined;
     if (typeof value !== 'string' || value === '') throw new LaunchOptionsError(`--${name} needs a value.\n${LAUNCH_USAGE}`);
@@ -80,11 +88,13 @@ export function parseLaunchOptions(args: readonly string[], options: ParseLaunch
   if (training && serviceUrl !== undefined) {
     throw new LaunchOptionsError('--training uses its own seeded identity service: leave out --service-url.');
   }
+  const removalMode = parseRemovalMode(text('removal-mode'));
   return {
     training,
     dataDir: text('data-dir'),
     port: parsePort(text('port')),
-    removalMode: parseRemovalMode(text('removal-mode')),
+    removalMode,
+    mobility: parseMobility(removalMode, text('reauth-minutes'), text('idle-minutes')),
     serviceUrl,
     workstationId: parseWorkstationId(text('workstation-id'), options.hostName ?? hostname()),
     help: values.help === true,
@@ -103,8 +113,27 @@ function parsePort(value: string | undefined): number {
 function parseRemovalMode(value: string | undefined): RemovalMode {
   if (value === undefined) return 'normal';
   const parsed = RemovalMode.safeParse(value);
-  if (!parsed.success) throw new LaunchOptionsError(`--removal-mode must be "normal" or "session-lock", not "${value}".`);
+  if (!parsed.success) throw new LaunchOptionsError(`--removal-mode must be "normal", "session-lock" or "mobility", not "${value}".`);
   return parsed.data;
+}
+
+const MOST_MINUTES = 24 * 60;
+
+function parseMobility(mode: RemovalMode, reauth: string | undefined, idle: string | undefined): MobilityPolicy {
+  const minutes = (name: string, value: string | undefined, fallback: number): number => {
+    if (value === undefined) return fallback;
+    // Other modes never ask again: a value there would be a setting that silently does nothing.
+    if (mode !== 'mobility') throw new LaunchOptionsError(`--${name} applies only with --removal-mode mobility.`);
+    const n = Number(value);
+    if (!/^\d{1,4}$/.test(value) || n < 1 || n > MOST_MINUTES) {
+      throw new LaunchOptionsError(`--${name} must be a whole number of minutes from 1 to ${MOST_MINUTES}, not "${value}".`);
+    }
+    return n;
+  };
+  return {
+    reauthMinutes: minutes('reauth-minutes', reauth, MOBILITY_DEFAULTS.reauthMinutes),
+    idleMinutes: minutes('idle-minutes', idle, MOBILITY_DEFAULTS.idleMinutes),
+  };
 }
 
 function parseServiceUrl(value: string | undefined): string | undefined {

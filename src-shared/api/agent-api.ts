@@ -13,7 +13,13 @@ import { CardReadout, RepairedPart } from './cim-cards.js';
 // ask for the things listed in AGENT_CHANNELS; nothing else crosses. No message the renderer
 // receives ever carries a passcode, a session token, a PUK or a key.
 
-export const RemovalMode = z.enum(['normal', 'session-lock']);
+/**
+ * What taking the session's card out does. normal: the session ends (and every app it signed in
+ * to is signed out). session-lock: the session locks until the same card and passcode are back.
+ * mobility: nothing; instead the card and passcode are asked for again every so many minutes,
+ * and after so many minutes without use (the session locks until they are given).
+ */
+export const RemovalMode = z.enum(['normal', 'session-lock', 'mobility']);
 export type RemovalMode = z.infer<typeof RemovalMode>;
 
 const CardExpiry = z.strictObject({
@@ -177,6 +183,8 @@ export const Screen = z.discriminatedUnion('kind', [
     attemptsRemaining: z.number().int().min(0).nullable(),
     busy: z.boolean(),
     error: z.string().nullable(),
+    /** Mobility mode: why the agent asks for the card again (time to re-authenticate, or idle). */
+    reason: z.string().optional(),
   }),
 ]);
 export type Screen = z.infer<typeof Screen>;
@@ -229,6 +237,8 @@ export const AgentState = z.strictObject({
   version: z.number().int().nonnegative(),
   indicator: AgentIndicator,
   removalMode: RemovalMode,
+  /** What removing the smartcard will do, in the words every shell shows (the Identity Agent box, the tray). */
+  removalNotice: z.string(),
   service: ServiceStatus,
   readers: z.array(ReaderView),
   screen: Screen,
