@@ -42,6 +42,7 @@ import { ReportExports } from './report-export.js';
 import { SmartcardJobs } from './smartcard-jobs.js';
 import { ServiceMonitor } from './service-monitor.js';
 import { MobilityTimer, REAL_TIMERS } from './mobility-timer.js';
+import { refreshSignIns, signOutOfApp } from './sign-ins-actions.js';
 import { mobilityChecked, mobilityDueAt, sessionActive } from './mobility-transitions.js';
 
 // The agent core: owns the model, feeds it reader events and the outcomes of card and service
@@ -263,6 +264,8 @@ export class AgentCore implements Agent {
     'smartcard.repair': (r) => this.smartcardJobs.repair(r),
     'smartcard.clear': (r) => this.smartcardJobs.clear(r),
     'smartcard.progress': (r) => this.smartcardJobs.progress(r.jobId),
+    'signIns.list': () => refreshSignIns(this.runtime),
+    'signIns.signOut': (r) => signOutOfApp(this.runtime, r.signInId),
     'training.insertCard': (r) => {
       const training = this.trainingCards();
       guardTraining(() => training.insert(r.persona, r.reader));

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { RemovalMode, ServiceStatus, SignedInSession, TrainingView } from '../../src-shared/api/agent-api.js';
 import type { PositionSummary } from '../../src-shared/api/service-common.js';
 import type { CardLoginSummary } from '../../src-shared/api/service-login.js';
+import type { SignedInApp } from '../../src-shared/api/oidc.js';
 import type { AsymmetricAlgorithm } from '../../src-shared/card/virtual-card-state.js';
 import type { RenewalFlow } from './renewal-model.js';
 import type { UnlockFlow } from './unlock-model.js';
@@ -85,6 +86,8 @@ export interface SessionModel {
   readonly provedAt: number;
   /** The last request made of the agent while the session was open, epoch ms (mobility's idle rule). */
   readonly activeAt: number;
+  /** "Signed in to": the apps this session signed in to, as the service last said. */
+  readonly signedInTo: readonly SignedInApp[];
 }
 
 /** Mobility mode's two clocks, in whole minutes (mobility-rules.ts has the defaults). */

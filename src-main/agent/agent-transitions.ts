@@ -183,6 +183,7 @@ export function sessionOpened(m: Model, s: OpenedSession): Model {
     locked: null,
     provedAt: s.signedInAt.getTime(),
     activeAt: s.signedInAt.getTime(),
+    signedInTo: [],
     view: {
       user: { uuid: response.user.uuid, name: response.user.name },
       cardUuid: response.card.uuid,

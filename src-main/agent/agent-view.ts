@@ -15,7 +15,7 @@ export function screenOf(m: AgentModel): Screen {
   const session = m.session;
   if (session && !session.locked) {
     const unlock = m.unlock?.mode === 'sponsor' ? unlockViewOf(m.unlock) : null;
-    return { kind: 'signed-in', session: session.view, serviceCard: unlock, renewal: m.renewal ? renewalViewOf(m.renewal) : null };
+    return { kind: 'signed-in', session: session.view, serviceCard: unlock, renewal: m.renewal ? renewalViewOf(m.renewal) : null, signedInTo: [...session.signedInTo] };
   }
   // A card being finished comes first, even before a locked session (it may be that session's
   // card); one the service would not finish leaves a locked session its own screen.

@@ -7,6 +7,7 @@ import { SummaryList } from '../components/summary-list.js';
 import { describeDaysToExpiry, formatDate } from '../format/dates.js';
 import { describeRoles } from '../format/roles.js';
 import { ChangePasscodeForm } from './change-passcode-form.js';
+import { SignedInApps } from './signed-in-apps.js';
 import type { RenewalOffer } from './renewal-offer.js';
 
 // The Identity Agent box (seed 003: "displays ... the details of the Smartcard Authentication").
@@ -119,6 +120,7 @@ export function IdentityAgentBox({ session, headingLevel = 2, offerServiceCard =
             )}
           </WarningCallout>
         )}
+        <SignedInApps headingLevel={headingLevel === 1 ? 2 : 3} />
         {problem && (
           <p className="nhsuk-error-message" role="alert">
             <span className="nhsuk-u-visually-hidden">Error: </span>

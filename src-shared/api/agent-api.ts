@@ -7,6 +7,8 @@ import { SERVICE_ENDPOINTS } from './service-endpoints.js';
 import { OutboxMessage, UnlockChannel } from './service-unlock.js';
 import { ReportExportId, ReportExportProgress, ReportExportRequest, ReportExportTicket } from './cim-reports.js';
 import { CardReadout, RepairedPart } from './cim-cards.js';
+import { SessionSignIns } from './endpoints-sign-ins.js';
+import { SignedInApp } from './oidc.js';
 
 // The one contract between the renderer and the agent (main process), whichever shell carries it
 // (Electron IPC or the browser shell's WebSocket). The renderer is told the agent's state and may
@@ -169,6 +171,8 @@ export const Screen = z.discriminatedUnion('kind', [
     serviceCard: UnlockView.nullable(),
     /** A renewal under way: self (from the expiry notification) or sponsor (of the card in another reader). Shown before serviceCard. */
     renewal: RenewalView.nullable(),
+    /** "Signed in to": the apps this session signed in to, as the service last said (signIns.list refreshes it). */
+    signedInTo: z.array(SignedInApp),
   }),
   /** A card whose renewal was cut short, being finished before it can be used. */
   z.strictObject({ kind: z.literal('renewal-recovery'), renewal: RenewalView }),
@@ -368,6 +372,10 @@ export const AGENT_CHANNELS = {
   /** Clear the card in the second reader, which must be `cardUuid`, for reuse. */
   'smartcard.clear': { request: z.strictObject({ cardUuid: Uuid }), response: SmartcardJobTicket },
   'smartcard.progress': { request: z.strictObject({ jobId: SmartcardJobId }), response: SmartcardJobProgress },
+  /** "Signed in to": asks the service for the apps this session is signed in to; the signed-in screen shows them too. */
+  'signIns.list': { request: z.strictObject({}), response: SessionSignIns },
+  /** "Sign out" next to one app: the service ends that sign-in and the app is told (back-channel logout). */
+  'signIns.signOut': { request: z.strictObject({ signInId: z.number().int().positive() }), response: SessionSignIns },
   'training.insertCard': { request: z.strictObject({ persona: z.string().max(64), reader: z.string().max(64) }), response: Ok },
   'training.removeCard': { request: z.strictObject({ reader: z.string().max(64) }), response: Ok },
   /** Training only: deletes the card's authentication certificate object, to practise "Repair a smartcard". */

@@ -61,6 +61,7 @@ import {
   UnlockCommitResponse,
   UnlockParams,
 } from './service-unlock.js';
+import { SIGN_INS_ENDPOINTS } from './endpoints-sign-ins.js';
 
 // Every endpoint of the identity service, once: the service registers a handler for each
 // (src-service/http/routes-*.ts), documents each (GET /openapi.json), and the agent's client
@@ -360,4 +361,5 @@ export const SERVICE_ENDPOINTS = {
   ...POSITIONS_ENDPOINTS,
   ...REPORTS_ENDPOINTS,
   ...CARDS_ENDPOINTS,
+  ...SIGN_INS_ENDPOINTS,
 } as const;
