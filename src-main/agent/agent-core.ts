@@ -44,6 +44,8 @@ import { ServiceMonitor } from './service-monitor.js';
 import { MobilityTimer, REAL_TIMERS } from './mobility-timer.js';
 import { refreshSignIns, signOutOfApp } from './sign-ins-actions.js';
 import { mobilityChecked, mobilityDueAt, sessionActive } from './mobility-transitions.js';
+import { AppSignIns } from './app-sign-in.js';
+import type { BridgeSignInAnswer, BridgeSignInRequest } from '../../src-shared/api/agent-bridge.js';
 
 // The agent core: owns the model, feeds it reader events and the outcomes of card and service
 // work, and publishes a new AgentState (version + 1) whenever what the renderer would see
@@ -71,6 +73,7 @@ export class AgentCore implements Agent {
   private readonly closing = new AbortController();
   readonly reportExports: ReportExports;
   readonly smartcardJobs: SmartcardJobs;
+  private readonly appSignIns: AppSignIns;
 
   constructor(private readonly options: AgentOptions) {
     const now = options.now ?? (() => new Date());
@@ -96,13 +99,14 @@ export class AgentCore implements Agent {
     };
     this.reportExports = new ReportExports(this.runtime);
     this.smartcardJobs = new SmartcardJobs(this.runtime);
-    this.model = { ...initialModel(options.removalMode, options.mobility), training: options.training?.view() ?? null };
     this.mobilityTimer = new MobilityTimer({
       timers: options.timers ?? REAL_TIMERS,
       now,
       due: () => mobilityDueAt(this.model),
       check: (at) => this.apply((m) => mobilityChecked(m, at)),
     });
+    this.appSignIns = new AppSignIns(this.runtime);
+    this.model = { ...initialModel(options.removalMode, options.signInStyle, options.mobility), training: options.training?.view() ?? null };
     const view = viewOf(this.model);
     this.publishedKey = JSON.stringify(view);
     this.published = { version: 0, ...view };
@@ -159,11 +163,18 @@ export class AgentCore implements Agent {
     return checked.data;
   }
 
+  /** An app's sign-in page, through the bridge: signs the session's holder in to it (app-sign-in.ts). */
+  async signInForApp(request: BridgeSignInRequest): Promise<BridgeSignInAnswer> {
+    if (this.closed) return { outcome: 'refused', message: 'The Identity Agent is shutting down.' };
+    return this.appSignIns.signIn(request);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.closing.abort();
     this.mobilityTimer.stop();
+    this.appSignIns.close();
     for (const off of this.detach.splice(0)) off();
     this.monitor.close();
     const token = this.model.session?.token;

@@ -4,6 +4,7 @@ import type { PositionSummary } from '../../src-shared/api/service-common.js';
 import type { CardLoginSummary } from '../../src-shared/api/service-login.js';
 import type { SignedInApp } from '../../src-shared/api/oidc.js';
 import type { AsymmetricAlgorithm } from '../../src-shared/card/virtual-card-state.js';
+import type { SignInStyle } from '../../src-shared/api/agent-bridge.js';
 import type { RenewalFlow } from './renewal-model.js';
 import type { UnlockFlow } from './unlock-model.js';
 
@@ -102,6 +103,9 @@ export interface AgentModel {
   readonly removalMode: RemovalMode;
   /** Used only in mobility mode. */
   readonly mobility: MobilityPolicy;
+  readonly signInStyle: SignInStyle;
+  /** Connect style: an app asked to sign in with no session, so the next card gets the passcode prompt. */
+  readonly appWaiting: boolean;
   readonly readers: readonly ReaderModel[];
   readonly nextInsertion: number;
   readonly login: LoginFlow | null;
@@ -116,10 +120,12 @@ export interface AgentModel {
 
 export const MOBILITY_DEFAULTS: MobilityPolicy = { reauthMinutes: 60, idleMinutes: 15 };
 
-export function initialModel(removalMode: RemovalMode, mobility: MobilityPolicy = MOBILITY_DEFAULTS): AgentModel {
+export function initialModel(removalMode: RemovalMode, signInStyle: SignInStyle = 'standard', mobility: MobilityPolicy = MOBILITY_DEFAULTS): AgentModel {
   return {
     removalMode,
     mobility,
+    signInStyle,
+    appWaiting: false,
     readers: [],
     nextInsertion: 1,
     login: null,

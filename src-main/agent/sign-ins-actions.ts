@@ -34,3 +34,16 @@ export async function signOutOfApp(rt: AgentRuntime, signInId: number): Promise<
   rt.apply((m) => signInsListed(m, used, answer));
   return answer;
 }
+
+/** After an app signed in: the provider records the sign-in once the browser comes back to it, so ask a little later (twice). */
+const AFTER_SIGN_IN_MS = [1_500, 6_000];
+
+export function refreshSignInsSoon(rt: AgentRuntime): void {
+  for (const ms of AFTER_SIGN_IN_MS) {
+    setTimeout(() => {
+      if (rt.closing.aborted || !rt.model().session || rt.model().session?.locked) return;
+      // Best effort: the box asks again when it opens.
+      refreshSignIns(rt).catch(() => undefined);
+    }, ms).unref();
+  }
+}

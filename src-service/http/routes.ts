@@ -14,6 +14,7 @@ import { reportRoutes } from './routes-reports.js';
 import { cardIssueRoutes } from './routes-card-issue.js';
 import { cardLifecycleRoutes } from './routes-card-lifecycle.js';
 import { signInsRoutes } from './routes-sign-ins.js';
+import { oidcRoutes } from './routes-oidc.js';
 
 /** Every endpoint of the service, gathered from the areas that declare them. */
 export function serviceRoutes(): AnyRoute[] {
@@ -33,5 +34,6 @@ export function serviceRoutes(): AnyRoute[] {
     ...cardIssueRoutes(),
     ...cardLifecycleRoutes(),
     ...signInsRoutes(),
+    ...oidcRoutes(),
   ];
 }

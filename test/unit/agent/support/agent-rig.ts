@@ -6,7 +6,8 @@ import { AgentState, type Screen } from '../../../../src-shared/api/agent-api.js
 import type { VirtualCardState } from '../../../../src-shared/card/virtual-card-state.js';
 import { makeCard, type MadeCard } from '../../../../src-service/ca/card-factory.js';
 import { seedPersonas, type PersonaKey, type SeededPersona } from '../../../../src-service/seed/personas.js';
-import { startService, type RunningService, type StartServiceOptions } from '../../../../src-service/start-service.js';
+import { startService, type RunningService } from '../../../../src-service/start-service.js';
+import type { ServiceConfigInput } from '../../../../src-service/config.js';
 import type { Db } from '../../../../src-service/store/database.js';
 import { createAgent } from '../../../../src-main/agent/create-agent.js';
 import { AgentFailure, type Agent, type AgentOptions, type TrainingCards } from '../../../../src-main/agent/agent-types.js';
@@ -67,8 +68,8 @@ export interface ServiceRigOptions {
   readonly rateLimitPerClient?: number;
   /** false: a service with no way to send codes (the embedded one outside training). */
   readonly outbox?: boolean;
-  /** Relying parties in the service configuration (sign-in for other apps). */
-  readonly oidcClients?: StartServiceOptions['oidcClients'];
+  /** Relying parties of the service's OpenID Connect provider. */
+  readonly oidcClients?: ServiceConfigInput['oidcClients'];
 }
 
 export async function startServiceRig(options: ServiceRigOptions = {}): Promise<ServiceRig> {
@@ -152,6 +153,7 @@ export function startAgent(serviceUrl: string, options: AgentRigOptions = {}): A
     serviceUrl,
     workstationId: options.workstationId ?? 'ws-agent-test',
     removalMode: options.removalMode ?? 'normal',
+    ...(options.signInStyle ? { signInStyle: options.signInStyle } : {}),
     dataDir,
     ...(options.training ? { training: options.training(readers) } : {}),
     ...(options.now ? { now: options.now } : {}),
