@@ -13,8 +13,12 @@ export const SIGN_IN_ASSETS = {
 } as const;
 
 let nhsukCss: string | undefined;
+/**
+ * The design system's CSS without its @font-face rules: those fetch the Frutiger fonts from
+ * assets.nhs.uk, which the pages' CSP refuses (the system's own fallback, Arial, is used).
+ */
 const nhsukCssText = (): string =>
-  (nhsukCss ??= readFileSync(createRequire(import.meta.url).resolve('nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css'), 'utf8'));
+  (nhsukCss ??= readFileSync(createRequire(import.meta.url).resolve('nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css'), 'utf8').replace(/@font-face\{[^}]*\}/g, ''));
 
 /** Serves the assets; each may be cached for an hour (they change only with the service). */
 export function registerSignInAssets(app: FastifyInstance): void {

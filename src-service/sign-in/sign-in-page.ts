@@ -43,6 +43,7 @@ export function page({ title, main, scripts = [] }: PageInput): string {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${title} – ${SERVICE_NAME}</title>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="${SIGN_IN_ASSETS.css}">
 </head>
 <body>

@@ -17,6 +17,14 @@ const TABLE: readonly Endpoint[] = Object.values(SERVICE_ENDPOINTS);
 const named = (e: Pick<Endpoint, 'method' | 'path'>): string => `${e.method} ${e.path}`;
 /** The service's own document, served beside the endpoints and not one of them. */
 const DOCUMENT_ROUTE = 'GET /openapi.json';
+/**
+ * The OpenID Connect provider's own protocol routes (src-service/oidc/oidc-mount.ts: /oidc and
+ * /oidc/*, which the route tree prints as /oidc*) and its sign-in page.
+ */
+const PROVIDER_ROUTES = ['/oidc', '/oidc*'].flatMap((path) => ['GET', 'POST', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'].map((m) => `${m} ${path}`));
+const SIGN_IN_PAGE = 'GET /oidc/interaction/:uid';
+/** The sign-in page's files (src-service/sign-in/sign-in-assets.ts). */
+const SIGN_IN_ASSETS = ['GET /sign-in/assets/nhsuk-frontend.min.css', 'GET /sign-in/assets/smartcard-sign-in.js'];
 
 /** Every method+path the app serves, read back from Fastify's route tree (HEAD is Fastify's own twin of GET). */
 function servedRoutes(app: FastifyInstance): string[] {
@@ -58,7 +66,7 @@ describe('one contract per endpoint', () => {
     const served = servedRoutes(app);
     // A scan that found nothing would prove nothing.
     expect(served.length).toBeGreaterThan(25);
-    expect(served.sort()).toEqual([...TABLE.map(named), DOCUMENT_ROUTE].sort());
+    expect(served.sort()).toEqual([...TABLE.map(named), DOCUMENT_ROUTE, ...PROVIDER_ROUTES, SIGN_IN_PAGE, ...SIGN_IN_ASSETS].sort());
   });
 
   it('rule: the OpenAPI document lists exactly the endpoints of the table, each with its summary, tag, success status and session', async () => {
@@ -138,6 +146,7 @@ describe("the agent's service client calls only the table's endpoints", () => {
     cardRepaired: [TOKEN, ID, 'ws-1', ['chuid'], true],
     cardCleared: [TOKEN, ID, 'ws-1', READOUT],
     abandonCardOperation: [TOKEN, ID, 'ws-1', 'failed'],
+    smartcardSignIn: [TOKEN, { uid: 'interaction-uid-0001', ticket: 'a'.repeat(43) }],
     // A call the renderer asked for: any viaAgent endpoint, with the session.
     callForRenderer: [SERVICE_ENDPOINTS.positionRequests, { query: { status: 'pending' } }, TOKEN],
     exportReport: [TOKEN, 'users-positions', { days: '30' }],

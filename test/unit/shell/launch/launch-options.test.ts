@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LaunchOptionsError, parseLaunchOptions } from '../../../../src-main/launch/launch-options.js';
+import { DEFAULT_BRIDGE_PORT } from '../../../../src-shared/api/agent-bridge.js';
 
 // Launch options shared by both shells: defaults, each option, and a clear message naming the
 // option for every bad value (never a stack trace, never a silent default).
@@ -26,6 +27,8 @@ describe('defaults', () => {
       mobility: { reauthMinutes: 60, idleMinutes: 15 },
       serviceUrl: undefined,
       workstationId: 'ward-pc-07',
+      bridgePort: DEFAULT_BRIDGE_PORT,
+      signInStyle: 'standard',
       help: false,
     });
   });
@@ -39,7 +42,7 @@ describe('defaults', () => {
 describe('each option', () => {
   it('reads every option in both --name value and --name=value forms', () => {
     expect(
-      parse('--training', '--data-dir', '/tmp/cis', '--port=4711', '--removal-mode', 'session-lock', '--workstation-id=WS-12.a_b'),
+      parse('--training', '--data-dir', '/tmp/cis', '--port=4711', '--removal-mode', 'session-lock', '--workstation-id=WS-12.a_b', '--bridge-port=48000', '--sign-in-style', 'connect'),
     ).toEqual({
       training: true,
       dataDir: '/tmp/cis',
@@ -48,6 +51,8 @@ describe('each option', () => {
       mobility: { reauthMinutes: 60, idleMinutes: 15 },
       serviceUrl: undefined,
       workstationId: 'WS-12.a_b',
+      bridgePort: 48000,
+      signInStyle: 'connect',
       help: false,
     });
   });
