@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CONFIG_FILE_ENV, loadConfig, type ServiceConfig } from '../../src-service/config.js';
+import { CONFIG_FILE_ENV, loadConfig, readClientsFile, type ServiceConfig, type ServiceConfigInput } from '../../src-service/config.js';
 import { startService, type RunningService } from '../../src-service/start-service.js';
 import type { Agent, AgentOptions } from '../agent/agent-types.js';
 import { startAgentBridge } from '../bridge/bridge-server.js';
@@ -54,12 +54,16 @@ export interface LaunchedAgent {
 }
 
 /** What the embedded service runs with: the standalone settings, on loopback, in the data folder. */
-function embeddedServiceConfig(dataDir: string, training: boolean, env: NodeJS.ProcessEnv): ServiceConfig {
+function embeddedServiceConfig(dataDir: string, training: boolean, env: NodeJS.ProcessEnv, clientsFile: string | undefined): ServiceConfig {
+  // Apps from --oidc-clients are checked like the configuration's own (a bad one stops the launch, naming the field).
+  const apps = clientsFile !== undefined ? (readClientsFile(clientsFile) as ServiceConfigInput['oidcClients']) : undefined;
   const place = { host: '127.0.0.1', port: 0, dbFile: join(dataDir, EMBEDDED_DB_FILE), secretFile: undefined };
-  if (training) return loadConfig({ overrides: { ...place, outbox: true } });
+  if (training) return loadConfig({ overrides: { ...place, outbox: true, ...(apps ? { oidcClients: apps } : {}) } });
   const local = join(dataDir, EMBEDDED_CONFIG_FILE);
   const file = env[CONFIG_FILE_ENV] || (existsSync(local) ? local : undefined);
-  return loadConfig({ ...(file ? { file } : {}), env, overrides: place });
+  const config = loadConfig({ ...(file ? { file } : {}), env, overrides: place });
+  // Beside the apps the configuration already names.
+  return apps ? loadConfig({ ...(file ? { file } : {}), env, overrides: { ...place, oidcClients: [...config.oidcClients, ...(apps ?? [])] } }) : config;
 }
 
 /** A driver that announces its readers once started (after the agent listens to it). */
@@ -88,7 +92,7 @@ export async function launchAgent(options: LaunchOptions, deps: LaunchDeps): Pro
     let serviceUrl = options.serviceUrl;
     let service: RunningService | undefined;
     if (serviceUrl === undefined) {
-      const config = embeddedServiceConfig(dataDir.path, options.training, deps.env ?? process.env);
+      const config = embeddedServiceConfig(dataDir.path, options.training, deps.env ?? process.env, options.oidcClientsFile);
       service = await (deps.startService ?? startService)({ ...config, ...(deps.now ? { now: deps.now } : {}) });
       const running = service;
       cleanups.push(() => running.close());

@@ -24,6 +24,8 @@ export interface LaunchOptions {
   readonly bridgePort: number;
   readonly signInStyle: SignInStyle;
   readonly help: boolean;
+  /** A JSON file of apps (OpenID Connect client metadata) the embedded service signs people in to. */
+  readonly oidcClientsFile?: string;
 }
 
 export const LAUNCH_USAGE = `options:
@@ -38,6 +40,7 @@ export const LAUNCH_USAGE = `options:
   --workstation-id <id>      this workstation's name in the audit log (default: the host name)
   --bridge-port <p>          where apps' sign-in pages reach the agent on 127.0.0.1 (default ${DEFAULT_BRIDGE_PORT}; training: a free port)
   --sign-in-style <style>    standard (passcode asked when the card goes in) or connect (asked when an app signs in)
+  --oidc-clients <file.json> apps (OpenID Connect client metadata) the embedded service signs in
   --help                     show this help`;
 
 export class LaunchOptionsError extends Error {
@@ -55,6 +58,7 @@ const OPTIONS = {
   'workstation-id': { type: 'string' },
   'bridge-port': { type: 'string' },
   'sign-in-style': { type: 'string' },
+  'oidc-clients': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -85,7 +89,7 @@ export function parseLaunchOptions(args: readonly string[], options: ParseLaunch
     if (typeof values[name] === 'string') throw new LaunchOptionsError(`--${name} takes no value.`);
   }
   const text = (
-    name: 'data-dir' | 'port' | 'removal-mode' | 'reauth-minutes' | 'idle-minutes' | 'service-url' | 'workstation-id' | 'bridge-port' | 'sign-in-style',
+    name: 'data-dir' | 'port' | 'removal-mode' | 'reauth-minutes' | 'idle-minutes' | 'service-url' | 'workstation-id' | 'bridge-port' | 'sign-in-style' | 'oidc-clients',
   ): string | undefined => {
     const value = values[name];
     if (value === undefined) return undefined;
@@ -99,6 +103,10 @@ export function parseLaunchOptions(args: readonly string[], options: ParseLaunch
     throw new LaunchOptionsError('--training uses its own seeded identity service: leave out --service-url.');
   }
   const removalMode = parseRemovalMode(text('removal-mode'));
+  const oidcClientsFile = text('oidc-clients');
+  if (oidcClientsFile !== undefined && serviceUrl !== undefined) {
+    throw new LaunchOptionsError('--oidc-clients registers apps with the embedded service: for the service at --service-url, add them there (npm run service -- oidc-client add).');
+  }
   return {
     training,
     dataDir: text('data-dir'),
@@ -110,6 +118,7 @@ export function parseLaunchOptions(args: readonly string[], options: ParseLaunch
     bridgePort: parseBridgePort(text('bridge-port'), training),
     signInStyle: parseSignInStyle(text('sign-in-style')),
     help: values.help === true,
+    ...(oidcClientsFile !== undefined ? { oidcClientsFile } : {}),
   };
 }
 
