@@ -10,7 +10,7 @@ import { SignedInApp } from './oidc.js';
 export const SessionSignIns = z.strictObject({ apps: z.array(SignedInApp) });
 export type SessionSignIns = z.infer<typeof SessionSignIns>;
 
-export const SignInParams = z.strictObject({ signInId: z.coerce.number().int().positive() });
+const SignInParams = z.strictObject({ signInId: z.coerce.number().int().positive() });
 
 const session = { tag: 'sign-ins', auth: 'session' } as const;
 
