@@ -6,6 +6,7 @@ import { startService, type RunningService } from '../../src-service/start-servi
 import type { Agent, AgentOptions } from '../agent/agent-types.js';
 import { PcscReaderDriver } from '../pcsc/pcsc-reader-driver.js';
 import type { ReaderDriver } from '../pcsc/reader-driver.js';
+import { startTrainingClinicalApps, type TrainingClinicalApps } from '../training/clinical-app/training-clinical-apps.js';
 import { startTraining } from '../training/start-training.js';
 import { resolveDataDir, type PlatformFacts } from './data-dir.js';
 import type { LaunchOptions } from './launch-options.js';
@@ -46,9 +47,9 @@ export interface LaunchedAgent {
 }
 
 /** What the embedded service runs with: the standalone settings, on loopback, in the data folder. */
-function embeddedServiceConfig(dataDir: string, training: boolean, env: NodeJS.ProcessEnv): ServiceConfig {
+function embeddedServiceConfig(dataDir: string, training: TrainingClinicalApps | undefined, env: NodeJS.ProcessEnv): ServiceConfig {
   const place = { host: '127.0.0.1', port: 0, dbFile: join(dataDir, EMBEDDED_DB_FILE), secretFile: undefined };
-  if (training) return loadConfig({ overrides: { ...place, outbox: true } });
+  if (training) return loadConfig({ overrides: { ...place, outbox: true, oidcClients: training.apps.map((app) => app.metadata) } });
   const local = join(dataDir, EMBEDDED_CONFIG_FILE);
   const file = env[CONFIG_FILE_ENV] || (existsSync(local) ? local : undefined);
   return loadConfig({ ...(file ? { file } : {}), env, overrides: place });
@@ -79,12 +80,16 @@ export async function launchAgent(options: LaunchOptions, deps: LaunchDeps): Pro
     guardDataFolder(dataDir.path);
     let serviceUrl = options.serviceUrl;
     let service: RunningService | undefined;
+    // Training's clinical apps listen first: the embedded service registers them as its clients.
+    const clinicalApps = options.training ? await startTrainingClinicalApps() : undefined;
+    if (clinicalApps) cleanups.push(() => clinicalApps.close());
     if (serviceUrl === undefined) {
-      const config = embeddedServiceConfig(dataDir.path, options.training, deps.env ?? process.env);
+      const config = embeddedServiceConfig(dataDir.path, clinicalApps, deps.env ?? process.env);
       service = await (deps.startService ?? startService)({ ...config, ...(deps.now ? { now: deps.now } : {}) });
       const running = service;
       cleanups.push(() => running.close());
       serviceUrl = service.url;
+      for (const app of clinicalApps?.apps ?? []) app.useIssuer(running.ctx.oidcIssuer);
     }
 
     let readers: StartableReaders;
@@ -92,7 +97,7 @@ export async function launchAgent(options: LaunchOptions, deps: LaunchDeps): Pro
     if (options.training) {
       // parseLaunchOptions refuses --training with --service-url, so the service is ours here.
       if (!service) throw new Error('training mode needs the embedded service');
-      training = await startTraining(service.ctx, dataDir.path);
+      training = await startTraining(service.ctx, dataDir.path, clinicalApps?.apps);
       readers = training.readers;
       const deck = training.deck;
       cleanups.push(() => deck.dispose());

@@ -10,7 +10,8 @@ export const TRAINING_CLINICAL_APPS = [
   { clientId: 'training-prescribing-app', name: 'Training prescribing app', acr: ACR.aal3 },
 ] as const;
 
-export const CLINICAL_APP_SCOPES = ['profile'] as const;
+// `care`: the organisation and position the session acts for (src-service/oidc/oidc-claims.ts).
+export const CLINICAL_APP_SCOPES = ['profile', 'care'] as const;
 
 export interface TrainingClinicalApps {
   readonly apps: readonly ClinicalApp[];
