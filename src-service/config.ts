@@ -8,7 +8,7 @@ import { databaseTargetOf, type DatabaseTarget } from './store/database-target.j
 //
 // Environment variables (CIS_*): CIS_HOST, CIS_PORT, CIS_DB (a SQLite file or a postgres:// URL),
 // CIS_DATABASE_URL, CIS_DB_POOL_SIZE, CIS_DB_TLS, CIS_DB_CA_FILE, CIS_SECRET_FILE, CIS_CA_PASSPHRASE,
-// CIS_SERVICE_ORIGIN, CIS_SESSION_TTL_MINUTES, CIS_BODY_LIMIT_BYTES; for mail and smartcard
+// CIS_SERVICE_ORIGIN, CIS_AGENT_BRIDGE_URL, CIS_SESSION_TTL_MINUTES, CIS_BODY_LIMIT_BYTES; for mail and smartcard
 // unlocking: CIS_SMTP_URL (smtp://user:pass@host:587 or smtps://...; unset: mail goes to the
 // outbox table when CIS_OUTBOX is on, otherwise email is not sent), CIS_MAIL_FROM, CIS_UNLOCK_EMAIL_DOMAINS
 // (comma-separated, e.g. "nhs.net,nhs.uk") and CIS_UNLOCK_CODES_PER_HOUR; for GOV.UK Notify
@@ -118,6 +118,15 @@ export const ServiceConfig = z.strictObject({
    * revocation list is published (cRLDistributionPoints), so set it before issuing cards.
    */
   serviceOrigin: z.url().optional(),
+  /**
+   * Where the sign-in page's script finds the Identity Agent's bridge on a workstation (loopback
+   * only); unset: http://127.0.0.1:<the agents' default bridge port>. An embedded service is told
+   * its own agent's bridge when that starts.
+   */
+  agentBridgeUrl: z
+    .url({ protocol: /^http$/, error: 'not an http:// URL' })
+    .refine((u) => /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(u), 'must be http://127.0.0.1:<port> or http://localhost:<port>')
+    .optional(),
   sessionTtlMinutes: z.coerce.number().int().min(1).max(24 * 60).default(12 * 60),
   bodyLimitBytes: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
   /** Outgoing mail server; unset: email goes through Notify, or the outbox, or is not available. */
@@ -171,6 +180,7 @@ const ENV: Record<string, keyof ServiceConfigInput> = {
   CIS_SECRET_FILE: 'secretFile',
   CIS_CA_PASSPHRASE: 'caPassphrase',
   CIS_SERVICE_ORIGIN: 'serviceOrigin',
+  CIS_AGENT_BRIDGE_URL: 'agentBridgeUrl',
   CIS_SESSION_TTL_MINUTES: 'sessionTtlMinutes',
   CIS_BODY_LIMIT_BYTES: 'bodyLimitBytes',
   CIS_SMTP_URL: 'smtpUrl',

@@ -12,6 +12,11 @@ export interface ServiceContext {
   readonly now: () => Date;
   /** The origin clients use to reach this service; part of the signed login payload. */
   serviceOrigin: string;
+  /**
+   * The Identity Agent's bridge the sign-in page's script calls: set by an embedded service's
+   * agent once its bridge listens; otherwise config.agentBridgeUrl or the default port.
+   */
+  agentBridgeUrl?: string;
   /** Data key for sealing card secrets (AES-256-GCM); held in memory only. */
   readonly dataKey: Buffer;
   /** Issues card certificates; every login is checked against its issuing CA. */

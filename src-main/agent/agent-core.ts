@@ -41,6 +41,8 @@ import { channelOf, parseRequest, type RequestOf } from './request-validation.js
 import { ReportExports } from './report-export.js';
 import { SmartcardJobs } from './smartcard-jobs.js';
 import { ServiceMonitor } from './service-monitor.js';
+import { AppSignIns } from './app-sign-in.js';
+import type { BridgeSignInAnswer, BridgeSignInRequest } from '../../src-shared/api/agent-bridge.js';
 
 // The agent core: owns the model, feeds it reader events and the outcomes of card and service
 // work, and publishes a new AgentState (version + 1) whenever what the renderer would see
@@ -66,6 +68,7 @@ export class AgentCore implements Agent {
   private readonly closing = new AbortController();
   readonly reportExports: ReportExports;
   readonly smartcardJobs: SmartcardJobs;
+  private readonly appSignIns: AppSignIns;
 
   constructor(private readonly options: AgentOptions) {
     const now = options.now ?? (() => new Date());
@@ -90,7 +93,8 @@ export class AgentCore implements Agent {
     };
     this.reportExports = new ReportExports(this.runtime);
     this.smartcardJobs = new SmartcardJobs(this.runtime);
-    this.model = { ...initialModel(options.removalMode), training: options.training?.view() ?? null };
+    this.appSignIns = new AppSignIns(this.runtime);
+    this.model = { ...initialModel(options.removalMode, options.signInStyle), training: options.training?.view() ?? null };
     const view = viewOf(this.model);
     this.publishedKey = JSON.stringify(view);
     this.published = { version: 0, ...view };
@@ -141,10 +145,17 @@ export class AgentCore implements Agent {
     return checked.data;
   }
 
+  /** An app's sign-in page, through the bridge: signs the session's holder in to it (app-sign-in.ts). */
+  async signInForApp(request: BridgeSignInRequest): Promise<BridgeSignInAnswer> {
+    if (this.closed) return { outcome: 'refused', message: 'The Identity Agent is shutting down.' };
+    return this.appSignIns.signIn(request);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.closing.abort();
+    this.appSignIns.close();
     for (const off of this.detach.splice(0)) off();
     this.monitor.close();
     const token = this.model.session?.token;

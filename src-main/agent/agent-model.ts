@@ -3,6 +3,7 @@ import type { RemovalMode, ServiceStatus, SignedInSession, TrainingView } from '
 import type { PositionSummary } from '../../src-shared/api/service-common.js';
 import type { CardLoginSummary } from '../../src-shared/api/service-login.js';
 import type { AsymmetricAlgorithm } from '../../src-shared/card/virtual-card-state.js';
+import type { SignInStyle } from '../../src-shared/api/agent-bridge.js';
 import type { RenewalFlow } from './renewal-model.js';
 import type { UnlockFlow } from './unlock-model.js';
 
@@ -81,6 +82,9 @@ export interface SessionModel {
 
 export interface AgentModel {
   readonly removalMode: RemovalMode;
+  readonly signInStyle: SignInStyle;
+  /** Connect style: an app asked to sign in with no session, so the next card gets the passcode prompt. */
+  readonly appWaiting: boolean;
   readonly readers: readonly ReaderModel[];
   readonly nextInsertion: number;
   readonly login: LoginFlow | null;
@@ -93,9 +97,11 @@ export interface AgentModel {
   readonly training: z.infer<typeof TrainingView> | null;
 }
 
-export function initialModel(removalMode: RemovalMode): AgentModel {
+export function initialModel(removalMode: RemovalMode, signInStyle: SignInStyle = 'standard'): AgentModel {
   return {
     removalMode,
+    signInStyle,
+    appWaiting: false,
     readers: [],
     nextInsertion: 1,
     login: null,

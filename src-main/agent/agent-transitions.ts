@@ -35,7 +35,9 @@ export function settle(m: Model): Model {
   let login = m.login;
   if (login && (!readyCardAt(m, login.reader, login.insertion) || isRecovering(login.reader, login.insertion))) login = null;
   if (m.session) login = null;
-  if (!m.session && !login) {
+  // Connect style: nothing pops up when a card goes in, only once an app asks to sign in.
+  const appWaiting = m.appWaiting && !m.session;
+  if (!m.session && !login && (m.signInStyle !== 'connect' || appWaiting)) {
     for (const r of m.readers) {
       if (r.card?.status === 'ready' && !r.card.dismissed && !isRecovering(r.name, r.card.insertion)) {
         login = { step: 'passcode', reader: r.name, insertion: r.card.insertion, busy: false, error: null };
@@ -44,7 +46,7 @@ export function settle(m: Model): Model {
     }
   }
   const unlock = settleUnlock(m);
-  return login === m.login && unlock === m.unlock && renewal === m.renewal ? m : { ...m, login, unlock, renewal };
+  return login === m.login && unlock === m.unlock && renewal === m.renewal && appWaiting === m.appWaiting ? m : { ...m, login, unlock, renewal, appWaiting };
 }
 
 export function readerAdded(m: Model, name: string): Model {

@@ -2,6 +2,7 @@ import type { AgentErrorCode, AgentState, RemovalMode } from '../../src-shared/a
 import type { TrainingView } from '../../src-shared/api/agent-api.js';
 import type { ReaderDriver } from '../pcsc/reader-driver.js';
 import type { z } from 'zod';
+import type { BridgeSignInAnswer, BridgeSignInRequest, SignInStyle } from '../../src-shared/api/agent-bridge.js';
 
 // What the shells (Electron, browser) see of the agent core: a state to show, a way to listen
 // for changes, and one entry point for every renderer request. The shells add transport and
@@ -16,6 +17,8 @@ export interface Agent {
    * the result is validated against the channel's response schema. Failures throw AgentFailure.
    */
   handle(channel: string, payload: unknown): Promise<unknown>;
+  /** An app's sign-in page asks, through the agent's bridge, to sign the session's holder in (never hands out the token). */
+  signInForApp(request: BridgeSignInRequest): Promise<BridgeSignInAnswer>;
   close(): Promise<void>;
   /** Report exports the renderer asked for (report.export), for the shell that delivers them (agent/report-export.ts). */
   readonly reportExports?: ReportExportDelivery;
@@ -55,6 +58,8 @@ export interface AgentOptions {
   readonly serviceUrl: string;
   readonly workstationId: string;
   readonly removalMode: RemovalMode;
+  /** When the passcode is asked: as a card goes in ('standard', the default) or when an app asks ('connect'). */
+  readonly signInStyle?: SignInStyle;
   /** Where the agent keeps its own small state (remembered selections). */
   readonly dataDir: string;
   readonly training?: TrainingCards;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CONFIG_FILE_ENV, loadConfig, type ServiceConfig } from '../../src-service/config.js';
 import { startService, type RunningService } from '../../src-service/start-service.js';
 import type { Agent, AgentOptions } from '../agent/agent-types.js';
+import { startAgentBridge } from '../bridge/bridge-server.js';
 import { PcscReaderDriver } from '../pcsc/pcsc-reader-driver.js';
 import type { ReaderDriver } from '../pcsc/reader-driver.js';
 import { startTrainingClinicalApps, type TrainingClinicalApps } from '../training/clinical-app/training-clinical-apps.js';
@@ -35,6 +36,8 @@ export interface LaunchDeps {
   /** The environment the embedded service's CIS_* settings come from; the process's otherwise. */
   readonly env?: NodeJS.ProcessEnv;
   readonly now?: () => Date;
+  /** Where a bridge that cannot start says so (the agent runs on without it); stderr otherwise. */
+  readonly warn?: (message: string) => void;
 }
 
 export interface LaunchedAgent {
@@ -42,6 +45,8 @@ export interface LaunchedAgent {
   readonly dataDir: string;
   readonly serviceUrl: string;
   readonly training: boolean;
+  /** The bridge apps' sign-in pages call (http://127.0.0.1:<port>); null when it could not start. */
+  readonly bridgeUrl: string | null;
   /** Closes the agent, the readers and the embedded service; removes a temporary training folder. */
   close(): Promise<void>;
 }
@@ -111,6 +116,7 @@ export async function launchAgent(options: LaunchOptions, deps: LaunchDeps): Pro
       serviceUrl,
       workstationId: options.workstationId,
       removalMode: options.removalMode,
+      signInStyle: options.signInStyle,
       dataDir: dataDir.path,
       ...(training ? { training: training.deck } : {}),
       ...(deps.now ? { now: deps.now } : {}),
@@ -119,12 +125,31 @@ export async function launchAgent(options: LaunchOptions, deps: LaunchDeps): Pro
     // The drivers announce readers and cards only once asked, so the agent hears every one.
     readers.start();
 
+    // Sign-in for other apps: only the service's own pages, from its public origin, may ask.
+    let bridgeUrl: string | null = null;
+    try {
+      const bridge = await startAgentBridge({
+        port: options.bridgePort,
+        allowedOrigin: service ? service.ctx.serviceOrigin : serviceUrl,
+        signIn: (request) => agent.signInForApp(request),
+      });
+      cleanups.push(() => bridge.close());
+      bridgeUrl = bridge.url;
+      // The embedded service's sign-in pages call this agent's bridge, wherever it listens.
+      if (service) service.ctx.agentBridgeUrl = bridge.url;
+    } catch (err) {
+      // Another agent on this computer holds the port: this one works, but apps cannot use its card.
+      const why = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${options.bridgePort} on 127.0.0.1 is in use` : (err as Error).message;
+      (deps.warn ?? console.error)(`Sign-in for other apps is off: the Identity Agent's bridge could not start (${why}). Choose another port with --bridge-port.`);
+    }
+
     let closing: Promise<void> | undefined;
     return {
       agent,
       dataDir: dataDir.path,
       serviceUrl,
       training: options.training,
+      bridgeUrl,
       close: () => (closing ??= closeAll()),
     };
   } catch (err) {

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { RemovalMode } from '../../src-shared/api/agent-api.js';
+import { DEFAULT_BRIDGE_PORT, SignInStyle } from '../../src-shared/api/agent-bridge.js';
 
 // The command-line options both shells share. A bad value stops the launch with a message that
 // names the option and says what would be accepted; never a stack trace.
@@ -16,6 +17,9 @@ export interface LaunchOptions {
   /** An organisation's identity service; without it the agent starts one embedded. */
   readonly serviceUrl: string | undefined;
   readonly workstationId: string;
+  /** The bridge sign-in pages call (127.0.0.1): given, else 0 in training and DEFAULT_BRIDGE_PORT otherwise. */
+  readonly bridgePort: number;
+  readonly signInStyle: SignInStyle;
   readonly help: boolean;
 }
 
@@ -26,6 +30,8 @@ export const LAUNCH_USAGE = `options:
   --removal-mode <mode>      normal (card removal signs out) or session-lock (removal locks)
   --service-url <url>        the identity service to use (default: start one embedded)
   --workstation-id <id>      this workstation's name in the audit log (default: the host name)
+  --bridge-port <p>          where apps' sign-in pages reach the agent on 127.0.0.1 (default ${DEFAULT_BRIDGE_PORT}; training: a free port)
+  --sign-in-style <style>    standard (passcode asked when the card goes in) or connect (asked when an app signs in)
   --help                     show this help`;
 
 export class LaunchOptionsError extends Error {
@@ -39,6 +45,8 @@ const OPTIONS = {
   'removal-mode': { type: 'string' },
   'service-url': { type: 'string' },
   'workstation-id': { type: 'string' },
+  'bridge-port': { type: 'string' },
+  'sign-in-style': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -68,7 +76,7 @@ export function parseLaunchOptions(args: readonly string[], options: ParseLaunch
   for (const name of ['training', 'help'] as const) {
     if (typeof values[name] === 'string') throw new LaunchOptionsError(`--${name} takes no value.`);
   }
-  const text = (name: 'data-dir' | 'port' | 'removal-mode' | 'service-url' | 'workstation-id'): string | undefined => {
+  const text = (name: 'data-dir' | 'port' | 'removal-mode' | 'service-url' | 'workstation-id' | 'bridge-port' | 'sign-in-style'): string | undefined => {
     const value = values[name];
     if (value === undefined) return undefined;
     if (typeof value !== 'string' || value === '') throw new LaunchOptionsError(`--${name} needs a value.\n${LAUNCH_USAGE}`);
@@ -87,6 +95,8 @@ export function parseLaunchOptions(args: readonly string[], options: ParseLaunch
     removalMode: parseRemovalMode(text('removal-mode')),
     serviceUrl,
     workstationId: parseWorkstationId(text('workstation-id'), options.hostName ?? hostname()),
+    bridgePort: parseBridgePort(text('bridge-port'), training),
+    signInStyle: parseSignInStyle(text('sign-in-style')),
     help: values.help === true,
   };
 }
@@ -98,6 +108,23 @@ function parsePort(value: string | undefined): number {
     throw new LaunchOptionsError(`--port must be a whole number from 0 to 65535 (0 picks a free port), not "${value}".`);
   }
   return port;
+}
+
+function parseBridgePort(value: string | undefined, training: boolean): number {
+  // Training runs beside a real agent, and its own service is told where its bridge is.
+  if (value === undefined) return training ? 0 : DEFAULT_BRIDGE_PORT;
+  const port = Number(value);
+  if (!/^\d{1,5}$/.test(value) || port > 65535) {
+    throw new LaunchOptionsError(`--bridge-port must be a whole number from 0 to 65535 (0 picks a free port), not "${value}".`);
+  }
+  return port;
+}
+
+function parseSignInStyle(value: string | undefined): SignInStyle {
+  if (value === undefined) return 'standard';
+  const parsed = SignInStyle.safeParse(value);
+  if (!parsed.success) throw new LaunchOptionsError(`--sign-in-style must be "standard" or "connect", not "${value}".`);
+  return parsed.data;
 }
 
 function parseRemovalMode(value: string | undefined): RemovalMode {

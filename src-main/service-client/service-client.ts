@@ -89,6 +89,11 @@ export class ServiceClient {
     return this.call(API.session, { token });
   }
 
+  /** Sign-in for other apps: redeems a sign-in page's ticket with this session (AAL3); where the browser goes next. */
+  smartcardSignIn(token: string, body: { uid: string; ticket: string }): Promise<ResponseOf<typeof API.smartcardSignIn>> {
+    return this.call(API.smartcardSignIn, { token, body });
+  }
+
   async logout(token: string): Promise<void> {
     await this.call(API.logout, { token });
   }

@@ -8,6 +8,7 @@ import { serviceRoutes } from './routes.js';
 import { allowedHostCheck } from './allowed-hosts.js';
 import { registerRequestLimits, requestLimitHook } from './request-limits.js';
 import { engineOf, schemaVersion } from '../store/database.js';
+import { registerSignInPages } from '../sign-in/sign-in-routes.js';
 
 // The HTTP face of the identity service. Every request is validated against the shared zod
 // contracts; every failure becomes a JSON error body with the right status, never a 5xx for a
@@ -102,5 +103,6 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
   }
   const doc = openApiDocument(Object.values(SERVICE_ENDPOINTS), { title: 'Care Identity Service', version: '1' });
   app.get('/openapi.json', async () => doc);
+  registerSignInPages(app, ctx);
   return app;
 }

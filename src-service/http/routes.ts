@@ -13,6 +13,7 @@ import { requestsRoutes } from './routes-requests.js';
 import { reportRoutes } from './routes-reports.js';
 import { cardIssueRoutes } from './routes-card-issue.js';
 import { cardLifecycleRoutes } from './routes-card-lifecycle.js';
+import { oidcRoutes } from './routes-oidc.js';
 
 /** Every endpoint of the service, gathered from the areas that declare them. */
 export function serviceRoutes(): AnyRoute[] {
@@ -31,5 +32,6 @@ export function serviceRoutes(): AnyRoute[] {
     ...reportRoutes(),
     ...cardIssueRoutes(),
     ...cardLifecycleRoutes(),
+    ...oidcRoutes(),
   ];
 }

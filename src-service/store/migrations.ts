@@ -730,4 +730,22 @@ CREATE TABLE authenticator_enrolments (
 CREATE INDEX authenticator_enrolments_user ON authenticator_enrolments(user_id, kind);
 `,
   },
+  {
+    version: 125,
+    name: 'smartcard sign-in tickets',
+    // One per sign-in page shown: the page's script hands it to the local Identity Agent, which
+    // redeems it once with its session. Only the ticket's SHA-256 is kept.
+    sql: (d) => `
+CREATE TABLE oidc_sign_in_tickets (
+  id ${d.id},
+  ticket_hash ${d.blob} NOT NULL UNIQUE,
+  uid TEXT NOT NULL,
+  created_at ${d.bigint} NOT NULL,
+  expires_at ${d.bigint} NOT NULL,
+  used_at ${d.bigint},
+  session_id INTEGER REFERENCES sessions(id)
+);
+CREATE INDEX oidc_sign_in_tickets_expiry ON oidc_sign_in_tickets(expires_at);
+`,
+  },
 ];

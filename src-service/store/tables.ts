@@ -207,6 +207,17 @@ interface AuthenticatorEnrolmentsTable {
   authenticator_id: number | null;
 }
 
+interface OidcSignInTicketsTable {
+  id: Id;
+  ticket_hash: Buffer;
+  uid: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  /** The workstation session that redeemed it. */
+  session_id: number | null;
+}
+
 interface PositionRequestsTable {
   id: Id;
   user_id: number;
@@ -468,6 +479,7 @@ export interface Tables {
   oidc_sign_ins: OidcSignInsTable;
   backchannel_deliveries: BackchannelDeliveriesTable;
   authenticator_enrolments: AuthenticatorEnrolmentsTable;
+  oidc_sign_in_tickets: OidcSignInTicketsTable;
   position_requests: PositionRequestsTable;
   detail_change_requests: DetailChangeRequestsTable;
   workgroups: WorkgroupsTable;

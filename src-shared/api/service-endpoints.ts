@@ -9,6 +9,7 @@ import { REQUESTS_ENDPOINTS } from './endpoints-requests.js';
 import { PositionRequestPage, PositionRequestPageQuery } from './cim-positions.js';
 import { POSITIONS_ENDPOINTS } from './endpoints-positions.js';
 import { REPORTS_ENDPOINTS } from './endpoints-reports.js';
+import { OIDC_ENDPOINTS } from './endpoints-oidc.js';
 import { CardProofWitnessRequest, CardProofWitnessResponse } from './service-card-proof.js';
 import {
   ChangeDetailsBody,
@@ -360,4 +361,5 @@ export const SERVICE_ENDPOINTS = {
   ...POSITIONS_ENDPOINTS,
   ...REPORTS_ENDPOINTS,
   ...CARDS_ENDPOINTS,
+  ...OIDC_ENDPOINTS,
 } as const;

@@ -15,6 +15,7 @@ export function withReportSaveDialog(agent: Agent, chooseFile: (fileName: string
     state: () => agent.state(),
     onState: (listener) => agent.onState(listener),
     close: () => agent.close(),
+    signInForApp: (request) => agent.signInForApp(request),
     ...(agent.reportExports ? { reportExports: agent.reportExports } : {}),
     handle: async (channel, payload) => {
       const result = await agent.handle(channel, payload);

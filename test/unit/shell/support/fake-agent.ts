@@ -1,5 +1,6 @@
 import { AGENT_CHANNELS, type AgentChannel, type AgentState } from '../../../../src-shared/api/agent-api.js';
 import { AgentFailure, type Agent } from '../../../../src-main/agent/agent-types.js';
+import type { BridgeSignInAnswer } from '../../../../src-shared/api/agent-bridge.js';
 
 // A stand-in for the agent core, for testing the shells above it: a valid state, the contract's
 // own channel and payload checks, a state change on 'agent.lock', and an unexpected fault on
@@ -43,6 +44,10 @@ export class FakeAgent implements Agent {
     this.current = { ...this.current, ...update, version: this.current.version + 1 };
     for (const listener of this.listeners) listener(this.current);
     return this.current;
+  }
+
+  async signInForApp(): Promise<BridgeSignInAnswer> {
+    return { outcome: 'no-session' };
   }
 
   async handle(channel: string, payload: unknown): Promise<unknown> {

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { FastifyInstance } from 'fastify';
+import { SMARTCARD_SCRIPT } from './smartcard-script.js';
+
+// The files the service's browser pages load from its own origin: the NHS design system's CSS
+// (from the installed nhsuk-frontend package, read once) and the pages' scripts. Nothing comes
+// from elsewhere, so the pages' CSP can say 'self' and nothing more.
+
+export const SIGN_IN_ASSETS = {
+  css: '/sign-in/assets/nhsuk-frontend.min.css',
+  smartcardScript: '/sign-in/assets/smartcard-sign-in.js',
+} as const;
+
+let nhsukCss: string | undefined;
+const nhsukCssText = (): string =>
+  (nhsukCss ??= readFileSync(createRequire(import.meta.url).resolve('nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css'), 'utf8'));
+
+/** Serves the assets; each may be cached for an hour (they change only with the service). */
+export function registerSignInAssets(app: FastifyInstance): void {
+  const serve = (path: string, type: string, body: () => string): void => {
+    app.get(path, async (_request, reply) =>
+      reply.header('cache-control', 'public, max-age=3600').header('x-content-type-options', 'nosniff').type(`${type}; charset=utf-8`).send(body()),
+    );
+  };
+  serve(SIGN_IN_ASSETS.css, 'text/css', nhsukCssText);
+  serve(SIGN_IN_ASSETS.smartcardScript, 'text/javascript', () => SMARTCARD_SCRIPT);
+}
