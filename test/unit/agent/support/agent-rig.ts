@@ -149,6 +149,7 @@ export function startAgent(serviceUrl: string, options: AgentRigOptions = {}): A
     serviceUrl,
     workstationId: options.workstationId ?? 'ws-agent-test',
     removalMode: options.removalMode ?? 'normal',
+    ...(options.signInStyle ? { signInStyle: options.signInStyle } : {}),
     dataDir,
     ...(options.training ? { training: options.training(readers) } : {}),
     ...(options.now ? { now: options.now } : {}),
