@@ -36,12 +36,12 @@ async function measure(appCount: number, rounds: number): Promise<{ each: number
   const launched = await launchAgent(parseLaunchOptions(['--training', '--data-dir', dir, '--bridge-port', '0']), {
     ...defaultLaunchDeps,
     // One workstation signing in as fast as it can: the request limits are not what is measured.
-    startService: async (config) =>
+    startService: async (config = {}) =>
       (service = await startService({
         ...config,
         rateLimitPerClient: 1_000_000,
         rateLimitGlobal: 100_000_000,
-        oidcClients: [...config.oidcClients, ...apps.map((app) => app.metadata)],
+        oidcClients: [...(config.oidcClients ?? []), ...apps.map((app) => app.metadata)],
       })),
   });
   const { agent } = launched;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SELF_SERVICE_EMAIL_DOMAINS } from '../src-shared/api/service-common.js';
 import { databaseTargetOf, type DatabaseTarget } from './store/database-target.js';
+import { OidcClientMetadata } from '../src-shared/api/oidc.js';
 
 // Service configuration: defaults, then a JSON file, then environment variables, then flags.
 // A bad value stops the service with a message naming the setting, never a stack trace.
@@ -16,6 +17,8 @@ import { databaseTargetOf, type DatabaseTarget } from './store/database-target.j
 // CIS_NOTIFY_EMAIL_TEMPLATE_ID, CIS_NOTIFY_NOTICE_SMS_TEMPLATE_ID, CIS_NOTIFY_NOTICE_EMAIL_TEMPLATE_ID,
 // CIS_NOTIFY_BASE_URL; CIS_OUTBOX=true keeps messages nobody can
 // send in the outbox table (training does this itself). CIS_CONFIG names a JSON file of settings.
+// Sign-in for other apps (OpenID Connect): CIS_OIDC_CLIENTS_FILE names a JSON file holding an
+// array of relying parties (OidcClientMetadata); CIS_OIDC_KEY_ROTATION_DAYS.
 
 /** A mail domain: lower-case labels separated by dots ("nhs.net"); subdomains count as it. */
 const MailDomain = z
@@ -155,6 +158,10 @@ export const ServiceConfig = z.strictObject({
   unlockEmailDomains: DomainList.default(() => [...SELF_SERVICE_EMAIL_DOMAINS]),
   /** Security codes one smartcard may be sent in an hour, so nobody can flood a holder's inbox. */
   unlockCodesPerHour: z.coerce.number().int().min(1).max(100).default(5),
+  /** Relying parties of the OpenID Connect provider (src-service/oidc/); more are added with `oidc-client add`. */
+  oidcClients: z.array(OidcClientMetadata).default(() => []),
+  /** Signing keys older than this are replaced; the old key stays published until its tokens expire. */
+  oidcKeyRotationDays: z.coerce.number().int().min(1).max(3650).default(90),
 }).superRefine((config, issues) => {
   // A template without the key (or a key with no template) would fail at the first code sent.
   const templates = config.notifySmsTemplateId !== undefined || config.notifyEmailTemplateId !== undefined;
@@ -194,7 +201,23 @@ const ENV: Record<string, keyof ServiceConfigInput> = {
   CIS_NOTIFY_NOTICE_SMS_TEMPLATE_ID: 'notifyNoticeSmsTemplateId',
   CIS_NOTIFY_NOTICE_EMAIL_TEMPLATE_ID: 'notifyNoticeEmailTemplateId',
   CIS_NOTIFY_BASE_URL: 'notifyBaseUrl',
+  CIS_OIDC_KEY_ROTATION_DAYS: 'oidcKeyRotationDays',
 };
+
+/** The environment variable naming a JSON file of relying parties (an array of client metadata). */
+export const OIDC_CLIENTS_FILE_ENV = 'CIS_OIDC_CLIENTS_FILE';
+
+/** Reads a JSON file of relying parties: an array (or one object) of client metadata, unchecked. */
+export function readClientsFile(file: string): unknown[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(code ? `Cannot read the clients file ${file}: ${code}.` : `The clients file ${file} is not valid JSON.`);
+  }
+  return Array.isArray(json) ? json : [json];
+}
 
 /** The environment variable naming a configuration file, when no --config is given. */
 export const CONFIG_FILE_ENV = 'CIS_CONFIG';
@@ -226,6 +249,8 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     const value = options.env?.[name];
     if (value !== undefined && value !== '') fromEnv[key] = value;
   }
+  const clientsFile = options.env?.[OIDC_CLIENTS_FILE_ENV];
+  if (clientsFile) fromEnv.oidcClients = [...((fromFile.oidcClients as unknown[] | undefined) ?? []), ...readClientsFile(clientsFile)];
   const merged = { ...fromFile, ...fromEnv, ...(options.overrides ?? {}) };
   const parsed = ServiceConfig.safeParse(merged);
   if (!parsed.success) {

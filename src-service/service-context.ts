@@ -3,6 +3,7 @@ import type { ServiceConfig } from './config.js';
 import type { CertificateAuthority } from './ca/certificate-authority.js';
 import type { Mailer } from './notify/mailer.js';
 import type { SmsSender } from './notify/sms.js';
+import type { OidcRuntime } from './oidc/oidc-runtime.js';
 
 /** What every part of the service is handed: the store, the configuration and the clock. */
 export interface ServiceContext {
@@ -17,6 +18,16 @@ export interface ServiceContext {
    * agent once its bridge listens; otherwise config.agentBridgeUrl or the default port.
    */
   agentBridgeUrl?: string;
+  /**
+   * The origin of every page served to a browser (sign-in, authenticator registration):
+   * serviceOrigin, except that a loopback service with no configured origin is
+   * http://localhost:<port> (a WebAuthn RP ID must be a domain name). Set once listening.
+   */
+  publicOrigin: string;
+  /** The OpenID Connect issuer: `<publicOrigin>/oidc`. Set once listening. */
+  oidcIssuer: string;
+  /** The OpenID Connect provider and its back-channel logout dispatcher; null until listening. */
+  oidc: OidcRuntime | null;
   /** Data key for sealing card secrets (AES-256-GCM); held in memory only. */
   readonly dataKey: Buffer;
   /** Issues card certificates; every login is checked against its issuing CA. */

@@ -11,11 +11,29 @@ import { createSmsSender, type SmsSender } from './notify/sms.js';
 import { flushRefusalTallies, TALLY_BUCKET_MS } from './audit/refusal-tally.js';
 import { pruneLoginRows } from './auth/login-challenge.js';
 import { pruneRequestCounts } from './http/rate-limit-store.js';
+import { OIDC_MOUNT, startOidc } from './oidc/oidc-runtime.js';
+import { pruneOidcModels } from './oidc/oidc-adapter.js';
+import { sweepEndedSignIns } from './oidc/backchannel-logout.js';
 
 // Starts the identity service: embedded by the agent (loopback, ephemeral port) or standalone.
 // Old outbox messages (they may hold security codes) are pruned at start and every hour.
 
 const OUTBOX_PRUNE_EVERY_MS = 3_600_000;
+/** Sign-ins of sessions that expired are ended (and their apps told) within this. */
+const SIGN_IN_SWEEP_EVERY_MS = 2_000;
+/** How often a running service looks for a rotated or aged signing key. */
+const KEY_CHECK_EVERY_MS = 60_000;
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * The origin pages for a browser are served from: the configured origin, else for a service on
+ * loopback http://localhost:<port> (a WebAuthn RP ID must be a domain name), else the listening URL.
+ */
+export function publicOriginOf(configured: string | undefined, address: AddressInfo, url: string): string {
+  if (configured) return new URL(configured).origin;
+  return LOOPBACK_HOSTS.has(address.address) ? `http://localhost:${address.port}` : url;
+}
 
 export interface RunningService {
   /** Base URL, e.g. http://127.0.0.1:41234 */
@@ -50,6 +68,9 @@ export async function startService(input: StartServiceOptions = {}): Promise<Run
     now: clock,
     // Only the origin: it is what a card signs for and what agents compare with their own.
     serviceOrigin: config.serviceOrigin ? new URL(config.serviceOrigin).origin : '',
+    publicOrigin: '',
+    oidcIssuer: '',
+    oidc: null,
     dataKey: secret.dataKey,
     ca,
     mailer: createMailer(config, db, clock),
@@ -77,6 +98,26 @@ export async function startService(input: StartServiceOptions = {}): Promise<Run
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   if (!ctx.serviceOrigin) ctx.serviceOrigin = url;
+  ctx.publicOrigin = publicOriginOf(config.serviceOrigin, address, url);
+  ctx.oidcIssuer = `${ctx.publicOrigin}${OIDC_MOUNT}`;
+  const oidc = await startOidc(ctx);
+  ctx.oidc = oidc;
+  // Deliveries a previous run left are resumed; sessions that expired meanwhile end their sign-ins.
+  const signInSweep = async (): Promise<void> => {
+    await sweepEndedSignIns(ctx);
+    await oidc.dispatcher.run();
+  };
+  await signInSweep();
+  const signIns = setInterval(background(signInSweep), SIGN_IN_SWEEP_EVERY_MS);
+  signIns.unref();
+  const keyCheck = setInterval(
+    background(async () => {
+      await oidc.refreshKeys();
+      await pruneOidcModels(db, Date.now());
+    }),
+    KEY_CHECK_EVERY_MS,
+  );
+  keyCheck.unref();
   // Issued certificates name the revocation list where clients reach this service: the
   // configured public origin, else (an embedded or training service) its own listening URL.
   ca.crlDistributionPoint = crlDistributionPointOf(ctx.serviceOrigin);
@@ -86,6 +127,9 @@ export async function startService(input: StartServiceOptions = {}): Promise<Run
     close: async () => {
       clearInterval(pruning);
       clearInterval(tallying);
+      clearInterval(signIns);
+      clearInterval(keyCheck);
+      oidc.close();
       await app.close();
       ctx.mailer?.close();
       await db.destroy();

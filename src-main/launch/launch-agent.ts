@@ -130,7 +130,7 @@ export async function launchAgent(options: LaunchOptions, deps: LaunchDeps): Pro
     try {
       const bridge = await startAgentBridge({
         port: options.bridgePort,
-        allowedOrigin: service ? service.ctx.serviceOrigin : serviceUrl,
+        allowedOrigin: service ? service.ctx.publicOrigin : serviceUrl,
         signIn: (request) => agent.signInForApp(request),
       });
       cleanups.push(() => bridge.close());

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { Db } from '../store/database.js';
 import { utcDate } from '../cim/dates.js';
 import { currentAssignment } from '../cim/position-summary.js';
+import { endSignInsIn } from '../oidc/backchannel-logout.js';
 
 // Sessions: the token is random and handed out once; only its SHA-256 is stored, so a copy of
 // the database does not let anyone act as a signed-in user. Each is bound to the thumbprint of
@@ -149,13 +150,21 @@ export async function endReasonOf(db: Db, token: string, keyThumbprint: string):
   return row?.end_reason ?? undefined;
 }
 
+// Ending a workstation session ends the sign-ins to other apps made through it, in the same
+// transaction, and queues their back-channel logouts (src-service/oidc/backchannel-logout.ts).
+
 export async function endSession(db: Db, sessionId: number, reason: string, now = Date.now()): Promise<void> {
   await db.updateTable('sessions').set({ ended_at: now, end_reason: reason }).where('id', '=', sessionId).where('ended_at', 'is', null).execute();
+  await endSignInsIn(db, { agentSessionIds: [sessionId] }, reason, now);
 }
 
-/** Ends every live session of a card (revoked, cancelled) or of a user (profile closed). */
+/**
+ * Ends every live session of a card (revoked, cancelled) or of a user (profile closed); a closed
+ * profile also ends every sign-in of that user, however it was made.
+ */
 export async function endSessionsWhere(db: Db, where: { cardId: number } | { userId: number }, reason: string, now = Date.now()): Promise<number> {
   const [column, value] = 'cardId' in where ? (['card_id', where.cardId] as const) : (['user_id', where.userId] as const);
-  const result = await db.updateTable('sessions').set({ ended_at: now, end_reason: reason }).where(column, '=', value).where('ended_at', 'is', null).executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  const ended = await db.updateTable('sessions').set({ ended_at: now, end_reason: reason }).where(column, '=', value).where('ended_at', 'is', null).returning('id').execute();
+  await endSignInsIn(db, 'userId' in where ? where : { agentSessionIds: ended.map((s) => s.id) }, reason, now);
+  return ended.length;
 }

@@ -9,6 +9,7 @@ import { allowedHostCheck } from './allowed-hosts.js';
 import { registerRequestLimits, requestLimitHook } from './request-limits.js';
 import { engineOf, schemaVersion } from '../store/database.js';
 import { registerSignInPages } from '../sign-in/sign-in-routes.js';
+import { providerMount } from '../oidc/oidc-mount.js';
 
 // The HTTP face of the identity service. Every request is validated against the shared zod
 // contracts; every failure becomes a JSON error body with the right status, never a 5xx for a
@@ -101,6 +102,7 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
       },
     });
   }
+  providerMount(app, ctx, limited);
   const doc = openApiDocument(Object.values(SERVICE_ENDPOINTS), { title: 'Care Identity Service', version: '1' });
   app.get('/openapi.json', async () => doc);
   registerSignInPages(app, ctx);

@@ -1,0 +1,139 @@
+import { createHmac } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Provider, { type Configuration } from 'oidc-provider';
+import { ACR_VALUES_SUPPORTED } from '../../src-shared/api/oidc.js';
+import { ServiceError } from '../service-error.js';
+import type { ServiceContext } from '../service-context.js';
+import { kyselyAdapter } from './oidc-adapter.js';
+import { OIDC_CLAIMS, OIDC_SCOPES, findAccount } from './oidc-claims.js';
+import { providerMetadataOf } from './oidc-clients.js';
+import { promptPolicy } from './oidc-policy.js';
+import { currentSigningKeys } from './oidc-signing-keys.js';
+import { endSignIns, startBackchannelDispatcher, type BackchannelDispatcher } from './backchannel-logout.js';
+import { signInRecorder } from './sign-in-record.js';
+
+// The OpenID Connect provider (the oidc-provider library) the service is for other apps, mounted
+// at /oidc. Its state is in the service database (oidc-adapter.ts); its keys are the service's
+// (oidc-signing-keys.ts). When the key set changes (rotation, here or by another instance or the
+// CLI) a new provider instance takes over: all its state is in the database, so nothing is lost.
+
+export const OIDC_MOUNT = '/oidc';
+/** The sign-in page's address: served by the service beside the provider (src-service/sign-in/). */
+export const interactionPath = (uid: string): string => `${OIDC_MOUNT}/interaction/${uid}`;
+
+export interface OidcRuntime {
+  readonly provider: Provider;
+  /** Hands a request under /oidc to the provider. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Takes a changed key set (rotated, or past its age); a no-op when nothing changed. */
+  refreshKeys(): Promise<void>;
+  readonly dispatcher: BackchannelDispatcher;
+  close(): void;
+}
+
+/** The running provider, or 503 while the service is still starting. */
+export function oidcOf(ctx: ServiceContext): OidcRuntime {
+  if (!ctx.oidc) throw new ServiceError(503, 'unavailable', 'Sign-in for other apps is starting. Try again in a moment.');
+  return ctx.oidc;
+}
+
+function configuration(ctx: ServiceContext, keys: Configuration['jwks']): Configuration {
+  // Cookie signing keys from the data key: the same on every instance and across restarts.
+  const cookieKey = createHmac('sha256', ctx.dataKey).update('oidc cookie signing').digest('base64url');
+  const sessionSeconds = ctx.config.sessionTtlMinutes * 60;
+  return {
+    adapter: kyselyAdapter(ctx.db, ctx.dataKey),
+    clients: ctx.config.oidcClients.map(providerMetadataOf),
+    jwks: keys,
+    findAccount: findAccount(ctx),
+    claims: OIDC_CLAIMS,
+    scopes: [...OIDC_SCOPES],
+    acrValues: [...ACR_VALUES_SUPPORTED],
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    cookies: { keys: [cookieKey] },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: { enabled: true },
+      backchannelLogout: { enabled: true },
+      userinfo: { enabled: true },
+    },
+    interactions: { url: (_kctx, interaction) => interactionPath(interaction.uid), policy: promptPolicy() },
+    // Apps of this service are the organisation's own: no consent screen. The grant covers what was asked.
+    loadExistingGrant: async (kctx) => {
+      const { oidc } = kctx;
+      const clientId = oidc.client?.clientId;
+      const accountId = oidc.session?.accountId;
+      if (!clientId || !accountId || !oidc.session) return undefined;
+      const grantId = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(clientId);
+      const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+      const grant = existing ?? new oidc.provider.Grant({ clientId, accountId });
+      grant.addOIDCScope([...(oidc.requestParamScopes ?? [])].join(' ') || 'openid');
+      await grant.save();
+      return grant;
+    },
+    ttl: {
+      Session: sessionSeconds,
+      Interaction: 3600,
+      Grant: sessionSeconds,
+      AuthorizationCode: 60,
+      AccessToken: 3600,
+      IdToken: 3600,
+    },
+  };
+}
+
+function buildProvider(ctx: ServiceContext, keys: Configuration['jwks']): Provider {
+  const provider = new Provider(ctx.oidcIssuer, configuration(ctx, keys));
+  // Behind a TLS-terminating proxy the provider must believe X-Forwarded-Proto for its cookies.
+  provider.proxy = ctx.config.trustedProxies.length > 0;
+  provider.use(signInRecorder(ctx));
+  // The library's own back-channel logout (on the app's RP-initiated logout) goes through the
+  // service's queue instead, so it is retried like every other.
+  const Client = provider.Client as unknown as { prototype: { clientId: string; backchannelLogout(sub: string, sid: string): Promise<void> } };
+  Client.prototype.backchannelLogout = async function queueLogout(this: { clientId: string }, _sub: string, sid: string): Promise<void> {
+    const row = await ctx.db.selectFrom('oidc_sign_ins').select('id').where('sid', '=', sid).where('client_id', '=', this.clientId).where('ended_at', 'is', null).executeTakeFirst();
+    if (row) await endSignIns(ctx, { signInId: row.id }, 'app-logout');
+  };
+  return provider;
+}
+
+/** Starts the provider and the back-channel dispatcher; `ctx.oidcIssuer` must be set. */
+export async function startOidc(ctx: ServiceContext): Promise<OidcRuntime> {
+  const keysAt = () => currentSigningKeys(ctx.db, ctx.dataKey, ctx.now().getTime(), ctx.config.oidcKeyRotationDays);
+  let keys = await keysAt();
+  let provider = buildProvider(ctx, { keys: keys.keys });
+  let callback = provider.callback();
+  const configured = new Map(ctx.config.oidcClients.map((c) => [c.client_id, c.backchannel_logout_uri]));
+  const dispatcher = startBackchannelDispatcher(
+    ctx,
+    () => provider,
+    async (clientId) => {
+      if (configured.has(clientId)) return configured.get(clientId);
+      const client = await provider.Client.find(clientId);
+      return client?.backchannelLogoutUri;
+    },
+  );
+  const runtime: OidcRuntime = {
+    get provider() {
+      return provider;
+    },
+    handle(req, res) {
+      // The provider's routes are relative to its mount; it rebuilds its own URLs from originalUrl.
+      const original = req.url ?? '/';
+      (req as IncomingMessage & { originalUrl?: string }).originalUrl = original;
+      req.url = original.slice(OIDC_MOUNT.length) || '/';
+      void callback(req, res);
+    },
+    async refreshKeys() {
+      const next = await keysAt();
+      if (next.fingerprint === keys.fingerprint) return;
+      keys = next;
+      provider = buildProvider(ctx, { keys: keys.keys });
+      callback = provider.callback();
+    },
+    dispatcher,
+    close: () => dispatcher.stop(),
+  };
+  return runtime;
+}
