@@ -77,11 +77,34 @@ test('rule: "Sign out" in the app ends the sign-in at the identity service (RP-i
   await expect(signedInLine(tab)).toBeVisible();
 
   await signOutButton(tab).click();
-  // The provider may ask to confirm signing out of the identity service too.
-  const confirm = tab.getByRole('button', { name: /^(Yes, )?sign out/i });
-  if (await confirm.isVisible().catch(() => false)) await confirm.click();
+  // The provider asks whether to end its own session too (oidc-provider's logout page).
+  await tab.getByRole('button', { name: 'Yes, sign me out' }).click();
 
   await expect(tab.getByRole('heading', { level: 1 })).toHaveText('Training clinical app');
-  await expect(signInButton(tab)).toBeVisible();
+  await expect(tab.getByText(/^You signed out at \d\d:\d\d:\d\d\.$/)).toBeVisible();
   await expect(signedInLine(tab)).toHaveCount(0);
+
+  // The provider's session is over: signing in again goes through the sign-in page (which asks
+  // the Identity Agent afresh; the card's session is still there, so it goes straight through).
+  const visited: string[] = [];
+  tab.on('framenavigated', (frame) => visited.push(new URL(frame.url()).pathname));
+  await signInButton(tab).click();
+  await expect(signedInLine(tab)).toContainText('assurance AAL3_ANY (SCARD)');
+  expect(visited.some((path) => path.startsWith('/oidc/interaction/'))).toBe(true);
+});
+
+test('rule: a second app signs in from the same provider session, and the card out signs both out', async ({ page }) => {
+  await logIn(page, CLINICIAN);
+  const clinical = await openClinicalApp(page, 'Training clinical app');
+  await signInButton(clinical).click();
+  await expect(signedInLine(clinical)).toBeVisible();
+  const prescribing = await openClinicalApp(page, 'Training prescribing app');
+  await expectNoAxeViolations(prescribing, 'Training prescribing app, signed out');
+  await signInButton(prescribing).click();
+  await expect(signedInLine(prescribing)).toHaveText(`Signed in as ${CLINICIAN.name}, ${CLINICIAN.position} at ${CLINICIAN.organisation}, assurance AAL3_ANY (SCARD)`);
+
+  await removeCard(page, CLINICIAN);
+
+  await expectSignedOutByBackChannel(clinical);
+  await expectSignedOutByBackChannel(prescribing);
 });

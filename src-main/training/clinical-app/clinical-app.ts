@@ -273,7 +273,9 @@ function readBody(req: IncomingMessage): Promise<string> {
 const BASE_HEADERS = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  // Not no-referrer: under it the browser sends `Origin: null` with the app's own form posts,
+  // and the origin check on them could not tell them from another site's.
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
 };
 
