@@ -14,6 +14,7 @@ import { CardFactoryError } from './ca/card-factory.js';
 import { makeCardCommand, MAKE_CARD_USAGE } from './ca/make-card-command.js';
 import { seedCommand, SEED_USAGE } from './seed/seed-cli.js';
 import { esrImportCommand, ESR_IMPORT_USAGE } from './cim/requests-esr-command.js';
+import { isOidcCommandError, oidcClientCommand, oidcKeysCommand, OIDC_USAGE } from './oidc/oidc-commands.js';
 
 // `npm run service -- [serve] --port <p> --db <file or postgres URL> [--config <file>]`
 // `npm run service -- audit-verify --db <file or postgres URL> [--checkpoint <file>]` (see audit/audit-commands.ts)
@@ -21,13 +22,15 @@ import { esrImportCommand, ESR_IMPORT_USAGE } from './cim/requests-esr-command.j
 // `npm run service -- make-card --user <uuid> --state <file> [...]` (see ca/make-card-command.ts)
 // `npm run service -- seed --users <n> [...]` (see seed/seed-cli.ts)
 // `npm run service -- esr-import --file <f> [...]` (see cim/requests-esr-command.ts)
+// `npm run service -- oidc-client add|list|remove`, `oidc-keys rotate|list` (see oidc/oidc-commands.ts)
 
 const USAGE = `usage:
   npm run service -- [serve] [--port <p>] [--db <file or postgres URL>] [--config <file.json>]
   ${AUDIT_USAGE}
   ${MAKE_CARD_USAGE}
   ${SEED_USAGE}
-  ${ESR_IMPORT_USAGE}`;
+  ${ESR_IMPORT_USAGE}
+  ${OIDC_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'serve';
@@ -45,6 +48,10 @@ async function main(argv: string[]): Promise<number> {
       return seedCommand(rest);
     case 'esr-import':
       return esrImportCommand(rest);
+    case 'oidc-client':
+      return oidcClientCommand(rest);
+    case 'oidc-keys':
+      return oidcKeysCommand(rest);
     default:
       console.error(`unknown command "${command}"\n${USAGE}`);
       return 2;
@@ -75,6 +82,7 @@ async function serve(args: string[]): Promise<number> {
   if (tlsWarning) console.error(tlsWarning);
   // The store in words, never a database password.
   console.log(`identity service ready: ${service.url} (database ${describeStore(service.ctx.db)})`);
+  console.log(`identity service: ${service.ctx.oidcIssuer}`);
   const stop = (): void => {
     void service.close().then(() => process.exit(0));
   };
@@ -97,6 +105,7 @@ main(process.argv.slice(2)).then(
       err instanceof SchemaTooNewError ||
       err instanceof CaError ||
       err instanceof CardFactoryError ||
+      isOidcCommandError(err) ||
       (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
     ) {
       console.error((err as Error).message);

@@ -129,8 +129,8 @@ export async function startService(input: StartServiceOptions = {}): Promise<Run
       clearInterval(tallying);
       clearInterval(signIns);
       clearInterval(keyCheck);
-      oidc.close();
       await app.close();
+      await oidc.close();
       ctx.mailer?.close();
       await db.destroy();
     },

@@ -136,7 +136,8 @@ async function logoutToken(provider: Provider, clientId: string, sub: string, si
 export interface BackchannelDispatcher {
   /** Posts every due delivery now (and whatever is queued while it does). */
   run(): Promise<void>;
-  stop(): void;
+  /** Stops taking work; resolves once deliveries under way have finished. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -225,9 +226,10 @@ export function startBackchannelDispatcher(ctx: ServiceContext, provider: () => 
   });
   return {
     run,
-    stop: () => {
+    stop: async () => {
       stopped = true;
       dispatchers.delete(db);
+      await running?.catch(() => undefined);
     },
   };
 }

@@ -28,7 +28,8 @@ export interface OidcRuntime {
   /** Takes a changed key set (rotated, or past its age); a no-op when nothing changed. */
   refreshKeys(): Promise<void>;
   readonly dispatcher: BackchannelDispatcher;
-  close(): void;
+  /** Stops the dispatcher, once deliveries under way have finished. */
+  close(): Promise<void>;
 }
 
 /** The running provider, or 503 while the service is still starting. */

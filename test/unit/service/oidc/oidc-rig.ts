@@ -153,15 +153,26 @@ export async function startRig(apps: { clientId: string; extra?: Partial<OidcCli
 }
 
 /** A clinician with a position and, when `card`, a live workstation session (its id for finishSignIn). */
-export async function clinician(rig: Rig, name = 'Amelia Hart', roles: ('RAM' | 'RAA' | 'S')[] = []): Promise<{ userId: number; uuid: string; positionId: number; sessionId: number }> {
+export async function clinician(
+  rig: Rig,
+  name = 'Amelia Hart',
+  roles: ('RAM' | 'RAA' | 'S')[] = [],
+  ttlMs = 3_600_000,
+): Promise<{ userId: number; uuid: string; positionId: number; sessionId: number; token: string; cardUuid: string }> {
   const db = rig.service.ctx.db;
   const [given, family] = name.split(' ') as [string, string];
   const user = await addUser(db, { given, family, homeOrgId: rig.orgId });
   const positionId = await addPosition(db, { orgId: rig.orgId, title: 'Staff Nurse', roles });
   await assign(db, user.id, positionId);
-  await sessionFor(db, user.id, positionId);
-  const session = await db.selectFrom('sessions').select('id').where('user_id', '=', user.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
-  return { userId: user.id, uuid: user.uuid, positionId, sessionId: session.id };
+  const token = await sessionFor(db, user.id, positionId, ttlMs);
+  const session = await db
+    .selectFrom('sessions as s')
+    .innerJoin('cards as c', 'c.id', 's.card_id')
+    .select(['s.id as id', 'c.uuid as cardUuid'])
+    .where('s.user_id', '=', user.id)
+    .orderBy('s.id', 'desc')
+    .executeTakeFirstOrThrow();
+  return { userId: user.id, uuid: user.uuid, positionId, sessionId: session.id, token, cardUuid: session.cardUuid };
 }
 
 /** Follows redirects within the service (with the jar) until one leaves it; returns that URL. */
