@@ -14,11 +14,6 @@ export interface ServiceContext {
   /** The origin clients use to reach this service; part of the signed login payload. */
   serviceOrigin: string;
   /**
-   * The Identity Agent's bridge the sign-in page's script calls: set by an embedded service's
-   * agent once its bridge listens; otherwise config.agentBridgeUrl or the default port.
-   */
-  agentBridgeUrl?: string;
-  /**
    * The origin of every page served to a browser (sign-in, authenticator registration):
    * serviceOrigin, except that a loopback service with no configured origin is
    * http://localhost:<port> (a WebAuthn RP ID must be a domain name). Set once listening.
@@ -28,6 +23,11 @@ export interface ServiceContext {
   oidcIssuer: string;
   /** The OpenID Connect provider and its back-channel logout dispatcher; null until listening. */
   oidc: OidcRuntime | null;
+  /**
+   * The Identity Agent's bridge the sign-in page's script calls: set by an embedded service's
+   * agent once its bridge listens; otherwise config.agentBridgeUrl or the default port.
+   */
+  agentBridgeUrl?: string;
   /** Data key for sealing card secrets (AES-256-GCM); held in memory only. */
   readonly dataKey: Buffer;
   /** Issues card certificates; every login is checked against its issuing CA. */

@@ -47,7 +47,7 @@ export class AppSignIns {
     if (this.used.has(key)) return { outcome: 'refused', message: USED };
     this.used.set(key, now);
     try {
-      const { redirectTo } = await runtime.monitor.track(runtime.client.smartcardSignIn(session.token, request));
+      const { redirectTo } = await runtime.monitor.track(runtime.client.smartcardSignIn(session.token, { uid: request.uid, ticket: request.ticket }));
       return { outcome: 'signed-in', redirectTo };
     } catch (err) {
       if (err instanceof ServiceRefusedError) return { outcome: 'refused', message: err.status === 401 ? SESSION_ENDED : err.message };

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { ServiceContext } from '../service-context.js';
+import { registerSignInPages } from '../sign-in/sign-in-routes.js';
 import { OIDC_MOUNT } from './oidc-runtime.js';
 
 // The provider under /oidc: Fastify routes the request (so the allowed-Host check and the request
@@ -20,4 +21,5 @@ export function providerMount(app: FastifyInstance, ctx: ServiceContext, limited
   for (const url of [OIDC_MOUNT, `${OIDC_MOUNT}/*`]) {
     app.route({ method: [...PROVIDER_METHODS], url, onRequest: [limited, toProvider], handler: async () => undefined });
   }
+  registerSignInPages(app, ctx, limited);
 }

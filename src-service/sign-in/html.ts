@@ -20,7 +20,7 @@ function partText(part: Part): string {
   if (part === null || part === undefined || part === false) return '';
   if (part instanceof Html) return part.text;
   if (Array.isArray(part)) return part.map(partText).join('');
-  return escapeHtml(String(part as string | number));
+  return escapeHtml(String(part));
 }
 
 /** A template whose values are escaped (strings, numbers), kept (Html), joined (arrays) or dropped (null, false). */

@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { requiredAalOf } from '../oidc/finish-sign-in.js';
+import { oidcOf } from '../oidc/oidc-runtime.js';
 import type { ServiceContext } from '../service-context.js';
 import { ServiceError } from '../service-error.js';
 import { registerSignInAssets } from './sign-in-assets.js';
@@ -15,35 +16,39 @@ import { agentBridgeUrlOf } from './smartcard-method.js';
 
 export const SIGN_IN_PAGE_PATH = '/oidc/interaction/:uid';
 
-/** The cookie oidc-provider keeps the interaction's uid in, on the interaction's own path. */
-const INTERACTION_COOKIE = '_interaction';
-
 const START_AGAIN = 'Go back to the app you were using and sign in again.';
 
-function cookieOf(request: FastifyRequest, name: string): string | undefined {
-  for (const pair of (request.headers.cookie ?? '').split(';')) {
-    const at = pair.indexOf('=');
-    if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
+/** Whether this browser holds interaction `uid`'s cookie (signed by the provider, checked by it). */
+async function holdsInteraction(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, uid: string): Promise<boolean> {
+  try {
+    return (await oidcOf(ctx).provider.interactionDetails(request.raw, reply.raw)).uid === uid;
+  } catch {
+    return false;
   }
-  return undefined;
 }
 
 const send = (reply: FastifyReply, status: number, body: string, connectTo: readonly string[] = []): FastifyReply =>
   reply.status(status).headers(pageHeaders(connectTo)).type('text/html; charset=utf-8').send(body);
 
-export function registerSignInPages(app: FastifyInstance, ctx: ServiceContext, methods: readonly SignInMethod[] = SIGN_IN_METHODS): void {
+/**
+ * The sign-in page and its assets. `limited`: the request limits of requests without a session
+ * (each showing of the page writes a ticket).
+ */
+export function registerSignInPages(app: FastifyInstance, ctx: ServiceContext, limited?: onRequestAsyncHookHandler, methods: readonly SignInMethod[] = SIGN_IN_METHODS): void {
   registerSignInAssets(app);
-  app.get<{ Params: { uid: string } }>(SIGN_IN_PAGE_PATH, async (request, reply) => {
+  app.get<{ Params: { uid: string } }>(SIGN_IN_PAGE_PATH, { ...(limited ? { onRequest: limited } : {}) }, async (request, reply) => {
     const uid = request.params.uid;
-    if (!/^[A-Za-z0-9_-]{8,128}$/.test(uid) || cookieOf(request, INTERACTION_COOKIE) !== uid) {
-      return send(reply, 400, problemPage('This sign-in cannot continue here', `This page was not opened by an app in this browser. ${START_AGAIN}`));
-    }
+    const expired = () => send(reply, 404, problemPage('This sign-in has expired', `Sign-in pages last a few minutes. ${START_AGAIN}`));
+    if (!/^[A-Za-z0-9_-]{8,128}$/.test(uid)) return expired();
     let required: Awaited<ReturnType<typeof requiredAalOf>>;
     try {
       required = await requiredAalOf(ctx, uid);
     } catch (err) {
       if (!(err instanceof ServiceError) || err.status >= 500) throw err;
-      return send(reply, 404, problemPage('This sign-in has expired', `Sign-in pages last a few minutes. ${START_AGAIN}`));
+      return expired();
+    }
+    if (!(await holdsInteraction(ctx, request, reply, uid))) {
+      return send(reply, 400, problemPage('This sign-in cannot continue here', `This page was not opened by an app in this browser. ${START_AGAIN}`));
     }
     const offered = methodsMeeting(required.aal, methods);
     const input = { ctx, clientName: required.clientName, requiredAal: required.aal };

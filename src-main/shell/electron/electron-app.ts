@@ -12,6 +12,8 @@ import { denyAllPermissions, lockDownContents, type WindowPolicy } from './lockd
 import { createMainWindow, showWindow } from './main-window.js';
 import { packagedStartRefusal, REFUSED_SWITCHES, refusedSwitches } from './packaged-switches.js';
 import { renewalWantsMainWindow } from './renewal-focus.js';
+import { passcodeWantsWindow } from '../../bridge/connect-focus.js';
+import type { SignInStyle } from '../../../src-shared/api/agent-bridge.js';
 import { renewalNotice } from './renewal-notice.js';
 import { appIconPath, preloadPath, rendererDir, trayIconPath } from './resource-paths.js';
 import { StatusTray } from './status-tray.js';
@@ -68,7 +70,7 @@ export function runElectronShell(argv: readonly string[] = process.argv.slice(1)
       failBeforeStart('The Identity Agent could not start', (err as Error).message, 1);
       return;
     }
-    ui = startUi(launched.agent);
+    ui = startUi(launched.agent, options.signInStyle);
     handleQuit(launched, ui);
   });
 }
@@ -80,7 +82,7 @@ interface Ui {
   close(): void;
 }
 
-function startUi(agent: Agent): Ui {
+function startUi(agent: Agent, signInStyle: SignInStyle): Ui {
   let quitting = false;
   const isQuitting = (): boolean => quitting;
   const preload = preloadPath();
@@ -127,6 +129,7 @@ function startUi(agent: Agent): Ui {
     const notice = renewalNotice(previous, state);
     if (notice && Notification.isSupported()) new Notification({ ...notice, icon: appIconPath() }).show();
     if (renewalWantsMainWindow(previous, state)) showWindow(main);
+    if (signInStyle === 'connect' && passcodeWantsWindow(previous, state)) showWindow(main);
     previous = state;
   });
 

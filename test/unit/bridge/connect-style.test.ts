@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { AgentState } from '../../../src-shared/api/agent-api.js';
+import { passcodeWantsWindow } from '../../../src-main/bridge/connect-focus.js';
 import { initialModel, type AgentModel } from '../../../src-main/agent/agent-model.js';
 import { readerAdded } from '../../../src-main/agent/agent-transitions.js';
 import { screenOf } from '../../../src-main/agent/agent-view.js';
@@ -52,5 +54,24 @@ describe('Connect sign-in style', () => {
 
   it('rule: the standard style still asks for the passcode as the card goes in', () => {
     expect(withCard(standard(), R1, facts('Amelia Hart')).login).toMatchObject({ step: 'passcode', reader: R1 });
+  });
+});
+
+describe('Connect style: the window comes forward', () => {
+  const state = (screen: AgentState['screen']): AgentState => ({
+    version: 1,
+    indicator: 'card-present',
+    removalMode: 'normal',
+    service: { status: 'connected', message: null, retryInSeconds: null },
+    readers: [],
+    screen,
+    training: null,
+  });
+  const passcode = state({ kind: 'passcode', reader: R1, holderName: 'Amelia Hart', cardUuid: '7b0c4b52-2f5e-4d8a-9a44-3c1a3c8a4f10', attemptsRemaining: 3, lastAttempt: false, busy: false, error: null });
+
+  it('rule: when an app’s request brings the passcode screen, the Identity Agent comes forward once', () => {
+    expect(passcodeWantsWindow(state({ kind: 'no-card' }), passcode)).toBe(true);
+    expect(passcodeWantsWindow(passcode, { ...passcode, version: 2 })).toBe(false);
+    expect(passcodeWantsWindow(passcode, state({ kind: 'no-card' }))).toBe(false);
   });
 });

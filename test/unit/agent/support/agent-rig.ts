@@ -7,6 +7,7 @@ import type { VirtualCardState } from '../../../../src-shared/card/virtual-card-
 import { makeCard, type MadeCard } from '../../../../src-service/ca/card-factory.js';
 import { seedPersonas, type PersonaKey, type SeededPersona } from '../../../../src-service/seed/personas.js';
 import { startService, type RunningService } from '../../../../src-service/start-service.js';
+import type { ServiceConfigInput } from '../../../../src-service/config.js';
 import type { Db } from '../../../../src-service/store/database.js';
 import { createAgent } from '../../../../src-main/agent/create-agent.js';
 import { AgentFailure, type Agent, type AgentOptions, type TrainingCards } from '../../../../src-main/agent/agent-types.js';
@@ -67,6 +68,8 @@ export interface ServiceRigOptions {
   readonly rateLimitPerClient?: number;
   /** false: a service with no way to send codes (the embedded one outside training). */
   readonly outbox?: boolean;
+  /** Relying parties of the service's OpenID Connect provider. */
+  readonly oidcClients?: ServiceConfigInput['oidcClients'];
 }
 
 export async function startServiceRig(options: ServiceRigOptions = {}): Promise<ServiceRig> {
@@ -79,6 +82,7 @@ export async function startServiceRig(options: ServiceRigOptions = {}): Promise<
     ...(options.now ? { now: options.now } : {}),
     ...(options.unlockCodesPerHour !== undefined ? { unlockCodesPerHour: options.unlockCodesPerHour } : {}),
     ...(options.rateLimitPerClient !== undefined ? { rateLimitPerClient: options.rateLimitPerClient } : {}),
+    ...(options.oidcClients ? { oidcClients: options.oidcClients } : {}),
   });
   const seeded = await seedPersonas(service.ctx.db);
   return rigFor(service, dbFile, new Map(seeded.map((s) => [s.persona.key, s])), options.dbFile === undefined);

@@ -22,10 +22,8 @@ export interface BrowserSignIn {
   readonly cookie: string;
 }
 
-export interface SignInRig {
-  readonly service: RunningService;
-  /** Moves the service's clock by `ms` from the real one (0: back to real time). */
-  shiftClock(ms: number): void;
+/** A browser's side of signing in to an app at `service`. */
+export interface SignInBrowser {
   /** The app sends the browser to the provider; the browser arrives at the sign-in page's address. */
   begin(clientId: string, acrValues?: string): Promise<BrowserSignIn>;
   /** The sign-in page as that browser gets it. */
@@ -34,6 +32,12 @@ export interface SignInRig {
   ticketOf(html: string): string;
   /** The browser follows `redirectTo` with its cookies until it reaches the app (or gives up): where it ended. */
   follow(redirectTo: string, cookie: string): Promise<string>;
+}
+
+export interface SignInRig extends SignInBrowser {
+  readonly service: RunningService;
+  /** Moves the service's clock by `ms` from the real one (0: back to real time). */
+  shiftClock(ms: number): void;
   /** The agent's call: redeem the ticket with session `token`. */
   redeem(token: string | undefined, body: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   close(): Promise<void>;
@@ -41,15 +45,9 @@ export interface SignInRig {
 
 const cookiesOf = (response: Response): string[] => response.headers.getSetCookie().map((c) => c.split(';', 1)[0] as string);
 
-export async function startSignInRig(): Promise<SignInRig> {
-  let shift = 0;
-  const service = await startService({ ...testStorage('cis-sign-in-'), host: '127.0.0.1', port: 0, now: () => new Date(Date.now() + shift), oidcClients: CLIENTS });
+export function browserOf(service: RunningService): SignInBrowser {
   const origin = service.ctx.publicOrigin;
   return {
-    service,
-    shiftClock: (ms) => {
-      shift = ms;
-    },
     begin: async (clientId, acrValues) => {
       const verifier = randomBytes(32).toString('base64url');
       const query = new URLSearchParams({
@@ -90,6 +88,18 @@ export async function startSignInRig(): Promise<SignInRig> {
         url = new URL(location, url).href;
       }
       return url;
+    },
+  };
+}
+
+export async function startSignInRig(): Promise<SignInRig> {
+  let shift = 0;
+  const service = await startService({ ...testStorage('cis-sign-in-'), host: '127.0.0.1', port: 0, now: () => new Date(Date.now() + shift), oidcClients: CLIENTS });
+  return {
+    ...browserOf(service),
+    service,
+    shiftClock: (ms) => {
+      shift = ms;
     },
     redeem: async (token, body) => {
       const path = SERVICE_ENDPOINTS.smartcardSignIn.path;
