@@ -45,6 +45,10 @@ export const CIM_PATHS = {
   /** The smartcard lifecycle: issue a new card to a user; repair, clear or cancel one of theirs. */
   issueSmartcard: (uuid: string) => `/cim/users/${uuid}/smartcards/issue`,
   smartcardAction: (uuid: string, cardUuid: string, action: 'repair' | 'clear' | 'cancel') => `/cim/users/${uuid}/smartcards/${cardUuid}/${action}`,
+  /** Authenticators other than the smartcard: choose a type, its instructions, remove one. */
+  addAuthenticator: (uuid: string) => `/cim/users/${uuid}/authenticators/add`,
+  authenticatorInstructions: (uuid: string, kind: string) => `/cim/users/${uuid}/authenticators/add/${kind}`,
+  removeAuthenticator: (uuid: string, id: number | string) => `/cim/users/${uuid}/authenticators/${id}/remove`,
   reports: '/cim/reports',
   report: (id: string) => `/cim/reports/${id}`,
 } as const;

@@ -13,6 +13,7 @@ import { REQUESTS_ROUTES } from './requests/requests-routes.js';
 import { POSITIONS_ROUTES } from './positions/positions-routes.js';
 import { REPORTS_ROUTES } from './reports/reports-routes.js';
 import { SMARTCARDS_ROUTES } from './smartcards/smartcards-routes.js';
+import { AUTHENTICATORS_ROUTES } from './authenticators/authenticators-routes.js';
 
 // Every CIM page and its address. A page reads its parameters from the address, so Back, reload
 // and a deep link land on the same page with the same data.
@@ -54,6 +55,7 @@ export const CIM_ROUTES: RouteObject[] = [
       ...POSITIONS_ROUTES,
       ...REPORTS_ROUTES,
       ...SMARTCARDS_ROUTES,
+      ...AUTHENTICATORS_ROUTES,
     ],
   },
   // Any other address (the first start, an old link) opens the CIM home page.

@@ -8,6 +8,7 @@ import { serviceRoutes } from './routes.js';
 import { allowedHostCheck } from './allowed-hosts.js';
 import { registerRequestLimits, requestLimitHook } from './request-limits.js';
 import { engineOf, schemaVersion } from '../store/database.js';
+import { authenticatorPages } from '../authenticators/authenticator-pages.js';
 import { providerMount } from '../oidc/oidc-mount.js';
 
 // The HTTP face of the identity service. Every request is validated against the shared zod
@@ -104,5 +105,6 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
   providerMount(app, ctx, limited);
   const doc = openApiDocument(Object.values(SERVICE_ENDPOINTS), { title: 'Care Identity Service', version: '1' });
   app.get('/openapi.json', async () => doc);
+  authenticatorPages(app);
   return app;
 }

@@ -13,6 +13,7 @@ import { requestsRoutes } from './routes-requests.js';
 import { reportRoutes } from './routes-reports.js';
 import { cardIssueRoutes } from './routes-card-issue.js';
 import { cardLifecycleRoutes } from './routes-card-lifecycle.js';
+import { authenticatorsRoutes } from './routes-authenticators.js';
 import { oidcRoutes } from './routes-oidc.js';
 
 /** Every endpoint of the service, gathered from the areas that declare them. */
@@ -32,6 +33,7 @@ export function serviceRoutes(): AnyRoute[] {
     ...reportRoutes(),
     ...cardIssueRoutes(),
     ...cardLifecycleRoutes(),
+    ...authenticatorsRoutes(),
     ...oidcRoutes(),
   ];
 }

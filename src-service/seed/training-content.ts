@@ -5,6 +5,7 @@ import { seedTrainingReports } from './training-reports.js';
 import { seedTrainingRequests } from './training-requests.js';
 import { seedTrainingUsers } from './training-users.js';
 import { seedTrainingWorkgroups } from './training-workgroups.js';
+import { seedTrainingAuthenticators } from './training-authenticators.js';
 
 // What training mode puts in the directory beyond the personas, so every CIM page has something
 // to show a trainee. Each step writes once and finds its rows on later starts. Order matters:
@@ -17,4 +18,5 @@ export async function seedTrainingContent(db: Db, now: Date): Promise<void> {
   await seedTrainingRequests(db);
   await seedTrainingPositions(db, now);
   await seedTrainingReports(db);
+  await seedTrainingAuthenticators(db, now);
 }

@@ -1,6 +1,7 @@
 import { ProfileView } from './cim-profile.js';
 import { BATCH_ENDPOINTS } from './endpoints-batch.js';
 import { CARDS_ENDPOINTS } from './endpoints-cards.js';
+import { AUTHENTICATORS_ENDPOINTS } from './endpoints-authenticators.js';
 import { endpoint } from './endpoint.js';
 import { WORKGROUPS_ENDPOINTS } from './endpoints-workgroups.js';
 import { USERS_ENDPOINTS } from './endpoints-users.js';
@@ -361,5 +362,6 @@ export const SERVICE_ENDPOINTS = {
   ...POSITIONS_ENDPOINTS,
   ...REPORTS_ENDPOINTS,
   ...CARDS_ENDPOINTS,
+  ...AUTHENTICATORS_ENDPOINTS,
   ...OIDC_ENDPOINTS,
 } as const;

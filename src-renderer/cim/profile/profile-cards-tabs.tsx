@@ -3,10 +3,12 @@ import { grantFor, type Activity } from '../../../src-shared/domain/roles.js';
 import { formatDate } from '../../format/dates.js';
 import { CIM_PATHS, hrefOf } from '../cim-paths.js';
 import { useCimSession } from '../cim-session.js';
+import { AuthenticatorsList } from '../authenticators/authenticators-tab.js';
 import { ActionLinks } from './action-links.js';
 import { DataTable } from './data-table.js';
 
-// A profile's Smartcards and Authenticators tabs. RA staff (the smartcard activities, over users
+// A profile's Smartcards and Authenticators tabs (the latter's list is authenticators-tab.tsx in
+// src-renderer/cim/authenticators/). RA staff (the smartcard activities, over users
 // in their scope) are offered "Issue a smartcard" and, per card, what makes sense for it: an
 // active or locked card can be repaired, cleared or cancelled; a cancelled one only cleared (it
 // may turn up again and be reused); a cleared one nothing. The service checks each again.
@@ -17,15 +19,6 @@ const CARD_STATUS: Record<ProfileView['cards'][number]['status'], string> = {
   revoked: 'Revoked',
   cancelled: 'Cancelled',
   cleared: 'Cleared',
-};
-
-const AUTHENTICATOR_KIND: Record<ProfileView['authenticators'][number]['kind'], string> = {
-  smartcard: 'Smartcard',
-  ipad: 'iPad',
-  'microsoft-authenticator': 'Microsoft Authenticator',
-  'security-key': 'Security key',
-  'windows-hello': 'Windows Hello',
-  'nhsnet-connect': 'NHS.net Connect',
 };
 
 type ProfileCard = ProfileView['cards'][number];
@@ -98,12 +91,5 @@ function CardActions({ uuid, card, actions }: { uuid: string; card: ProfileCard;
 }
 
 export function AuthenticatorsTab({ profile }: { profile: ProfileView }) {
-  return (
-    <DataTable
-      heading="Authenticators"
-      empty="No other authenticators."
-      columns={['Type', 'Name', 'Added']}
-      rows={profile.authenticators.map((a) => ({ key: String(a.id), cells: [AUTHENTICATOR_KIND[a.kind], a.label, formatDate(a.createdAt)] }))}
-    />
-  );
+  return <AuthenticatorsList profile={profile} />;
 }

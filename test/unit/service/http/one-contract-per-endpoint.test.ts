@@ -7,6 +7,10 @@ import { pathParamNames, type Endpoint } from '../../../../src-shared/api/endpoi
 import { SERVICE_ENDPOINTS } from '../../../../src-shared/api/service-endpoints.js';
 import { ServiceClient } from '../../../../src-main/service-client/service-client.js';
 import { buildApp } from '../../../../src-service/http/app.js';
+import { AUTHENTICATOR_PAGE_ROUTES } from '../../../../src-service/authenticators/authenticator-pages.js';
+import { OIDC_MOUNT } from '../../../../src-service/oidc/oidc-runtime.js';
+import { SIGN_IN_ASSETS } from '../../../../src-service/sign-in/sign-in-assets.js';
+import { SIGN_IN_PAGE_PATH } from '../../../../src-service/sign-in/sign-in-routes.js';
 import { startHarness, type Harness } from '../cim/cim-harness.js';
 
 // Each endpoint is declared once (src-shared/api/service-endpoints.ts). The service serves
@@ -17,6 +21,14 @@ const TABLE: readonly Endpoint[] = Object.values(SERVICE_ENDPOINTS);
 const named = (e: Pick<Endpoint, 'method' | 'path'>): string => `${e.method} ${e.path}`;
 /** The service's own document, served beside the endpoints and not one of them. */
 const DOCUMENT_ROUTE = 'GET /openapi.json';
+/** Pages (and what they load) the service serves to a browser: not API calls, so not in the table. */
+const PAGE_ROUTES: readonly string[] = [
+  ...AUTHENTICATOR_PAGE_ROUTES,
+  `GET ${SIGN_IN_PAGE_PATH}`,
+  ...Object.values(SIGN_IN_ASSETS).map((path) => `GET ${path}`),
+  // The OpenID Connect provider's own routes, handed to it whole (oidc-mount.ts).
+  ...['DELETE', 'GET', 'OPTIONS', 'PATCH', 'POST', 'PUT'].flatMap((method) => [`${method} ${OIDC_MOUNT}`, `${method} ${OIDC_MOUNT}*`]),
+];
 
 /** Every method+path the app serves, read back from Fastify's route tree (HEAD is Fastify's own twin of GET). */
 function servedRoutes(app: FastifyInstance): string[] {
@@ -58,7 +70,7 @@ describe('one contract per endpoint', () => {
     const served = servedRoutes(app);
     // A scan that found nothing would prove nothing.
     expect(served.length).toBeGreaterThan(25);
-    expect(served.sort()).toEqual([...TABLE.map(named), DOCUMENT_ROUTE].sort());
+    expect(served.sort()).toEqual([...TABLE.map(named), DOCUMENT_ROUTE, ...PAGE_ROUTES].sort());
   });
 
   it('rule: the OpenAPI document lists exactly the endpoints of the table, each with its summary, tag, success status and session', async () => {
