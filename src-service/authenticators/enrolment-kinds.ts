@@ -1,4 +1,5 @@
 import type { IssuableKind } from '../../src-shared/api/cim-authenticators.js';
+import { IPAD_ENROLMENT, TOTP_ENROLMENT } from '../devices/device-enrolment-kinds.js';
 
 // How each kind of authenticator is added once CIM has started it: how long its one-time link
 // lives and where it leads (a page of this service, or what a device's QR code holds). A kind
@@ -17,4 +18,6 @@ const registrationPage = (origin: string, token: string): string => `${origin}/a
 export const ENROLMENT_KINDS: Partial<Record<IssuableKind, EnrolmentKind>> = {
   'security-key': { ttlMs: TEN_MINUTES, link: registrationPage },
   'windows-hello': { ttlMs: TEN_MINUTES, link: registrationPage },
+  ipad: IPAD_ENROLMENT,
+  'microsoft-authenticator': TOTP_ENROLMENT,
 };

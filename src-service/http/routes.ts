@@ -15,6 +15,7 @@ import { cardIssueRoutes } from './routes-card-issue.js';
 import { cardLifecycleRoutes } from './routes-card-lifecycle.js';
 import { authenticatorsRoutes } from './routes-authenticators.js';
 import { oidcRoutes } from './routes-oidc.js';
+import { devicesRoutes } from './routes-devices.js';
 
 /** Every endpoint of the service, gathered from the areas that declare them. */
 export function serviceRoutes(): AnyRoute[] {
@@ -35,5 +36,6 @@ export function serviceRoutes(): AnyRoute[] {
     ...cardLifecycleRoutes(),
     ...authenticatorsRoutes(),
     ...oidcRoutes(),
+    ...devicesRoutes(),
   ];
 }

@@ -748,4 +748,29 @@ CREATE TABLE oidc_sign_in_tickets (
 CREATE INDEX oidc_sign_in_tickets_expiry ON oidc_sign_in_tickets(expires_at);
 `,
   },
+  {
+    // Device sign-ins (iPad app): a sign-in page shows a one-time link for its interaction; the
+    // device signs the challenge with its bound key and the page, polling with its own secret,
+    // finishes the sign-in. The user is only known once the device has signed.
+    version: 135,
+    name: 'device sign-in requests',
+    sql: (d) => `
+CREATE TABLE device_sign_in_requests (
+  id ${d.id},
+  token_hash ${d.blob} NOT NULL UNIQUE,
+  poll_hash ${d.blob} NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  interaction_uid TEXT NOT NULL,
+  client_name TEXT NOT NULL,
+  challenge TEXT NOT NULL,
+  created_at ${d.bigint} NOT NULL,
+  expires_at ${d.bigint} NOT NULL,
+  user_id INTEGER REFERENCES users(id),
+  authenticator_id INTEGER REFERENCES authenticators(id),
+  signed_at ${d.bigint},
+  finished_at ${d.bigint}
+);
+CREATE INDEX device_sign_in_requests_uid ON device_sign_in_requests(interaction_uid);
+`,
+  },
 ];

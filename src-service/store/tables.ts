@@ -207,6 +207,22 @@ interface AuthenticatorEnrolmentsTable {
   authenticator_id: number | null;
 }
 
+interface DeviceSignInRequestsTable {
+  id: Id;
+  token_hash: Buffer;
+  poll_hash: Buffer;
+  kind: string;
+  interaction_uid: string;
+  client_name: string;
+  challenge: string;
+  created_at: number;
+  expires_at: number;
+  user_id: number | null;
+  authenticator_id: number | null;
+  signed_at: number | null;
+  finished_at: number | null;
+}
+
 interface OidcSignInTicketsTable {
   id: Id;
   ticket_hash: Buffer;
@@ -479,6 +495,7 @@ export interface Tables {
   oidc_sign_ins: OidcSignInsTable;
   backchannel_deliveries: BackchannelDeliveriesTable;
   authenticator_enrolments: AuthenticatorEnrolmentsTable;
+  device_sign_in_requests: DeviceSignInRequestsTable;
   oidc_sign_in_tickets: OidcSignInTicketsTable;
   position_requests: PositionRequestsTable;
   detail_change_requests: DetailChangeRequestsTable;

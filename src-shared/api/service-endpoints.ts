@@ -1,6 +1,7 @@
 import { ProfileView } from './cim-profile.js';
 import { BATCH_ENDPOINTS } from './endpoints-batch.js';
 import { CARDS_ENDPOINTS } from './endpoints-cards.js';
+import { DEVICES_ENDPOINTS } from './endpoints-devices.js';
 import { AUTHENTICATORS_ENDPOINTS } from './endpoints-authenticators.js';
 import { endpoint } from './endpoint.js';
 import { WORKGROUPS_ENDPOINTS } from './endpoints-workgroups.js';
@@ -364,4 +365,5 @@ export const SERVICE_ENDPOINTS = {
   ...CARDS_ENDPOINTS,
   ...AUTHENTICATORS_ENDPOINTS,
   ...OIDC_ENDPOINTS,
+  ...DEVICES_ENDPOINTS,
 } as const;
