@@ -10,7 +10,7 @@ import { startClinicalApp, type ClinicalApp } from '../src-main/training/clinica
 import { CLINICAL_APP_SCOPES } from '../src-main/training/clinical-app/training-clinical-apps.js';
 import { startService, type RunningService } from '../src-service/start-service.js';
 import { nextState, screenIs, signInFromPrompt } from '../test/support/agent-states.js';
-import { OidcBrowser } from './support/oidc-browser.js';
+import { OidcBrowser } from '../test/support/oidc-browser.js';
 import { runIfMain } from './support/run-main.js';
 import { fmt, median, percentile } from './support/stats.js';
 

@@ -37,7 +37,7 @@ export class OidcBrowser {
    * smartcard method when the provider shows it. Resolves once the app's page says who is signed in.
    */
   async signInTo(appUrl: string): Promise<void> {
-    let page = await this.go(`${appUrl}/sign-in`, { method: 'POST', headers: { origin: appUrl } });
+    let page = await this.startSignIn(appUrl);
     if (new URL(page.url).pathname.startsWith('/oidc/interaction/')) {
       const card = /id="smartcard-sign-in" data-bridge="([^"]+)" data-uid="([^"]+)" data-ticket="([^"]+)"/.exec(page.text);
       if (!card) throw new Error(`the sign-in page offers no smartcard sign-in:\n${page.text.slice(0, 2000)}`);
@@ -52,6 +52,11 @@ export class OidcBrowser {
       page = await this.go(new URL(answer.redirectTo, page.url).href);
     }
     if (!page.text.includes('Signed in as')) throw new Error(`${appUrl} did not sign in (${page.status} at ${page.url}):\n${page.text.slice(0, 2000)}`);
+  }
+
+  /** "Sign in" on the app's page: where the browser lands (the sign-in page, or back at the app). */
+  startSignIn(appUrl: string): Promise<{ url: string; status: number; text: string }> {
+    return this.go(`${appUrl}/sign-in`, { method: 'POST', headers: { origin: appUrl } });
   }
 
   private keep(line: string): void {
