@@ -11,6 +11,7 @@ import { startTrainingClinicalApps, type TrainingClinicalApps } from '../trainin
 import { startTraining } from '../training/start-training.js';
 import { resolveDataDir, type PlatformFacts } from './data-dir.js';
 import type { LaunchOptions } from './launch-options.js';
+import { identityServiceUrl } from './identity-service-url.js';
 import { EMBEDDED_CONFIG_FILE, EMBEDDED_DB_FILE, guardDataFolder } from './private-data.js';
 
 // Builds the agent both shells host, from the launch options: the readers (pcscd, or training's
@@ -44,6 +45,8 @@ export interface LaunchedAgent {
   readonly agent: Agent;
   readonly dataDir: string;
   readonly serviceUrl: string;
+  /** The OpenID Connect issuer apps sign in with (printed at start as `identity service: <url>`). */
+  readonly identityServiceUrl: string;
   readonly training: boolean;
   /** The bridge apps' sign-in pages call (http://127.0.0.1:<port>); null when it could not start. */
   readonly bridgeUrl: string | null;
@@ -148,6 +151,7 @@ export async function launchAgent(options: LaunchOptions, deps: LaunchDeps): Pro
       agent,
       dataDir: dataDir.path,
       serviceUrl,
+      identityServiceUrl: await identityServiceUrl(serviceUrl, service?.ctx.oidcIssuer),
       training: options.training,
       bridgeUrl,
       close: () => (closing ??= closeAll()),

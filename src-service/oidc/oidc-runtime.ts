@@ -8,7 +8,7 @@ import { kyselyAdapter } from './oidc-adapter.js';
 import { OIDC_CLAIMS, OIDC_SCOPES, findAccount } from './oidc-claims.js';
 import { providerMetadataOf } from './oidc-clients.js';
 import { promptPolicy } from './oidc-policy.js';
-import { currentSigningKeys } from './oidc-signing-keys.js';
+import { currentSigningKeys, SIGNING_ALG } from './oidc-signing-keys.js';
 import { endSignIns, startBackchannelDispatcher, type BackchannelDispatcher } from './backchannel-logout.js';
 import { signInRecorder } from './sign-in-record.js';
 
@@ -38,6 +38,18 @@ export function oidcOf(ctx: ServiceContext): OidcRuntime {
   return ctx.oidc;
 }
 
+const ERROR_WORDS: Record<string, string> = {
+  invalid_client: 'The app that sent you here is not registered with this identity service.',
+  invalid_request: 'The app that sent you here made a sign-in request this service cannot accept.',
+  invalid_redirect_uri: 'The app that sent you here asked to return to an address it has not registered.',
+  session_not_found: 'Your sign-in has expired. Go back to the app and sign in again.',
+};
+
+function errorPage(error: string): string {
+  const words = ERROR_WORDS[error] ?? 'Sign-in could not continue. Go back to the app and sign in again.';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in problem</title></head><body><main><h1>There is a problem with signing in</h1><p>${words}</p></main></body></html>`;
+}
+
 function configuration(ctx: ServiceContext, keys: Configuration['jwks']): Configuration {
   // Cookie signing keys from the data key: the same on every instance and across restarts.
   const cookieKey = createHmac('sha256', ctx.dataKey).update('oidc cookie signing').digest('base64url');
@@ -51,6 +63,9 @@ function configuration(ctx: ServiceContext, keys: Configuration['jwks']): Config
     scopes: [...OIDC_SCOPES],
     acrValues: [...ACR_VALUES_SUPPORTED],
     responseTypes: ['code'],
+    // Tokens are signed with the service's one key type; discovery says so, and every client defaults to it.
+    enabledJWA: { idTokenSigningAlgValues: [SIGNING_ALG] },
+    clientDefaults: { id_token_signed_response_alg: SIGNING_ALG, grant_types: ['authorization_code'], response_types: ['code'] },
     pkce: { required: () => true },
     cookies: { keys: [cookieKey] },
     features: {
@@ -72,6 +87,13 @@ function configuration(ctx: ServiceContext, keys: Configuration['jwks']): Config
       grant.addOIDCScope([...(oidc.requestParamScopes ?? [])].join(' ') || 'openid');
       await grant.save();
       return grant;
+    },
+    // The provider's error page for a person (a bad or expired sign-in link): words, no detail of
+    // the request echoed back beyond the error's own name.
+    renderError: (kctx, out) => {
+      kctx.type = 'html';
+      kctx.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+      kctx.body = errorPage(String(out.error));
     },
     ttl: {
       Session: sessionSeconds,

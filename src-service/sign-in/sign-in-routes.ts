@@ -52,7 +52,7 @@ export function registerSignInPages(app: FastifyInstance, ctx: ServiceContext, l
     }
     const offered = methodsMeeting(required.aal, methods);
     const input = { ctx, clientName: required.clientName, requiredAal: required.aal };
-    const sections = await Promise.all(offered.map((m) => m.render(uid, input)));
+    const sections = await Promise.all(offered.map(async (m) => m.render(uid, input)));
     const body = signInPage({
       clientName: required.clientName,
       requiredAal: required.aal,

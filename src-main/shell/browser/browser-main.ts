@@ -59,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
+  console.log(`identity service: ${launched.identityServiceUrl}`);
   if (options.training) console.error(`training mode: data in ${launched.dataDir}${options.dataDir === undefined ? ' (removed on exit)' : ''}`);
 
   let stopping = false;

@@ -70,6 +70,7 @@ export function runElectronShell(argv: readonly string[] = process.argv.slice(1)
       failBeforeStart('The Identity Agent could not start', (err as Error).message, 1);
       return;
     }
+    console.log(`identity service: ${launched.identityServiceUrl}`);
     ui = startUi(launched.agent, options.signInStyle);
     handleQuit(launched, ui);
   });

@@ -56,6 +56,8 @@ describe('loadConfig', () => {
       trustedProxies: [],
       outbox: false,
       notifyBaseUrl: 'https://api.notifications.service.gov.uk',
+      oidcClients: [],
+      oidcKeyRotationDays: 90,
     });
   });
 
@@ -99,6 +101,9 @@ describe('loadConfig', () => {
         CIS_RATE_LIMIT_GLOBAL: '5000',
         CIS_TRUSTED_PROXIES: '10.0.0.5, 10.1.0.0/16',
         CIS_ALLOWED_HOSTS: 'cis.example.nhs.uk, CIS.example.nhs.uk:8443',
+        CIS_AGENT_BRIDGE_URL: 'http://127.0.0.1:48000',
+        CIS_OIDC_KEY_ROTATION_DAYS: '30',
+        CIS_OIDC_CLIENTS_FILE: configFile(JSON.stringify([{ client_id: 'ward-app', redirect_uris: ['https://ward.example.nhs.uk/cb'] }])),
       },
     });
     expect(config).toEqual({
@@ -128,7 +133,16 @@ describe('loadConfig', () => {
       notifySmsTemplateId: SMS_TEMPLATE,
       notifyEmailTemplateId: EMAIL_TEMPLATE,
       notifyBaseUrl: 'http://127.0.0.1:9999',
+      agentBridgeUrl: 'http://127.0.0.1:48000',
+      oidcClients: [{ client_id: 'ward-app', redirect_uris: ['https://ward.example.nhs.uk/cb'] }],
+      oidcKeyRotationDays: 30,
     });
+  });
+
+  it('rule: the agent bridge URL must be http on the loopback address', () => {
+    for (const bad of ['https://127.0.0.1:48000', 'http://evil.example:48000', 'http://10.0.0.5:48000']) {
+      expect(() => loadConfig({ env: { CIS_AGENT_BRIDGE_URL: bad } }), bad).toThrow(/agentBridgeUrl/);
+    }
   });
 
   it('rule: a database URL that is refused is named but never echoed (it may hold a password)', () => {

@@ -4,7 +4,7 @@ import { closeProfile } from '../../../../src-service/auth/login-profile-closure
 import { endSignIns } from '../../../../src-service/oidc/backchannel-logout.js';
 import { inTransaction } from '../../../../src-service/store/transaction.js';
 import { proofHeaders } from '../../../support/service-fixtures.js';
-import { CookieJar, clinician, signIn, startRig, type Rig } from './oidc-rig.js';
+import { CookieJar, clinician, signIn, startRig, type Rig } from '../../../support/oidc-rig.js';
 
 // Back-channel logout: whenever the workstation session a smartcard sign-in came through ends
 // (Log out / card removed, card cancelled, profile closed, expiry), every app signed in through

@@ -3,7 +3,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { loadConfig } from '../../../../src-service/config.js';
 import { addClient, listClients, removeClient } from '../../../../src-service/oidc/oidc-clients.js';
 import { currentSigningKeys, RETIRED_KEY_PUBLISHED_MS, rotateSigningKey } from '../../../../src-service/oidc/oidc-signing-keys.js';
-import { appMetadata, CookieJar, clinician, SECRET, signIn, startRig, type Rig } from './oidc-rig.js';
+import { appMetadata, CookieJar, clinician, SECRET, signIn, startRig, type Rig } from '../../../support/oidc-rig.js';
 
 // Relying parties from the configuration and the CLI (secrets sealed, bad metadata refused with the
 // field named), and signing keys that rotate without breaking tokens already handed out.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { ACR, ACR_VALUES_SUPPORTED } from '../../../../src-shared/api/oidc.js';
 import { finishSignIn, requiredAalOf } from '../../../../src-service/oidc/finish-sign-in.js';
-import { CookieJar, clinician, signIn, startRig, startSignIn, type Rig } from './oidc-rig.js';
+import { CookieJar, clinician, signIn, startRig, startSignIn, type Rig } from '../../../support/oidc-rig.js';
 
 // The provider an app signs in with: discovery, the code flow with PKCE, the claims, the level an
 // app needs and step-up, and the app's own logout.
@@ -29,6 +29,7 @@ describe('rule: the provider publishes what an app needs to sign people in', () 
     expect(discovery.issuer).toBe(issuer);
     expect(discovery.acr_values_supported).toEqual([...ACR_VALUES_SUPPORTED]);
     expect(discovery.code_challenge_methods_supported).toEqual(['S256']);
+    expect(discovery.id_token_signing_alg_values_supported).toEqual(['ES256']);
     expect(discovery.backchannel_logout_supported).toBe(true);
     expect(discovery.backchannel_logout_session_supported).toBe(true);
     expect(discovery.end_session_endpoint).toBe(`${issuer}/session/end`);
@@ -168,6 +169,9 @@ describe('rule: an app can sign the user out (RP-initiated logout)', () => {
     expect(done.headers.get('location')).toBe('http://localhost:9/ward-app/signed-out?state=s1');
     const row = await rig.service.ctx.db.selectFrom('oidc_sign_ins').select(['ended_at', 'end_reason']).where('user_id', '=', who.userId).executeTakeFirstOrThrow();
     expect(row.end_reason).toBe('app-logout');
+    // The app is told on its back-channel too, through the service's retried delivery.
+    const told = (await rig.backchannel.until(rig.backchannel.received.length + 1, 3_000)).filter((r) => r.payload.sub === who.uuid);
+    expect(told.map((t) => [t.clientId, t.payload.sid])).toEqual([['ward-app', tokens.claims()?.sid]]);
     // Asked again, the app meets the sign-in page: the session is gone.
     expect((await startSignIn(rig, app, jar)).pathname).toMatch(/^\/oidc\/interaction\//);
   });

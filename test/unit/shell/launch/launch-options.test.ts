@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LaunchOptionsError, parseLaunchOptions } from '../../../../src-main/launch/launch-options.js';
+import { DEFAULT_BRIDGE_PORT } from '../../../../src-shared/api/agent-bridge.js';
 
 // Launch options shared by both shells: defaults, each option, and a clear message naming the
 // option for every bad value (never a stack trace, never a silent default).
@@ -25,6 +26,8 @@ describe('defaults', () => {
       removalMode: 'normal',
       serviceUrl: undefined,
       workstationId: 'ward-pc-07',
+      bridgePort: DEFAULT_BRIDGE_PORT,
+      signInStyle: 'standard',
       help: false,
     });
   });
@@ -38,7 +41,7 @@ describe('defaults', () => {
 describe('each option', () => {
   it('reads every option in both --name value and --name=value forms', () => {
     expect(
-      parse('--training', '--data-dir', '/tmp/cis', '--port=4711', '--removal-mode', 'session-lock', '--workstation-id=WS-12.a_b'),
+      parse('--training', '--data-dir', '/tmp/cis', '--port=4711', '--removal-mode', 'session-lock', '--workstation-id=WS-12.a_b', '--bridge-port=48000', '--sign-in-style', 'connect'),
     ).toEqual({
       training: true,
       dataDir: '/tmp/cis',
@@ -46,6 +49,8 @@ describe('each option', () => {
       removalMode: 'session-lock',
       serviceUrl: undefined,
       workstationId: 'WS-12.a_b',
+      bridgePort: 48000,
+      signInStyle: 'connect',
       help: false,
     });
   });

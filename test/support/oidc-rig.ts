@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import type { OidcClientMetadata } from '../../../../src-shared/api/oidc.js';
-import { startService, type RunningService, type StartServiceOptions } from '../../../../src-service/start-service.js';
-import { finishSignIn, type SignedInWho } from '../../../../src-service/oidc/finish-sign-in.js';
-import { addOrg, addPosition, addUser, assign, sessionFor, testStorage } from '../../../support/service-fixtures.js';
+import type { OidcClientMetadata } from '../../src-shared/api/oidc.js';
+import { startService, type RunningService, type StartServiceOptions } from '../../src-service/start-service.js';
+import { finishSignIn, type SignedInWho } from '../../src-service/oidc/finish-sign-in.js';
+import { addOrg, addPosition, addUser, assign, sessionFor, testStorage } from './service-fixtures.js';
 
 // A relying party built on openid-client, driving the provider the way a browser would (fetch
 // with a cookie jar, redirects followed by hand), with finishSignIn standing in for the sign-in
@@ -41,6 +41,7 @@ export interface LogoutReceived {
   readonly clientId: string;
   readonly payload: JWTPayload;
   readonly header: { typ?: string; kid?: string };
+  /** When the request arrived (performance.now()). */
   readonly at: number;
 }
 
@@ -56,6 +57,7 @@ export class BackchannelEndpoint {
 
   async start(issuer: () => string): Promise<void> {
     this.server = createServer((req, res) => {
+      const arrived = performance.now();
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString('utf8')));
       req.on('end', () => {
@@ -69,7 +71,7 @@ export class BackchannelEndpoint {
         this.jwks ??= createRemoteJWKSet(new URL(`${issuer()}/jwks`));
         jwtVerify(token, this.jwks, { issuer: issuer(), audience: clientId, typ: 'logout+jwt' }).then(
           ({ payload, protectedHeader }) => {
-            this.received.push({ clientId, payload, header: protectedHeader, at: Date.now() });
+            this.received.push({ clientId, payload, header: protectedHeader, at: arrived });
             res.statusCode = 200;
             res.end();
             for (const w of this.waiters.splice(0)) w();
@@ -98,6 +100,8 @@ export class BackchannelEndpoint {
   }
 
   close(): Promise<void> {
+    // The service's keep-alive connections would hold the close open.
+    this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
