@@ -17,7 +17,7 @@ import { configuredAttestationRoots, webauthnAal } from './webauthn-aal.js';
 
 const WEBAUTHN_KINDS = ['security-key', 'windows-hello'] as const;
 type WebauthnKind = (typeof WEBAUTHN_KINDS)[number];
-export const RP_NAME = 'Care Identity Service';
+const RP_NAME = 'Care Identity Service';
 
 export async function webauthnRegistrationOptions(ctx: ServiceContext, token: string): Promise<z.output<typeof WebauthnRegistrationOptions>> {
   const now = ctx.now().getTime();

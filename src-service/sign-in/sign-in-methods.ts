@@ -2,6 +2,7 @@ import type { Aal, AuthenticatorKind } from '../../src-shared/api/oidc.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Html } from './html.js';
 import { smartcardMethod } from './smartcard-method.js';
+import { webauthnMethod } from '../authenticators/webauthn-method.js';
 
 // The ways to sign in the sign-in page may offer, each at the assurance level it reaches. The
 // page offers only those that meet what the app needs (an AAL3 app: the smartcard alone). Each
@@ -28,7 +29,7 @@ export interface SignInMethod {
   render(uid: string, page: SignInPageInput): MethodSection | Promise<MethodSection>;
 }
 
-export const SIGN_IN_METHODS: readonly SignInMethod[] = [smartcardMethod];
+export const SIGN_IN_METHODS: readonly SignInMethod[] = [smartcardMethod, webauthnMethod];
 
 /** The methods that reach `required`, in the registry's order. */
 export const methodsMeeting = (required: Aal, methods: readonly SignInMethod[] = SIGN_IN_METHODS): SignInMethod[] => methods.filter((m) => m.aal >= required);

@@ -749,6 +749,23 @@ CREATE INDEX oidc_sign_in_tickets_expiry ON oidc_sign_in_tickets(expires_at);
 `,
   },
   {
+    // A WebAuthn sign-in's challenge, minted when the sign-in page is shown for an interaction
+    // (the page is shown only to the browser holding that interaction's cookie) and answered once.
+    version: 130,
+    name: 'webauthn sign-in challenges',
+    sql: (d) => `
+CREATE TABLE webauthn_sign_in_challenges (
+  id ${d.id},
+  uid TEXT NOT NULL,
+  challenge TEXT NOT NULL UNIQUE,
+  created_at ${d.bigint} NOT NULL,
+  expires_at ${d.bigint} NOT NULL,
+  used_at ${d.bigint}
+);
+CREATE INDEX webauthn_sign_in_challenges_expiry ON webauthn_sign_in_challenges(expires_at);
+`,
+    },
+    {
     // Device sign-ins (iPad app): a sign-in page shows a one-time link for its interaction; the
     // device signs the challenge with its bound key and the page, polling with its own secret,
     // finishes the sign-in. The user is only known once the device has signed.

@@ -193,6 +193,15 @@ interface BackchannelDeliveriesTable {
   created_at: number;
 }
 
+interface WebauthnSignInChallengesTable {
+  id: Id;
+  uid: string;
+  challenge: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 interface AuthenticatorEnrolmentsTable {
   id: Id;
   token_hash: Buffer;
@@ -495,6 +504,7 @@ export interface Tables {
   oidc_sign_ins: OidcSignInsTable;
   backchannel_deliveries: BackchannelDeliveriesTable;
   authenticator_enrolments: AuthenticatorEnrolmentsTable;
+  webauthn_sign_in_challenges: WebauthnSignInChallengesTable;
   device_sign_in_requests: DeviceSignInRequestsTable;
   oidc_sign_in_tickets: OidcSignInTicketsTable;
   position_requests: PositionRequestsTable;

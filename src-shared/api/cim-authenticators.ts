@@ -102,3 +102,13 @@ export const WebauthnRegistered = z.strictObject({
   label: z.string(),
   aal: z.union([z.literal(2), z.literal(3)]),
 });
+
+// Signing in to an app with a WebAuthn credential on the provider's sign-in page: the page's
+// script posts the interaction and the browser's answer to the challenge the page carried.
+
+export const WebauthnSignInBody = z.strictObject({
+  uid: z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'not a sign-in'),
+  credential: WebauthnCredentialJson,
+});
+
+export const WebauthnSignInResponse = z.strictObject({ redirectTo: z.string() });

@@ -10,6 +10,8 @@ import {
   WebauthnRegistrationOptions,
   WebauthnRegistrationOptionsBody,
   WebauthnRegistrationVerifyBody,
+  WebauthnSignInBody,
+  WebauthnSignInResponse,
 } from './cim-authenticators.js';
 import { UserUuidParams } from './service-cim.js';
 
@@ -66,5 +68,14 @@ export const AUTHENTICATORS_ENDPOINTS = {
     status: 201,
     body: WebauthnRegistrationVerifyBody,
     response: WebauthnRegistered,
+  }),
+  webauthnSignIn: endpoint({
+    method: 'POST',
+    path: '/v1/oidc/webauthn-sign-in',
+    summary: "The sign-in page: a security key, passkey or Windows Hello answers the page's challenge; the app's sign-in finishes at the authenticator's level",
+    tag: 'oidc',
+    auth: 'none',
+    body: WebauthnSignInBody,
+    response: WebauthnSignInResponse,
   }),
 } as const;

@@ -78,7 +78,8 @@ export class SoftAuthenticator {
     return b64url(this.credentialId);
   }
 
-  private coseKey(): Uint8Array {
+  /** The credential's public key as a COSE key, as the service stores it. */
+  coseKey(): Uint8Array {
     const jwk = this.keys.publicKey.export({ format: 'jwk' });
     return isoCBOR.encode(
       new Map<number, number | Uint8Array>([

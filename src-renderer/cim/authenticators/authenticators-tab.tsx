@@ -14,7 +14,9 @@ import { AUTHENTICATOR_KIND_NAMES } from './authenticator-types.js';
 const ASSURANCE: Record<2 | 3, string> = { 2: 'High (AAL2)', 3: 'Very high (AAL3)' };
 
 export function AuthenticatorsList({ profile }: { profile: ProfileView }) {
-  const list = useServiceQuery('userAuthenticators', { params: { uuid: profile.uuid } }, { enabled: profile.access === 'full' });
+  // Read afresh each time the tab is shown: an authenticator is added on another page (the
+  // service's registration page, a device), so a list kept from before would miss it.
+  const list = useServiceQuery('userAuthenticators', { params: { uuid: profile.uuid } }, { enabled: profile.access === 'full', refetchOnMount: 'always' });
   if (profile.access !== 'full') return <p>You cannot see this person&apos;s authenticators.</p>;
   if (list.isPending) {
     return (

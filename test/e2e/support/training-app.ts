@@ -23,6 +23,8 @@ export interface TrainingApp {
   /** e.g. http://127.0.0.1:41234 */
   readonly origin: string;
   readonly secret: string;
+  /** The app's data folder (its embedded service's database is in it). */
+  readonly dataDir: string;
   /** Everything the app has written to stdout and stderr so far. */
   output(): string;
   close(): Promise<void>;
@@ -58,6 +60,7 @@ export async function startTrainingApp(options: TrainingAppOptions = {}): Promis
     url,
     origin: parsed.origin,
     secret: parsed.searchParams.get('secret') ?? '',
+    dataDir,
     output: () => output,
     async close() {
       await stop(child);
