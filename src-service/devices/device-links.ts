@@ -14,7 +14,7 @@ export const newToken = (): string => randomBytes(32).toString('base64url');
 export const newChallenge = (): string => randomBytes(32).toString('base64url');
 
 /** The QR code of a link, as SVG markup. */
-export const qrSvgOf = (link: string): Promise<string> => QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+export const qrSvgOf = (link: string): Promise<string> => QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, width: 240 });
 
 /** The link for `purpose` with `token` in its fragment (never sent to a server by a browser). */
 export async function deviceLink(ctx: ServiceContext, purpose: 'sign-in', token: string, expiresAt: number): Promise<DeviceLink> {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import QRCode from 'qrcode';
 import type { z } from 'zod';
 import type { TotpConfirmed, TotpEnrolment } from '../../src-shared/api/cim-devices.js';
 import { appendAudit } from '../audit/audit-log.js';
@@ -11,7 +10,7 @@ import type { ServiceContext } from '../service-context.js';
 import { badRequest, conflict, notFound } from '../service-error.js';
 import { inTransaction } from '../store/transaction.js';
 import { hashToken } from '../authenticators/enrolments.js';
-import { newToken } from './device-links.js';
+import { newToken, qrSvgOf } from './device-links.js';
 import { linkGone } from './ipad-enrolment.js';
 import { newTotpSecret, openTotpSecret, sealTotpSecret, stepOfCode, totpOf } from './totp.js';
 
@@ -51,7 +50,7 @@ export async function createTotpEnrolment(ctx: ServiceContext, session: SessionC
     return row;
   });
   const otpauthUrl = totpOf(secret, labelOf(user)).toString();
-  const qrSvg = await QRCode.toString(otpauthUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  const qrSvg = await qrSvgOf(otpauthUrl);
   return { enrolmentId: id, otpauthUrl, qrSvg, secret, expiresAt: new Date(expiresAt).toISOString() };
 }
 

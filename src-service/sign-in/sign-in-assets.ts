@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 import { SMARTCARD_SCRIPT } from './smartcard-script.js';
+import { IPAD_SCRIPT } from '../devices/ipad-script.js';
+import { TOTP_SCRIPT } from '../devices/totp-script.js';
 
 // The files the service's browser pages load from its own origin: the NHS design system's CSS
 // (from the installed nhsuk-frontend package, read once) and the pages' scripts. Nothing comes
@@ -10,6 +12,8 @@ import { SMARTCARD_SCRIPT } from './smartcard-script.js';
 export const SIGN_IN_ASSETS = {
   css: '/sign-in/assets/nhsuk-frontend.min.css',
   smartcardScript: '/sign-in/assets/smartcard-sign-in.js',
+  ipadScript: '/sign-in/assets/ipad-sign-in.js',
+  totpScript: '/sign-in/assets/totp-sign-in.js',
 } as const;
 
 let nhsukCss: string | undefined;
@@ -25,4 +29,6 @@ export function registerSignInAssets(app: FastifyInstance): void {
   };
   serve(SIGN_IN_ASSETS.css, 'text/css', nhsukCssText);
   serve(SIGN_IN_ASSETS.smartcardScript, 'text/javascript', () => SMARTCARD_SCRIPT);
+  serve(SIGN_IN_ASSETS.ipadScript, 'text/javascript', () => IPAD_SCRIPT);
+  serve(SIGN_IN_ASSETS.totpScript, 'text/javascript', () => TOTP_SCRIPT);
 }

@@ -3,6 +3,8 @@ import type { ServiceContext } from '../service-context.js';
 import type { Html } from './html.js';
 import { smartcardMethod } from './smartcard-method.js';
 import { webauthnMethod } from '../authenticators/webauthn-method.js';
+import { ipadMethod } from '../devices/ipad-method.js';
+import { totpMethod } from '../devices/totp-method.js';
 
 // The ways to sign in the sign-in page may offer, each at the assurance level it reaches. The
 // page offers only those that meet what the app needs (an AAL3 app: the smartcard alone). Each
@@ -29,7 +31,7 @@ export interface SignInMethod {
   render(uid: string, page: SignInPageInput): MethodSection | Promise<MethodSection>;
 }
 
-export const SIGN_IN_METHODS: readonly SignInMethod[] = [smartcardMethod, webauthnMethod];
+export const SIGN_IN_METHODS: readonly SignInMethod[] = [smartcardMethod, webauthnMethod, ipadMethod, totpMethod];
 
 /** The methods that reach `required`, in the registry's order. */
 export const methodsMeeting = (required: Aal, methods: readonly SignInMethod[] = SIGN_IN_METHODS): SignInMethod[] => methods.filter((m) => m.aal >= required);

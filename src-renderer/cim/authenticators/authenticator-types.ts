@@ -3,6 +3,8 @@ import type { IssuableKind } from '../../../src-shared/api/cim-authenticators.js
 import type { AuthenticatorKind } from '../../../src-shared/api/oidc.js';
 import type { Holder } from './authenticator-frame.js';
 import { SecurityKeyInstructions } from './security-key-instructions.js';
+import { IpadInstructions } from './ipad-instructions.js';
+import { MicrosoftAuthenticatorInstructions } from './microsoft-authenticator-instructions.js';
 import { WindowsHelloInstructions } from './windows-hello-instructions.js';
 
 // The kinds of authenticator CIM can add, each with its instructions page (in its own file in
@@ -21,6 +23,8 @@ export interface AuthenticatorType {
 }
 
 export const AUTHENTICATOR_TYPES: Partial<Record<IssuableKind, AuthenticatorType>> = {
+  ipad: { label: 'iPad', hint: 'The NHS CIS2 app on the user’s own iPad, with face or fingerprint.', Instructions: IpadInstructions },
+  'microsoft-authenticator': { label: 'Microsoft Authenticator', hint: 'A 6-digit code from an authenticator app on a phone.', Instructions: MicrosoftAuthenticatorInstructions },
   'security-key': { label: 'Security key or passkey', hint: 'A USB or NFC security key, or a passkey on a phone.', Instructions: SecurityKeyInstructions },
   'windows-hello': { label: 'Windows Hello', hint: 'The Windows computer itself, with a PIN, face or fingerprint.', Instructions: WindowsHelloInstructions },
 };
