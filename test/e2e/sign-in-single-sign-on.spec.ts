@@ -20,6 +20,7 @@ test.beforeEach(async ({ page, app }) => {
 
 test('rule: a clinician signed in by card goes straight through to the clinical app, at AAL3 by smartcard', async ({ page }) => {
   await logIn(page, CLINICIAN);
+  await expectNoAxeViolations(page, 'the workstation, with the training panel linking to the apps');
   const tab = await openClinicalApp(page, 'Training clinical app');
   await expectNoAxeViolations(tab, 'Training clinical app, signed out');
 

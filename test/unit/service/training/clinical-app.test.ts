@@ -5,7 +5,7 @@ import { ACR } from '../../../../src-shared/api/oidc.js';
 import { startClinicalApp, type BackchannelLogoutReceived, type ClinicalApp } from '../../../../src-main/training/clinical-app/clinical-app.js';
 import { CLINICAL_APP_SCOPES } from '../../../../src-main/training/clinical-app/training-clinical-apps.js';
 import { OidcBrowser } from '../../../support/oidc-browser.js';
-import { clinician, startRig, type Rig } from '../oidc/oidc-rig.js';
+import { clinician, startRig, type Rig } from '../../../support/oidc-rig.js';
 
 // The training clinical app against the real provider (both engines): it signs in with the code
 // flow and shows who and at what assurance; when the service ends the sign-in, its back-channel
