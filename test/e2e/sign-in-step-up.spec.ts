@@ -19,12 +19,15 @@ test.beforeEach(async ({ page, app }) => {
   await expect(pageHeading(page)).toHaveText('Insert your smartcard');
 });
 
-/** A platform passkey with user verification, in `tab` only (virtual authenticators are per page). */
+/**
+ * A roaming passkey (a security key holding a discoverable credential, with user verification),
+ * in `tab` only: virtual authenticators belong to one page.
+ */
 async function addVirtualPasskey(context: BrowserContext, tab: Page): Promise<void> {
   const cdp = await context.newCDPSession(tab);
   await cdp.send('WebAuthn.enable');
   await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
   });
 }
 
