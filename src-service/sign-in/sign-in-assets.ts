@@ -17,8 +17,16 @@ export const SIGN_IN_ASSETS = {
 } as const;
 
 let nhsukCss: string | undefined;
-const nhsukCssText = (): string =>
-  (nhsukCss ??= readFileSync(createRequire(import.meta.url).resolve('nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css'), 'utf8'));
+/**
+ * nhsuk-frontend's compiled CSS without its @font-face rules: they point at Frutiger on a remote
+ * origin (licensed, not shipped), which the pages' CSP blocks with an error on every page; the
+ * design system's Arial fallback is what the renderer uses too (vite.config.ts).
+ */
+export const nhsukCssText = (): string =>
+  (nhsukCss ??= readFileSync(createRequire(import.meta.url).resolve('nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css'), 'utf8').replace(
+    /@font-face\s*{[^}]*https?:\/\/[^}]*}/g,
+    '',
+  ));
 
 /** Serves the assets; each may be cached for an hour (they change only with the service). */
 export function registerSignInAssets(app: FastifyInstance): void {

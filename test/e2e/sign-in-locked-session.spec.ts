@@ -1,5 +1,5 @@
 import { expectNoAxeViolations } from './support/axe.js';
-import { openClinicalApp, signedInLine, signInButton } from './support/clinical-app.js';
+import { openClinicalApp, signedInLine, signInButton, smartcardStatus } from './support/clinical-app.js';
 import { expect, test, useTrainingApp } from './support/fixtures.js';
 import { CLINICIAN } from './support/personas.js';
 import { enterPasscode, insertCard, logIn, openWorkstation, pageHeading, removeCard, removeEveryCard } from './support/workstation.js';
@@ -23,7 +23,7 @@ test('rule: the bridge refuses a locked session until the Identity Agent is unlo
   const tab = await openClinicalApp(page, 'Training clinical app');
   await signInButton(tab).click();
 
-  await expect(tab.getByRole('status')).toHaveText('Your session is locked. Unlock the Identity Agent first: insert your smartcard and enter your passcode.');
+  await expect(smartcardStatus(tab)).toHaveText('Your session is locked. Unlock the Identity Agent first: insert your smartcard and enter your passcode.');
   await expect(signedInLine(tab)).toHaveCount(0);
   await expectNoAxeViolations(tab, 'the sign-in page, session locked');
 

@@ -1,5 +1,5 @@
 import { expectNoAxeViolations } from './support/axe.js';
-import { expectSignedOutByBackChannel, openClinicalApp, signedInLine, signInButton, signOutButton } from './support/clinical-app.js';
+import { expectNoErrorsIn, expectSignedOutByBackChannel, openClinicalApp, signedInLine, signInButton, signOutButton } from './support/clinical-app.js';
 import { expect, test, useTrainingApp } from './support/fixtures.js';
 import { CLINICIAN } from './support/personas.js';
 import { logIn, openWorkstation, pageHeading, removeCard, removeEveryCard } from './support/workstation.js';
@@ -29,6 +29,7 @@ test('rule: a clinician signed in by card goes straight through to the clinical 
   await expect(signedInLine(tab)).toHaveText(`Signed in as ${CLINICIAN.name}, ${CLINICIAN.position} at ${CLINICIAN.organisation}, assurance AAL3_ANY (SCARD)`);
   await expect(tab.getByRole('textbox')).toHaveCount(0);
   await expectNoAxeViolations(tab, 'Training clinical app, signed in');
+  expectNoErrorsIn(tab);
 });
 
 test("rule: userinfo tells the app the user's name, organisation, position and assurance", async ({ page }) => {
@@ -69,6 +70,7 @@ test('rule: without a card session the sign-in page asks for the card, and goes 
   await logIn(page, CLINICIAN);
 
   await expect(signedInLine(tab)).toContainText(`Signed in as ${CLINICIAN.name}`, { timeout: 10_000 });
+  expectNoErrorsIn(tab);
 });
 
 test('rule: "Sign out" in the app ends the sign-in at the identity service (RP-initiated logout)', async ({ page }) => {
@@ -108,4 +110,6 @@ test('rule: a second app signs in from the same provider session, and the card o
 
   await expectSignedOutByBackChannel(clinical);
   await expectSignedOutByBackChannel(prescribing);
+  expectNoErrorsIn(clinical);
+  expectNoErrorsIn(prescribing);
 });

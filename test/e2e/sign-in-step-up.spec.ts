@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { expectNoAxeViolations } from './support/axe.js';
-import { clinicalAppUrl, signedInLine, signInButton } from './support/clinical-app.js';
+import { clinicalAppUrl, signedInLine, signInButton, smartcardStatus } from './support/clinical-app.js';
 import { expect, test, useTrainingApp } from './support/fixtures.js';
 import { CLINICIAN } from './support/personas.js';
 import { logIn, openWorkstation, pageHeading, removeCard, removeEveryCard } from './support/workstation.js';
@@ -72,7 +72,7 @@ test('rule: an AAL3 app refuses a passkey-only sign-in until the user steps up w
   const main = tab.getByRole('main');
   await expect(main).toContainText('This app needs a smartcard (very high assurance).');
   await expect(tab.getByRole('button', { name: 'Sign in with a security key, passkey or Windows Hello' })).toHaveCount(0);
-  await expect(tab.getByRole('status').first()).toHaveText('Insert your smartcard and enter your passcode in the Identity Agent.');
+  await expect(smartcardStatus(tab)).toHaveText('Insert your smartcard and enter your passcode in the Identity Agent.');
   await expectNoAxeViolations(tab, 'the sign-in page, AAL3 app: smartcard only');
 
   // Step-up: the card in, passcode, position; the page carries on by itself.

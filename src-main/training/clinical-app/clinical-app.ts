@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import * as client from 'openid-client';
 import { minimumAalOf, type Acr, type OidcClientMetadata } from '../../../src-shared/api/oidc.js';
+import { nhsukCssText } from '../../../src-service/sign-in/sign-in-assets.js';
 import { appPage, errorPage } from './clinical-app-pages.js';
 import { AppSessions, type AppSession } from './clinical-app-sessions.js';
-import { nhsukStylesheet } from './clinical-app-styles.js';
 import { describeUser } from './describe-user.js';
 import { LogoutTokenRefused, LogoutTokenVerifier } from './logout-token.js';
 
@@ -94,7 +94,7 @@ export async function startClinicalApp(options: ClinicalAppOptions): Promise<Cli
       case 'GET /':
         return send(res, 200, appPage(pageFacts, takeProblem(sessionOf(req))), issuerOrigin(issuer));
       case 'GET /nhsuk.css':
-        return sendCss(res, await nhsukStylesheet());
+        return sendCss(res, nhsukCssText());
       case 'POST /sign-in': {
         if (!sameOrigin(req, url)) return send(res, 403, errorPage(options.name, 'Sign in from this app’s own page.'));
         const { config } = await discover();

@@ -7,11 +7,23 @@ import { trainingPanel } from './workstation.js';
 
 export type ClinicalAppName = 'Training clinical app' | 'Training prescribing app';
 
-/** Clicks "Open the <app>" in the training panel; the app's tab. */
+const errorsIn = new WeakMap<Page, string[]>();
+
+/** Clicks "Open the <app>" in the training panel; the app's tab (its errors recorded from then on). */
 export async function openClinicalApp(page: Page, name: ClinicalAppName): Promise<Page> {
   const opened = page.context().waitForEvent('page');
   await trainingPanel(page).getByRole('link', { name: new RegExp(`^Open the ${name}`) }).click();
   const tab = await opened;
+  const errors: string[] = [];
+  errorsIn.set(tab, errors);
+  tab.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  tab.on('response', (response) => {
+    if (response.status() >= 400 && response.request().method() === 'GET') errors.push(`${response.status()} for ${response.url()}`);
+  });
+  tab.on('console', (message) => {
+    // The browser asks each origin for /favicon.ico by itself; the pages name no icon.
+    if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) errors.push(`console error at ${tab.url()}: ${message.text()} (${message.location().url})`);
+  });
   await expect(tab.getByRole('heading', { level: 1 })).toHaveText(name);
   return tab;
 }
@@ -23,6 +35,8 @@ export async function clinicalAppUrl(page: Page, name: ClinicalAppName): Promise
   return href.replace(/\/$/, '');
 }
 
+/** The sign-in page's smartcard section says what the Identity Agent answered. */
+export const smartcardStatus = (tab: Page): Locator => tab.locator('#smartcard-sign-in').getByRole('status');
 export const signedInLine = (tab: Page): Locator => tab.getByText(/^Signed in as /);
 export const signedOutLine = (tab: Page): Locator => tab.getByText(/^Signed out by the identity service|^You signed out/);
 export const signInButton = (tab: Page): Locator => tab.getByRole('button', { name: 'Sign in', exact: true });
@@ -41,4 +55,9 @@ export async function expectSignedOutByBackChannel(tab: Page, timeout = 3_000): 
     .toMatch(/^Signed out by the identity service \(back-channel logout\) at \d\d:\d\d:\d\d/);
   await expect(signedInLine(tab)).toHaveCount(0);
   await expect(signInButton(tab)).toBeVisible();
+}
+
+/** The app's pages and the service's sign-in pages in `tab` logged no errors (a CSP violation is one). */
+export function expectNoErrorsIn(tab: Page): void {
+  expect(errorsIn.get(tab) ?? ['the tab was not opened with openClinicalApp'], 'the pages in the app tab must log no errors').toEqual([]);
 }
