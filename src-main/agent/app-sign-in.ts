@@ -15,7 +15,7 @@ import { settle } from './agent-transitions.js';
 const TICKET_MEMORY_MS = 3 * 60_000;
 
 /** How long an app's request keeps the passcode prompt wanted in the Connect style. */
-export const APP_WAIT_MS = 2 * 60_000;
+const APP_WAIT_MS = 2 * 60_000;
 
 const USED = 'This sign-in has already been used. Go back to the app and sign in again.';
 const SESSION_ENDED = 'Your Identity Agent session has ended. Sign in to the Identity Agent again, then go back to the app.';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CONFIG_FILE_ENV, loadConfig, type ServiceConfig } from '../../src-service/config.js';
+import { CONFIG_FILE_ENV, loadConfig, readClientsFile, type ServiceConfig, type ServiceConfigInput } from '../../src-service/config.js';
 import { startService, type RunningService } from '../../src-service/start-service.js';
 import type { Agent, AgentOptions } from '../agent/agent-types.js';
 import { startAgentBridge } from '../bridge/bridge-server.js';
@@ -55,12 +55,17 @@ export interface LaunchedAgent {
 }
 
 /** What the embedded service runs with: the standalone settings, on loopback, in the data folder. */
-function embeddedServiceConfig(dataDir: string, training: TrainingClinicalApps | undefined, env: NodeJS.ProcessEnv): ServiceConfig {
+function embeddedServiceConfig(dataDir: string, training: TrainingClinicalApps | undefined, env: NodeJS.ProcessEnv, clientsFile: string | undefined): ServiceConfig {
+  // Apps from --oidc-clients are checked like the configuration's own (a bad one stops the launch, naming the field).
+  const apps = clientsFile !== undefined ? (readClientsFile(clientsFile) as ServiceConfigInput['oidcClients']) : undefined;
   const place = { host: '127.0.0.1', port: 0, dbFile: join(dataDir, EMBEDDED_DB_FILE), secretFile: undefined };
-  if (training) return loadConfig({ overrides: { ...place, outbox: true, oidcClients: training.apps.map((app) => app.metadata) } });
+  // Training registers its own clinical apps beside any from --oidc-clients.
+  if (training) return loadConfig({ overrides: { ...place, outbox: true, oidcClients: [...(apps ?? []), ...training.apps.map((app) => app.metadata)] } });
   const local = join(dataDir, EMBEDDED_CONFIG_FILE);
   const file = env[CONFIG_FILE_ENV] || (existsSync(local) ? local : undefined);
-  return loadConfig({ ...(file ? { file } : {}), env, overrides: place });
+  const config = loadConfig({ ...(file ? { file } : {}), env, overrides: place });
+  // Beside the apps the configuration already names.
+  return apps ? loadConfig({ ...(file ? { file } : {}), env, overrides: { ...place, oidcClients: [...config.oidcClients, ...(apps ?? [])] } }) : config;
 }
 
 /** A driver that announces its readers once started (after the agent listens to it). */
@@ -92,7 +97,7 @@ export async function launchAgent(options: LaunchOptions, deps: LaunchDeps): Pro
     const clinicalApps = options.training ? await startTrainingClinicalApps() : undefined;
     if (clinicalApps) cleanups.push(() => clinicalApps.close());
     if (serviceUrl === undefined) {
-      const config = embeddedServiceConfig(dataDir.path, clinicalApps, deps.env ?? process.env);
+      const config = embeddedServiceConfig(dataDir.path, clinicalApps, deps.env ?? process.env, options.oidcClientsFile);
       service = await (deps.startService ?? startService)({ ...config, ...(deps.now ? { now: deps.now } : {}) });
       const running = service;
       cleanups.push(() => running.close());

@@ -21,6 +21,8 @@ export interface LaunchOptions {
   readonly bridgePort: number;
   readonly signInStyle: SignInStyle;
   readonly help: boolean;
+  /** A JSON file of apps (OpenID Connect client metadata) the embedded service signs people in to. */
+  readonly oidcClientsFile?: string;
 }
 
 export const LAUNCH_USAGE = `options:
@@ -32,6 +34,7 @@ export const LAUNCH_USAGE = `options:
   --workstation-id <id>      this workstation's name in the audit log (default: the host name)
   --bridge-port <p>          where apps' sign-in pages reach the agent on 127.0.0.1 (default ${DEFAULT_BRIDGE_PORT}; training: a free port)
   --sign-in-style <style>    standard (passcode asked when the card goes in) or connect (asked when an app signs in)
+  --oidc-clients <file.json> apps (OpenID Connect client metadata) the embedded service signs in
   --help                     show this help`;
 
 export class LaunchOptionsError extends Error {
@@ -47,6 +50,7 @@ const OPTIONS = {
   'workstation-id': { type: 'string' },
   'bridge-port': { type: 'string' },
   'sign-in-style': { type: 'string' },
+  'oidc-clients': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -76,7 +80,7 @@ export function parseLaunchOptions(args: readonly string[], options: ParseLaunch
   for (const name of ['training', 'help'] as const) {
     if (typeof values[name] === 'string') throw new LaunchOptionsError(`--${name} takes no value.`);
   }
-  const text = (name: 'data-dir' | 'port' | 'removal-mode' | 'service-url' | 'workstation-id' | 'bridge-port' | 'sign-in-style'): string | undefined => {
+  const text = (name: 'data-dir' | 'port' | 'removal-mode' | 'service-url' | 'workstation-id' | 'bridge-port' | 'sign-in-style' | 'oidc-clients'): string | undefined => {
     const value = values[name];
     if (value === undefined) return undefined;
     if (typeof value !== 'string' || value === '') throw new LaunchOptionsError(`--${name} needs a value.\n${LAUNCH_USAGE}`);
@@ -88,6 +92,10 @@ export function parseLaunchOptions(args: readonly string[], options: ParseLaunch
   if (training && serviceUrl !== undefined) {
     throw new LaunchOptionsError('--training uses its own seeded identity service: leave out --service-url.');
   }
+  const oidcClientsFile = text('oidc-clients');
+  if (oidcClientsFile !== undefined && serviceUrl !== undefined) {
+    throw new LaunchOptionsError('--oidc-clients registers apps with the embedded service: for the service at --service-url, add them there (npm run service -- oidc-client add).');
+  }
   return {
     training,
     dataDir: text('data-dir'),
@@ -98,6 +106,7 @@ export function parseLaunchOptions(args: readonly string[], options: ParseLaunch
     bridgePort: parseBridgePort(text('bridge-port'), training),
     signInStyle: parseSignInStyle(text('sign-in-style')),
     help: values.help === true,
+    ...(oidcClientsFile !== undefined ? { oidcClientsFile } : {}),
   };
 }
 

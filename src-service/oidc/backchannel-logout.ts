@@ -106,7 +106,8 @@ function grantIdsOf(payload: string, clientId?: string): string[] {
     .flatMap(([, a]) => (typeof a.grantId === 'string' ? [a.grantId] : []));
 }
 
-async function storedClientUri(db: Db, clientId: string): Promise<string | undefined> {
+/** The back-channel logout URI of a client added with the CLI. */
+export async function storedClientUri(db: Db, clientId: string): Promise<string | undefined> {
   const row = await db.selectFrom('oidc_clients').select('metadata').where('client_id', '=', clientId).executeTakeFirst();
   return row ? (JSON.parse(row.metadata) as { backchannel_logout_uri?: string }).backchannel_logout_uri : undefined;
 }
@@ -144,7 +145,7 @@ export interface BackchannelDispatcher {
  * Starts the dispatcher for the service on `ctx.db`: registered against the store so any
  * session end kicks it, and run once at start for deliveries a previous run left.
  */
-export function startBackchannelDispatcher(ctx: ServiceContext, provider: () => Provider | undefined, uriOf: (clientId: string) => Promise<string | undefined>): BackchannelDispatcher {
+export function startBackchannelDispatcher(ctx: ServiceContext, provider: () => Promise<Provider>, uriOf: (clientId: string) => Promise<string | undefined>): BackchannelDispatcher {
   const db = ctx.db;
   let running: Promise<void> | null = null;
   let again = false;
@@ -200,9 +201,10 @@ export function startBackchannelDispatcher(ctx: ServiceContext, provider: () => 
   const loop = async (): Promise<void> => {
     do {
       again = false;
-      const p = provider();
-      if (!p || stopped) return;
+      if (stopped) return;
       const due = await claim();
+      if (due.length === 0) return;
+      const p = await provider();
       await Promise.all(due.map((d) => deliver(p, d)));
       if (due.length === CLAIM_BATCH) again = true;
     } while (again && !stopped);

@@ -34,7 +34,7 @@ const NEEDS: Record<Aal, string> = {
 };
 
 async function interactionOf(ctx: ServiceContext, uid: string) {
-  const provider = oidcOf(ctx).provider;
+  const provider = await oidcOf(ctx).provider();
   const interaction = await provider.Interaction.find(uid);
   if (!interaction) throw new ServiceError(404, 'not-found', GONE);
   const clientId = String(interaction.params.client_id);

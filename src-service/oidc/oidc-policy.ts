@@ -1,4 +1,4 @@
-import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import type { interactionPolicy as InteractionPolicy, KoaContextWithOIDC } from 'oidc-provider';
 import { minimumAalOf, type Aal } from '../../src-shared/api/oidc.js';
 
 // The assurance an app needs, and the step-up rule: a provider session signed in at AAL2 that an
@@ -17,7 +17,7 @@ export function requiredAal(acrValues: unknown, defaultAcrValues: readonly strin
 const aalOfAcr = (acr: string | undefined): number => (acr === undefined ? 0 : (minimumAalOf(acr) ?? 0));
 
 /** The library's prompts, with the login prompt also asked when the session is below the level needed. */
-export function promptPolicy(): interactionPolicy.DefaultPolicy {
+export function promptPolicy(interactionPolicy: typeof InteractionPolicy): InteractionPolicy.DefaultPolicy {
   const policy = interactionPolicy.base();
   const login = policy.get('login');
   if (!login) throw new Error('the login prompt is missing from the base policy');

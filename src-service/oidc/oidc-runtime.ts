@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Provider, { type Configuration } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { Configuration } from 'oidc-provider';
 import { ACR_VALUES_SUPPORTED } from '../../src-shared/api/oidc.js';
 import { ServiceError } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
@@ -9,20 +10,23 @@ import { OIDC_CLAIMS, OIDC_SCOPES, findAccount } from './oidc-claims.js';
 import { providerMetadataOf } from './oidc-clients.js';
 import { promptPolicy } from './oidc-policy.js';
 import { currentSigningKeys, SIGNING_ALG } from './oidc-signing-keys.js';
-import { endSignIns, startBackchannelDispatcher, type BackchannelDispatcher } from './backchannel-logout.js';
+import { endSignIns, startBackchannelDispatcher, storedClientUri, type BackchannelDispatcher } from './backchannel-logout.js';
 import { signInRecorder } from './sign-in-record.js';
 
 // The OpenID Connect provider (the oidc-provider library) the service is for other apps, mounted
 // at /oidc. Its state is in the service database (oidc-adapter.ts); its keys are the service's
 // (oidc-signing-keys.ts). When the key set changes (rotation, here or by another instance or the
 // CLI) a new provider instance takes over: all its state is in the database, so nothing is lost.
+// The library is loaded and the provider built at the first request that needs it, so a service
+// (or a test) that never signs anyone in to an app does not pay for it at start.
 
 export const OIDC_MOUNT = '/oidc';
 /** The sign-in page's address: served by the service beside the provider (src-service/sign-in/). */
 export const interactionPath = (uid: string): string => `${OIDC_MOUNT}/interaction/${uid}`;
 
 export interface OidcRuntime {
-  readonly provider: Provider;
+  /** The provider, built at the first call. */
+  provider(): Promise<Provider>;
   /** Hands a request under /oidc to the provider. */
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** Takes a changed key set (rotated, or past its age); a no-op when nothing changed. */
@@ -50,7 +54,9 @@ function errorPage(error: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in problem</title></head><body><main><h1>There is a problem with signing in</h1><p>${words}</p></main></body></html>`;
 }
 
-function configuration(ctx: ServiceContext, keys: Configuration['jwks']): Configuration {
+type ProviderModule = typeof import('oidc-provider');
+
+function configuration(ctx: ServiceContext, keys: Configuration['jwks'], library: ProviderModule): Configuration {
   // Cookie signing keys from the data key: the same on every instance and across restarts.
   const cookieKey = createHmac('sha256', ctx.dataKey).update('oidc cookie signing').digest('base64url');
   const sessionSeconds = ctx.config.sessionTtlMinutes * 60;
@@ -74,7 +80,7 @@ function configuration(ctx: ServiceContext, keys: Configuration['jwks']): Config
       backchannelLogout: { enabled: true },
       userinfo: { enabled: true },
     },
-    interactions: { url: (_kctx, interaction) => interactionPath(interaction.uid), policy: promptPolicy() },
+    interactions: { url: (_kctx, interaction) => interactionPath(interaction.uid), policy: promptPolicy(library.interactionPolicy) },
     // Apps of this service are the organisation's own: no consent screen. The grant covers what was asked.
     loadExistingGrant: async (kctx) => {
       const { oidc } = kctx;
@@ -106,8 +112,9 @@ function configuration(ctx: ServiceContext, keys: Configuration['jwks']): Config
   };
 }
 
-function buildProvider(ctx: ServiceContext, keys: Configuration['jwks']): Provider {
-  const provider = new Provider(ctx.oidcIssuer, configuration(ctx, keys));
+async function buildProvider(ctx: ServiceContext, keys: Configuration['jwks']): Promise<{ provider: Provider; callback: ReturnType<Provider['callback']> }> {
+  const library = await import('oidc-provider');
+  const provider = new library.default(ctx.oidcIssuer, configuration(ctx, keys, library));
   // Behind a TLS-terminating proxy the provider must believe X-Forwarded-Proto for its cookies.
   provider.proxy = ctx.config.trustedProxies.length > 0;
   provider.use(signInRecorder(ctx));
@@ -118,45 +125,50 @@ function buildProvider(ctx: ServiceContext, keys: Configuration['jwks']): Provid
     const row = await ctx.db.selectFrom('oidc_sign_ins').select('id').where('sid', '=', sid).where('client_id', '=', this.clientId).where('ended_at', 'is', null).executeTakeFirst();
     if (row) await endSignIns(ctx, { signInId: row.id }, 'app-logout');
   };
-  return provider;
+  return { provider, callback: provider.callback() };
 }
 
-/** Starts the provider and the back-channel dispatcher; `ctx.oidcIssuer` must be set. */
+/** Starts the back-channel dispatcher and makes the provider ready to build; `ctx.oidcIssuer` must be set. */
 export async function startOidc(ctx: ServiceContext): Promise<OidcRuntime> {
   const keysAt = () => currentSigningKeys(ctx.db, ctx.dataKey, ctx.now().getTime(), ctx.config.oidcKeyRotationDays);
   let keys = await keysAt();
-  let provider = buildProvider(ctx, { keys: keys.keys });
-  let callback = provider.callback();
+  let built: ReturnType<typeof buildProvider> | null = null;
+  const current = (): ReturnType<typeof buildProvider> =>
+    (built ??= buildProvider(ctx, { keys: keys.keys }).catch((err: unknown) => {
+      // Built again at the next request rather than failing for good.
+      built = null;
+      throw err;
+    }));
   const configured = new Map(ctx.config.oidcClients.map((c) => [c.client_id, c.backchannel_logout_uri]));
   const dispatcher = startBackchannelDispatcher(
     ctx,
-    () => provider,
-    async (clientId) => {
-      if (configured.has(clientId)) return configured.get(clientId);
-      const client = await provider.Client.find(clientId);
-      return client?.backchannelLogoutUri;
-    },
+    async () => (await current()).provider,
+    async (clientId) => (configured.has(clientId) ? configured.get(clientId) : storedClientUri(ctx.db, clientId)),
   );
-  const runtime: OidcRuntime = {
-    get provider() {
-      return provider;
-    },
+  return {
+    provider: async () => (await current()).provider,
     handle(req, res) {
       // The provider's routes are relative to its mount; it rebuilds its own URLs from originalUrl.
       const original = req.url ?? '/';
       (req as IncomingMessage & { originalUrl?: string }).originalUrl = original;
       req.url = original.slice(OIDC_MOUNT.length) || '/';
-      void callback(req, res);
+      current().then(
+        ({ callback }) => callback(req, res),
+        () => {
+          res.statusCode = 503;
+          res.setHeader('content-type', 'application/json; charset=utf-8');
+          res.end(JSON.stringify({ code: 'unavailable', message: 'Sign-in for other apps is not available just now. Try again in a moment.' }));
+        },
+      );
     },
     async refreshKeys() {
       const next = await keysAt();
       if (next.fingerprint === keys.fingerprint) return;
       keys = next;
-      provider = buildProvider(ctx, { keys: keys.keys });
-      callback = provider.callback();
+      // The next request builds a provider with the new set.
+      built = null;
     },
     dispatcher,
     close: () => dispatcher.stop(),
   };
-  return runtime;
 }

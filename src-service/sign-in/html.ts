@@ -12,7 +12,7 @@ export class Html {
   }
 }
 
-export const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
+const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
 
 type Part = Html | string | number | null | undefined | false | readonly Part[];
 

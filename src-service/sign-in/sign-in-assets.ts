@@ -18,15 +18,11 @@ export const SIGN_IN_ASSETS = {
 
 let nhsukCss: string | undefined;
 /**
- * nhsuk-frontend's compiled CSS without its @font-face rules: they point at Frutiger on a remote
- * origin (licensed, not shipped), which the pages' CSP blocks with an error on every page; the
- * design system's Arial fallback is what the renderer uses too (vite.config.ts).
+ * The design system's CSS without its @font-face rules: those fetch the Frutiger fonts from
+ * assets.nhs.uk, which the pages' CSP refuses (the system's own fallback, Arial, is used).
  */
 export const nhsukCssText = (): string =>
-  (nhsukCss ??= readFileSync(createRequire(import.meta.url).resolve('nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css'), 'utf8').replace(
-    /@font-face\s*{[^}]*https?:\/\/[^}]*}/g,
-    '',
-  ));
+  (nhsukCss ??= readFileSync(createRequire(import.meta.url).resolve('nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css'), 'utf8').replace(/@font-face\{[^}]*\}/g, ''));
 
 /** Serves the assets; each may be cached for an hour (they change only with the service). */
 export function registerSignInAssets(app: FastifyInstance): void {

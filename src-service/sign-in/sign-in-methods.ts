@@ -10,7 +10,7 @@ import { totpMethod } from '../devices/totp-method.js';
 // page offers only those that meet what the app needs (an AAL3 app: the smartcard alone). Each
 // authenticator adds itself here with one line.
 
-export interface SignInPageInput {
+interface SignInPageInput {
   readonly ctx: ServiceContext;
   /** The app asking, as its registration names it. */
   readonly clientName: string;
@@ -18,7 +18,7 @@ export interface SignInPageInput {
 }
 
 /** A method's part of the page: its markup and the scripts (served by the service) it needs. */
-export interface MethodSection {
+interface MethodSection {
   readonly body: Html;
   readonly scripts?: readonly string[];
 }

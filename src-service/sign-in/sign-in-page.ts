@@ -6,7 +6,7 @@ import { SIGN_IN_ASSETS } from './sign-in-assets.js';
 // NHS design system's markup: one h1, a skip link, an error summary that takes focus, every
 // control labelled. Server-rendered; scripts only from files of the service's own origin.
 
-export const SERVICE_NAME = 'Care Identity Service';
+const SERVICE_NAME = 'Care Identity Service';
 
 /** Headers for every page: strict CSP (the agent's bridge is the only other place it may call), no caching, no framing. */
 export function pageHeaders(connectTo: readonly string[] = []): Record<string, string> {
@@ -43,6 +43,7 @@ export function page({ title, main, scripts = [] }: PageInput): string {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${title} – ${SERVICE_NAME}</title>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="${SIGN_IN_ASSETS.css}">
 </head>
 <body>
@@ -67,7 +68,7 @@ ${[...new Set(scripts)].map((src) => html`  <script src="${src}" defer></script>
  * An error summary: filled on the server when the page is shown again with a problem, or by a
  * method's script (ids error-summary and error-summary-list), which then shows and focuses it.
  */
-export function errorSummary(problems: readonly { readonly text: string; readonly href: string }[]): Html {
+function errorSummary(problems: readonly { readonly text: string; readonly href: string }[]): Html {
   return html`<div class="nhsuk-error-summary" id="error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1"${problems.length === 0 ? html` hidden` : ''}>
   <h2 class="nhsuk-error-summary__title" id="error-summary-title">There is a problem</h2>
   <div class="nhsuk-error-summary__body">

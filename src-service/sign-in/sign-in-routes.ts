@@ -21,7 +21,7 @@ const START_AGAIN = 'Go back to the app you were using and sign in again.';
 /** Whether this browser holds interaction `uid`'s cookie (signed by the provider, checked by it). */
 async function holdsInteraction(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply, uid: string): Promise<boolean> {
   try {
-    return (await oidcOf(ctx).provider.interactionDetails(request.raw, reply.raw)).uid === uid;
+    return (await (await oidcOf(ctx).provider()).interactionDetails(request.raw, reply.raw)).uid === uid;
   } catch {
     return false;
   }

@@ -38,8 +38,7 @@ export const BridgeSignInAnswer = z.discriminatedUnion('outcome', [
 ]);
 export type BridgeSignInAnswer = z.infer<typeof BridgeSignInAnswer>;
 
-/** The service's endpoint the agent redeems a ticket at (auth 'session'). */
-export const SmartcardSignInBody = BridgeSignInRequest;
+/** What the service's endpoint the agent redeems a ticket at (auth 'session') answers; it takes a BridgeSignInRequest. */
 export const SmartcardSignInResponse = z.strictObject({ redirectTo: z.string() });
 
 /**

@@ -1,4 +1,4 @@
-import { SmartcardSignInBody, SmartcardSignInResponse } from './agent-bridge.js';
+import { BridgeSignInRequest, SmartcardSignInResponse } from './agent-bridge.js';
 import { endpoint } from './endpoint.js';
 
 // Sign-in for other apps: the Identity Agent redeems the one-use ticket of a sign-in page with
@@ -11,7 +11,7 @@ export const OIDC_ENDPOINTS = {
     summary: "Sign the session's holder in to an app with the smartcard: the sign-in page's one-use ticket (2 minutes), redeemed by the agent holding the session",
     tag: 'oidc',
     auth: 'session',
-    body: SmartcardSignInBody,
+    body: BridgeSignInRequest,
     response: SmartcardSignInResponse,
   }),
 } as const;

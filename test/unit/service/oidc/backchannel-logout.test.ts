@@ -61,6 +61,15 @@ describe('rule: ending the workstation session tells every app it signed in to',
     await expect(signIn(rig, await rig.app('ward-app'), jar, null)).rejects.toThrow(/asked for a sign-in/);
   });
 
+  it('the session lost its standing (the assignment ended): its next call ends it, and the apps are told', async () => {
+    const { who, sids } = await signedInByCard(['ward-app', 'rota']);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await rig.service.ctx.db.updateTable('position_assignments').set({ end_date: yesterday }).where('user_id', '=', who.userId).execute();
+    const path = '/v1/session';
+    expect((await fetch(`${rig.service.url}${path}`, { headers: await proofHeaders(rig.service, 'GET', path, who.token) })).status).toBe(401);
+    await expectLoggedOut(who.uuid, sids, 'position-ended');
+  });
+
   it('the card cancelled', async () => {
     const { who, sids } = await signedInByCard(['ward-app', 'rota']);
     await inTransaction(rig.service.ctx.db, (trx) =>

@@ -58,11 +58,14 @@ describe('rule: the provider is mounted at /oidc behind the service checks, answ
   });
 
   it('the sign-in page for an interaction is served at /oidc/interaction/:uid and names the app', async () => {
-    const page = await startSignIn(rig, await rig.app('ward-app'), new CookieJar());
-    const response = await fetch(page);
+    const jar = new CookieJar();
+    const page = await startSignIn(rig, await rig.app('ward-app'), jar);
+    const response = await fetch(page, { headers: { cookie: jar.header() } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await response.text()).toContain('<h1>Sign in to App ward-app</h1>');
+    const text = await response.text();
+    expect(text).toContain('<h1 class="nhsuk-heading-l">Sign in</h1>');
+    expect(text).toContain('App ward-app');
     expect((await fetch(`${rig.service.ctx.publicOrigin}/oidc/interaction/unknown`)).status).toBe(404);
   });
 });

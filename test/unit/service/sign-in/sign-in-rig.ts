@@ -16,7 +16,7 @@ export const CLIENTS: OidcClientMetadata[] = [
   { client_id: 'rota-app', client_name: 'Staff Rota', redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none', default_acr_values: ['AAL2_OR_AAL3_ANY'] },
 ];
 
-export interface BrowserSignIn {
+interface BrowserSignIn {
   readonly uid: string;
   /** The Cookie header the browser sends back to the provider (the interaction's cookies). */
   readonly cookie: string;
