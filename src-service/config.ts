@@ -205,7 +205,7 @@ const ENV: Record<string, keyof ServiceConfigInput> = {
 };
 
 /** The environment variable naming a JSON file of relying parties (an array of client metadata). */
-export const OIDC_CLIENTS_FILE_ENV = 'CIS_OIDC_CLIENTS_FILE';
+const OIDC_CLIENTS_FILE_ENV = 'CIS_OIDC_CLIENTS_FILE';
 
 /** Reads a JSON file of relying parties: an array (or one object) of client metadata, unchecked. */
 export function readClientsFile(file: string): unknown[] {

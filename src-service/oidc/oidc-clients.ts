@@ -16,7 +16,7 @@ export class ClientMetadataError extends Error {
  * `input` as client metadata, or ClientMetadataError naming the field at fault: the shared shape,
  * then what only makes sense together (a secret for the secret methods, keys for private_key_jwt).
  */
-export function checkClientMetadata(input: unknown): OidcClientMetadata {
+function checkClientMetadata(input: unknown): OidcClientMetadata {
   const parsed = OidcClientMetadata.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(client)'}: ${i.message}`).join('; ');

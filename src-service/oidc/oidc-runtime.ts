@@ -22,7 +22,7 @@ import { signInRecorder } from './sign-in-record.js';
 
 export const OIDC_MOUNT = '/oidc';
 /** The sign-in page's address: served by the service beside the provider (src-service/sign-in/). */
-export const interactionPath = (uid: string): string => `${OIDC_MOUNT}/interaction/${uid}`;
+const interactionPath = (uid: string): string => `${OIDC_MOUNT}/interaction/${uid}`;
 
 export interface OidcRuntime {
   /** The provider, built at the first call. */

@@ -18,7 +18,7 @@ interface Finished {
   readonly details: SignInDetails | undefined;
 }
 
-export async function recordSignIn(ctx: ServiceContext, f: Finished): Promise<void> {
+async function recordSignIn(ctx: ServiceContext, f: Finished): Promise<void> {
   const now = ctx.now().getTime();
   await inTransaction(ctx.db, async (trx) => {
     const latest = await trx

@@ -236,4 +236,3 @@ export async function startSignIn(rig: Rig, app: App, jar: CookieJar, params: Re
   return follow(rig, jar, authUrl.href);
 }
 
-export { follow };
