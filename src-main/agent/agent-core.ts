@@ -41,6 +41,9 @@ import { channelOf, parseRequest, type RequestOf } from './request-validation.js
 import { ReportExports } from './report-export.js';
 import { SmartcardJobs } from './smartcard-jobs.js';
 import { ServiceMonitor } from './service-monitor.js';
+import { MobilityTimer, REAL_TIMERS } from './mobility-timer.js';
+import { refreshSignIns, signOutOfApp } from './sign-ins-actions.js';
+import { mobilityChecked, mobilityDueAt, sessionActive } from './mobility-transitions.js';
 import { AppSignIns } from './app-sign-in.js';
 import type { BridgeSignInAnswer, BridgeSignInRequest } from '../../src-shared/api/agent-bridge.js';
 
@@ -64,6 +67,8 @@ export class AgentCore implements Agent {
   private readonly monitor: ServiceMonitor;
   private readonly client: ServiceClient;
   private readonly journal: RenewalJournal;
+  private readonly mobilityTimer: MobilityTimer;
+  private readonly now: () => Date;
   private closed = false;
   private readonly closing = new AbortController();
   readonly reportExports: ReportExports;
@@ -72,6 +77,7 @@ export class AgentCore implements Agent {
 
   constructor(private readonly options: AgentOptions) {
     const now = options.now ?? (() => new Date());
+    this.now = now;
     this.client = new ServiceClient(options.serviceUrl, { key: WorkstationKey.loadOrCreate(options.dataDir), now });
     this.monitor = new ServiceMonitor({
       probe: () => this.probe(),
@@ -93,8 +99,14 @@ export class AgentCore implements Agent {
     };
     this.reportExports = new ReportExports(this.runtime);
     this.smartcardJobs = new SmartcardJobs(this.runtime);
+    this.mobilityTimer = new MobilityTimer({
+      timers: options.timers ?? REAL_TIMERS,
+      now,
+      due: () => mobilityDueAt(this.model),
+      check: (at) => this.apply((m) => mobilityChecked(m, at)),
+    });
     this.appSignIns = new AppSignIns(this.runtime);
-    this.model = { ...initialModel(options.removalMode, options.signInStyle), training: options.training?.view() ?? null };
+    this.model = { ...initialModel(options.removalMode, options.signInStyle, options.mobility), training: options.training?.view() ?? null };
     const view = viewOf(this.model);
     this.publishedKey = JSON.stringify(view);
     this.published = { version: 0, ...view };
@@ -133,6 +145,12 @@ export class AgentCore implements Agent {
     const name = channelOf(channel);
     if (this.closed) throw new AgentFailure('not-now', 'The Identity Agent is shutting down.');
     const request = parseRequest(name, payload);
+    if (name !== 'agent.getState') {
+      // Mobility: a session whose card is due locks before the request is looked at (the timer
+      // may be late after a sleep); any other request is the session in use.
+      const at = this.now().getTime();
+      this.apply((m) => sessionActive(mobilityChecked(m, at), at));
+    }
     let result: unknown;
     try {
       result = await (this.handlers[name] as (r: unknown) => unknown)(request);
@@ -155,6 +173,7 @@ export class AgentCore implements Agent {
     if (this.closed) return;
     this.closed = true;
     this.closing.abort();
+    this.mobilityTimer.stop();
     this.appSignIns.close();
     for (const off of this.detach.splice(0)) off();
     this.monitor.close();
@@ -256,6 +275,8 @@ export class AgentCore implements Agent {
     'smartcard.repair': (r) => this.smartcardJobs.repair(r),
     'smartcard.clear': (r) => this.smartcardJobs.clear(r),
     'smartcard.progress': (r) => this.smartcardJobs.progress(r.jobId),
+    'signIns.list': () => refreshSignIns(this.runtime),
+    'signIns.signOut': (r) => signOutOfApp(this.runtime, r.signInId),
     'training.insertCard': (r) => {
       const training = this.trainingCards();
       guardTraining(() => training.insert(r.persona, r.reader));
@@ -334,6 +355,7 @@ export class AgentCore implements Agent {
     // A session can only leave the model one way: with its token sent to the service to end.
     const ended = before.session?.token;
     if (ended !== undefined && after.session?.token !== ended) this.endRemotely(ended);
+    this.mobilityTimer.reschedule();
     this.publish();
     return after;
   }

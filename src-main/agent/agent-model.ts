@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { RemovalMode, ServiceStatus, SignedInSession, TrainingView } from '../../src-shared/api/agent-api.js';
 import type { PositionSummary } from '../../src-shared/api/service-common.js';
 import type { CardLoginSummary } from '../../src-shared/api/service-login.js';
+import type { SignedInApp } from '../../src-shared/api/oidc.js';
 import type { AsymmetricAlgorithm } from '../../src-shared/card/virtual-card-state.js';
 import type { SignInStyle } from '../../src-shared/api/agent-bridge.js';
 import type { RenewalFlow } from './renewal-model.js';
@@ -76,12 +77,32 @@ export interface SessionModel {
   /** Where that card was when the session was opened or last resumed. */
   readonly reader: string;
   readonly insertion: number;
-  /** Set while the session is locked (card removed in session-lock mode, or locked on demand). */
-  readonly locked: { readonly busy: boolean; readonly error: string | null } | null;
+  /**
+   * Set while the session is locked (card removed in session-lock mode, locked on demand, or in
+   * mobility mode when the card and passcode are due again). `reason` says why, when it is not
+   * the user's own doing.
+   */
+  readonly locked: { readonly busy: boolean; readonly error: string | null; readonly reason?: string } | null;
+  /** When the card and its passcode last proved the holder (login or resume), epoch ms. */
+  readonly provedAt: number;
+  /** The last request made of the agent while the session was open, epoch ms (mobility's idle rule). */
+  readonly activeAt: number;
+  /** "Signed in to": the apps this session signed in to, as the service last said. */
+  readonly signedInTo: readonly SignedInApp[];
+}
+
+/** Mobility mode's two clocks, in whole minutes (mobility-rules.ts has the defaults). */
+export interface MobilityPolicy {
+  /** The card and passcode are asked for again this long after they were last given. */
+  readonly reauthMinutes: number;
+  /** ...and after this long without any request to the agent. */
+  readonly idleMinutes: number;
 }
 
 export interface AgentModel {
   readonly removalMode: RemovalMode;
+  /** Used only in mobility mode. */
+  readonly mobility: MobilityPolicy;
   readonly signInStyle: SignInStyle;
   /** Connect style: an app asked to sign in with no session, so the next card gets the passcode prompt. */
   readonly appWaiting: boolean;
@@ -97,9 +118,12 @@ export interface AgentModel {
   readonly training: z.infer<typeof TrainingView> | null;
 }
 
-export function initialModel(removalMode: RemovalMode, signInStyle: SignInStyle = 'standard'): AgentModel {
+export const MOBILITY_DEFAULTS: MobilityPolicy = { reauthMinutes: 60, idleMinutes: 15 };
+
+export function initialModel(removalMode: RemovalMode, signInStyle: SignInStyle = 'standard', mobility: MobilityPolicy = MOBILITY_DEFAULTS): AgentModel {
   return {
     removalMode,
+    mobility,
     signInStyle,
     appWaiting: false,
     readers: [],

@@ -93,15 +93,17 @@ export function cardUnreadable(m: Model, reader: string, insertion: number, mess
 
 /**
  * A card left its reader. The session's own card: in normal mode the session ends at once; in
- * session-lock mode it locks. Any login on that card ends with it.
+ * session-lock mode it locks; in mobility mode nothing changes (the session locks only when its
+ * card is due again: mobility-rules.ts). Any login on that card ends with it.
  */
 export function cardRemoved(m: Model, reader: string): Model {
   const card = m.readers.find((r) => r.name === reader)?.card;
   if (!card) return m;
   let session: SessionModel | null = m.session;
   if (session && session.reader === reader && session.insertion === card.insertion) {
+    // Mobility: the card may go; the session carries on until its card and passcode are due.
     if (m.removalMode === 'normal') session = null;
-    else if (!session.locked) session = { ...session, locked: { busy: false, error: null } };
+    else if (m.removalMode === 'session-lock' && !session.locked) session = { ...session, locked: { busy: false, error: null } };
   }
   const unlock = unlockCardRemoved(m.unlock, reader, card.insertion);
   const renewal = renewalCardRemoved(m.renewal, reader, card.insertion);
@@ -110,7 +112,7 @@ export function cardRemoved(m: Model, reader: string): Model {
 
 /** The passcode went off to the card (login or unlocking the session). */
 export function passcodeChecking(m: Model): Model {
-  if (m.session?.locked) return { ...m, session: { ...m.session, locked: { busy: true, error: null } } };
+  if (m.session?.locked) return { ...m, session: { ...m.session, locked: { ...m.session.locked, busy: true, error: null } } };
   if (m.login?.step === 'passcode') return { ...m, login: { ...m.login, busy: true, error: null } };
   return m;
 }
@@ -125,7 +127,7 @@ export function loginPasscodeFailed(m: Model, reader: string, insertion: number,
 /** Unlocking the locked session failed without the card's counter changing. */
 export function resumeFailed(m: Model, message: string): Model {
   if (!m.session?.locked) return m;
-  return { ...m, session: { ...m.session, locked: { busy: false, error: message } } };
+  return { ...m, session: { ...m.session, locked: { ...m.session.locked, busy: false, error: message } } };
 }
 
 /**
@@ -181,6 +183,9 @@ export function sessionOpened(m: Model, s: OpenedSession): Model {
     reader: s.reader,
     insertion: s.insertion,
     locked: null,
+    provedAt: s.signedInAt.getTime(),
+    activeAt: s.signedInAt.getTime(),
+    signedInTo: [],
     view: {
       user: { uuid: response.user.uuid, name: response.user.name },
       cardUuid: response.card.uuid,
@@ -206,8 +211,11 @@ export function sessionLocked(m: Model): Model {
   return settle({ ...m, session: { ...m.session, locked: { busy: false, error: null } } });
 }
 
-/** The same card proved itself with its passcode and the service still knows the session. */
-export function sessionResumed(m: Model, reader: string, insertion: number, info: z.infer<typeof SessionInfo>): Model {
+/**
+ * The same card proved itself with its passcode and the service still knows the session, at
+ * `at`: mobility's clocks start again from then.
+ */
+export function sessionResumed(m: Model, reader: string, insertion: number, info: z.infer<typeof SessionInfo>, at: Date): Model {
   const session = m.session;
   if (!session?.locked) return m;
   const counted = mapCard(m, reader, insertion, (c) => (c.status === 'ready' ? { ...c, attemptsRemaining: null } : c));
@@ -218,6 +226,8 @@ export function sessionResumed(m: Model, reader: string, insertion: number, info
       reader,
       insertion,
       locked: null,
+      provedAt: at.getTime(),
+      activeAt: at.getTime(),
       view: {
         ...session.view,
         reader,

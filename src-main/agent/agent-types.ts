@@ -2,6 +2,7 @@ import type { AgentErrorCode, AgentState, RemovalMode } from '../../src-shared/a
 import type { TrainingView } from '../../src-shared/api/agent-api.js';
 import type { ReaderDriver } from '../pcsc/reader-driver.js';
 import type { z } from 'zod';
+import type { MobilityPolicy } from './agent-model.js';
 import type { BridgeSignInAnswer, BridgeSignInRequest, SignInStyle } from '../../src-shared/api/agent-bridge.js';
 
 // What the shells (Electron, browser) see of the agent core: a state to show, a way to listen
@@ -52,19 +53,29 @@ export interface TrainingCards {
   onChange(listener: () => void): () => void;
 }
 
+/** The agent's timers (mobility's due times), replaced in tests by a clock they move by hand. */
+export interface AgentTimers {
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
 export interface AgentOptions {
   readonly readers: ReaderDriver;
   /** Base URL of the identity service (embedded or configured). */
   readonly serviceUrl: string;
   readonly workstationId: string;
   readonly removalMode: RemovalMode;
+  /** Mobility mode's minutes (re-authentication, idle); defaults in agent-model.ts (MOBILITY_DEFAULTS). */
+  readonly mobility?: MobilityPolicy;
   /** When the passcode is asked: as a card goes in ('standard', the default) or when an app asks ('connect'). */
   readonly signInStyle?: SignInStyle;
   /** Where the agent keeps its own small state (remembered selections). */
   readonly dataDir: string;
   readonly training?: TrainingCards;
-  /** Injectable clock for expiry rules, and the date on the proofs the agent sends the service. */
+  /** Injectable clock for expiry rules, mobility's due times, and the date on the proofs the agent sends the service. */
   readonly now?: () => Date;
+  /** Injectable timers (with `now`, a test's fake clock); Node's otherwise. */
+  readonly timers?: AgentTimers;
   /**
    * How the agent watches the identity service: while it answers, a health check every
    * `heartbeatMs` (default 60 s); once it does not, retries after `firstRetryMs`, doubling up

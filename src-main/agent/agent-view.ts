@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AgentIndicator, AgentState, ReaderView, Screen } from '../../src-shared/api/agent-api.js';
 import type { AgentModel } from './agent-model.js';
 import { readyCardAt, sessionCardLocation } from './agent-model.js';
+import { removalNotice } from './removal-messages.js';
 import { renewalViewOf } from './renewal-model.js';
 import { unlockViewOf } from './unlock-model.js';
 
@@ -14,7 +15,7 @@ export function screenOf(m: AgentModel): Screen {
   const session = m.session;
   if (session && !session.locked) {
     const unlock = m.unlock?.mode === 'sponsor' ? unlockViewOf(m.unlock) : null;
-    return { kind: 'signed-in', session: session.view, serviceCard: unlock, renewal: m.renewal ? renewalViewOf(m.renewal) : null };
+    return { kind: 'signed-in', session: session.view, serviceCard: unlock, renewal: m.renewal ? renewalViewOf(m.renewal) : null, signedInTo: [...session.signedInTo] };
   }
   // A card being finished comes first, even before a locked session (it may be that session's
   // card); one the service would not finish leaves a locked session its own screen.
@@ -29,6 +30,7 @@ export function screenOf(m: AgentModel): Screen {
       attemptsRemaining: here?.card.attemptsRemaining ?? null,
       busy: session.locked.busy,
       error: session.locked.error,
+      ...(session.locked.reason ? { reason: session.locked.reason } : {}),
     };
   }
   if (m.unlock?.mode === 'self') return { kind: 'self-unlock', unlock: unlockViewOf(m.unlock) };
@@ -101,6 +103,7 @@ export function viewOf(m: AgentModel): AgentView {
   return {
     indicator: indicatorOf(m, screen),
     removalMode: m.removalMode,
+    removalNotice: removalNotice(m.removalMode, m.mobility),
     service: m.service,
     readers: readersOf(m),
     screen,

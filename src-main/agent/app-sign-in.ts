@@ -4,6 +4,7 @@ import { ServiceRefusedError, ServiceUnreachableError } from '../service-client/
 import type { AgentModel } from './agent-model.js';
 import type { AgentRuntime } from './agent-runtime.js';
 import { settle } from './agent-transitions.js';
+import { refreshSignInsSoon } from './sign-ins-actions.js';
 
 // Sign-in for other apps: an app's sign-in page (through the agent's bridge) asks the agent to
 // sign the card's holder in. The agent redeems the page's ticket at the service with its own
@@ -48,6 +49,7 @@ export class AppSignIns {
     this.used.set(key, now);
     try {
       const { redirectTo } = await runtime.monitor.track(runtime.client.smartcardSignIn(session.token, { uid: request.uid, ticket: request.ticket }));
+      refreshSignInsSoon(runtime);
       return { outcome: 'signed-in', redirectTo };
     } catch (err) {
       if (err instanceof ServiceRefusedError) return { outcome: 'refused', message: err.status === 401 ? SESSION_ENDED : err.message };

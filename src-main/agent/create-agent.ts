@@ -23,6 +23,10 @@ import type { Agent, AgentOptions } from './agent-types.js';
  *   certificate to sign a fresh random challenge with its 9A key (a copied CHUID is not
  *   enough), its passcode, and GET /v1/session still answering 200. Running the counter to 0
  *   while locked ends the session and shows the locked card.
+ * - Mobility mode: removing the card changes nothing; the session locks (reason on the locked
+ *   screen) `mobility.reauthMinutes` after the last login or resume and `mobility.idleMinutes`
+ *   after the last request other than agent.getState, checked by a timer (`timers`, capped at
+ *   30 s) and before every request. It resumes as any locked session does.
  * - The readers going away (pcscd stopped) counts as the cards being removed: in normal mode
  *   that ends the session.
  * - Indicator: 'locked' for a locked session and for a locked card; 'error' for an unreadable

@@ -206,7 +206,7 @@ async function resumeSession(rt: AgentRuntime, passcode: string): Promise<void> 
     rt.apply((s) => resumeFailed(s, MESSAGES.notSameCard));
     throw new AgentFailure('not-now', MESSAGES.notSameCard);
   }
-  rt.apply((s) => sessionResumed(s, reader, insertion, info));
+  rt.apply((s) => sessionResumed(s, reader, insertion, info, rt.now()));
 }
 
 export function cancelPasscode(rt: AgentRuntime): void {

@@ -124,6 +124,7 @@ export async function launchAgent(options: LaunchOptions, deps: LaunchDeps): Pro
       serviceUrl,
       workstationId: options.workstationId,
       removalMode: options.removalMode,
+      mobility: options.mobility,
       signInStyle: options.signInStyle,
       dataDir: dataDir.path,
       ...(training ? { training: training.deck } : {}),

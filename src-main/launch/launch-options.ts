@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { RemovalMode } from '../../src-shared/api/agent-api.js';
+import { MOBILITY_DEFAULTS, type MobilityPolicy } from '../agent/agent-model.js';
 import { DEFAULT_BRIDGE_PORT, SignInStyle } from '../../src-shared/api/agent-bridge.js';
 
 // The command-line options both shells share. A bad value stops the launch with a message that
@@ -14,6 +15,8 @@ export interface LaunchOptions {
   /** Browser shell only: the loopback port (0 picks a free one). */
   readonly port: number;
   readonly removalMode: RemovalMode;
+  /** Mobility mode's minutes: card and passcode again after `reauthMinutes`, and after `idleMinutes` without use. */
+  readonly mobility: MobilityPolicy;
   /** An organisation's identity service; without it the agent starts one embedded. */
   readonly serviceUrl: string | undefined;
   readonly workstationId: string;
@@ -29,7 +32,10 @@ export const LAUNCH_USAGE = `options:
   --training                 training mode: seeded service, two virtual readers, persona cards
   --data-dir <dir>           where the agent and the embedded service keep their files
   --port <p>                 browser shell: port on 127.0.0.1 (default 0: a free port)
-  --removal-mode <mode>      normal (card removal signs out) or session-lock (removal locks)
+  --removal-mode <mode>      normal (card removal signs out), session-lock (removal locks) or
+                             mobility (the card may be removed; asked for again now and then)
+  --reauth-minutes <n>       mobility: card and passcode again every n minutes (default ${MOBILITY_DEFAULTS.reauthMinutes})
+  --idle-minutes <n>         mobility: and after n minutes without use (default ${MOBILITY_DEFAULTS.idleMinutes})
   --service-url <url>        the identity service to use (default: start one embedded)
   --workstation-id <id>      this workstation's name in the audit log (default: the host name)
   --bridge-port <p>          where apps' sign-in pages reach the agent on 127.0.0.1 (default ${DEFAULT_BRIDGE_PORT}; training: a free port)
@@ -46,6 +52,8 @@ const OPTIONS = {
   'data-dir': { type: 'string' },
   port: { type: 'string' },
   'removal-mode': { type: 'string' },
+  'reauth-minutes': { type: 'string' },
+  'idle-minutes': { type: 'string' },
   'service-url': { type: 'string' },
   'workstation-id': { type: 'string' },
   'bridge-port': { type: 'string' },
@@ -80,7 +88,9 @@ export function parseLaunchOptions(args: readonly string[], options: ParseLaunch
   for (const name of ['training', 'help'] as const) {
     if (typeof values[name] === 'string') throw new LaunchOptionsError(`--${name} takes no value.`);
   }
-  const text = (name: 'data-dir' | 'port' | 'removal-mode' | 'service-url' | 'workstation-id' | 'bridge-port' | 'sign-in-style' | 'oidc-clients'): string | undefined => {
+  const text = (
+    name: 'data-dir' | 'port' | 'removal-mode' | 'reauth-minutes' | 'idle-minutes' | 'service-url' | 'workstation-id' | 'bridge-port' | 'sign-in-style' | 'oidc-clients',
+  ): string | undefined => {
     const value = values[name];
     if (value === undefined) return undefined;
     if (typeof value !== 'string' || value === '') throw new LaunchOptionsError(`--${name} needs a value.\n${LAUNCH_USAGE}`);
@@ -92,6 +102,7 @@ export function parseLaunchOptions(args: readonly string[], options: ParseLaunch
   if (training && serviceUrl !== undefined) {
     throw new LaunchOptionsError('--training uses its own seeded identity service: leave out --service-url.');
   }
+  const removalMode = parseRemovalMode(text('removal-mode'));
   const oidcClientsFile = text('oidc-clients');
   if (oidcClientsFile !== undefined && serviceUrl !== undefined) {
     throw new LaunchOptionsError('--oidc-clients registers apps with the embedded service: for the service at --service-url, add them there (npm run service -- oidc-client add).');
@@ -100,7 +111,8 @@ export function parseLaunchOptions(args: readonly string[], options: ParseLaunch
     training,
     dataDir: text('data-dir'),
     port: parsePort(text('port')),
-    removalMode: parseRemovalMode(text('removal-mode')),
+    removalMode,
+    mobility: parseMobility(removalMode, text('reauth-minutes'), text('idle-minutes')),
     serviceUrl,
     workstationId: parseWorkstationId(text('workstation-id'), options.hostName ?? hostname()),
     bridgePort: parseBridgePort(text('bridge-port'), training),
@@ -139,8 +151,27 @@ function parseSignInStyle(value: string | undefined): SignInStyle {
 function parseRemovalMode(value: string | undefined): RemovalMode {
   if (value === undefined) return 'normal';
   const parsed = RemovalMode.safeParse(value);
-  if (!parsed.success) throw new LaunchOptionsError(`--removal-mode must be "normal" or "session-lock", not "${value}".`);
+  if (!parsed.success) throw new LaunchOptionsError(`--removal-mode must be "normal", "session-lock" or "mobility", not "${value}".`);
   return parsed.data;
+}
+
+const MOST_MINUTES = 24 * 60;
+
+function parseMobility(mode: RemovalMode, reauth: string | undefined, idle: string | undefined): MobilityPolicy {
+  const minutes = (name: string, value: string | undefined, fallback: number): number => {
+    if (value === undefined) return fallback;
+    // Other modes never ask again: a value there would be a setting that silently does nothing.
+    if (mode !== 'mobility') throw new LaunchOptionsError(`--${name} applies only with --removal-mode mobility.`);
+    const n = Number(value);
+    if (!/^\d{1,4}$/.test(value) || n < 1 || n > MOST_MINUTES) {
+      throw new LaunchOptionsError(`--${name} must be a whole number of minutes from 1 to ${MOST_MINUTES}, not "${value}".`);
+    }
+    return n;
+  };
+  return {
+    reauthMinutes: minutes('reauth-minutes', reauth, MOBILITY_DEFAULTS.reauthMinutes),
+    idleMinutes: minutes('idle-minutes', idle, MOBILITY_DEFAULTS.idleMinutes),
+  };
 }
 
 function parseServiceUrl(value: string | undefined): string | undefined {

@@ -116,6 +116,16 @@ export class ServiceClient {
     return this.call(API.changeOwnContact, { token, body });
   }
 
+  /** "Signed in to": the apps the session signed in to. */
+  signIns(token: string): Promise<ResponseOf<typeof API.currentSignIns>> {
+    return this.call(API.currentSignIns, { token });
+  }
+
+  /** Signs the session out of one app; answers the apps left. */
+  signOutOfApp(token: string, signInId: number): Promise<ResponseOf<typeof API.signOutOfApp>> {
+    return this.call(API.signOutOfApp, { token, params: { signInId } });
+  }
+
   /** Self-service: the service sends a security code to the locked card's holder. */
   selfUnlock(body: z.input<typeof SelfUnlockRequest>): Promise<ResponseOf<typeof API.selfUnlock>> {
     return this.call(API.selfUnlock, { body });

@@ -1,12 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { CHANGE_PASSCODE_HASH, type SignedInSession } from '../../src-shared/api/agent-api.js';
 import { toAgentCallError } from '../api/agent-call-error.js';
-import { useAgentClient } from '../api/agent-context.js';
+import { useAgentClient, useAgentSnapshot } from '../api/agent-context.js';
 import { WarningCallout } from '../components/callouts.js';
 import { SummaryList } from '../components/summary-list.js';
 import { describeDaysToExpiry, formatDate } from '../format/dates.js';
 import { describeRoles } from '../format/roles.js';
 import { ChangePasscodeForm } from './change-passcode-form.js';
+import { SignedInApps } from './signed-in-apps.js';
 import type { RenewalOffer } from './renewal-offer.js';
 
 // The Identity Agent box (seed 003: "displays ... the details of the Smartcard Authentication").
@@ -45,6 +46,8 @@ export interface IdentityAgentBoxProps {
 
 export function IdentityAgentBox({ session, headingLevel = 2, offerServiceCard = false, renewalOffer = null }: IdentityAgentBoxProps) {
   const client = useAgentClient();
+  // What removing the card does: the agent's own words, the same in every shell and the tray.
+  const removalNotice = useAgentSnapshot().state?.removalNotice;
   const [problem, setProblem] = useState<string | null>(null);
   const [changing, setChanging] = useState(false);
   const changeButtonRef = useRef<HTMLButtonElement>(null);
@@ -72,6 +75,7 @@ export function IdentityAgentBox({ session, headingLevel = 2, offerServiceCard =
           Identity Agent
         </Heading>
         <p className="nhsuk-body-s">Smartcard authentication: signed in</p>
+        {removalNotice && <p className="nhsuk-body-s app-identity-agent__removal">{removalNotice}</p>}
         <SummaryList
           className="nhsuk-summary-list--no-border app-identity-agent__details"
           rows={[
@@ -116,6 +120,7 @@ export function IdentityAgentBox({ session, headingLevel = 2, offerServiceCard =
             )}
           </WarningCallout>
         )}
+        <SignedInApps headingLevel={headingLevel === 1 ? 2 : 3} />
         {problem && (
           <p className="nhsuk-error-message" role="alert">
             <span className="nhsuk-u-visually-hidden">Error: </span>

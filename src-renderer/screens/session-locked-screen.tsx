@@ -14,7 +14,7 @@ export function SessionLockedScreen({ screen }: { screen: SessionLockedState }) 
       <p>
         This session belongs to <strong>{screen.holderName}</strong>.
       </p>
-      <p>Insert your smartcard and enter your passcode to continue.</p>
+      {screen.reason ? <p>{screen.reason}</p> : <p>Insert your smartcard and enter your passcode to continue.</p>}
       {screen.reader !== null && (
         <PasscodeForm
           attemptsRemaining={screen.attemptsRemaining}

@@ -14,6 +14,7 @@ import { reportRoutes } from './routes-reports.js';
 import { cardIssueRoutes } from './routes-card-issue.js';
 import { cardLifecycleRoutes } from './routes-card-lifecycle.js';
 import { authenticatorsRoutes } from './routes-authenticators.js';
+import { signInsRoutes } from './routes-sign-ins.js';
 import { oidcRoutes } from './routes-oidc.js';
 import { devicesRoutes } from './routes-devices.js';
 
@@ -35,6 +36,7 @@ export function serviceRoutes(): AnyRoute[] {
     ...cardIssueRoutes(),
     ...cardLifecycleRoutes(),
     ...authenticatorsRoutes(),
+    ...signInsRoutes(),
     ...oidcRoutes(),
     ...devicesRoutes(),
   ];

@@ -7,13 +7,21 @@ import { SERVICE_ENDPOINTS } from './service-endpoints.js';
 import { OutboxMessage, UnlockChannel } from './service-unlock.js';
 import { ReportExportId, ReportExportProgress, ReportExportRequest, ReportExportTicket } from './cim-reports.js';
 import { CardReadout, RepairedPart } from './cim-cards.js';
+import { SessionSignIns } from './endpoints-sign-ins.js';
+import { SignedInApp } from './oidc.js';
 
 // The one contract between the renderer and the agent (main process), whichever shell carries it
 // (Electron IPC or the browser shell's WebSocket). The renderer is told the agent's state and may
 // ask for the things listed in AGENT_CHANNELS; nothing else crosses. No message the renderer
 // receives ever carries a passcode, a session token, a PUK or a key.
 
-export const RemovalMode = z.enum(['normal', 'session-lock']);
+/**
+ * What taking the session's card out does. normal: the session ends (and every app it signed in
+ * to is signed out). session-lock: the session locks until the same card and passcode are back.
+ * mobility: nothing; instead the card and passcode are asked for again every so many minutes,
+ * and after so many minutes without use (the session locks until they are given).
+ */
+export const RemovalMode = z.enum(['normal', 'session-lock', 'mobility']);
 export type RemovalMode = z.infer<typeof RemovalMode>;
 
 const CardExpiry = z.strictObject({
@@ -163,6 +171,8 @@ export const Screen = z.discriminatedUnion('kind', [
     serviceCard: UnlockView.nullable(),
     /** A renewal under way: self (from the expiry notification) or sponsor (of the card in another reader). Shown before serviceCard. */
     renewal: RenewalView.nullable(),
+    /** "Signed in to": the apps this session signed in to, as the service last said (signIns.list refreshes it). */
+    signedInTo: z.array(SignedInApp),
   }),
   /** A card whose renewal was cut short, being finished before it can be used. */
   z.strictObject({ kind: z.literal('renewal-recovery'), renewal: RenewalView }),
@@ -177,6 +187,8 @@ export const Screen = z.discriminatedUnion('kind', [
     attemptsRemaining: z.number().int().min(0).nullable(),
     busy: z.boolean(),
     error: z.string().nullable(),
+    /** Mobility mode: why the agent asks for the card again (time to re-authenticate, or idle). */
+    reason: z.string().optional(),
   }),
 ]);
 export type Screen = z.infer<typeof Screen>;
@@ -231,6 +243,8 @@ export const AgentState = z.strictObject({
   version: z.number().int().nonnegative(),
   indicator: AgentIndicator,
   removalMode: RemovalMode,
+  /** What removing the smartcard will do, in the words every shell shows (the Identity Agent box, the tray). */
+  removalNotice: z.string(),
   service: ServiceStatus,
   readers: z.array(ReaderView),
   screen: Screen,
@@ -360,6 +374,10 @@ export const AGENT_CHANNELS = {
   /** Clear the card in the second reader, which must be `cardUuid`, for reuse. */
   'smartcard.clear': { request: z.strictObject({ cardUuid: Uuid }), response: SmartcardJobTicket },
   'smartcard.progress': { request: z.strictObject({ jobId: SmartcardJobId }), response: SmartcardJobProgress },
+  /** "Signed in to": asks the service for the apps this session is signed in to; the signed-in screen shows them too. */
+  'signIns.list': { request: z.strictObject({}), response: SessionSignIns },
+  /** "Sign out" next to one app: the service ends that sign-in and the app is told (back-channel logout). */
+  'signIns.signOut': { request: z.strictObject({ signInId: z.number().int().positive() }), response: SessionSignIns },
   'training.insertCard': { request: z.strictObject({ persona: z.string().max(64), reader: z.string().max(64) }), response: Ok },
   'training.removeCard': { request: z.strictObject({ reader: z.string().max(64) }), response: Ok },
   /** Training only: deletes the card's authentication certificate object, to practise "Repair a smartcard". */

@@ -71,6 +71,8 @@ export type OidcClientMetadata = z.infer<typeof OidcClientMetadata>;
 
 /** An app the current session signed in to, for the Identity Agent's "Signed in to" list. */
 export const SignedInApp = z.strictObject({
+  /** The sign-in's own number: what "Sign out" names (one app, one sign-in). */
+  signInId: z.number().int().positive(),
   clientId: z.string(),
   name: z.string(),
   signedInAt: z.iso.datetime(),

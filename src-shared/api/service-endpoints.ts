@@ -64,6 +64,7 @@ import {
   UnlockCommitResponse,
   UnlockParams,
 } from './service-unlock.js';
+import { SIGN_INS_ENDPOINTS } from './endpoints-sign-ins.js';
 
 // Every endpoint of the identity service, once: the service registers a handler for each
 // (src-service/http/routes-*.ts), documents each (GET /openapi.json), and the agent's client
@@ -364,6 +365,7 @@ export const SERVICE_ENDPOINTS = {
   ...REPORTS_ENDPOINTS,
   ...CARDS_ENDPOINTS,
   ...AUTHENTICATORS_ENDPOINTS,
+  ...SIGN_INS_ENDPOINTS,
   ...OIDC_ENDPOINTS,
   ...DEVICES_ENDPOINTS,
 } as const;

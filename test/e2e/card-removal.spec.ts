@@ -24,6 +24,14 @@ test.beforeEach(async ({ page, app }) => {
   await expect(pageHeading(page)).toHaveText('Insert your smartcard');
 });
 
+test('the Identity Agent box says that removing the card logs out of every app', async ({ page }) => {
+  await logIn(page, CLINICIAN);
+  await expect(identityAgent(page)).toContainText('Removing your smartcard will log you out of every app.');
+  await expect(identityAgent(page).getByRole('heading', { name: 'Signed in to' })).toBeVisible();
+  await removeCard(page, CLINICIAN);
+  await expect(identityAgent(page)).toHaveCount(0);
+});
+
 test('removing the card signs the window out within a second', async ({ page }) => {
   await logIn(page, CLINICIAN);
   await expect(pageHeading(page)).toHaveText('Care Identity Management Dashboard');

@@ -26,6 +26,7 @@ test.beforeEach(async ({ page, app }) => {
 
 test('removing the card locks the session, and the same card and passcode resume it', async ({ page }) => {
   await logIn(page, CLINICIAN);
+  await expect(identityAgent(page)).toContainText('Removing your smartcard will lock your session. Put it back and enter your passcode to carry on.');
   await page.getByRole('link', { name: 'View your profile' }).click();
   await expect(pageHeading(page)).toHaveText('Your profile');
 

@@ -118,7 +118,7 @@ describe('agent login over pcscd + vpcd', () => {
     await card.insert();
     await until('session-locked', 15_000, (s) => s.kind === 'session-locked' && s.reader === READER[0]);
     await agent.handle('agent.submitPasscode', { passcode: '123456' });
-    expect(agent.state().screen).toEqual({ kind: 'signed-in', session: signedIn.session, serviceCard: null, renewal: null });
+    expect(agent.state().screen).toEqual({ kind: 'signed-in', session: signedIn.session, serviceCard: null, renewal: null, signedInTo: [] });
     expect(await rig.liveSessions()).toBe(live);
     await agent.handle('agent.logout', {});
   });

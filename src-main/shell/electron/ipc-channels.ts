@@ -39,6 +39,8 @@ export const IPC_INVOKE_CHANNELS = [
   'smartcard.repair',
   'smartcard.clear',
   'smartcard.progress',
+  'signIns.list',
+  'signIns.signOut',
   'training.insertCard',
   'training.removeCard',
   'training.damageCard',

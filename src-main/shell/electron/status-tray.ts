@@ -38,6 +38,7 @@ export class StatusTray {
     this.tray.setContextMenu(
       Menu.buildFromTemplate([
         { label: next.tooltip.replace(/^Care Identity: /, ''), enabled: false },
+        ...(next.removalNotice ? [{ label: next.removalNotice, enabled: false }] : []),
         { type: 'separator' },
         { label: 'Show Care Identity', click: () => this.actions.show() },
         { label: 'Change passcode…', enabled: next.canChangePasscode, click: () => this.actions.changePasscode() },

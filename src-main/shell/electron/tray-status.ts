@@ -23,6 +23,8 @@ export interface TrayModel {
   readonly canLogout: boolean;
   /** Signed in with the card present: the passcode form can be opened. */
   readonly canChangePasscode: boolean;
+  /** While signed in: what removing the card will do (the agent's words, as in the Identity Agent box). */
+  readonly removalNotice: string | null;
 }
 
 export function trayModel(state: AgentState): TrayModel {
@@ -39,9 +41,10 @@ export function trayModel(state: AgentState): TrayModel {
     canLock: screen.kind === 'signed-in',
     canLogout: screen.kind === 'signed-in' || screen.kind === 'session-locked',
     canChangePasscode: screen.kind === 'signed-in',
+    removalNotice: screen.kind === 'signed-in' ? state.removalNotice : null,
   };
 }
 
 export function sameTrayModel(a: TrayModel | undefined, b: TrayModel): boolean {
-  return a !== undefined && a.indicator === b.indicator && a.tooltip === b.tooltip && a.canLock === b.canLock && a.canLogout === b.canLogout && a.canChangePasscode === b.canChangePasscode;
+  return a !== undefined && a.indicator === b.indicator && a.tooltip === b.tooltip && a.canLock === b.canLock && a.canLogout === b.canLogout && a.canChangePasscode === b.canChangePasscode && a.removalNotice === b.removalNotice;
 }

@@ -14,7 +14,10 @@ const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 export interface TrainingAppOptions {
-  readonly removalMode?: 'normal' | 'session-lock';
+  readonly removalMode?: 'normal' | 'session-lock' | 'mobility';
+  /** Mobility mode's --reauth-minutes and --idle-minutes. */
+  readonly reauthMinutes?: number;
+  readonly idleMinutes?: number;
 }
 
 export interface TrainingApp {
@@ -34,6 +37,8 @@ export async function startTrainingApp(options: TrainingAppOptions = {}): Promis
   const dataDir = mkdtempSync(join(tmpdir(), 'care-identity-e2e-'));
   const args = ['--import', 'tsx', SHELL_ENTRY, '--training', '--port', '0', '--data-dir', dataDir];
   if (options.removalMode) args.push('--removal-mode', options.removalMode);
+  if (options.reauthMinutes !== undefined) args.push('--reauth-minutes', String(options.reauthMinutes));
+  if (options.idleMinutes !== undefined) args.push('--idle-minutes', String(options.idleMinutes));
   const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
 
   let output = '';

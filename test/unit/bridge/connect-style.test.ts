@@ -62,6 +62,7 @@ describe('Connect style: the window comes forward', () => {
     version: 1,
     indicator: 'card-present',
     removalMode: 'normal',
+    removalNotice: 'Removing your smartcard will log you out of every app.',
     service: { status: 'connected', message: null, retryInSeconds: null },
     readers: [],
     screen,

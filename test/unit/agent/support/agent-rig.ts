@@ -157,6 +157,8 @@ export function startAgent(serviceUrl: string, options: AgentRigOptions = {}): A
     dataDir,
     ...(options.training ? { training: options.training(readers) } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.mobility ? { mobility: options.mobility } : {}),
     serviceMonitor: options.serviceMonitor ?? { firstRetryMs: 200, maxRetryMs: 400 },
   });
   const states: AgentState[] = [];

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sql } from 'kysely';
-import { startService, type RunningService } from '../../../../src-service/start-service.js';
+import { startService, type RunningService, type StartServiceOptions } from '../../../../src-service/start-service.js';
 import type { Db } from '../../../../src-service/store/database.js';
 import { addOrg, proofHeaders, testEngine, testStorage } from '../../../support/service-fixtures.js';
 
@@ -67,7 +67,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(config: { bodyLimitBytes?: number } = {}): Promise<Harness> {
+export async function startHarness(config: Pick<StartServiceOptions, 'bodyLimitBytes' | 'oidcClients'> = {}): Promise<Harness> {
   const storage = testStorage('cis-cim-');
   let now = NOW;
   // Messages (the notice to an old contact) are read back from the outbox.

@@ -153,6 +153,8 @@ describe("the agent's service client calls only the table's endpoints", () => {
     // A call the renderer asked for: any viaAgent endpoint, with the session.
     callForRenderer: [SERVICE_ENDPOINTS.positionRequests, { query: { status: 'pending' } }, TOKEN],
     exportReport: [TOKEN, 'users-positions', { days: '30' }],
+    signIns: [TOKEN],
+    signOutOfApp: [TOKEN, 7],
   };
   /** The client's own machinery, not calls. */
   const NOT_CALLS = new Set(['constructor', 'origin', 'call', 'headersFor', 'learnServiceClock']);

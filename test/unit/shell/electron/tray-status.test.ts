@@ -15,11 +15,11 @@ describe('indicator words', () => {
 
 describe('trayModel', () => {
   it('no card: the state in words, nothing to lock or log out of', () => {
-    expect(trayModel(initialState())).toEqual({ indicator: 'no-card', tooltip: 'Care Identity: No smartcard inserted', canLock: false, canLogout: false, canChangePasscode: false });
+    expect(trayModel(initialState())).toEqual({ indicator: 'no-card', tooltip: 'Care Identity: No smartcard inserted', canLock: false, canLogout: false, canChangePasscode: false, removalNotice: null });
   });
 
   it('signed in: who, and both Lock and Log out', () => {
-    expect(trayModel(signedIn())).toEqual({ indicator: 'signed-in', tooltip: 'Care Identity: Signed in as Amelia Hart', canLock: true, canLogout: true, canChangePasscode: true });
+    expect(trayModel(signedIn())).toEqual({ indicator: 'signed-in', tooltip: 'Care Identity: Signed in as Amelia Hart', canLock: true, canLogout: true, canChangePasscode: true, removalNotice: 'Removing your smartcard will log you out of every app.' });
   });
 
   it('expiring: the warning in words, still signed in', () => {

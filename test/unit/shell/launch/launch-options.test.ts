@@ -24,6 +24,7 @@ describe('defaults', () => {
       dataDir: undefined,
       port: 0,
       removalMode: 'normal',
+      mobility: { reauthMinutes: 60, idleMinutes: 15 },
       serviceUrl: undefined,
       workstationId: 'ward-pc-07',
       bridgePort: DEFAULT_BRIDGE_PORT,
@@ -47,11 +48,20 @@ describe('each option', () => {
       dataDir: '/tmp/cis',
       port: 4711,
       removalMode: 'session-lock',
+      mobility: { reauthMinutes: 60, idleMinutes: 15 },
       serviceUrl: undefined,
       workstationId: 'WS-12.a_b',
       bridgePort: 48000,
       signInStyle: 'connect',
       help: false,
+    });
+  });
+
+  it('mobility mode takes its minutes, 1 to 1440, and has 60 and 15 by default', () => {
+    expect(parse('--removal-mode', 'mobility')).toMatchObject({ removalMode: 'mobility', mobility: { reauthMinutes: 60, idleMinutes: 15 } });
+    expect(parse('--removal-mode=mobility', '--reauth-minutes', '1', '--idle-minutes=1440')).toMatchObject({
+      removalMode: 'mobility',
+      mobility: { reauthMinutes: 1, idleMinutes: 1440 },
     });
   });
 
@@ -79,7 +89,13 @@ describe('bad values get a message naming the option', () => {
     [['--port', '12ab'], /--port must be a whole number.*"12ab"/],
     [['--port', '8080.5'], /--port/],
     [['--port'], /--port needs a value/],
-    [['--removal-mode', 'lock'], /--removal-mode must be "normal" or "session-lock", not "lock"/],
+    [['--removal-mode', 'lock'], /--removal-mode must be "normal", "session-lock" or "mobility", not "lock"/],
+    [['--removal-mode', 'mobility', '--reauth-minutes', '0'], /--reauth-minutes must be a whole number of minutes from 1 to 1440, not "0"/],
+    [['--removal-mode', 'mobility', '--reauth-minutes', '1441'], /--reauth-minutes must be a whole number of minutes from 1 to 1440/],
+    [['--removal-mode', 'mobility', '--idle-minutes', '2.5'], /--idle-minutes must be a whole number of minutes/],
+    [['--removal-mode', 'mobility', '--idle-minutes'], /--idle-minutes needs a value/],
+    [['--reauth-minutes', '30'], /--reauth-minutes applies only with --removal-mode mobility/],
+    [['--removal-mode', 'session-lock', '--idle-minutes', '5'], /--idle-minutes applies only with --removal-mode mobility/],
     [['--removal-mode='], /--removal-mode needs a value/],
     [['--service-url', 'cis.example.nhs.uk'], /--service-url must be a full URL/],
     [['--service-url', 'ftp://cis.example.nhs.uk'], /--service-url must use https, not ftp/],

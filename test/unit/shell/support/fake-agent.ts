@@ -13,6 +13,7 @@ export function initialState(): AgentState {
     version: 0,
     indicator: 'no-card',
     removalMode: 'normal',
+    removalNotice: 'Removing your smartcard will log you out of every app.',
     service: { status: 'connected', message: null, retryInSeconds: null },
     readers: [{ name: 'Reader 1', card: null }],
     screen: { kind: 'no-card' },

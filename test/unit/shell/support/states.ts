@@ -27,6 +27,7 @@ export function signedIn(options: { renewalDue?: boolean; daysToExpiry?: number;
       },
       serviceCard: null,
       renewal: null,
+      signedInTo: [],
     },
   });
 }
