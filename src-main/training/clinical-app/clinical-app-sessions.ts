@@ -5,13 +5,13 @@ import { randomBytes } from 'node:crypto';
 // nowhere else; a finished one keeps what the app shows and the provider's `sid`, which is how
 // a back-channel logout finds the sessions it ends.
 
-export interface PendingSignIn {
+interface PendingSignIn {
   readonly state: string;
   readonly nonce: string;
   readonly codeVerifier: string;
 }
 
-export interface SignedInUser {
+interface SignedInUser {
   readonly sub: string;
   /** The provider session's id (ID token `sid`): what a logout token names. */
   readonly sid: string | undefined;
@@ -25,7 +25,7 @@ export interface SignedInUser {
   readonly userinfo: Readonly<Record<string, unknown>>;
 }
 
-export interface SignedOut {
+interface SignedOut {
   readonly at: Date;
   readonly by: 'back-channel' | 'user';
 }

@@ -5,7 +5,7 @@ import { startClinicalApp, type ClinicalApp } from './clinical-app.js';
 // assurance sign-in, and one prescribing app that takes only very high (a smartcard), so a
 // trainee sees both single sign-on and an app refusing a weaker authenticator.
 
-export const TRAINING_CLINICAL_APPS = [
+const TRAINING_CLINICAL_APPS = [
   { clientId: 'training-clinical-app', name: 'Training clinical app', acr: ACR.aal2OrAal3 },
   { clientId: 'training-prescribing-app', name: 'Training prescribing app', acr: ACR.aal3 },
 ] as const;

@@ -38,7 +38,7 @@ export async function clinicalAppUrl(page: Page, name: ClinicalAppName): Promise
 /** The sign-in page's smartcard section says what the Identity Agent answered. */
 export const smartcardStatus = (tab: Page): Locator => tab.locator('#smartcard-sign-in').getByRole('status');
 export const signedInLine = (tab: Page): Locator => tab.getByText(/^Signed in as /);
-export const signedOutLine = (tab: Page): Locator => tab.getByText(/^Signed out by the identity service|^You signed out/);
+const signedOutLine = (tab: Page): Locator => tab.getByText(/^Signed out by the identity service|^You signed out/);
 export const signInButton = (tab: Page): Locator => tab.getByRole('button', { name: 'Sign in', exact: true });
 export const signOutButton = (tab: Page): Locator => tab.getByRole('button', { name: 'Sign out', exact: true });
 
