@@ -7,6 +7,7 @@ import type { Agent, AgentOptions } from '../agent/agent-types.js';
 import { startAgentBridge } from '../bridge/bridge-server.js';
 import { PcscReaderDriver } from '../pcsc/pcsc-reader-driver.js';
 import type { ReaderDriver } from '../pcsc/reader-driver.js';
+import { startTrainingClinicalApps, type TrainingClinicalApps } from '../training/clinical-app/training-clinical-apps.js';
 import { startTraining } from '../training/start-training.js';
 import { resolveDataDir, type PlatformFacts } from './data-dir.js';
 import type { LaunchOptions } from './launch-options.js';
@@ -54,11 +55,12 @@ export interface LaunchedAgent {
 }
 
 /** What the embedded service runs with: the standalone settings, on loopback, in the data folder. */
-function embeddedServiceConfig(dataDir: string, training: boolean, env: NodeJS.ProcessEnv, clientsFile: string | undefined): ServiceConfig {
+function embeddedServiceConfig(dataDir: string, training: TrainingClinicalApps | undefined, env: NodeJS.ProcessEnv, clientsFile: string | undefined): ServiceConfig {
   // Apps from --oidc-clients are checked like the configuration's own (a bad one stops the launch, naming the field).
   const apps = clientsFile !== undefined ? (readClientsFile(clientsFile) as ServiceConfigInput['oidcClients']) : undefined;
   const place = { host: '127.0.0.1', port: 0, dbFile: join(dataDir, EMBEDDED_DB_FILE), secretFile: undefined };
-  if (training) return loadConfig({ overrides: { ...place, outbox: true, ...(apps ? { oidcClients: apps } : {}) } });
+  // Training registers its own clinical apps beside any from --oidc-clients.
+  if (training) return loadConfig({ overrides: { ...place, outbox: true, oidcClients: [...(apps ?? []), ...training.apps.map((app) => app.metadata)] } });
   const local = join(dataDir, EMBEDDED_CONFIG_FILE);
   const file = env[CONFIG_FILE_ENV] || (existsSync(local) ? local : undefined);
   const config = loadConfig({ ...(file ? { file } : {}), env, overrides: place });
@@ -91,12 +93,16 @@ export async function launchAgent(options: LaunchOptions, deps: LaunchDeps): Pro
     guardDataFolder(dataDir.path);
     let serviceUrl = options.serviceUrl;
     let service: RunningService | undefined;
+    // Training's clinical apps listen first: the embedded service registers them as its clients.
+    const clinicalApps = options.training ? await startTrainingClinicalApps() : undefined;
+    if (clinicalApps) cleanups.push(() => clinicalApps.close());
     if (serviceUrl === undefined) {
-      const config = embeddedServiceConfig(dataDir.path, options.training, deps.env ?? process.env, options.oidcClientsFile);
+      const config = embeddedServiceConfig(dataDir.path, clinicalApps, deps.env ?? process.env, options.oidcClientsFile);
       service = await (deps.startService ?? startService)({ ...config, ...(deps.now ? { now: deps.now } : {}) });
       const running = service;
       cleanups.push(() => running.close());
       serviceUrl = service.url;
+      for (const app of clinicalApps?.apps ?? []) app.useIssuer(running.ctx.oidcIssuer);
     }
 
     let readers: StartableReaders;
@@ -104,7 +110,7 @@ export async function launchAgent(options: LaunchOptions, deps: LaunchDeps): Pro
     if (options.training) {
       // parseLaunchOptions refuses --training with --service-url, so the service is ours here.
       if (!service) throw new Error('training mode needs the embedded service');
-      training = await startTraining(service.ctx, dataDir.path);
+      training = await startTraining(service.ctx, dataDir.path, clinicalApps?.apps);
       readers = training.readers;
       const deck = training.deck;
       cleanups.push(() => deck.dispose());

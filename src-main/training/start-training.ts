@@ -19,7 +19,13 @@ export interface TrainingSetup {
   readonly deck: TrainingDeck;
 }
 
-export async function startTraining(service: ServiceContext, dataDir: string): Promise<TrainingSetup> {
+/** A relying party the panel links to ("Open the Training clinical app"). */
+export interface TrainingAppLink {
+  readonly name: string;
+  readonly url: string;
+}
+
+export async function startTraining(service: ServiceContext, dataDir: string, apps: readonly TrainingAppLink[] = []): Promise<TrainingSetup> {
   const seeded = await seedPersonas(service.db);
   await seedTrainingContent(service.db, service.now());
   const cards: TrainingCard[] = [];
@@ -29,5 +35,5 @@ export async function startTraining(service: ServiceContext, dataDir: string): P
   }
   cards.push(...(await loadBlankCards(service.db, dataDir)));
   const readers = new InProcessReaderDriver(TRAINING_READERS);
-  return { readers, deck: new TrainingDeck(cards, readers, TRAINING_READERS, await serviceOutboxFeed(service)) };
+  return { readers, deck: new TrainingDeck(cards, readers, TRAINING_READERS, await serviceOutboxFeed(service), apps) };
 }

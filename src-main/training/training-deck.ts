@@ -53,6 +53,7 @@ export class TrainingDeck implements TrainingCards {
     private readonly readers: InProcessReaderDriver,
     private readonly readerNames: readonly string[],
     private readonly outbox: OutboxFeed = EMPTY_OUTBOX,
+    private readonly apps: ReadonlyArray<{ readonly name: string; readonly url: string }> = [],
   ) {
     this.byKey = new Map(cards.map((card) => [card.key, { card, engine: this.engineFor(card, card.state) }]));
     // Every change of a reader (including ones the panel did not ask for, such as a fault
@@ -73,6 +74,7 @@ export class TrainingDeck implements TrainingCards {
       })),
       readers: [...this.readerNames],
       outbox: this.outbox.read(),
+      apps: this.apps.map(({ name, url }) => ({ name, url })),
     };
   }
 

@@ -32,6 +32,7 @@ export function TrainingPanel({ training }: { training: Training }) {
         Training cards
       </h2>
       <p>Practice smartcards for training mode. Their passcodes work on these cards only.</p>
+      {training.apps.length > 0 && <TrainingApps apps={training.apps} />}
       <p>
         Blank cards are for practising &quot;Issue a smartcard&quot; in reader 2. &quot;Delete certificate&quot; damages a card as a broken one is damaged, to
         practise &quot;Repair a smartcard&quot;.
@@ -96,6 +97,25 @@ export function TrainingPanel({ training }: { training: Training }) {
       </ul>
       <TrainingOutbox outbox={training.outbox} />
     </section>
+  );
+}
+
+/** The training relying parties: signed in here by card, "Sign in" there goes straight through. */
+function TrainingApps({ apps }: { apps: Training['apps'] }) {
+  return (
+    <>
+      <p>Sign in to other apps with your smartcard session (single sign-on); removing the card signs you out of them.</p>
+      <ul className="nhsuk-list">
+        {apps.map((app) => (
+          <li key={app.url}>
+            <a className="nhsuk-link" href={app.url} target="_blank" rel="noreferrer">
+              Open the {app.name}
+              <span className="nhsuk-u-visually-hidden"> (opens in a new tab)</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 

@@ -15,7 +15,7 @@ import { pageOrigin } from './page-origin.js';
 // add one authenticator of that kind to that user, once, before it expires. Only the token's
 // SHA-256 is stored; starting a new link for the same user and kind voids the previous one.
 
-const hashToken = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
+export const hashToken = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
 
 export async function startEnrolment(ctx: ServiceContext, session: SessionContext, uuid: string, kind: IssuableKind): Promise<AuthenticatorEnrolment> {
   const now = ctx.now();

@@ -7,8 +7,7 @@ import { OIDC_MOUNT } from './oidc-runtime.js';
 // limits apply as to every endpoint without a session), then hands the raw request and response
 // to the provider before Fastify reads the body (form posts to /oidc/token are the provider's to
 // read) or shapes the answer: the provider's pages and JSON errors are its own, as the OpenID
-// specifications want them. The sign-in page at /oidc/interaction/:uid is the service's own route
-// (src-service/sign-in/sign-in-routes.ts).
+// specifications want them. The sign-in page at /oidc/interaction/:uid is the service's own route.
 
 const PROVIDER_METHODS = ['GET', 'POST', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'] as const;
 

@@ -21,7 +21,7 @@ let nhsukCss: string | undefined;
  * The design system's CSS without its @font-face rules: those fetch the Frutiger fonts from
  * assets.nhs.uk, which the pages' CSP refuses (the system's own fallback, Arial, is used).
  */
-const nhsukCssText = (): string =>
+export const nhsukCssText = (): string =>
   (nhsukCss ??= readFileSync(createRequire(import.meta.url).resolve('nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css'), 'utf8').replace(/@font-face\{[^}]*\}/g, ''));
 
 /** Serves the assets; each may be cached for an hour (they change only with the service). */

@@ -230,6 +230,8 @@ export const TrainingView = z.strictObject({
   readers: z.array(z.string()),
   /** The embedded service's outbox (security codes sent by email and SMS), newest first. */
   outbox: z.array(OutboxMessage),
+  /** The relying parties training runs (its "Training clinical app"), to open in a new tab. */
+  apps: z.array(z.strictObject({ name: z.string(), url: z.url() })),
 });
 
 /** The Identity Agent's tray/status summary (also the tray icon's state in Electron). */

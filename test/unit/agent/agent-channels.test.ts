@@ -97,6 +97,7 @@ function trainingCards(readers: InProcessReaderDriver, cards: Map<PersonaKey, Te
       })),
       readers: [R1, R2],
       outbox: [],
+      apps: [],
     }),
     insert: (key, reader) => {
       const card = cards.get(key as PersonaKey);
@@ -141,6 +142,7 @@ describe('training channels', () => {
       ],
       readers: [R1, R2],
       outbox: [],
+      apps: [],
     });
     await a.call('training.insertCard', { persona: 'sponsor', reader: R2 });
     expect(a.agent.state().training?.personas.find((p) => p.key === 'sponsor')?.insertedIn).toBe(R2);

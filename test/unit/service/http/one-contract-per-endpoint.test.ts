@@ -125,7 +125,6 @@ describe("the agent's service client calls only the table's endpoints", () => {
     profile: [TOKEN, UUID],
     contactChallenge: [TOKEN, { email: 'ann@nhs.net' }],
     changeOwnContact: [TOKEN, { email: 'ann@nhs.net', nonce: 'n', signature: 'AA==' }],
-    smartcardSignIn: [TOKEN, { uid: 'uid-1', ticket: 't' }],
     selfUnlock: [{ workstationId: 'ws-1', cardUuid: UUID, certificate: 'AA==', cardProof: { exchangeId: 'e', cardResponse: 'AA==' } }],
     unlockCode: [ID, 'ws-1', '123456'],
     inspectCard: [TOKEN, { cardUuid: UUID, certificate: 'AA==' }],
@@ -153,7 +152,6 @@ describe("the agent's service client calls only the table's endpoints", () => {
     cardRepaired: [TOKEN, ID, 'ws-1', ['chuid'], true],
     cardCleared: [TOKEN, ID, 'ws-1', READOUT],
     abandonCardOperation: [TOKEN, ID, 'ws-1', 'failed'],
-    smartcardSignIn: [TOKEN, { uid: 'interaction-uid-0001', ticket: 'a'.repeat(43) }],
     // A call the renderer asked for: any viaAgent endpoint, with the session.
     callForRenderer: [SERVICE_ENDPOINTS.positionRequests, { query: { status: 'pending' } }, TOKEN],
     exportReport: [TOKEN, 'users-positions', { days: '30' }],
