@@ -13,7 +13,7 @@ export const personAt = (h: Harness, orgId: number): Promise<{ id: number; uuid:
 export const raAt = (h: Harness, orgId: number, role: 'RAM' | 'RAA(A)' | 'RAA' = 'RAA') => actor(h.db, orgId, [role], `${role} ${++people}`);
 
 /** The token of a one-time link (it rides in the fragment). */
-export const tokenOf = (link: string): string => new URL(link).hash.slice(1);
+const tokenOf = (link: string): string => new URL(link).hash.slice(1);
 
 export async function startLink(h: Harness, token: string, userUuid: string, kind = 'security-key'): Promise<string> {
   const res = await h.call('POST', `/v1/users/${userUuid}/authenticator-enrolments`, { token, json: { kind } });
