@@ -25,8 +25,11 @@ const CLAIM_BATCH = 100;
 
 /** The running service's back-channel dispatcher, found from any transaction on its store. */
 interface Dispatcher {
-  /** The back-channel logout URI of a client, if it has one. */
-  uriOf(clientId: string): Promise<string | undefined>;
+  /**
+   * The back-channel logout URI of a client, if it has one, read through `db`: the caller's
+   * transaction (a read outside it would wait on it for ever on SQLite's one connection).
+   */
+  uriOf(clientId: string, db: Db): Promise<string | undefined>;
   kick(): void;
 }
 const dispatchers = new WeakMap<Db, Dispatcher>();
@@ -71,7 +74,7 @@ export async function endSignInsIn(db: Db, where: SignInsWhere, reason: string, 
     await trx.updateTable('oidc_sign_ins').set({ ended_at: now, end_reason: reason }).where('id', 'in', rows.map((r) => r.id)).execute();
     const at = Date.now();
     for (const row of rows) {
-      const uri = dispatcher ? await dispatcher.uriOf(row.client_id) : await storedClientUri(trx, row.client_id);
+      const uri = dispatcher ? await dispatcher.uriOf(row.client_id, trx) : await storedClientUri(trx, row.client_id);
       if (uri) await trx.insertInto('backchannel_deliveries').values({ sign_in_id: row.id, client_id: row.client_id, uri, next_attempt_at: at, created_at: at }).execute();
     }
     return rows;
@@ -145,7 +148,7 @@ export interface BackchannelDispatcher {
  * Starts the dispatcher for the service on `ctx.db`: registered against the store so any
  * session end kicks it, and run once at start for deliveries a previous run left.
  */
-export function startBackchannelDispatcher(ctx: ServiceContext, provider: () => Promise<Provider>, uriOf: (clientId: string) => Promise<string | undefined>): BackchannelDispatcher {
+export function startBackchannelDispatcher(ctx: ServiceContext, provider: () => Promise<Provider>, uriOf: Dispatcher['uriOf']): BackchannelDispatcher {
   const db = ctx.db;
   let running: Promise<void> | null = null;
   let again = false;

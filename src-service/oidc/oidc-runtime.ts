@@ -143,7 +143,7 @@ export async function startOidc(ctx: ServiceContext): Promise<OidcRuntime> {
   const dispatcher = startBackchannelDispatcher(
     ctx,
     async () => (await current()).provider,
-    async (clientId) => (configured.has(clientId) ? configured.get(clientId) : storedClientUri(ctx.db, clientId)),
+    async (clientId, db) => (configured.has(clientId) ? configured.get(clientId) : storedClientUri(db, clientId)),
   );
   return {
     provider: async () => (await current()).provider,

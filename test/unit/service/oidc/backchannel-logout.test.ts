@@ -4,7 +4,8 @@ import { closeProfile } from '../../../../src-service/auth/login-profile-closure
 import { endSignIns } from '../../../../src-service/oidc/backchannel-logout.js';
 import { inTransaction } from '../../../../src-service/store/transaction.js';
 import { proofHeaders } from '../../../support/service-fixtures.js';
-import { CookieJar, clinician, signIn, startRig, type Rig } from '../../../support/oidc-rig.js';
+import { addClient } from '../../../../src-service/oidc/oidc-clients.js';
+import { CookieJar, appMetadata, clinician, signIn, startRig, type Rig } from '../../../support/oidc-rig.js';
 
 // Back-channel logout: whenever the workstation session a smartcard sign-in came through ends
 // (Log out / card removed, card cancelled, profile closed, expiry), every app signed in through
@@ -59,6 +60,16 @@ describe('rule: ending the workstation session tells every app it signed in to',
     await expectLoggedOut(who.uuid, sids, 'logout');
     // The provider session ended with it: the app meets the sign-in page again.
     await expect(signIn(rig, await rig.app('ward-app'), jar, null)).rejects.toThrow(/asked for a sign-in/);
+  });
+
+  it('an app added with `oidc-client add` (kept in the store, not the configuration) is told as well', async () => {
+    // Its back-channel address is read inside the transaction that ends the sign-in.
+    await addClient(rig.service.ctx.db, rig.service.ctx.dataKey, appMetadata('added-app', rig.backchannel), rig.service.ctx.config.oidcClients, new Date(clock));
+    const { who, sids } = await signedInByCard(['added-app', 'rota']);
+    const path = '/v1/logout';
+    const response = await fetch(`${rig.service.url}${path}`, { method: 'POST', headers: await proofHeaders(rig.service, 'POST', path, who.token) });
+    expect(response.status).toBe(200);
+    await expectLoggedOut(who.uuid, sids, 'logout');
   });
 
   it('the session lost its standing (the assignment ended): its next call ends it, and the apps are told', async () => {
