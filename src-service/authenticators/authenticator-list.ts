@@ -43,6 +43,7 @@ export async function listAuthenticators(ctx: ServiceContext, session: SessionCo
         lastUsedAt: r.lastUsedAt !== null ? isoDateTime(r.lastUsedAt) : null,
         mayRemove: r.kind !== 'smartcard' && mayManage(session, r.kind, holder.own, holder.orgPaths),
       })),
-    mayIssue: holder.user.status === 'open' ? issuableKinds(session, holder.own, holder.orgPaths) : [],
+    // NHS.net Connect is offered only where the service has an upstream provider set up for it.
+    mayIssue: holder.user.status === 'open' ? issuableKinds(session, holder.own, holder.orgPaths).filter((kind) => kind !== 'nhsnet-connect' || ctx.config.nhsnetConnect !== undefined) : [],
   };
 }

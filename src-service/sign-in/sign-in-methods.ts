@@ -8,7 +8,7 @@ import { nhsnetMethod } from '../devices/nhsnet-method.js';
 import { webauthnMethod } from '../authenticators/webauthn-method.js';
 
 // The ways to sign in the sign-in page may offer, each at the assurance level it reaches. The
-// page offers only those that meet what the app needs (an AAL3 app: the smartcard alone). Each
+// page offers only those that meet what the app needs (an AAL3 app: the smartcard, an iPad, a security key attested at AAL3). Each
 // authenticator adds itself here with one line.
 
 interface SignInPageInput {

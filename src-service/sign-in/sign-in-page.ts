@@ -82,7 +82,7 @@ export function signInPage(p: { clientName: string; requiredAal: Aal; sections: 
   const main = html`${errorSummary(p.problems ?? [])}
 <h1 class="nhsuk-heading-l">Sign in</h1>
 <p class="nhsuk-body-l">to continue to <strong id="client-name">${p.clientName}</strong></p>
-${p.requiredAal === 3 ? html`<div class="nhsuk-inset-text"><span class="nhsuk-u-visually-hidden">Information: </span><p>This app needs a smartcard (very high assurance). Other ways of signing in are not offered.</p></div>` : ''}
+${p.requiredAal === 3 ? html`<div class="nhsuk-inset-text"><span class="nhsuk-u-visually-hidden">Information: </span><p>This app needs a smartcard (very high assurance), or an iPad or security key issued at that level. Ways of signing in that do not reach it are not offered.</p></div>` : ''}
 ${p.sections}`;
   return page({ title: 'Sign in', main, scripts: p.scripts });
 }

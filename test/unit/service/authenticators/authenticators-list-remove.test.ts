@@ -27,6 +27,23 @@ async function withKey() {
 }
 
 describe('list', () => {
+  it('rule: NHS.net Connect is offered only where the service has an upstream provider set up for it', async () => {
+    const ra = await raAt(h, orgs.trustA.id);
+    const user = await personAt(h, orgs.siteA1.id);
+    const here = await h.call('GET', `/v1/users/${user.uuid}/authenticators`, { token: ra.token });
+    expect(here.body.mayIssue).not.toContain('nhsnet-connect');
+    const connected = await startHarness({ nhsnetConnect: { issuer: 'https://login.nhsnet.example', clientId: 'care-identity', clientSecret: 'an-upstream-secret-of-at-least-32-chars' } });
+    try {
+      const tree = await connected.tree();
+      const raThere = await raAt(connected, tree.trustA.id);
+      const userThere = await personAt(connected, tree.siteA1.id);
+      const there = await connected.call('GET', `/v1/users/${userThere.uuid}/authenticators`, { token: raThere.token });
+      expect(there.body.mayIssue).toContain('nhsnet-connect');
+    } finally {
+      await connected.close();
+    }
+  });
+
   it('rule: the list shows kind, label, assurance, when and by whom it was added, and what the viewer may do', async () => {
     const { ra, user } = await withKey();
     const list = await h.call('GET', `/v1/users/${user.uuid}/authenticators`, { token: ra.token });
@@ -45,7 +62,7 @@ describe('list', () => {
           mayRemove: true,
         },
       ],
-      mayIssue: ['microsoft-authenticator', 'security-key', 'windows-hello', 'nhsnet-connect'],
+      mayIssue: ['microsoft-authenticator', 'security-key', 'windows-hello'],
     });
   });
 });

@@ -67,7 +67,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(config: Pick<StartServiceOptions, 'bodyLimitBytes' | 'oidcClients'> = {}): Promise<Harness> {
+export async function startHarness(config: Pick<StartServiceOptions, 'bodyLimitBytes' | 'oidcClients' | 'nhsnetConnect'> = {}): Promise<Harness> {
   const storage = testStorage('cis-cim-');
   let now = NOW;
   // Messages (the notice to an old contact) are read back from the outbox.

@@ -160,9 +160,9 @@ describe('on your own profile', () => {
     const me = await staff(orgs.trustA.id, role);
     const own = await h.call('GET', `/v1/users/${me.uuid}/authenticators`, { token: me.token });
     expect(own.body.own).toBe(true);
-    expect(own.body.mayIssue).toEqual(['microsoft-authenticator', 'security-key', 'windows-hello', 'nhsnet-connect']);
+    expect(own.body.mayIssue).toEqual(['microsoft-authenticator', 'security-key', 'windows-hello']);
     const other = await h.call('GET', `/v1/users/${(await personAt(h, orgs.siteA1.id)).uuid}/authenticators`, { token: me.token });
-    const others = ['microsoft-authenticator', 'security-key', 'windows-hello', 'nhsnet-connect'];
+    const others = ['microsoft-authenticator', 'security-key', 'windows-hello'];
     expect(other.body.mayIssue).toEqual(IPAD.has(role) ? ['ipad', ...others] : RA.has(role) ? others : []);
   });
 });
