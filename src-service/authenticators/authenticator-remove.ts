@@ -5,12 +5,14 @@ import { appendAudit } from '../audit/audit-log.js';
 import type { SessionContext } from '../auth/session-store.js';
 import { notFound } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
+import { endSignIns } from '../oidc/backchannel-logout.js';
 import { inTransaction } from '../store/transaction.js';
 import { authorizeOnAuthenticator } from './authenticator-rights.js';
 import { holderOf } from './authenticator-target.js';
 
 // POST /v1/users/:uuid/authenticators/:authenticatorId/remove: the authenticator can no longer
-// sign in (every sign-in looks only at rows not removed). The row stays, marked removed with who
+// sign in (every sign-in looks only at rows not removed), and every app signed in with it is told
+// (back-channel logout). The row stays, marked removed with who
 // did it, and the audit entry puts it in the profile's History. Role and scope are checked in the
 // same transaction as the change, so a refusal changes nothing.
 
@@ -35,6 +37,8 @@ export async function removeAuthenticator(
     authorizeOnAuthenticator(session, row.kind, holder.own, holder.orgPaths);
     const removedAt = now.toISOString();
     await trx.updateTable('authenticators').set({ removed_at: removedAt, removed_by: session.userId }).where('id', '=', row.id).execute();
+    // The apps signed in with it are signed out now, not when their sessions run out.
+    await endSignIns({ ...ctx, db: trx }, { authenticatorId: row.id }, 'authenticator-removed');
     await appendAudit(
       trx,
       {

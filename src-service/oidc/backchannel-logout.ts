@@ -13,7 +13,7 @@ import { inTransaction, rootOf } from '../store/transaction.js';
 // commit) and tries again with backoff while an app is down. Delivery state is in
 // backchannel_deliveries, so a restart carries on where it stopped.
 
-export type SignInsWhere = { agentSessionIds: number[] } | { userId: number } | { signInId: number } | { oidcSessionUid: string };
+export type SignInsWhere = { agentSessionIds: number[] } | { userId: number } | { authenticatorId: number } | { signInId: number } | { oidcSessionUid: string };
 
 const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 /** Waits before each further attempt; after the last the delivery is given up. */
@@ -62,6 +62,7 @@ export async function endSignInsIn(db: Db, where: SignInsWhere, reason: string, 
               await active
                 .$if('agentSessionIds' in where, (q) => q.where('agent_session_id', 'in', 'agentSessionIds' in where ? where.agentSessionIds : []))
                 .$if('userId' in where, (q) => q.where('user_id', '=', 'userId' in where ? where.userId : 0))
+                .$if('authenticatorId' in where, (q) => q.where('authenticator_id', '=', 'authenticatorId' in where ? where.authenticatorId : 0))
                 .execute()
             ).map((r) => r.oidc_session_uid);
       const uids = [...new Set(sessions)];

@@ -72,6 +72,30 @@ describe('rule: ending the workstation session tells every app it signed in to',
     await expectLoggedOut(who.uuid, sids, 'logout');
   });
 
+  it('an authenticator removed from the profile: every app signed in with it is told', async () => {
+    const who = await clinician(rig, 'Ravi Shah');
+    const db = rig.service.ctx.db;
+    const { id } = await db
+      .insertInto('authenticators')
+      .values({ user_id: who.userId, kind: 'security-key', label: 'Security key', created_at: new Date(clock).toISOString(), aal: 2, uuid: crypto.randomUUID() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const jar = new CookieJar();
+    const sids: Record<string, string> = {};
+    for (const clientId of ['ward-app', 'rota']) {
+      const { claims } = await signIn(rig, await rig.app(clientId), jar, clientId === 'ward-app' ? { userId: who.userId, aal: 2, kind: 'security-key', authenticatorId: id } : null);
+      sids[clientId] = String(claims.sid);
+    }
+    const path = `/v1/users/${who.uuid}/authenticators/${id}/remove`;
+    const response = await fetch(`${rig.service.url}${path}`, {
+      method: 'POST',
+      headers: { ...(await proofHeaders(rig.service, 'POST', path, who.token)), 'content-type': 'application/json' },
+      body: JSON.stringify({ confirm: true }),
+    });
+    expect(response.status).toBe(200);
+    await expectLoggedOut(who.uuid, sids, 'authenticator-removed');
+  });
+
   it('the session lost its standing (the assignment ended): its next call ends it, and the apps are told', async () => {
     const { who, sids } = await signedInByCard(['ward-app', 'rota']);
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
