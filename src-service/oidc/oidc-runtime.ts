@@ -12,6 +12,7 @@ import { promptPolicy } from './oidc-policy.js';
 import { currentSigningKeys, SIGNING_ALG } from './oidc-signing-keys.js';
 import { endSignIns, startBackchannelDispatcher, storedClientUri, type BackchannelDispatcher } from './backchannel-logout.js';
 import { signInRecorder } from './sign-in-record.js';
+import { pageHeaders, problemPage, signOutPage } from '../sign-in/sign-in-page.js';
 
 // The OpenID Connect provider (the oidc-provider library) the service is for other apps, mounted
 // at /oidc. Its state is in the service database (oidc-adapter.ts); its keys are the service's
@@ -76,7 +77,20 @@ function configuration(ctx: ServiceContext, keys: Configuration['jwks'], library
     cookies: { keys: [cookieKey] },
     features: {
       devInteractions: { enabled: false },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        // The service's own pages (NHS markup, strict CSP) rather than the library's defaults.
+        logoutSource: (kctx, form) => {
+          kctx.type = 'html';
+          kctx.set(pageHeaders());
+          kctx.body = signOutPage(form, kctx.oidc.client?.clientName);
+        },
+        postLogoutSuccessSource: (kctx) => {
+          kctx.type = 'html';
+          kctx.set(pageHeaders());
+          kctx.body = problemPage('You have signed out', 'You have signed out of the Care Identity Service and of every app you signed in to with it.');
+        },
+      },
       backchannelLogout: { enabled: true },
       userinfo: { enabled: true },
     },

@@ -1,5 +1,5 @@
 import type { Aal } from '../../src-shared/api/oidc.js';
-import { html, type Html } from './html.js';
+import { Html, html } from './html.js';
 import { SIGN_IN_ASSETS } from './sign-in-assets.js';
 
 // The service's own browser pages (sign-in for other apps, and the problems it can meet) in the
@@ -90,4 +90,21 @@ ${p.sections}`;
 /** A page that says what went wrong and what to do, with nothing to sign in with. */
 export function problemPage(heading: string, text: string): string {
   return page({ title: heading, main: html`<h1 class="nhsuk-heading-l">${heading}</h1>\n<p class="nhsuk-body">${text}</p>` });
+}
+
+/**
+ * The provider's question when an app signs its user out (RP-initiated logout). `form` is the
+ * provider's own hidden form (its anti-forgery field); the two buttons submit it.
+ */
+export function signOutPage(form: string, clientName: string | undefined): string {
+  return page({
+    title: 'Sign out',
+    main: html`<h1 class="nhsuk-heading-l">Sign out</h1>
+<p class="nhsuk-body">${clientName ? `${clientName} is signing you out.` : 'An app is signing you out.'} Do you want to sign out of the Care Identity Service as well? Every app you signed in to with it will be signed out.</p>
+${new Html(form)}
+<div class="nhsuk-button-group">
+  <button class="nhsuk-button" type="submit" form="op.logoutForm" name="logout" value="yes" data-module="nhsuk-button">Sign out</button>
+  <button class="nhsuk-button nhsuk-button--secondary" type="submit" form="op.logoutForm" data-module="nhsuk-button">Stay signed in</button>
+</div>`,
+  });
 }

@@ -80,8 +80,10 @@ test('rule: "Sign out" in the app ends the sign-in at the identity service (RP-i
   await expect(signedInLine(tab)).toBeVisible();
 
   await signOutButton(tab).click();
-  // The provider asks whether to end its own session too (oidc-provider's logout page).
-  await tab.getByRole('button', { name: 'Yes, sign me out' }).click();
+  // The identity service asks whether to end its own session too.
+  await expect(tab.getByRole('heading', { level: 1 })).toHaveText('Sign out');
+  await expectNoAxeViolations(tab, 'the identity service asks whether to sign out');
+  await tab.getByRole('button', { name: 'Sign out', exact: true }).click();
 
   await expect(tab.getByRole('heading', { level: 1 })).toHaveText('Training clinical app');
   await expect(tab.getByText(/^You signed out at \d\d:\d\d:\d\d\.$/)).toBeVisible();

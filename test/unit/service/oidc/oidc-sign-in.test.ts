@@ -156,6 +156,11 @@ describe('rule: an app can sign the user out (RP-initiated logout)', () => {
     jar.take(confirm);
     expect(confirm.status).toBe(200);
     const form = await confirm.text();
+    // The service's own page: NHS markup, one h1, the app named, under the pages' strict CSP.
+    expect(form).toContain('<h1 class="nhsuk-heading-l">Sign out</h1>');
+    expect(form).toMatch(/is signing you out\./);
+    expect(form).toContain('name="logout" value="yes"');
+    expect(confirm.headers.get('content-security-policy')).toContain("default-src 'none'");
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(form)?.[1] ?? '';
     const action = /action="([^"]+)"/.exec(form)?.[1] ?? '';
     const done = await fetch(new URL(action, endUrl), {
