@@ -157,6 +157,7 @@ describe("the agent's service client calls only the table's endpoints", () => {
     exportReport: [TOKEN, 'users-positions', { days: '30' }],
     signIns: [TOKEN],
     signOutOfApp: [TOKEN, 7],
+    smartcardSignIn: [TOKEN, { uid: 'interaction-uid', ticket: 'ticket' }],
   };
   /** The client's own machinery, not calls. */
   const NOT_CALLS = new Set(['constructor', 'origin', 'call', 'headersFor', 'learnServiceClock']);
