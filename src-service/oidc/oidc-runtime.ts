@@ -82,7 +82,8 @@ function configuration(ctx: ServiceContext, keys: Configuration['jwks'], library
         // The service's own pages (NHS markup, strict CSP) rather than the library's defaults.
         logoutSource: (kctx, form) => {
           kctx.type = 'html';
-          kctx.set(pageHeaders());
+          // The answer to the form redirects back to the app, which the CSP must let the form reach.
+          kctx.set(pageHeaders([], originsOf([kctx.oidc.params?.post_logout_redirect_uri])));
           kctx.body = signOutPage(form, kctx.oidc.client?.clientName);
         },
         postLogoutSuccessSource: (kctx) => {
@@ -124,6 +125,14 @@ function configuration(ctx: ServiceContext, keys: Configuration['jwks'], library
       IdToken: 3600,
     },
   };
+}
+
+/** The origins of the URLs among `values` (anything else is left out). */
+function originsOf(values: readonly unknown[]): string[] {
+  return values.flatMap((v) => {
+    if (typeof v !== 'string' || !URL.canParse(v)) return [];
+    return [new URL(v).origin];
+  });
 }
 
 async function buildProvider(ctx: ServiceContext, keys: Configuration['jwks']): Promise<{ provider: Provider; callback: ReturnType<Provider['callback']> }> {

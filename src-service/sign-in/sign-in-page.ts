@@ -8,8 +8,11 @@ import { SIGN_IN_ASSETS } from './sign-in-assets.js';
 
 const SERVICE_NAME = 'Care Identity Service';
 
-/** Headers for every page: strict CSP (the agent's bridge is the only other place it may call), no caching, no framing. */
-export function pageHeaders(connectTo: readonly string[] = []): Record<string, string> {
+/**
+ * Headers for every page: strict CSP (the agent's bridge is the only other place it may call, and
+ * a form goes only to this origin and any `formTo` named), no caching, no framing.
+ */
+export function pageHeaders(connectTo: readonly string[] = [], formTo: readonly string[] = []): Record<string, string> {
   const csp = [
     "default-src 'none'",
     "script-src 'self'",
@@ -17,7 +20,8 @@ export function pageHeaders(connectTo: readonly string[] = []): Record<string, s
     "img-src 'self' data:",
     "font-src 'self'",
     `connect-src 'self'${connectTo.map((o) => ` ${o}`).join('')}`,
-    "form-action 'self'",
+    // A form may go on to these origins too (a redirect after a post counts as the form's target).
+    `form-action 'self'${formTo.map((o) => ` ${o}`).join('')}`,
     "base-uri 'none'",
     "frame-ancestors 'none'",
     "object-src 'none'",

@@ -69,13 +69,15 @@ test('the app’s sign-in page asks the Identity Agent, says to insert the card,
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
   await expect(page.getByText('Ward Rounds', { exact: true })).toBeVisible();
   await expect(page.getByText('This app needs a smartcard (very high assurance)')).toBeVisible();
-  await expect(page.getByRole('status')).toHaveText('Insert your smartcard and enter your passcode in the Identity Agent.');
+  // The smartcard's own status line (an AAL3 page has the iPad's too).
+  const cardStatus = page.getByRole('status').filter({ hasText: /smartcard|Identity Agent/ });
+  await expect(cardStatus).toHaveText('Insert your smartcard and enter your passcode in the Identity Agent.');
   await expectNoAxeViolations(page, 'sign-in page, waiting for the smartcard');
   const uid = new URL(page.url()).pathname.split('/').at(-1);
   expect(asked.at(-1)?.uid).toBe(uid);
 
   answer = { outcome: 'locked' };
-  await expect(page.getByRole('status')).toContainText('Unlock the Identity Agent first');
+  await expect(cardStatus).toContainText('Unlock the Identity Agent first');
 
   answer = { outcome: 'signed-in', redirectTo: `${CALLBACK}?from=agent` };
   await page.waitForURL(`${CALLBACK}?from=agent`);

@@ -70,7 +70,7 @@ test('rule: an AAL3 app refuses a passkey-only sign-in until the user steps up w
   await signInButton(tab).click();
   await expect(tab.getByRole('heading', { level: 1 })).toHaveText('Sign in');
   const main = tab.getByRole('main');
-  await expect(main).toContainText('This app needs a smartcard (very high assurance).');
+  await expect(main).toContainText('This app needs a smartcard (very high assurance)');
   await expect(tab.getByRole('button', { name: 'Sign in with a security key, passkey or Windows Hello' })).toHaveCount(0);
   await expect(smartcardStatus(tab)).toHaveText('Insert your smartcard and enter your passcode in the Identity Agent.');
   await expectNoAxeViolations(tab, 'the sign-in page, AAL3 app: smartcard only');

@@ -161,6 +161,8 @@ describe('rule: an app can sign the user out (RP-initiated logout)', () => {
     expect(form).toMatch(/is signing you out\./);
     expect(form).toContain('name="logout" value="yes"');
     expect(confirm.headers.get('content-security-policy')).toContain("default-src 'none'");
+    // Its answer redirects back to the app: the form may reach the app's origin, and only that.
+    expect(confirm.headers.get('content-security-policy')).toContain("form-action 'self' http://localhost:9;");
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(form)?.[1] ?? '';
     const action = /action="([^"]+)"/.exec(form)?.[1] ?? '';
     const done = await fetch(new URL(action, endUrl), {
