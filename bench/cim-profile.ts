@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { personaByKey, seedPersonas } from '../src-service/seed/personas.js';
 import { seedTrainingDirectory } from '../src-service/seed/training-directory.js';
 import { startService, type RunningService } from '../src-service/start-service.js';
 import type { Engine } from '../src-service/store/sql-dialect.js';
-import { startPostgresCluster } from '../test/support/postgres-cluster.js';
 import { proofHeaders, sessionFor } from '../test/support/service-fixtures.js';
+import { onEachEngine } from './support/engines.js';
 import { fmt, median, percentile } from './support/stats.js';
 import { runIfMain } from './support/run-main.js';
 
@@ -74,24 +71,7 @@ export async function benchCimProfile(): Promise<void> {
   const calls = Number(values.calls);
   const warmup = Number(values.warmup);
   console.log(`# CIM profile of a user with 50 assignments (${calls} calls each after ${warmup} warm-up; ${engines.join(' and ')})`);
-  const results: Timed[] = [];
-  for (const engine of engines) {
-    const dir = mkdtempSync(join(tmpdir(), 'cis-bench-profile-'));
-    try {
-      if (engine === 'sqlite') {
-        results.push(await benchEngine(engine, join(dir, 'service.sqlite'), join(dir, 'service-secret.json'), calls, warmup));
-      } else {
-        const cluster = await startPostgresCluster({ database: 'cis_bench' });
-        try {
-          results.push(await benchEngine(engine, cluster.url, join(dir, 'service-secret.json'), calls, warmup));
-        } finally {
-          await cluster.stop();
-        }
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
+  const results = await onEachEngine(engines, 'profile', ({ engine, db, secretFile }) => benchEngine(engine, db, secretFile, calls, warmup));
   for (const r of results) {
     console.log(
       `${r.engine}: GET /v1/users/:uuid (${r.assignments} assignments shown) median ${fmt(median(r.profile))}, p95 ${fmt(percentile(r.profile, 95))}; ` +

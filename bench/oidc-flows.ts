@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { endSignIns } from '../src-service/oidc/backchannel-logout.js';
-import { startPostgresCluster } from '../test/support/postgres-cluster.js';
 import { CookieJar, clinician, signIn, startRig, type App, type Rig } from '../test/support/oidc-rig.js';
+import type { Engine } from '../src-service/store/sql-dialect.js';
+import { onEachEngine } from './support/engines.js';
 import { runIfMain } from './support/run-main.js';
 import { fmt, median, percentile } from './support/stats.js';
 
@@ -86,28 +84,11 @@ export async function benchOidcFlows(): Promise<void> {
     options: { engine: { type: 'string', default: 'both' }, seconds: { type: 'string', default: '10' }, fanouts: { type: 'string', default: '20' } },
   });
   if (!['sqlite', 'postgres', 'both'].includes(values.engine)) throw new Error('--engine must be sqlite, postgres or both');
-  const engines = values.engine === 'both' ? ['sqlite', 'postgres'] : [values.engine];
+  const engines: Engine[] = values.engine === 'both' ? ['sqlite', 'postgres'] : [values.engine as Engine];
   const seconds = Number(values.seconds);
   const fanouts = Number(values.fanouts);
   console.log(`# OpenID Connect code flows with ${FLOW_CLIENTS} clients for ${seconds} s, and back-channel fan-out (${fanouts} runs) on ${engines.join(' and ')}`);
-  const results: EngineFigures[] = [];
-  for (const engine of engines) {
-    const dir = mkdtempSync(join(tmpdir(), 'cis-bench-oidc-'));
-    try {
-      if (engine === 'sqlite') {
-        results.push(await benchEngine(engine, join(dir, 'service.sqlite'), join(dir, 'service-secret.json'), seconds, fanouts));
-      } else {
-        const cluster = await startPostgresCluster({ database: 'cis_bench' });
-        try {
-          results.push(await benchEngine(engine, cluster.url, join(dir, 'service-secret.json'), seconds, fanouts));
-        } finally {
-          await cluster.stop();
-        }
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
+  const results = await onEachEngine(engines, 'oidc', ({ engine, db, secretFile }) => benchEngine(engine, db, secretFile, seconds, fanouts));
   for (const r of results) {
     console.log(
       `${r.engine}: ${r.flowsPerSecond.toFixed(1)} code flows/s (${r.flowMs.length} flows; one flow median ${fmt(median(r.flowMs))}, p95 ${fmt(percentile(r.flowMs, 95))}); ` +
