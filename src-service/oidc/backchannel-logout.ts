@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { inTransaction, rootOf } from '../store/transaction.js';
+import { registrationsOf } from './oidc-clients.js';
 
 // Back-channel logout (OpenID Connect Back-Channel Logout 1.0). When a sign-in ends (the card
 // removed, Log out, the workstation session expired or lost its standing, the card cancelled,
@@ -75,7 +76,7 @@ export async function endSignInsIn(db: Db, where: SignInsWhere, reason: string, 
     await trx.updateTable('oidc_sign_ins').set({ ended_at: now, end_reason: reason }).where('id', 'in', rows.map((r) => r.id)).execute();
     const at = Date.now();
     for (const row of rows) {
-      const uri = dispatcher ? await dispatcher.uriOf(row.client_id, trx) : await storedClientUri(trx, row.client_id);
+      const uri = dispatcher ? await dispatcher.uriOf(row.client_id, trx) : (await registrationsOf([], trx, [row.client_id])).get(row.client_id)?.backchannel_logout_uri;
       if (uri) await trx.insertInto('backchannel_deliveries').values({ sign_in_id: row.id, client_id: row.client_id, uri, next_attempt_at: at, created_at: at }).execute();
     }
     return rows;
@@ -108,12 +109,6 @@ function grantIdsOf(payload: string, clientId?: string): string[] {
   return Object.entries(authorizations ?? {})
     .filter(([id]) => clientId === undefined || id === clientId)
     .flatMap(([, a]) => (typeof a.grantId === 'string' ? [a.grantId] : []));
-}
-
-/** The back-channel logout URI of a client added with the CLI. */
-export async function storedClientUri(db: Db, clientId: string): Promise<string | undefined> {
-  const row = await db.selectFrom('oidc_clients').select('metadata').where('client_id', '=', clientId).executeTakeFirst();
-  return row ? (JSON.parse(row.metadata) as { backchannel_logout_uri?: string }).backchannel_logout_uri : undefined;
 }
 
 interface Claimed {

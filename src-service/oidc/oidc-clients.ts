@@ -86,6 +86,24 @@ export async function addClient(db: Db, dataKey: Buffer, input: unknown, configu
   return m;
 }
 
+/** What the service itself reads of an app's registration (never its secret). */
+export type ClientRegistration = Pick<OidcClientMetadata, 'client_name' | 'backchannel_logout_uri'>;
+
+/**
+ * The registrations of `clientIds` that exist: the configured ones, then those added with the
+ * CLI, read through `db` (the caller's transaction, where it has one).
+ */
+export async function registrationsOf(configured: readonly OidcClientMetadata[], db: Db, clientIds: readonly string[]): Promise<Map<string, ClientRegistration>> {
+  const found = new Map<string, ClientRegistration>();
+  for (const c of configured) if (clientIds.includes(c.client_id)) found.set(c.client_id, c);
+  const rest = clientIds.filter((id) => !found.has(id));
+  if (rest.length > 0) {
+    const rows = await db.selectFrom('oidc_clients').select(['client_id', 'metadata']).where('client_id', 'in', rest).execute();
+    for (const row of rows) found.set(row.client_id, JSON.parse(row.metadata) as ClientRegistration);
+  }
+  return found;
+}
+
 /** The clients added with the CLI, without their secrets. */
 export async function listClients(db: Db): Promise<{ clientId: string; name: string | null; redirectUris: string[]; backchannelLogoutUri: string | null; createdAt: string }[]> {
   const rows = await db.selectFrom('oidc_clients').select(['client_id', 'metadata', 'created_at']).orderBy('client_id').execute();

@@ -7,10 +7,10 @@ import { ServiceError } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import { kyselyAdapter } from './oidc-adapter.js';
 import { OIDC_CLAIMS, OIDC_SCOPES, findAccount } from './oidc-claims.js';
-import { providerMetadataOf } from './oidc-clients.js';
+import { providerMetadataOf, registrationsOf } from './oidc-clients.js';
 import { promptPolicy } from './oidc-policy.js';
 import { currentSigningKeys, SIGNING_ALG } from './oidc-signing-keys.js';
-import { endSignIns, startBackchannelDispatcher, storedClientUri, type BackchannelDispatcher } from './backchannel-logout.js';
+import { endSignIns, startBackchannelDispatcher, type BackchannelDispatcher } from './backchannel-logout.js';
 import { signInRecorder } from './sign-in-record.js';
 import { pageHeaders, problemPage, signOutPage } from '../sign-in/sign-in-page.js';
 
@@ -162,11 +162,10 @@ export async function startOidc(ctx: ServiceContext): Promise<OidcRuntime> {
       built = null;
       throw err;
     }));
-  const configured = new Map(ctx.config.oidcClients.map((c) => [c.client_id, c.backchannel_logout_uri]));
   const dispatcher = startBackchannelDispatcher(
     ctx,
     async () => (await current()).provider,
-    async (clientId, db) => (configured.has(clientId) ? configured.get(clientId) : storedClientUri(db, clientId)),
+    async (clientId, db) => (await registrationsOf(ctx.config.oidcClients, db, [clientId])).get(clientId)?.backchannel_logout_uri,
   );
   return {
     provider: async () => (await current()).provider,
