@@ -51,6 +51,19 @@ export const CIM_PATHS = {
   removeAuthenticator: (uuid: string, id: number | string) => `/cim/users/${uuid}/authenticators/${id}/remove`,
   reports: '/cim/reports',
   report: (id: string) => `/cim/reports/${id}`,
+  /** Apply for Care ID (its own address, outside CIM's pages): start, log in, the dashboard. */
+  applyStart: '/apply',
+  applyLogIn: '/apply/log-in',
+  applyHome: '/apply/home',
+  applySettings: '/apply/settings',
+  applyNew: '/apply/new',
+  applySearch: '/apply/search',
+  applyApplication: (reference: string) => `/apply/applications/${reference}`,
+  applyBulk: '/apply/bulk',
+  /** ID checkers and RA staff: applications ready for checking; the RA's cards to issue. */
+  checkApplications: '/cim/applications',
+  checkApplication: (reference: string) => `/cim/applications/${reference}`,
+  cardsToIssue: '/cim/cards-to-issue',
 } as const;
 
 /** An `href` for a CIM path. */

@@ -17,6 +17,9 @@ import { devicesRoutes } from './routes-devices.js';
 import { signInsRoutes } from './routes-sign-ins.js';
 import { oidcRoutes } from './routes-oidc.js';
 import { authenticatorsRoutes } from './routes-authenticators.js';
+import { applySponsorRoutes } from './routes-apply-sponsor.js';
+import { applyReadRoutes } from './routes-apply-read.js';
+import { applyChecksRoutes } from './routes-apply-checks.js';
 
 /** Every endpoint of the service, gathered from the areas that declare them. */
 export function serviceRoutes(): AnyRoute[] {
@@ -39,5 +42,8 @@ export function serviceRoutes(): AnyRoute[] {
     ...signInsRoutes(),
     ...oidcRoutes(),
     ...authenticatorsRoutes(),
+    ...applySponsorRoutes(),
+    ...applyReadRoutes(),
+    ...applyChecksRoutes(),
   ];
 }

@@ -790,4 +790,120 @@ CREATE TABLE device_sign_in_requests (
 CREATE INDEX device_sign_in_requests_uid ON device_sign_in_requests(interaction_uid);
 `,
   },
+  {
+    // Apply for Care ID: a sponsor's application for a new member of staff, the applicant's
+    // one-time links (only their SHA-256 kept; opening one trades it for a browser session, kept
+    // the same way), the identity documents (sealed with the data key, deleted when the
+    // application closes), the sponsor's address for applicants' queries and its 6-digit code,
+    // and checked bulk invitation files.
+    version: 140,
+    name: 'apply for care id',
+    sql: (d) => `
+CREATE TABLE applications (
+  id ${d.id},
+  reference TEXT NOT NULL UNIQUE,
+  org_id INTEGER NOT NULL REFERENCES organisations(id),
+  raised_by INTEGER NOT NULL REFERENCES users(id),
+  raised_at ${d.bigint} NOT NULL,
+  given_name TEXT NOT NULL,
+  family_name TEXT NOT NULL,
+  given_name_norm TEXT NOT NULL,
+  family_name_norm TEXT NOT NULL,
+  date_of_birth TEXT NOT NULL,
+  ni_number TEXT NOT NULL,
+  email TEXT NOT NULL,
+  email_norm TEXT NOT NULL,
+  mobile TEXT NOT NULL,
+  applicant_provides_address INTEGER NOT NULL,
+  address_line1 TEXT,
+  address_line2 TEXT,
+  address_town TEXT,
+  address_postcode TEXT,
+  access_kind TEXT NOT NULL,
+  position_id INTEGER REFERENCES positions(id),
+  colleague_name TEXT,
+  colleague_card_number TEXT,
+  notes TEXT NOT NULL,
+  status TEXT NOT NULL,
+  status_changed_at ${d.bigint} NOT NULL,
+  details_started_at ${d.bigint},
+  details_confirmed_at ${d.bigint},
+  identity_started_at ${d.bigint},
+  identity_submitted_at ${d.bigint},
+  last_invited_at ${d.bigint},
+  invites_sent INTEGER NOT NULL,
+  last_activity_at ${d.bigint} NOT NULL,
+  duplicate_user_id INTEGER REFERENCES users(id),
+  created_user_id INTEGER REFERENCES users(id),
+  decided_by INTEGER REFERENCES users(id),
+  decided_at ${d.bigint},
+  rejection_reason TEXT,
+  cancelled_by INTEGER REFERENCES users(id),
+  cancel_reason TEXT,
+  posted_by INTEGER REFERENCES users(id),
+  posted_at ${d.bigint},
+  done_from TEXT,
+  done_by INTEGER REFERENCES users(id),
+  done_at ${d.bigint},
+  batch_id TEXT
+);
+CREATE INDEX applications_org_status ON applications(org_id, status, last_activity_at);
+CREATE INDEX applications_raised_by ON applications(raised_by, status, last_activity_at);
+CREATE INDEX applications_person ON applications(ni_number, date_of_birth);
+CREATE INDEX applications_family_name ON applications(family_name_norm);
+CREATE INDEX applications_email ON applications(email_norm);
+CREATE TABLE application_links (
+  id ${d.id},
+  application_id INTEGER NOT NULL REFERENCES applications(id),
+  purpose TEXT NOT NULL,
+  token_hash ${d.blob} NOT NULL UNIQUE,
+  created_at ${d.bigint} NOT NULL,
+  expires_at ${d.bigint} NOT NULL,
+  opened_at ${d.bigint},
+  session_hash ${d.blob} UNIQUE,
+  session_expires_at ${d.bigint},
+  completed_at ${d.bigint},
+  void_at ${d.bigint}
+);
+CREATE INDEX application_links_application ON application_links(application_id, purpose);
+CREATE TABLE application_documents (
+  id ${d.id},
+  application_id INTEGER NOT NULL REFERENCES applications(id),
+  kind TEXT NOT NULL,
+  mime TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  sealed ${d.blob} NOT NULL,
+  uploaded_at ${d.bigint} NOT NULL
+);
+CREATE INDEX application_documents_application ON application_documents(application_id);
+CREATE TABLE apply_settings (
+  user_id INTEGER PRIMARY KEY REFERENCES users(id),
+  query_email TEXT,
+  changed_at ${d.bigint}
+);
+CREATE TABLE apply_email_confirmations (
+  id ${d.id},
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  session_id INTEGER NOT NULL REFERENCES sessions(id),
+  email TEXT NOT NULL,
+  binding ${d.blob} NOT NULL,
+  code_mac ${d.blob} NOT NULL,
+  expires_at ${d.bigint} NOT NULL,
+  tries INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'sent',
+  created_at ${d.bigint} NOT NULL
+);
+CREATE INDEX apply_email_confirmations_user ON apply_email_confirmations(user_id, status);
+CREATE TABLE application_batches (
+  id TEXT PRIMARY KEY,
+  created_by INTEGER NOT NULL REFERENCES users(id),
+  session_org_id INTEGER NOT NULL REFERENCES organisations(id),
+  created_at ${d.bigint} NOT NULL,
+  file_name TEXT NOT NULL,
+  csv TEXT NOT NULL,
+  report TEXT NOT NULL,
+  sent_at ${d.bigint}
+);
+`,
+  },
 ];

@@ -484,6 +484,117 @@ interface AssignmentBatchesTable {
   result_csv: string | null;
 }
 
+interface ApplicationsTable {
+  id: Id;
+  /** The application ID people read out: ACI- and eight letters and digits. */
+  reference: string;
+  /** The sponsor's organisation (ODS code) when they applied: the position is there. */
+  org_id: number;
+  raised_by: number;
+  raised_at: number;
+  given_name: string;
+  family_name: string;
+  given_name_norm: string;
+  family_name_norm: string;
+  date_of_birth: string;
+  ni_number: string;
+  email: string;
+  email_norm: string;
+  mobile: string;
+  applicant_provides_address: number;
+  address_line1: string | null;
+  address_line2: string | null;
+  address_town: string | null;
+  address_postcode: string | null;
+  access_kind: 'position' | 'copy';
+  position_id: number | null;
+  colleague_name: string | null;
+  colleague_card_number: string | null;
+  notes: string;
+  status: 'in-progress' | 'approved' | 'duplicate' | 'rejected' | 'cancelled' | 'done';
+  status_changed_at: number;
+  /** The applicant's two steps: opened (started) and finished. */
+  details_started_at: number | null;
+  details_confirmed_at: number | null;
+  identity_started_at: number | null;
+  identity_submitted_at: number | null;
+  last_invited_at: number | null;
+  invites_sent: number;
+  /** The later of the last invite and the applicant's last action (the 3-day resend rule). */
+  last_activity_at: number;
+  duplicate_user_id: number | null;
+  created_user_id: number | null;
+  decided_by: number | null;
+  decided_at: number | null;
+  rejection_reason: string | null;
+  cancelled_by: number | null;
+  cancel_reason: string | null;
+  posted_by: number | null;
+  posted_at: number | null;
+  /** The list a 'done' application left: 'approved', 'duplicate', 'rejected' or 'cancelled'. */
+  done_from: string | null;
+  done_by: number | null;
+  done_at: number | null;
+  batch_id: string | null;
+}
+
+interface ApplicationLinksTable {
+  id: Id;
+  application_id: number;
+  /** 'details' (emailed: confirm details and address) or 'identity' (texted: documents and photo). */
+  purpose: 'details' | 'identity';
+  token_hash: Buffer;
+  created_at: number;
+  expires_at: number;
+  opened_at: number | null;
+  session_hash: Buffer | null;
+  session_expires_at: number | null;
+  completed_at: number | null;
+  void_at: number | null;
+}
+
+interface ApplicationDocumentsTable {
+  id: Id;
+  application_id: number;
+  kind: string;
+  mime: string;
+  size_bytes: number;
+  /** The image, sealed with the data key (crypto/), never stored in clear. */
+  sealed: Buffer;
+  uploaded_at: number;
+}
+
+interface ApplySettingsTable {
+  user_id: number;
+  query_email: string | null;
+  changed_at: number | null;
+}
+
+interface ApplyEmailConfirmationsTable {
+  id: Id;
+  user_id: number;
+  session_id: number;
+  email: string;
+  binding: Buffer;
+  code_mac: Buffer;
+  expires_at: number;
+  tries: Generated<number>;
+  status: Generated<'sent' | 'confirmed' | 'void'>;
+  created_at: number;
+}
+
+interface ApplicationBatchesTable {
+  id: string;
+  created_by: number;
+  session_org_id: number;
+  created_at: number;
+  file_name: string;
+  csv: string;
+  /** The check's report as JSON (BulkCheckResponse rows). */
+  report: string;
+  sent_at: number | null;
+}
+
 interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -531,4 +642,10 @@ export interface Tables {
   management_key_exchanges: ManagementKeyExchangesTable;
   schema_migrations: SchemaMigrationsTable;
   assignment_batches: AssignmentBatchesTable;
+  applications: ApplicationsTable;
+  application_links: ApplicationLinksTable;
+  application_documents: ApplicationDocumentsTable;
+  apply_settings: ApplySettingsTable;
+  apply_email_confirmations: ApplyEmailConfirmationsTable;
+  application_batches: ApplicationBatchesTable;
 }

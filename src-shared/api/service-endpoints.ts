@@ -2,6 +2,7 @@ import { ProfileView } from './cim-profile.js';
 import { BATCH_ENDPOINTS } from './endpoints-batch.js';
 import { CARDS_ENDPOINTS } from './endpoints-cards.js';
 import { DEVICES_ENDPOINTS } from './endpoints-devices.js';
+import { APPLY_ENDPOINTS } from './endpoints-apply.js';
 import { AUTHENTICATORS_ENDPOINTS } from './endpoints-authenticators.js';
 import { endpoint } from './endpoint.js';
 import { WORKGROUPS_ENDPOINTS } from './endpoints-workgroups.js';
@@ -368,4 +369,5 @@ export const SERVICE_ENDPOINTS = {
   ...SIGN_INS_ENDPOINTS,
   ...OIDC_ENDPOINTS,
   ...AUTHENTICATORS_ENDPOINTS,
+  ...APPLY_ENDPOINTS,
 } as const;

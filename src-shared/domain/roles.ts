@@ -44,6 +44,8 @@ export const Activity = z.enum([
   'manage-workgroups',
   'manage-requests',
   'view-reports',
+  'apply-for-care-id',
+  'check-applications',
 ]);
 export type Activity = z.infer<typeof Activity>;
 
@@ -91,6 +93,10 @@ export const PERMISSIONS: Readonly<Record<Activity, ActivityRule>> = {
   'manage-workgroups': { roles: RA_ADVANCED },
   'manage-requests': { roles: { ...RA, S: 'direct' } },
   'view-reports': { roles: { ...RA, S: 'direct', IDC: 'direct' } },
+  // Apply for Care ID (seed 003): sponsors raise applications for new staff, and so may RA staff;
+  // those who may create a profile check the applicant's identity and approve.
+  'apply-for-care-id': { roles: { ...RA, S: 'direct' } },
+  'check-applications': { roles: { ...RA, IDC: 'direct' } },
 };
 
 /** The strongest grant any of `roles` gives for `activity`, or undefined when none does. */

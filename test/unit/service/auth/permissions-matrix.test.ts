@@ -46,6 +46,10 @@ const BY_HAND: Record<Activity, string> = {
   'manage-workgroups': 'RAM RAA(A)',
   'manage-requests': 'RAM RAA(A) RAA S',
   'view-reports': 'RAM RAA(A) RAA S IDC',
+  // Apply for Care ID (domain.md): sponsors raise applications (and RA staff may); those who may
+  // create a profile check identities and approve.
+  'apply-for-care-id': 'RAM RAA(A) RAA S',
+  'check-applications': 'RAM RAA(A) RAA IDC',
 };
 
 function expectedGrant(activity: Activity, role: RoleOrNone): Expected {
