@@ -54,7 +54,7 @@ function withoutBlocks(css: string, prelude: string): string {
  * forgets. Build only: the dev server's React refresh needs an inline script this would block.
  */
 const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
 
 function contentSecurityPolicyMeta(): Plugin {
   return {

@@ -15,6 +15,11 @@ describe('contentSecurityPolicy', () => {
   it('with nowhere to connect (Electron: IPC only) says so', () => {
     expect(contentSecurityPolicy([])).toContain("connect-src 'none'");
   });
+
+  it("rule: images come only from the app and from the page's own blob: addresses (an identity document shown to the ID checker), never data: or another site", () => {
+    const imageSources = /img-src ([^;]*)/.exec(contentSecurityPolicy([]))?.[1]?.split(' ');
+    expect(imageSources).toEqual(["'self'", 'blob:']);
+  });
 });
 
 describe('cacheControlFor', () => {
