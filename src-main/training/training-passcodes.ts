@@ -13,6 +13,7 @@ export const TRAINING_PASSCODES: Readonly<Record<PersonaKey, string>> = {
   'card-near-expiry': '123456',
   'locked-card': '654321',
   'card-expired': '123456',
+  'id-checker': '123456',
 };
 
 /** The near-expiry persona's certificate ends this many days after the card is made (< 90). */

@@ -6,8 +6,8 @@ import { SeedError } from './seed-error.js';
 
 // The training personas: fixed people in a fixed "Training" organisation subtree, one for each
 // part a trainee plays or meets (a clinician, a sponsor, a local smartcard administrator, an RA
-// agent and manager, and three clinicians whose cards need attention: near expiry, locked,
-// expired). Their UUIDs, NI numbers
+// agent and manager, three clinicians whose cards need attention: near expiry, locked,
+// expired, and an ID checker for Apply for Care ID). Their UUIDs, NI numbers
 // and organisation codes never change, so the card factory (src-service/ca/) and training mode
 // can make their cards and scripts can name them. This file only writes their profiles,
 // positions and assignments: they get no cards here.
@@ -32,7 +32,7 @@ export const TRAINING_ORGANISATIONS: readonly TrainingOrganisation[] = [
 /** The training trust hangs under this organisation when the directory has it (the synthetic national root). */
 const TRAINING_PARENT_CODE = 'X24';
 
-export type PersonaKey = 'clinician' | 'sponsor' | 'lsa' | 'ra-agent' | 'ra-manager' | 'card-near-expiry' | 'locked-card' | 'card-expired';
+export type PersonaKey = 'clinician' | 'sponsor' | 'lsa' | 'ra-agent' | 'ra-manager' | 'card-near-expiry' | 'locked-card' | 'card-expired' | 'id-checker';
 
 export interface Persona {
   readonly key: PersonaKey;
@@ -97,6 +97,8 @@ export const PERSONAS: readonly Persona[] = [
   persona(7, 'locked-card', 'Locked card', 'Rhys', 'Evans', [], 'RZZ01', 'Staff Nurse', 'Nurse Access Role', 'locked'),
   // Renewed only by RA staff, in person: a sponsor or LSA is refused, an RA agent renews it.
   persona(8, 'card-expired', 'Card expired', 'Nia', 'Roberts', [], 'RZZ01', 'Physiotherapist', 'Clinical Practitioner Access Role', 'expired'),
+  // Checks Apply for Care ID applicants' identity documents and approves them (seed 003).
+  persona(9, 'id-checker', 'ID Checker', 'Imran', 'Qureshi', ['IDC'], 'RZZ', 'ID Checker', 'Registration Authority Access Role'),
 ];
 
 export const personaByKey = (key: PersonaKey): Persona => PERSONAS.find((p) => p.key === key) as Persona;

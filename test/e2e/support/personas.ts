@@ -72,3 +72,11 @@ export const RA_MANAGER: Persona = {
   organisation: 'Training NHS Trust',
   position: 'Registration Authority Manager',
 };
+
+export const ID_CHECKER: Persona = {
+  role: 'ID Checker',
+  name: 'Imran Qureshi',
+  passcode: '123456',
+  organisation: 'Training NHS Trust',
+  position: 'ID Checker',
+};

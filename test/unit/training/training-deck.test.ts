@@ -72,6 +72,7 @@ describe('the panel view', () => {
       'Card near expiry',
       'Locked card',
       'Card expired',
+      'ID Checker',
       'Blank card',
       'Blank card',
     ]);

@@ -327,6 +327,7 @@ describe('seed: training personas', () => {
       'Card near expiry',
       'Locked card',
       'Card expired',
+      'ID Checker',
     ]);
     for (const p of PERSONAS) {
       const row = await db
@@ -343,7 +344,7 @@ describe('seed: training personas', () => {
       expect(NiNumber.parse(p.niNumber)).toBe(p.niNumber);
     }
     const roles = Object.fromEntries(PERSONAS.map((p) => [p.key, p.roles.join(',')]));
-    expect(roles).toEqual({ clinician: '', sponsor: 'S', lsa: 'LSA', 'ra-agent': 'RAA', 'ra-manager': 'RAM', 'card-near-expiry': '', 'locked-card': '', 'card-expired': '' });
+    expect(roles).toEqual({ clinician: '', sponsor: 'S', lsa: 'LSA', 'ra-agent': 'RAA', 'ra-manager': 'RAM', 'card-near-expiry': '', 'locked-card': '', 'card-expired': '', 'id-checker': 'IDC' });
   });
 
   it('gives the personas no cards (the card factory makes those)', async () => {
@@ -378,7 +379,7 @@ describe('seed: training personas', () => {
   it('refuses a database holding only some of the personas', async () => {
     const rw = await open(await seededFile({ users: 0, personas: true }));
     await withoutPersona(rw, PERSONAS[0]!.uuid);
-    await expect(seedPersonas(rw)).rejects.toThrow(/only 7 of the 8/);
+    await expect(seedPersonas(rw)).rejects.toThrow(/only 8 of the 9/);
   });
 
   it('adds the personas introduced since to a database seeded with the older seven', async () => {
