@@ -6,6 +6,7 @@ import { seedTrainingRequests } from './training-requests.js';
 import { seedTrainingUsers } from './training-users.js';
 import { seedTrainingWorkgroups } from './training-workgroups.js';
 import { seedTrainingAuthenticators } from './training-authenticators.js';
+import { seedTrainingApplications } from './training-apply.js';
 
 // What training mode puts in the directory beyond the personas, so every CIM page has something
 // to show a trainee. Each step writes once and finds its rows on later starts. Order matters:
@@ -19,4 +20,5 @@ export async function seedTrainingContent(db: Db, now: Date): Promise<void> {
   await seedTrainingPositions(db, now);
   await seedTrainingReports(db);
   await seedTrainingAuthenticators(db, now);
+  await seedTrainingApplications(db, now);
 }
