@@ -34,7 +34,7 @@ export interface Problem {
   readonly message: string;
 }
 
-export const NO_QUERY_EMAIL = "Set an email address for applicants' queries first: go to settings.";
+const NO_QUERY_EMAIL = "Set an email address for applicants' queries first: go to settings.";
 
 const odsLimit = (code: string): string =>
   `The position can only be at ${code}, the organisation you work under now. Request access at other sites in Care Identity Management once the smartcard has been created.`;
@@ -77,7 +77,7 @@ export async function checkApplication(db: Db, org: SponsorOrg, input: Applicati
 }
 
 /** The refusal for a single application: the field problems (400) first, else the clash (409). */
-export function refusalOf(problems: readonly Problem[]): ServiceError | null {
+function refusalOf(problems: readonly Problem[]): ServiceError | null {
   const fields = problems.filter((p) => p.status === 400);
   if (fields.length > 0) return badRequest('The application is not complete.', fields.map(({ path, message }) => ({ path, message })));
   const clash = problems[0];

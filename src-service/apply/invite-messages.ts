@@ -7,7 +7,7 @@ import { applicantLinkUrl, type MintedLink } from './applicant-links.js';
 // has committed. A message that cannot be sent does not undo the application: the sponsor sees
 // it in the dashboard and may Resend.
 
-export const INVITE_EMAIL_SUBJECT = 'Confirm your details for your Care ID application';
+const INVITE_EMAIL_SUBJECT = 'Confirm your details for your Care ID application';
 
 /** Who the invite is to and from, and the links it carries. */
 export interface Invite {
@@ -21,7 +21,7 @@ export interface Invite {
   readonly links: readonly MintedLink[];
 }
 
-export function inviteEmailText(ctx: Pick<ServiceContext, 'publicOrigin'>, invite: Invite, token: string): string {
+function inviteEmailText(ctx: Pick<ServiceContext, 'publicOrigin'>, invite: Invite, token: string): string {
   return [
     `Dear ${invite.givenName},`,
     '',
@@ -36,7 +36,7 @@ export function inviteEmailText(ctx: Pick<ServiceContext, 'publicOrigin'>, invit
   ].join('\n');
 }
 
-export function inviteText(ctx: Pick<ServiceContext, 'publicOrigin'>, invite: Invite, token: string): string {
+function inviteText(ctx: Pick<ServiceContext, 'publicOrigin'>, invite: Invite, token: string): string {
   return `Prove your identity for your Care ID application: ${applicantLinkUrl(ctx, token)} (expires in ${APPLICANT_LINK_VALID_DAYS} days). From ${invite.orgName}.`;
 }
 

@@ -12,7 +12,7 @@ const RA_ROLES: readonly RoleCode[] = ['RAM', 'RAA(A)', 'RAA'];
 
 export const isRegistrationAuthority = (session: SessionContext): boolean => session.roles.some((role) => RA_ROLES.includes(role));
 
-export const applicationNotFound = (reference: string) => notFound(`Application ${reference}`);
+const applicationNotFound = (reference: string) => notFound(`Application ${reference}`);
 
 const APPLICATION_COLUMNS = [
   'a.id',
@@ -31,7 +31,7 @@ const APPLICATION_COLUMNS = [
 ] as const;
 
 /** Whether the session may act on an application raised by `raisedBy` at an organisation with `orgPath`. */
-export function mayActOn(session: SessionContext, app: { raised_by: number; org_path: string }): boolean {
+function mayActOn(session: SessionContext, app: { raised_by: number; org_path: string }): boolean {
   return isRegistrationAuthority(session) ? inScope(session, app.org_path) : app.raised_by === session.userId;
 }
 

@@ -28,7 +28,7 @@ export const positionAt = (h: Harness, orgId: number, title = 'Staff Nurse'): Pr
 
 let people = 0;
 /** A new applicant nobody else has applied for. */
-export function applicant(overrides: Record<string, unknown> = {}) {
+function applicant(overrides: Record<string, unknown> = {}) {
   people++;
   return {
     givenName: 'Jordan',
