@@ -11,6 +11,7 @@ import { engineOf, schemaVersion } from '../store/database.js';
 import { providerMount } from '../oidc/oidc-mount.js';
 import { authenticatorPages } from '../authenticators/authenticator-pages.js';
 import { registerNhsnetPages } from '../devices/nhsnet-pages.js';
+import { registerApplicantPages } from '../apply/applicant-routes.js';
 
 // The HTTP face of the identity service. Every request is validated against the shared zod
 // contracts; every failure becomes a JSON error body with the right status, never a 5xx for a
@@ -108,5 +109,6 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
   app.get('/openapi.json', async () => doc);
   authenticatorPages(app);
   registerNhsnetPages(app, ctx);
+  registerApplicantPages(app, ctx, limited);
   return app;
 }

@@ -39,14 +39,16 @@ interface PageInput {
   readonly title: string;
   readonly main: Html;
   readonly scripts?: readonly string[];
+  /** The service named in the header and the title, when a page belongs to one of the service's own services (Apply for Care ID). */
+  readonly serviceName?: string;
 }
 
-export function page({ title, main, scripts = [] }: PageInput): string {
+export function page({ title, main, scripts = [], serviceName = SERVICE_NAME }: PageInput): string {
   return `<!DOCTYPE html>${html`<html lang="en">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>${title} – ${SERVICE_NAME}</title>
+  <title>${title} – ${serviceName}</title>
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="${SIGN_IN_ASSETS.css}">
 </head>
@@ -54,7 +56,7 @@ export function page({ title, main, scripts = [] }: PageInput): string {
   <a class="nhsuk-skip-link" href="#maincontent">Skip to main content</a>
   <header class="nhsuk-header" role="banner">
     <div class="nhsuk-header__container nhsuk-width-container">
-      <div class="nhsuk-header__service"><span class="nhsuk-header__service-name">${SERVICE_NAME}</span></div>
+      <div class="nhsuk-header__service"><span class="nhsuk-header__service-name">${serviceName}</span></div>
     </div>
   </header>
   <div class="nhsuk-width-container">
@@ -72,7 +74,7 @@ ${[...new Set(scripts)].map((src) => html`  <script src="${src}" defer></script>
  * An error summary: filled on the server when the page is shown again with a problem, or by a
  * method's script (ids error-summary and error-summary-list), which then shows and focuses it.
  */
-function errorSummary(problems: readonly { readonly text: string; readonly href: string }[]): Html {
+export function errorSummary(problems: readonly { readonly text: string; readonly href: string }[]): Html {
   return html`<div class="nhsuk-error-summary" id="error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1"${problems.length === 0 ? html` hidden` : ''}>
   <h2 class="nhsuk-error-summary__title" id="error-summary-title">There is a problem</h2>
   <div class="nhsuk-error-summary__body">

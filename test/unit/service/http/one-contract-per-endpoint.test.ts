@@ -9,6 +9,7 @@ import { ServiceClient } from '../../../../src-main/service-client/service-clien
 import { buildApp } from '../../../../src-service/http/app.js';
 import { AUTHENTICATOR_PAGE_ROUTES } from '../../../../src-service/authenticators/authenticator-pages.js';
 import { NHSNET_PAGE_ROUTES } from '../../../../src-service/devices/nhsnet-pages.js';
+import { APPLICANT_PAGE_ROUTES } from '../../../../src-service/apply/applicant-routes.js';
 import { OIDC_MOUNT } from '../../../../src-service/oidc/oidc-runtime.js';
 import { SIGN_IN_ASSETS } from '../../../../src-service/sign-in/sign-in-assets.js';
 import { SIGN_IN_PAGE_PATH } from '../../../../src-service/sign-in/sign-in-routes.js';
@@ -26,6 +27,7 @@ const DOCUMENT_ROUTE = 'GET /openapi.json';
 const PAGE_ROUTES: readonly string[] = [
   ...AUTHENTICATOR_PAGE_ROUTES,
   ...NHSNET_PAGE_ROUTES,
+  ...APPLICANT_PAGE_ROUTES,
   `GET ${SIGN_IN_PAGE_PATH}`,
   ...Object.values(SIGN_IN_ASSETS).map((path) => `GET ${path}`),
   // The OpenID Connect provider's own routes, handed to it whole (oidc-mount.ts).
