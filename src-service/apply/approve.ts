@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { ApproveBody, ApproveResponse } from '../../src-shared/api/apply.js';
 import { POSITION_TERM_DAYS } from '../../src-shared/api/service-cim.js';
-import { grantFor } from '../../src-shared/domain/roles.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { inScope } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
@@ -12,8 +11,8 @@ import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { inTransaction } from '../store/transaction.js';
 import { closeApplicantAccess } from './applicant-links.js';
-import { colleagueByCard, colleaguePositions, decidableApplication } from './checks.js';
-import type { ApplicationRow } from './checks-view.js';
+import { colleagueByCard, colleaguePositions, decidableApplication, type CheckRow } from './checks.js';
+import { actsAsRa } from './tabs.js';
 
 // Approving an application (seed 003): the ID checker has seen the documents. In one step the
 // NI number and date of birth are checked again (the applicant may have corrected them since
@@ -25,15 +24,12 @@ type Approved = z.infer<typeof ApproveResponse>;
 
 const COPY_NEEDS_RA = "Only RA staff can approve copying a colleague's access: ask your registration authority to approve this application.";
 
-/** RA staff: the roles that may give a copied colleague's access (the same as issue a smartcard). */
-const isRa = (session: SessionContext): boolean => grantFor(session.roles, 'issue-smartcard') !== undefined;
-
 /**
  * The positions approval assigns: the one requested, still open at the application's
  * organisation; or, for a copy, the colleague's current positions the RA ticked, each in the
  * RA's own subtree.
  */
-async function positionsToAssign(trx: Db, session: SessionContext, row: ApplicationRow, positionIds: number[] | undefined, today: string): Promise<number[]> {
+async function positionsToAssign(trx: Db, session: SessionContext, row: CheckRow, positionIds: number[] | undefined, today: string): Promise<number[]> {
   if (row.access_kind === 'position') {
     if (positionIds !== undefined) throw badRequest('The request body is not valid.', [{ path: 'body.positionIds', message: "positions are chosen only when copying a colleague's access" }]);
     const position = row.position_id === null ? undefined : await trx.selectFrom('positions').select(['id', 'closed', 'org_id']).where('id', '=', row.position_id).executeTakeFirst();
@@ -68,7 +64,7 @@ export async function approveApplication(ctx: ServiceContext, session: SessionCo
   const today = utcDate(now);
   return inTransaction(ctx.db, async (trx): Promise<Approved> => {
     const row = await decidableApplication(trx, session, reference);
-    if (row.access_kind === 'copy' && !isRa(session)) throw forbidden(COPY_NEEDS_RA);
+    if (row.access_kind === 'copy' && !actsAsRa(session)) throw forbidden(COPY_NEEDS_RA);
     const audit = { actor: session.userUuid, subject: row.reference, workstationId: session.workstationId };
     const decided = { decided_by: session.userId, decided_at: now.getTime(), status_changed_at: now.getTime() };
 

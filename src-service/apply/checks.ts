@@ -12,24 +12,29 @@ import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { fullName } from '../store/full-name.js';
 import { inTransaction } from '../store/transaction.js';
-import { applicationRows, readyForCheck, toApplicationDetail, toApplicationSummary, type ApplicationRow } from './checks-view.js';
+import { documentSealContext } from './applicant-upload.js';
+import { toSummary, summaryQuery } from './application-summary.js';
+import { detailQuery, toApplicationDetail } from './application-view.js';
+import { isReadyForCheck, readyForCheck } from './tabs.js';
 
 // The ID check (seed 003, "Manage the application process"): ID checkers and RA staff see the
 // applications whose applicants have finished both steps, in their organisation's subtree, and
 // open the identity documents. Sponsors never read the documents: the activity is not theirs.
 
-/** The sealed document's associated data: a document copied onto another application does not open. */
-export const documentContext = (applicationId: number, kind: string): string => `application-document:${applicationId}:${kind}`;
+/** One application as the ID check reads it: the detail the sponsor sees, and what deciding it needs. */
+const checkQuery = (db: Db) => detailQuery(db).select(['a.org_id', 'a.created_user_id', 'a.posted_at', 'o.path as org_path']);
+
+export type CheckRow = Awaited<ReturnType<ReturnType<typeof checkQuery>['executeTakeFirstOrThrow']>>;
 
 /** An application the session may check, or 404 in the same words whether it is missing or outside the scope. */
-export async function checkableApplication(db: Db, session: SessionContext, reference: string, activity: 'check-applications' | 'issue-smartcard' = 'check-applications'): Promise<ApplicationRow> {
+export async function checkableApplication(db: Db, session: SessionContext, reference: string, activity: 'check-applications' | 'issue-smartcard' = 'check-applications'): Promise<CheckRow> {
   authorize(session, activity);
-  const row = await applicationRows(db).where('a.reference', '=', reference).executeTakeFirst();
+  const row = await checkQuery(db).where('a.reference', '=', reference).executeTakeFirst();
   if (!row || !inScope(session, row.org_path)) throw notFound(`Application ${reference}`);
   return row;
 }
 
-const DECIDED: Record<Exclude<ApplicationRow['status'], 'in-progress'>, string> = {
+const DECIDED: Record<Exclude<CheckRow['status'], 'in-progress'>, string> = {
   approved: 'has already been approved',
   duplicate: 'has already been found to be a duplicate',
   rejected: 'has already been rejected',
@@ -41,26 +46,24 @@ const DECIDED: Record<Exclude<ApplicationRow['status'], 'in-progress'>, string> 
  * An application the session may approve or reject now: in its scope, undecided, and the
  * applicant has finished both steps. In the caller's transaction, so two checkers cannot both decide.
  */
-export async function decidableApplication(trx: Db, session: SessionContext, reference: string): Promise<ApplicationRow> {
+export async function decidableApplication(trx: Db, session: SessionContext, reference: string): Promise<CheckRow> {
   const row = await checkableApplication(trx, session, reference);
   if (row.status !== 'in-progress') throw conflict(`Application ${row.reference} ${DECIDED[row.status]}.`);
-  if (!readyForCheck(row)) throw conflict(`Application ${row.reference} is not ready for the ID check: the applicant has not finished both steps yet.`);
+  if (!isReadyForCheck(row)) throw conflict(`Application ${row.reference} is not ready for the ID check: the applicant has not finished both steps yet.`);
   return row;
 }
 
 /** GET /v1/apply/checks: ready for the ID check in the session's subtree, the longest waiting first. */
 export async function listChecks(ctx: ServiceContext, session: SessionContext): Promise<z.infer<typeof CheckListResponse>> {
   authorize(session, 'check-applications');
-  const rows = await applicationRows(ctx.db)
-    .where('a.status', '=', 'in-progress')
-    .where('a.details_confirmed_at', 'is not', null)
-    .where('a.identity_submitted_at', 'is not', null)
+  const rows = await summaryQuery(ctx.db)
+    .where(readyForCheck('a'))
     .where('o.path', 'like', `${session.orgPath}%`)
     .orderBy('a.identity_submitted_at')
     .orderBy('a.id')
     .execute();
   const now = ctx.now();
-  return { applications: rows.map((row) => toApplicationSummary(row, session, now)) };
+  return { applications: rows.map((row) => toSummary(row, session, now)) };
 }
 
 /** The colleague whose access is to be copied: found by the number on their smartcard (its serial) or the card's UUID. */
@@ -101,7 +104,7 @@ export async function colleaguePositions(db: Db, colleagueId: number, today: str
 }
 
 /** The colleague named on a copy application, with the positions the session may copy (in its subtree). */
-export async function colleagueOf(db: Db, session: SessionContext, row: ApplicationRow, today: string) {
+export async function colleagueOf(db: Db, session: SessionContext, row: CheckRow, today: string) {
   if (row.access_kind !== 'copy' || row.colleague_card_number === null) return null;
   const colleague = await colleagueByCard(db, row.colleague_card_number);
   if (!colleague) return null;
@@ -145,7 +148,7 @@ export async function checkDocument(ctx: ServiceContext, session: SessionContext
       .where('application_id', '=', row.id)
       .executeTakeFirst();
     if (!doc) throw notFound('That document');
-    const bytes = open(ctx.dataKey, doc.sealed, documentContext(row.id, doc.kind));
+    const bytes = open(ctx.dataKey, doc.sealed, documentSealContext(row.id, doc.kind as IdentityDocumentKind));
     await appendAudit(
       trx,
       { action: 'application.document-viewed', actor: session.userUuid, subject: row.reference, workstationId: session.workstationId, details: { documentId: doc.id, kind: doc.kind } },

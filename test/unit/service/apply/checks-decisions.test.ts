@@ -51,6 +51,8 @@ describe('approval', () => {
     expect((await h.db.selectFrom('position_assignments').select('start_date').where('user_id', '=', user!.id).executeTakeFirstOrThrow()).start_date).toBe(TODAY);
     expect(await application(app.id)).toMatchObject({ status: 'approved', created_user_id: user!.id, decided_by: checker.userId, decided_at: h.service.ctx.now().getTime() });
     expect((await auditRows(h.db)).map((r) => r.action)).toEqual(expect.arrayContaining(['user.created', 'position-assignment.created', 'application.approved']));
+    const sponsorView = await h.call('GET', `/v1/apply/applications/${app.reference}`, { token: app.sponsor.token });
+    expect(sponsorView.body).toMatchObject({ summary: { tab: 'approved' }, createdUser: res.body.user, canMarkDone: false });
 
     // It has left the ID check's list and waits in the RA's cards to issue, with no card yet.
     const checks = await h.call('GET', '/v1/apply/checks', { token: checker.token });
@@ -85,6 +87,8 @@ describe('approval', () => {
     expect(await application(app.id)).toMatchObject({ status: 'duplicate', duplicate_user_id: existing.id, created_user_id: null, decided_by: checker.userId });
     expect(await documentsOf(app.id)).toBe(0);
     expect((await auditRows(h.db)).at(-1)).toMatchObject({ action: 'application.duplicate', subject: app.reference });
+    const sponsorView = await h.call('GET', `/v1/apply/applications/${app.reference}`, { token: app.sponsor.token });
+    expect(sponsorView.body).toMatchObject({ summary: { tab: 'duplicates' }, duplicateOf: { uuid: existing.uuid, name: 'Already There' }, canMarkDone: false });
     // A duplicate is not a card to issue.
     const ra = await actor(h.db, orgs.trustA.id, ['RAM'], 'Manager');
     expect((await h.call('GET', '/v1/apply/cards-to-issue', { token: ra.token })).body.cards).toEqual([]);
@@ -214,9 +218,14 @@ describe('rejection', () => {
     expect(res.body).toEqual({ reference: app.reference, status: 'rejected' });
     expect(await application(app.id)).toMatchObject({ status: 'rejected', rejection_reason: reason, decided_by: checker.userId });
     expect(await usersWithNi(app.niNumber)).toEqual([]);
+    // The sponsor reads the reason on their own view of the application (and the checker on theirs).
+    const sponsorView = await h.call('GET', `/v1/apply/applications/${app.reference}`, { token: app.sponsor.token });
+    expect(sponsorView.status).toBe(200);
+    expect(sponsorView.body.summary).toMatchObject({ status: 'rejected', tab: 'rejected', rejectionReason: reason });
+    expect(sponsorView.body.steps.idCheck).toBe('completed');
+    expect(sponsorView.body.canMarkDone).toBe(true);
     const view = await h.call('GET', `/v1/apply/checks/${app.reference}`, { token: checker.token });
-    expect(view.body.application.summary).toMatchObject({ status: 'rejected', tab: 'rejected', rejectionReason: reason });
-    expect(view.body.application.steps.idCheck).toBe('completed');
+    expect(view.body.application).toEqual({ ...sponsorView.body, summary: { ...sponsorView.body.summary, raisedByMe: false }, canMarkDone: false });
     expect((await auditRows(h.db)).at(-1)).toMatchObject({ action: 'application.rejected', subject: app.reference, actor: checker.uuid });
   });
 });

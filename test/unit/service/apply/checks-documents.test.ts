@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { actor, auditRows } from '../../../support/service-fixtures.js';
 import { startHarness, type Harness, type Orgs } from '../cim/cim-harness.js';
+import { Browser, csrfOf, invite, pngOf, uploadForm } from './applicant-rig.js';
 import { addDocument, DOCUMENT_BYTES, readyApplication } from './checks-support.js';
 
 // The applicant's identity documents at the ID check: listed for ID checkers and RA staff in the
@@ -107,5 +108,24 @@ describe('rule: documents never readable by the sponsor', () => {
     expect((await h.call('POST', `/v1/apply/checks/${app.reference}/reject`, { token: checker.token, json: { reason: 'Expired passport' } })).status).toBe(200);
     expect((await h.call('GET', `/v1/apply/checks/${app.reference}/documents/${doc}`, { token: checker.token })).status).toBe(404);
     expect((await h.call('GET', `/v1/apply/checks/${app.reference}`, { token: checker.token })).body.documents).toEqual([]);
+  });
+});
+
+describe('the applicant’s upload at the ID check', () => {
+  it('rule: the image the applicant uploads is the image the ID checker opens', async () => {
+    const app = await invite(h);
+    const browser = new Browser(h.url);
+    await browser.open(app.links.identity);
+    const csrf = csrfOf((await browser.get('/apply/identity/document?type=passport')).text);
+    const image = pngOf(30_000);
+    expect((await browser.upload('/apply/identity/document', uploadForm(csrf, { bytes: image, name: 'passport.png', type: 'image/png' }, { type: 'passport' }))).status).toBe(303);
+
+    const { org_id } = await h.db.selectFrom('applications').select('org_id').where('id', '=', app.id).executeTakeFirstOrThrow();
+    const checker = await actor(h.db, org_id, ['IDC'], 'Checker');
+    const detail = await h.call('GET', `/v1/apply/checks/${app.reference}`, { token: checker.token });
+    expect(detail.body.documents).toMatchObject([{ kind: 'passport', mime: 'image/png', sizeBytes: image.length }]);
+    const res = await h.call('GET', `/v1/apply/checks/${app.reference}/documents/${detail.body.documents[0].id}`, { token: checker.token });
+    expect(res.status).toBe(200);
+    expect(Buffer.from(res.body.base64, 'base64').equals(image)).toBe(true);
   });
 });
