@@ -16,7 +16,8 @@ import { assertPlainText } from './text-rules.js';
 // Creating a user profile: one person, one profile. Before a profile is saved, the NI number and
 // date of birth are checked against every profile, open or closed: a match is the same person,
 // and the existing profile is named so the registration authority can use it instead. Shared
-// by "Create a new user" and by accepting a create-user request from ESR.
+// by "Create a new user", by accepting a create-user request from ESR and by approving an
+// application in Apply for Care ID (which first asks findDuplicateProfile, to file a duplicate).
 
 export interface NewUserFields {
   readonly givenName: string;
@@ -42,7 +43,7 @@ const NI_NUMBER_TAKEN = 'That National Insurance number belongs to another user.
  * The profile that already holds this NI number and date of birth, if any. A profile from before
  * dates of birth were recorded matches on its NI number alone: an NI number is one person's.
  */
-async function findDuplicateProfile(db: Db, niNumber: string, dateOfBirth: string): Promise<ProfileRef | undefined> {
+export async function findDuplicateProfile(db: Db, niNumber: string, dateOfBirth: string): Promise<ProfileRef | undefined> {
   const row = await db
     .selectFrom('users as u')
     .select(['u.id', 'u.uuid', fullName('u').as('name')])
