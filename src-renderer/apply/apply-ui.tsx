@@ -50,7 +50,7 @@ export function Radios<T extends string>({
           </div>
         )}
         {error && <ErrorMessage id={`${id}-error`}>{error}</ErrorMessage>}
-        <div className={`nhsuk-radios${inline ? ' nhsuk-radios--inline' : ''}${options.some((o) => o.conditional) ? ' nhsuk-radios--conditional' : ''}`}>
+        <div className={`nhsuk-radios${inline ? ' nhsuk-radios--inline' : ''}${options.some((o) => o.conditional !== undefined) ? ' nhsuk-radios--conditional' : ''}`}>
           {options.map((option, i) => {
             const optionId = i === 0 ? id : `${id}-${option.value}`;
             const checked = value === option.value;
@@ -76,7 +76,7 @@ export function Radios<T extends string>({
                     </div>
                   )}
                 </div>
-                {option.conditional && checked && <div className="nhsuk-radios__conditional">{option.conditional}</div>}
+                {option.conditional !== undefined && checked && <div className="nhsuk-radios__conditional">{option.conditional}</div>}
               </div>
             );
           })}
