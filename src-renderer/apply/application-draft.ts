@@ -78,7 +78,7 @@ export function checkPersonal(values: PersonalValues, today: string = todayUtc()
     [PERSONAL_FIELD_IDS.givenName, problemOf(PersonName, values.givenName, 'Enter the given name', 'The given name must be 100 characters or fewer')],
     [PERSONAL_FIELD_IDS.familyName, problemOf(PersonName, values.familyName, 'Enter the family name', 'The family name must be 100 characters or fewer')],
     [PERSONAL_FIELD_IDS.dateOfBirth, 'problem' in dob ? dob.problem : null],
-    [PERSONAL_FIELD_IDS.niNumber, problemOf(NiNumber, values.niNumber, 'Enter the National Insurance number', 'Enter a National Insurance number in the correct format, like QQ 12 34 56 C')],
+    [PERSONAL_FIELD_IDS.niNumber, problemOf(NiNumber, values.niNumber, 'Enter the National Insurance number', 'Enter a National Insurance number in the correct format, like AB 12 34 56 C')],
     [PERSONAL_FIELD_IDS.email, problemOf(Email, values.email, "Enter the applicant's email address", 'Enter an email address in the correct format, like name@nhs.net')],
     [PERSONAL_FIELD_IDS.mobile, problemOf(Mobile, values.mobile, "Enter the applicant's mobile number", 'Enter a UK mobile number, like 07700 900 123')],
   ]);

@@ -8,7 +8,7 @@ export const BULK_COLUMN_HELP: Record<(typeof BULK_COLUMNS)[number], string> = {
   given_name: "The applicant's given name",
   family_name: "The applicant's family name",
   date_of_birth: 'Their date of birth as year-month-day, like 1990-04-23',
-  ni_number: 'Their National Insurance number, like QQ123456C',
+  ni_number: 'Their National Insurance number, like AB123456C',
   email: 'Their email address: the link to confirm their details goes here',
   mobile: 'Their UK mobile number: the link to prove their identity is texted here',
   position_id: 'The ID of the access position at your organisation (shown on New application)',
@@ -22,8 +22,8 @@ export function bulkExampleCsv(positionId: number | null): string {
   const position = String(positionId ?? 1);
   const rows = [
     [...BULK_COLUMNS],
-    ['Aisha', 'Khan', '1991-02-14', 'QQ123456C', 'aisha.khan@nhs.net', '07700900123', position, 'Starts on ward 4'],
-    ['Tom', 'Evans', '1985-11-30', 'QQ654321A', 'tom.evans@nhs.net', '07700900456', position, ''],
+    ['Aisha', 'Khan', '1991-02-14', 'AB123456C', 'aisha.khan@nhs.net', '07700900123', position, 'Starts on ward 4'],
+    ['Tom', 'Evans', '1985-11-30', 'CE654321A', 'tom.evans@nhs.net', '07700900456', position, ''],
   ];
   return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
 }

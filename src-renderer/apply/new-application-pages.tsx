@@ -93,7 +93,7 @@ export function PersonalDetailsPage() {
         <TextField
           id={PERSONAL_FIELD_IDS.niNumber}
           label="National Insurance number"
-          hint="For example, QQ 12 34 56 C"
+          hint="For example, AB 12 34 56 C"
           error={problems[PERSONAL_FIELD_IDS.niNumber]}
           value={values.niNumber}
           onChange={set('niNumber')}
