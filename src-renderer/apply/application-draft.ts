@@ -1,8 +1,7 @@
 import type { ZodType } from 'zod';
 import { DeliveryAddress, type NewApplicationBody } from '../../src-shared/api/apply.js';
 import { Email, Mobile, NiNumber, PersonName } from '../../src-shared/api/service-common.js';
-import { EMPTY_DATE, todayUtc, type DateParts } from '../components/date-parts.js';
-import { dateFromParts } from '../cim/users/user-form-fields.js';
+import { EMPTY_DATE, readDateParts, todayUtc, type DateParts } from '../components/date-parts.js';
 
 // A new application as the sponsor fills it in, step by step: what each step's form holds, the
 // checks of each step in the sponsor's words, and the body the service takes once every step is
@@ -71,9 +70,19 @@ const problemOf = (schema: ZodType, value: string, empty: string, invalid: strin
 const collect = (entries: readonly (readonly [string, string | null])[]): Problems =>
   Object.fromEntries(entries.filter((entry): entry is readonly [string, string] => entry[1] !== null));
 
+/** The date of birth as an ISO date, or its problem: a real date, in the past, after 1900 (as the service checks). */
+function dateOfBirthOf(parts: DateParts, today: string): { date: string } | { problem: string } {
+  const read = readDateParts(parts, 'Date of birth', true);
+  if (!read.ok) return { problem: read.message };
+  const date = read.iso ?? '';
+  if (date >= today) return { problem: 'Date of birth must be in the past' };
+  if (date < '1900-01-01') return { problem: 'Date of birth must be after 1900' };
+  return { date };
+}
+
 /** The personal details step: every field is required (the applicant gets an email and a text). */
 export function checkPersonal(values: PersonalValues, today: string = todayUtc()): Problems {
-  const dob = dateFromParts(values.dateOfBirth, 'date of birth', today);
+  const dob = dateOfBirthOf(values.dateOfBirth, today);
   return collect([
     [PERSONAL_FIELD_IDS.givenName, problemOf(PersonName, values.givenName, 'Enter the given name', 'The given name must be 100 characters or fewer')],
     [PERSONAL_FIELD_IDS.familyName, problemOf(PersonName, values.familyName, 'Enter the family name', 'The family name must be 100 characters or fewer')],
@@ -140,7 +149,7 @@ export function firstUnfinishedStep(draft: ApplicationDraft, today: string = tod
 export function bodyOf(draft: ApplicationDraft, today: string = todayUtc()): NewApplicationBody | null {
   if (firstUnfinishedStep(draft, today) !== null) return null;
   const { personal, address, notes } = draft;
-  const dob = dateFromParts(personal.dateOfBirth, 'date of birth', today);
+  const dob = dateOfBirthOf(personal.dateOfBirth, today);
   if ('problem' in dob) return null;
   const provides = draft.applicantProvidesAddress === true;
   return {

@@ -4,7 +4,11 @@
 // and a locked session still shows the agent's own unlock screen first.
 
 /** The part of localStorage used here, so tests can give their own. */
-export type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
 
 export type LoginMethod = 'smartcard';
 
@@ -33,7 +37,7 @@ export function rememberLogin(store: KeyValueStore | null, userUuid: string, met
 /** The browser's localStorage, when it may be used. */
 export function browserStore(): KeyValueStore | null {
   try {
-    return typeof window === 'undefined' ? null : window.localStorage;
+    return (globalThis as { localStorage?: KeyValueStore }).localStorage ?? null;
   } catch {
     return null;
   }

@@ -48,7 +48,7 @@ describe('new application: the personal details step', () => {
       TODAY,
     );
     expect(problems).toEqual({
-      'date-of-birth': 'The date of birth must be a real date, like 15 3 1984',
+      'date-of-birth': 'Date of birth must be a real date',
       'ni-number': 'Enter a National Insurance number in the correct format, like AB 12 34 56 C',
       email: 'Enter an email address in the correct format, like name@nhs.net',
       mobile: 'Enter a UK mobile number, like 07700 900 123',
@@ -56,8 +56,9 @@ describe('new application: the personal details step', () => {
     expect(checkPersonal(FILLED.personal, TODAY)).toEqual({});
   });
 
-  it('rule: a date of birth in the future is refused', () => {
-    expect(checkPersonal({ ...FILLED.personal, dateOfBirth: { day: '6', month: '12', year: '2026' } }, TODAY)).toEqual({ 'date-of-birth': 'The date of birth must be in the past' });
+  it('rule: a date of birth in the future, or before 1900, is refused', () => {
+    expect(checkPersonal({ ...FILLED.personal, dateOfBirth: { day: '6', month: '12', year: '2026' } }, TODAY)).toEqual({ 'date-of-birth': 'Date of birth must be in the past' });
+    expect(checkPersonal({ ...FILLED.personal, dateOfBirth: { day: '31', month: '12', year: '1899' } }, TODAY)).toEqual({ 'date-of-birth': 'Date of birth must be after 1900' });
   });
 });
 
