@@ -65,7 +65,7 @@ function hasControlCharacter(text: string): boolean {
   return false;
 }
 
-function checkText(text: string): void {
+export function checkText(text: string): void {
   // The page reads the file as UTF-8: bytes that are not become U+FFFD. A file saved in another
   // encoding (Excel's "CSV" rather than "CSV UTF-8") would mangle names, so it is refused whole.
   if (text.includes('\uFFFD')) {
@@ -77,7 +77,7 @@ function checkText(text: string): void {
   }
 }
 
-function parseRecords(text: string): string[][] {
+export function parseRecords(text: string): string[][] {
   try {
     const records: string[][] = parse(text, { bom: true, relax_column_count: true, max_record_size: MAX_RECORD_CHARS });
     return records;
@@ -142,7 +142,7 @@ function refuseFormulas(records: readonly string[][], header: readonly string[])
   }
 }
 
-const blank = (record: readonly string[]): boolean => record.every((cell) => cell.trim() === '');
+export const blank = (record: readonly string[]): boolean => record.every((cell) => cell.trim() === '');
 
 /** The file's rows under their column names; throws a 400 for a file that cannot be taken as a whole. */
 export function readBatchFile(text: string): BatchFile {

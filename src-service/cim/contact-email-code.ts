@@ -40,14 +40,20 @@ export interface EmailCodeToSend {
   readonly expiresAt: Date;
 }
 
-/** Records a new confirmation for `email`, voiding any earlier one of the user. In the caller's transaction. */
-export async function openEmailConfirmation(trx: Db, dataKey: Buffer, session: SessionContext, email: string, now: Date): Promise<EmailCodeToSend> {
-  await trx.updateTable('email_confirmations').set({ status: 'void' }).where('user_id', '=', session.userId).where('status', '=', 'sent').execute();
+/** The tables that keep a code sent to an email address (the same columns): one's own contact, the sponsor's query address. */
+export type EmailCodeTable = 'email_confirmations' | 'apply_email_confirmations';
+
+/**
+ * Records a new code for `email` in `table`, voiding any earlier one of the user, and returns the
+ * code to send (never stored: only its MAC). In the caller's transaction.
+ */
+export async function recordEmailCode(trx: Db, table: EmailCodeTable, dataKey: Buffer, session: SessionContext, email: string, now: Date): Promise<EmailCodeToSend> {
+  await trx.updateTable(table).set({ status: 'void' }).where('user_id', '=', session.userId).where('status', '=', 'sent').execute();
   const binding = randomBytes(32);
   const code = newSecurityCode();
   const expiresAt = new Date(now.getTime() + SECURITY_CODE_VALID_MINUTES * MINUTE_MS);
   const { id } = await trx
-    .insertInto('email_confirmations')
+    .insertInto(table)
     .values({
       user_id: session.userId,
       session_id: session.sessionId,
@@ -59,12 +65,18 @@ export async function openEmailConfirmation(trx: Db, dataKey: Buffer, session: S
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  return { confirmationId: id, email, code, expiresAt };
+}
+
+/** Records a new confirmation for `email`, voiding any earlier one of the user. In the caller's transaction. */
+export async function openEmailConfirmation(trx: Db, dataKey: Buffer, session: SessionContext, email: string, now: Date): Promise<EmailCodeToSend> {
+  const toSend = await recordEmailCode(trx, 'email_confirmations', dataKey, session, email, now);
   await appendAudit(
     trx,
-    { action: 'contact.email-code-sent', actor: session.userUuid, subject: session.userUuid, workstationId: session.workstationId, details: { expiresAt: expiresAt.toISOString() } },
+    { action: 'contact.email-code-sent', actor: session.userUuid, subject: session.userUuid, workstationId: session.workstationId, details: { expiresAt: toSend.expiresAt.toISOString() } },
     now,
   );
-  return { confirmationId: id, email, code, expiresAt };
+  return toSend;
 }
 
 /**
@@ -87,6 +99,49 @@ export async function sendEmailCode(ctx: ServiceContext, session: SessionContext
 
 type Outcome = { readonly changed: Contact & { readonly oldEmail: string | null } } | { readonly refused: ServiceError };
 
+/** A code entered: the confirmed address, or the refusal to answer with. */
+export type EmailCodeCheck = { readonly confirmed: { readonly id: number; readonly email: string } } | { readonly refused: ServiceError; readonly triesLeft?: number };
+
+/**
+ * Checks `code` against the session's waiting confirmation in `table`. A wrong code spends a try
+ * (the caller commits it even though the call fails, and audits it); the fifth wrong one voids
+ * the confirmation; an expired one is voided. The right one is marked confirmed. In the caller's transaction.
+ */
+export async function checkEmailCode(trx: Db, table: EmailCodeTable, dataKey: Buffer, session: SessionContext, code: string, now: Date): Promise<EmailCodeCheck> {
+  const row = await trx
+    .selectFrom(table)
+    .select(['id', 'email', 'binding', 'code_mac', 'expires_at', 'tries'])
+    .where('user_id', '=', session.userId)
+    .where('session_id', '=', session.sessionId)
+    .where('status', '=', 'sent')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return { refused: conflict(`No new email address is waiting for a code. ${START_AGAIN}`) };
+  if (now.getTime() > row.expires_at) {
+    await trx.updateTable(table).set({ status: 'void' }).where('id', '=', row.id).execute();
+    return { refused: conflict(`That code has expired. ${START_AGAIN}`) };
+  }
+  if (!securityCodeMatches(dataKey, row.binding, code, row.code_mac)) {
+    const tries = row.tries + 1;
+    const left = TRIES - tries;
+    await trx
+      .updateTable(table)
+      .set({ tries, ...(left <= 0 ? { status: 'void' as const } : {}) })
+      .where('id', '=', row.id)
+      .execute();
+    return {
+      triesLeft: Math.max(left, 0),
+      refused:
+        left <= 0
+          ? conflict(`The code was wrong too many times. ${START_AGAIN}`)
+          : badRequest('The request body is not valid.', [{ path: 'body.code', message: `The code is not right. ${left} ${left === 1 ? 'try' : 'tries'} left.` }]),
+    };
+  }
+  await trx.updateTable(table).set({ status: 'confirmed' }).where('id', '=', row.id).execute();
+  return { confirmed: { id: row.id, email: row.email } };
+}
+
 /**
  * POST /v1/me/contact/email-code. A wrong code spends a try (kept even though the call fails);
  * the fifth wrong one voids the confirmation. The right one sets the email and its change time.
@@ -96,41 +151,15 @@ export async function confirmContactEmail(ctx: ServiceContext, session: SessionC
   const now = ctx.now();
   const audit = { actor: session.userUuid, subject: session.userUuid, workstationId: session.workstationId };
   const outcome = await inTransaction(ctx.db, async (trx): Promise<Outcome> => {
-    const row = await trx
-      .selectFrom('email_confirmations')
-      .select(['id', 'email', 'binding', 'code_mac', 'expires_at', 'tries'])
-      .where('user_id', '=', session.userId)
-      .where('session_id', '=', session.sessionId)
-      .where('status', '=', 'sent')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    if (!row) return { refused: conflict(`No new email address is waiting for a code. ${START_AGAIN}`) };
-    if (now.getTime() > row.expires_at) {
-      await trx.updateTable('email_confirmations').set({ status: 'void' }).where('id', '=', row.id).execute();
-      return { refused: conflict(`That code has expired. ${START_AGAIN}`) };
-    }
-    if (!securityCodeMatches(ctx.dataKey, row.binding, code, row.code_mac)) {
-      const tries = row.tries + 1;
-      const left = TRIES - tries;
-      await trx
-        .updateTable('email_confirmations')
-        .set({ tries, ...(left <= 0 ? { status: 'void' as const } : {}) })
-        .where('id', '=', row.id)
-        .execute();
-      await appendAudit(trx, { ...audit, action: 'contact.email-code-refused', details: { triesLeft: Math.max(left, 0) } }, now);
-      return {
-        refused:
-          left <= 0
-            ? conflict(`The code was wrong too many times. ${START_AGAIN}`)
-            : badRequest('The request body is not valid.', [{ path: 'body.code', message: `The code is not right. ${left} ${left === 1 ? 'try' : 'tries'} left.` }]),
-      };
+    const checked = await checkEmailCode(trx, 'email_confirmations', ctx.dataKey, session, code, now);
+    if ('refused' in checked) {
+      if (checked.triesLeft !== undefined) await appendAudit(trx, { ...audit, action: 'contact.email-code-refused', details: { triesLeft: checked.triesLeft } }, now);
+      return checked;
     }
     const before = await trx.selectFrom('users').select(['email', 'mobile']).where('id', '=', session.userId).executeTakeFirstOrThrow();
-    await trx.updateTable('users').set({ email: row.email, email_changed_at: now.getTime() }).where('id', '=', session.userId).execute();
-    await trx.updateTable('email_confirmations').set({ status: 'confirmed' }).where('id', '=', row.id).execute();
+    await trx.updateTable('users').set({ email: checked.confirmed.email, email_changed_at: now.getTime() }).where('id', '=', session.userId).execute();
     await appendAudit(trx, { ...audit, action: 'contact.changed', details: { fields: ['email'] } }, now);
-    return { changed: { email: row.email, mobile: before.mobile, emailConfirmation: null, oldEmail: before.email } };
+    return { changed: { email: checked.confirmed.email, mobile: before.mobile, emailConfirmation: null, oldEmail: before.email } };
   });
   if ('refused' in outcome) throw outcome.refused;
   const { oldEmail, ...contact } = outcome.changed;
