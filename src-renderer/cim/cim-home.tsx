@@ -26,6 +26,7 @@ const TASKS: readonly Task[] = [
   { title: 'Workgroups', href: CIM_PATHS.workgroups, description: 'Create workgroups and choose who is in them.', activity: 'manage-workgroups' },
   { title: 'Batch position management', href: CIM_PATHS.batch, description: 'Assign or end positions for many users at once.', activity: 'batch-manage-assignments' },
   { title: 'Requests', href: CIM_PATHS.requests, description: 'Changes to details and profiles that wait for your approval.', activity: 'manage-requests' },
+  { title: 'Apply for Care ID', href: CIM_PATHS.applyStart, description: 'Apply for a smartcard for a new member of staff and follow their applications.', activity: 'apply-for-care-id' },
   { title: 'Reports', href: CIM_PATHS.reports, description: 'Reports on the users, positions and smartcards of your organisations.', activity: 'view-reports' },
   { title: 'Check applications', href: CIM_PATHS.checkApplications, description: 'Check the identity of applicants for Care ID, then approve or reject.', activity: 'check-applications' },
   { title: 'Cards to issue', href: CIM_PATHS.cardsToIssue, description: 'Issue and post smartcards to the new users approved in Apply for Care ID.', activity: 'issue-smartcard' },

@@ -56,9 +56,13 @@ export const CIM_PATHS = {
   applyLogIn: '/apply/log-in',
   applyHome: '/apply/home',
   applySettings: '/apply/settings',
+  applySettingsEmail: '/apply/settings/email',
   applyNew: '/apply/new',
+  /** A later step of New application: 'address-choice', 'address', 'notes', 'check', 'submitted'. */
+  applyNewStep: (step: string) => `/apply/new/${step}`,
   applySearch: '/apply/search',
   applyApplication: (reference: string) => `/apply/applications/${reference}`,
+  applyCancelApplication: (reference: string) => `/apply/applications/${reference}/cancel`,
   applyBulk: '/apply/bulk',
   /** ID checkers and RA staff: applications ready for checking; the RA's cards to issue. */
   checkApplications: '/cim/applications',

@@ -15,6 +15,7 @@ import { REPORTS_ROUTES } from './reports/reports-routes.js';
 import { SMARTCARDS_ROUTES } from './smartcards/smartcards-routes.js';
 import { AUTHENTICATORS_ROUTES } from './authenticators/authenticators-routes.js';
 import { APPLICATIONS_ROUTES } from './applications/applications-routes.js';
+import { APPLY_ROUTES } from '../apply/apply-routes.js';
 
 // Every CIM page and its address. A page reads its parameters from the address, so Back, reload
 // and a deep link land on the same page with the same data.
@@ -60,6 +61,7 @@ export const CIM_ROUTES: RouteObject[] = [
       ...APPLICATIONS_ROUTES,
     ],
   },
+  ...APPLY_ROUTES,
   // Any other address (the first start, an old link) opens the CIM home page.
   { path: '*', element: <Navigate to={CIM_PATHS.home} replace /> },
 ];

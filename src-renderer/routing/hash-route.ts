@@ -6,6 +6,7 @@ import { useSyncExternalStore } from 'react';
 
 const IDENTITY_AGENT_HASH = '#identity-agent';
 const CIM_HOME_HASH = '#/cim';
+const APPLY_HASH = '#/apply';
 
 const subscribe = (onChange: () => void): (() => void) => {
   window.addEventListener('hashchange', onChange);
@@ -18,8 +19,8 @@ export function useIsIdentityAgentWindow(): boolean {
   return useSyncExternalStore(subscribe, currentHash) === IDENTITY_AGENT_HASH;
 }
 
-/** Whether the address is a CIM page other than the home page. */
-export const onCimPage = (): boolean => window.location.hash.startsWith(`${CIM_HOME_HASH}/`);
+/** Whether the address is a CIM page other than the home page, or an Apply for Care ID page (its applications are the last user's too). */
+export const onCimPage = (): boolean => window.location.hash.startsWith(`${CIM_HOME_HASH}/`) || window.location.hash.startsWith(APPLY_HASH);
 
 /** Goes to the CIM home page without adding a history entry (used when a session ends). */
 export function replaceWithCimHome(): void {
