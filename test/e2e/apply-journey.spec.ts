@@ -16,6 +16,8 @@ import { insertCard, logIn, openWorkstation, pageHeading, removeEveryCard } from
 
 useTrainingApp();
 test.describe.configure({ mode: 'serial' });
+// A control that never appears fails the step quickly instead of the whole long journey's time.
+test.use({ actionTimeout: 15_000 });
 
 const QUERY_EMAIL = 'ward7-sponsors@nhs.net';
 
@@ -120,15 +122,15 @@ test('rule: a sponsor applies, the applicant confirms and uploads through the ou
   await reached(page, 'Cards to issue', 'Cards to issue');
   const row = main(page).getByRole('row').filter({ hasText: fullName(AISHA) });
   await expect(row).toContainText('Ward 7, Training General Hospital, Leeds, LS1 3EX');
-  await expect(row.getByRole('cell', { name: 'No', exact: true })).toBeVisible();
+  await expect(row.getByRole('cell').last()).toContainText(/^No/);
   await row.getByRole('link', { name: `Issue smartcard to ${fullName(AISHA)}` }).click();
   await expect(pageHeading(page)).toContainText('Issue a smartcard');
   await insertCard(page, BLANK_CARD_1, 2);
   await issueInsertedCard(page, asHolder(AISHA), '24681357');
   await page.evaluate("window.location.hash = '#/cim/cards-to-issue'");
   await reached(page, 'Cards to issue', 'Cards to issue: card issued');
-  await expect(row.getByRole('cell', { name: 'Yes', exact: true })).toBeVisible();
-  await row.getByRole('button', { name: `Mark as posted: smartcard for ${fullName(AISHA)}` }).click();
+  await expect(row.getByRole('cell').last()).toContainText(/^Yes/);
+  await row.getByRole('button', { name: /^Mark as posted/ }).click();
   await expect(main(page).getByRole('alert')).toContainText(`Smartcard for ${fullName(AISHA)} marked as posted`);
   await expect(row).toHaveCount(0);
   await expectNoAxeViolations(page, 'Cards to issue: posted');
@@ -144,7 +146,7 @@ test('rule: an applicant whose NI number and date of birth are already on a prof
   await sponsorDashboard(page);
   await submitApplication(page, DANIEL_AGAIN, true);
   await reached(page, 'A Smartcard profile already exists', 'New application: a duplicate');
-  await expect(main(page)).toContainText('Daniel Moss');
+  await expect(main(page)).toContainText(`for ${fullName(DANIEL_AGAIN)} is in Duplicates`);
   await expect(page.getByRole('region', { name: 'Outbox' }), 'no link was sent').not.toContainText(DANIEL_AGAIN.email);
   await page.evaluate("window.location.hash = '#/apply/home'");
   await reached(page, 'Your applications', 'Apply for Care ID: your applications after a duplicate');

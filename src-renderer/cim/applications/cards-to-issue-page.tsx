@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { useServiceMutation, useServiceQuery } from '../../api/service-query.js';
 import { ErrorSummary } from '../../components/error-summary.js';
 import { LiveStatus } from '../../components/live-status.js';
@@ -44,31 +44,36 @@ export function CardsToIssuePage() {
         <DataTable
           heading="Waiting for a smartcard"
           empty="No approved applicants are waiting for a smartcard."
-          columns={['Name', 'Organisation', 'Approved', 'Delivery address', 'Card issued', 'Action']}
+          columns={['Name', 'Organisation', 'Approved', 'Delivery address', 'Card issued']}
           rows={cards.map((c) => ({
             key: c.reference,
             cells: [
               <a href={hrefOf(CIM_PATHS.userProfile(c.user.uuid))} key="name">
                 {c.user.name}
               </a>,
-              `${c.organisation.name} (${c.organisation.code})`,
+              c.organisation.name,
               formatDate(c.approvedAt),
               addressText(c.deliveryAddress),
-              c.cardIssued ? 'Yes' : 'No',
+              // What to do next sits with the answer: issue the card, or once issued, post it.
               c.cardIssued ? (
-                <button
-                  className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0"
-                  type="button"
-                  disabled={posted.isPending}
-                  onClick={() => markPosted(c.reference, c.user.name)}
-                  key="posted"
-                >
-                  Mark as posted<span className="nhsuk-u-visually-hidden">: smartcard for {c.user.name}</span>
-                </button>
+                <Fragment key="issued">
+                  <p className="nhsuk-u-margin-bottom-2">Yes</p>
+                  <button
+                    className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0"
+                    type="button"
+                    disabled={posted.isPending}
+                    onClick={() => markPosted(c.reference, c.user.name)}
+                  >
+                    Mark as posted<span className="nhsuk-u-visually-hidden">: smartcard for {c.user.name}</span>
+                  </button>
+                </Fragment>
               ) : (
-                <a href={hrefOf(CIM_PATHS.issueSmartcard(c.user.uuid))} key="issue">
-                  Issue smartcard<span className="nhsuk-u-visually-hidden"> to {c.user.name}</span>
-                </a>
+                <Fragment key="not-issued">
+                  <p className="nhsuk-u-margin-bottom-2">No</p>
+                  <a href={hrefOf(CIM_PATHS.issueSmartcard(c.user.uuid))}>
+                    Issue smartcard<span className="nhsuk-u-visually-hidden"> to {c.user.name}</span>
+                  </a>
+                </Fragment>
               ),
             ],
           }))}

@@ -6,8 +6,8 @@ import { CIM_PATHS, hrefOf } from '../cim-paths.js';
 import { DataTable } from '../profile/data-table.js';
 
 // "Check applications": every application in the session's organisations whose applicant has
-// confirmed their details and sent their identity documents, oldest first as the service gives
-// them, each leading to its ID check.
+// confirmed their details and sent their identity documents, as the service orders them, each
+// leading to its ID check (who raised it is on that page: the table stays narrow enough to read).
 
 export function CheckApplicationsPage() {
   const query = useServiceQuery('applyChecks', {});
@@ -27,20 +27,19 @@ export function CheckApplicationsPage() {
         <DataTable
           heading="Ready for the ID check"
           empty="No applications are waiting for an ID check."
-          columns={['Application ID', 'Applicant', 'Organisation', 'Raised by', 'Last activity', 'Action']}
+          columns={['Applicant', 'Application ID', 'Organisation', 'Documents sent']}
           rows={applications.map((a) => ({
             key: a.reference,
             cells: [
+              <a href={hrefOf(CIM_PATHS.checkApplication(a.reference))} key="check">
+                <span className="nhsuk-u-visually-hidden">Check the application of </span>
+                {a.applicantName}
+              </a>,
               <span className="app-code" key="ref">
                 {a.reference}
               </span>,
-              a.applicantName,
-              `${a.organisation.name} (${a.organisation.code})`,
-              a.raisedBy,
+              a.organisation.name,
               formatDate(a.lastActivityAt),
-              <a href={hrefOf(CIM_PATHS.checkApplication(a.reference))} key="check">
-                Check<span className="nhsuk-u-visually-hidden"> the application of {a.applicantName}</span>
-              </a>,
             ],
           }))}
         />
