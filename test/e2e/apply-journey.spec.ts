@@ -38,10 +38,11 @@ test.beforeEach(async ({ page, app }) => {
   images ??= { document: await drawnImage(page, 'image/png', 120), face: await drawnImage(page, 'image/jpeg', 160) };
 });
 
-/** Signed in as the sponsor, on the dashboard (settings already done by the first test). */
+/** Signed in as the sponsor, on the dashboard, with the query email set (by the first test, or now when run alone). */
 async function sponsorDashboard(page: Page): Promise<void> {
   await logIn(page, SPONSOR, 1);
   await openApplyForCareId(page);
+  if ((await page.getByRole('button', { name: 'Go to settings', exact: true }).count()) > 0) await setQueryEmail(page, QUERY_EMAIL);
 }
 
 async function switchTo(page: Page, persona: typeof SPONSOR): Promise<void> {
