@@ -27,7 +27,8 @@ beforeEach(async () => {
   orgs = await h.tree();
 });
 
-const staff = (orgId: number, role: RoleOrNone) => sponsorAt(h, orgId, role === 'none' ? [] : [role]);
+/** Those who may apply have their query address set; the others have none, so any refusal is the role's. */
+const staff = (orgId: number, role: RoleOrNone) => sponsorAt(h, orgId, role === 'none' ? [] : [role], APPLIERS.has(role) ? undefined : null);
 const csvFor = (positionId: number) => [BULK_COLUMNS.join(','), `Sam,Perm,1988-07-09,AB123456C,sam.perm@example.nhs.net,07700900456,${positionId},Ward clerk access`].join('\n');
 
 function expectRefused(res: { status: number; body: { code?: string } }, status: number, code: string): void {
