@@ -29,8 +29,7 @@ function bulkFile(rows: number, positionId: number): string {
   for (let i = 0; i < rows; i++) {
     people++;
     const ni = `AB${String(people).padStart(6, '0')}C`;
-    const withPosition = i % 2 === 0 ? String(positionId) : '';
-    lines.push(`Bench,Applicant${people},1990-01-01,${ni},bench.applicant${people}@example.nhs.net,07700900${String(people % 1000).padStart(3, '0')},${withPosition},Ward clerk access`);
+    lines.push(`Bench,Applicant${people},1990-01-01,${ni},bench.applicant${people}@example.nhs.net,07700900${String(people % 1000).padStart(3, '0')},${positionId},Ward clerk access`);
   }
   return lines.join('\r\n') + '\r\n';
 }

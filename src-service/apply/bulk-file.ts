@@ -51,14 +51,22 @@ function rowOf(line: number, record: readonly string[]): BulkRow {
     const fields = new Set(parsed.error.issues.map((issue) => issue.path[0] as keyof typeof CELL_PROBLEMS));
     for (const field of Object.keys(CELL_PROBLEMS) as (keyof typeof CELL_PROBLEMS)[]) if (fields.has(field)) problems.push(CELL_PROBLEMS[field]);
   }
+  // Every row names its position: an application is approved by assigning it (a colleague's
+  // access to copy is asked for one application at a time, on the Notes page).
   const positionCell = cell('position_id');
-  const positionId = positionCell === '' ? null : /^\d{1,9}$/.test(positionCell) && Number(positionCell) > 0 ? Number(positionCell) : undefined;
-  if (positionId === undefined) problems.push('position_id: the position ID is a number from Care Identity Management, or leave it empty and say in notes what access is needed.');
+  const positionId = /^\d{1,9}$/.test(positionCell) && Number(positionCell) > 0 ? Number(positionCell) : undefined;
+  if (positionId === undefined) {
+    problems.push(
+      positionCell === ''
+        ? 'position_id: enter the ID of the position the applicant needs, at the organisation you work under now.'
+        : 'position_id: the position ID is a number, as Care Identity Management shows it.',
+    );
+  }
   const notes = cell('notes');
   if (notes.length > 1000) problems.push('notes: the notes can be at most 1,000 characters.');
   const input: ApplicationInput | null =
     parsed.success && positionId !== undefined && problems.length === 0
-      ? { applicant: parsed.data, applicantProvidesAddress: true, access: positionId === null ? null : { kind: 'position', positionId }, notes }
+      ? { applicant: parsed.data, applicantProvidesAddress: true, access: { kind: 'position', positionId }, notes }
       : null;
   return { line, applicantName, input, problems };
 }

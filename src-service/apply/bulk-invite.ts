@@ -47,11 +47,12 @@ async function checkRows(db: Db, org: SponsorOrg, csv: string): Promise<CheckedR
 export async function applyBulkCheck(ctx: ServiceContext, session: SessionContext, body: z.infer<typeof BulkCheckBody>): Promise<CheckResponse> {
   authorize(session, 'apply-for-care-id');
   const now = ctx.now();
-  return inTransaction(ctx.db, async (trx) => {
-    const org = await sponsorOrgOf(trx, session);
-    const rows = (await checkRows(trx, org, body.csv)).map(({ line, applicantName, problems }) => ({ line, applicantName, problems }));
-    const batchId = randomUUID();
-    const invalid = rows.filter((row) => row.problems.length > 0).length;
+  // Reading only, so outside the writer's transaction: a long file does not hold up other writes.
+  const org = await sponsorOrgOf(ctx.db, session);
+  const rows = (await checkRows(ctx.db, org, body.csv)).map(({ line, applicantName, problems }) => ({ line, applicantName, problems }));
+  const batchId = randomUUID();
+  const invalid = rows.filter((row) => row.problems.length > 0).length;
+  await inTransaction(ctx.db, async (trx) => {
     await trx
       .insertInto('application_batches')
       .values({ id: batchId, created_by: session.userId, session_org_id: org.id, created_at: now.getTime(), file_name: body.fileName, csv: body.csv, report: JSON.stringify(rows) })
@@ -61,8 +62,8 @@ export async function applyBulkCheck(ctx: ServiceContext, session: SessionContex
       { action: 'application.bulk-checked', actor: session.userUuid, subject: null, workstationId: session.workstationId, details: { batchId, valid: rows.length - invalid, invalid } },
       now,
     );
-    return { batchId, valid: rows.length - invalid, invalid, rows };
   });
+  return { batchId, valid: rows.length - invalid, invalid, rows };
 }
 
 /**

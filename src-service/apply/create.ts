@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { z } from 'zod';
-import type { AccessOptions, ApplicationCreated, NewApplicationBody, RequestedAccess } from '../../src-shared/api/apply.js';
+import type { AccessOptions, ApplicationCreated, NewApplicationBody } from '../../src-shared/api/apply.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { authorize } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
@@ -17,8 +17,8 @@ import { queryEmailOf } from './settings.js';
 // through the same check (checkApplication) and the same insert (insertApplication), so a row
 // of a file is refused for exactly what a single application would be.
 
-/** An application as submitted. A bulk row may leave the position out (its notes say what access). */
-export type ApplicationInput = Omit<NewApplicationBody, 'access'> & { readonly access: RequestedAccess | null };
+/** An application as submitted, from the pages or a row of a bulk file. */
+export type ApplicationInput = NewApplicationBody;
 
 /** The sponsor's organisation now: every application is raised there. */
 export interface SponsorOrg {
@@ -45,18 +45,14 @@ export async function sponsorOrgOf(db: Db, session: SessionContext): Promise<Spo
 
 /**
  * Every reason `input` cannot be submitted now, in the user's words: the position outside the
- * sponsor's organisation (the ODS limit), an address missing or given twice, a bulk row without
- * a position or notes, and another application for the same person (NI number and date of
+ * sponsor's organisation (the ODS limit), an address missing or given twice, and another application for the same person (NI number and date of
  * birth) still in progress. An existing profile is not a problem here: it makes a Duplicate.
  */
 export async function checkApplication(db: Db, org: SponsorOrg, input: ApplicationInput): Promise<Problem[]> {
   const problems: Problem[] = [];
-  if (input.access?.kind === 'position') {
+  if (input.access.kind === 'position') {
     const position = await db.selectFrom('positions').select(['org_id', 'closed']).where('id', '=', input.access.positionId).executeTakeFirst();
     if (!position || position.org_id !== org.id || position.closed === 1) problems.push({ status: 400, path: 'body.access.positionId', message: odsLimit(org.code) });
-  }
-  if (input.access === null && input.notes === '') {
-    problems.push({ status: 400, path: 'body.notes', message: 'Give a position ID, or say in the notes what access the applicant needs.' });
   }
   if (!input.applicantProvidesAddress && !input.deliveryAddress) {
     problems.push({ status: 400, path: 'body.deliveryAddress', message: 'Enter the delivery address, or let the applicant provide it.' });
@@ -146,10 +142,10 @@ export async function insertApplication(
       address_line2: deliveryAddress?.line2 ?? null,
       address_town: deliveryAddress?.town ?? null,
       address_postcode: deliveryAddress?.postcode ?? null,
-      access_kind: access?.kind ?? 'position',
-      position_id: access?.kind === 'position' ? access.positionId : null,
-      colleague_name: access?.kind === 'copy' ? access.colleagueName : null,
-      colleague_card_number: access?.kind === 'copy' ? access.colleagueCardNumber : null,
+      access_kind: access.kind,
+      position_id: access.kind === 'position' ? access.positionId : null,
+      colleague_name: access.kind === 'copy' ? access.colleagueName : null,
+      colleague_card_number: access.kind === 'copy' ? access.colleagueCardNumber : null,
       notes: input.notes,
       status,
       status_changed_at: at,

@@ -6,7 +6,8 @@ import { forbidden, ServiceError } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import { inTransaction } from '../store/transaction.js';
 import { closeApplicantAccess } from './applicant-links.js';
-import { applicationForAction, isRegistrationAuthority } from './sponsor-scope.js';
+import { applicationForAction } from './sponsor-scope.js';
+import { actsAsRa } from './tabs.js';
 
 // Mark as done (seed 003): a sponsor clears Rejected and Cancelled once read. Approved and
 // Duplicates are the RA team's lists (smartcards to post, profiles that already exist): sponsors
@@ -20,7 +21,7 @@ export async function applyMarkDone(ctx: ServiceContext, session: SessionContext
   const now = ctx.now();
   return inTransaction(ctx.db, async (trx) => {
     const app = await applicationForAction(trx, session, reference);
-    const ra = isRegistrationAuthority(session);
+    const ra = actsAsRa(session);
     if (app.status === 'approved') {
       if (!ra) throw forbidden(APPROVED_REFUSED);
       throw new ServiceError(409, 'conflict', `Application ${reference} leaves the approved list when its smartcard is marked as posted.`);

@@ -1,4 +1,5 @@
 import { appendAudit } from '../audit/audit-log.js';
+import { authorize } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
 import { ServiceError } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
@@ -8,6 +9,7 @@ import { mintApplicantLinks, type LinkPurpose } from './applicant-links.js';
 import { requireQueryEmail } from './create.js';
 import { sendInvites, type Invite } from './invite-messages.js';
 import { applicationsForAction, type ApplicationForAction } from './sponsor-scope.js';
+import { isReadyForCheck } from './tabs.js';
 
 // Resend: new links for the steps the applicant has not finished (the old links of those steps
 // stop working), sent after the commit. Only an application still in progress and not yet ready
@@ -19,12 +21,12 @@ function unfinishedSteps(app: ApplicationForAction): LinkPurpose[] {
 
 function refuseUnlessResendable(app: ApplicationForAction): LinkPurpose[] {
   if (app.status !== 'in-progress') throw new ServiceError(409, 'conflict', `Application ${app.reference} is no longer in progress, so its invite cannot be resent.`);
-  const steps = unfinishedSteps(app);
-  if (steps.length === 0) throw new ServiceError(409, 'conflict', `The applicant of ${app.reference} has finished both steps: the application is waiting for the ID check.`);
-  return steps;
+  if (isReadyForCheck(app)) throw new ServiceError(409, 'conflict', `The applicant of ${app.reference} has finished both steps: the application is waiting for the ID check.`);
+  return unfinishedSteps(app);
 }
 
 async function resend(ctx: ServiceContext, session: SessionContext, load: (db: Db) => Promise<ApplicationForAction[]>): Promise<{ resent: string[] }> {
+  authorize(session, 'apply-for-care-id');
   const queryEmail = await requireQueryEmail(ctx.db, session);
   const now = ctx.now();
   const invites = await inTransaction(ctx.db, async (trx) => {

@@ -21,6 +21,8 @@ beforeEach(async () => {
 
 const HEADER = BULK_COLUMNS.join(',');
 let n = 0;
+/** The position every row asks for unless it says otherwise (set by each test). */
+let ownPosition = 0;
 function row(cells: Partial<Record<(typeof BULK_COLUMNS)[number], string>> = {}): string {
   n++;
   const values: Record<string, string> = {
@@ -30,7 +32,7 @@ function row(cells: Partial<Record<(typeof BULK_COLUMNS)[number], string>> = {})
     ni_number: uniqueNi(),
     email: `sam.bulkrow${n}@example.nhs.net`,
     mobile: '07700900456',
-    position_id: '',
+    position_id: String(ownPosition),
     notes: 'Ward clerk access',
     ...cells,
   };
@@ -42,6 +44,7 @@ describe('bulk invitations', () => {
   it('rule: every row is checked as a single application is, with each problem against its line in words; only valid rows are sent, once', async () => {
     const me = await sponsorAt(h, orgs.trustA.id);
     const own = await positionAt(h, orgs.trustA.id);
+    ownPosition = own;
     const elsewhere = await positionAt(h, orgs.trustB.id);
     const inProgress = applicationBody(own);
     expect((await h.call('POST', '/v1/apply/applications', { token: me.token, json: inProgress })).status).toBe(201);
@@ -54,7 +57,7 @@ describe('bulk invitations', () => {
       row({ ni_number: inProgress.applicant.niNumber, date_of_birth: inProgress.applicant.dateOfBirth }), // 5: in progress already
       row({ ni_number: twiceNi }), // 6: valid
       row({ ni_number: twiceNi }), // 7: same person as line 6
-      row({ notes: '' }), // 8: no position and no notes
+      row({ position_id: '' }), // 8: no position
       '',
       row(), // 10: valid
     ];
@@ -71,7 +74,7 @@ describe('bulk invitations', () => {
       5: [expect.stringMatching(/^An application for this person is already in progress \(ACI-[0-9A-Z]{8}\)\.$/)],
       6: [],
       7: ['The same person (National Insurance number and date of birth) is on line 6 too.'],
-      8: ['Give a position ID, or say in the notes what access the applicant needs.'],
+      8: ['position_id: enter the ID of the position the applicant needs, at the organisation you work under now.'],
       10: [],
     });
     // The check stores the batch and nothing else: no application yet, no message.
@@ -126,6 +129,7 @@ describe('bulk invitations', () => {
     const me = await sponsorAt(h, orgs.trustA.id);
     const other = await sponsorAt(h, orgs.trustA.id);
     const own = await positionAt(h, orgs.trustA.id);
+    ownPosition = own;
     const ni = uniqueNi();
     const res = await check(me.token, [HEADER, row({ ni_number: ni, position_id: String(own) }), row()].join('\n'));
     expect(res.body.valid).toBe(2);

@@ -27,8 +27,9 @@ beforeEach(async () => {
   orgs = await h.tree();
 });
 
-const staff = (orgId: number, role: RoleOrNone) => sponsorAt(h, orgId, role === 'none' ? [] : [role]);
-const csv = [BULK_COLUMNS.join(','), 'Sam,Perm,1988-07-09,AB123456C,sam.perm@example.nhs.net,07700900456,,Ward clerk access'].join('\n');
+/** Those who may apply have their query address set; the others have none, so any refusal is the role's. */
+const staff = (orgId: number, role: RoleOrNone) => sponsorAt(h, orgId, role === 'none' ? [] : [role], APPLIERS.has(role) ? undefined : null);
+const csvFor = (positionId: number) => [BULK_COLUMNS.join(','), `Sam,Perm,1988-07-09,AB123456C,sam.perm@example.nhs.net,07700900456,${positionId},Ward clerk access`].join('\n');
 
 function expectRefused(res: { status: number; body: { code?: string } }, status: number, code: string): void {
   expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
@@ -44,7 +45,7 @@ describe("the sponsor's own endpoints (apply-for-care-id)", () => {
       await h.call('GET', '/v1/apply/access-options', { token: me.token }),
       await h.call('POST', '/v1/apply/settings/email', { token: me.token, json: { email: 'queries@example.nhs.net' } }),
       await h.call('POST', '/v1/apply/applications', { token: me.token, json: applicationBody(position) }),
-      await h.call('POST', '/v1/apply/bulk', { token: me.token, json: { fileName: 'f.csv', csv } }),
+      await h.call('POST', '/v1/apply/bulk', { token: me.token, json: { fileName: 'f.csv', csv: csvFor(position) } }),
     ];
     const confirm = await h.call('POST', '/v1/apply/settings/email/confirm', { token: me.token, json: { code: '000000' } });
     if (APPLIERS.has(role)) {
@@ -125,7 +126,7 @@ describe('without a session', () => {
     ['POST', '/v1/apply/resend', { references: ['ACI-7K3M9Q2P'] }],
     ['POST', '/v1/apply/applications/ACI-7K3M9Q2P/cancel', {}],
     ['POST', '/v1/apply/applications/ACI-7K3M9Q2P/done'],
-    ['POST', '/v1/apply/bulk', { fileName: 'f.csv', csv }],
+    ['POST', '/v1/apply/bulk', { fileName: 'f.csv', csv: csvFor(1) }],
     ['POST', '/v1/apply/bulk/some-batch/send'],
   ];
   it.each(calls)('rule: %s %s without a session is 401', async (method, path, json) => {
