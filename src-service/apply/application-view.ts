@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import type { ApplicationDetail, ApplicationStatus, StepState } from '../../src-shared/api/apply.js';
+import { grantFor } from '../../src-shared/domain/roles.js';
 import type { SessionContext } from '../auth/session-store.js';
 import type { ServiceContext } from '../service-context.js';
 import { notFound } from '../service-error.js';
+import type { Db } from '../store/database.js';
 import { summaryQuery, toSummary } from './application-summary.js';
 import { actsAsRa, applicationScope, isReadyForCheck } from './tabs.js';
 
@@ -46,10 +48,12 @@ function mayMarkDone(session: SessionContext, status: ApplicationStatus): boolea
 const person = (uuid: string | null, given: string | null, family: string | null): { uuid: string; name: string } | null =>
   uuid === null ? null : { uuid, name: `${given ?? ''} ${family ?? ''}`.trim() };
 
-export async function viewApplication(ctx: ServiceContext, session: SessionContext, reference: string): Promise<ApplicationDetail> {
-  const scope = applicationScope(session);
-  const now = ctx.now();
-  const row = await summaryQuery(ctx.db)
+/**
+ * One application with everything its detail shows (the sponsor's view and the ID check read it
+ * the same way); callers add the scope and the reference.
+ */
+export function detailQuery(db: Db) {
+  return summaryQuery(db)
     .leftJoin('positions as p', 'p.id', 'a.position_id')
     .leftJoin('organisations as po', 'po.id', 'p.org_id')
     .leftJoin('users as du', 'du.id', 'a.duplicate_user_id')
@@ -82,13 +86,16 @@ export async function viewApplication(ctx: ServiceContext, session: SessionConte
       'cu.uuid as created_uuid',
       'cu.given_name as created_given',
       'cu.family_name as created_family',
-    ])
-    .where(scope)
-    .where('a.reference', '=', reference)
-    .executeTakeFirst();
-  if (!row) throw notFound(`Application ${reference}`);
+    ]);
+}
 
-  const open = row.status === 'in-progress';
+export type DetailRow = Awaited<ReturnType<ReturnType<typeof detailQuery>['executeTakeFirstOrThrow']>>;
+
+/** The application as `session` reads it; what the reader may do is for the sponsor's side only. */
+export function toApplicationDetail(row: DetailRow, session: SessionContext, now: Date): ApplicationDetail {
+  // An ID checker without Apply for Care ID reads the same application, and may none of these.
+  const sponsorSide = grantFor(session.roles, 'apply-for-care-id') !== undefined;
+  const open = sponsorSide && row.status === 'in-progress';
   return {
     summary: toSummary(row, session, now),
     applicant: {
@@ -125,8 +132,15 @@ export async function viewApplication(ctx: ServiceContext, session: SessionConte
     // application waits for the ID checker, and a decided one is closed.
     canResend: open && !isReadyForCheck(row),
     canCancel: open,
-    canMarkDone: mayMarkDone(session, row.status),
+    canMarkDone: sponsorSide && mayMarkDone(session, row.status),
     duplicateOf: person(row.duplicate_uuid, row.duplicate_given, row.duplicate_family),
     createdUser: person(row.created_uuid, row.created_given, row.created_family),
   };
+}
+
+export async function viewApplication(ctx: ServiceContext, session: SessionContext, reference: string): Promise<ApplicationDetail> {
+  const scope = applicationScope(session);
+  const row = await detailQuery(ctx.db).where(scope).where('a.reference', '=', reference).executeTakeFirst();
+  if (!row) throw notFound(`Application ${reference}`);
+  return toApplicationDetail(row, session, ctx.now());
 }

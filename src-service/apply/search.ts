@@ -33,7 +33,7 @@ function nameMatch(text: string): RawBuilder<SqlBool> {
 }
 
 /** The condition a search text puts on the applications. */
-export function searchMatch(text: string): RawBuilder<SqlBool> {
+function searchMatch(text: string): RawBuilder<SqlBool> {
   const reference = ApplicationReference.safeParse(text);
   if (reference.success) return sql<SqlBool>`a.reference = ${reference.data}`;
   if (text.includes('@')) return sql<SqlBool>`a.email_norm = ${text.trim().toLowerCase()}`;
