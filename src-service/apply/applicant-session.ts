@@ -11,7 +11,7 @@ import { tokenHash, type LinkPurpose } from './applicant-links.js';
 // purpose has its own cookie, so the emailed and texted links can be open in one browser.
 
 /** How long the applicant has to finish a step once they have used its link. */
-export const APPLICANT_SESSION_MS = 2 * 60 * 60 * 1000;
+const APPLICANT_SESSION_MS = 2 * 60 * 60 * 1000;
 
 const cookieName = (purpose: LinkPurpose): string => `apply-${purpose}`;
 
