@@ -63,6 +63,18 @@ describe('rule: links single-use and expiring', () => {
     expect(h1s(details.text)).toEqual(['Check your details']);
   });
 
+  it('behind https the session cookie is Secure', async () => {
+    const app = await invite(h);
+    const origin = h.service.ctx.publicOrigin;
+    h.service.ctx.publicOrigin = 'https://care-id.example.nhs.uk';
+    try {
+      const opened = await new Browser(h.url).open(app.links.details);
+      expect(opened.headers.getSetCookie().join('\n')).toMatch(/; HttpOnly; SameSite=Lax; Max-Age=7200; Secure$/);
+    } finally {
+      h.service.ctx.publicOrigin = origin;
+    }
+  });
+
   it('a used link is refused, on the page and on a second Continue, in plain words', async () => {
     const app = await invite(h);
     expect((await new Browser(h.url).open(app.links.identity)).status).toBe(303);
