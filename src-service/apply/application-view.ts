@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ApplicationDetail, ApplicationStatus, StepState } from '../../src-shared/api/apply.js';
+import type { ApplicationDetail, ApplicationStatus, DeliveryAddress, StepState } from '../../src-shared/api/apply.js';
 import { grantFor } from '../../src-shared/domain/roles.js';
 import type { SessionContext } from '../auth/session-store.js';
 import type { ServiceContext } from '../service-context.js';
@@ -47,6 +47,19 @@ function mayMarkDone(session: SessionContext, status: ApplicationStatus): boolea
 
 const person = (uuid: string | null, given: string | null, family: string | null): { uuid: string; name: string } | null =>
   uuid === null ? null : { uuid, name: `${given ?? ''} ${family ?? ''}`.trim() };
+
+interface AddressColumns {
+  readonly address_line1: string | null;
+  readonly address_line2: string | null;
+  readonly address_town: string | null;
+  readonly address_postcode: string | null;
+}
+
+/** The delivery address, once there is one (the applicant may still have to give it). */
+export function deliveryAddressOf(row: AddressColumns): DeliveryAddress | null {
+  if (row.address_line1 === null || row.address_town === null || row.address_postcode === null) return null;
+  return { line1: row.address_line1, ...(row.address_line2 ? { line2: row.address_line2 } : {}), town: row.address_town, postcode: row.address_postcode };
+}
 
 /**
  * One application with everything its detail shows (the sponsor's view and the ID check read it
@@ -107,15 +120,7 @@ export function toApplicationDetail(row: DetailRow, session: SessionContext, now
       mobile: row.mobile,
     },
     applicantProvidesAddress: row.applicant_provides_address === 1,
-    deliveryAddress:
-      row.address_line1 !== null && row.address_town !== null && row.address_postcode !== null
-        ? {
-            line1: row.address_line1,
-            ...(row.address_line2 ? { line2: row.address_line2 } : {}),
-            town: row.address_town,
-            postcode: row.address_postcode,
-          }
-        : null,
+    deliveryAddress: deliveryAddressOf(row),
     access:
       row.access_kind === 'position' && row.position_id !== null
         ? { kind: 'position', positionId: row.position_id, title: row.position_title ?? '', organisation: row.position_org ?? '' }

@@ -5,6 +5,7 @@ import type { SessionContext } from '../auth/session-store.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { fullName } from '../store/full-name.js';
+import { deliveryAddressOf } from './application-view.js';
 
 // The RA's "cards to issue": approved applicants in the RA's subtree whose smartcard has not yet
 // been posted. Issuing the card is the card lifecycle's own journey; once the new user has an
@@ -51,10 +52,7 @@ export async function cardsToIssue(ctx: ServiceContext, session: SessionContext)
       user: { uuid: r.uuid, name: r.name },
       organisation: { code: r.code, name: r.org_name },
       approvedAt: new Date(r.decided_at ?? 0).toISOString(),
-      deliveryAddress:
-        r.address_line1 === null || r.address_town === null || r.address_postcode === null
-          ? null
-          : { line1: r.address_line1, ...(r.address_line2 ? { line2: r.address_line2 } : {}), town: r.address_town, postcode: r.address_postcode },
+      deliveryAddress: deliveryAddressOf(r),
       // SQLite answers EXISTS with 0 or 1, PostgreSQL with a boolean.
       cardIssued: Boolean(r.card_issued),
     })),

@@ -81,7 +81,7 @@ export async function colleagueByCard(db: Db, cardNumber: string) {
   return card;
 }
 
-export interface ColleaguePosition {
+interface ColleaguePosition {
   readonly id: number;
   readonly title: string;
   readonly organisation: string;
@@ -104,7 +104,7 @@ export async function colleaguePositions(db: Db, colleagueId: number, today: str
 }
 
 /** The colleague named on a copy application, with the positions the session may copy (in its subtree). */
-export async function colleagueOf(db: Db, session: SessionContext, row: CheckRow, today: string) {
+async function colleagueOf(db: Db, session: SessionContext, row: CheckRow, today: string) {
   if (row.access_kind !== 'copy' || row.colleague_card_number === null) return null;
   const colleague = await colleagueByCard(db, row.colleague_card_number);
   if (!colleague) return null;

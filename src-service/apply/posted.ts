@@ -11,7 +11,7 @@ import { checkableApplication } from './checks.js';
 // "Posted": the RA has issued the new user's smartcard and sent it. The application leaves the
 // cards to issue and the Approved tab for Marked as done; this is the only way out of Approved.
 
-export const ISSUE_FIRST = 'Issue the smartcard first: this applicant has no active smartcard yet.';
+const ISSUE_FIRST = 'Issue the smartcard first: this applicant has no active smartcard yet.';
 
 /** POST /v1/apply/cards-to-issue/:reference/posted. */
 export async function markPosted(ctx: ServiceContext, session: SessionContext, reference: string): Promise<z.infer<typeof ApplicationStatusResponse>> {

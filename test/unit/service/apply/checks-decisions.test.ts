@@ -128,6 +128,26 @@ describe('approval', () => {
     expect((await application(app.id)).status).toBe('approved');
   });
 
+  it('rule: a position closed since the application was made stops the approval in words, and nothing is made', async () => {
+    const app = await readyApplication(h, orgs.siteA1.id);
+    await h.db.updateTable('positions').set({ closed: 1 }).where('id', '=', app.positionId).execute();
+    const checker = await actor(h.db, orgs.trustA.id, ['IDC'], 'Checker');
+    const res = await h.call('POST', `/v1/apply/checks/${app.reference}/approve`, { token: checker.token, json: {} });
+    expect(res.status).toBe(409);
+    expect(res.body.message).toBe('The position requested (Healthcare Assistant) has been closed since the application was made: reject the application and ask the sponsor to apply again.');
+    expect(await usersWithNi(app.niNumber)).toEqual([]);
+    expect((await application(app.id)).status).toBe('in-progress');
+  });
+
+  it('rule: the cards to issue give the delivery address the sponsor or the applicant entered', async () => {
+    const address = { address_line1: 'Ward 7, Alder General Hospital', address_line2: 'Beech Road', address_town: 'Leeds', address_postcode: 'LS1 4AP' };
+    const app = await readyApplication(h, orgs.siteA1.id, address);
+    const checker = await actor(h.db, orgs.trustA.id, ['RAM'], 'Manager');
+    expect((await h.call('POST', `/v1/apply/checks/${app.reference}/approve`, { token: checker.token, json: {} })).status).toBe(200);
+    const cards = await h.call('GET', '/v1/apply/cards-to-issue', { token: checker.token });
+    expect(cards.body.cards[0].deliveryAddress).toEqual({ line1: 'Ward 7, Alder General Hospital', line2: 'Beech Road', town: 'Leeds', postcode: 'LS1 4AP' });
+  });
+
   it('rule: a requested position may not be replaced at approval with positions of the approver’s choosing', async () => {
     const app = await readyApplication(h, orgs.siteA1.id);
     const other = await addPosition(h.db, { orgId: orgs.siteA1.id, title: 'Ward Manager', roles: ['RAM'] });
