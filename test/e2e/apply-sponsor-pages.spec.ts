@@ -83,6 +83,8 @@ test('rule: a sponsor reaches Apply for Care ID from CIM with their smartcard se
 });
 
 test('rule: a new application keeps its answers through every step and Change, and its confirmation gives the application ID', async ({ page }) => {
+  // Nine pages, each checked with axe.
+  test.slow();
   await logIn(page, SPONSOR);
   await page.goto(page.url().replace(/#.*$/, '#/apply/settings'));
   await heading(page, /Settings/, 'Settings');
@@ -145,7 +147,10 @@ test('rule: a new application keeps its answers through every step and Change, a
   await heading(page, /Cancel the application for Aisha Khan/, 'Cancel the application');
   await page.getByRole('link', { name: 'Go back without cancelling' }).click();
   await expect(pageHeading(page)).toContainText('Aisha Khan');
+});
 
+test('rule: Search applications and Bulk invitations explain their problems in an error summary linked to the field', async ({ page }) => {
+  await logIn(page, SPONSOR);
   await page.goto(page.url().replace(/#.*$/, '#/apply/search'));
   await heading(page, 'Search applications', 'Search applications');
   await button(page, 'Search').click();
@@ -153,7 +158,7 @@ test('rule: a new application keeps its answers through every step and Change, a
   await page.getByLabel('Name, email address, or application ID').fill('Khan');
   await page.getByRole('checkbox', { name: 'Applications I have raised' }).check();
   await button(page, 'Search').click();
-  await expect(page.getByRole('link', { name: 'Aisha Khan' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: /found for ‘Khan’/ })).toBeVisible();
   await expectNoAxeViolations(page, 'Search results');
 
   await page.goto(page.url().replace(/#.*$/, '#/apply/bulk'));
