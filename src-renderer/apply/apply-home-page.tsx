@@ -107,7 +107,7 @@ const TAB_INTRO: Record<Tab, string> = {
     'A Smartcard profile already exists for these applicants. The Registration Authority team will contact the applicant by email to inform them they already have a Smartcard profile. Sponsors must not move applications from the duplicates list to Marked as done. If the application is in the Marked as done list, this means that the RA team has completed the relevant actions.',
   rejected:
     'The reason for the rejection is shown. If the Smartcard is still required, the application must be resubmitted again from the start. After the information has been reviewed, it is your responsibility to click Mark as done to remove the application from the list.',
-  cancelled: 'Applications that were cancelled. Their links no longer work.',
+  cancelled: 'Applications that were cancelled. Their links no longer work. Mark an application as done to remove it from the list.',
   done: 'Applications marked as done.',
 };
 
@@ -142,6 +142,8 @@ function ApplicationTable({ tab, applications }: { tab: Tab; applications: reado
   const markDone = useServiceMutation('applyMarkDone');
   const [done, setDone] = useState<string | null>(null);
   const rejected = tab === 'rejected';
+  // Sponsors clear rejected and cancelled applications themselves; Approved and Duplicates are the RA team's.
+  const markable = rejected || tab === 'cancelled';
   return (
     <>
       {done && (
@@ -163,7 +165,7 @@ function ApplicationTable({ tab, applications }: { tab: Tab; applications: reado
             <th scope="col" className="nhsuk-table__header">
               {rejected ? 'Reason for rejection' : 'Last activity'}
             </th>
-            {rejected && (
+            {markable && (
               <th scope="col" className="nhsuk-table__header">
                 <span className="nhsuk-u-visually-hidden">Action</span>
               </th>
@@ -176,7 +178,7 @@ function ApplicationTable({ tab, applications }: { tab: Tab; applications: reado
               <td className="nhsuk-table__cell">{applicantLink(application)}</td>
               <td className="nhsuk-table__cell">{application.reference}</td>
               <td className="nhsuk-table__cell">{rejected ? (application.rejectionReason ?? 'No reason was given') : formatDate(application.lastActivityAt)}</td>
-              {rejected && (
+              {markable && (
                 <td className="nhsuk-table__cell">
                   <button
                     className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0"

@@ -21,7 +21,7 @@ interface ApplyLayoutContext {
 export function ApplyLayout() {
   const [draft, setDraftState] = useState<ApplicationDraft>(EMPTY_DRAFT);
   const [created, setCreated] = useState<CreatedApplication | null>(null);
-  const context: ApplyLayoutContext = { draft, setDraft: (update) => setDraftState(update), created, setCreated };
+  const context: ApplyLayoutContext = { draft, setDraft: setDraftState, created, setCreated };
   return <Outlet context={context} />;
 }
 

@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { useServiceMutation, useServiceQuery } from '../api/service-query.js';
 import { InsetText } from '../components/callouts.js';
@@ -298,7 +298,7 @@ export function NotesPage() {
 }
 
 export function CheckAnswersPage() {
-  const { draft, setDraft, setCreated } = useApplyLayout();
+  const { draft, setCreated } = useApplyLayout();
   const navigate = useNavigate();
   const options = useServiceQuery('applyAccessOptions', {});
   const create = useServiceMutation('applyCreateApplication');
@@ -317,8 +317,9 @@ export function CheckAnswersPage() {
       { body },
       {
         onSuccess: (result) => {
+          // The answers are cleared by the confirmation page: cleared here, this page would send
+          // the sponsor back to the first step before the confirmation shows.
           setCreated({ ...result, applicantName: `${body.applicant.givenName} ${body.applicant.familyName}` });
-          setDraft(() => EMPTY_DRAFT);
           void navigate(stepPath('submitted'), { replace: true });
         },
         onError: (error) => {
@@ -345,7 +346,7 @@ export function CheckAnswersPage() {
           { key: 'Given name', value: personal.givenName.trim(), change: change('details', 'given name') },
           { key: 'Family name', value: personal.familyName.trim(), change: change('details', 'family name') },
           { key: 'Date of birth', value: formatDate(`${dob.year}-${dob.month.trim().padStart(2, '0')}-${dob.day.trim().padStart(2, '0')}`), change: change('details', 'date of birth') },
-          { key: 'National Insurance number', value: personal.niNumber.trim().toUpperCase(), change: change('details', 'National Insurance number') },
+          { key: 'National Insurance number', value: personal.niNumber.replace(/\s+/g, '').toUpperCase(), change: change('details', 'National Insurance number') },
           { key: 'Email address', value: personal.email.trim(), change: change('details', 'email address') },
           { key: 'Mobile number', value: personal.mobile.trim(), change: change('details', 'mobile number') },
         ]}
@@ -391,8 +392,10 @@ export function CheckAnswersPage() {
 }
 
 export function ApplicationSubmittedPage() {
-  const { created } = useApplyLayout();
+  const { created, setDraft } = useApplyLayout();
   const session = useCimSession();
+  // Submitted: the next New application starts empty.
+  useEffect(() => setDraft(() => EMPTY_DRAFT), [setDraft]);
   if (created === null) return <Navigate to={CIM_PATHS.applyHome} replace />;
   const link = (
     <p>
