@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { asHolder, confirmDetails, drawnImage, fillPersonalDetails, fullName, openApplyForCareId, openCheck, openTab, proveIdentity, reached, setQueryEmail, submitApplication, type Applicant, type Images } from './support/apply.js';
+import { asHolder, confirmDetails, drawnImage, fillPersonalDetails, followOutboxLink, fullName, openApplyForCareId, openCheck, openTab, proveIdentity, reached, setQueryEmail, submitApplication, type Applicant, type Images } from './support/apply.js';
 import { expectNoAxeViolations } from './support/axe.js';
 import { expect, test, useTrainingApp } from './support/fixtures.js';
 import { ID_CHECKER, RA_AGENT, SPONSOR } from './support/personas.js';
@@ -207,11 +207,7 @@ test('rule: bad input and oversized or wrong uploads are refused with clear erro
   await reached(page, 'Application submitted', 'New application: submitted');
 
   // The applicant's upload: too big, not an image, too small; each said in words, nothing kept.
-  const { tab } = await (async () => {
-    const message = page.getByRole('region', { name: 'Outbox' }).getByRole('listitem').filter({ hasText: 'Prove your identity' }).first();
-    const [opened] = await Promise.all([page.waitForEvent('popup'), message.getByRole('link').click()]);
-    return { tab: opened };
-  })();
+  const { tab } = await followOutboxLink(page, 'Prove your identity for your Care ID application');
   await reached(tab, 'Prove your identity for your Care ID application', 'Applicant: identity link');
   await tab.getByRole('button', { name: 'Continue', exact: true }).click();
   await tab.getByRole('button', { name: 'Continue', exact: true }).click();

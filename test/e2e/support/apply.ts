@@ -141,7 +141,7 @@ export async function confirmDetails(page: Page, a: Applicant, withAddress: bool
 }
 
 /** Records what an upload page's live region says, across the navigations an upload makes. */
-export async function recordUploadProgress(tab: Page): Promise<string[]> {
+async function recordUploadProgress(tab: Page): Promise<string[]> {
   const said: string[] = [];
   await tab.exposeFunction('recordUploadProgress', (text: string) => said.push(text));
   await tab.addInitScript(`document.addEventListener('DOMContentLoaded', () => {
