@@ -15,7 +15,7 @@ import { applicationScope, inTab, resendRequired } from './tabs.js';
 type TabCounts = Record<DashboardTab, number>;
 
 /** Every tab's count for the applications matching `scope` at `now`, in one query. */
-export async function tabCounts(db: Db, scope: RawBuilder<SqlBool>, now: Date): Promise<TabCounts> {
+async function tabCounts(db: Db, scope: RawBuilder<SqlBool>, now: Date): Promise<TabCounts> {
   const { rows } = await sql<{ status: string; n: number | string; late: number | string | null }>`
     SELECT a.status AS status, COUNT(*) AS n, SUM(CASE WHEN ${resendRequired(now)} THEN 1 ELSE 0 END) AS late
     FROM applications a WHERE ${scope} GROUP BY a.status`.execute(db);

@@ -33,9 +33,11 @@ function nameMatch(text: string): RawBuilder<SqlBool> {
 }
 
 /** The condition a search text puts on the applications. */
-export function searchMatch(text: string): RawBuilder<SqlBool> {
+function searchMatch(text: string): RawBuilder<SqlBool> {
   const reference = ApplicationReference.safeParse(text);
   if (reference.success) return sql<SqlBool>`a.reference = ${reference.data}`;
+  // No stored address or name holds a NUL, and PostgreSQL text cannot hold one at all.
+  if (text.includes('\u0000')) return sql<SqlBool>`1 = 0`;
   if (text.includes('@')) return sql<SqlBool>`a.email_norm = ${text.trim().toLowerCase()}`;
   return nameMatch(text);
 }

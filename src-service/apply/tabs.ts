@@ -22,7 +22,7 @@ export interface TabColumns {
 }
 
 /** The newest last activity (epoch ms) that leaves an unfinished applicant's invite needing a resend at `now`. */
-export const resendCutoff = (now: Date): number => now.getTime() - RESEND_AFTER_DAYS * DAY_MS;
+const resendCutoff = (now: Date): number => now.getTime() - RESEND_AFTER_DAYS * DAY_MS;
 
 /** The tab of each decided status (in-progress splits into two tabs by the resend rule). */
 const STATUS_TABS: Record<Exclude<ApplicationStatus, 'in-progress'>, DashboardTab> = {
@@ -33,7 +33,7 @@ const STATUS_TABS: Record<Exclude<ApplicationStatus, 'in-progress'>, DashboardTa
   done: 'done',
 };
 /** The status each tab lists. */
-export const TAB_STATUS: Record<DashboardTab, ApplicationStatus> = {
+const TAB_STATUS: Record<DashboardTab, ApplicationStatus> = {
   'resend-required': 'in-progress',
   'in-progress': 'in-progress',
   approved: 'approved',
@@ -92,9 +92,15 @@ export const actsAsRa = (session: SessionContext): boolean => session.roles.some
  */
 export function applicationScope(session: SessionContext, alias = 'a'): RawBuilder<SqlBool> {
   authorize(session, 'apply-for-care-id');
-  if (actsAsRa(session)) {
-    return sql<SqlBool>`${col(alias, 'org_id')} IN (SELECT scope_org.id FROM organisations scope_org
-      WHERE scope_org.path >= ${session.orgPath} AND scope_org.path < ${`${session.orgPath}${TOP}`})`;
-  }
-  return sql<SqlBool>`${col(alias, 'raised_by')} = ${session.userId}`;
+  return actsAsRa(session) ? inSessionSubtree(session, alias) : sql<SqlBool>`${col(alias, 'raised_by')} = ${session.userId}`;
+}
+
+/**
+ * Applications of the organisations in the session's subtree (the organisations' path index
+ * range, then the applications' (org_id, ...) index), whatever the role: the scope of RA staff
+ * here and of ID checkers on the check list. Authorise the activity first.
+ */
+export function inSessionSubtree(session: SessionContext, alias = 'a'): RawBuilder<SqlBool> {
+  return sql<SqlBool>`${col(alias, 'org_id')} IN (SELECT scope_org.id FROM organisations scope_org
+    WHERE scope_org.path >= ${session.orgPath} AND scope_org.path < ${`${session.orgPath}${TOP}`})`;
 }

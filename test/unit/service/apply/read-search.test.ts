@@ -56,6 +56,11 @@ describe('search by each field', () => {
     expect(await found(h, sponsor, '_han')).toEqual([]);
   });
 
+  it('rule: a search holding a NUL character finds nothing, as an email address or as a name, on either engine', async () => {
+    expect(await found(h, sponsor, 'amir.khan\u0000@example.nhs.net')).toEqual([]);
+    expect(await found(h, sponsor, 'Kh\u0000an')).toEqual([]);
+  });
+
   it('rule: an empty search is refused with the field named, and one over 100 characters too', async () => {
     for (const query of ['', '   ', 'a'.repeat(101)]) {
       const res = await h.call('GET', `/v1/apply/applications?query=${encodeURIComponent(query)}`, { token: sponsor.token });
