@@ -3,7 +3,6 @@ import { appendAudit } from '../audit/audit-log.js';
 import { normaliseName } from '../cim/normalise-name.js';
 import type { ServiceContext } from '../service-context.js';
 import { html } from '../sign-in/html.js';
-import { inTransaction } from '../store/transaction.js';
 import { dateInput, FOREIGN_FIELDS, isoDateOf, readForm } from './applicant-form.js';
 import {
   APPLICANT_PATHS as P,
@@ -20,7 +19,7 @@ import {
   type FieldProblem,
   type SummaryRow,
 } from './applicant-pages.js';
-import { touchApplication, type ApplicantApplication, type ApplicantSession } from './applicant-session.js';
+import { whileOpen, type ApplicantApplication, type ApplicantSession } from './applicant-session.js';
 
 // The emailed link's step: the applicant checks the personal details their sponsor entered,
 // corrects them, gives the delivery address when the sponsor left that to them, checks their
@@ -112,8 +111,7 @@ export async function saveDetails(ctx: ServiceContext, s: ApplicantSession, body
   const email = check('email', shape.email.safeParse((v.email ?? '').trim()), 'Enter an email address in the correct format, like name@example.com');
   const mobile = check('mobile', shape.mobile.safeParse(v.mobile ?? ''), 'Enter a UK mobile phone number, like 07700 900 982');
   if (problems.length > 0 || !givenName || !familyName || !dateOfBirth || !niNumber || !email || !mobile) return detailsForm(s, v, problems);
-  await inTransaction(ctx.db, async (trx) => {
-    const now = ctx.now().getTime();
+  const saved = await whileOpen(ctx, s, async (trx) => {
     await trx
       .updateTable('applications')
       .set({
@@ -129,8 +127,8 @@ export async function saveDetails(ctx: ServiceContext, s: ApplicantSession, body
       })
       .where('id', '=', s.application.id)
       .execute();
-    await touchApplication(trx, s.application.id, now);
   });
+  if (!saved) return { redirect: P.details };
   return { redirect: s.application.providesAddress ? P.detailsAddress : P.detailsCheck };
 }
 
@@ -185,15 +183,14 @@ export async function saveAddress(ctx: ServiceContext, s: ApplicantSession, body
     );
   }
   const address = parsed.data;
-  await inTransaction(ctx.db, async (trx) => {
+  const saved = await whileOpen(ctx, s, async (trx) => {
     await trx
       .updateTable('applications')
       .set({ address_line1: address.line1, address_line2: address.line2 ?? null, address_town: address.town, address_postcode: address.postcode })
       .where('id', '=', s.application.id)
       .execute();
-    await touchApplication(trx, s.application.id, ctx.now().getTime());
   });
-  return { redirect: P.detailsCheck };
+  return { redirect: saved ? P.detailsCheck : P.details };
 }
 
 /** Check your answers: everything, each with Change, and Confirm. */
@@ -222,9 +219,8 @@ export async function confirmDetails(ctx: ServiceContext, s: ApplicantSession, b
   if (s.completed) return { redirect: P.detailsDone };
   if (readForm(body, []).foreign) return checkAnswersPage(s, [formProblem('confirm', FOREIGN_FIELDS)]);
   if (s.application.providesAddress && !s.application.address) return checkAnswersPage(s, [formProblem('confirm', 'Enter the address your smartcard should be sent to: select Change next to Delivery address')]);
-  await inTransaction(ctx.db, async (trx) => {
-    const now = ctx.now();
-    await trx.updateTable('applications').set({ details_confirmed_at: now.getTime(), last_activity_at: now.getTime() }).where('id', '=', s.application.id).execute();
+  await whileOpen(ctx, s, async (trx, now) => {
+    await trx.updateTable('applications').set({ details_confirmed_at: now.getTime() }).where('id', '=', s.application.id).execute();
     await trx.updateTable('application_links').set({ completed_at: now.getTime() }).where('id', '=', s.linkId).execute();
     await appendAudit(trx, { actor: null, action: 'application.details-confirmed', subject: s.application.reference, details: { applicationId: s.application.id } }, now);
   });

@@ -4,11 +4,10 @@ import { appendAudit } from '../audit/audit-log.js';
 import { seal } from '../crypto/secret-box.js';
 import type { ServiceContext } from '../service-context.js';
 import { html } from '../sign-in/html.js';
-import { inTransaction } from '../store/transaction.js';
 import type { Outcome } from './applicant-details.js';
 import { FOREIGN_FIELDS } from './applicant-form.js';
 import { APPLICANT_PATHS as P, applyPage, csrfField, donePage, formProblem, problemsSummary, summaryList, titled, type FieldProblem } from './applicant-pages.js';
-import { csrfMatches, touchApplication, type ApplicantSession } from './applicant-session.js';
+import { csrfMatches, whileOpen, type ApplicantSession } from './applicant-session.js';
 import { checkImage, documentSealContext, readUpload, sizeText, TOO_BIG } from './applicant-upload.js';
 
 // The texted link's step: the applicant chooses an identity document, uploads a photo of it and
@@ -130,16 +129,16 @@ export async function takeUpload(ctx: ServiceContext, s: ApplicantSession, slot:
   const checked = await checkImage(read.file, slot === 'face-photo' ? 'Select a photograph of your face to upload' : 'Select a photo of your document to upload');
   if (!checked.ok) return again(checked.problem);
   const bytes = read.file as Buffer;
-  await inTransaction(ctx.db, async (trx) => {
-    const now = ctx.now().getTime();
+  const stored = await whileOpen(ctx, s, async (trx, now) => {
     const same = trx.deleteFrom('application_documents').where('application_id', '=', s.application.id);
     await (slot === 'face-photo' ? same.where('kind', '=', 'face-photo') : same.where('kind', '<>', 'face-photo')).execute();
     await trx
       .insertInto('application_documents')
-      .values({ application_id: s.application.id, kind, mime: checked.mime, size_bytes: bytes.length, sealed: seal(ctx.dataKey, bytes, documentSealContext(s.application.id, kind)), uploaded_at: now })
+      .values({ application_id: s.application.id, kind, mime: checked.mime, size_bytes: bytes.length, sealed: seal(ctx.dataKey, bytes, documentSealContext(s.application.id, kind)), uploaded_at: now.getTime() })
       .execute();
-    await touchApplication(trx, s.application.id, now);
   });
+  // Closed meanwhile: the step's first page says why.
+  if (!stored) return { redirect: P.identity };
   return { redirect: slot === 'face-photo' ? P.identityCheck : P.identityPhoto };
 }
 
@@ -181,9 +180,8 @@ export async function submitIdentity(ctx: ServiceContext, s: ApplicantSession, f
   if (!docs.some((d) => d.kind !== 'face-photo')) missing.push(formProblem('submit', 'Upload a photo of your identity document: select Change next to Identity document'));
   if (!docs.some((d) => d.kind === 'face-photo')) missing.push(formProblem('submit', 'Upload a photograph of your face: select Change next to Photograph of your face'));
   if (missing.length > 0) return identityCheckPage(ctx, s, missing);
-  await inTransaction(ctx.db, async (trx) => {
-    const now = ctx.now();
-    await trx.updateTable('applications').set({ identity_submitted_at: now.getTime(), last_activity_at: now.getTime() }).where('id', '=', s.application.id).execute();
+  await whileOpen(ctx, s, async (trx, now) => {
+    await trx.updateTable('applications').set({ identity_submitted_at: now.getTime() }).where('id', '=', s.application.id).execute();
     await trx.updateTable('application_links').set({ completed_at: now.getTime() }).where('id', '=', s.linkId).execute();
     await appendAudit(trx, { actor: null, action: 'application.identity-submitted', subject: s.application.reference, details: { applicationId: s.application.id } }, now);
   });

@@ -7,7 +7,7 @@ import type { ApplicantApplication, Problem } from './applicant-session.js';
 // every control labelled, errors summarised at the top and beside their field), the link's
 // landing page and the problem pages. Values are escaped by `html`.
 
-export const APPLY_SERVICE_NAME = 'Apply for Care ID';
+const APPLY_SERVICE_NAME = 'Apply for Care ID';
 
 export const APPLICANT_PATHS = {
   link: '/apply/link/:token',

@@ -11,7 +11,7 @@ import { tokenHash, type LinkPurpose } from './applicant-links.js';
 // purpose has its own cookie, so the emailed and texted links can be open in one browser.
 
 /** How long the applicant has to finish a step once they have used its link. */
-export const APPLICANT_SESSION_MS = 2 * 60 * 60 * 1000;
+const APPLICANT_SESSION_MS = 2 * 60 * 60 * 1000;
 
 const cookieName = (purpose: LinkPurpose): string => `apply-${purpose}`;
 
@@ -210,6 +210,30 @@ export async function applicantSession(ctx: ServiceContext, request: FastifyRequ
 }
 
 /** Marks the applicant's last action (the 3-day resend rule counts from it). */
-export async function touchApplication(trx: Db, applicationId: number, now: number): Promise<void> {
+async function touchApplication(trx: Db, applicationId: number, now: number): Promise<void> {
   await trx.updateTable('applications').set({ last_activity_at: now }).where('id', '=', applicationId).execute();
+}
+
+/**
+ * Runs an applicant's change in one transaction, only if their link is still open then (not
+ * finished, not voided, the application still in progress): an upload can take minutes, and
+ * the sponsor may cancel meanwhile. False when it was not run.
+ */
+export async function whileOpen(ctx: ServiceContext, s: ApplicantSession, work: (trx: Db, now: Date) => Promise<void>): Promise<boolean> {
+  return inTransaction(ctx.db, async (trx) => {
+    const open = await trx
+      .selectFrom('application_links as l')
+      .innerJoin('applications as a', 'a.id', 'l.application_id')
+      .select('l.id')
+      .where('l.id', '=', s.linkId)
+      .where('l.void_at', 'is', null)
+      .where('l.completed_at', 'is', null)
+      .where('a.status', '=', 'in-progress')
+      .executeTakeFirst();
+    if (!open) return false;
+    const now = ctx.now();
+    await work(trx, now);
+    await touchApplication(trx, s.application.id, now.getTime());
+    return true;
+  });
 }

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyRequest } from 'fastify';
 import { closeApplicantAccess } from '../../../../src-service/apply/applicant-links.js';
+import { applicantSession, whileOpen } from '../../../../src-service/apply/applicant-session.js';
 import { inTransaction } from '../../../../src-service/store/transaction.js';
 import { NOW, startHarness, type Harness } from '../cim/cim-harness.js';
 import { Browser, csrfOf, h1s, invite, jpegOf, mint, uploadForm } from './applicant-rig.js';
@@ -59,6 +61,18 @@ describe('rule: links single-use and expiring', () => {
     const details = await browser.get('/apply/details');
     expect(details.status).toBe(200);
     expect(h1s(details.text)).toEqual(['Check your details']);
+  });
+
+  it('behind https the session cookie is Secure', async () => {
+    const app = await invite(h);
+    const origin = h.service.ctx.publicOrigin;
+    h.service.ctx.publicOrigin = 'https://care-id.example.nhs.uk';
+    try {
+      const opened = await new Browser(h.url).open(app.links.details);
+      expect(opened.headers.getSetCookie().join('\n')).toMatch(/; HttpOnly; SameSite=Lax; Max-Age=7200; Secure$/);
+    } finally {
+      h.service.ctx.publicOrigin = origin;
+    }
   });
 
   it('a used link is refused, on the page and on a second Continue, in plain words', async () => {
@@ -168,6 +182,24 @@ describe("rule: a cancelled application's links stop working", () => {
     expect(await h.db.selectFrom('application_documents').select('id').where('application_id', '=', app.id).execute()).toEqual([]);
     const row = await h.db.selectFrom('applications').select(['identity_submitted_at']).where('id', '=', app.id).executeTakeFirstOrThrow();
     expect(row.identity_submitted_at).toBeNull();
+  });
+
+  it('a change already under way when the application is cancelled (a long upload) is not stored', async () => {
+    const app = await invite(h);
+    const browser = new Browser(h.url);
+    await browser.open(app.links.identity);
+    const request = { headers: { cookie: `apply-identity=${browser.cookie('apply-identity') ?? ''}` } } as FastifyRequest;
+    const session = await applicantSession(h.service.ctx, request, 'identity');
+    expect(session.problem).toBe(false);
+    if (session.problem) return;
+    await h.db.updateTable('applications').set({ status: 'cancelled' }).where('id', '=', app.id).execute();
+    let ran = false;
+    expect(
+      await whileOpen(h.service.ctx, session, async () => {
+        ran = true;
+      }),
+    ).toBe(false);
+    expect(ran).toBe(false);
   });
 
   it('an application decided otherwise (approved) closes its links too', async () => {
