@@ -6,6 +6,7 @@ import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { fullName } from '../store/full-name.js';
 import { deliveryAddressOf } from './application-view.js';
+import { inSessionSubtree } from './tabs.js';
 
 // The RA's "cards to issue": approved applicants in the RA's subtree whose smartcard has not yet
 // been posted. Issuing the card is the card lifecycle's own journey; once the new user has an
@@ -42,7 +43,7 @@ export async function cardsToIssue(ctx: ServiceContext, session: SessionContext)
     ])
     .where('a.status', '=', 'approved')
     .where('a.posted_at', 'is', null)
-    .where('o.path', 'like', `${session.orgPath}%`)
+    .where(inSessionSubtree(session))
     .orderBy('a.decided_at')
     .orderBy('a.id')
     .execute();

@@ -15,7 +15,7 @@ import { inTransaction } from '../store/transaction.js';
 import { documentSealContext } from './applicant-upload.js';
 import { toSummary, summaryQuery } from './application-summary.js';
 import { detailQuery, toApplicationDetail } from './application-view.js';
-import { isReadyForCheck, readyForCheck } from './tabs.js';
+import { inSessionSubtree, isReadyForCheck, readyForCheck } from './tabs.js';
 
 // The ID check (seed 003, "Manage the application process"): ID checkers and RA staff see the
 // applications whose applicants have finished both steps, in their organisation's subtree, and
@@ -58,7 +58,7 @@ export async function listChecks(ctx: ServiceContext, session: SessionContext): 
   authorize(session, 'check-applications');
   const rows = await summaryQuery(ctx.db)
     .where(readyForCheck('a'))
-    .where('o.path', 'like', `${session.orgPath}%`)
+    .where(inSessionSubtree(session))
     .orderBy('a.identity_submitted_at')
     .orderBy('a.id')
     .execute();
