@@ -8,7 +8,7 @@ import { EMPTY_DRAFT, type ApplicationDraft } from './application-draft.js';
 // its answers survive moving between steps, Back, and Change links from the check page. It lives
 // as long as the signed-in area does: the next person to sign in starts with an empty form.
 
-export type CreatedApplication = z.infer<typeof ApplicationCreated> & { readonly applicantName: string };
+type CreatedApplication = z.infer<typeof ApplicationCreated> & { readonly applicantName: string };
 
 interface ApplyLayoutContext {
   readonly draft: ApplicationDraft;

@@ -9,7 +9,7 @@ import type { Problems } from './application-draft.js';
 
 export const APPLY_CAPTION = 'Apply for Care ID';
 
-export interface RadioOption<T extends string> {
+interface RadioOption<T extends string> {
   readonly value: T;
   readonly label: string;
   readonly hint?: string;

@@ -33,7 +33,7 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-export const MAX_BULK_FILE_BYTES = 2_000_000;
+const MAX_BULK_FILE_BYTES = 2_000_000;
 
 /** What is wrong with a chosen file before it is read, in the sponsor's words; null when it may be sent. */
 export function bulkFileProblem(file: { name: string; size: number } | null): string | null {
