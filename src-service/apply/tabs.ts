@@ -49,7 +49,7 @@ const TAB_STATUS: Record<DashboardTab, ApplicationStatus> = {
 export const isReadyForCheck = (a: Omit<TabColumns, 'last_activity_at'>): boolean => a.status === 'in-progress' && a.details_confirmed_at !== null && a.identity_submitted_at !== null;
 
 /** The 3-day resend rule: undecided, the applicant has not finished, and nothing happened for RESEND_AFTER_DAYS. */
-export const isResendRequired = (a: TabColumns, now: Date): boolean => a.status === 'in-progress' && !isReadyForCheck(a) && a.last_activity_at <= resendCutoff(now);
+const isResendRequired = (a: TabColumns, now: Date): boolean => a.status === 'in-progress' && !isReadyForCheck(a) && a.last_activity_at <= resendCutoff(now);
 
 export function tabOf(a: TabColumns, now: Date): DashboardTab {
   if (a.status !== 'in-progress') return STATUS_TABS[a.status];

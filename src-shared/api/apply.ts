@@ -86,7 +86,7 @@ export type DeliveryAddress = z.infer<typeof DeliveryAddress>;
  * The access the new user needs (the Notes page): a position at the sponsor's own organisation,
  * or a colleague whose access is to be copied (their name and smartcard number), with notes.
  */
-export const RequestedAccess = z.discriminatedUnion('kind', [
+const RequestedAccess = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('position'), positionId: z.number().int().positive() }),
   z.strictObject({
     kind: z.literal('copy'),
@@ -95,7 +95,6 @@ export const RequestedAccess = z.discriminatedUnion('kind', [
     colleagueCardNumber: z.string().trim().min(1).max(40),
   }),
 ]);
-export type RequestedAccess = z.infer<typeof RequestedAccess>;
 
 /**
  * POST /v1/apply/applications. `deliveryAddress` is given when the sponsor answered No to "Do you
@@ -138,7 +137,7 @@ export const DashboardQuery = z.strictObject({
   tab: DashboardTab.default('in-progress'),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
 });
-export const TabCounts = z.strictObject(Object.fromEntries(DashboardTab.options.map((t) => [t, z.number().int().nonnegative()])) as Record<DashboardTab, z.ZodNumber>);
+const TabCounts = z.strictObject(Object.fromEntries(DashboardTab.options.map((t) => [t, z.number().int().nonnegative()])) as Record<DashboardTab, z.ZodNumber>);
 export const DashboardResponse = z.strictObject({
   counts: TabCounts,
   tab: DashboardTab,
@@ -217,7 +216,7 @@ export const AccessOptions = z.strictObject({
 /** Bulk invitations: the CSV's columns, in this order, with a header row. */
 export const BULK_COLUMNS = ['given_name', 'family_name', 'date_of_birth', 'ni_number', 'email', 'mobile', 'position_id', 'notes'] as const;
 export const BulkCheckBody = z.strictObject({ fileName: z.string().trim().min(1).max(200), csv: z.string().min(1).max(2_000_000) });
-export const BulkRowReport = z.strictObject({
+const BulkRowReport = z.strictObject({
   line: z.number().int().positive(),
   applicantName: z.string(),
   problems: z.array(z.string()),
@@ -274,7 +273,7 @@ export const ApproveResponse = z.discriminatedUnion('outcome', [
 export const RejectApplicationBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
 
 /** The RA's "cards to issue" list: approved applicants whose card is not yet posted. */
-export const CardToIssue = z.strictObject({
+const CardToIssue = z.strictObject({
   reference: ApplicationReference,
   user: z.strictObject({ uuid: Uuid, name: z.string() }),
   organisation: z.strictObject({ code: z.string(), name: z.string() }),

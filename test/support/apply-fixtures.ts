@@ -11,7 +11,7 @@ const REFERENCE_CHARS = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 let made = 0;
 
 /** A fresh, valid application ID. */
-export function testReference(): string {
+function testReference(): string {
   const bytes = randomBytes(8);
   return `ACI-${[...bytes].map((b) => REFERENCE_CHARS[b % REFERENCE_CHARS.length]).join('')}`;
 }
