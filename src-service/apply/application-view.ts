@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ApplicationDetail, ApplicationStatus, DeliveryAddress, StepState } from '../../src-shared/api/apply.js';
+import type { ApplicantDetails, ApplicationDetail, ApplicationStatus, DeliveryAddress, StepState } from '../../src-shared/api/apply.js';
 import { grantFor } from '../../src-shared/domain/roles.js';
 import type { SessionContext } from '../auth/session-store.js';
 import type { ServiceContext } from '../service-context.js';
@@ -61,6 +61,27 @@ export function deliveryAddressOf(row: AddressColumns): DeliveryAddress | null {
   return { line1: row.address_line1, ...(row.address_line2 ? { line2: row.address_line2 } : {}), town: row.address_town, postcode: row.address_postcode };
 }
 
+interface ApplicantColumns {
+  readonly given_name: string;
+  readonly family_name: string;
+  readonly date_of_birth: string;
+  readonly ni_number: string;
+  readonly email: string;
+  readonly mobile: string;
+}
+
+/** The applicant's personal details as the application holds them (read for the detail and for approval). */
+export function applicantDetailsOf(row: ApplicantColumns): ApplicantDetails {
+  return {
+    givenName: row.given_name,
+    familyName: row.family_name,
+    dateOfBirth: row.date_of_birth,
+    niNumber: row.ni_number,
+    email: row.email,
+    mobile: row.mobile,
+  };
+}
+
 /**
  * One application with everything its detail shows (the sponsor's view and the ID check read it
  * the same way); callers add the scope and the reference.
@@ -111,14 +132,7 @@ export function toApplicationDetail(row: DetailRow, session: SessionContext, now
   const open = sponsorSide && row.status === 'in-progress';
   return {
     summary: toSummary(row, session, now),
-    applicant: {
-      givenName: row.given_name,
-      familyName: row.family_name,
-      dateOfBirth: row.date_of_birth,
-      niNumber: row.ni_number,
-      email: row.email,
-      mobile: row.mobile,
-    },
+    applicant: applicantDetailsOf(row),
     applicantProvidesAddress: row.applicant_provides_address === 1,
     deliveryAddress: deliveryAddressOf(row),
     access:

@@ -11,6 +11,7 @@ import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { inTransaction } from '../store/transaction.js';
 import { closeApplicantAccess } from './applicant-links.js';
+import { applicantDetailsOf } from './application-view.js';
 import { colleagueByCard, colleaguePositions, decidableApplication, type CheckRow } from './checks.js';
 import { actsAsRa } from './tabs.js';
 
@@ -79,15 +80,7 @@ export async function approveApplication(ctx: ServiceContext, session: SessionCo
     const positionIds = await positionsToAssign(trx, session, row, body.positionIds, today);
     const user = await createUserProfile(
       trx,
-      {
-        givenName: row.given_name,
-        familyName: row.family_name,
-        dateOfBirth: row.date_of_birth,
-        niNumber: row.ni_number,
-        email: row.email,
-        mobile: row.mobile,
-        homeOrgId: row.org_id,
-      },
+      { ...applicantDetailsOf(row), homeOrgId: row.org_id },
       session.userId,
       now,
       session.workstationId,
