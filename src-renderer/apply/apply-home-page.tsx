@@ -132,10 +132,27 @@ function TabPanel({ tab, page, applications, total, pageSize }: { tab: Tab; page
   );
 }
 
-const applicantLink = (application: ApplicationSummary) => (
-  <a className="nhsuk-link" href={hrefOf(CIM_PATHS.applyApplication(application.reference))}>
-    {application.applicantName}
-  </a>
+/** The two columns every list of applications leads with: who applied, and the application ID. */
+const ApplicantHeaders = () => (
+  <>
+    <th scope="col" className="nhsuk-table__header">
+      Applicant name
+    </th>
+    <th scope="col" className="nhsuk-table__header">
+      Application ID
+    </th>
+  </>
+);
+
+const ApplicantCells = ({ application }: { application: ApplicationSummary }) => (
+  <>
+    <td className="nhsuk-table__cell">
+      <a className="nhsuk-link" href={hrefOf(CIM_PATHS.applyApplication(application.reference))}>
+        {application.applicantName}
+      </a>
+    </td>
+    <td className="nhsuk-table__cell">{application.reference}</td>
+  </>
 );
 
 function ApplicationTable({ tab, applications }: { tab: Tab; applications: readonly ApplicationSummary[] }) {
@@ -156,12 +173,7 @@ function ApplicationTable({ tab, applications }: { tab: Tab; applications: reado
         <caption className="nhsuk-table__caption nhsuk-u-visually-hidden">{DASHBOARD_TAB_NAMES[tab]}</caption>
         <thead className="nhsuk-table__head">
           <tr className="nhsuk-table__row">
-            <th scope="col" className="nhsuk-table__header">
-              Applicant name
-            </th>
-            <th scope="col" className="nhsuk-table__header">
-              Application ID
-            </th>
+            <ApplicantHeaders />
             <th scope="col" className="nhsuk-table__header">
               {rejected ? 'Reason for rejection' : 'Last activity'}
             </th>
@@ -175,8 +187,7 @@ function ApplicationTable({ tab, applications }: { tab: Tab; applications: reado
         <tbody className="nhsuk-table__body">
           {applications.map((application) => (
             <tr className="nhsuk-table__row" key={application.reference}>
-              <td className="nhsuk-table__cell">{applicantLink(application)}</td>
-              <td className="nhsuk-table__cell">{application.reference}</td>
+              <ApplicantCells application={application} />
               <td className="nhsuk-table__cell">{rejected ? (application.rejectionReason ?? 'No reason was given') : formatDate(application.lastActivityAt)}</td>
               {markable && (
                 <td className="nhsuk-table__cell">
@@ -246,12 +257,7 @@ function ResendTable({ applications }: { applications: readonly ApplicationSumma
             <th scope="col" className="nhsuk-table__header">
               <span className="nhsuk-u-visually-hidden">Select</span>
             </th>
-            <th scope="col" className="nhsuk-table__header">
-              Applicant name
-            </th>
-            <th scope="col" className="nhsuk-table__header">
-              Application ID
-            </th>
+            <ApplicantHeaders />
             <th scope="col" className="nhsuk-table__header">
               Last activity
             </th>
@@ -278,8 +284,7 @@ function ResendTable({ applications }: { applications: readonly ApplicationSumma
                     </div>
                   </div>
                 </td>
-                <td className="nhsuk-table__cell">{applicantLink(application)}</td>
-                <td className="nhsuk-table__cell">{application.reference}</td>
+                <ApplicantCells application={application} />
                 <td className="nhsuk-table__cell">{formatDate(application.lastActivityAt)}</td>
               </tr>
             );
