@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Email } from '../../src-shared/api/service-common.js';
 import { useServiceMutation, useServiceQuery } from '../api/service-query.js';
+import { EmailCodeField } from '../components/email-code-field.js';
 import { ErrorMessage, ErrorSummary } from '../components/error-summary.js';
 import { LiveStatus } from '../components/live-status.js';
 import { PageHeading } from '../components/page-heading.js';
@@ -184,7 +185,6 @@ function EnterCode({ sentTo, expiresAt, onConfirmed }: { sentTo: string; expires
     confirm.mutate({ body: { code: typed } }, { onSuccess: (settings) => onConfirmed(settings.queryEmail ?? sentTo), onError: (error) => fail(error.message) });
   };
 
-  const describedBy = [`${CODE_ID}-hint`, ...(problem ? [`${CODE_ID}-error`] : [])].join(' ');
   return (
     <>
       <a className="nhsuk-back-link" href={hrefOf(CIM_PATHS.applySettings)}>
@@ -196,27 +196,7 @@ function EnterCode({ sentTo, expiresAt, onConfirmed }: { sentTo: string; expires
         We have sent a 6-digit security code to <strong>{sentTo}</strong>. It expires at {formatTime(expiresAt)}.
       </p>
       <form noValidate onSubmit={submit}>
-        <div className={`nhsuk-form-group${problem ? ' nhsuk-form-group--error' : ''}`}>
-          <label className="nhsuk-label nhsuk-label--m" htmlFor={CODE_ID}>
-            Security code
-          </label>
-          <div className="nhsuk-hint" id={`${CODE_ID}-hint`}>
-            The 6 digits in the email, like 123456
-          </div>
-          {problem && <ErrorMessage id={`${CODE_ID}-error`}>{problem}</ErrorMessage>}
-          <input
-            className={`nhsuk-input nhsuk-input--width-10${problem ? ' nhsuk-input--error' : ''}`}
-            id={CODE_ID}
-            name={CODE_ID}
-            type="text"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            spellCheck={false}
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-            aria-describedby={describedBy}
-          />
-        </div>
+        <EmailCodeField id={CODE_ID} label="Security code" name={CODE_ID} problem={problem} value={code} onChange={setCode} />
         <LiveStatus className="nhsuk-body" message={confirm.isPending ? 'Checking the code…' : ''} />
         <button className="nhsuk-button" type="submit" disabled={confirm.isPending}>
           Continue

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { SECURITY_CODE_VALID_MINUTES } from '../../../src-shared/api/service-unlock.js';
 import { useServiceMutation } from '../../api/service-query.js';
-import { ErrorMessage, ErrorSummary } from '../../components/error-summary.js';
+import { EmailCodeField } from '../../components/email-code-field.js';
+import { ErrorSummary } from '../../components/error-summary.js';
 import { LiveStatus } from '../../components/live-status.js';
 import { PageHeading } from '../../components/page-heading.js';
 import { formatTime } from '../../format/dates.js';
@@ -43,7 +44,6 @@ export function ConfirmEmailCode({ sentTo, expiresAt, onConfirmed }: { sentTo: s
     confirm.mutate({ body: { code: typed } }, { onSuccess: onConfirmed, onError: (error) => fail(problemOf(error.code, error.message)) });
   };
 
-  const describedBy = [`${CODE_ID}-hint`, ...(problem ? [`${CODE_ID}-error`] : [])].join(' ');
   return (
     <>
       <PageHeading caption="Your profile">Check your email</PageHeading>
@@ -55,26 +55,7 @@ export function ConfirmEmailCode({ sentTo, expiresAt, onConfirmed }: { sentTo: s
         The code expires in {SECURITY_CODE_VALID_MINUTES} minutes, at {formatTime(expiresAt)}.
       </p>
       <form noValidate onSubmit={submit}>
-        <div className={`nhsuk-form-group${problem ? ' nhsuk-form-group--error' : ''}`}>
-          <label className="nhsuk-label nhsuk-label--m" htmlFor={CODE_ID}>
-            Code
-          </label>
-          <div className="nhsuk-hint" id={`${CODE_ID}-hint`}>
-            The 6 digits in the email, like 123456
-          </div>
-          {problem && <ErrorMessage id={`${CODE_ID}-error`}>{problem}</ErrorMessage>}
-          <input
-            className={`nhsuk-input nhsuk-input--width-10${problem ? ' nhsuk-input--error' : ''}`}
-            id={CODE_ID}
-            type="text"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            spellCheck={false}
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-            aria-describedby={describedBy}
-          />
-        </div>
+        <EmailCodeField id={CODE_ID} label="Code" problem={problem} value={code} onChange={setCode} />
         <LiveStatus className="nhsuk-body" message={confirm.isPending ? 'Checking the code…' : ''} />
         <div className="nhsuk-button-group">
           <button className="nhsuk-button" type="submit" disabled={confirm.isPending}>
