@@ -2,19 +2,11 @@ import type { ZodType } from 'zod';
 import { DeliveryAddress, type NewApplicationBody } from '../../src-shared/api/apply.js';
 import { Email, Mobile, NiNumber, PersonName } from '../../src-shared/api/service-common.js';
 import { EMPTY_DATE, readDateParts, todayUtc, type DateParts } from '../components/date-parts.js';
+import { PERSON_FIELD_IDS, type PersonValues } from '../components/person-fields.js';
 
 // A new application as the sponsor fills it in, step by step: what each step's form holds, the
 // checks of each step in the sponsor's words, and the body the service takes once every step is
 // right. Kept apart from the pages so the rules are tested without a browser.
-
-export interface PersonalValues {
-  readonly givenName: string;
-  readonly familyName: string;
-  readonly dateOfBirth: DateParts;
-  readonly niNumber: string;
-  readonly email: string;
-  readonly mobile: string;
-}
 
 export interface AddressValues {
   readonly line1: string;
@@ -35,7 +27,7 @@ export interface NotesValues {
 }
 
 export interface ApplicationDraft {
-  readonly personal: PersonalValues;
+  readonly personal: PersonValues;
   /** "Do you want the applicant to provide a delivery address?" null until answered. */
   readonly applicantProvidesAddress: boolean | null;
   readonly address: AddressValues;
@@ -51,15 +43,6 @@ export const EMPTY_DRAFT: ApplicationDraft = {
 
 /** A step's problems, by the id of the field to fix (the error summary links there). */
 export type Problems = Readonly<Record<string, string>>;
-
-export const PERSONAL_FIELD_IDS = {
-  givenName: 'given-name',
-  familyName: 'family-name',
-  dateOfBirth: 'date-of-birth',
-  niNumber: 'ni-number',
-  email: 'email',
-  mobile: 'mobile',
-} as const;
 
 const problemOf = (schema: ZodType, value: string, empty: string, invalid: string): string | null => {
   const v = value.trim();
@@ -81,15 +64,15 @@ function dateOfBirthOf(parts: DateParts, today: string): { date: string } | { pr
 }
 
 /** The personal details step: every field is required (the applicant gets an email and a text). */
-export function checkPersonal(values: PersonalValues, today: string = todayUtc()): Problems {
+export function checkPersonal(values: PersonValues, today: string = todayUtc()): Problems {
   const dob = dateOfBirthOf(values.dateOfBirth, today);
   return collect([
-    [PERSONAL_FIELD_IDS.givenName, problemOf(PersonName, values.givenName, 'Enter the given name', 'The given name must be 100 characters or fewer')],
-    [PERSONAL_FIELD_IDS.familyName, problemOf(PersonName, values.familyName, 'Enter the family name', 'The family name must be 100 characters or fewer')],
-    [PERSONAL_FIELD_IDS.dateOfBirth, 'problem' in dob ? dob.problem : null],
-    [PERSONAL_FIELD_IDS.niNumber, problemOf(NiNumber, values.niNumber, 'Enter the National Insurance number', 'Enter a National Insurance number in the correct format, like AB 12 34 56 C')],
-    [PERSONAL_FIELD_IDS.email, problemOf(Email, values.email, "Enter the applicant's email address", 'Enter an email address in the correct format, like name@nhs.net')],
-    [PERSONAL_FIELD_IDS.mobile, problemOf(Mobile, values.mobile, "Enter the applicant's mobile number", 'Enter a UK mobile number, like 07700 900 123')],
+    [PERSON_FIELD_IDS.givenName, problemOf(PersonName, values.givenName, 'Enter the given name', 'The given name must be 100 characters or fewer')],
+    [PERSON_FIELD_IDS.familyName, problemOf(PersonName, values.familyName, 'Enter the family name', 'The family name must be 100 characters or fewer')],
+    [PERSON_FIELD_IDS.dateOfBirth, 'problem' in dob ? dob.problem : null],
+    [PERSON_FIELD_IDS.niNumber, problemOf(NiNumber, values.niNumber, 'Enter the National Insurance number', 'Enter a National Insurance number in the correct format, like AB 12 34 56 C')],
+    [PERSON_FIELD_IDS.email, problemOf(Email, values.email, "Enter the applicant's email address", 'Enter an email address in the correct format, like name@nhs.net')],
+    [PERSON_FIELD_IDS.mobile, problemOf(Mobile, values.mobile, "Enter the applicant's mobile number", 'Enter a UK mobile number, like 07700 900 123')],
   ]);
 }
 

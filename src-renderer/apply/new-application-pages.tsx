@@ -6,6 +6,7 @@ import { DateInput } from '../components/date-input.js';
 import { ErrorSummary } from '../components/error-summary.js';
 import { LiveStatus } from '../components/live-status.js';
 import { PageHeading } from '../components/page-heading.js';
+import { PERSON_FIELD_IDS, type PersonValues } from '../components/person-fields.js';
 import { SummaryList } from '../components/summary-list.js';
 import { formatDate } from '../format/dates.js';
 import { CIM_PATHS, hrefOf } from '../cim/cim-paths.js';
@@ -22,11 +23,9 @@ import {
   EMPTY_DRAFT,
   firstUnfinishedStep,
   NOTES_FIELD_IDS,
-  PERSONAL_FIELD_IDS,
   type AccessKind,
   type AddressValues,
   type DraftStep,
-  type PersonalValues,
   type Problems,
 } from './application-draft.js';
 import { useApplyLayout } from './apply-layout.js';
@@ -63,7 +62,7 @@ function StepPage({ back, title, children }: { back: string; title: string; chil
 export function PersonalDetailsPage() {
   const { draft, setDraft } = useApplyLayout();
   const next = useContinue();
-  const [values, setValues] = useState<PersonalValues>(draft.personal);
+  const [values, setValues] = useState<PersonValues>(draft.personal);
   const [problems, setProblems] = useState<Problems>({});
   const focus = useFailureFocus();
   const submit = (event: FormEvent<HTMLFormElement>): void => {
@@ -74,41 +73,41 @@ export function PersonalDetailsPage() {
     if (Object.keys(found).length > 0) return focus.failed();
     next.go('address-choice');
   };
-  const set = (field: Exclude<keyof PersonalValues, 'dateOfBirth'>) => (value: string) => setValues((v) => ({ ...v, [field]: value }));
+  const set = (field: Exclude<keyof PersonValues, 'dateOfBirth'>) => (value: string) => setValues((v) => ({ ...v, [field]: value }));
   return (
     <StepPage back={next.fromCheck ? stepPath('check') : CIM_PATHS.applyHome} title="Applicant's personal details">
       <ErrorSummary ref={focus.ref} errors={summaryOf(problems)} />
       <p>Enter all the applicant&apos;s personal details. We email them a link to confirm these details and text them a link to prove their identity.</p>
       <form noValidate onSubmit={submit}>
-        <TextField id={PERSONAL_FIELD_IDS.givenName} label="Given name" error={problems[PERSONAL_FIELD_IDS.givenName]} value={values.givenName} onChange={set('givenName')} width={20} />
-        <TextField id={PERSONAL_FIELD_IDS.familyName} label="Family name" error={problems[PERSONAL_FIELD_IDS.familyName]} value={values.familyName} onChange={set('familyName')} width={20} />
+        <TextField id={PERSON_FIELD_IDS.givenName} label="Given name" error={problems[PERSON_FIELD_IDS.givenName]} value={values.givenName} onChange={set('givenName')} width={20} />
+        <TextField id={PERSON_FIELD_IDS.familyName} label="Family name" error={problems[PERSON_FIELD_IDS.familyName]} value={values.familyName} onChange={set('familyName')} width={20} />
         <DateInput
-          id={PERSONAL_FIELD_IDS.dateOfBirth}
+          id={PERSON_FIELD_IDS.dateOfBirth}
           legend="Date of birth"
           hint="For example, 15 3 1984"
-          error={problems[PERSONAL_FIELD_IDS.dateOfBirth]}
+          error={problems[PERSON_FIELD_IDS.dateOfBirth]}
           value={values.dateOfBirth}
           onChange={(dateOfBirth) => setValues((v) => ({ ...v, dateOfBirth }))}
         />
         <TextField
-          id={PERSONAL_FIELD_IDS.niNumber}
+          id={PERSON_FIELD_IDS.niNumber}
           label="National Insurance number"
           hint="For example, AB 12 34 56 C"
-          error={problems[PERSONAL_FIELD_IDS.niNumber]}
+          error={problems[PERSON_FIELD_IDS.niNumber]}
           value={values.niNumber}
           onChange={set('niNumber')}
           width={10}
         />
         <TextField
-          id={PERSONAL_FIELD_IDS.email}
+          id={PERSON_FIELD_IDS.email}
           label="Email address"
           hint="An NHS, AC or GOV email address is strongly recommended: it lets them use Smartcard Self Unlock"
           type="email"
-          error={problems[PERSONAL_FIELD_IDS.email]}
+          error={problems[PERSON_FIELD_IDS.email]}
           value={values.email}
           onChange={set('email')}
         />
-        <TextField id={PERSONAL_FIELD_IDS.mobile} label="Mobile number" hint="A UK mobile, like 07700 900 123" type="tel" error={problems[PERSONAL_FIELD_IDS.mobile]} value={values.mobile} onChange={set('mobile')} width={20} />
+        <TextField id={PERSON_FIELD_IDS.mobile} label="Mobile number" hint="A UK mobile, like 07700 900 123" type="tel" error={problems[PERSON_FIELD_IDS.mobile]} value={values.mobile} onChange={set('mobile')} width={20} />
         <button className="nhsuk-button" type="submit">
           Continue
         </button>

@@ -10,7 +10,8 @@ import { PageHeading } from '../../components/page-heading.js';
 import { CIM_PATHS, hrefOf } from '../cim-paths.js';
 import { useCimSession } from '../cim-session.js';
 import { DateInput } from '../../components/date-input.js';
-import { EMPTY_DATE, todayUtc, type DateParts } from '../../components/date-parts.js';
+import { EMPTY_DATE, todayUtc } from '../../components/date-parts.js';
+import { PERSON_FIELD_IDS, type PersonValues } from '../../components/person-fields.js';
 import { dateFromParts, SuccessBanner, TextField } from './user-form-fields.js';
 
 // "Create a new user" (RA staff and ID checkers): the person's names, date of birth, National
@@ -19,25 +20,11 @@ import { dateFromParts, SuccessBanner, TextField } from './user-form-fields.js';
 // it (found by the NI number) instead of making a second.
 
 type Field = 'givenName' | 'familyName' | 'dateOfBirth' | 'niNumber' | 'email' | 'mobile' | 'homeOrganisationCode';
-const FIELD_IDS: Record<Field, string> = {
-  givenName: 'given-name',
-  familyName: 'family-name',
-  dateOfBirth: 'date-of-birth',
-  niNumber: 'ni-number',
-  email: 'email',
-  mobile: 'mobile',
-  homeOrganisationCode: 'home-organisation',
-};
+const FIELD_IDS: Record<Field, string> = { ...PERSON_FIELD_IDS, homeOrganisationCode: 'home-organisation' };
 /** Where an error summary link takes focus: the day box of the date. */
 const focusId = (field: Field): string => (field === 'dateOfBirth' ? 'date-of-birth' : FIELD_IDS[field]);
 
-interface Values {
-  readonly givenName: string;
-  readonly familyName: string;
-  readonly dateOfBirth: DateParts;
-  readonly niNumber: string;
-  readonly email: string;
-  readonly mobile: string;
+interface Values extends PersonValues {
   readonly homeOrganisationCode: string;
 }
 
