@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { actor, addUser } from '../../../support/service-fixtures.js';
-import { startHarness, tableCounts, type Harness, type Orgs } from '../cim/cim-harness.js';
+import { tableCounts } from '../cim/cim-harness.js';
 import { addDocument, readyApplication } from './checks-support.js';
+import { harnessPerFile } from './harness-per-file.js';
 
 // Bad input to the ID check and the cards to issue: a clear 400 naming the fields, and nothing
 // in the store changes (every table's row count, and the application itself).
 
-let h: Harness;
-let orgs: Orgs;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  orgs = await h.tree();
-});
+const { h, orgs } = harnessPerFile();
 
 const statusOf = async (id: number) => (await h.db.selectFrom('applications').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 

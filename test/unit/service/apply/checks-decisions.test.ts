@@ -1,25 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mintApplicantLinks } from '../../../../src-service/apply/applicant-links.js';
 import { actor, addCard, addPosition, addUser, assign, auditRows } from '../../../support/service-fixtures.js';
-import { startHarness, TODAY, type Harness, type Orgs } from '../cim/cim-harness.js';
+import { TODAY } from '../cim/cim-harness.js';
 import { addDocument, applicantNi, readyApplication } from './checks-support.js';
+import { harnessPerFile } from './harness-per-file.js';
 
 // Deciding an application at the ID check (seed 003, "Manage the application process"): approval
 // re-checks for a duplicate, creates the profile with its access and puts the new user in the
 // RA's cards to issue; rejection keeps a reason for the sponsor; either closes the applicant's
 // side; the RA marks a card posted only once it has been issued.
 
-let h: Harness;
-let orgs: Orgs;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  orgs = await h.tree();
-});
+const { h, orgs } = harnessPerFile();
 
 const application = (id: number) => h.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const usersWithNi = (ni: string) => h.db.selectFrom('users').select(['id', 'uuid', 'home_org_id', 'date_of_birth', 'given_name', 'family_name']).where('ni_number', '=', ni).execute();

@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { actor, auditRows } from '../../../support/service-fixtures.js';
-import { startHarness, type Harness, type Orgs } from '../cim/cim-harness.js';
 import { Browser, csrfOf, invite, pngOf, uploadForm } from './applicant-rig.js';
 import { addDocument, DOCUMENT_BYTES, readyApplication } from './checks-support.js';
+import { harnessPerFile } from './harness-per-file.js';
 
 // The applicant's identity documents at the ID check: listed for ID checkers and RA staff in the
 // application's organisation subtree, opened one at a time (each opening audited, never the bytes),
 // never readable by the sponsor, and gone once the application is decided.
 
-let h: Harness;
-let orgs: Orgs;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  orgs = await h.tree();
-});
+const { h, orgs } = harnessPerFile();
 
 describe('the applications ready for checking', () => {
   it('rule: the ID check lists the applications whose applicant has finished both steps, in the checker’s organisation and its children only', async () => {

@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { addPosition, addUser } from '../../../support/service-fixtures.js';
-import { NOW, startHarness, type Harness, type Orgs } from '../cim/cim-harness.js';
+import { NOW } from '../cim/cim-harness.js';
+import { harnessPerFile } from './harness-per-file.js';
 import { applicationBy, DAY, MINUTE, staffAt, type Staff } from './read-support.js';
 
 // One application as its sponsor (or the RA) reads it: the steps as Not started / In progress /
 // Completed, what the reader may do, and never the identity documents.
 
-let h: Harness;
-let orgs: Orgs;
+const { h, orgs } = harnessPerFile({ resetClock: true });
 let sponsor: Staff;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
 beforeEach(async () => {
-  h.resetClock();
-  orgs = await h.tree();
   sponsor = await staffAt(h, orgs.siteA1.id, ['S']);
 });
 

@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { APPLICATIONS_PAGE_SIZE } from '../../../../src-shared/api/apply.js';
-import { startHarness, type Harness, type Orgs } from '../cim/cim-harness.js';
+import { harnessPerFile } from './harness-per-file.js';
 import { applicationBy, DAY, found, MINUTE, staffAt, type Staff } from './read-support.js';
 
 // Search applications: by name, email address or application ID, "Applications I have raised",
 // only within what the searcher may see.
 
-let h: Harness;
-let orgs: Orgs;
+const { h, orgs } = harnessPerFile();
 let sponsor: Staff;
 let zoe: string;
 let amir: string;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
 beforeEach(async () => {
-  orgs = await h.tree();
   sponsor = await staffAt(h, orgs.siteA1.id, ['S']);
   zoe = (await applicationBy(h, sponsor, orgs.siteA1.id, DAY, { given_name: 'Zoë', family_name: "O'Brien-Smith", email: 'Zoe.OBrien@Example.NHS.net' })).reference;
   amir = (await applicationBy(h, sponsor, orgs.siteA1.id, DAY, { given_name: 'Amir', family_name: 'Khan', email: 'amir.khan@example.nhs.net' })).reference;

@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { APPLICATIONS_PAGE_SIZE, DashboardTab } from '../../../../src-shared/api/apply.js';
 import { inTab, tabOf } from '../../../../src-service/apply/tabs.js';
-import { NOW, startHarness, type Harness, type Orgs } from '../cim/cim-harness.js';
+import { NOW } from '../cim/cim-harness.js';
+import { harnessPerFile } from './harness-per-file.js';
 import { applicationBy, dashboard, DAY, MINUTE, staffAt, type Staff } from './read-support.js';
 
 // The dashboard's tabs: the 3-day resend rule on the service's clock, every application in
 // exactly one tab, counts that add up, and the order and pages of each list.
 
-let h: Harness;
-let orgs: Orgs;
+const { h, orgs } = harnessPerFile({ resetClock: true });
 let sponsor: Staff;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
 beforeEach(async () => {
-  h.resetClock();
-  orgs = await h.tree();
   sponsor = await staffAt(h, orgs.siteA1.id, ['S']);
 });
 

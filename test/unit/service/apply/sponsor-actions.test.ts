@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tokenHash } from '../../../../src-service/apply/applicant-links.js';
 import { addApplication } from '../../../support/apply-fixtures.js';
 import { actor } from '../../../support/service-fixtures.js';
-import { NOW, startHarness, tableCounts, type Harness, type Orgs } from '../cim/cim-harness.js';
+import { NOW, tableCounts } from '../cim/cim-harness.js';
+import { harnessPerFile } from './harness-per-file.js';
 import { applicationBody, linkToken, outboxMark, outboxSince, positionAt, sponsorAt } from './sponsor-support.js';
 
 // Resend, cancel and mark as done: what each does to the applicant's links and documents, and
 // which lists a sponsor may clear.
 
-let h: Harness;
-let orgs: Orgs;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  h.resetClock();
-  orgs = await h.tree();
-});
+const { h, orgs } = harnessPerFile({ resetClock: true });
 
 async function submitted(token: string, orgId: number): Promise<{ reference: string; id: number }> {
   const res = await h.call('POST', '/v1/apply/applications', { token, json: applicationBody(await positionAt(h, orgId)) });

@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, tableCounts, type Harness, type Orgs } from '../cim/cim-harness.js';
+import { describe, expect, it } from 'vitest';
+import { tableCounts } from '../cim/cim-harness.js';
+import { harnessPerFile } from './harness-per-file.js';
 import { applicationBody, positionAt, sponsorAt } from './sponsor-support.js';
 
 // Bad input to every sponsor endpoint: a 400 that names the field, and nothing changes.
 
-let h: Harness;
-let orgs: Orgs;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  orgs = await h.tree();
-});
+const { h, orgs } = harnessPerFile();
 
 describe("bad input to the sponsor's endpoints", () => {
   it('rule: a malformed application ID, reference list, reason, position or bulk body is refused naming the field, and nothing changes', async () => {

@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BULK_COLUMNS, MAX_BULK_ROWS } from '../../../../src-shared/api/apply.js';
-import { startHarness, tableCounts, uniqueNi, type Harness, type Orgs } from '../cim/cim-harness.js';
+import { tableCounts, uniqueNi } from '../cim/cim-harness.js';
+import { harnessPerFile } from './harness-per-file.js';
 import { applicationBody, outboxMark, outboxSince, positionAt, sponsorAt } from './sponsor-support.js';
 
 // Bulk invitations: every row of a CSV checked as a single application is, before anything is
 // sent; then one application per valid row, once.
 
-let h: Harness;
-let orgs: Orgs;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  h.resetClock();
-  orgs = await h.tree();
-});
+const { h, orgs } = harnessPerFile({ resetClock: true });
 
 const HEADER = BULK_COLUMNS.join(',');
 let n = 0;

@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tokenHash } from '../../../../src-service/apply/applicant-links.js';
 import { addUser } from '../../../support/service-fixtures.js';
-import { startHarness, tableCounts, type Harness, type Orgs } from '../cim/cim-harness.js';
+import { tableCounts } from '../cim/cim-harness.js';
+import { harnessPerFile } from './harness-per-file.js';
 import { applicationBody, linkToken, outboxMark, outboxSince, positionAt, QUERY_EMAIL, sponsorAt } from './sponsor-support.js';
 
 // POST /v1/apply/applications: the sponsor's new application, its rules, and the invite it sends.
 
-let h: Harness;
-let orgs: Orgs;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  h.resetClock();
-  orgs = await h.tree();
-});
+const { h, orgs } = harnessPerFile({ resetClock: true });
 
 const submit = (token: string, json: unknown) => h.call('POST', '/v1/apply/applications', { token, json });
 

@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sessionFor } from '../../../support/service-fixtures.js';
-import { NOW, startHarness, tableCounts, type Harness, type Orgs } from '../cim/cim-harness.js';
+import { NOW, tableCounts } from '../cim/cim-harness.js';
+import { harnessPerFile } from './harness-per-file.js';
 import { outboxMark, outboxSince, sponsorAt } from './sponsor-support.js';
 
 // The sponsor's email address for applicants' queries: set only once the 6-digit code sent to
 // it comes back (the contact email's rules: 15 minutes, five tries, only the asking session).
 
-let h: Harness;
-let orgs: Orgs;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  h.resetClock();
-  orgs = await h.tree();
-});
+const { h, orgs } = harnessPerFile({ resetClock: true });
 
 const settings = (token: string) => h.call('GET', '/v1/apply/settings', { token });
 const change = (token: string, email: string) => h.call('POST', '/v1/apply/settings/email', { token, json: { email } });
