@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RoleCode } from '../../../../src-shared/domain/roles.js';
 import { actor, addCard, addPosition, addUser, assign } from '../../../support/service-fixtures.js';
-import { startHarness, type Harness, type Orgs } from '../cim/cim-harness.js';
+import { harnessPerFile } from '../apply/harness-per-file.js';
 import { addDocument, applicantNi, readyApplication, type ReadyApplication } from '../apply/checks-support.js';
 
 // The permission matrix of the ID check and the cards to issue at the HTTP boundary: each role
@@ -12,17 +12,7 @@ import { addDocument, applicantNi, readyApplication, type ReadyApplication } fro
 type RoleOrNone = RoleCode | 'none';
 const ROLES: RoleOrNone[] = ['RAM', 'RAA(A)', 'RAA', 'S', 'IDC', 'LSA', 'none'];
 
-let h: Harness;
-let orgs: Orgs;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  orgs = await h.tree();
-});
+const { h, orgs } = harnessPerFile();
 
 const staff = (orgId: number, role: RoleOrNone) => actor(h.db, orgId, role === 'none' ? [] : [role]);
 

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RoleCode } from '../../../../src-shared/domain/roles.js';
 import { endSession, resolveSession } from '../../../../src-service/auth/session-store.js';
 import { addApplication } from '../../../support/apply-fixtures.js';
 import { actor, TEST_KEY } from '../../../support/service-fixtures.js';
-import { startHarness, type Harness, type Orgs } from '../cim/cim-harness.js';
+import { harnessPerFile } from '../apply/harness-per-file.js';
 
 // What sponsors and RA staff read in Apply for Care ID, at the HTTP boundary: every role, in and
 // out of scope, and 401 without a live session. The outcomes are written by hand from domain.md
@@ -16,17 +16,7 @@ const ROLES: RoleOrNone[] = ['RAM', 'RAA(A)', 'RAA', 'S', 'IDC', 'LSA', 'none'];
 const READERS = new Set<RoleOrNone>(['RAM', 'RAA(A)', 'RAA', 'S']);
 const RA_STAFF: RoleOrNone[] = ['RAM', 'RAA(A)', 'RAA'];
 
-let h: Harness;
-let orgs: Orgs;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  orgs = await h.tree();
-});
+const { h, orgs } = harnessPerFile();
 
 const staff = (orgId: number, role: RoleOrNone, name?: string) => actor(h.db, orgId, role === 'none' ? [] : [role], name);
 

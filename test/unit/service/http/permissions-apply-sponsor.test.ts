@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RoleCode } from '../../../../src-shared/domain/roles.js';
 import { BULK_COLUMNS } from '../../../../src-shared/api/apply.js';
 import { addApplication } from '../../../support/apply-fixtures.js';
-import { startHarness, tableCounts, type Harness, type Orgs } from '../cim/cim-harness.js';
+import { tableCounts } from '../cim/cim-harness.js';
+import { harnessPerFile } from '../apply/harness-per-file.js';
 import { applicationBody, positionAt, sponsorAt } from '../apply/sponsor-support.js';
 
 // The sponsor's Apply for Care ID endpoints at the HTTP boundary. Written by hand from domain.md:
@@ -15,17 +16,7 @@ const ROLES: RoleOrNone[] = ['RAM', 'RAA(A)', 'RAA', 'S', 'IDC', 'LSA', 'none'];
 const APPLIERS = new Set<RoleOrNone>(['RAM', 'RAA(A)', 'RAA', 'S']);
 const RA_STAFF = new Set<RoleOrNone>(['RAM', 'RAA(A)', 'RAA']);
 
-let h: Harness;
-let orgs: Orgs;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  orgs = await h.tree();
-});
+const { h, orgs } = harnessPerFile();
 
 /** Those who may apply have their query address set; the others have none, so any refusal is the role's. */
 const staff = (orgId: number, role: RoleOrNone) => sponsorAt(h, orgId, role === 'none' ? [] : [role], APPLIERS.has(role) ? undefined : null);
