@@ -10,7 +10,7 @@ import { formatDate, plural } from '../format/dates.js';
 import { CIM_PATHS, hrefOf } from '../cim/cim-paths.js';
 import { SuccessBanner } from '../cim/users/user-form-fields.js';
 import { ReportPagination } from '../cim/reports/report-table.js';
-import { APPLY_CAPTION } from './apply-ui.js';
+import { ApplicantCells, ApplicantHeaders, APPLY_CAPTION } from './apply-ui.js';
 import { dashboardHref, pageCount, readDashboardAddress } from './dashboard-address.js';
 
 // Apply for Care ID's home page (seed 003, "Application Dashboard"): before first use, the
@@ -131,29 +131,6 @@ function TabPanel({ tab, page, applications, total, pageSize }: { tab: Tab; page
     </>
   );
 }
-
-/** The two columns every list of applications leads with: who applied, and the application ID. */
-const ApplicantHeaders = () => (
-  <>
-    <th scope="col" className="nhsuk-table__header">
-      Applicant name
-    </th>
-    <th scope="col" className="nhsuk-table__header">
-      Application ID
-    </th>
-  </>
-);
-
-const ApplicantCells = ({ application }: { application: ApplicationSummary }) => (
-  <>
-    <td className="nhsuk-table__cell">
-      <a className="nhsuk-link" href={hrefOf(CIM_PATHS.applyApplication(application.reference))}>
-        {application.applicantName}
-      </a>
-    </td>
-    <td className="nhsuk-table__cell">{application.reference}</td>
-  </>
-);
 
 function ApplicationTable({ tab, applications }: { tab: Tab; applications: readonly ApplicationSummary[] }) {
   const markDone = useServiceMutation('applyMarkDone');

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { STEP_STATE_NAMES, type StepState } from '../../src-shared/api/apply.js';
+import { STEP_STATE_NAMES, type ApplicationSummary, type StepState } from '../../src-shared/api/apply.js';
 import type { z } from 'zod';
 import { ErrorMessage, type ErrorItem } from '../components/error-summary.js';
+import { CIM_PATHS, hrefOf } from '../cim/cim-paths.js';
 import type { Problems } from './application-draft.js';
 
 // The pieces every Apply for Care ID page shares: NHS radios, the step tags, and the error
@@ -140,3 +141,26 @@ export function useFailureFocus() {
   }, [failures]);
   return { ref, failed: () => setFailures((n) => n + 1) };
 }
+
+/** The two columns every list of applications leads with: who applied, and the application ID. */
+export const ApplicantHeaders = () => (
+  <>
+    <th scope="col" className="nhsuk-table__header">
+      Applicant name
+    </th>
+    <th scope="col" className="nhsuk-table__header">
+      Application ID
+    </th>
+  </>
+);
+
+export const ApplicantCells = ({ application }: { application: ApplicationSummary }) => (
+  <>
+    <td className="nhsuk-table__cell">
+      <a className="nhsuk-link" href={hrefOf(CIM_PATHS.applyApplication(application.reference))}>
+        {application.applicantName}
+      </a>
+    </td>
+    <td className="nhsuk-table__cell">{application.reference}</td>
+  </>
+);

@@ -8,7 +8,7 @@ import { PageHeading } from '../components/page-heading.js';
 import { formatDate, plural } from '../format/dates.js';
 import { CIM_PATHS, hrefOf } from '../cim/cim-paths.js';
 import { ReportPagination } from '../cim/reports/report-table.js';
-import { APPLY_CAPTION, Checkbox, useFailureFocus } from './apply-ui.js';
+import { ApplicantCells, ApplicantHeaders, APPLY_CAPTION, Checkbox, useFailureFocus } from './apply-ui.js';
 import { pageCount } from './dashboard-address.js';
 
 // Search applications (seed 003, "Check application progress"): the applicant's name, email
@@ -105,7 +105,8 @@ function ResultsTable({ applications }: { applications: readonly ApplicationSumm
       <caption className="nhsuk-table__caption nhsuk-u-visually-hidden">Applications found</caption>
       <thead className="nhsuk-table__head">
         <tr className="nhsuk-table__row">
-          {['Applicant name', 'Application ID', 'Email address', 'List', 'Raised'].map((h) => (
+          <ApplicantHeaders />
+          {['Email address', 'List', 'Raised'].map((h) => (
             <th key={h} scope="col" className="nhsuk-table__header">
               {h}
             </th>
@@ -115,12 +116,7 @@ function ResultsTable({ applications }: { applications: readonly ApplicationSumm
       <tbody className="nhsuk-table__body">
         {applications.map((application) => (
           <tr className="nhsuk-table__row" key={application.reference}>
-            <td className="nhsuk-table__cell">
-              <a className="nhsuk-link" href={hrefOf(CIM_PATHS.applyApplication(application.reference))}>
-                {application.applicantName}
-              </a>
-            </td>
-            <td className="nhsuk-table__cell">{application.reference}</td>
+            <ApplicantCells application={application} />
             <td className="nhsuk-table__cell">{application.email}</td>
             <td className="nhsuk-table__cell">{DASHBOARD_TAB_NAMES[application.tab]}</td>
             <td className="nhsuk-table__cell">
