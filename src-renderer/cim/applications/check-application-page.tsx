@@ -10,6 +10,7 @@ import { SummaryList } from '../../components/summary-list.js';
 import { formatDate } from '../../format/dates.js';
 import { CIM_PATHS, hrefOf } from '../cim-paths.js';
 import { useCimSession } from '../cim-session.js';
+import { DataTable } from '../profile/data-table.js';
 import { SuccessBanner } from '../positions/success-banner.js';
 import { addressText, MIME_NAMES, sizeText } from './application-words.js';
 import { CheckDecision, type Decided } from './check-decision.js';
@@ -78,38 +79,29 @@ function CheckDetails({ detail, onDecided }: { detail: Detail; onDecided: (decid
           { key: 'Raised by', value: `${summary.raisedBy} on ${formatDate(summary.raisedAt)}` },
         ]}
       />
-      <h2 className="nhsuk-heading-m">Identity documents</h2>
-      {documents.length === 0 ? (
-        <p>The applicant has sent no documents.</p>
-      ) : (
-        <table className="nhsuk-table">
-          <caption className="nhsuk-table__caption nhsuk-u-visually-hidden">Identity documents</caption>
-          <thead className="nhsuk-table__head">
-            <tr className="nhsuk-table__row">
-              {['Document', 'File', 'Uploaded', 'Action'].map((column) => (
-                <th className="nhsuk-table__header" scope="col" key={column}>
-                  {column}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="nhsuk-table__body">
-            {documents.map((d) => (
-              <tr className="nhsuk-table__row" key={d.id}>
-                <td className="nhsuk-table__cell">{IDENTITY_DOCUMENT_NAMES[d.kind]}</td>
-                <td className="nhsuk-table__cell">{`${MIME_NAMES[d.mime]}, ${sizeText(d.sizeBytes)}`}</td>
-                <td className="nhsuk-table__cell">{formatDate(d.uploadedAt)}</td>
-                <td className="nhsuk-table__cell">
-                  <button className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0" type="button" aria-pressed={viewing === d.id} onClick={() => setViewing(viewing === d.id ? null : d.id)}>
-                    {viewing === d.id ? 'Hide' : 'View'}
-                    <span className="nhsuk-u-visually-hidden"> {IDENTITY_DOCUMENT_NAMES[d.kind].toLowerCase()}</span>
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        heading="Identity documents"
+        empty="The applicant has sent no documents."
+        columns={['Document', 'File', 'Uploaded', 'Action']}
+        rows={documents.map((d) => ({
+          key: String(d.id),
+          cells: [
+            IDENTITY_DOCUMENT_NAMES[d.kind],
+            `${MIME_NAMES[d.mime]}, ${sizeText(d.sizeBytes)}`,
+            formatDate(d.uploadedAt),
+            <button
+              key="view"
+              className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0"
+              type="button"
+              aria-pressed={viewing === d.id}
+              onClick={() => setViewing(viewing === d.id ? null : d.id)}
+            >
+              {viewing === d.id ? 'Hide' : 'View'}
+              <span className="nhsuk-u-visually-hidden"> {IDENTITY_DOCUMENT_NAMES[d.kind].toLowerCase()}</span>
+            </button>,
+          ],
+        }))}
+      />
       {documents
         .filter((d) => d.id === viewing)
         .map((d) => (
