@@ -5,6 +5,7 @@ import { useServiceMutation } from '../../api/service-query.js';
 import { WarningCallout } from '../../components/callouts.js';
 import { ErrorMessage, ErrorSummary, type ErrorItem } from '../../components/error-summary.js';
 import { LiveStatus } from '../../components/live-status.js';
+import { REJECT_REASON_ID, RejectReasonForm } from '../../components/reject-reason-form.js';
 
 // The ID checker's decision on one application. Approve asks for a confirmation first (it
 // creates a profile); for "copy a colleague's access" the checker ticks which of the colleague's
@@ -17,7 +18,6 @@ export type Decided =
   | { readonly outcome: 'duplicate'; readonly applicantName: string; readonly user: Person }
   | { readonly outcome: 'rejected'; readonly applicantName: string };
 
-const REASON_ID = 'reject-reason';
 const POSITIONS_ID = 'copy-positions';
 
 export function CheckDecision({ detail, onDecided }: { detail: Detail; onDecided: (decided: Decided) => void }) {
@@ -79,7 +79,7 @@ export function CheckDecision({ detail, onDecided }: { detail: Detail; onDecided
   const failure = approve.error?.message ?? reject.error?.message ?? null;
   const errors: ErrorItem[] = [
     ...(problems.positions ? [{ text: problems.positions, href: `#${POSITIONS_ID}-0` }] : []),
-    ...(problems.reason ? [{ text: problems.reason, href: `#${REASON_ID}` }] : []),
+    ...(problems.reason ? [{ text: problems.reason, href: `#${REJECT_REASON_ID}` }] : []),
     ...(failure ? [{ text: failure }] : []),
   ];
 
@@ -118,30 +118,15 @@ export function CheckDecision({ detail, onDecided }: { detail: Detail; onDecided
           Approve
         </button>
       </div>
-      <form noValidate onSubmit={submitReject}>
-        <div className={`nhsuk-form-group${problems.reason ? ' nhsuk-form-group--error' : ''}`}>
-          <label className="nhsuk-label nhsuk-label--s" htmlFor={REASON_ID}>
-            Reason for rejecting
-          </label>
-          <div className="nhsuk-hint" id={`${REASON_ID}-hint`}>
-            The sponsor reads this reason. If the smartcard is still needed, they apply again from the start.
-          </div>
-          {problems.reason && <ErrorMessage id={`${REASON_ID}-error`}>{problems.reason}</ErrorMessage>}
-          <textarea
-            className={`nhsuk-textarea${problems.reason ? ' nhsuk-textarea--error' : ''}`}
-            id={REASON_ID}
-            name="reason"
-            rows={3}
-            maxLength={500}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            aria-describedby={`${REASON_ID}-hint${problems.reason ? ` ${REASON_ID}-error` : ''}`}
-          />
-        </div>
-        <button className="nhsuk-button nhsuk-button--secondary" type="submit" disabled={busy}>
-          Reject application
-        </button>
-      </form>
+      <RejectReasonForm
+        hint="The sponsor reads this reason. If the smartcard is still needed, they apply again from the start."
+        reason={reason}
+        onReasonChange={setReason}
+        problem={problems.reason}
+        busy={busy}
+        submitLabel="Reject application"
+        onSubmit={submitReject}
+      />
       <LiveStatus className="nhsuk-body" message={busy ? 'Saving your decision…' : ''} />
     </>
   );

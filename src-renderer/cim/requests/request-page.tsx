@@ -3,8 +3,9 @@ import { useParams } from 'react-router';
 import { RequestKind, type WaitingRequest } from '../../../src-shared/api/cim-requests.js';
 import { useServiceMutation, useServiceQuery } from '../../api/service-query.js';
 import { InsetText, WarningCallout } from '../../components/callouts.js';
-import { ErrorMessage, ErrorSummary } from '../../components/error-summary.js';
+import { ErrorSummary } from '../../components/error-summary.js';
 import { LiveStatus } from '../../components/live-status.js';
+import { REJECT_REASON_ID, RejectReasonForm } from '../../components/reject-reason-form.js';
 import { PageHeading } from '../../components/page-heading.js';
 import { SummaryList } from '../../components/summary-list.js';
 import { CIM_PATHS, hrefOf } from '../cim-paths.js';
@@ -14,7 +15,6 @@ import { KIND_NAME, STATUS_NAMES, whenText } from './request-words.js';
 // reason, when this session may decide it; otherwise why not. A person who already has a
 // profile (an ESR create) is shown with a link to it.
 
-const REASON_ID = 'reject-reason';
 
 export function RequestPage() {
   const params = useParams();
@@ -121,7 +121,7 @@ function Decision({ request, onDecided }: { request: WaitingRequest; onDecided: 
     reject.mutate({ params: { id: request.id }, body: { reason: reason.trim() } }, { onSuccess: () => onDecided('rejected') });
   };
 
-  const errors = [...(reasonError ? [{ text: reasonError, href: `#${REASON_ID}` }] : []), ...(failure ? [{ text: failure }] : [])];
+  const errors = [...(reasonError ? [{ text: reasonError, href: `#${REJECT_REASON_ID}` }] : []), ...(failure ? [{ text: failure }] : [])];
   return (
     <>
       <ErrorSummary ref={summaryRef} errors={errors} />
@@ -131,30 +131,15 @@ function Decision({ request, onDecided }: { request: WaitingRequest; onDecided: 
           {`${acceptWord} request`}
         </button>
       </div>
-      <form noValidate onSubmit={submitReject}>
-        <div className={`nhsuk-form-group${reasonError ? ' nhsuk-form-group--error' : ''}`}>
-          <label className="nhsuk-label nhsuk-label--s" htmlFor={REASON_ID}>
-            Reason for rejecting
-          </label>
-          <div className="nhsuk-hint" id={`${REASON_ID}-hint`}>
-            The person who raised the request sees this reason.
-          </div>
-          {reasonError && <ErrorMessage id={`${REASON_ID}-error`}>{reasonError}</ErrorMessage>}
-          <textarea
-            className={`nhsuk-textarea${reasonError ? ' nhsuk-textarea--error' : ''}`}
-            id={REASON_ID}
-            name="reason"
-            rows={3}
-            maxLength={500}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            aria-describedby={`${REASON_ID}-hint${reasonError ? ` ${REASON_ID}-error` : ''}`}
-          />
-        </div>
-        <button className="nhsuk-button nhsuk-button--secondary" type="submit" disabled={busy}>
-          Reject request
-        </button>
-      </form>
+      <RejectReasonForm
+        hint="The person who raised the request sees this reason."
+        reason={reason}
+        onReasonChange={setReason}
+        problem={reasonError}
+        busy={busy}
+        submitLabel="Reject request"
+        onSubmit={submitReject}
+      />
       <LiveStatus className="nhsuk-body" message={busy ? 'Saving your decision…' : ''} />
     </>
   );
