@@ -56,7 +56,10 @@ test('rule: the dashboard offers a clinician the three tasks open to everyone an
     'Workgroups',
     'Batch position management',
     'Requests',
+    'Apply for Care ID',
     'Reports',
+    'Check applications',
+    'Cards to issue',
   ]);
   await expect(page.getByRole('main')).toContainText(/\d+ requests? waiting\./);
   await expectNoAxeViolations(page, 'dashboard (RA manager)');
