@@ -4,7 +4,7 @@ import type { BulkCheckBody, BulkCheckResponse, BulkSendResponse } from '../../s
 import { appendAudit } from '../audit/audit-log.js';
 import { authorize } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
-import { notFound, ServiceError } from '../service-error.js';
+import { conflict, notFound } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { inTransaction } from '../store/transaction.js';
@@ -78,13 +78,13 @@ export async function applyBulkSend(ctx: ServiceContext, session: SessionContext
   const { created, duplicates, invites } = await inTransaction(ctx.db, async (trx) => {
     const batch = await trx.selectFrom('application_batches').select(['csv', 'report', 'session_org_id', 'sent_at']).where('id', '=', batchId).where('created_by', '=', session.userId).executeTakeFirst();
     if (!batch) throw notFound('That bulk invitation file');
-    if (batch.sent_at !== null) throw new ServiceError(409, 'conflict', 'These invitations have already been sent.');
-    if (batch.session_org_id !== session.orgId) throw new ServiceError(409, 'conflict', 'This file was checked while you worked under another organisation. Upload it again to check it here.');
+    if (batch.sent_at !== null) throw conflict('These invitations have already been sent.');
+    if (batch.session_org_id !== session.orgId) throw conflict('This file was checked while you worked under another organisation. Upload it again to check it here.');
     const org = await sponsorOrgOf(trx, session);
     const wasValid = new Set((JSON.parse(batch.report) as { line: number; problems: string[] }[]).filter((row) => row.problems.length === 0).map((row) => row.line));
     const rows = (await checkRows(trx, org, batch.csv)).filter((row) => wasValid.has(row.line));
     if (rows.some((row) => row.input === null)) {
-      throw new ServiceError(409, 'conflict', 'Some rows that passed the check no longer do (an application for the same person may have started since). Upload the file again to check it.');
+      throw conflict('Some rows that passed the check no longer do (an application for the same person may have started since). Upload the file again to check it.');
     }
     const made = { created: [] as string[], duplicates: [] as string[], invites: [] as Invite[] };
     for (const row of rows) {

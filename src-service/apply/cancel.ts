@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ApplicationStatusResponse } from '../../src-shared/api/apply.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { SessionContext } from '../auth/session-store.js';
-import { ServiceError } from '../service-error.js';
+import { conflict } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import { inTransaction } from '../store/transaction.js';
 import { closeApplicantAccess } from './applicant-links.js';
@@ -16,7 +16,7 @@ export async function applyCancel(ctx: ServiceContext, session: SessionContext, 
   const now = ctx.now();
   return inTransaction(ctx.db, async (trx) => {
     const app = await applicationForAction(trx, session, reference);
-    if (app.status !== 'in-progress') throw new ServiceError(409, 'conflict', `Application ${reference} is no longer in progress, so it cannot be cancelled.`);
+    if (app.status !== 'in-progress') throw conflict(`Application ${reference} is no longer in progress, so it cannot be cancelled.`);
     await trx
       .updateTable('applications')
       .set({ status: 'cancelled', status_changed_at: now.getTime(), cancelled_by: session.userId, cancel_reason: reason })

@@ -5,7 +5,7 @@ import { appendAudit } from '../audit/audit-log.js';
 import { authorize } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
 import { normaliseName } from '../cim/normalise-name.js';
-import { badRequest, ServiceError } from '../service-error.js';
+import { badRequest, conflict, ServiceError } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { inTransaction } from '../store/transaction.js';
@@ -77,7 +77,7 @@ function refusalOf(problems: readonly Problem[]): ServiceError | null {
   const fields = problems.filter((p) => p.status === 400);
   if (fields.length > 0) return badRequest('The application is not complete.', fields.map(({ path, message }) => ({ path, message })));
   const clash = problems[0];
-  return clash ? new ServiceError(409, 'conflict', clash.message) : null;
+  return clash ? conflict(clash.message) : null;
 }
 
 const REFERENCE_CHARS = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
@@ -179,7 +179,7 @@ export async function insertApplication(
 /** The query address, or the refusal to submit without one. */
 export async function requireQueryEmail(db: Db, session: SessionContext): Promise<string> {
   const queryEmail = await queryEmailOf(db, session.userId);
-  if (!queryEmail) throw new ServiceError(409, 'conflict', NO_QUERY_EMAIL);
+  if (!queryEmail) throw conflict(NO_QUERY_EMAIL);
   return queryEmail;
 }
 

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ApplicationStatusResponse } from '../../src-shared/api/apply.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { SessionContext } from '../auth/session-store.js';
-import { forbidden, ServiceError } from '../service-error.js';
+import { conflict, forbidden } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import { inTransaction } from '../store/transaction.js';
 import { closeApplicantAccess } from './applicant-links.js';
@@ -24,11 +24,11 @@ export async function applyMarkDone(ctx: ServiceContext, session: SessionContext
     const ra = actsAsRa(session);
     if (app.status === 'approved') {
       if (!ra) throw forbidden(APPROVED_REFUSED);
-      throw new ServiceError(409, 'conflict', `Application ${reference} leaves the approved list when its smartcard is marked as posted.`);
+      throw conflict(`Application ${reference} leaves the approved list when its smartcard is marked as posted.`);
     }
     if (app.status === 'duplicate' && !ra) throw forbidden(DUPLICATES_REFUSED);
-    if (app.status === 'in-progress') throw new ServiceError(409, 'conflict', `Application ${reference} is still in progress: cancel it first.`);
-    if (app.status === 'done') throw new ServiceError(409, 'conflict', `Application ${reference} is already marked as done.`);
+    if (app.status === 'in-progress') throw conflict(`Application ${reference} is still in progress: cancel it first.`);
+    if (app.status === 'done') throw conflict(`Application ${reference} is already marked as done.`);
     await trx
       .updateTable('applications')
       .set({ status: 'done', done_from: app.status, done_by: session.userId, done_at: now.getTime(), status_changed_at: now.getTime() })

@@ -1,7 +1,7 @@
 import { appendAudit } from '../audit/audit-log.js';
 import { authorize } from '../auth/authorize.js';
 import type { SessionContext } from '../auth/session-store.js';
-import { ServiceError } from '../service-error.js';
+import { conflict } from '../service-error.js';
 import type { ServiceContext } from '../service-context.js';
 import type { Db } from '../store/database.js';
 import { inTransaction } from '../store/transaction.js';
@@ -20,8 +20,8 @@ function unfinishedSteps(app: ApplicationForAction): LinkPurpose[] {
 }
 
 function refuseUnlessResendable(app: ApplicationForAction): LinkPurpose[] {
-  if (app.status !== 'in-progress') throw new ServiceError(409, 'conflict', `Application ${app.reference} is no longer in progress, so its invite cannot be resent.`);
-  if (isReadyForCheck(app)) throw new ServiceError(409, 'conflict', `The applicant of ${app.reference} has finished both steps: the application is waiting for the ID check.`);
+  if (app.status !== 'in-progress') throw conflict(`Application ${app.reference} is no longer in progress, so its invite cannot be resent.`);
+  if (isReadyForCheck(app)) throw conflict(`The applicant of ${app.reference} has finished both steps: the application is waiting for the ID check.`);
   return unfinishedSteps(app);
 }
 
